@@ -1,0 +1,93 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+CHROMIUM ?= /usr/bin/chromium
+
+# The first interpreter of Python >= 3.12 found on the PATH (pyenv's shims read .python-version).
+PYTHON ?= $(shell for candidate in python3.14 python3.13 python3.12 python3; do \
+	if command -v $$candidate >/dev/null 2>&1 && $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+	echo $$candidate; break; fi; done)
+
+.PHONY: help run serve install install-dev migrate demo test test-fast browser-deps lint lock messages check-deploy bench clean
+
+help:
+	@echo "make run    install, migrate, load the demo data and serve http://$(HOST):$(PORT)"
+	@echo "make test   install the test dependencies and run the whole suite"
+	@echo "make lint   ruff;  make lock   re-pin requirements/*.txt;  make messages   update translations"
+
+$(VENV)/bin/activate:
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "Python >= 3.12 is required and none was found on the PATH (tried python3.14, 3.13, 3.12, python3)."; \
+		echo "Install it (e.g. 'apt-get install python3.12 python3.12-venv' or 'pyenv install 3.12') and run make again."; \
+		exit 1; fi
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed: $(VENV)/bin/activate requirements/base.txt
+	$(PIP) install --quiet -r requirements/base.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements/dev.txt
+	$(PIP) install --quiet -r requirements/dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(PY) manage.py migrate --no-input
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+run: demo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+serve: install
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Browser tests drive Debian's Chromium; install it when we can, otherwise say what is missing.
+browser-deps:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+		if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "Installing Debian's chromium for the browser tests..."; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else \
+			echo "The browser tests need Chromium at $(CHROMIUM): run 'sudo apt-get install chromium' (Debian/Ubuntu),"; \
+			echo "or set CHROMIUM=/path/to/chromium."; exit 1; \
+		fi; \
+	fi
+
+test: install-dev browser-deps
+	CHROMIUM=$(CHROMIUM) $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test-fast: install-dev
+	$(VENV)/bin/pytest -m "not browser" $(PYTEST_ARGS)
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+lock: $(VENV)/bin/activate
+	$(PIP) install --quiet pip-tools
+	cd requirements && ../$(VENV)/bin/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links base.in -o base.txt
+	cd requirements && ../$(VENV)/bin/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links dev.in -o dev.txt
+
+messages: install
+	$(PY) manage.py makemessages --locale fr --locale en --ignore '.venv/*' --ignore 'staticfiles/*' --no-obsolete
+	$(PY) manage.py compilemessages --ignore '.venv/*'
+
+check-deploy: install
+	DEBUG=false SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
+		ALLOWED_HOSTS=pcl.example.org EMAIL_URL=smtp+tls://user:password@smtp.example.org:587 \
+		$(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

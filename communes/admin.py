@@ -1,0 +1,50 @@
+from django.contrib import admin
+
+from .models import Commune, Epci, Invitation, Membership, Signatory
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ("user",)
+    readonly_fields = ("created_at",)
+
+
+@admin.register(Epci)
+class EpciAdmin(admin.ModelAdmin):
+    list_display = ("name", "siren")
+    search_fields = ("name", "siren")
+
+
+@admin.register(Commune)
+class CommuneAdmin(admin.ModelAdmin):
+    list_display = ("name", "insee_code", "population", "stage", "charter_signed_on", "epci")
+    list_filter = ("stage", "epci")
+    search_fields = ("name", "insee_code", "siren")
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "commune", "role", "created_at")
+    list_filter = ("role",)
+    search_fields = ("user__email", "user__full_name", "commune__name", "commune__insee_code")
+    autocomplete_fields = ("user", "commune")
+    list_select_related = ("user", "commune")
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ("email", "commune", "role", "invited_by", "created_at", "accepted_at", "revoked_at")
+    list_filter = ("role",)
+    search_fields = ("email", "commune__name")
+    list_select_related = ("commune", "invited_by")
+    readonly_fields = ("created_at", "accepted_at", "accepted_by", "revoked_at")
+    autocomplete_fields = ("commune", "invited_by")
+
+
+@admin.register(Signatory)
+class SignatoryAdmin(admin.ModelAdmin):
+    list_display = ("name", "type", "signed_on", "is_demo")
+    list_filter = ("type", "is_demo")
+    search_fields = ("name", "siren")

@@ -1,0 +1,15 @@
+from . import permissions
+
+
+def navigation(request):
+    """What the top navigation offers, by role."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "nav": {
+            "portfolio": permissions.can_view_portfolio(user),
+            "signatories": permissions.can_view_signatories(user),
+            "admin": user.is_staff,
+        }
+    }

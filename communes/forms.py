@@ -1,0 +1,81 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from .models import Commune, Role, Signatory, Stage
+
+User = get_user_model()
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class CommuneForm(forms.ModelForm):
+    advisors = forms.ModelMultipleChoiceField(
+        label=_("Assigned ALE advisors"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The advisors who follow this commune and edit its plans."),
+    )
+
+    class Meta:
+        model = Commune
+        fields = [
+            "name",
+            "insee_code",
+            "siren",
+            "population",
+            "population_year",
+            "epci",
+            "charter_signed_on",
+            "charter_start_year",
+            "charter_end_year",
+            "stage",
+        ]
+        widgets = {"charter_signed_on": DateInput()}
+
+    def __init__(self, *args, advisor_choices=None, **kwargs):
+        """`advisor_choices`: the users that may be assigned; None hides the field (not the user's to change)."""
+        super().__init__(*args, **kwargs)
+        if advisor_choices is None:
+            del self.fields["advisors"]
+        else:
+            self.fields["advisors"].queryset = advisor_choices
+            self.fields["advisors"].label_from_instance = lambda user: f"{user.get_full_name()} ({user.email})"
+            if self.instance.pk:
+                self.initial["advisors"] = list(
+                    self.instance.memberships.filter(role=Role.ADVISOR).values_list("user_id", flat=True)
+                )
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"))
+    role = forms.ChoiceField(label=_("Role in the commune"))
+
+    def __init__(self, *args, roles, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(role.value, role.label) for role in roles]
+
+
+class CommuneFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, help_text=_("Name or INSEE code"))
+    stage = forms.ChoiceField(label=_("Stage"), required=False)
+    advisor = forms.ModelChoiceField(label=_("Advisor"), required=False, queryset=User.objects.none())
+
+    def __init__(self, *args, advisor_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].choices = [("", _("All stages")), *Stage.choices]
+        self.fields["advisor"].queryset = advisor_choices
+        self.fields["advisor"].empty_label = _("All advisors")
+
+
+class SignatoryForm(forms.ModelForm):
+    class Meta:
+        model = Signatory
+        fields = ["name", "type", "signed_on", "siren", "website", "contact_name", "contact_email", "notes"]
+        widgets = {"signed_on": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}

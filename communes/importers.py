@@ -1,0 +1,185 @@
+"""Onboarding the communes of an EPCI from a national commune list (CSV), all or nothing."""
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .models import Commune, Epci, insee_code_validator, sort_key, validate_siren
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+NATIONAL_FILE = DATA_DIR / "communes-france.csv"
+METRO_FILE = DATA_DIR / "communes-grenoble-alpes-metropole.csv"
+# The legal populations of the bundled files (INSEE, via @etalab/decoupage-administratif 6.0.0).
+POPULATION_YEAR = 2021
+
+GRENOBLE_METROPOLE = {"siren": "200040715", "name": "Grenoble-Alpes Métropole"}
+
+REQUIRED_COLUMNS = ("insee_code", "name", "population_municipale")
+
+
+@dataclass
+class RowError:
+    line: int
+    column: str
+    value: str
+    reason: str
+
+    def __str__(self):
+        return _("line %(line)d, column %(column)s, value %(value)r: %(reason)s") % {
+            "line": self.line,
+            "column": self.column,
+            "value": self.value,
+            "reason": self.reason,
+        }
+
+
+class CommuneImportError(Exception):
+    def __init__(self, message: str, errors: list[RowError] | None = None):
+        self.errors = errors or []
+        details = "".join(f"\n  - {error}" for error in self.errors[:50])
+        if len(self.errors) > 50:
+            details += "\n  - " + _("… and %(count)d more") % {"count": len(self.errors) - 50}
+        super().__init__(message + details)
+
+
+@dataclass
+class ImportResult:
+    epci: Epci
+    created: list[Commune] = field(default_factory=list)
+    updated: list[Commune] = field(default_factory=list)
+
+
+@dataclass
+class _Row:
+    insee_code: str
+    name: str
+    population: int
+    siren: str
+
+
+def _parse(path: Path, epci_siren: str) -> list[_Row]:
+    """Reads the rows of the EPCI, checking every one; raises with the list of every bad row."""
+    try:
+        handle = path.open(newline="", encoding="utf-8-sig")
+    except OSError as error:
+        raise CommuneImportError(_("Cannot read %(path)s: %(error)s") % {"path": path, "error": error}) from error
+    with handle:
+        reader = csv.DictReader(handle)
+        columns = reader.fieldnames or []
+        missing = [column for column in REQUIRED_COLUMNS if column not in columns]
+        if missing:
+            raise CommuneImportError(
+                _("%(path)s is not a commune list: missing columns %(missing)s (found: %(found)s).")
+                % {"path": path.name, "missing": ", ".join(missing), "found": ", ".join(columns) or "—"}
+            )
+        filter_by_epci = "epci_siren" in columns
+        rows, errors, seen = [], [], {}
+        try:
+            for line, record in enumerate(reader, start=2):
+                if None in record or any(value is None for value in record.values()):
+                    errors.append(RowError(line, "—", "", _("wrong number of fields")))
+                    continue
+                if filter_by_epci and record["epci_siren"].strip() != epci_siren:
+                    continue
+                row_errors = _row_errors(line, record)
+                errors += row_errors
+                if row_errors:
+                    continue
+                code = record["insee_code"].strip()
+                if code in seen:
+                    errors.append(
+                        RowError(line, "insee_code", code, _("duplicate of line %(line)d") % {"line": seen[code]})
+                    )
+                    continue
+                seen[code] = line
+                rows.append(
+                    _Row(
+                        insee_code=code,
+                        name=record["name"].strip(),
+                        population=int(record["population_municipale"]),
+                        siren=(record.get("siren") or "").strip(),
+                    )
+                )
+        except (csv.Error, UnicodeDecodeError) as error:
+            raise CommuneImportError(
+                _("%(path)s is not a valid UTF-8 CSV file: %(error)s") % {"path": path.name, "error": error}
+            ) from error
+    if errors:
+        raise CommuneImportError(
+            _("%(count)d rows of %(path)s are invalid; nothing was imported.")
+            % {"count": len(errors), "path": path.name},
+            errors,
+        )
+    if not rows:
+        raise CommuneImportError(
+            _("No commune of EPCI %(siren)s in %(path)s: check the SIREN; nothing was imported.")
+            % {"siren": epci_siren, "path": path.name}
+        )
+    return rows
+
+
+def _row_errors(line: int, record: dict) -> list[RowError]:
+    errors = []
+    code = record["insee_code"].strip()
+    try:
+        insee_code_validator(code)
+    except ValidationError as error:
+        errors.append(RowError(line, "insee_code", code, error.messages[0]))
+    if not record["name"].strip():
+        errors.append(RowError(line, "name", "", _("a name is required")))
+    population = record["population_municipale"].strip()
+    if not population.isdigit():
+        errors.append(RowError(line, "population_municipale", population, _("not a whole number")))
+    siren = (record.get("siren") or "").strip()
+    if siren:
+        try:
+            validate_siren(siren)
+        except ValidationError as error:
+            errors.append(RowError(line, "siren", siren, error.messages[0]))
+    return errors
+
+
+@transaction.atomic
+def communes_import(
+    *, path: Path, epci_siren: str, epci_name: str = "", population_year: int = POPULATION_YEAR
+) -> ImportResult:
+    """Creates or updates the communes of one EPCI from a CSV file; on any error, imports nothing.
+
+    The file has the columns `insee_code`, `name`, `population_municipale` and optionally `siren`;
+    with an `epci_siren` column only the rows of that EPCI are read, otherwise every row belongs to it.
+    Engagement data (stage, charter, advisors) of existing communes is left as it is.
+    """
+    try:
+        validate_siren(epci_siren)
+    except ValidationError as error:
+        raise CommuneImportError(
+            _("EPCI %(siren)s: %(reason)s") % {"siren": epci_siren, "reason": error.messages[0]}
+        ) from error
+    rows = _parse(path, epci_siren)
+    epci, created = Epci.objects.get_or_create(
+        siren=epci_siren, defaults={"name": epci_name or _("EPCI %(siren)s") % {"siren": epci_siren}}
+    )
+    if epci_name and not created and epci.name != epci_name:
+        epci.name = epci_name
+        epci.save(update_fields=["name"])
+
+    existing = Commune.objects.in_bulk([row.insee_code for row in rows], field_name="insee_code")
+    result = ImportResult(epci=epci)
+    for row in rows:
+        commune = existing.get(row.insee_code) or Commune(insee_code=row.insee_code)
+        commune.name = row.name
+        commune.sort_name = sort_key(row.name)
+        commune.population = row.population
+        commune.population_year = population_year
+        commune.epci = epci
+        if row.siren:
+            commune.siren = row.siren
+        (result.updated if commune.pk else result.created).append(commune)
+    fields = ["name", "sort_name", "population", "population_year", "epci", "siren"]
+    Commune.objects.bulk_create(result.created)
+    Commune.objects.bulk_update(result.updated, fields)
+    return result

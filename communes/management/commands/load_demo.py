@@ -1,0 +1,31 @@
+from django.core.management.base import BaseCommand
+
+from communes.demo import demo_load
+
+
+class Command(BaseCommand):
+    help = (
+        "Loads the demonstration data (the 49 communes of Grenoble-Alpes Métropole, demo people of each role, "
+        "charter partners). Safe to run again: it only adds what is missing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--reset-passwords", action="store_true", help="Give every demo person a new password, printed once."
+        )
+
+    def handle(self, *args, reset_passwords, **options):
+        people = demo_load(reset_passwords=reset_passwords)
+        self.stdout.write(self.style.SUCCESS("Demo data loaded: 49 communes, charter partners, demo people."))
+        new = [(person, password) for person, password in people if password]
+        if not new:
+            self.stdout.write(
+                "Demo people already exist with the passwords printed when they were created "
+                "(`manage.py load_demo --reset-passwords` gives them new ones)."
+            )
+            return
+        self.stdout.write("\nDemo accounts (these passwords are printed only once):")
+        width = max(len(person.email) for person, _ in new)
+        for person, password in new:
+            self.stdout.write(f"  {person.email:<{width}}  {password}  {person.label}")
+        self.stdout.write("")

@@ -1,0 +1,246 @@
+import unicodedata
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+insee_code_validator = RegexValidator(
+    r"^(?:\d{5}|2[AB]\d{3})$",
+    _("An INSEE code has five characters: five digits, or 2A/2B followed by three digits for Corsica."),
+    code="invalid_insee_code",
+)
+siren_format_validator = RegexValidator(r"^\d{9}$", _("A SIREN number has nine digits."), code="invalid_siren")
+
+
+def luhn_is_valid(number: str) -> bool:
+    total = 0
+    for position, char in enumerate(reversed(number)):
+        digit = int(char)
+        if position % 2:
+            digit = digit * 2 - 9 if digit > 4 else digit * 2
+        total += digit
+    return total % 10 == 0
+
+
+def validate_siren(value: str) -> None:
+    siren_format_validator(value)
+    if not luhn_is_valid(value):
+        raise ValidationError(
+            _("%(value)s is not a valid SIREN number (its check digit is wrong)."),
+            code="invalid_siren_checksum",
+            params={"value": value},
+        )
+
+
+def sort_key(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+
+
+YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2100)]
+
+
+class Epci(models.Model):
+    """An intercommunal body (établissement public de coopération intercommunale), e.g. La Métro."""
+
+    siren = models.CharField(_("SIREN"), max_length=9, unique=True, validators=[validate_siren])
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        verbose_name = _("EPCI")
+        verbose_name_plural = _("EPCIs")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Stage(models.TextChoices):
+    NOT_SIGNATORY = "not_signatory", _("Not a signatory")
+    SIGNATORY = "signatory", _("Charter signatory")
+    PLAN_IN_PREPARATION = "plan_in_preparation", _("Plan in preparation")
+    PLAN_DELIBERATED = "plan_deliberated", _("Plan deliberated")
+    IN_FOLLOW_UP = "in_follow_up", _("In follow-up")
+
+
+class Commune(models.Model):
+    insee_code = models.CharField(
+        _("INSEE code"), max_length=5, unique=True, validators=[insee_code_validator]
+    )
+    name = models.CharField(_("name"), max_length=200)
+    # The name without accents nor case, so that "Échirolles" sorts among the E on every database.
+    sort_name = models.CharField(max_length=200, editable=False, db_index=True, default="")
+    siren = models.CharField(_("SIREN"), max_length=9, blank=True, validators=[validate_siren])
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    population_year = models.PositiveSmallIntegerField(
+        _("population year"), null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+    epci = models.ForeignKey(
+        Epci, verbose_name=_("EPCI"), on_delete=models.PROTECT, related_name="communes", null=True, blank=True
+    )
+    charter_signed_on = models.DateField(_("PCL charter signed on"), null=True, blank=True)
+    charter_start_year = models.PositiveSmallIntegerField(
+        _("charter period start"), null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+    charter_end_year = models.PositiveSmallIntegerField(
+        _("charter period end"), null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+    stage = models.CharField(
+        _("engagement stage"), max_length=32, choices=Stage.choices, default=Stage.NOT_SIGNATORY
+    )
+
+    class Meta:
+        verbose_name = _("commune")
+        verbose_name_plural = _("communes")
+        ordering = ["sort_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(charter_end_year__isnull=True)
+                | Q(charter_start_year__isnull=True)
+                | Q(charter_end_year__gte=models.F("charter_start_year")),
+                name="communes_commune_charter_period_ordered",
+                violation_error_message=_("The charter period cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(stage="not_signatory") | Q(charter_signed_on__isnull=False),
+                name="communes_commune_engaged_has_signed",
+                violation_error_message=_(
+                    "A commune past the 'not a signatory' stage must have a charter signature date."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(population_year__isnull=True) | Q(population__isnull=False),
+                name="communes_commune_population_year_needs_population",
+                violation_error_message=_("A population year needs a population."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        self.sort_name = sort_key(self.name)
+        if self.charter_signed_on and self.stage == Stage.NOT_SIGNATORY:
+            raise ValidationError(
+                {"stage": _("A commune that signed the charter cannot be at the 'not a signatory' stage.")}
+            )
+
+
+class Role(models.TextChoices):
+    ADVISOR = "advisor", _("ALE advisor")
+    REFERENT = "referent", _("Energy-climate referent")
+    STAFF = "staff", _("Commune staff member")
+    ELECTED = "elected", _("Elected official")
+
+
+class Membership(models.Model):
+    """A role held by a person in one commune. One person may hold several roles, in several communes."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    commune = models.ForeignKey(
+        Commune, verbose_name=_("commune"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["commune__name", "role", "user__full_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "commune", "role"], name="communes_membership_unique_role"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} — {self.commune}"
+
+
+class Invitation(models.Model):
+    """An invitation sent by email to join a commune with a role, accepted through a signed, expiring link."""
+
+    email = models.EmailField(_("email address"))
+    commune = models.ForeignKey(
+        Commune, verbose_name=_("commune"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email", "commune"],
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="communes_invitation_one_pending_per_commune",
+            ),
+            models.CheckConstraint(
+                condition=Q(accepted_at__isnull=True) | Q(revoked_at__isnull=True),
+                name="communes_invitation_not_accepted_and_revoked",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} — {self.get_role_display()} — {self.commune}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None
+
+
+class SignatoryType(models.TextChoices):
+    SOCIAL_LANDLORD = "social_landlord", _("Social landlord")
+    COMPANY = "company", _("Company")
+    ENERGY_COMPANY = "energy_company", _("Energy company")
+    ASSOCIATION = "association", _("Association")
+    UNIVERSITY = "university", _("University or research")
+    PUBLIC_BODY = "public_body", _("Public body")
+    OTHER = "other", _("Other")
+
+
+class Signatory(models.Model):
+    """A charter signatory that is not a commune: communes sign through `Commune.charter_signed_on`."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    type = models.CharField(_("type"), max_length=32, choices=SignatoryType.choices)
+    signed_on = models.DateField(_("charter signed on"), null=True, blank=True)
+    siren = models.CharField(_("SIREN"), max_length=9, blank=True, validators=[validate_siren])
+    website = models.URLField(_("website"), blank=True)
+    contact_name = models.CharField(_("contact"), max_length=150, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    is_demo = models.BooleanField(
+        _("demonstration data"), default=False, help_text=_("Created by the demo loader, not a real record.")
+    )
+
+    class Meta:
+        verbose_name = _("signatory")
+        verbose_name_plural = _("signatories")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name

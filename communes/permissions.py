@@ -1,0 +1,127 @@
+"""Every permission question of the platform, one function per question.
+
+Views, templates (through the `perms` context) and the API to come ask here, never elsewhere.
+The rule for lookups: a person with no role in a commune gets 404 on its objects (they must not even
+learn that the object exists); a member whose role only reads gets 403 on edits.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from .models import Commune, Membership, Role
+
+READ_ROLES = frozenset(Role)
+MANAGER_ROLES = frozenset({Role.ADVISOR})
+
+
+def is_administrator(user) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_superuser)
+
+
+def is_metro_officer(user) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_metro_officer)
+
+
+def sees_every_commune(user) -> bool:
+    return is_administrator(user) or is_metro_officer(user)
+
+
+def commune_roles(user) -> dict[int, frozenset[str]]:
+    """The user's roles by commune id, loaded once per request (cached on the user object)."""
+    if not user.is_authenticated or not user.is_active:
+        return {}
+    cached = getattr(user, "_pcl_commune_roles", None)
+    if cached is None:
+        roles: dict[int, set[str]] = {}
+        for commune_id, role in Membership.objects.filter(user=user).values_list("commune_id", "role"):
+            roles.setdefault(commune_id, set()).add(role)
+        cached = {commune_id: frozenset(values) for commune_id, values in roles.items()}
+        user._pcl_commune_roles = cached
+    return cached
+
+
+def forget_roles(user) -> None:
+    """Call after changing a user's memberships within the same request."""
+    user.__dict__.pop("_pcl_commune_roles", None)
+
+
+def roles_in(user, commune: Commune) -> frozenset[str]:
+    return commune_roles(user).get(commune.pk, frozenset())
+
+
+def is_advisor(user) -> bool:
+    return any(Role.ADVISOR in roles for roles in commune_roles(user).values())
+
+
+# --- communes -----------------------------------------------------------------------------------
+
+
+def can_view_commune(user, commune: Commune) -> bool:
+    return sees_every_commune(user) or bool(roles_in(user, commune))
+
+
+def can_edit_commune(user, commune: Commune) -> bool:
+    return is_administrator(user) or bool(roles_in(user, commune) & MANAGER_ROLES)
+
+
+def can_assign_advisors(user) -> bool:
+    return is_administrator(user)
+
+
+def can_create_commune(user) -> bool:
+    return is_administrator(user)
+
+
+def can_view_members(user, commune: Commune) -> bool:
+    return can_view_commune(user, commune)
+
+
+def can_manage_members(user, commune: Commune) -> bool:
+    """Invite people, revoke invitations and remove memberships."""
+    return is_administrator(user) or bool(roles_in(user, commune) & MANAGER_ROLES)
+
+
+def invitable_roles(user, commune: Commune) -> list[Role]:
+    if not can_manage_members(user, commune):
+        return []
+    return list(Role)
+
+
+def can_view_portfolio(user) -> bool:
+    return is_administrator(user) or is_advisor(user)
+
+
+def visible_communes(user) -> QuerySet[Commune]:
+    communes = Commune.objects.all()
+    if sees_every_commune(user):
+        return communes
+    return communes.filter(pk__in=list(commune_roles(user)))
+
+
+# --- signatories --------------------------------------------------------------------------------
+
+
+def can_view_signatories(user) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def can_edit_signatories(user) -> bool:
+    return is_administrator(user) or is_metro_officer(user) or is_advisor(user)
+
+
+# --- lookups ------------------------------------------------------------------------------------
+
+
+def commune_for_user(user, insee_code: str) -> Commune:
+    """The commune the user may see, or 404 whether it does not exist or is not theirs."""
+    commune = Commune.objects.select_related("epci").filter(insee_code=insee_code).first()
+    if commune is None or not can_view_commune(user, commune):
+        raise Http404("No such commune.")
+    return commune
+
+
+def require(allowed: bool) -> None:
+    """403 for a member who may read but not do this."""
+    if not allowed:
+        raise PermissionDenied

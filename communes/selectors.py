@@ -1,0 +1,136 @@
+"""Reads that feed the communes pages, each in a constant number of queries."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy
+
+from . import permissions
+from .models import Commune, Invitation, Membership, Role, Signatory, SignatoryType, Stage
+
+User = get_user_model()
+
+
+def _with_key_people(communes: QuerySet[Commune]) -> QuerySet[Commune]:
+    """Attaches `advisor_memberships` and `referent_memberships` (lists) to each commune."""
+    return communes.select_related("epci").prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=Membership.objects.filter(role=Role.ADVISOR).select_related("user"),
+            to_attr="advisor_memberships",
+        ),
+        Prefetch(
+            "memberships",
+            queryset=Membership.objects.filter(role=Role.REFERENT).select_related("user"),
+            to_attr="referent_memberships",
+        ),
+    )
+
+
+def advisors_all() -> QuerySet:
+    """Everyone who advises at least one commune."""
+    return User.objects.filter(memberships__role=Role.ADVISOR, is_active=True).distinct().order_by("full_name")
+
+
+def account_exists(*, email: str) -> bool:
+    return User.objects.filter(email__iexact=email).exists()
+
+
+def portfolio_communes(*, advisor) -> QuerySet[Commune]:
+    return _with_key_people(
+        Commune.objects.filter(memberships__user=advisor, memberships__role=Role.ADVISOR).distinct()
+    ).order_by("sort_name")
+
+
+def portfolio_summary(communes) -> dict[str, int]:
+    """Counts by stage of an already evaluated list of communes (no query)."""
+    counts = {stage.value: 0 for stage in Stage}
+    for commune in communes:
+        counts[commune.stage] += 1
+    return counts
+
+
+def commune_list(*, user, search: str = "", stage: str = "", advisor_id: int | None = None) -> QuerySet[Commune]:
+    communes = permissions.visible_communes(user)
+    if search:
+        communes = communes.filter(Q(name__icontains=search) | Q(insee_code__startswith=search))
+    if stage:
+        communes = communes.filter(stage=stage)
+    if advisor_id:
+        communes = communes.filter(memberships__user_id=advisor_id, memberships__role=Role.ADVISOR).distinct()
+    return _with_key_people(communes).order_by("sort_name")
+
+
+@dataclass
+class CommunePage:
+    commune: Commune
+    members_by_role: list[tuple[str, list[Membership]]]
+    pending_invitations: list[Invitation]
+
+
+def commune_page(*, commune: Commune, with_invitations: bool) -> CommunePage:
+    memberships = list(commune.memberships.select_related("user").order_by("user__full_name", "user__email"))
+    members_by_role = [
+        (role.label, [membership for membership in memberships if membership.role == role]) for role in Role
+    ]
+    invitations = []
+    if with_invitations:
+        invitations = list(
+            commune.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True).select_related(
+                "invited_by"
+            )
+        )
+    return CommunePage(commune=commune, members_by_role=members_by_role, pending_invitations=invitations)
+
+
+@dataclass
+class SignatoryRow:
+    name: str
+    type_label: str
+    signed_on: date | None
+    commune: Commune | None = None
+    signatory: Signatory | None = None
+
+
+COMMUNE_TYPE = "commune"
+COMMUNE_TYPE_LABEL = gettext_lazy("Commune")
+
+
+def signatory_rows(*, type_filter: str = "") -> list[SignatoryRow]:
+    """The network of charter signatories: communes that signed, and the other actors."""
+    rows: list[SignatoryRow] = []
+    if type_filter in ("", COMMUNE_TYPE):
+        communes = Commune.objects.filter(charter_signed_on__isnull=False).only(
+            "insee_code", "name", "charter_signed_on"
+        )
+        rows += [
+            SignatoryRow(name=c.name, type_label=str(COMMUNE_TYPE_LABEL), signed_on=c.charter_signed_on, commune=c)
+            for c in communes
+        ]
+    if type_filter != COMMUNE_TYPE:
+        signatories = Signatory.objects.all()
+        if type_filter:
+            signatories = signatories.filter(type=type_filter)
+        rows += [
+            SignatoryRow(name=s.name, type_label=s.get_type_display(), signed_on=s.signed_on, signatory=s)
+            for s in signatories
+        ]
+    rows.sort(key=lambda row: (row.signed_on is None, row.signed_on or date.max, row.name))
+    return rows
+
+
+def signatory_type_choices() -> list[tuple[str, str]]:
+    return [(COMMUNE_TYPE, COMMUNE_TYPE_LABEL), *SignatoryType.choices]
+
+
+def network_counts() -> dict[str, int]:
+    commune_counts = Commune.objects.aggregate(
+        total=Count("pk"), signed=Count("pk", filter=Q(charter_signed_on__isnull=False))
+    )
+    return {
+        "communes": commune_counts["total"],
+        "signed_communes": commune_counts["signed"],
+        "other_signatories": Signatory.objects.count(),
+    }

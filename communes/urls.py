@@ -1,0 +1,27 @@
+from django.urls import path
+
+from . import views
+
+app_name = "communes"
+
+urlpatterns = [
+    path("portfolio/", views.portfolio, name="portfolio"),
+    path("communes/", views.commune_list, name="list"),
+    path("communes/<str:insee_code>/", views.commune_detail, name="detail"),
+    path("communes/<str:insee_code>/edit/", views.commune_edit, name="edit"),
+    path("communes/<str:insee_code>/invite/", views.commune_invite, name="invite"),
+    path(
+        "communes/<str:insee_code>/invitations/<int:invitation_id>/revoke/",
+        views.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path(
+        "communes/<str:insee_code>/members/<int:membership_id>/remove/",
+        views.membership_remove,
+        name="membership_remove",
+    ),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("signatories/", views.signatory_list, name="signatories"),
+    path("signatories/new/", views.signatory_edit, name="signatory_create"),
+    path("signatories/<int:signatory_id>/edit/", views.signatory_edit, name="signatory_edit"),
+]

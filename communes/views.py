@@ -1,0 +1,251 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.forms import NewAccountForm
+
+from . import permissions, selectors, services
+from .forms import CommuneFilterForm, CommuneForm, InvitationForm, SignatoryForm
+from .models import Invitation, Membership, Signatory
+
+COMMUNES_PER_PAGE = 50
+
+
+@login_required
+def home(request):
+    user = request.user
+    if permissions.can_view_portfolio(user):
+        return redirect("communes:portfolio")
+    roles = permissions.commune_roles(user)
+    if len(roles) == 1 and not permissions.sees_every_commune(user):
+        commune = permissions.visible_communes(user).get()
+        return redirect("communes:detail", insee_code=commune.insee_code)
+    return redirect("communes:list")
+
+
+@login_required
+def portfolio(request):
+    user = request.user
+    permissions.require(permissions.can_view_portfolio(user))
+    advisor = user
+    advisor_choices = None
+    if permissions.is_administrator(user):
+        advisor_choices = selectors.advisors_all()
+        advisor_id = request.GET.get("advisor")
+        if advisor_id and advisor_id.isdigit():
+            advisor = get_object_or_404(advisor_choices, pk=advisor_id)
+    communes = list(selectors.portfolio_communes(advisor=advisor))
+    return render(
+        request,
+        "communes/portfolio.html",
+        {
+            "advisor": advisor,
+            "advisor_choices": advisor_choices,
+            "communes": communes,
+            "stage_counts": selectors.portfolio_summary(communes),
+        },
+    )
+
+
+@login_required
+def commune_list(request):
+    user = request.user
+    advisor_choices = selectors.advisors_all()
+    form = CommuneFilterForm(request.GET or None, advisor_choices=advisor_choices)
+    filters = form.cleaned_data if form.is_valid() else {}
+    advisor = filters.get("advisor")
+    communes = selectors.commune_list(
+        user=user,
+        search=filters.get("q", "").strip(),
+        stage=filters.get("stage", ""),
+        advisor_id=advisor.pk if advisor else None,
+    )
+    page = Paginator(communes, COMMUNES_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "communes/commune_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "can_create": permissions.can_create_commune(user),
+        },
+    )
+
+
+@login_required
+def commune_detail(request, insee_code):
+    user = request.user
+    commune = permissions.commune_for_user(user, insee_code)
+    can_manage = permissions.can_manage_members(user, commune)
+    page = selectors.commune_page(commune=commune, with_invitations=can_manage)
+    return render(
+        request,
+        "communes/commune_detail.html",
+        {
+            "commune": commune,
+            "page": page,
+            "can_edit": permissions.can_edit_commune(user, commune),
+            "can_manage_members": can_manage,
+        },
+    )
+
+
+@login_required
+def commune_edit(request, insee_code):
+    user = request.user
+    commune = permissions.commune_for_user(user, insee_code)
+    permissions.require(permissions.can_edit_commune(user, commune))
+    advisor_choices = None
+    if permissions.can_assign_advisors(user):
+        advisor_choices = selectors.advisors_all()
+    form = CommuneForm(request.POST or None, instance=commune, advisor_choices=advisor_choices)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in CommuneForm.Meta.fields}
+        try:
+            services.commune_update(commune=commune, data=data, advisors=form.cleaned_data.get("advisors"))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The commune was saved."))
+            return redirect("communes:detail", insee_code=commune.insee_code)
+    return render(request, "communes/commune_form.html", {"commune": commune, "form": form})
+
+
+@login_required
+def commune_invite(request, insee_code):
+    user = request.user
+    commune = permissions.commune_for_user(user, insee_code)
+    permissions.require(permissions.can_manage_members(user, commune))
+    form = InvitationForm(request.POST or None, roles=permissions.invitable_roles(user, commune))
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invitation_create(
+                commune=commune,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                invited_by=user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("An invitation was sent to %(email)s as %(role)s.")
+                % {"email": invitation.email, "role": invitation.get_role_display()},
+            )
+            return redirect("communes:detail", insee_code=commune.insee_code)
+    return render(request, "communes/invite.html", {"commune": commune, "form": form})
+
+
+@login_required
+@require_POST
+def invitation_revoke(request, insee_code, invitation_id):
+    user = request.user
+    commune = permissions.commune_for_user(user, insee_code)
+    invitation = get_object_or_404(Invitation, pk=invitation_id, commune=commune)
+    permissions.require(permissions.can_manage_members(user, commune))
+    try:
+        services.invitation_revoke(invitation=invitation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email})
+    return redirect("communes:detail", insee_code=commune.insee_code)
+
+
+@login_required
+@require_POST
+def membership_remove(request, insee_code, membership_id):
+    user = request.user
+    commune = permissions.commune_for_user(user, insee_code)
+    membership = get_object_or_404(Membership.objects.select_related("user"), pk=membership_id, commune=commune)
+    permissions.require(permissions.can_manage_members(user, commune))
+    services.membership_remove(membership=membership)
+    messages.success(
+        request,
+        _("%(person)s no longer holds the role %(role)s.")
+        % {"person": membership.user, "role": membership.get_role_display()},
+    )
+    return redirect("communes:detail", insee_code=commune.insee_code)
+
+
+def invitation_accept(request, token):
+    try:
+        invitation = services.invitation_from_token(token)
+    except ValidationError as error:
+        return render(request, "communes/invitation_invalid.html", {"error": error.messages[0]}, status=410)
+
+    signed_in = request.user if request.user.is_authenticated else None
+    has_account = signed_in is not None or selectors.account_exists(email=invitation.email)
+    form = None if has_account else NewAccountForm(user=None, data=request.POST or None)
+    if request.method == "POST" and (form is None or form.is_valid()):
+        try:
+            member = services.invitation_accept(
+                invitation=invitation,
+                user=signed_in,
+                full_name=form.cleaned_data["full_name"] if form else "",
+                password=form.cleaned_data["new_password1"] if form else "",
+            )
+        except ValidationError as error:
+            if form is None:
+                return render(
+                    request, "communes/invitation_invalid.html", {"error": error.messages[0]}, status=409
+                )
+            form.add_error(None, error)
+        else:
+            if signed_in is None and form is not None:
+                login(request, member, backend="django.contrib.auth.backends.ModelBackend")
+            if request.user.is_authenticated:
+                messages.success(
+                    request, _("Welcome to the Plan Climat Local of %(commune)s.") % {"commune": invitation.commune}
+                )
+                return redirect("communes:detail", insee_code=invitation.commune.insee_code)
+            messages.success(request, _("Invitation accepted: sign in with your email address to continue."))
+            return redirect("accounts:login")
+    return render(
+        request,
+        "communes/invitation_accept.html",
+        {"invitation": invitation, "form": form, "signed_in": signed_in},
+    )
+
+
+@login_required
+def signatory_list(request):
+    user = request.user
+    permissions.require(permissions.can_view_signatories(user))
+    type_filter = request.GET.get("type", "")
+    choices = selectors.signatory_type_choices()
+    if type_filter not in {value for value, _label in choices}:
+        type_filter = ""
+    return render(
+        request,
+        "communes/signatory_list.html",
+        {
+            "rows": selectors.signatory_rows(type_filter=type_filter),
+            "type_choices": choices,
+            "type_filter": type_filter,
+            "counts": selectors.network_counts(),
+            "can_edit": permissions.can_edit_signatories(user),
+        },
+    )
+
+
+@login_required
+def signatory_edit(request, signatory_id=None):
+    user = request.user
+    permissions.require(permissions.can_edit_signatories(user))
+    signatory = get_object_or_404(Signatory, pk=signatory_id) if signatory_id else Signatory()
+    form = SignatoryForm(request.POST or None, instance=signatory)
+    if request.method == "POST" and form.is_valid():
+        services.signatory_save(signatory=form.instance)
+        messages.success(request, _("%(name)s was saved.") % {"name": signatory.name})
+        return redirect("communes:signatories")
+    return render(request, "communes/signatory_form.html", {"form": form, "signatory": signatory})
