@@ -13,8 +13,6 @@ from .models import Commune, Epci, insee_code_validator, sort_key, validate_sire
 DATA_DIR = Path(__file__).resolve().parent / "data"
 NATIONAL_FILE = DATA_DIR / "communes-france.csv"
 METRO_FILE = DATA_DIR / "communes-grenoble-alpes-metropole.csv"
-# The legal populations of the bundled files (INSEE, via @etalab/decoupage-administratif 6.0.0).
-POPULATION_YEAR = 2021
 
 GRENOBLE_METROPOLE = {"siren": "200040715", "name": "Grenoble-Alpes Métropole"}
 
@@ -68,46 +66,50 @@ def _parse(path: Path, epci_siren: str) -> list[_Row]:
     except OSError as error:
         raise CommuneImportError(_("Cannot read %(path)s: %(error)s") % {"path": path, "error": error}) from error
     with handle:
-        reader = csv.DictReader(handle)
-        columns = reader.fieldnames or []
-        missing = [column for column in REQUIRED_COLUMNS if column not in columns]
-        if missing:
-            raise CommuneImportError(
-                _("%(path)s is not a commune list: missing columns %(missing)s (found: %(found)s).")
-                % {"path": path.name, "missing": ", ".join(missing), "found": ", ".join(columns) or "—"}
-            )
-        filter_by_epci = "epci_siren" in columns
-        rows, errors, seen = [], [], {}
         try:
-            for line, record in enumerate(reader, start=2):
-                if None in record or any(value is None for value in record.values()):
-                    errors.append(RowError(line, "—", "", _("wrong number of fields")))
-                    continue
-                if filter_by_epci and record["epci_siren"].strip() != epci_siren:
-                    continue
-                row_errors = _row_errors(line, record)
-                errors += row_errors
-                if row_errors:
-                    continue
-                code = record["insee_code"].strip()
-                if code in seen:
-                    errors.append(
-                        RowError(line, "insee_code", code, _("duplicate of line %(line)d") % {"line": seen[code]})
-                    )
-                    continue
-                seen[code] = line
-                rows.append(
-                    _Row(
-                        insee_code=code,
-                        name=record["name"].strip(),
-                        population=int(record["population_municipale"]),
-                        siren=(record.get("siren") or "").strip(),
-                    )
-                )
+            return _parse_rows(csv.DictReader(handle), path, epci_siren)
         except (csv.Error, UnicodeDecodeError) as error:
             raise CommuneImportError(
                 _("%(path)s is not a valid UTF-8 CSV file: %(error)s") % {"path": path.name, "error": error}
             ) from error
+
+
+def _parse_rows(reader: csv.DictReader, path: Path, epci_siren: str) -> list[_Row]:
+    columns = reader.fieldnames or []
+    missing = [column for column in REQUIRED_COLUMNS if column not in columns]
+    if missing:
+        raise CommuneImportError(
+            _("%(path)s is not a commune list: missing columns %(missing)s (found: %(found)s).")
+            % {"path": path.name, "missing": ", ".join(missing), "found": ", ".join(columns) or "—"}
+        )
+    filter_by_epci = "epci_siren" in columns
+    rows: list[_Row] = []
+    errors: list[RowError] = []
+    seen: dict[str, int] = {}
+    for line, record in enumerate(reader, start=2):
+        if None in record or any(value is None for value in record.values()):
+            errors.append(RowError(line, "—", "", _("wrong number of fields")))
+            continue
+        if filter_by_epci and record["epci_siren"].strip() != epci_siren:
+            continue
+        row_errors = _row_errors(line, record)
+        code = record["insee_code"].strip()
+        if not row_errors and code in seen:
+            row_errors.append(
+                RowError(line, "insee_code", code, _("duplicate of line %(line)d") % {"line": seen[code]})
+            )
+        if row_errors:
+            errors += row_errors
+            continue
+        seen[code] = line
+        rows.append(
+            _Row(
+                insee_code=code,
+                name=record["name"].strip(),
+                population=int(record["population_municipale"]),
+                siren=(record.get("siren") or "").strip(),
+            )
+        )
     if errors:
         raise CommuneImportError(
             _("%(count)d rows of %(path)s are invalid; nothing was imported.")
@@ -145,12 +147,14 @@ def _row_errors(line: int, record: dict) -> list[RowError]:
 
 @transaction.atomic
 def communes_import(
-    *, path: Path, epci_siren: str, epci_name: str = "", population_year: int = POPULATION_YEAR
+    *, path: Path, epci_siren: str, epci_name: str = "", population_year: int | None = None
 ) -> ImportResult:
     """Creates or updates the communes of one EPCI from a CSV file; on any error, imports nothing.
 
     The file has the columns `insee_code`, `name`, `population_municipale` and optionally `siren`;
     with an `epci_siren` column only the rows of that EPCI are read, otherwise every row belongs to it.
+    The bundled files do not say which INSEE vintage their populations are: `population_year` stays
+    empty unless the caller knows it.
     Engagement data (stage, charter, advisors) of existing communes is left as it is.
     """
     try:

@@ -215,11 +215,11 @@ def test_outsiders_get_404_on_edit(login, cast):
 @pytest.mark.parametrize(
     "overrides, field, message",
     [
-        ({"insee_code": "3842"}, "insee_code", "five characters"),
-        ({"siren": "213804215"}, "siren", "check digit"),
-        ({"charter_start_year": "2015", "charter_end_year": "2014"}, None, "cannot end before it starts"),
-        ({"charter_signed_on": ""}, None, "must have a charter signature date"),
-        ({"stage": Stage.NOT_SIGNATORY}, "stage", "cannot be at the"),
+        ({"insee_code": "3842"}, "insee_code", "cinq caractères"),
+        ({"siren": "213804215"}, "siren", "clé de contrôle est erronée"),
+        ({"charter_start_year": "2015", "charter_end_year": "2014"}, None, "ne peut pas se terminer avant"),
+        ({"charter_signed_on": ""}, None, "doit avoir une date de signature de la charte"),
+        ({"stage": Stage.NOT_SIGNATORY}, "stage", "ne peut pas être à l'étape"),
     ],
 )
 def test_invalid_commune_edit_explains_and_changes_nothing(login, cast, overrides, field, message):
@@ -286,7 +286,7 @@ def test_inviting_someone_who_already_holds_the_role_is_refused(login, cast):
         commune_url("invite", cast), {"email": cast.referent.email.upper(), "role": Role.REFERENT}
     )
     assert response.status_code == 200
-    assert "already holds this role" in str(response.context["form"].errors)
+    assert "a déjà ce rôle" in str(response.context["form"].errors)
     assert not Invitation.objects.exists()
 
 
@@ -394,7 +394,7 @@ def test_signatory_with_an_invalid_siren_is_refused(login, cast):
         reverse("communes:signatory_create"), {"name": "Foo", "type": "company", "siren": "123456789"}
     )
     assert response.status_code == 200
-    assert "check digit" in str(response.context["form"].errors["siren"])
+    assert "clé de contrôle est erronée" in str(response.context["form"].errors["siren"])
     assert not Signatory.objects.exists()
 
 

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from communes.importers import NATIONAL_FILE, POPULATION_YEAR, CommuneImportError, communes_import
+from communes.importers import NATIONAL_FILE, CommuneImportError, communes_import
 
 
 class Command(BaseCommand):
@@ -15,7 +15,9 @@ class Command(BaseCommand):
         parser.add_argument("--epci", required=True, metavar="SIREN", help="SIREN of the EPCI, e.g. 200040715")
         parser.add_argument("--name", default="", help="Name of the EPCI, e.g. 'Grenoble-Alpes Métropole'")
         parser.add_argument("--file", type=Path, default=NATIONAL_FILE, help="CSV file (default: bundled list)")
-        parser.add_argument("--population-year", type=int, default=POPULATION_YEAR)
+        parser.add_argument(
+            "--population-year", type=int, default=None, help="INSEE vintage of the populations, when known"
+        )
 
     def handle(self, *args, epci, name, file, population_year, **options):
         try:
