@@ -14,7 +14,7 @@ PYTHON ?= $(shell for candidate in python3.14 python3.13 python3.12 python3; do 
 	if command -v $$candidate >/dev/null 2>&1 && $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
 	echo $$candidate; break; fi; done)
 
-.PHONY: help run serve install install-dev migrate demo test test-fast browser-deps lint lock messages check-deploy bench clean
+.PHONY: help run serve install install-dev migrate demo test test-fast browser-deps lint lock messages check-messages check-deploy clean
 
 help:
 	@echo "make run    install, migrate, load the demo data and serve http://$(HOST):$(PORT)"
@@ -83,6 +83,13 @@ lock: $(VENV)/bin/activate
 messages: install
 	$(PY) manage.py makemessages --locale fr --locale en --ignore '.venv/*' --ignore 'staticfiles/*' --no-obsolete
 	$(PY) manage.py compilemessages --ignore '.venv/*'
+
+# The committed .mo files must match their .po sources.
+check-messages:
+	@for po in locale/*/LC_MESSAGES/django.po; do \
+		msgfmt --check -o /tmp/pcl-check.mo "$$po" || exit 1; \
+		cmp -s /tmp/pcl-check.mo "$${po%.po}.mo" || { echo "$${po%.po}.mo is stale: run 'make messages'"; exit 1; }; \
+	done; echo "Translations compiled and up to date."
 
 check-deploy: install
 	DEBUG=false SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \

@@ -14,7 +14,9 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": _("Please enter a correct email address and password. Both fields are case-sensitive."),
+        "invalid_login": _(
+            "Please enter a correct email address and password. Both fields are case-sensitive."
+        ),
         "locked": _("Too many failed sign-in attempts. Please wait %(minutes)d minutes before trying again."),
     }
 

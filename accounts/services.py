@@ -1,4 +1,4 @@
-"""Login throttling: repeated failures for one email, or from one address, lock further attempts for a while."""
+"""Login throttling: repeated failures for one email, or from one address, lock further attempts."""
 
 import hashlib
 

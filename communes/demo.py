@@ -35,27 +35,39 @@ GRENOBLE, ECHIROLLES, MEYLAN = "38185", "38151", "38229"
 DEMO_PEOPLE = (
     DemoPerson(f"admin@{DEMO_DOMAIN}", "Alice Admin", "administrator", is_superuser=True),
     DemoPerson(
-        f"claire.martin@{DEMO_DOMAIN}", "Claire Martin", "ALE advisor (first half of the communes)",
+        f"claire.martin@{DEMO_DOMAIN}",
+        "Claire Martin",
+        "ALE advisor (first half of the communes)",
         roles=(("*half-a", Role.ADVISOR),),
     ),
     DemoPerson(
-        f"thomas.bernard@{DEMO_DOMAIN}", "Thomas Bernard", "ALE advisor (second half of the communes)",
+        f"thomas.bernard@{DEMO_DOMAIN}",
+        "Thomas Bernard",
+        "ALE advisor (second half of the communes)",
         roles=(("*half-b", Role.ADVISOR),),
     ),
     DemoPerson(
-        f"sophie.laurent@{DEMO_DOMAIN}", "Sophie Laurent", "energy-climate referent, Grenoble",
+        f"sophie.laurent@{DEMO_DOMAIN}",
+        "Sophie Laurent",
+        "energy-climate referent, Grenoble",
         roles=((GRENOBLE, Role.REFERENT),),
     ),
     DemoPerson(
-        f"julien.moreau@{DEMO_DOMAIN}", "Julien Moreau", "commune staff member, Grenoble",
+        f"julien.moreau@{DEMO_DOMAIN}",
+        "Julien Moreau",
+        "commune staff member, Grenoble",
         roles=((GRENOBLE, Role.STAFF),),
     ),
     DemoPerson(
-        f"elodie.garnier@{DEMO_DOMAIN}", "Élodie Garnier", "elected official, Grenoble",
+        f"elodie.garnier@{DEMO_DOMAIN}",
+        "Élodie Garnier",
+        "elected official, Grenoble",
         roles=((GRENOBLE, Role.ELECTED),),
     ),
     DemoPerson(
-        f"karim.benali@{DEMO_DOMAIN}", "Karim Benali", "energy-climate referent, Échirolles and Meylan",
+        f"karim.benali@{DEMO_DOMAIN}",
+        "Karim Benali",
+        "energy-climate referent, Échirolles and Meylan",
         roles=((ECHIROLLES, Role.REFERENT), (MEYLAN, Role.REFERENT)),
     ),
     DemoPerson(

@@ -40,13 +40,15 @@ class CommuneForm(forms.ModelForm):
         widgets = {"charter_signed_on": DateInput()}
 
     def __init__(self, *args, advisor_choices=None, **kwargs):
-        """`advisor_choices`: the users that may be assigned; None hides the field (not the user's to change)."""
+        """`advisor_choices`: the users that may be assigned; None hides the field (not theirs to change)."""
         super().__init__(*args, **kwargs)
         if advisor_choices is None:
             del self.fields["advisors"]
         else:
             self.fields["advisors"].queryset = advisor_choices
-            self.fields["advisors"].label_from_instance = lambda user: f"{user.get_full_name()} ({user.email})"
+            self.fields["advisors"].label_from_instance = lambda user: (
+                f"{user.get_full_name()} ({user.email})"
+            )
             if self.instance.pk:
                 self.initial["advisors"] = list(
                     self.instance.memberships.filter(role=Role.ADVISOR).values_list("user_id", flat=True)

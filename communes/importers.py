@@ -64,7 +64,9 @@ def _parse(path: Path, epci_siren: str) -> list[_Row]:
     try:
         handle = path.open(newline="", encoding="utf-8-sig")
     except OSError as error:
-        raise CommuneImportError(_("Cannot read %(path)s: %(error)s") % {"path": path, "error": error}) from error
+        raise CommuneImportError(
+            _("Cannot read %(path)s: %(error)s") % {"path": path, "error": error}
+        ) from error
     with handle:
         try:
             return _parse_rows(csv.DictReader(handle), path, epci_siren)

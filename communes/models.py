@@ -12,7 +12,9 @@ insee_code_validator = RegexValidator(
     _("An INSEE code has five characters: five digits, or 2A/2B followed by three digits for Corsica."),
     code="invalid_insee_code",
 )
-siren_format_validator = RegexValidator(r"^\d{9}$", _("A SIREN number has nine digits."), code="invalid_siren")
+siren_format_validator = RegexValidator(
+    r"^\d{9}$", _("A SIREN number has nine digits."), code="invalid_siren"
+)
 
 
 def luhn_is_valid(number: str) -> bool:
@@ -154,7 +156,9 @@ class Membership(models.Model):
         verbose_name_plural = _("memberships")
         ordering = ["commune__name", "role", "user__full_name"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "commune", "role"], name="communes_membership_unique_role"),
+            models.UniqueConstraint(
+                fields=["user", "commune", "role"], name="communes_membership_unique_role"
+            ),
         ]
 
     def __str__(self):

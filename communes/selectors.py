@@ -31,7 +31,9 @@ def _with_key_people(communes: QuerySet[Commune]) -> QuerySet[Commune]:
 
 def advisors_all() -> QuerySet:
     """Everyone who advises at least one commune."""
-    return User.objects.filter(memberships__role=Role.ADVISOR, is_active=True).distinct().order_by("full_name")
+    return (
+        User.objects.filter(memberships__role=Role.ADVISOR, is_active=True).distinct().order_by("full_name")
+    )
 
 
 def account_exists(*, email: str) -> bool:
@@ -52,7 +54,9 @@ def portfolio_summary(communes) -> dict[str, int]:
     return counts
 
 
-def commune_list(*, user, search: str = "", stage: str = "", advisor_id: int | None = None) -> QuerySet[Commune]:
+def commune_list(
+    *, user, search: str = "", stage: str = "", advisor_id: int | None = None
+) -> QuerySet[Commune]:
     communes = permissions.visible_communes(user)
     if search:
         communes = communes.filter(Q(name__icontains=search) | Q(insee_code__startswith=search))
@@ -106,7 +110,9 @@ def signatory_rows(*, type_filter: str = "") -> list[SignatoryRow]:
             "insee_code", "name", "charter_signed_on"
         )
         rows += [
-            SignatoryRow(name=c.name, type_label=str(COMMUNE_TYPE_LABEL), signed_on=c.charter_signed_on, commune=c)
+            SignatoryRow(
+                name=c.name, type_label=str(COMMUNE_TYPE_LABEL), signed_on=c.charter_signed_on, commune=c
+            )
             for c in communes
         ]
     if type_filter != COMMUNE_TYPE:

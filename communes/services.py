@@ -35,7 +35,8 @@ def commune_update(*, commune: Commune, data: dict, advisors=None) -> Commune:
         commune.memberships.filter(role=Role.ADVISOR).exclude(user_id__in=advisor_ids).delete()
         existing = set(commune.memberships.filter(role=Role.ADVISOR).values_list("user_id", flat=True))
         Membership.objects.bulk_create(
-            Membership(user_id=user_id, commune=commune, role=Role.ADVISOR) for user_id in advisor_ids - existing
+            Membership(user_id=user_id, commune=commune, role=Role.ADVISOR)
+            for user_id in advisor_ids - existing
         )
     return commune
 
@@ -81,7 +82,10 @@ def invitation_create(*, commune: Commune, email: str, role: str, invited_by) ->
     email = User.objects.normalize_email(email).strip().lower()
     if Membership.objects.filter(commune=commune, role=role, user__email__iexact=email).exists():
         raise ValidationError(
-            {"email": _("%(email)s already holds this role in %(commune)s.") % {"email": email, "commune": commune}}
+            {
+                "email": _("%(email)s already holds this role in %(commune)s.")
+                % {"email": email, "commune": commune}
+            }
         )
     now = timezone.now()
     Invitation.objects.filter(

@@ -157,7 +157,9 @@ def invitation_revoke(request, insee_code, invitation_id):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email})
+        messages.success(
+            request, _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email}
+        )
     return redirect("communes:detail", insee_code=commune.insee_code)
 
 
@@ -166,7 +168,9 @@ def invitation_revoke(request, insee_code, invitation_id):
 def membership_remove(request, insee_code, membership_id):
     user = request.user
     commune = permissions.commune_for_user(user, insee_code)
-    membership = get_object_or_404(Membership.objects.select_related("user"), pk=membership_id, commune=commune)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user"), pk=membership_id, commune=commune
+    )
     permissions.require(permissions.can_manage_members(user, commune))
     services.membership_remove(membership=membership)
     messages.success(
@@ -205,7 +209,8 @@ def invitation_accept(request, token):
                 login(request, member, backend="django.contrib.auth.backends.ModelBackend")
             if request.user.is_authenticated:
                 messages.success(
-                    request, _("Welcome to the Plan Climat Local of %(commune)s.") % {"commune": invitation.commune}
+                    request,
+                    _("Welcome to the Plan Climat Local of %(commune)s.") % {"commune": invitation.commune},
                 )
                 return redirect("communes:detail", insee_code=invitation.commune.insee_code)
             messages.success(request, _("Invitation accepted: sign in with your email address to continue."))

@@ -90,7 +90,7 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Redis: the Celery broker and the shared cache when REDIS_URL is set; eager tasks and a local cache otherwise.
+# Redis: Celery broker and shared cache when REDIS_URL is set; eager tasks and a local cache otherwise.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
@@ -143,7 +143,11 @@ MAILERS = {
     "default": {
         "BACKEND": _email["EMAIL_BACKEND"],
         "OPTIONS": (
-            {option: _email[key] for key, option in _SMTP_OPTIONS.items() if _email.get(key) not in (None, "")}
+            {
+                option: _email[key]
+                for key, option in _SMTP_OPTIONS.items()
+                if _email.get(key) not in (None, "")
+            }
             | {"timeout": 20}
             if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend")
             else {}

@@ -5,6 +5,7 @@ from communes.models import Commune, Epci, Invitation, Membership, Role, Signato
 
 PASSWORD = "correct-horse-battery-staple"
 
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
@@ -19,6 +20,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create:
             obj.save()
 
+
 class EpciFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Epci
@@ -26,6 +28,7 @@ class EpciFactory(factory.django.DjangoModelFactory):
 
     siren = "200040715"
     name = "Grenoble-Alpes Métropole"
+
 
 class CommuneFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -38,6 +41,7 @@ class CommuneFactory(factory.django.DjangoModelFactory):
     population_year = 2021
     epci = factory.SubFactory(EpciFactory)
 
+
 class MembershipFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Membership
@@ -45,6 +49,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     commune = factory.SubFactory(CommuneFactory)
     role = Role.REFERENT
+
 
 class InvitationFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -54,6 +59,7 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     commune = factory.SubFactory(CommuneFactory)
     role = Role.REFERENT
     invited_by = factory.SubFactory(UserFactory)
+
 
 class SignatoryFactory(factory.django.DjangoModelFactory):
     class Meta:

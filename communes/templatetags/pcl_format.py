@@ -22,6 +22,4 @@ def quantity(value, unit=""):
 
 @register.filter
 def stage_badge(commune):
-    return format_html(
-        '<span class="badge stage-{}">{}</span>', commune.stage, commune.get_stage_display()
-    )
+    return format_html('<span class="badge stage-{}">{}</span>', commune.stage, commune.get_stage_display())

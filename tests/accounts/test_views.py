@@ -127,7 +127,11 @@ def test_password_change(client, password):
     client.force_login(user)
     response = client.post(
         reverse("accounts:password_change"),
-        {"old_password": password, "new_password1": "Encore-un-autre-42", "new_password2": "Encore-un-autre-42"},
+        {
+            "old_password": password,
+            "new_password1": "Encore-un-autre-42",
+            "new_password2": "Encore-un-autre-42",
+        },
     )
     assert response.status_code == 302
     user.refresh_from_db()

@@ -34,10 +34,13 @@ def browser():
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the test
     # itself (creating data, reading mail.outbox) are synchronous and safe.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 @pytest.fixture
@@ -72,7 +75,9 @@ def axe_violations(page) -> list[dict]:
     """Runs axe-core on the page with the WCAG 2.1 A and AA rules; returns the violations."""
     page.add_script_tag(path=str(AXE_SCRIPT))
     result = page.evaluate(
-        """() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
+        """() => axe.run(document, {
+            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}
+        })"""
     )
     return result["violations"]
 

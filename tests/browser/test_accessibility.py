@@ -4,7 +4,14 @@ import pytest
 
 from communes.models import Role, Stage
 from tests.browser.conftest import axe_violations, describe, sign_in
-from tests.factories import PASSWORD, CommuneFactory, InvitationFactory, MembershipFactory, SignatoryFactory, UserFactory
+from tests.factories import (
+    PASSWORD,
+    CommuneFactory,
+    InvitationFactory,
+    MembershipFactory,
+    SignatoryFactory,
+    UserFactory,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -12,7 +19,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def network():
     commune = CommuneFactory(
-        name="Saint-Égrève", insee_code="38382", stage=Stage.PLAN_IN_PREPARATION, charter_signed_on="2007-03-01"
+        name="Saint-Égrève",
+        insee_code="38382",
+        stage=Stage.PLAN_IN_PREPARATION,
+        charter_signed_on="2007-03-01",
     )
     admin = UserFactory(email="admin@example.org", full_name="Alice Admin", is_superuser=True, is_staff=True)
     advisor = UserFactory(email="claire@example.org", full_name="Claire Martin")

@@ -58,7 +58,9 @@ def test_advisor_invites_a_referent_whose_account_then_works(live_server, new_pa
     sign_in(referent_page, live_server.url, "romain.referent@example.org", REFERENT_PASSWORD)
     assert referent_page.get_by_role("heading", level=1).inner_text().startswith("Saint-Égrève")
     assert referent_page.get_by_role("link", name="Inviter une personne").count() == 0
-    assert Membership.objects.filter(user__email="romain.referent@example.org", role=Role.REFERENT).count() == 1
+    assert (
+        Membership.objects.filter(user__email="romain.referent@example.org", role=Role.REFERENT).count() == 1
+    )
 
     # Back on the advisor's side, the référent now shows on the commune page.
     page.reload()

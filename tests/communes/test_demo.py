@@ -18,7 +18,10 @@ def test_demo_loads_the_49_communes_people_of_each_role_and_58_signatories(capsy
     assert Commune.objects.filter(charter_signed_on__isnull=False).count() + Signatory.objects.count() == 58
     roles = set(Membership.objects.values_list("role", flat=True))
     assert roles == {Role.ADVISOR, Role.REFERENT, Role.STAFF, Role.ELECTED}
-    assert User.objects.filter(is_superuser=True).exists() and User.objects.filter(is_metro_officer=True).exists()
+    assert (
+        User.objects.filter(is_superuser=True).exists()
+        and User.objects.filter(is_metro_officer=True).exists()
+    )
     assert Membership.objects.filter(role=Role.ADVISOR).values("commune").distinct().count() == 49
     # Every demo person's password is printed once, and it works.
     lines = [line.split() for line in output.splitlines() if "@ale-demo.example" in line]
@@ -31,7 +34,12 @@ def test_demo_load_is_idempotent_and_keeps_changes(capsys):
     call_command("load_demo")
     Commune.objects.filter(insee_code="38185").update(population=1)
     Membership.objects.filter(role=Role.STAFF).delete()
-    counts = (Commune.objects.count(), User.objects.count(), Membership.objects.count(), Signatory.objects.count())
+    counts = (
+        Commune.objects.count(),
+        User.objects.count(),
+        Membership.objects.count(),
+        Signatory.objects.count(),
+    )
     capsys.readouterr()
     call_command("load_demo")
     output = capsys.readouterr().out

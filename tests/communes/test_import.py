@@ -34,7 +34,9 @@ def test_it_imports_the_49_communes_of_grenoble_alpes_metropole_from_the_nationa
 
 def test_another_agglomeration_can_be_onboarded(capsys):
     # Grenoble's neighbour, the Communauté d'agglomération du Pays Voironnais.
-    call_command("import_communes", "--epci", "243800984", "--name", "Pays Voironnais", "--population-year", "2022")
+    call_command(
+        "import_communes", "--epci", "243800984", "--name", "Pays Voironnais", "--population-year", "2022"
+    )
     voiron = Commune.objects.get(insee_code="38563")
     assert (voiron.name, voiron.population, voiron.population_year) == ("Voiron", 21847, 2022)
     assert Commune.objects.filter(epci__siren="243800984").count() > 20

@@ -1,4 +1,7 @@
-"""Accepting an invitation: signed, expiring, used once; newcomers set their password, existing accounts join."""
+"""Accepting an invitation: signed, expiring, used once.
+
+Newcomers set their password; existing accounts just join.
+"""
 
 import pytest
 from django.urls import reverse

@@ -5,7 +5,13 @@ from django.core import mail
 from django.urls import reverse
 
 from communes.models import Commune, Invitation, Membership, Role, Signatory, Stage
-from tests.factories import CommuneFactory, InvitationFactory, MembershipFactory, SignatoryFactory, UserFactory
+from tests.factories import (
+    CommuneFactory,
+    InvitationFactory,
+    MembershipFactory,
+    SignatoryFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +90,7 @@ def test_portfolio_of_49_communes_renders_in_a_bounded_number_of_queries(
     login, cast, django_assert_max_num_queries
 ):
     advisor = cast.advisor
-    for index in range(48):
+    for _ in range(48):
         commune = CommuneFactory()
         MembershipFactory(user=advisor, commune=commune, role=Role.ADVISOR)
         MembershipFactory(commune=commune, role=Role.REFERENT)
@@ -131,7 +137,9 @@ def test_commune_list_filters_by_search_stage_and_advisor(login, cast):
     assert names(advisor=cast.advisor.pk, stage=Stage.IN_FOLLOW_UP) == []
 
 
-def test_commune_list_shows_advisors_and_referents_in_bounded_queries(login, cast, django_assert_max_num_queries):
+def test_commune_list_shows_advisors_and_referents_in_bounded_queries(
+    login, cast, django_assert_max_num_queries
+):
     for _ in range(30):
         MembershipFactory(commune=CommuneFactory(), role=Role.ADVISOR, user=cast.advisor)
     client = login(cast.admin)
@@ -195,7 +203,11 @@ def test_managers_can_edit_the_commune(login, cast, role):
     response = client.post(commune_url("edit", cast), edit_data(cast))
     assert response.status_code == 302
     commune = Commune.objects.get(pk=cast.commune.pk)
-    assert (commune.population, commune.stage, commune.charter_end_year) == (37988, Stage.PLAN_DELIBERATED, 2014)
+    assert (commune.population, commune.stage, commune.charter_end_year) == (
+        37988,
+        Stage.PLAN_DELIBERATED,
+        2014,
+    )
 
 
 @pytest.mark.parametrize("role", READ_ONLY_MEMBERS)
@@ -237,7 +249,9 @@ def test_only_the_administrator_assigns_advisors(login, cast):
     client = login(cast.admin)
     response = client.post(commune_url("edit", cast), edit_data(cast, advisors=[new_advisor.pk]))
     assert response.status_code == 302
-    advisors = set(Membership.objects.filter(commune=cast.commune, role=Role.ADVISOR).values_list("user", flat=True))
+    advisors = set(
+        Membership.objects.filter(commune=cast.commune, role=Role.ADVISOR).values_list("user", flat=True)
+    )
     assert advisors == {new_advisor.pk}
 
 
@@ -271,12 +285,17 @@ def test_managers_invite_a_person_who_receives_an_email(
 def test_read_only_members_cannot_invite(login, cast, role):
     client = login(getattr(cast, role))
     assert client.get(commune_url("invite", cast)).status_code == 403
-    assert client.post(commune_url("invite", cast), {"email": "x@example.org", "role": "staff"}).status_code == 403
+    assert (
+        client.post(commune_url("invite", cast), {"email": "x@example.org", "role": "staff"}).status_code
+        == 403
+    )
     assert not Invitation.objects.exists()
 
 
 def test_outsiders_cannot_invite(login, cast):
-    response = login(cast.outsider).post(commune_url("invite", cast), {"email": "x@example.org", "role": "staff"})
+    response = login(cast.outsider).post(
+        commune_url("invite", cast), {"email": "x@example.org", "role": "staff"}
+    )
     assert response.status_code == 404
     assert not Invitation.objects.exists() and not mail.outbox
 
@@ -303,7 +322,9 @@ def test_pending_invitations_are_listed_and_can_be_withdrawn(login, cast):
 @pytest.mark.parametrize("role, status", [("referent", 403), ("staff", 403), ("outsider", 404)])
 def test_invitations_cannot_be_withdrawn_by_others(login, cast, role, status):
     invitation = InvitationFactory(commune=cast.commune)
-    response = login(getattr(cast, role)).post(commune_url("invitation_revoke", cast, invitation_id=invitation.pk))
+    response = login(getattr(cast, role)).post(
+        commune_url("invitation_revoke", cast, invitation_id=invitation.pk)
+    )
     assert response.status_code == status
     invitation.refresh_from_db()
     assert invitation.revoked_at is None
@@ -325,10 +346,14 @@ def test_advisor_removes_a_membership(login, cast):
     assert not Membership.objects.filter(pk=membership.pk).exists()
 
 
-@pytest.mark.parametrize("role, status", [("referent", 403), ("elected", 403), ("metro_officer", 403), ("outsider", 404)])
+@pytest.mark.parametrize(
+    "role, status", [("referent", 403), ("elected", 403), ("metro_officer", 403), ("outsider", 404)]
+)
 def test_others_cannot_remove_memberships(login, cast, role, status):
     membership = Membership.objects.get(user=cast.staff, commune=cast.commune)
-    response = login(getattr(cast, role)).post(commune_url("membership_remove", cast, membership_id=membership.pk))
+    response = login(getattr(cast, role)).post(
+        commune_url("membership_remove", cast, membership_id=membership.pk)
+    )
     assert response.status_code == status
     assert Membership.objects.filter(pk=membership.pk).exists()
 
@@ -385,7 +410,9 @@ def test_commune_roles_cannot_edit_signatories(login, cast, role):
     signatory = SignatoryFactory()
     client = login(getattr(cast, role) if role else UserFactory())
     assert client.get(reverse("communes:signatory_create")).status_code == 403
-    assert client.post(reverse("communes:signatory_edit", args=[signatory.pk]), {"name": "X"}).status_code == 403
+    assert (
+        client.post(reverse("communes:signatory_edit", args=[signatory.pk]), {"name": "X"}).status_code == 403
+    )
     assert Signatory.objects.get().name == signatory.name
 
 

@@ -12,9 +12,13 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--epci", required=True, metavar="SIREN", help="SIREN of the EPCI, e.g. 200040715")
+        parser.add_argument(
+            "--epci", required=True, metavar="SIREN", help="SIREN of the EPCI, e.g. 200040715"
+        )
         parser.add_argument("--name", default="", help="Name of the EPCI, e.g. 'Grenoble-Alpes Métropole'")
-        parser.add_argument("--file", type=Path, default=NATIONAL_FILE, help="CSV file (default: bundled list)")
+        parser.add_argument(
+            "--file", type=Path, default=NATIONAL_FILE, help="CSV file (default: bundled list)"
+        )
         parser.add_argument(
             "--population-year", type=int, default=None, help="INSEE vintage of the populations, when known"
         )

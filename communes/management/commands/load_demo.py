@@ -5,13 +5,16 @@ from communes.demo import demo_load
 
 class Command(BaseCommand):
     help = (
-        "Loads the demonstration data (the 49 communes of Grenoble-Alpes Métropole, demo people of each role, "
+        "Loads the demonstration data (the 49 communes of Grenoble-Alpes Métropole, demo people of each "
+        "role, "
         "charter partners). Safe to run again: it only adds what is missing."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--reset-passwords", action="store_true", help="Give every demo person a new password, printed once."
+            "--reset-passwords",
+            action="store_true",
+            help="Give every demo person a new password, printed once.",
         )
 
     def handle(self, *args, reset_passwords, **options):
