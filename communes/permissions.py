@@ -11,7 +11,6 @@ from django.http import Http404
 
 from .models import Commune, Membership, Role
 
-READ_ROLES = frozenset(Role)
 MANAGER_ROLES = frozenset({Role.ADVISOR})
 
 
@@ -69,14 +68,6 @@ def can_assign_advisors(user) -> bool:
     return is_administrator(user)
 
 
-def can_create_commune(user) -> bool:
-    return is_administrator(user)
-
-
-def can_view_members(user, commune: Commune) -> bool:
-    return can_view_commune(user, commune)
-
-
 def can_manage_members(user, commune: Commune) -> bool:
     """Invite people, revoke invitations and remove memberships."""
     return is_administrator(user) or bool(roles_in(user, commune) & MANAGER_ROLES)
@@ -86,6 +77,10 @@ def invitable_roles(user, commune: Commune) -> list[Role]:
     if not can_manage_members(user, commune):
         return []
     return list(Role)
+
+
+def has_any_commune(user) -> bool:
+    return sees_every_commune(user) or bool(commune_roles(user))
 
 
 def can_view_portfolio(user) -> bool:

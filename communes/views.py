@@ -75,7 +75,7 @@ def commune_list(request):
             "form": form,
             "page": page,
             "query": query.urlencode(),
-            "can_create": permissions.can_create_commune(user),
+            "has_any_commune": permissions.has_any_commune(user),
         },
     )
 

@@ -162,6 +162,17 @@ def test_commune_page_is_open_to_its_members_and_network_roles(login, cast, role
         assert person in content
 
 
+def test_commune_page_renders_in_a_bounded_number_of_queries(login, cast, django_assert_max_num_queries):
+    for role in [Role.STAFF] * 30 + [Role.ELECTED] * 10:
+        MembershipFactory(commune=cast.commune, role=role)
+    for _ in range(10):
+        InvitationFactory(commune=cast.commune)
+    client = login(cast.advisor)
+    with django_assert_max_num_queries(7):
+        response = client.get(commune_url("detail", cast))
+    assert len(response.context["page"].pending_invitations) == 10
+
+
 def test_commune_page_is_404_to_outsiders(login, cast):
     assert login(cast.outsider).get(commune_url("detail", cast)).status_code == 404
 
@@ -379,6 +390,16 @@ def test_everyone_signed_in_reads_the_signatories(login, cast, role):
     assert response.context["counts"]["signed_communes"] == 1
 
 
+def test_signatories_render_in_a_bounded_number_of_queries(login, cast, django_assert_max_num_queries):
+    for index in range(40):
+        CommuneFactory(charter_signed_on="2007-01-01", stage=Stage.SIGNATORY)
+        SignatoryFactory(signed_on=f"2008-01-{index % 28 + 1:02d}")
+    client = login(cast.advisor)
+    with django_assert_max_num_queries(7):
+        response = client.get(reverse("communes:signatories"))
+    assert len(response.context["rows"]) == 80
+
+
 def test_signatories_filter_by_type(login, cast):
     SignatoryFactory(name="ACTIS")
     SignatoryFactory(name="UGA", type="university")
@@ -426,6 +447,11 @@ def test_signatory_with_an_invalid_siren_is_refused(login, cast):
 
 
 # --- home ---------------------------------------------------------------------------------------
+
+
+def test_a_person_without_any_role_is_told_how_to_get_one(login):
+    response = login(UserFactory()).get(reverse("communes:list"))
+    assert "demandez une invitation" in response.content.decode()
 
 
 @pytest.mark.parametrize(
