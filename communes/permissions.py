@@ -94,6 +94,50 @@ def visible_communes(user) -> QuerySet[Commune]:
     return communes.filter(pk__in=list(commune_roles(user)))
 
 
+# --- action plans (objects of the actions app, read through their commune) ---------------------
+
+PLAN_EDITOR_ROLES = frozenset({Role.ADVISOR, Role.REFERENT})
+
+
+def can_view_plan(user, plan) -> bool:
+    return can_view_commune(user, plan.commune)
+
+
+def can_create_plan(user, commune: Commune) -> bool:
+    return is_administrator(user) or bool(roles_in(user, commune) & PLAN_EDITOR_ROLES)
+
+
+def can_edit_plan(user, plan) -> bool:
+    """Edit the plan, its axes and all its actions; move it through the workflow."""
+    return can_create_plan(user, plan.commune)
+
+
+def can_close_plan(user, plan) -> bool:
+    """Closing a plan after its evaluation is the advisor's call."""
+    return is_administrator(user) or bool(roles_in(user, plan.commune) & MANAGER_ROLES)
+
+
+def can_edit_action(user, action) -> bool:
+    """Plan editors edit every action; a staff member edits the actions they are responsible for."""
+    if can_edit_plan(user, action.plan):
+        return True
+    return Role.STAFF in roles_in(user, action.plan.commune) and action.owner_id == user.pk
+
+
+def can_view_catalogue(user) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def can_manage_catalogue(user) -> bool:
+    return is_administrator(user) or is_advisor(user)
+
+
+def require_found(allowed: bool) -> None:
+    """404 for whoever may not even know the object exists."""
+    if not allowed:
+        raise Http404
+
+
 # --- signatories --------------------------------------------------------------------------------
 
 

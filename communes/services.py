@@ -41,6 +41,14 @@ def commune_update(*, commune: Commune, data: dict, advisors=None) -> Commune:
     return commune
 
 
+def commune_stage_update(*, commune: Commune, stage: str) -> Commune:
+    """Moves a commune to an engagement stage (action plans call it as their workflow advances)."""
+    commune.stage = stage
+    commune.full_clean()
+    commune.save(update_fields=["stage"])
+    return commune
+
+
 # --- memberships and invitations ----------------------------------------------------------------
 
 

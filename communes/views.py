@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from accounts.forms import NewAccountForm
 
 from . import permissions, selectors, services
+from .extensions import commune_sections, portfolio_extras
 from .forms import CommuneFilterForm, CommuneForm, InvitationForm, SignatoryForm
 from .models import Invitation, Membership, Signatory
 
@@ -40,6 +41,7 @@ def portfolio(request):
         if advisor_id and advisor_id.isdigit():
             advisor = get_object_or_404(advisor_choices, pk=advisor_id)
     communes = list(selectors.portfolio_communes(advisor=advisor))
+    extras = portfolio_extras(communes)
     return render(
         request,
         "communes/portfolio.html",
@@ -48,6 +50,7 @@ def portfolio(request):
             "advisor_choices": advisor_choices,
             "communes": communes,
             "stage_counts": selectors.portfolio_summary(communes),
+            "extras": extras,
         },
     )
 
@@ -94,6 +97,7 @@ def commune_detail(request, insee_code):
             "page": page,
             "can_edit": permissions.can_edit_commune(user, commune),
             "can_manage_members": can_manage,
+            "sections": commune_sections(commune, user),
         },
     )
 

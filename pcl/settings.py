@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "accounts",
     "communes",
+    "actions",
 ]
 
 MIDDLEWARE = [
@@ -205,6 +206,11 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
     if env.bool("BEHIND_TLS_PROXY", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Action plans: an open action with no update for this long reads as stale on the portfolio.
+STALE_ACTION_DAYS = env.int("STALE_ACTION_DAYS", default=183)
+# Largest signed deliberation accepted (bytes) and the types accepted.
+DELIBERATION_MAX_BYTES = env.int("DELIBERATION_MAX_BYTES", default=10 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

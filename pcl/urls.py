@@ -18,6 +18,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
     path("", include("communes.urls")),
+    path("", include("actions.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from communes.demo import demo_load
+from communes.extensions import run_demo_loaders
 
 
 class Command(BaseCommand):
@@ -19,6 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, reset_passwords, **options):
         people = demo_load(reset_passwords=reset_passwords)
+        run_demo_loaders()
         self.stdout.write(self.style.SUCCESS("Demo data loaded: 49 communes, charter partners, demo people."))
         new = [(person, password) for person, password in people if password]
         if not new:

@@ -1,0 +1,101 @@
+from django.contrib import admin
+
+from .models import (
+    Action,
+    ActionPlan,
+    AwarenessReport,
+    BudgetLine,
+    CatalogueAction,
+    CoFunder,
+    FollowUpNote,
+    HistoryEntry,
+    Milestone,
+    PlanAxis,
+    PlanTransition,
+    Theme,
+)
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "order")
+    list_editable = ("order",)
+    search_fields = ("name", "code")
+
+
+@admin.register(CatalogueAction)
+class CatalogueActionAdmin(admin.ModelAdmin):
+    list_display = ("title", "theme", "target", "difficulty", "is_active")
+    list_filter = ("theme", "target", "difficulty", "is_active")
+    search_fields = ("title", "description")
+
+
+class PlanAxisInline(admin.TabularInline):
+    model = PlanAxis
+    extra = 0
+
+
+class PlanTransitionInline(admin.TabularInline):
+    model = PlanTransition
+    extra = 0
+    readonly_fields = ("from_status", "to_status", "by", "at", "comment")
+    can_delete = False
+
+
+@admin.register(ActionPlan)
+class ActionPlanAdmin(admin.ModelAdmin):
+    list_display = ("commune", "title", "version", "status", "start_year", "end_year", "deliberation_date")
+    list_filter = ("status",)
+    search_fields = ("commune__name", "title", "deliberation_number")
+    list_select_related = ("commune",)
+    inlines = [PlanAxisInline, PlanTransitionInline]
+    raw_id_fields = ("previous_version",)
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+
+
+class BudgetLineInline(admin.TabularInline):
+    model = BudgetLine
+    extra = 0
+
+
+class CoFunderInline(admin.TabularInline):
+    model = CoFunder
+    extra = 0
+
+
+class FollowUpNoteInline(admin.TabularInline):
+    model = FollowUpNote
+    extra = 0
+
+
+class AwarenessReportInline(admin.TabularInline):
+    model = AwarenessReport
+    extra = 0
+
+
+@admin.register(Action)
+class ActionAdmin(admin.ModelAdmin):
+    list_display = ("title", "plan", "theme", "status", "progress", "origin", "updated_at")
+    list_filter = ("status", "origin", "theme")
+    search_fields = ("title", "plan__commune__name")
+    list_select_related = ("plan__commune", "theme")
+    raw_id_fields = ("plan", "axis", "catalogue_action", "owner", "updated_by")
+    readonly_fields = ("revision", "updated_at", "updated_by")
+    inlines = [MilestoneInline, BudgetLineInline, CoFunderInline, AwarenessReportInline, FollowUpNoteInline]
+
+
+@admin.register(HistoryEntry)
+class HistoryEntryAdmin(admin.ModelAdmin):
+    list_display = ("at", "plan", "action", "user", "summary")
+    list_select_related = ("plan__commune", "action", "user")
+    readonly_fields = ("plan", "action", "user", "at", "summary", "changes", "revision")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

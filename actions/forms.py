@@ -1,0 +1,318 @@
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from communes.forms import DateInput
+from communes.models import Membership
+
+from .models import (
+    Action,
+    ActionPlan,
+    ActionStatus,
+    AwarenessReport,
+    BudgetLine,
+    CatalogueAction,
+    CoFunder,
+    Milestone,
+    Origin,
+    PlanAxis,
+    PlanStatus,
+    Target,
+    Theme,
+)
+from .services import FOLLOW_UP_FIELDS
+
+User = get_user_model()
+
+
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = ActionPlan
+        fields = ["title", "start_year", "end_year"]
+
+
+class AxisForm(forms.ModelForm):
+    class Meta:
+        model = PlanAxis
+        fields = ["title", "parent", "order"]
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = plan.axes.all()
+
+
+class TransitionForm(forms.Form):
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DeliberationForm(TransitionForm):
+    deliberation_date = forms.DateField(label=_("Date of the council meeting"), widget=DateInput())
+    deliberation_number = forms.CharField(label=_("Deliberation number"), max_length=50)
+    deliberation_file = forms.FileField(
+        label=_("Signed deliberation (PDF)"),
+        required=False,
+        help_text=_("It can also be attached later."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
+    )
+
+    field_order = ["deliberation_date", "deliberation_number", "deliberation_file", "comment"]
+
+    def clean_deliberation_file(self):
+        return validate_pdf(self.cleaned_data.get("deliberation_file"))
+
+
+class DeliberationFileForm(forms.Form):
+    deliberation_file = forms.FileField(
+        label=_("Signed deliberation (PDF)"),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
+    )
+
+    def clean_deliberation_file(self):
+        return validate_pdf(self.cleaned_data.get("deliberation_file"))
+
+
+def validate_pdf(upload):
+    if upload is None:
+        return upload
+    if upload.size > settings.DELIBERATION_MAX_BYTES:
+        raise forms.ValidationError(
+            _("The file weighs %(size)d MB; at most %(max)d MB are accepted.")
+            % {"size": upload.size // 2**20 + 1, "max": settings.DELIBERATION_MAX_BYTES // 2**20}
+        )
+    head = upload.read(5)
+    upload.seek(0)
+    if head != b"%PDF-":
+        raise forms.ValidationError(_("The signed deliberation must be a PDF file."))
+    return upload
+
+
+class ActionForm(forms.ModelForm):
+    """Content and follow-up of an action. Only the follow-up stays editable once the plan is adopted."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Action
+        fields = [
+            "title",
+            "description",
+            "theme",
+            "axis",
+            "origin",
+            "owner",
+            "owner_name",
+            "elected_referent",
+            "partners",
+            "start_date",
+            "end_date",
+            "mwh_saved",
+            "tco2e_avoided",
+            "mwh_renewable",
+            "status",
+            "progress",
+            "late_override_reason",
+            "achieved_mwh_saved",
+            "achieved_tco2e_avoided",
+            "achieved_mwh_renewable",
+        ]
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "partners": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, plan, content_editable=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["axis"].queryset = plan.axes.all()
+        self.fields["theme"].queryset = Theme.objects.all()
+        self.fields["owner"].queryset = User.objects.filter(
+            pk__in=Membership.objects.filter(commune=plan.commune).values("user")
+        ).order_by("full_name")
+        self.fields["owner"].label_from_instance = lambda user: user.get_full_name()
+        if self.instance.pk:
+            self.fields["revision"].initial = self.instance.revision
+        if not content_editable:
+            for name, field in self.fields.items():
+                if name not in FOLLOW_UP_FIELDS and name != "revision":
+                    field.disabled = True
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("An action cannot end before it starts."))
+        return cleaned
+
+
+class NewActionForm(ActionForm):
+    class Meta(ActionForm.Meta):
+        fields = [
+            "title",
+            "description",
+            "theme",
+            "axis",
+            "origin",
+            "owner",
+            "owner_name",
+            "elected_referent",
+            "partners",
+            "start_date",
+            "end_date",
+            "status",
+            "progress",
+            "mwh_saved",
+            "tco2e_avoided",
+            "mwh_renewable",
+        ]
+
+
+class MilestoneForm(forms.ModelForm):
+    class Meta:
+        model = Milestone
+        fields = ["name", "due_date", "done_on"]
+        widgets = {"due_date": DateInput(), "done_on": DateInput()}
+
+
+class BudgetLineForm(forms.ModelForm):
+    class Meta:
+        model = BudgetLine
+        fields = ["year", "kind", "forecast", "actual"]
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"] = forms.TypedChoiceField(
+            label=_("Year"), coerce=int, choices=[(year, str(year)) for year in plan.years]
+        )
+        if self.instance.pk and self.instance.year not in plan.years:
+            self.fields["year"].choices.append((self.instance.year, str(self.instance.year)))
+
+
+class CoFunderForm(forms.ModelForm):
+    class Meta:
+        model = CoFunder
+        fields = ["name", "amount", "status"]
+
+
+FOLLOW_UP_ROW_FIELDS = {
+    MilestoneForm: {"done_on"},
+    BudgetLineForm: {"actual"},
+    CoFunderForm: {"amount", "status"},
+}
+
+
+def planning_formsets(action, data=None, content_editable=True):
+    """The three formsets of the schedule-and-budget page; frozen fields are disabled once adopted."""
+    plan = action.plan
+    extra = 2 if content_editable else 0
+    specs = [
+        ("milestones", Milestone, MilestoneForm, {}),
+        ("budget", BudgetLine, BudgetLineForm, {"plan": plan}),
+        ("cofunders", CoFunder, CoFunderForm, {}),
+    ]
+    formsets = {}
+    for prefix, model, form_class, form_kwargs in specs:
+        formset_class = forms.inlineformset_factory(
+            Action, model, form=form_class, extra=extra, can_delete=content_editable
+        )
+        formset = formset_class(data, instance=action, prefix=prefix, form_kwargs=form_kwargs)
+        if not content_editable:
+            for form in formset.forms:
+                for name, field in form.fields.items():
+                    if name not in FOLLOW_UP_ROW_FIELDS[form_class] and name not in ("id", "action"):
+                        field.disabled = True
+        formsets[prefix] = formset
+    return formsets
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("Follow-up note"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AwarenessReportForm(forms.ModelForm):
+    class Meta:
+        model = AwarenessReport
+        fields = ["date", "events_held", "people_reached", "audiences", "comment"]
+        widgets = {"date": DateInput(), "comment": forms.Textarea(attrs={"rows": 2})}
+
+
+class CatalogueActionForm(forms.ModelForm):
+    class Meta:
+        model = CatalogueAction
+        fields = [
+            "title",
+            "description",
+            "theme",
+            "target",
+            "cost_min",
+            "cost_max",
+            "mwh_saved",
+            "tco2e_avoided",
+            "mwh_renewable",
+            "difficulty",
+            "duration_months",
+            "indicators",
+            "sources",
+            "is_active",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "indicators": forms.Textarea(attrs={"rows": 3}),
+            "sources": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class CatalogueFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    theme = forms.ModelChoiceField(label=_("Theme"), queryset=Theme.objects.all(), required=False)
+    target = forms.ChoiceField(label=_("Target"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].choices = [("", _("All targets")), *Target.choices]
+        self.fields["theme"].empty_label = _("All themes")
+
+
+class AddToPlanForm(forms.Form):
+    plan = forms.ModelChoiceField(label=_("Plan"), queryset=ActionPlan.objects.none())
+    origin = forms.ChoiceField(label=_("Origin"), choices=Origin.choices, initial=Origin.NEW)
+
+    def __init__(self, *args, plans, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = ActionPlan.objects.filter(pk__in=[plan.pk for plan in plans])
+        self.fields["plan"].label_from_instance = lambda plan: f"{plan.commune} — {plan}"
+
+
+class PlanFilterForm(forms.Form):
+    theme = forms.ModelChoiceField(label=_("Theme"), queryset=Theme.objects.all(), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    owner = forms.ChoiceField(label=_("Responsible"), required=False)
+    origin = forms.ChoiceField(label=_("Origin"), required=False)
+    sort = forms.ChoiceField(label=_("Sort by"), required=False)
+
+    def __init__(self, *args, owners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].empty_label = _("All themes")
+        self.fields["status"].choices = [("", _("All statuses")), *ActionStatus.choices]
+        self.fields["owner"].choices = [("", _("Everyone")), *owners]
+        self.fields["origin"].choices = [("", _("All origins")), *Origin.choices]
+        self.fields["sort"].choices = [
+            ("order", _("Plan order")),
+            ("title", _("Title")),
+            ("theme", _("Theme")),
+            ("status", _("Status")),
+            ("start", _("Start")),
+            ("end", _("End")),
+            ("budget", _("Budget (largest first)")),
+        ]
+
+
+PLAN_STATUS_ACTIONS = {
+    PlanStatus.SUBMITTED: _("Submit to the working group"),
+    PlanStatus.VALIDATED: _("Record the working group's validation"),
+    PlanStatus.DELIBERATED: _("Record the council's deliberation"),
+    PlanStatus.FOLLOW_UP: _("Start the follow-up"),
+    PlanStatus.CLOSED: _("Close and evaluate"),
+    PlanStatus.DRAFT: _("Send back to draft"),
+}

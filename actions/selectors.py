@@ -1,0 +1,411 @@
+"""Reads that feed the action-plan pages, each in a constant number of queries."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, ExtractYear
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from communes import permissions
+
+from .models import (
+    ADOPTED_STATUSES,
+    Action,
+    ActionPlan,
+    ActionStatus,
+    BudgetKind,
+    BudgetLine,
+    CatalogueAction,
+    CoFunder,
+    HistoryEntry,
+    Milestone,
+    Origin,
+    PlanAxis,
+    Theme,
+)
+
+OPEN_STATUSES = (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)
+ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
+
+
+def stale_cutoff():
+    return timezone.now() - timedelta(days=settings.STALE_ACTION_DAYS)
+
+
+# --- lookups ------------------------------------------------------------------------------------
+
+
+def plan_for_user(user, plan_id: int) -> ActionPlan:
+    plan = get_object_or_404(ActionPlan.objects.select_related("commune", "previous_version"), pk=plan_id)
+    permissions.require_found(permissions.can_view_plan(user, plan))
+    return plan
+
+
+def action_for_user(user, action_id: int) -> Action:
+    action = get_object_or_404(
+        Action.objects.select_related(
+            "plan__commune", "theme", "owner", "axis", "catalogue_action", "updated_by"
+        ),
+        pk=action_id,
+    )
+    permissions.require_found(permissions.can_view_plan(user, action.plan))
+    return action
+
+
+def commune_plans(*, commune) -> list[ActionPlan]:
+    return list(
+        commune.action_plans.annotate(action_count=Count("actions"))
+        .order_by("-version")
+        .select_related("commune")
+    )
+
+
+def plan_can_branch(*, plan: ActionPlan) -> bool:
+    """A new version can start from an adopted plan that has none yet, if no other plan is in preparation."""
+    return plan.is_adopted and not (
+        ActionPlan.objects.filter(commune=plan.commune_id)
+        .filter(Q(previous_version=plan) | ~Q(status__in=ADOPTED_STATUSES))
+        .exists()
+    )
+
+
+def editable_plans_for(*, user) -> list[ActionPlan]:
+    """Plans in preparation the user may add actions to (for “add to a plan” from the catalogue)."""
+    plans = ActionPlan.objects.exclude(status__in=ADOPTED_STATUSES).select_related("commune")
+    return [plan for plan in plans.order_by("commune__sort_name") if permissions.can_edit_plan(user, plan)]
+
+
+# --- the plan page ------------------------------------------------------------------------------
+
+
+def _budget_sum(field_name: str):
+    lines = (
+        BudgetLine.objects.filter(action=OuterRef("pk"))
+        .values("action")
+        .annotate(total=Sum(field_name))
+        .values("total")
+    )
+    return Coalesce(Subquery(lines, output_field=DecimalField(max_digits=14, decimal_places=2)), ZERO)
+
+
+def _overdue_milestones():
+    return Milestone.objects.filter(
+        action=OuterRef("pk"), done_on__isnull=True, due_date__lt=timezone.localdate()
+    )
+
+
+def with_flags(actions: QuerySet[Action]) -> QuerySet[Action]:
+    """Adds `forecast_total`, `actual_total`, `has_overdue_milestone`; `is_late`/`is_stale` read them."""
+    return actions.annotate(
+        forecast_total=_budget_sum("forecast"),
+        actual_total=_budget_sum("actual"),
+        has_overdue_milestone=Exists(_overdue_milestones()),
+    )
+
+
+def late_filter() -> Q:
+    return Q(has_overdue_milestone=True, late_override_reason="", status__in=OPEN_STATUSES)
+
+
+def stale_filter() -> Q:
+    return Q(updated_at__lt=stale_cutoff(), status__in=OPEN_STATUSES)
+
+
+def action_is_late(action: Action) -> bool:
+    return bool(
+        action.has_overdue_milestone and not action.late_override_reason and action.status in OPEN_STATUSES
+    )
+
+
+def action_is_stale(action: Action) -> bool:
+    return action.status in OPEN_STATUSES and action.updated_at < stale_cutoff()
+
+
+SORTS = {
+    "order": ("order", "pk"),
+    "title": ("title", "pk"),
+    "theme": ("theme__order", "theme__name", "order"),
+    "status": ("status", "order"),
+    "start": ("start_date", "order"),
+    "end": ("end_date", "order"),
+    "budget": ("-forecast_total", "order"),
+}
+
+
+@dataclass
+class PlanFilters:
+    theme: int | None = None
+    status: str = ""
+    owner: str = ""  # "user:<id>" or "name:<text>"
+    origin: str = ""
+    sort: str = "order"
+
+
+@dataclass
+class PlanPage:
+    plan: ActionPlan
+    actions: list[Action]
+    themes: list[Theme]
+    owners: list[tuple[str, str]]
+    axes: list[PlanAxis]
+    totals: dict = field(default_factory=dict)
+    count_all: int = 0
+
+
+def plan_page(*, plan: ActionPlan, filters: PlanFilters) -> PlanPage:
+    actions = with_flags(plan.actions.select_related("theme", "owner", "axis", "catalogue_action"))
+    every = list(actions.order_by(*SORTS.get(filters.sort, SORTS["order"])))
+    owners = sorted(
+        {(f"user:{a.owner_id}", a.owner.get_full_name()) for a in every if a.owner_id}
+        | {(f"name:{a.owner_name}", a.owner_name) for a in every if not a.owner_id and a.owner_name},
+        key=lambda pair: pair[1].casefold(),
+    )
+    shown = [action for action in every if _matches(action, filters)]
+    for action in shown:
+        action.is_late = action_is_late(action)
+        action.is_stale = action_is_stale(action)
+    totals = {
+        "forecast": sum((a.forecast_total for a in shown), Decimal(0)),
+        "actual": sum((a.actual_total for a in shown), Decimal(0)),
+        "mwh_saved": sum((a.mwh_saved or 0 for a in shown), Decimal(0)),
+        "tco2e_avoided": sum((a.tco2e_avoided or 0 for a in shown), Decimal(0)),
+        "mwh_renewable": sum((a.mwh_renewable or 0 for a in shown), Decimal(0)),
+        "late": sum(1 for a in shown if a.is_late),
+        "stale": sum(1 for a in shown if a.is_stale),
+        "already_engaged": sum(1 for a in shown if a.origin == Origin.ALREADY_ENGAGED),
+    }
+    return PlanPage(
+        plan=plan,
+        actions=shown,
+        themes=list(Theme.objects.all()),
+        owners=owners,
+        axes=list(plan.axes.all()),
+        totals=totals,
+        count_all=len(every),
+    )
+
+
+def _matches(action: Action, filters: PlanFilters) -> bool:
+    if filters.theme and action.theme_id != filters.theme:
+        return False
+    if filters.status and action.status != filters.status:
+        return False
+    if filters.origin and action.origin != filters.origin:
+        return False
+    if filters.owner:
+        kind, _sep, value = filters.owner.partition(":")
+        if kind == "user" and str(action.owner_id) != value:
+            return False
+        if kind == "name" and (action.owner_id or action.owner_name != value):
+            return False
+    return True
+
+
+def axis_tree(axes: list[PlanAxis]) -> list[tuple[PlanAxis, int]]:
+    """Axes in display order with their depth, from a flat list (no query)."""
+    children = defaultdict(list)
+    for axis in axes:
+        children[axis.parent_id].append(axis)
+    ordered = []
+
+    def walk(parent_id, depth):
+        for axis in children.get(parent_id, []):
+            ordered.append((axis, depth))
+            walk(axis.pk, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+# --- action page --------------------------------------------------------------------------------
+
+
+def action_page(*, action: Action) -> Action:
+    """The action with everything its page shows, in a fixed number of queries."""
+    action = (
+        with_flags(Action.objects.filter(pk=action.pk))
+        .select_related("plan__commune", "theme", "owner", "axis", "catalogue_action", "updated_by")
+        .prefetch_related(
+            "milestones",
+            "budget_lines",
+            "cofunders",
+            "awareness_reports",
+            Prefetch("notes", queryset=action.notes.select_related("author")),
+            Prefetch("history", queryset=HistoryEntry.objects.select_related("user")),
+        )
+        .get()
+    )
+    action.is_late = action_is_late(action)
+    action.is_stale = action_is_stale(action)
+    today = timezone.localdate()
+    for milestone in action.milestones.all():
+        milestone.is_overdue = milestone.done_on is None and milestone.due_date < today
+    return action
+
+
+def plan_history(*, plan: ActionPlan) -> list[HistoryEntry]:
+    return list(plan.history.select_related("user", "action"))
+
+
+# --- budget and schedule ------------------------------------------------------------------------
+
+
+@dataclass
+class BudgetSummary:
+    years: list[dict]
+    totals: dict
+    cofunding: list[dict]
+    cofunding_total: Decimal
+
+
+def plan_budget_summary(*, plan: ActionPlan) -> BudgetSummary:
+    rows = (
+        BudgetLine.objects.filter(action__plan=plan)
+        .values("year", "kind")
+        .annotate(forecast=Sum("forecast"), actual=Sum("actual"))
+    )
+    by_year = {
+        year: {
+            "year": year,
+            "investment_forecast": Decimal(0),
+            "investment_actual": Decimal(0),
+            "operating_forecast": Decimal(0),
+            "operating_actual": Decimal(0),
+        }
+        for year in plan.years
+    }
+    for row in rows:
+        entry = by_year.setdefault(
+            row["year"],
+            {
+                "year": row["year"],
+                "investment_forecast": Decimal(0),
+                "investment_actual": Decimal(0),
+                "operating_forecast": Decimal(0),
+                "operating_actual": Decimal(0),
+            },
+        )
+        prefix = "investment" if row["kind"] == BudgetKind.INVESTMENT else "operating"
+        entry[f"{prefix}_forecast"] += row["forecast"] or 0
+        entry[f"{prefix}_actual"] += row["actual"] or 0
+    years = [by_year[year] for year in sorted(by_year)]
+    for entry in years:
+        entry["forecast"] = entry["investment_forecast"] + entry["operating_forecast"]
+        entry["actual"] = entry["investment_actual"] + entry["operating_actual"]
+    keys = [
+        "investment_forecast",
+        "investment_actual",
+        "operating_forecast",
+        "operating_actual",
+        "forecast",
+        "actual",
+    ]
+    totals = {key: sum((entry[key] for entry in years), Decimal(0)) for key in keys}
+    cofunding = list(
+        CoFunder.objects.filter(action__plan=plan)
+        .values("status")
+        .annotate(amount=Sum("amount"), count=Count("pk"))
+    )
+    return BudgetSummary(
+        years=years,
+        totals=totals,
+        cofunding=cofunding,
+        cofunding_total=sum((row["amount"] for row in cofunding), Decimal(0)),
+    )
+
+
+def plan_schedule(*, plan: ActionPlan) -> list[Action]:
+    """Actions with dates, and their milestones, in schedule order."""
+    return list(
+        plan.actions.exclude(start_date__isnull=True)
+        .exclude(end_date__isnull=True)
+        .select_related("theme")
+        .prefetch_related("milestones")
+        .order_by("start_date", "order")
+    )
+
+
+# --- catalogue ----------------------------------------------------------------------------------
+
+
+def catalogue_list(
+    *, search: str = "", theme_id: int | None = None, target: str = "", include_inactive=False
+):
+    entries = CatalogueAction.objects.select_related("theme").annotate(
+        commune_count=Count("actions__plan__commune", distinct=True)
+    )
+    if not include_inactive:
+        entries = entries.filter(is_active=True)
+    if search:
+        entries = entries.filter(Q(title__icontains=search) | Q(description__icontains=search))
+    if theme_id:
+        entries = entries.filter(theme_id=theme_id)
+    if target:
+        entries = entries.filter(target=target)
+    return entries.order_by("theme__order", "title")
+
+
+def catalogue_uses(*, entry: CatalogueAction) -> list[Action]:
+    """The plan actions drawn from this catalogue entry, with their commune, for the advisors."""
+    return list(
+        entry.actions.select_related("plan__commune").order_by("plan__commune__sort_name", "-plan__version")
+    )
+
+
+# --- network figures ----------------------------------------------------------------------------
+
+
+def deliberated_plans(*, commune_ids) -> dict:
+    """The seed's first measure: how many action plans communes deliberated, in total and by year."""
+    rows = (
+        ActionPlan.objects.filter(commune_id__in=commune_ids, status__in=ADOPTED_STATUSES)
+        .annotate(year=ExtractYear("deliberation_date"))
+        .values("year")
+        .annotate(count=Count("pk"))
+        .order_by("year")
+    )
+    by_year = {row["year"]: row["count"] for row in rows}
+    return {"total": sum(by_year.values()), "by_year": by_year}
+
+
+def current_plans_by_commune(*, commune_ids) -> dict[int, ActionPlan]:
+    """For each commune, its latest plan version with its late and stale action counts (one query)."""
+    late = Exists(_overdue_milestones())
+    plans = (
+        ActionPlan.objects.filter(commune_id__in=commune_ids, next_version__isnull=True)
+        .annotate(
+            late_count=Count(
+                "actions",
+                filter=Q(
+                    actions__in=Action.objects.annotate(overdue=late).filter(
+                        overdue=True, late_override_reason="", status__in=OPEN_STATUSES
+                    )
+                ),
+            ),
+            stale_count=Count(
+                "actions",
+                filter=Q(actions__updated_at__lt=stale_cutoff(), actions__status__in=OPEN_STATUSES),
+            ),
+        )
+        .order_by("commune_id", "-version")
+    )
+    result = {}
+    for plan in plans:
+        result.setdefault(plan.commune_id, plan)
+    return result
