@@ -36,6 +36,16 @@ ALREADY_ENGAGED = [
 ]
 
 
+OWNERS = [
+    "Services techniques",
+    "Direction du patrimoine bâti",
+    "Service urbanisme",
+    "Service communication",
+    "Direction générale des services",
+    "Service de la restauration scolaire",
+]
+
+
 def _seed(text: str) -> int:
     return int(hashlib.sha256(text.encode()).hexdigest()[:8], 16)
 
@@ -113,7 +123,8 @@ def _fill(action: Action, index: int, seed: int, today: date, user) -> None:
     end = start + timedelta(days=365 * (1 + (seed + index) % 3))
     if end.year > 2030:
         end = date(2030, 12, 31)
-    Action.objects.filter(pk=action.pk).update(start_date=start, end_date=end)
+    owner = OWNERS[(seed + index) % len(OWNERS)]
+    Action.objects.filter(pk=action.pk).update(start_date=start, end_date=end, owner_name=owner)
     cost = Decimal(5000 * (1 + (seed + index) % 20))
     lines = [
         BudgetLine(action=action, year=start.year, kind=BudgetKind.INVESTMENT, forecast=cost),

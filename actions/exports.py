@@ -96,8 +96,8 @@ def _filename(plan: ActionPlan, extension: str) -> str:
 def _csv_value(value) -> str:
     if value is None:
         return ""
-    if isinstance(value, Decimal | float):
-        return f"{value:f}".rstrip("0").rstrip(".").replace(".", ",") if "." in f"{value:f}" else f"{value:f}"
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f").replace(".", ",")  # 12500.50 -> "12500,5"
     if hasattr(value, "isoformat"):
         return value.strftime("%d/%m/%Y")
     return str(value)

@@ -47,7 +47,10 @@ def plan_figures(communes) -> list[HeadlineFigure]:
     detail = ", ".join(f"{year} : {count}" for year, count in deliberated["by_year"].items())
     return [
         HeadlineFigure(
-            label=gettext_lazy("action plans deliberated"), value=deliberated["total"], detail=detail
+            key="deliberated_plans",
+            label=gettext_lazy("action plans deliberated"),
+            value=deliberated["total"],
+            detail=detail,
         )
     ]
 

@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from communes.forms import DateInput
@@ -127,8 +128,10 @@ class ActionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["axis"].queryset = plan.axes.all()
         self.fields["theme"].queryset = Theme.objects.all()
+        # The commune's members, and the current owner even if they have left it since.
         self.fields["owner"].queryset = User.objects.filter(
-            pk__in=Membership.objects.filter(commune=plan.commune).values("user")
+            Q(pk__in=Membership.objects.filter(commune=plan.commune).values("user"))
+            | Q(pk=self.instance.owner_id)
         ).order_by("full_name")
         self.fields["owner"].label_from_instance = lambda user: user.get_full_name()
         if self.instance.pk:
@@ -183,7 +186,9 @@ class BudgetLineForm(forms.ModelForm):
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"] = forms.TypedChoiceField(
-            label=_("Year"), coerce=int, choices=[(year, str(year)) for year in plan.years]
+            label=_("Year"),
+            coerce=int,
+            choices=[("", "---------"), *[(year, str(year)) for year in plan.years]],
         )
         if self.instance.pk and self.instance.year not in plan.years:
             self.fields["year"].choices.append((self.instance.year, str(self.instance.year)))

@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -23,6 +23,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from communes import permissions
+from communes.models import sort_key
 
 from .models import (
     ADOPTED_STATUSES,
@@ -137,14 +138,15 @@ def action_is_stale(action: Action) -> bool:
     return action.status in OPEN_STATUSES and action.updated_at < stale_cutoff()
 
 
-SORTS = {
-    "order": ("order", "pk"),
-    "title": ("title", "pk"),
-    "theme": ("theme__order", "theme__name", "order"),
-    "status": ("status", "order"),
-    "start": ("start_date", "order"),
-    "end": ("end_date", "order"),
-    "budget": ("-forecast_total", "order"),
+SORTS = {"order": ("order", "pk")}
+_FAR = date.max
+SORT_KEYS = {
+    "title": (lambda a: sort_key(a.title), False),
+    "theme": (lambda a: (a.theme.order, a.theme.name), False),
+    "status": (lambda a: a.status, False),
+    "start": (lambda a: a.start_date or _FAR, False),
+    "end": (lambda a: a.end_date or _FAR, False),
+    "budget": (lambda a: a.forecast_total, True),
 }
 
 
@@ -168,37 +170,54 @@ class PlanPage:
     count_all: int = 0
 
 
-def plan_page(*, plan: ActionPlan, filters: PlanFilters) -> PlanPage:
-    actions = with_flags(plan.actions.select_related("theme", "owner", "axis", "catalogue_action"))
-    every = list(actions.order_by(*SORTS.get(filters.sort, SORTS["order"])))
-    owners = sorted(
-        {(f"user:{a.owner_id}", a.owner.get_full_name()) for a in every if a.owner_id}
-        | {(f"name:{a.owner_name}", a.owner_name) for a in every if not a.owner_id and a.owner_name},
-        key=lambda pair: pair[1].casefold(),
+def plan_page(*, plan: ActionPlan) -> PlanPage:
+    """Every action of the plan with its flags and totals, in a fixed number of queries."""
+    actions = list(
+        with_flags(plan.actions.select_related("theme", "owner", "axis", "catalogue_action")).order_by(
+            *SORTS["order"]
+        )
     )
-    shown = [action for action in every if _matches(action, filters)]
-    for action in shown:
+    for action in actions:
         action.is_late = action_is_late(action)
         action.is_stale = action_is_stale(action)
-    totals = {
-        "forecast": sum((a.forecast_total for a in shown), Decimal(0)),
-        "actual": sum((a.actual_total for a in shown), Decimal(0)),
-        "mwh_saved": sum((a.mwh_saved or 0 for a in shown), Decimal(0)),
-        "tco2e_avoided": sum((a.tco2e_avoided or 0 for a in shown), Decimal(0)),
-        "mwh_renewable": sum((a.mwh_renewable or 0 for a in shown), Decimal(0)),
-        "late": sum(1 for a in shown if a.is_late),
-        "stale": sum(1 for a in shown if a.is_stale),
-        "already_engaged": sum(1 for a in shown if a.origin == Origin.ALREADY_ENGAGED),
-    }
+    owners = sorted(
+        {(f"user:{a.owner_id}", a.owner.get_full_name()) for a in actions if a.owner_id}
+        | {(f"name:{a.owner_name}", a.owner_name) for a in actions if not a.owner_id and a.owner_name},
+        key=lambda pair: pair[1].casefold(),
+    )
     return PlanPage(
         plan=plan,
-        actions=shown,
+        actions=actions,
         themes=list(Theme.objects.all()),
         owners=owners,
         axes=list(plan.axes.all()),
-        totals=totals,
-        count_all=len(every),
+        totals=_totals(actions),
+        count_all=len(actions),
     )
+
+
+def plan_page_filtered(page: PlanPage, filters: PlanFilters) -> PlanPage:
+    """The same page with its actions filtered and sorted (in memory: no query)."""
+    shown = [action for action in page.actions if _matches(action, filters)]
+    if filters.sort != "order" and filters.sort in SORT_KEYS:
+        key, reverse = SORT_KEYS[filters.sort]
+        shown.sort(key=key, reverse=reverse)
+    page.actions = shown
+    page.totals = _totals(shown)
+    return page
+
+
+def _totals(actions: list[Action]) -> dict:
+    return {
+        "forecast": sum((a.forecast_total for a in actions), Decimal(0)),
+        "actual": sum((a.actual_total for a in actions), Decimal(0)),
+        "mwh_saved": sum((a.mwh_saved or 0 for a in actions), Decimal(0)),
+        "tco2e_avoided": sum((a.tco2e_avoided or 0 for a in actions), Decimal(0)),
+        "mwh_renewable": sum((a.mwh_renewable or 0 for a in actions), Decimal(0)),
+        "late": sum(1 for a in actions if a.is_late),
+        "stale": sum(1 for a in actions if a.is_stale),
+        "already_engaged": sum(1 for a in actions if a.origin == Origin.ALREADY_ENGAGED),
+    }
 
 
 def _matches(action: Action, filters: PlanFilters) -> bool:

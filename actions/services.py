@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.translation import gettext as _
@@ -321,7 +321,8 @@ def plan_new_version(*, plan: ActionPlan, user) -> ActionPlan:
         previous_version=plan,
     )
     axes = {}
-    for axis in plan.axes.order_by("parent_id", "pk"):  # parents (null first) before children
+    # Parents before children: top-level axes first (NULLs sort last on PostgreSQL unless told).
+    for axis in plan.axes.order_by(F("parent_id").asc(nulls_first=True), "pk"):
         axes[axis.pk] = PlanAxis.objects.create(
             plan=new, parent=axes.get(axis.parent_id), title=axis.title, order=axis.order
         )
@@ -404,6 +405,7 @@ class ActionConflict(Exception):
     """Someone saved the action after the revision the form was built from."""
 
     entries: list[HistoryEntry]
+    current_revision: int
 
 
 def _check_revision(action: Action, base_revision: int | None) -> None:
@@ -411,7 +413,7 @@ def _check_revision(action: Action, base_revision: int | None) -> None:
         entries = list(
             HistoryEntry.objects.filter(action=action, revision__gt=base_revision).select_related("user")
         )
-        raise ActionConflict(entries=entries)
+        raise ActionConflict(entries=entries, current_revision=action.revision)
 
 
 def _touch(action: Action, user) -> None:
@@ -429,6 +431,11 @@ def action_create(
     *, plan: ActionPlan, data: dict, user, catalogue_action: CatalogueAction | None = None
 ) -> Action:
     _ensure_editable(plan)
+    if catalogue_action is not None and not catalogue_action.is_active:
+        raise ValidationError(
+            _("“%(title)s” was withdrawn from the catalogue: it can no longer be added to a plan.")
+            % {"title": catalogue_action.title}
+        )
     action = Action(plan=plan, catalogue_action=catalogue_action, updated_by=user)
     if catalogue_action is not None:
         action.title = catalogue_action.title
@@ -455,16 +462,8 @@ def action_create(
 
 def _validate_action(action: Action) -> None:
     action.full_clean()
-    plan = action.plan
-    errors = {}
-    for name in ("start_date", "end_date"):
-        value = getattr(action, name)
-        if value and not plan.start_year - 30 <= value.year <= plan.end_year + 30:
-            errors[name] = _("This date is far from the plan period: check the year.")
-    if action.axis_id and action.axis.plan_id != plan.pk:
-        errors["axis"] = _("This axis belongs to another plan.")
-    if errors:
-        raise ValidationError(errors)
+    if action.axis_id and action.axis.plan_id != action.plan_id:
+        raise ValidationError({"axis": _("This axis belongs to another plan.")})
 
 
 @transaction.atomic
@@ -487,8 +486,6 @@ def action_update(*, action: Action, data: dict, user, base_revision: int | None
                 )
                 % {"fields": ", ".join(after[name][0] for name in frozen)}
             )
-    if action.status in ("done",) and "progress" not in data:
-        action.progress = 100
     _validate_action(action)
     if not changes:
         return action

@@ -61,9 +61,9 @@ def plan_create(request, insee_code):
 def plan_detail(request, plan_id):
     user = request.user
     plan = selectors.plan_for_user(user, plan_id)
-    page = selectors.plan_page(plan=plan, filters=selectors.PlanFilters())
+    page = selectors.plan_page(plan=plan)
     form = PlanFilterForm(request.GET or None, owners=page.owners)
-    if form.is_valid() and any(form.cleaned_data.values()):
+    if form.is_valid():
         data = form.cleaned_data
         theme = data.get("theme")
         filters = selectors.PlanFilters(
@@ -73,7 +73,7 @@ def plan_detail(request, plan_id):
             origin=data.get("origin") or "",
             sort=data.get("sort") or "order",
         )
-        page = selectors.plan_page(plan=plan, filters=filters)
+        page = selectors.plan_page_filtered(page, filters)
     can_edit = permissions.can_edit_plan(user, plan)
     transitions = [
         (status, PLAN_STATUS_ACTIONS[status])
@@ -358,6 +358,9 @@ def action_edit(request, action_id):
         except services.ActionConflict as error:
             conflict = error.entries
             form.add_error(None, _conflict_message(error))
+            # The person has now seen what changed: a new save starts from the current revision.
+            form.data = form.data.copy()
+            form.data["revision"] = error.current_revision
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -522,7 +525,7 @@ def catalogue_detail(request, entry_id):
             "entry": entry,
             "uses": uses,
             "can_manage": can_manage,
-            "add_form": AddToPlanForm(plans=plans) if plans else None,
+            "add_form": AddToPlanForm(plans=plans) if plans and entry.is_active else None,
         },
     )
 

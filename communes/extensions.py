@@ -22,6 +22,7 @@ class Cell:
 
 @dataclass(frozen=True)
 class HeadlineFigure:
+    key: str
     label: Any
     value: Any
     detail: str = ""
