@@ -22,7 +22,7 @@ from .models import (
     Target,
     Theme,
 )
-from .services import FOLLOW_UP_FIELDS
+from .services import ACTION_CONTENT_FIELDS, ACTION_FIELDS, FOLLOW_UP_FIELDS
 
 User = get_user_model()
 
@@ -95,28 +95,7 @@ class ActionForm(forms.ModelForm):
 
     class Meta:
         model = Action
-        fields = [
-            "title",
-            "description",
-            "theme",
-            "axis",
-            "origin",
-            "owner",
-            "owner_name",
-            "elected_referent",
-            "partners",
-            "start_date",
-            "end_date",
-            "mwh_saved",
-            "tco2e_avoided",
-            "mwh_renewable",
-            "status",
-            "progress",
-            "late_override_reason",
-            "achieved_mwh_saved",
-            "achieved_tco2e_avoided",
-            "achieved_mwh_renewable",
-        ]
+        fields = ACTION_FIELDS
         widgets = {
             "start_date": DateInput(),
             "end_date": DateInput(),
@@ -151,24 +130,7 @@ class ActionForm(forms.ModelForm):
 
 class NewActionForm(ActionForm):
     class Meta(ActionForm.Meta):
-        fields = [
-            "title",
-            "description",
-            "theme",
-            "axis",
-            "origin",
-            "owner",
-            "owner_name",
-            "elected_referent",
-            "partners",
-            "start_date",
-            "end_date",
-            "status",
-            "progress",
-            "mwh_saved",
-            "tco2e_avoided",
-            "mwh_renewable",
-        ]
+        fields = [*ACTION_CONTENT_FIELDS, "status", "progress"]
 
 
 class MilestoneForm(forms.ModelForm):

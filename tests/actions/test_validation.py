@@ -32,7 +32,7 @@ from tests.actions.factories import (
     PlanAxisFactory,
     build_scene,
 )
-from tests.actions.test_views import (
+from tests.actions.helpers import (
     COUNCIL_DAY,
     action_data,
     adopt,

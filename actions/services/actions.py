@@ -1,0 +1,289 @@
+"""Writes of the actions: content, follow-up, schedule and budget, notes; optimistic locking."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import (
+    Action,
+    ActionPlan,
+    AwarenessReport,
+    BudgetLine,
+    CatalogueAction,
+    CoFunder,
+    FollowUpNote,
+    HistoryEntry,
+    Milestone,
+)
+from .history import diff, history_record, snapshot
+from .plans import ensure_editable
+
+# What may still change once a plan version is adopted: its follow-up, never its commitments.
+FOLLOW_UP_FIELD_ORDER = (
+    "status",
+    "progress",
+    "late_override_reason",
+    "achieved_mwh_saved",
+    "achieved_tco2e_avoided",
+    "achieved_mwh_renewable",
+)
+FOLLOW_UP_FIELDS = frozenset(FOLLOW_UP_FIELD_ORDER)
+
+# --- actions ------------------------------------------------------------------------------------
+
+ACTION_CONTENT_FIELDS = [
+    "title",
+    "description",
+    "theme",
+    "axis",
+    "origin",
+    "owner",
+    "owner_name",
+    "elected_referent",
+    "partners",
+    "start_date",
+    "end_date",
+    "mwh_saved",
+    "tco2e_avoided",
+    "mwh_renewable",
+]
+ACTION_FIELDS = ACTION_CONTENT_FIELDS + list(FOLLOW_UP_FIELD_ORDER)
+
+
+@dataclass
+class ActionConflict(Exception):
+    """Someone saved the action after the revision the form was built from."""
+
+    entries: list[HistoryEntry]
+    current_revision: int
+
+
+def _check_revision(action: Action, base_revision: int | None) -> None:
+    if base_revision is not None and action.revision != base_revision:
+        entries = list(
+            HistoryEntry.objects.filter(action=action, revision__gt=base_revision).select_related("user")
+        )
+        raise ActionConflict(entries=entries, current_revision=action.revision)
+
+
+def _touch(action: Action, user) -> None:
+    """Marks the action as updated now, bumping its revision (optimistic locking)."""
+    action.revision += 1
+    action.updated_at = timezone.now()
+    action.updated_by = user
+    Action.objects.filter(pk=action.pk).update(
+        revision=action.revision, updated_at=action.updated_at, updated_by=user
+    )
+
+
+@transaction.atomic
+def action_create(
+    *, plan: ActionPlan, data: dict, user, catalogue_action: CatalogueAction | None = None
+) -> Action:
+    ensure_editable(plan)
+    if catalogue_action is not None and not catalogue_action.is_active:
+        raise ValidationError(
+            _("“%(title)s” was withdrawn from the catalogue: it can no longer be added to a plan.")
+            % {"title": catalogue_action.title}
+        )
+    action = Action(plan=plan, catalogue_action=catalogue_action, updated_by=user)
+    if catalogue_action is not None:
+        action.title = catalogue_action.title
+        action.description = catalogue_action.description
+        action.theme = catalogue_action.theme
+        action.mwh_saved = catalogue_action.mwh_saved
+        action.tco2e_avoided = catalogue_action.tco2e_avoided
+        action.mwh_renewable = catalogue_action.mwh_renewable
+    for name, value in data.items():
+        setattr(action, name, value)
+    action.order = (plan.actions.aggregate(last=Max("order"))["last"] or 0) + 1
+    _validate_action(action)
+    action.save()
+    history_record(
+        plan=plan,
+        action=action,
+        user=user,
+        revision=action.revision,
+        summary=_("Action added: %(title)s") % {"title": action.title}
+        + (_(" (from the catalogue)") if catalogue_action else ""),
+    )
+    return action
+
+
+def _validate_action(action: Action) -> None:
+    action.full_clean()
+    if action.axis_id and action.axis.plan_id != action.plan_id:
+        raise ValidationError({"axis": _("This axis belongs to another plan.")})
+
+
+@transaction.atomic
+def action_update(*, action: Action, data: dict, user, base_revision: int | None) -> Action:
+    """Saves an edit of an action made from `base_revision`; raises ActionConflict if it is stale."""
+    action = Action.objects.select_for_update().select_related("plan").get(pk=action.pk)
+    _check_revision(action, base_revision)
+    before = snapshot(action, ACTION_FIELDS)
+    for name, value in data.items():
+        setattr(action, name, value)
+    after = snapshot(action, ACTION_FIELDS)
+    changes = diff(before, after)
+    if action.plan.is_adopted:
+        frozen = [name for name in after if name not in FOLLOW_UP_FIELDS and before[name] != after[name]]
+        if frozen:
+            raise ValidationError(
+                _(
+                    "This plan version was deliberated: %(fields)s can no longer change. Only the follow-up "
+                    "(status, progress, achieved impact) can; start a new version to amend the commitments."
+                )
+                % {"fields": ", ".join(after[name][0] for name in frozen)}
+            )
+    _validate_action(action)
+    if not changes:
+        return action
+    action.revision += 1
+    action.updated_at = timezone.now()
+    action.updated_by = user
+    action.save()
+    history_record(
+        plan=action.plan,
+        action=action,
+        user=user,
+        revision=action.revision,
+        summary=_("Action edited"),
+        changes=changes,
+    )
+    return action
+
+
+@transaction.atomic
+def action_delete(*, action: Action, user) -> None:
+    ensure_editable(action.plan)
+    history_record(
+        plan=action.plan, user=user, summary=_("Action deleted: %(title)s") % {"title": action.title}
+    )
+    action.delete()
+
+
+@dataclass
+class PlanningRows:
+    """The rows of the schedule-and-budget form: each list holds unsaved or changed instances."""
+
+    milestones: list[Milestone]
+    budget_lines: list[BudgetLine]
+    cofunders: list[CoFunder]
+    deleted: list[models.Model]
+
+
+ROW_FIELDS = {
+    Milestone: (["name", "due_date", "done_on"], {"done_on"}),
+    BudgetLine: (["year", "kind", "forecast", "actual"], {"actual"}),
+    CoFunder: (["name", "amount", "status"], {"status", "amount"}),
+}
+
+
+def _row_label(row) -> str:
+    if isinstance(row, Milestone):
+        return _("milestone “%(name)s”") % {"name": row.name}
+    if isinstance(row, BudgetLine):
+        return _("budget %(year)s %(kind)s") % {"year": row.year, "kind": row.get_kind_display()}
+    return _("co-funder “%(name)s”") % {"name": row.name}
+
+
+@transaction.atomic
+def action_planning_save(*, action: Action, rows: PlanningRows, user, base_revision: int | None) -> Action:
+    """Saves milestones, budget lines and co-funders together, checking them against the plan."""
+    action = Action.objects.select_for_update().select_related("plan").get(pk=action.pk)
+    _check_revision(action, base_revision)
+    plan = action.plan
+    changes = []
+    errors = []
+    for line in rows.budget_lines:
+        if line.year is not None and line.year not in plan.years:
+            errors.append(
+                _("Budget year %(year)s is outside the plan period %(start)d–%(end)d.")
+                % {"year": line.year, "start": plan.start_year, "end": plan.end_year}
+            )
+    for row in [*rows.milestones, *rows.budget_lines, *rows.cofunders]:
+        fields, follow_up = ROW_FIELDS[type(row)]
+        if row.pk is None:
+            if plan.is_adopted:
+                errors.append(_("This plan version was deliberated: rows can no longer be added."))
+                continue
+            changes.append({"field": _row_label(row), "before": "—", "after": _("added")})
+            continue
+        previous = type(row).objects.get(pk=row.pk)
+        before, after = snapshot(previous, fields), snapshot(row, fields)
+        for name in fields:
+            if before[name] != after[name]:
+                if plan.is_adopted and name not in follow_up:
+                    errors.append(
+                        _("This plan version was deliberated: the %(field)s of %(row)s can no longer change.")
+                        % {"field": after[name][0], "row": _row_label(previous)}
+                    )
+                changes.append(
+                    {
+                        "field": f"{_row_label(previous)} — {after[name][0]}",
+                        "before": before[name][1],
+                        "after": after[name][1],
+                    }
+                )
+    for row in rows.deleted:
+        if plan.is_adopted:
+            errors.append(_("This plan version was deliberated: rows can no longer be deleted."))
+        changes.append({"field": _row_label(row), "before": _("present"), "after": _("deleted")})
+    if errors:
+        raise ValidationError(sorted(set(errors)))
+    for row in rows.deleted:
+        row.delete()
+    for row in [*rows.milestones, *rows.budget_lines, *rows.cofunders]:
+        row.action = action
+        row.full_clean()
+        row.save()
+    if changes:
+        _touch(action, user)
+        history_record(
+            plan=plan,
+            action=action,
+            user=user,
+            revision=action.revision,
+            summary=_("Schedule and budget edited"),
+            changes=changes,
+        )
+    return action
+
+
+@transaction.atomic
+def note_add(*, action: Action, user, text: str, on: date | None = None) -> FollowUpNote:
+    note = FollowUpNote(action=action, author=user, text=text.strip(), date=on or timezone.localdate())
+    note.full_clean()
+    note.save()
+    _touch(action, user)
+    history_record(
+        plan=action.plan,
+        action=action,
+        user=user,
+        revision=action.revision,
+        summary=_("Follow-up note added"),
+    )
+    return note
+
+
+@transaction.atomic
+def awareness_report_add(*, report: AwarenessReport, user) -> AwarenessReport:
+    report.full_clean()
+    report.save()
+    action = report.action
+    _touch(action, user)
+    history_record(
+        plan=action.plan,
+        action=action,
+        user=user,
+        revision=action.revision,
+        summary=_("Awareness follow-up added: %(events)d events, %(people)d people reached")
+        % {"events": report.events_held, "people": report.people_reached},
+    )
+    return report

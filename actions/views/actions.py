@@ -1,0 +1,222 @@
+"""Action pages: detail, edits with optimistic locking, schedule and budget, notes, awareness."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from communes import permissions
+
+from .. import selectors, services
+from ..forms import (
+    ActionForm,
+    AwarenessReportForm,
+    NewActionForm,
+    NoteForm,
+    planning_formsets,
+)
+from ..models import ActionStatus, Origin
+from .common import error_text
+
+# --- actions ------------------------------------------------------------------------------------
+
+
+@login_required
+def action_create(request, plan_id):
+    user = request.user
+    plan = selectors.plan_for_user(user, plan_id)
+    permissions.require(permissions.can_edit_plan(user, plan))
+    if plan.is_adopted:
+        messages.error(request, services.adopted_message(plan))
+        return redirect("actions:plan", plan.pk)
+    form = NewActionForm(
+        request.POST or None,
+        plan=plan,
+        initial={"origin": request.GET.get("origin", Origin.NEW), "status": ActionStatus.PLANNED},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {name: value for name, value in form.cleaned_data.items() if name != "revision"}
+        try:
+            action = services.action_create(plan=plan, data=data, user=user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The action was added."))
+            return redirect("actions:action", action.pk)
+    return render(request, "actions/action_form.html", {"plan": plan, "form": form})
+
+
+@login_required
+def action_detail(request, action_id):
+    user = request.user
+    action = selectors.action_for_user(user, action_id)
+    action = selectors.action_page(action=action)
+    can_edit = permissions.can_edit_action(user, action)
+    return render(
+        request,
+        "actions/action_detail.html",
+        {
+            "action": action,
+            "plan": action.plan,
+            "can_edit": can_edit,
+            "can_delete": permissions.can_edit_plan(user, action.plan) and not action.plan.is_adopted,
+            "note_form": NoteForm(),
+            "awareness_form": AwarenessReportForm(),
+        },
+    )
+
+
+def _conflict_message(conflict: services.ActionConflict) -> str:
+    return _(
+        "Someone saved this action while you were editing it: your changes were not saved. "
+        "Here is what changed; check it, then make your changes again."
+    )
+
+
+@login_required
+def action_edit(request, action_id):
+    user = request.user
+    action = selectors.action_for_user(user, action_id)
+    permissions.require(permissions.can_edit_action(user, action))
+    content_editable = not action.plan.is_adopted
+    form = ActionForm(
+        request.POST or None, instance=action, plan=action.plan, content_editable=content_editable
+    )
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = {name: value for name, value in form.cleaned_data.items() if name != "revision"}
+        try:
+            services.action_update(
+                action=action, data=data, user=user, base_revision=form.cleaned_data.get("revision")
+            )
+        except services.ActionConflict as error:
+            conflict = error.entries
+            form.add_error(None, _conflict_message(error))
+            # The person has now seen what changed: a new save starts from the current revision.
+            form.data = form.data.copy()
+            form.data["revision"] = error.current_revision
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The action was saved."))
+            return redirect("actions:action", action.pk)
+    return render(
+        request,
+        "actions/action_form.html",
+        {
+            "plan": action.plan,
+            "action": action,
+            "form": form,
+            "conflict": conflict,
+            "content_editable": content_editable,
+        },
+    )
+
+
+@login_required
+def action_planning(request, action_id):
+    user = request.user
+    action = selectors.action_for_user(user, action_id)
+    permissions.require(permissions.can_edit_action(user, action))
+    content_editable = not action.plan.is_adopted
+    formsets = planning_formsets(action, request.POST or None, content_editable=content_editable)
+    conflict = None
+    error_message = ""
+    if request.method == "POST":
+        base_revision = request.POST.get("revision")
+        if all(formset.is_valid() for formset in formsets.values()):
+            rows = services.PlanningRows(
+                milestones=[f.instance for f in formsets["milestones"].forms if _kept(f)],
+                budget_lines=[f.instance for f in formsets["budget"].forms if _kept(f)],
+                cofunders=[f.instance for f in formsets["cofunders"].forms if _kept(f)],
+                deleted=[f.instance for fs in formsets.values() for f in fs.deleted_forms if f.instance.pk],
+            )
+            try:
+                services.action_planning_save(
+                    action=action,
+                    rows=rows,
+                    user=user,
+                    base_revision=int(base_revision) if base_revision and base_revision.isdigit() else None,
+                )
+            except services.ActionConflict as error:
+                conflict = error.entries
+                error_message = _conflict_message(error)
+            except ValidationError as error:
+                error_message = error_text(error)
+            else:
+                messages.success(request, _("The schedule and budget were saved."))
+                return redirect("actions:action", action.pk)
+        else:
+            error_message = _("Some rows are not valid: see the messages next to them. Nothing was saved.")
+    return render(
+        request,
+        "actions/action_planning.html",
+        {
+            "plan": action.plan,
+            "action": action,
+            "formsets": formsets,
+            "conflict": conflict,
+            "error_message": error_message,
+            "content_editable": content_editable,
+        },
+    )
+
+
+def _kept(form) -> bool:
+    """A row to save: an existing one not marked for deletion, or a new one that was filled in."""
+    if form.cleaned_data.get("DELETE"):
+        return False
+    return bool(form.instance.pk) or form.has_changed()
+
+
+@login_required
+@require_POST
+def action_note_add(request, action_id):
+    user = request.user
+    action = selectors.action_for_user(user, action_id)
+    permissions.require(permissions.can_edit_action(user, action))
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        services.note_add(action=action, user=user, text=form.cleaned_data["text"])
+        messages.success(request, _("The note was added."))
+    else:
+        messages.error(request, _("A note cannot be empty."))
+    return redirect("actions:action", action.pk)
+
+
+@login_required
+@require_POST
+def action_awareness_add(request, action_id):
+    user = request.user
+    action = selectors.action_for_user(user, action_id)
+    permissions.require(permissions.can_edit_action(user, action))
+    form = AwarenessReportForm(request.POST)
+    form.instance.action = action
+    if form.is_valid():
+        services.awareness_report_add(report=form.instance, user=user)
+        messages.success(request, _("The awareness follow-up was recorded."))
+    else:
+        messages.error(
+            request,
+            _("The awareness follow-up was not recorded: %(errors)s")
+            % {"errors": "; ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items())},
+        )
+    return redirect("actions:action", action.pk)
+
+
+@login_required
+@require_POST
+def action_delete(request, action_id):
+    user = request.user
+    action = selectors.action_for_user(user, action_id)
+    permissions.require(permissions.can_edit_plan(user, action.plan))
+    plan = action.plan
+    try:
+        services.action_delete(action=action, user=user)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+        return redirect("actions:action", action.pk)
+    messages.success(request, _("The action was deleted."))
+    return redirect("actions:plan", plan.pk)

@@ -1,0 +1,120 @@
+"""The catalogue of standard actions: browse, maintain, add to a plan."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from communes import permissions
+
+from .. import selectors, services
+from ..forms import (
+    AddToPlanForm,
+    CatalogueActionForm,
+    CatalogueFilterForm,
+)
+from ..models import CatalogueAction
+from .common import error_text
+
+# --- catalogue ----------------------------------------------------------------------------------
+
+
+@login_required
+def catalogue_list(request):
+    user = request.user
+    permissions.require(permissions.can_view_catalogue(user))
+    form = CatalogueFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    theme = data.get("theme")
+    can_manage = permissions.can_manage_catalogue(user)
+    entries = selectors.catalogue_list(
+        search=(data.get("q") or "").strip(),
+        theme_id=theme.pk if theme else None,
+        target=data.get("target") or "",
+        include_inactive=can_manage,
+    )
+    return render(
+        request, "actions/catalogue_list.html", {"form": form, "entries": entries, "can_manage": can_manage}
+    )
+
+
+@login_required
+def catalogue_detail(request, entry_id):
+    user = request.user
+    permissions.require(permissions.can_view_catalogue(user))
+    entry = get_object_or_404(CatalogueAction.objects.select_related("theme"), pk=entry_id)
+    plans = selectors.editable_plans_for(user=user)
+    can_manage = permissions.can_manage_catalogue(user)
+    uses = selectors.catalogue_uses(entry=entry)
+    if not can_manage:  # communes see only their own uses
+        uses = [action for action in uses if permissions.can_view_plan(user, action.plan)]
+    return render(
+        request,
+        "actions/catalogue_detail.html",
+        {
+            "entry": entry,
+            "uses": uses,
+            "can_manage": can_manage,
+            "add_form": AddToPlanForm(plans=plans) if plans and entry.is_active else None,
+        },
+    )
+
+
+@login_required
+def catalogue_edit(request, entry_id=None):
+    user = request.user
+    permissions.require(permissions.can_manage_catalogue(user))
+    entry = get_object_or_404(CatalogueAction, pk=entry_id) if entry_id else CatalogueAction()
+    form = CatalogueActionForm(request.POST or None, instance=entry)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.catalogue_action_save(entry=form.instance)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The catalogue action was saved."))
+            return redirect("actions:catalogue_detail", form.instance.pk)
+    return render(request, "actions/catalogue_form.html", {"entry": entry, "form": form})
+
+
+@login_required
+@require_POST
+def catalogue_delete(request, entry_id):
+    user = request.user
+    permissions.require(permissions.can_manage_catalogue(user))
+    entry = get_object_or_404(CatalogueAction, pk=entry_id)
+    try:
+        services.catalogue_action_delete(entry=entry)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+        return redirect("actions:catalogue_detail", entry.pk)
+    messages.success(request, _("The catalogue action was deleted."))
+    return redirect("actions:catalogue")
+
+
+@login_required
+@require_POST
+def catalogue_add_to_plan(request, entry_id):
+    user = request.user
+    permissions.require(permissions.can_view_catalogue(user))
+    entry = get_object_or_404(CatalogueAction, pk=entry_id)
+    form = AddToPlanForm(request.POST, plans=selectors.editable_plans_for(user=user))
+    if not form.is_valid():
+        messages.error(request, _("Choose one of your plans in preparation."))
+        return redirect("actions:catalogue_detail", entry.pk)
+    plan = form.cleaned_data["plan"]
+    try:
+        action = services.action_create(
+            plan=plan, data={"origin": form.cleaned_data["origin"]}, user=user, catalogue_action=entry
+        )
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+        return redirect("actions:catalogue_detail", entry.pk)
+    messages.success(
+        request,
+        _("“%(title)s” was added to the plan of %(commune)s: complete its owner, schedule and budget.")
+        % {"title": entry.title, "commune": plan.commune},
+    )
+    return redirect("actions:action", action.pk)

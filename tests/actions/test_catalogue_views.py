@@ -1,0 +1,192 @@
+"""The catalogue of standard actions through the permission matrix."""
+
+from decimal import Decimal
+
+import pytest
+
+from actions.models import (
+    Action,
+    CatalogueAction,
+    Origin,
+    Theme,
+)
+from tests.actions.factories import (
+    ActionFactory,
+    ActionPlanFactory,
+)
+from tests.actions.helpers import (
+    CATALOGUE_MANAGERS,
+    CATALOGUE_REFUSED,
+    PLAN_EDITORS,
+    READERS,
+    adopt,
+    catalogue_data,
+    messages_of,
+    unused_catalogue_entry,
+    url,
+)
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+# --- catalogue ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", [*READERS, "outsider", "nobody"])
+def test_everyone_signed_in_reads_the_catalogue(login, scene, role):
+    user = UserFactory() if role == "nobody" else scene.user(role)
+    client = login(user)
+    response = client.get(url("catalogue"))
+    assert response.status_code == 200
+    assert len(response.context["entries"]) == CatalogueAction.objects.filter(is_active=True).count() >= 46
+    entry = CatalogueAction.objects.order_by("pk").first()
+    detail = client.get(url("catalogue_detail", entry.pk))
+    assert detail.status_code == 200
+    assert detail.context["entry"] == entry
+
+
+def test_withdrawn_entries_are_listed_for_managers_only(login, cast):
+    entry = CatalogueAction.objects.order_by("pk").first()
+    entry.is_active = False
+    entry.save()
+    assert entry not in login(cast.referent).get(url("catalogue")).context["entries"]
+    assert entry in login(cast.advisor).get(url("catalogue")).context["entries"]
+
+
+def test_catalogue_filters_by_theme(login, cast):
+    theme = Theme.objects.order_by("pk").first()
+    response = login(cast.staff).get(url("catalogue"), {"theme": theme.pk})
+    assert {entry.theme_id for entry in response.context["entries"]} == {theme.pk}
+
+
+@pytest.mark.parametrize("role", CATALOGUE_MANAGERS)
+def test_advisors_and_the_administrator_add_catalogue_entries(login, cast, role):
+    client = login(getattr(cast, role))
+    assert client.get(url("catalogue_create")).status_code == 200
+    response = client.post(url("catalogue_create"), catalogue_data())
+    entry = CatalogueAction.objects.get(title="Végétaliser les cours d'écoles")
+    assert response.status_code == 302 and response.url == url("catalogue_detail", entry.pk)
+    assert (entry.cost_min, entry.cost_max, entry.duration_months, entry.is_active) == (
+        Decimal("20000"),
+        Decimal("150000"),
+        12,
+        True,
+    )
+
+
+@pytest.mark.parametrize("role", CATALOGUE_MANAGERS)
+def test_advisors_and_the_administrator_edit_catalogue_entries(login, cast, role):
+    entry = unused_catalogue_entry()
+    data = catalogue_data(title=entry.title, theme=entry.theme_id, cost_min="1000", cost_max="2000")
+    del data["is_active"]  # unticked: withdrawn from the communes
+    client = login(getattr(cast, role))
+    assert client.get(url("catalogue_edit", entry.pk)).status_code == 200
+    assert client.post(url("catalogue_edit", entry.pk), data).status_code == 302
+    entry.refresh_from_db()
+    assert (entry.cost_min, entry.cost_max, entry.is_active) == (Decimal("1000"), Decimal("2000"), False)
+
+
+@pytest.mark.parametrize("role", CATALOGUE_MANAGERS)
+def test_advisors_and_the_administrator_delete_unused_catalogue_entries(login, cast, role):
+    entry = unused_catalogue_entry()
+    response = login(getattr(cast, role)).post(url("catalogue_delete", entry.pk))
+    assert response.status_code == 302 and response.url == url("catalogue")
+    assert not CatalogueAction.objects.filter(pk=entry.pk).exists()
+
+
+@pytest.mark.parametrize("role", CATALOGUE_REFUSED)
+def test_commune_roles_and_the_metro_officer_cannot_change_the_catalogue(login, cast, role):
+    entry = unused_catalogue_entry()
+    before = CatalogueAction.objects.count()
+    client = login(getattr(cast, role))
+    assert client.get(url("catalogue_create")).status_code == 403
+    assert client.post(url("catalogue_create"), catalogue_data()).status_code == 403
+    assert client.get(url("catalogue_edit", entry.pk)).status_code == 403
+    data = catalogue_data(title="Piraté", theme=entry.theme_id)
+    assert client.post(url("catalogue_edit", entry.pk), data).status_code == 403
+    assert client.post(url("catalogue_delete", entry.pk)).status_code == 403
+    assert CatalogueAction.objects.count() == before
+    assert CatalogueAction.objects.get(pk=entry.pk).title == entry.title
+
+
+def test_the_catalogue_page_offers_only_the_plans_the_user_may_edit(login, scene):
+    ActionPlanFactory(commune=scene.cast.other_commune)
+    entry = CatalogueAction.objects.order_by("pk").first()
+    form = login(scene.cast.referent).get(url("catalogue_detail", entry.pk)).context["add_form"]
+    assert list(form.fields["plan"].queryset) == [scene.plan]
+    assert login(scene.cast.staff).get(url("catalogue_detail", entry.pk)).context["add_form"] is None
+
+
+@pytest.mark.parametrize("role", PLAN_EDITORS)
+def test_plan_editors_add_a_catalogue_action_to_their_plan(as_role, scene, role):
+    entry = CatalogueAction.objects.order_by("pk").first()
+    response = as_role(role).post(
+        url("catalogue_add_to_plan", entry.pk), {"plan": scene.plan.pk, "origin": Origin.ALREADY_ENGAGED}
+    )
+    action = Action.objects.get(catalogue_action=entry)
+    assert response.status_code == 302 and response.url == url("action", action.pk)
+    assert (action.plan, action.title, action.theme, action.origin) == (
+        scene.plan,
+        entry.title,
+        entry.theme,
+        Origin.ALREADY_ENGAGED,
+    )
+    assert (action.mwh_saved, action.tco2e_avoided) == (entry.mwh_saved, entry.tco2e_avoided)
+
+
+@pytest.mark.parametrize("role", ["staff_owner", "staff", "elected", "metro_officer", "outsider"])
+def test_others_cannot_add_a_catalogue_action_to_the_plan(as_role, scene, role):
+    entry = CatalogueAction.objects.order_by("pk").first()
+    response = as_role(role).post(
+        url("catalogue_add_to_plan", entry.pk), {"plan": scene.plan.pk, "origin": "new"}
+    )
+    assert response.status_code == 302 and response.url == url("catalogue_detail", entry.pk)
+    assert messages_of(response)
+    assert list(Action.objects.values_list("pk", flat=True)) == [scene.action.pk]
+
+
+def test_a_referent_cannot_add_a_catalogue_action_to_another_communes_plan(as_role, scene):
+    other_plan = ActionPlanFactory(commune=scene.cast.other_commune)
+    entry = CatalogueAction.objects.order_by("pk").first()
+    response = as_role("referent").post(
+        url("catalogue_add_to_plan", entry.pk), {"plan": other_plan.pk, "origin": "new"}
+    )
+    assert response.status_code == 302
+    assert not other_plan.actions.exists()
+    assert not Action.objects.filter(catalogue_action=entry).exists()
+
+
+def test_the_outsider_adds_a_catalogue_action_to_the_plan_of_the_commune_they_advise(as_role, scene):
+    other_plan = ActionPlanFactory(commune=scene.cast.other_commune)
+    entry = CatalogueAction.objects.order_by("pk").first()
+    response = as_role("outsider").post(
+        url("catalogue_add_to_plan", entry.pk), {"plan": other_plan.pk, "origin": "new"}
+    )
+    assert response.status_code == 302
+    assert other_plan.actions.get().catalogue_action == entry
+
+
+def test_no_catalogue_action_is_added_to_an_adopted_plan(as_role, scene):
+    adopt(scene.plan)
+    entry = CatalogueAction.objects.order_by("pk").first()
+    as_role("advisor").post(url("catalogue_add_to_plan", entry.pk), {"plan": scene.plan.pk, "origin": "new"})
+    assert not Action.objects.filter(catalogue_action=entry).exists()
+
+
+def test_a_withdrawn_catalogue_entry_cannot_be_added_to_a_plan(as_role, scene):
+    # Unticking "offered to communes" is how advisors withdraw an entry (see catalogue_action_delete).
+    entry = CatalogueAction.objects.order_by("pk").first()
+    entry.is_active = False
+    entry.save()
+    as_role("referent").post(url("catalogue_add_to_plan", entry.pk), {"plan": scene.plan.pk, "origin": "new"})
+    assert not Action.objects.filter(catalogue_action=entry).exists()
+
+
+def test_catalogue_detail_shows_communes_only_their_own_uses(login, scene):
+    entry = CatalogueAction.objects.order_by("pk").first()
+    ActionFactory(plan=scene.plan, catalogue_action=entry)
+    ActionFactory(plan=ActionPlanFactory(commune=scene.cast.other_commune), catalogue_action=entry)
+    uses = login(scene.cast.referent).get(url("catalogue_detail", entry.pk)).context["uses"]
+    assert [action.plan.commune for action in uses] == [scene.cast.commune]
+    assert len(login(scene.cast.advisor).get(url("catalogue_detail", entry.pk)).context["uses"]) == 2
