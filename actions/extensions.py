@@ -44,7 +44,10 @@ def plan_cells(communes) -> dict[int, list[Cell]]:
 
 def plan_figures(communes) -> list[HeadlineFigure]:
     deliberated = selectors.deliberated_plans(commune_ids=[commune.pk for commune in communes])
-    detail = ", ".join(f"{year} : {count}" for year, count in deliberated["by_year"].items())
+    detail = ", ".join(
+        _("%(year)s: %(count)d") % {"year": year, "count": count}
+        for year, count in deliberated["by_year"].items()
+    )
     return [
         HeadlineFigure(
             key="deliberated_plans",

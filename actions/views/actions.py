@@ -201,7 +201,13 @@ def action_awareness_add(request, action_id):
         messages.error(
             request,
             _("The awareness follow-up was not recorded: %(errors)s")
-            % {"errors": "; ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items())},
+            % {
+                "errors": "; ".join(
+                    _("%(field)s: %(errors)s")
+                    % {"field": form.fields[name].label, "errors": " ".join(errors)}
+                    for name, errors in form.errors.items()
+                )
+            },
         )
     return redirect("actions:action", action.pk)
 

@@ -316,7 +316,7 @@ def test_an_adopted_plan_is_not_edited_but_sent_back_with_a_message(as_role, sce
     adopt(scene.plan)
     response = as_role("advisor").post(url("plan_edit", scene.plan.pk), plan_data(title="Autre"))
     assert response.status_code == 302 and response.url == url("plan", scene.plan.pk)
-    assert any("new version" in message for message in messages_of(response))
+    assert any("nouvelle version" in message for message in messages_of(response))
     scene.plan.refresh_from_db()
     assert scene.plan.title == "Plan climat 2024-2030"
 

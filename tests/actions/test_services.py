@@ -92,7 +92,7 @@ def test_creating_a_plan_moves_the_commune_to_plan_in_preparation(plan, commune)
 
 
 def test_a_second_plan_in_preparation_is_refused(plan, commune, cast):
-    with pytest.raises(ValidationError, match="already has a plan in preparation"):
+    with pytest.raises(ValidationError, match="a déjà un plan en préparation"):
         services.plan_create(
             commune=commune, title="Autre", start_year=2025, end_year=2030, user=cast.advisor
         )
@@ -147,7 +147,7 @@ def test_a_deliberation_needs_a_date_not_in_the_future_and_a_number(plan, cast):
 def test_an_adopted_version_freezes_commitments_but_not_follow_up(plan, cast):
     action = new_action(plan, cast.advisor)
     plan = deliberate(plan, cast.advisor)
-    with pytest.raises(ValidationError, match="deliberated"):
+    with pytest.raises(ValidationError, match="délibérée"):
         services.action_update(
             action=action, data={"title": "Autre titre"}, user=cast.referent, base_revision=None
         )
@@ -179,7 +179,7 @@ def test_a_new_version_carries_the_actions_over_and_leaves_the_adopted_one_as_it
     )
     action.refresh_from_db()
     assert action.title == "Rénovation de l'école"
-    with pytest.raises(ValidationError, match="newer version"):
+    with pytest.raises(ValidationError, match="version plus récente"):
         services.plan_new_version(plan=adopted, user=cast.advisor)
 
 

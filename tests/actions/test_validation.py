@@ -46,6 +46,8 @@ from tests.actions.helpers import (
 
 pytestmark = pytest.mark.django_db
 
+ENDS_BEFORE_START = "Une action ne peut pas se terminer avant d'avoir commencé."
+
 
 @pytest.fixture
 def scene(cast):
@@ -80,8 +82,8 @@ def test_an_action_cannot_end_before_it_starts(as_role, scene):
     data = action_data(scene.action, start_date="2026-05-01", end_date="2026-04-30")
     response = as_role("referent").post(url("action_edit", scene.action.pk), data)
     assert response.status_code == 200
-    assert response.context["form"].errors["end_date"] == ["An action cannot end before it starts."]
-    assert "An action cannot end before it starts." in page_text(response)
+    assert response.context["form"].errors["end_date"] == [ENDS_BEFORE_START]
+    assert "Une action ne peut pas se terminer avant d&#x27;avoir commencé." in page_text(response)
     assert snapshot(scene.action) == before
 
 
@@ -89,7 +91,7 @@ def test_a_new_action_cannot_end_before_it_starts(as_role, scene):
     data = new_action_data(start_date="2025-03-01", end_date="2025-02-28")
     response = as_role("advisor").post(url("action_create", scene.plan.pk), data)
     assert response.status_code == 200
-    assert response.context["form"].errors["end_date"] == ["An action cannot end before it starts."]
+    assert response.context["form"].errors["end_date"] == [ENDS_BEFORE_START]
     assert Action.objects.count() == 1
 
 
@@ -106,7 +108,7 @@ def test_progress_cannot_exceed_100_percent(as_role, scene):
 def test_an_empty_follow_up_note_is_refused(as_role, scene):
     response = as_role("staff_owner").post(url("action_note_add", scene.action.pk), {"text": "   "})
     assert response.status_code == 302
-    assert "A note cannot be empty." in messages_of(response)
+    assert "Une note ne peut pas être vide." in messages_of(response)
     assert not FollowUpNote.objects.exists()
     assert Action.objects.get(pk=scene.action.pk).revision == 1
 
@@ -118,7 +120,7 @@ def test_a_negative_awareness_count_is_refused(as_role, scene):
     )
     assert response.status_code == 302
     [message] = messages_of(response)
-    assert "not recorded" in message and "supérieure ou égale à 0" in message
+    assert "n'a pas été enregistré" in message and "supérieure ou égale à 0" in message
     assert not AwarenessReport.objects.exists()
 
 
@@ -150,8 +152,8 @@ def test_a_negative_amount_is_refused_and_nothing_is_saved(as_role, scene, budge
     )
     response = as_role("advisor").post(url("action_planning", scene.action.pk), data)
     assert response.status_code == 200
-    assert "Nothing was saved" in response.context["error_message"]
-    assert "Amounts and quantities cannot be negative." in page_text(response)
+    assert "Rien n'a été enregistré" in response.context["error_message"]
+    assert "Les montants et les quantités ne peuvent pas être négatifs." in page_text(response)
     assert_planning_unchanged(scene.action)
 
 
@@ -163,7 +165,7 @@ def test_a_budget_year_outside_the_plan_period_is_refused(as_role, scene):
     )
     response = as_role("referent").post(url("action_planning", scene.action.pk), data)
     assert response.status_code == 200
-    assert "Nothing was saved" in response.context["error_message"]
+    assert "Rien n'a été enregistré" in response.context["error_message"]
     year_errors = response.context["formsets"]["budget"].forms[0].errors["year"]
     assert "2035 n’en fait pas partie" in " ".join(year_errors)
     assert_planning_unchanged(scene.action)
@@ -178,7 +180,8 @@ def test_a_budget_line_left_outside_the_plan_period_must_be_moved_before_saving(
     )
     response = as_role("referent").post(url("action_planning", scene.action.pk), data)
     assert response.status_code == 200
-    assert "Budget year 2031 is outside the plan period 2024–2030." in response.context["error_message"]
+    message = "L'année budgétaire 2031 est hors de la période du plan (2024–2030)."
+    assert message in response.context["error_message"]
     assert_planning_unchanged(scene.action)
 
 
@@ -188,7 +191,7 @@ def test_the_plan_period_cannot_be_shortened_below_its_budget_lines(as_role, sce
         url("plan_edit", scene.plan.pk), plan_data(start_year="2024", end_year="2028")
     )
     assert response.status_code == 200
-    assert "fall outside 2024–2028" in " ".join(response.context["form"].non_field_errors())
+    assert "hors de 2024–2028" in " ".join(response.context["form"].non_field_errors())
     scene.plan.refresh_from_db()
     assert (scene.plan.start_year, scene.plan.end_year, scene.plan.title) == (
         2024,
@@ -205,14 +208,15 @@ def test_a_plan_cannot_end_before_it_starts(login, cast):
         url("plan_create", cast.commune.insee_code), plan_data(start_year="2030", end_year="2025")
     )
     assert response.status_code == 200
-    assert "The plan cannot end before it starts." in response.context["form"].non_field_errors()
+    message = "Le plan ne peut pas se terminer avant d'avoir commencé."
+    assert message in response.context["form"].non_field_errors()
     assert not ActionPlan.objects.exists()
 
 
 def test_a_second_plan_in_preparation_is_refused(as_role, scene):
     response = as_role("advisor").post(url("plan_create", scene.cast.commune.insee_code), plan_data())
     assert response.status_code == 200
-    assert "already has a plan in preparation" in " ".join(response.context["form"].non_field_errors())
+    assert "a déjà un plan en préparation" in " ".join(response.context["form"].non_field_errors())
     assert list(ActionPlan.objects.all()) == [scene.plan]
 
 
@@ -229,16 +233,16 @@ def deliberation(**overrides):
     "overrides, field, message",
     [
         (
-            {"deliberation_date": (timezone.localdate() + datetime.timedelta(days=1)).isoformat()},
+            {"deliberation_date": (timezone.localdate() + datetime.timedelta(days=30)).isoformat()},
             "deliberation_date",
-            "cannot be in the future",
+            "ne peut pas être dans le futur",
         ),
         ({"deliberation_date": ""}, "deliberation_date", "Ce champ est obligatoire."),
         ({"deliberation_number": "   "}, "deliberation_number", "Ce champ est obligatoire."),
         (
             {"deliberation_file": SimpleUploadedFile("delib.pdf", b"<html>not a pdf</html>")},
             "deliberation_file",
-            "must be a PDF file",
+            "doit être un fichier PDF",
         ),
     ],
     ids=["future", "no-date", "no-number", "not-a-pdf"],
@@ -263,7 +267,7 @@ def test_an_incomplete_deliberation_is_refused(as_role, scene, media, overrides,
 def test_a_plan_cannot_skip_the_steps_of_the_workflow(as_role, scene):
     response = as_role("advisor").post(url("plan_transition", scene.plan.pk, "deliberated"), deliberation())
     assert response.status_code == 200
-    assert "cannot become" in " ".join(response.context["form"].non_field_errors())
+    assert "ne peut pas passer à" in " ".join(response.context["form"].non_field_errors())
     assert ActionPlan.objects.get(pk=scene.plan.pk).status == PlanStatus.DRAFT
     assert not PlanTransition.objects.exists()
 
@@ -291,15 +295,16 @@ def test_a_catalogue_entry_used_by_a_plan_cannot_be_deleted(as_role, scene):
     response = as_role("advisor").post(url("catalogue_delete", entry.pk))
     assert response.status_code == 302 and response.url == url("catalogue_detail", entry.pk)
     [message] = messages_of(response)
-    assert entry.title in message and "is used by 1 actions" in message and "cannot be deleted" in message
+    assert entry.title in message and "actions concernées\u00a0: 1" in message
+    assert "Impossible de supprimer" in message
     assert CatalogueAction.objects.filter(pk=entry.pk).exists()
 
 
 @pytest.mark.parametrize(
     "overrides, message",
     [
-        ({"cost_min": "5000", "cost_max": "1000"}, "cannot end below its start"),
-        ({"cost_min": "-5"}, "cannot be negative"),
+        ({"cost_min": "5000", "cost_max": "1000"}, "ne peut pas être inférieur au coût type minimum"),
+        ({"cost_min": "-5"}, "ne peuvent pas être négatifs"),
     ],
 )
 def test_an_inconsistent_catalogue_entry_is_refused(login, cast, overrides, message):
@@ -319,7 +324,7 @@ def test_the_edit_form_of_an_adopted_plan_only_opens_the_follow_up(as_role, scen
     form = response.context["form"]
     assert form.fields["title"].disabled and form.fields["start_date"].disabled
     assert not form.fields["status"].disabled and not form.fields["progress"].disabled
-    assert "only the follow-up fields can change" in page_text(response)
+    assert "seuls les champs de suivi peuvent changer" in page_text(response)
 
 
 def test_a_title_change_on_an_adopted_plan_is_refused_while_the_progress_is_saved(as_role, scene):
@@ -344,7 +349,7 @@ def test_the_service_refuses_commitment_changes_on_an_adopted_plan_and_names_the
             user=scene.cast.referent,
             base_revision=1,
         )
-    assert "deliberated" in refused.value.messages[0] and "title" in refused.value.messages[0]
+    assert "délibérée" in refused.value.messages[0] and "titre" in refused.value.messages[0]
     action = Action.objects.get(pk=scene.action.pk)
     assert (action.title, action.progress, action.revision) == ("Rénover le groupe scolaire Langevin", 0, 1)
 
@@ -390,7 +395,7 @@ def test_the_second_of_two_concurrent_edits_is_refused_and_shows_what_changed(sc
         edit, action_data(action, progress=50, status="in_progress")
     )  # built at revision 1
     assert response.status_code == 200
-    assert "Someone saved this action while you were editing it" in " ".join(
+    assert "Quelqu'un a enregistré cette action pendant que vous la modifiiez" in " ".join(
         response.context["form"].non_field_errors()
     )
     action = Action.objects.get(pk=scene.action.pk)
@@ -431,7 +436,7 @@ def test_the_second_of_two_concurrent_schedule_edits_is_refused(scene):
     budget = [{"year": "2025", "kind": "investment", "forecast": "1000", "actual": ""}]
     response = second.post(planning, planning_data(scene.action, budget=budget, revision=1))
     assert response.status_code == 200
-    assert "Someone saved this action" in response.context["error_message"]
+    assert "Quelqu'un a enregistré cette action" in response.context["error_message"]
     assert [entry.user for entry in response.context["conflict"]] == [scene.cast.advisor]
     assert list(Milestone.objects.values_list("name", flat=True)) == ["Études"]
     assert not BudgetLine.objects.exists()
