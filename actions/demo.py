@@ -46,6 +46,10 @@ OWNERS = [
 ]
 
 
+def today_year() -> int:
+    return timezone.localdate().year
+
+
 def _seed(text: str) -> int:
     return int(hashlib.sha256(text.encode()).hexdigest()[:8], 16)
 
@@ -80,6 +84,8 @@ def _plan_for(commune: Commune, catalogue: list[CatalogueAction]) -> None:
         user=user,
     )
     size = 20 if commune.insee_code == "38185" else 6 + seed % 6
+    # A plan still in preparation schedules its actions ahead; an adopted one started in 2024.
+    first_year = today_year() + 1 if target_stage == Stage.PLAN_IN_PREPARATION else 2024
     picked = [catalogue[(seed + index * 7) % len(catalogue)] for index in range(size)]
     themes = {entry.theme.code: entry.theme for entry in catalogue}
     today = timezone.localdate()
@@ -94,12 +100,13 @@ def _plan_for(commune: Commune, catalogue: list[CatalogueAction]) -> None:
             seed,
             today,
             user,
+            first_year,
         )
     for index, entry in enumerate(dict.fromkeys(picked), start=3):
         action = services.action_create(
             plan=plan, data={"origin": Origin.NEW}, user=user, catalogue_action=entry
         )
-        _fill(action, index, seed, today, user)
+        _fill(action, index, seed, today, user, first_year)
     if target_stage == Stage.PLAN_IN_PREPARATION:
         return
     services.plan_transition(plan=plan, to_status=PlanStatus.SUBMITTED, user=user)
@@ -113,13 +120,22 @@ def _plan_for(commune: Commune, catalogue: list[CatalogueAction]) -> None:
         deliberation_date=date(2023 + seed % 3, 1 + seed % 12, 1 + seed % 27),
         deliberation_number=f"DEL-{2023 + seed % 3}-{seed % 90 + 10}",
     )
+    _record_milestones(plan, seed)
     if target_stage == Stage.IN_FOLLOW_UP:
         services.plan_transition(plan=plan, to_status=PlanStatus.FOLLOW_UP, user=user)
         _follow_up(plan, seed)
 
 
-def _fill(action: Action, index: int, seed: int, today: date, user) -> None:
-    start = date(2024 + (seed + index) % 3, 1 + (seed + index) % 12, 1)
+def _record_milestones(plan, seed: int) -> None:
+    """Most teams record the milestones they reached; one action in five is left behind (late)."""
+    today = timezone.localdate()
+    for index, action in enumerate(plan.actions.order_by("order")):
+        if (seed + index) % 5 != 3:
+            Milestone.objects.filter(action=action, due_date__lt=today).update(done_on=F("due_date"))
+
+
+def _fill(action: Action, index: int, seed: int, today: date, user, first_year: int = 2024) -> None:
+    start = date(first_year + (seed + index) % 3, 1 + (seed + index) % 12, 1)
     end = start + timedelta(days=365 * (1 + (seed + index) % 3))
     if end.year > 2030:
         end = date(2030, 12, 31)
@@ -151,9 +167,6 @@ def _follow_up(plan, seed: int) -> None:
     for index, action in enumerate(plan.actions.order_by("order")):
         choice = (seed + index) % 5
         if choice in (0, 1):
-            Milestone.objects.filter(action=action, due_date__lt=today).update(
-                done_on=today - timedelta(days=10)
-            )
             BudgetLine.objects.filter(action=action, year__lte=today.year).update(actual=F("forecast"))
             status, progress = (ActionStatus.DONE, 100) if choice == 0 else (ActionStatus.IN_PROGRESS, 60)
         elif choice == 2:

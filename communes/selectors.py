@@ -46,12 +46,12 @@ def portfolio_communes(*, advisor) -> QuerySet[Commune]:
     ).order_by("sort_name")
 
 
-def portfolio_summary(communes) -> dict[str, int]:
-    """Counts by stage of an already evaluated list of communes (no query)."""
+def portfolio_summary(communes) -> list[tuple[str, str, int]]:
+    """(stage, label, count) of an already evaluated list of communes, in stage order (no query)."""
     counts = {stage.value: 0 for stage in Stage}
     for commune in communes:
         counts[commune.stage] += 1
-    return counts
+    return [(stage.value, stage.label, counts[stage.value]) for stage in Stage]
 
 
 def commune_list(
