@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
+from actions.services import catalogue_load_starter
+
 AXE_SCRIPT = Path(__file__).resolve().parent.parent / "vendor" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -41,6 +43,13 @@ def browser():
             browser.close()
     finally:
         del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+
+
+@pytest.fixture(autouse=True)
+def starter_catalogue(transactional_db):
+    """Browser tests run in transactions that are flushed after each test, data migrations included:
+    each one starts from the themes and the starter catalogue that every installation has."""
+    catalogue_load_starter()
 
 
 @pytest.fixture

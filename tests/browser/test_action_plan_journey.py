@@ -9,7 +9,7 @@ from communes.models import Role, Stage
 from tests.browser.conftest import axe_violations, describe, sign_in
 from tests.factories import PASSWORD, CommuneFactory, MembershipFactory, UserFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def deliberated_count(page) -> str:

@@ -10,7 +10,7 @@ from communes.models import Membership, Role
 from tests.browser.conftest import sign_in
 from tests.factories import PASSWORD, CommuneFactory, MembershipFactory, UserFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 REFERENT_PASSWORD = "Sobriete-energetique-2030"
 
