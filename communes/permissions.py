@@ -138,6 +138,19 @@ def require_found(allowed: bool) -> None:
         raise Http404
 
 
+# --- observatory ------------------------------------------------------------------------------
+
+
+def can_view_observatory(user) -> bool:
+    """The agglomeration's observatory is open to everyone in the network."""
+    return bool(user.is_authenticated and user.is_active)
+
+
+def can_manage_observatory(user) -> bool:
+    """Import data, edit targets."""
+    return is_administrator(user) or is_metro_officer(user)
+
+
 # --- signatories --------------------------------------------------------------------------------
 
 

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "accounts",
     "communes",
     "actions",
+    "observatory",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("communes.urls")),
     path("", include("actions.urls")),
+    path("", include("observatory.urls")),
 ]
 
 # Uploaded files (signed deliberations...) are never served as static media: views check

@@ -1,0 +1,43 @@
+from django.contrib import admin
+
+from .models import Carrier, Dataset, ImportBatch, RenewableSource, Sector, Target
+
+
+@admin.register(Sector, Carrier, RenewableSource)
+class ManagedListAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "order")
+    list_editable = ("order",)
+
+
+@admin.register(Dataset)
+class DatasetAdmin(admin.ModelAdmin):
+    list_display = ("name", "producer", "priority", "is_demo")
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    list_display = (
+        "original_name",
+        "dataset",
+        "status",
+        "rows_imported",
+        "error_count",
+        "created_at",
+        "uploaded_by",
+    )
+    list_filter = ("status", "dataset")
+    readonly_fields = [field.name for field in ImportBatch._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    list_display = (
+        "__str__",
+        "reference_year",
+        "ghg_reduction_pct",
+        "consumption_reduction_pct",
+        "renewable_share_pct",
+    )

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ObservatoryConfig(AppConfig):
+    name = "observatory"
+    verbose_name = _("Observatory")
+
+    def ready(self):
+        from . import extensions  # noqa: F401  registers the demo series with communes.extensions

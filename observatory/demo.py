@@ -1,0 +1,45 @@
+"""Demonstration observatory series for the demo communes, imported through the real import path."""
+
+import csv
+import tempfile
+
+from django.db import transaction
+
+from communes.models import Commune
+
+from . import demo_series
+from .importers import import_file
+from .models import BatchStatus, Dataset, ImportBatch, ImportFormat, Observation
+
+
+def observatory_demo_load() -> None:
+    dataset = Dataset.objects.filter(code="demo").first()
+    if dataset is None or Observation.objects.filter(dataset=dataset).exists():
+        return
+    communes = list(Commune.objects.filter(population__isnull=False).values_list("insee_code", "population"))
+    with tempfile.NamedTemporaryFile("w+", suffix=".csv", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["insee_code", "year", "quantity", "sector", "energy", "value", "unit", "status"])
+        writer.writerows(demo_series.generate(communes))
+        handle.flush()
+        with transaction.atomic():
+            batch = ImportBatch.objects.create(
+                dataset=dataset,
+                format=ImportFormat.LONG,
+                original_name="demonstration-series.csv",
+                file="observatory/demo/demonstration-series.csv",
+                status=BatchStatus.RUNNING,
+                message="Séries de démonstration générées par la plateforme.",
+            )
+            result = import_file(
+                path_or_file=handle.name,
+                file_format=ImportFormat.LONG,
+                dataset_id=dataset.pk,
+                batch_id=batch.pk,
+            )
+            ImportBatch.objects.filter(pk=batch.pk).update(
+                status=BatchStatus.DONE,
+                rows_read=result.rows_read,
+                rows_imported=result.rows_imported,
+                years=result.years,
+            )

@@ -1,0 +1,67 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from communes.forms import DateInput
+
+from .models import Dataset, ImportFormat, Target
+
+MAX_UPLOAD_BYTES = 512 * 1024 * 1024
+
+
+class ImportForm(forms.Form):
+    dataset = forms.ModelChoiceField(label=_("Dataset"), queryset=Dataset.objects.all())
+    format = forms.ChoiceField(label=_("Format"), choices=ImportFormat.choices)
+    file = forms.FileField(
+        label=_("File (CSV, UTF-8)"), widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"})
+    )
+    version_date = forms.DateField(
+        label=_("Version of the data"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("The publication date of the file, as given by its producer."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size == 0:
+            raise forms.ValidationError(_("The file is empty."))
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than 512 MB: import it with manage.py instead.")
+            )
+        if not upload.name.lower().endswith((".csv", ".txt")):
+            raise forms.ValidationError(_("Only CSV files (.csv) are accepted."))
+        return upload
+
+
+class TargetForm(forms.ModelForm):
+    class Meta:
+        model = Target
+        fields = [
+            "reference_year",
+            "target_year",
+            "ghg_reduction_pct",
+            "ghg_basis",
+            "consumption_reduction_pct",
+            "consumption_basis",
+            "renewable_share_pct",
+            "source",
+        ]
+
+
+class DatasetChoiceForm(forms.Form):
+    dataset = forms.ModelChoiceField(label=_("Dataset"), queryset=Dataset.objects.none(), required=False)
+    indicator = forms.ChoiceField(label=_("Map indicator"), required=False)
+
+    INDICATORS = [
+        ("emissions_per_inhabitant", _("Emissions per inhabitant")),
+        ("consumption_per_inhabitant", _("Consumption per inhabitant")),
+        ("emissions_change", _("Change in emissions since the reference year")),
+        ("renewable_share", _("Renewable share of consumption")),
+    ]
+
+    def __init__(self, *args, datasets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["dataset"].queryset = Dataset.objects.filter(pk__in=[d.pk for d in datasets])
+        self.fields["dataset"].empty_label = None
+        self.fields["indicator"].choices = self.INDICATORS

@@ -1,0 +1,242 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from communes.models import Commune
+
+
+class Quantity(models.TextChoices):
+    """What is measured, each stored in one unit."""
+
+    CONSUMPTION = "consumption", _("Final energy consumption")
+    EMISSIONS = "emissions", _("Greenhouse-gas emissions")
+    PRODUCTION = "production", _("Renewable production")
+    POPULATION = "population", _("Population")
+
+
+STORED_UNIT = {
+    Quantity.CONSUMPTION: "MWh",
+    Quantity.EMISSIONS: "t CO2e",
+    Quantity.PRODUCTION: "MWh",
+    Quantity.POPULATION: "inhabitants",
+}
+
+
+class ManagedList(models.Model):
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Sector(ManagedList):
+    class Meta(ManagedList.Meta):
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+
+
+class Carrier(ManagedList):
+    class Meta(ManagedList.Meta):
+        verbose_name = _("energy carrier")
+        verbose_name_plural = _("energy carriers")
+
+
+class RenewableSource(ManagedList):
+    class Meta(ManagedList.Meta):
+        verbose_name = _("renewable source")
+        verbose_name_plural = _("renewable sources")
+
+
+class Dataset(models.Model):
+    """Where numbers come from: a producer's series (ORCAE, Agence ORE, the platform's demo...)."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    producer = models.CharField(_("producer"), max_length=200)
+    licence = models.CharField(_("licence"), max_length=200, blank=True)
+    url = models.URLField(_("web page"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    is_demo = models.BooleanField(_("demonstration data"), default=False)
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), default=100, help_text=_("Pages show the dataset with the lowest number first.")
+    )
+
+    class Meta:
+        verbose_name = _("dataset")
+        verbose_name_plural = _("datasets")
+        ordering = ["priority", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ImportFormat(models.TextChoices):
+    LONG = "long", _("Platform long CSV (one value per row)")
+    ORE = "ore", _("Agence ORE: annual electricity and gas consumption by commune")
+
+
+class BatchStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Refused")
+
+
+def import_upload_path(batch, filename):
+    return f"observatory/imports/{batch.created_at:%Y/%m}/{filename}"
+
+
+class ImportBatch(models.Model):
+    """One import of one file into one dataset: who, when, what it replaced, and its error report."""
+
+    dataset = models.ForeignKey(
+        Dataset, verbose_name=_("dataset"), on_delete=models.PROTECT, related_name="batches"
+    )
+    format = models.CharField(_("format"), max_length=8, choices=ImportFormat.choices)
+    file = models.FileField(_("file"), upload_to=import_upload_path, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    version_date = models.DateField(_("version of the data"), null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=BatchStatus.choices, default=BatchStatus.PENDING
+    )
+    rows_read = models.PositiveIntegerField(_("rows read"), default=0)
+    rows_imported = models.PositiveIntegerField(_("values imported"), default=0)
+    rows_skipped = models.PositiveIntegerField(
+        _("rows skipped"), default=0, help_text=_("Rows of communes outside the platform.")
+    )
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    # The first errors, each {"line", "column", "value", "reason"}; the count above has them all.
+    errors = models.JSONField(_("error report"), default=list, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    years = models.JSONField(_("years"), default=list, blank=True)
+    replaced_by = models.ForeignKey(
+        "self",
+        verbose_name=_("replaced by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="replaced",
+    )
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.original_name} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (BatchStatus.DONE, BatchStatus.FAILED)
+
+
+class Observation(models.Model):
+    """One value of one quantity for one commune and year, in the quantity's stored unit.
+
+    The fact table of the observatory: millions of rows, written only by the set-based import,
+    which checks every reference itself. Its foreign keys therefore carry no database constraint
+    (per-row constraint triggers would double the import time) and nothing cascades to it.
+    """
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    batch = models.ForeignKey(ImportBatch, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    commune = models.ForeignKey(Commune, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    year = models.PositiveSmallIntegerField(validators=[MinValueValidator(1990), MaxValueValidator(2100)])
+    quantity = models.CharField(max_length=12, choices=Quantity.choices)
+    sector = models.ForeignKey(
+        Sector, on_delete=models.DO_NOTHING, db_constraint=False, null=True, blank=True, related_name="+"
+    )
+    carrier = models.ForeignKey(
+        Carrier, on_delete=models.DO_NOTHING, db_constraint=False, null=True, blank=True, related_name="+"
+    )
+    source = models.ForeignKey(
+        RenewableSource,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    value = models.FloatField()
+    is_estimate = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["dataset", "quantity", "commune", "year"], name="observatory_obs_lookup"),
+        ]
+
+    def __str__(self):
+        return f"{self.commune_id} {self.year} {self.quantity} {self.value}"
+
+
+class Basis(models.TextChoices):
+    TOTAL = "total", _("in total")
+    PER_INHABITANT = "per_inhabitant", _("per inhabitant")
+
+
+class Target(models.Model):
+    """A territorial target: reductions against a reference year and a renewable share to reach."""
+
+    commune = models.ForeignKey(
+        Commune,
+        verbose_name=_("commune"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty: a target of the whole agglomeration."),
+    )
+    reference_year = models.PositiveSmallIntegerField(_("reference year"), default=2005)
+    target_year = models.PositiveSmallIntegerField(_("target year"))
+    ghg_reduction_pct = models.DecimalField(
+        _("GHG reduction (%)"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    ghg_basis = models.CharField(_("GHG basis"), max_length=16, choices=Basis.choices, default=Basis.TOTAL)
+    consumption_reduction_pct = models.DecimalField(
+        _("consumption reduction (%)"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    consumption_basis = models.CharField(
+        _("consumption basis"), max_length=16, choices=Basis.choices, default=Basis.PER_INHABITANT
+    )
+    renewable_share_pct = models.DecimalField(
+        _("renewable share of consumption (%)"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    source = models.CharField(_("source"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["commune__sort_name", "target_year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target_year__gt=models.F("reference_year")),
+                name="observatory_target_after_reference",
+                violation_error_message=_("The target year must come after the reference year."),
+            ),
+            models.UniqueConstraint(
+                fields=["commune", "target_year"], name="observatory_target_unique_commune_year"
+            ),
+            models.UniqueConstraint(
+                fields=["target_year"],
+                condition=Q(commune__isnull=True),
+                name="observatory_target_unique_agglomeration_year",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.commune or _('Agglomeration')} {self.target_year}"

@@ -1,0 +1,100 @@
+"""The managed lists of the observatory (the regional observatory's), its datasets and the Grenoble
+targets, as shipped with the platform (loaded by a data migration, editable afterwards)."""
+
+SECTORS = [
+    ("residential", "Résidentiel"),
+    ("tertiary", "Tertiaire"),
+    ("industry", "Industrie"),
+    ("energy_branch", "Branche énergie"),
+    ("waste", "Déchets"),
+    ("road_transport", "Transport routier"),
+    ("other_transport", "Autres transports"),
+    ("agriculture", "Agriculture"),
+    ("unallocated", "Non affecté"),
+]
+
+CARRIERS = [
+    ("electricity", "Électricité"),
+    ("natural_gas", "Gaz naturel"),
+    ("oil_products", "Produits pétroliers"),
+    ("wood_energy", "Bois-énergie"),
+    ("district_heating", "Chauffage urbain"),
+    ("other_renewables", "Autres énergies renouvelables"),
+    ("coal", "Charbon"),
+    ("unidentified", "Non identifié"),
+]
+
+SOURCES = [
+    ("hydro", "Hydroélectricité"),
+    ("photovoltaic", "Photovoltaïque"),
+    ("wind", "Éolien"),
+    ("solar_thermal", "Solaire thermique"),
+    ("wood_energy", "Bois-énergie (biomasse solide)"),
+    ("biogas", "Biogaz"),
+    ("geothermal_heat_pumps", "Géothermie et pompes à chaleur"),
+    ("waste_heat_recovery", "Valorisation thermique des déchets"),
+]
+
+DATASETS = [
+    {
+        "code": "orcae",
+        "name": "ORCAE — consommations, émissions et productions par commune",
+        "producer": "Observatoire régional climat air énergie Auvergne-Rhône-Alpes (ORCAE)",
+        "licence": "Conditions d'utilisation des données de l'ORCAE",
+        "url": "https://www.orcae-auvergne-rhone-alpes.fr/",
+        "description": "Séries par commune et par année ; l'année N-2 est consolidée, "
+        "N-1 est estimée « (e) ».",
+        "priority": 10,
+    },
+    {
+        "code": "agence-ore",
+        "name": "Agence ORE — consommation annuelle d'électricité et de gaz par commune",
+        "producer": "Agence ORE (Opérateurs de réseaux d'énergie)",
+        "licence": "Licence Ouverte / Open Licence version 2.0",
+        "url": "https://opendata.agenceore.fr/",
+        "description": "Consommations mesurées par les gestionnaires de réseaux, "
+        "par filière et grand secteur.",
+        "priority": 20,
+    },
+    {
+        "code": "demo",
+        "name": "Données de démonstration (synthétiques)",
+        "producer": "Plateforme Plan Climat Local (générateur de démonstration)",
+        "licence": "—",
+        "description": "Séries inventées, calibrées sur les ordres de grandeur publics de l'agglomération "
+        "grenobloise. Elles ne décrivent aucune commune réelle.",
+        "priority": 90,
+        "is_demo": True,
+    },
+]
+
+# Grenoble-Alpes Métropole's targets against 2005 (2009 charter, 2020 and 2030 plans).
+TARGETS = [
+    {
+        "target_year": 2014,
+        "ghg_reduction_pct": 14,
+        "ghg_basis": "per_inhabitant",
+        "consumption_reduction_pct": 14,
+        "consumption_basis": "per_inhabitant",
+        "renewable_share_pct": 14,
+        "source": "Charte du Plan Climat Local, 2009",
+    },
+    {
+        "target_year": 2020,
+        "ghg_reduction_pct": 35,
+        "ghg_basis": "total",
+        "consumption_reduction_pct": 30,
+        "consumption_basis": "per_inhabitant",
+        "renewable_share_pct": 20,
+        "source": "Plan Climat Air Énergie métropolitain",
+    },
+    {
+        "target_year": 2030,
+        "ghg_reduction_pct": 50,
+        "ghg_basis": "total",
+        "consumption_reduction_pct": 40,
+        "consumption_basis": "total",
+        "renewable_share_pct": 30,
+        "source": "Plan Climat Air Énergie métropolitain adopté en février 2020",
+    },
+]

@@ -1,0 +1,144 @@
+"""Writes of the observatory: reference lists, import batches, targets."""
+
+from datetime import date
+
+from django.core.cache import cache
+from django.core.files.base import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import reference, tasks
+from .importers import ImportFailed, import_file
+from .models import BatchStatus, Carrier, Dataset, ImportBatch, RenewableSource, Sector, Target
+
+PROGRESS_TIMEOUT = 24 * 3600
+
+
+@transaction.atomic
+def reference_load(
+    *,
+    sector_model=Sector,
+    carrier_model=Carrier,
+    source_model=RenewableSource,
+    dataset_model=Dataset,
+    target_model=Target,
+) -> None:
+    """Creates the managed lists, datasets and agglomeration targets that are missing.
+
+    The models are parameters so that the data migration can pass its historical models.
+    """
+    for model, rows in (
+        (sector_model, reference.SECTORS),
+        (carrier_model, reference.CARRIERS),
+        (source_model, reference.SOURCES),
+    ):
+        for order, (code, name) in enumerate(rows):
+            model.objects.get_or_create(code=code, defaults={"name": name, "order": order})
+    for dataset in reference.DATASETS:
+        dataset_model.objects.get_or_create(code=dataset["code"], defaults=dataset)
+    for target in reference.TARGETS:
+        target_model.objects.get_or_create(
+            commune=None, target_year=target["target_year"], defaults={"reference_year": 2005, **target}
+        )
+
+
+# --- imports ------------------------------------------------------------------------------------
+
+
+def progress_key(batch_id: int) -> str:
+    return f"observatory:import-progress:{batch_id}"
+
+
+def progress_get(batch_id: int) -> dict:
+    return cache.get(progress_key(batch_id)) or {"phase": "waiting", "done": 0, "total": 0}
+
+
+@transaction.atomic
+def batch_create(
+    *, dataset: Dataset, file_format: str, upload, user, version_date: date | None = None
+) -> ImportBatch:
+    """Stores the uploaded file and queues its import (a Celery job; run at once without a broker)."""
+    batch = ImportBatch(
+        dataset=dataset,
+        format=file_format,
+        original_name=upload.name[:255],
+        uploaded_by=user,
+        version_date=version_date,
+    )
+    batch.created_at = timezone.now()
+    batch.file.save(upload.name.rsplit("/", 1)[-1], File(upload), save=False)
+    batch.full_clean()
+    batch.save()
+    transaction.on_commit(lambda: tasks.import_batch_task.delay(batch.pk))
+    return batch
+
+
+def batch_run(*, batch: ImportBatch, progress_callback=None) -> ImportBatch:
+    """Imports the batch's file. Its status is written outside the import's transaction, so that a
+    refused file still records why; the import itself is all or nothing."""
+    ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.RUNNING, started_at=timezone.now())
+
+    def progress(phase: str, done: int, total: int) -> None:
+        cache.set(progress_key(batch.pk), {"phase": phase, "done": done, "total": total}, PROGRESS_TIMEOUT)
+        if progress_callback:
+            progress_callback(phase, done, total)
+
+    fields = {"finished_at": None}
+    try:
+        with batch.file.open("rb") as handle:
+            result = import_file(
+                path_or_file=handle,
+                file_format=batch.format,
+                dataset_id=batch.dataset_id,
+                batch_id=batch.pk,
+                progress=progress,
+            )
+    except ImportFailed as failure:
+        fields.update(
+            status=BatchStatus.FAILED,
+            message=failure.message,
+            errors=failure.errors,
+            error_count=failure.error_count,
+        )
+    else:
+        fields.update(
+            status=BatchStatus.DONE,
+            rows_read=result.rows_read,
+            rows_imported=result.rows_imported,
+            rows_skipped=result.rows_skipped,
+            years=result.years,
+            message=_("%(values)d values imported for %(years)s.")
+            % {"values": result.rows_imported, "years": _years_text(result.years)},
+        )
+        _mark_replaced(batch, result.years)
+    fields["finished_at"] = timezone.now()
+    ImportBatch.objects.filter(pk=batch.pk).update(**fields)
+    progress("finished", 1, 1)
+    batch.refresh_from_db()
+    return batch
+
+
+def _years_text(years: list[int]) -> str:
+    if not years:
+        return "—"
+    return f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
+
+
+def _mark_replaced(batch: ImportBatch, years: list[int]) -> None:
+    """Earlier imports of the dataset whose years are all covered again are replaced by this one."""
+    earlier = ImportBatch.objects.filter(
+        dataset=batch.dataset, status=BatchStatus.DONE, replaced_by__isnull=True
+    ).exclude(pk=batch.pk)
+    replaced = [other.pk for other in earlier if other.years and set(other.years) <= set(years)]
+    ImportBatch.objects.filter(pk__in=replaced).update(replaced_by=batch)
+
+
+# --- targets ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def target_save(*, target: Target) -> Target:
+    target.full_clean()
+    target.save()
+    return target

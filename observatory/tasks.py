@@ -1,0 +1,11 @@
+from celery import shared_task
+
+from . import services
+from .models import BatchStatus, ImportBatch
+
+
+@shared_task
+def import_batch_task(batch_id: int) -> None:
+    batch = ImportBatch.objects.filter(pk=batch_id, status=BatchStatus.PENDING).first()
+    if batch is not None:
+        services.batch_run(batch=batch)

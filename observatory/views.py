@@ -1,0 +1,268 @@
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Exists, OuterRef
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from communes import permissions
+from communes.models import Commune
+
+from . import charts, selectors, services
+from .forms import DatasetChoiceForm, ImportForm, TargetForm
+from .models import Dataset, ImportBatch, Observation, Target
+
+GEOJSON = "data/communes-grenoble-alpes-metropole.geojson"
+
+
+def _datasets(commune_ids) -> list[Dataset]:
+    has_data = Observation.objects.filter(dataset=OuterRef("pk"))
+    if commune_ids is not None:
+        has_data = has_data.filter(commune_id__in=commune_ids)
+    return list(Dataset.objects.filter(Exists(has_data)))
+
+
+def _yearly_rows(view) -> list[dict]:
+    """The table under the charts (and its CSV export): one row per year."""
+    consumption_per_inhabitant = view.per_inhabitant(view.consumption)
+    emissions_per_inhabitant = view.per_inhabitant(view.emissions)
+    emissions_change = view.change_since_reference(view.emissions.totals)
+    shares = view.renewable_share
+    years = sorted(set(view.consumption.years) | set(view.emissions.years) | set(view.production.years))
+    estimated = (
+        view.consumption.estimated_years | view.emissions.estimated_years | view.production.estimated_years
+    )
+    return [
+        {
+            "year": year,
+            "estimated": year in estimated,
+            "population": view.population.get(year),
+            "consumption": view.consumption.totals.get(year),
+            "consumption_per_inhabitant": consumption_per_inhabitant.get(year),
+            "emissions": view.emissions.totals.get(year),
+            "emissions_per_inhabitant": emissions_per_inhabitant.get(year),
+            "emissions_change": emissions_change.get(year),
+            "production": view.production.totals.get(year),
+            "renewable_share": shares.get(year),
+        }
+        for year in years
+    ]
+
+
+def _territory(request, *, commune_ids, commune=None):
+    datasets = _datasets(commune_ids)
+    form = DatasetChoiceForm(request.GET or None, datasets=datasets)
+    chosen = form.cleaned_data.get("dataset") if form.is_valid() else None
+    dataset = chosen or (datasets[0] if datasets else None)
+    view = selectors.territory_observatory(commune_ids=commune_ids, dataset=dataset, commune=commune)
+    return form, dataset, view
+
+
+def _charts(view) -> dict:
+    emissions_per_inhabitant = view.per_inhabitant(view.emissions)
+    # The chart follows the basis of the latest GHG target; targets on the other basis are left out.
+    basis = view.ghg_targets[-1].target.ghg_basis if view.ghg_targets else "total"
+    values = view.emissions.totals if basis == "total" else emissions_per_inhabitant
+    unit = "t CO2e" if basis == "total" else _("t CO2e per inhabitant")
+    targets = [item for item in view.ghg_targets if item.target.ghg_basis == basis]
+    return {
+        "consumption": charts.stacked_bars(view.consumption, "MWh"),
+        "emissions": charts.emissions_against_trajectory(
+            view, values, selectors.trajectory(view, values, targets), unit
+        ),
+        "production": charts.stacked_bars(view.production, "MWh"),
+    }
+
+
+@login_required
+def agglomeration(request):
+    user = request.user
+    permissions.require(permissions.can_view_observatory(user))
+    communes = list(Commune.objects.order_by("sort_name"))
+    commune_ids = [commune.pk for commune in communes]
+    form, dataset, view = _territory(request, commune_ids=commune_ids)
+    first_year, last_year = selectors.year_range(dataset=dataset)
+    comparison = selectors.communes_comparison(
+        communes=communes, dataset=dataset, year=last_year, reference_year=view.reference_year
+    )
+    indicator = (
+        form.cleaned_data.get("indicator") if form.is_valid() else None
+    ) or "emissions_per_inhabitant"
+    indicator_label = dict(DatasetChoiceForm.INDICATORS)[indicator]
+    return render(
+        request,
+        "observatory/territory.html",
+        {
+            "title": _("Observatory of the agglomeration"),
+            "form": form,
+            "dataset": dataset,
+            "view": view,
+            "rows": _yearly_rows(view),
+            "charts": _charts(view),
+            "map": charts.communes_map(comparison, indicator, str(indicator_label), static(GEOJSON)),
+            "indicator_label": indicator_label,
+            "comparison": comparison,
+            "last_year": last_year,
+            "can_manage": permissions.can_manage_observatory(user),
+            "export_url": request.path
+            + "export.csv"
+            + (f"?{request.GET.urlencode()}" if request.GET else ""),
+        },
+    )
+
+
+@login_required
+def commune_observatory(request, insee_code):
+    user = request.user
+    commune = permissions.commune_for_user(user, insee_code)
+    form, dataset, view = _territory(request, commune_ids=[commune.pk], commune=commune)
+    return render(
+        request,
+        "observatory/territory.html",
+        {
+            "title": _("Observatory of %(commune)s") % {"commune": commune.name},
+            "commune": commune,
+            "form": form,
+            "dataset": dataset,
+            "view": view,
+            "rows": _yearly_rows(view),
+            "charts": _charts(view),
+            "can_manage": permissions.can_manage_observatory(user),
+            "export_url": request.path
+            + "export.csv"
+            + (f"?{request.GET.urlencode()}" if request.GET else ""),
+        },
+    )
+
+
+EXPORT_COLUMNS = [
+    ("year", "year"),
+    ("status", "status"),
+    ("population", "population"),
+    ("consumption", "consumption_mwh"),
+    ("consumption_per_inhabitant", "consumption_mwh_per_inhabitant"),
+    ("emissions", "emissions_t_co2e"),
+    ("emissions_per_inhabitant", "emissions_t_co2e_per_inhabitant"),
+    ("emissions_change", "emissions_change_since_reference_pct"),
+    ("production", "renewable_production_mwh"),
+    ("renewable_share", "renewable_share_pct"),
+]
+
+
+def _export(rows, dataset, name: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="observatoire-{slugify(name)}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow([f"# {dataset}" if dataset else "# —"])
+    writer.writerow([header for _key, header in EXPORT_COLUMNS])
+    for row in rows:
+        writer.writerow(
+            [
+                row["year"],
+                "estimated" if row["estimated"] else "consolidated",
+                *[
+                    "" if row[key] is None else f"{row[key]:.6g}".replace(".", ",")
+                    for key, _header in EXPORT_COLUMNS[2:]
+                ],
+            ]
+        )
+    return response
+
+
+@login_required
+def agglomeration_export(request):
+    permissions.require(permissions.can_view_observatory(request.user))
+    commune_ids = list(Commune.objects.values_list("pk", flat=True))
+    _form, dataset, view = _territory(request, commune_ids=commune_ids)
+    return _export(_yearly_rows(view), dataset, "agglomeration")
+
+
+@login_required
+def commune_export(request, insee_code):
+    commune = permissions.commune_for_user(request.user, insee_code)
+    _form, dataset, view = _territory(request, commune_ids=[commune.pk], commune=commune)
+    return _export(_yearly_rows(view), dataset, commune.name)
+
+
+# --- imports ------------------------------------------------------------------------------------
+
+
+@login_required
+def import_list(request):
+    permissions.require(permissions.can_manage_observatory(request.user))
+    return render(request, "observatory/import_list.html", {"batches": selectors.import_history()[:200]})
+
+
+@login_required
+def import_new(request):
+    user = request.user
+    permissions.require(permissions.can_manage_observatory(user))
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        batch = services.batch_create(
+            dataset=form.cleaned_data["dataset"],
+            file_format=form.cleaned_data["format"],
+            upload=form.cleaned_data["file"],
+            user=user,
+            version_date=form.cleaned_data["version_date"],
+        )
+        return redirect("observatory:import_detail", batch.pk)
+    return render(request, "observatory/import_form.html", {"form": form})
+
+
+@login_required
+def import_detail(request, batch_id):
+    permissions.require(permissions.can_manage_observatory(request.user))
+    batch = get_object_or_404(
+        ImportBatch.objects.select_related("dataset", "uploaded_by", "replaced_by"), pk=batch_id
+    )
+    context = {"batch": batch, "progress": services.progress_get(batch.pk)}
+    template = "observatory/import_progress.html" if request.htmx else "observatory/import_detail.html"
+    return render(request, template, context)
+
+
+@login_required
+def import_errors(request, batch_id):
+    permissions.require(permissions.can_manage_observatory(request.user))
+    batch = get_object_or_404(ImportBatch, pk=batch_id)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="erreurs-import-{batch.pk}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow([_("line"), _("column"), _("value"), _("reason")])
+    for error in batch.errors:
+        writer.writerow([error["line"], error["column"], error["value"], error["reason"]])
+    return response
+
+
+# --- targets ------------------------------------------------------------------------------------
+
+
+@login_required
+def target_list(request):
+    permissions.require(permissions.can_view_observatory(request.user))
+    return render(
+        request,
+        "observatory/target_list.html",
+        {
+            "targets": Target.objects.select_related("commune"),
+            "can_manage": permissions.can_manage_observatory(request.user),
+        },
+    )
+
+
+@login_required
+def target_edit(request, target_id=None):
+    permissions.require(permissions.can_manage_observatory(request.user))
+    target = get_object_or_404(Target, pk=target_id) if target_id else Target()
+    form = TargetForm(request.POST or None, instance=target)
+    if request.method == "POST" and form.is_valid():
+        services.target_save(target=form.instance)
+        messages.success(request, _("The target was saved."))
+        return redirect("observatory:targets")
+    return render(request, "observatory/target_form.html", {"form": form, "target": target})
