@@ -14,12 +14,13 @@ PYTHON ?= $(shell for candidate in python3.14 python3.13 python3.12 python3; do 
 	if command -v $$candidate >/dev/null 2>&1 && $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
 	echo $$candidate; break; fi; done)
 
-.PHONY: help run serve install install-dev migrate demo test test-fast browser-deps lint lock messages check-messages check-deploy clean
+.PHONY: help run serve install install-dev migrate demo test test-fast browser-deps lint lock messages check-messages check-deploy bench clean
 
 help:
 	@echo "make run    install, migrate, load the demo data and serve http://$(HOST):$(PORT)"
 	@echo "make test   install the test dependencies and run the whole suite"
 	@echo "make lint   ruff;  make lock   re-pin requirements/*.txt;  make messages   update translations"
+	@echo "make bench  performance figures on PostgreSQL (BENCH_DATABASE_URL, BENCH_ROWS)"
 
 $(VENV)/bin/activate:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -90,6 +91,12 @@ check-messages:
 		msgfmt --check -o /tmp/pcl-check.mo "$$po" || exit 1; \
 		cmp -s /tmp/pcl-check.mo "$${po%.po}.mo" || { echo "$${po%.po}.mo is stale: run 'make messages'"; exit 1; }; \
 	done; echo "Translations compiled and up to date."
+
+# Performance figures (PostgreSQL): the observatory import of ~1M rows next to a raw COPY.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/pcl
+BENCH_ROWS ?= 1000000
+bench: install
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_observatory --rows $(BENCH_ROWS)
 
 check-deploy: install
 	DEBUG=false SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \

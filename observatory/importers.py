@@ -10,13 +10,14 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 from psycopg import errors as pg_errors
 
 from .models import ImportFormat, Quantity
 
 MAX_ERRORS = 1000
+TEMP_BUFFERS_BYTES = 1 << 30
 CHUNK = 1 << 20
 
 LONG_COLUMNS = ["insee_code", "year", "quantity", "sector", "energy", "value", "unit", "status"]
@@ -153,12 +154,16 @@ class _Staging:
         text_columns = ", ".join(f"{column} text" for column in self.columns.values())
         with connection.cursor() as cursor:
             if self.dialect.postgres:
+                _raise_temp_buffers(cursor)
                 cursor.execute(
                     f"CREATE TEMP TABLE {self.table} "
                     "(line bigint GENERATED ALWAYS AS IDENTITY (START WITH 2), "
                     f"{text_columns}) ON COMMIT DROP"
                 )
                 self._copy(cursor, handle, size, progress)
+                # Temporary tables have no statistics: without them the planner expects a few rows
+                # and joins them with nested loops.
+                cursor.execute(f"ANALYZE {self.table}")
             else:
                 cursor.execute(f"CREATE TEMP TABLE {self.table} (line integer, {text_columns})")
                 self._insert(cursor, handle, size, progress)
@@ -222,6 +227,19 @@ class _Staging:
                 cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
 
 
+def _raise_temp_buffers(cursor) -> None:
+    """Temporary tables live in per-session buffers (8 MB by default): a large file would spill to
+    disk at every pass. The setting can only change before the session's first temporary table."""
+    cursor.execute("SELECT setting FROM pg_settings WHERE name = 'temp_buffers'")
+    if int(cursor.fetchone()[0]) * 8192 >= TEMP_BUFFERS_BYTES:
+        return
+    try:
+        with transaction.atomic():
+            cursor.execute(f"SET temp_buffers = '{TEMP_BUFFERS_BYTES // 2**20}MB'")
+    except DatabaseError:
+        pass  # this session already used temporary tables: the import works, only slower
+
+
 def _copy_error_message(error) -> str:
     context = getattr(error.diag, "context", "") or ""
     line = context.rsplit("line ", 1)[-1].split(",")[0].split(":")[0].strip() if "line " in context else "?"
@@ -266,50 +284,73 @@ def _unit_rows() -> str:
 def _import_long(staging: _Staging, dataset_id: int, batch_id: int, progress: Progress) -> ImportResult:
     d = staging.dialect
     c = staging.col
-    quantity, unit, value, year = c("quantity"), c("unit"), c("value"), c("year")
-    sector_code = f"nullif(lower(trim({c('sector')})), '')"
-    energy_code = f"nullif(lower(trim({c('energy')})), '')"
-    unit_key = f"replace(lower({unit}), ' ', '')"
-    status = f"lower(trim(coalesce({c('status')}, '')))"
-    quantities = ", ".join(f"'{q}'" for q in Quantity.values)
+    norm = f"{staging.table}_norm"
+    estimated = ", ".join(f"'{s}'" for s in ESTIMATED)
     statuses = ", ".join(f"'{s}'" for s in (*ESTIMATED, *CONSOLIDATED))
-    joins = f"""
-        FROM {staging.table} s
-        LEFT JOIN communes_commune co ON co.insee_code = trim({c("insee_code")})
-        LEFT JOIN observatory_sector se ON se.code = {sector_code}
-        LEFT JOIN observatory_carrier ca ON ca.code = {energy_code}
-            AND lower(trim({quantity})) = 'consumption'
-        LEFT JOIN observatory_renewablesource so ON so.code = {energy_code}
-            AND lower(trim({quantity})) = 'production'
-        LEFT JOIN ({_unit_rows()}) AS un
-            ON un.quantity = lower(trim({quantity})) AND un.unit = {unit_key}
-    """
-    q = f"lower(trim({quantity}))"
-    reason = f"""CASE
-        WHEN co.id IS NULL THEN 'insee_code'
-        WHEN NOT ({d.matches(f"trim({year})", YEAR)}) THEN 'year'
-        WHEN {q} NOT IN ({quantities}) THEN 'quantity'
-        WHEN {sector_code} IS NOT NULL AND se.id IS NULL THEN 'sector'
-        WHEN {q} IN ('emissions', 'consumption') AND {sector_code} IS NULL THEN 'sector'
-        WHEN {q} IN ('production', 'population') AND {sector_code} IS NOT NULL THEN 'sector'
-        WHEN {q} = 'consumption' AND ca.id IS NULL THEN 'energy'
-        WHEN {q} = 'production' AND so.id IS NULL THEN 'energy'
-        WHEN {q} IN ('emissions', 'population') AND {energy_code} IS NOT NULL THEN 'energy'
-        WHEN {value} IS NULL OR NOT ({d.matches(f"trim({value})", NUMBER)}) THEN 'value'
-        WHEN {q} <> 'emissions' AND trim({value}) LIKE '-%%' THEN 'value'
-        WHEN un.factor IS NULL THEN 'unit'
-        WHEN {status} NOT IN ({statuses}) THEN 'status'
+    quantities = ", ".join(f"'{q}'" for q in Quantity.values)
+    years_table = " UNION ALL ".join(f"SELECT '{year}' AS y" for year in range(1990, 2101))
+    # One pass over the file: every text is trimmed and lower-cased once, every code resolved once
+    # ("OFFSET 0" keeps PostgreSQL from inlining the subquery and recomputing it at each join).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            CREATE TEMP TABLE {norm} AS
+            SELECT n.*, co.id AS commune_id, se.id AS sector_id, ca.id AS carrier_id, so.id AS source_id,
+                un.factor, yr.y IS NOT NULL AS year_ok,
+                ({d.matches("n.value_text", NUMBER)}) AS value_ok
+            FROM (
+                SELECT s.line, trim({c("insee_code")}) AS code, {c("insee_code")} AS raw_code,
+                    trim({c("year")}) AS year_text,
+                    lower(trim({c("quantity")})) AS q, {c("quantity")} AS raw_q,
+                    nullif(lower(trim({c("sector")})), '') AS sector_code, {c("sector")} AS raw_sector,
+                    nullif(lower(trim({c("energy")})), '') AS energy_code, {c("energy")} AS raw_energy,
+                    trim(coalesce({c("value")}, '')) AS value_text, {c("unit")} AS raw_unit,
+                    replace(lower(coalesce({c("unit")}, '')), ' ', '') AS unit_key,
+                    lower(trim(coalesce({c("status")}, ''))) AS status, {c("status")} AS raw_status
+                FROM {staging.table} s {"OFFSET 0" if d.postgres else ""}
+            ) AS n
+            LEFT JOIN communes_commune co ON co.insee_code = n.code
+            LEFT JOIN observatory_sector se ON se.code = n.sector_code
+            LEFT JOIN observatory_carrier ca ON ca.code = n.energy_code AND n.q = 'consumption'
+            LEFT JOIN observatory_renewablesource so ON so.code = n.energy_code AND n.q = 'production'
+            LEFT JOIN ({_unit_rows()}) AS un ON un.quantity = n.q AND un.unit = n.unit_key
+            LEFT JOIN ({years_table}) AS yr ON yr.y = n.year_text
+            """
+        )
+    try:
+        return _import_normalised(norm, d, dataset_id, batch_id, progress, estimated, statuses, quantities)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {norm}")
+
+
+def _import_normalised(
+    norm, d, dataset_id, batch_id, progress, estimated, statuses, quantities
+) -> ImportResult:
+    problem = f"""CASE
+        WHEN commune_id IS NULL THEN 'insee_code'
+        WHEN NOT year_ok THEN 'year'
+        WHEN q NOT IN ({quantities}) THEN 'quantity'
+        WHEN sector_code IS NOT NULL AND sector_id IS NULL THEN 'sector'
+        WHEN q IN ('emissions', 'consumption') AND sector_code IS NULL THEN 'sector'
+        WHEN q IN ('production', 'population') AND sector_code IS NOT NULL THEN 'sector'
+        WHEN q = 'consumption' AND carrier_id IS NULL THEN 'energy'
+        WHEN q = 'production' AND source_id IS NULL THEN 'energy'
+        WHEN q IN ('emissions', 'population') AND energy_code IS NOT NULL THEN 'energy'
+        WHEN NOT value_ok THEN 'value'
+        WHEN q <> 'emissions' AND value_text LIKE '-%%' THEN 'value'
+        WHEN factor IS NULL THEN 'unit'
+        WHEN status NOT IN ({statuses}) THEN 'status'
     END"""
     errors_sql = f"""
         SELECT line, problem, CASE problem
-                WHEN 'insee_code' THEN {c("insee_code")} WHEN 'year' THEN {year}
-                WHEN 'quantity' THEN {quantity}
-                WHEN 'sector' THEN {c("sector")} WHEN 'energy' THEN {c("energy")} WHEN 'value' THEN {value}
-                WHEN 'unit' THEN {unit} ELSE {c("status")} END AS value,
+                WHEN 'insee_code' THEN raw_code WHEN 'year' THEN year_text WHEN 'quantity' THEN raw_q
+                WHEN 'sector' THEN raw_sector WHEN 'energy' THEN raw_energy WHEN 'value' THEN value_text
+                WHEN 'unit' THEN raw_unit ELSE raw_status END AS value,
             CASE problem
                 WHEN 'insee_code' THEN %s WHEN 'year' THEN %s WHEN 'quantity' THEN %s WHEN 'sector' THEN %s
                 WHEN 'energy' THEN %s WHEN 'value' THEN %s WHEN 'unit' THEN %s ELSE %s END AS reason
-        FROM (SELECT s.*, {reason} AS problem {joins}) AS s
+        FROM (SELECT n.*, {problem} AS problem FROM {norm} n) AS n
         WHERE problem IS NOT NULL
     """
     reasons = [
@@ -323,36 +364,35 @@ def _import_long(staging: _Staging, dataset_id: int, batch_id: int, progress: Pr
         _("unknown status (consolidated or estimated)"),
     ]
     errors, count = _fetch_errors(errors_sql, reasons)
+    duplicates_sql = f"""
+        SELECT n.line, 'insee_code', n.raw_code, %s
+        FROM {norm} n JOIN (
+            SELECT code, year_text, q, sector_code, energy_code, min(line) AS first_line
+            FROM {norm} GROUP BY code, year_text, q, sector_code, energy_code HAVING count(*) > 1
+        ) AS dup ON dup.code = n.code AND dup.year_text = n.year_text AND dup.q = n.q
+            AND dup.sector_code IS NOT DISTINCT FROM n.sector_code
+            AND dup.energy_code IS NOT DISTINCT FROM n.energy_code AND n.line > dup.first_line
+    """
+    duplicate_reason = [_("the same value appears on an earlier line")]
+    # On a valid file, PostgreSQL's unique index finds repeated lines during the insert; otherwise (or on
+    # SQLite) they are looked for now, so that the report lists every bad row at once.
+    if count or not d.postgres:
+        duplicates, duplicate_count = _fetch_errors(duplicates_sql, duplicate_reason)
+        errors = sorted(errors + duplicates, key=lambda error: error["line"])[:MAX_ERRORS]
+        count += duplicate_count
     if count:
         _refuse(errors, count)
-    duplicates_sql = f"""
-        SELECT s.line, 'insee_code', {c("insee_code")}, %s
-        FROM {staging.table} s JOIN (
-            SELECT trim({c("insee_code")}) AS code, trim({year}) AS y, lower(trim({quantity})) AS q,
-                {sector_code} AS sec, {energy_code} AS en, min(line) AS first_line
-            FROM {staging.table} s GROUP BY 1, 2, 3, 4, 5 HAVING count(*) > 1
-        ) AS dup ON dup.code = trim({c("insee_code")}) AND dup.y = trim({year})
-            AND dup.q = lower(trim({quantity})) AND dup.sec IS NOT DISTINCT FROM {sector_code}
-            AND dup.en IS NOT DISTINCT FROM {energy_code} AND s.line > dup.first_line
-    """
-    if not d.postgres:  # PostgreSQL's unique index finds them during the insert instead
-        errors, count = _fetch_errors(duplicates_sql, [_("the same value appears on an earlier line")])
-        if count:
-            _refuse(errors, count)
-    years = _years(f"SELECT DISTINCT CAST(trim({year}) AS integer) FROM {staging.table} s")
+    years = _years(f"SELECT DISTINCT CAST(year_text AS integer) FROM {norm}")
     progress("writing", 0, 1)
     _delete_years(dataset_id, years)
     insert = f"""
-        INSERT INTO observatory_observation
-            {OBSERVATION_COLUMNS}
-        SELECT {dataset_id}, {batch_id}, co.id, CAST(trim({year}) AS integer), lower(trim({quantity})),
-            se.id, ca.id, so.id, CAST(replace(trim({value}), ',', '.') AS {d.float}) * un.factor,
-            {status} IN ({", ".join(f"'{s}'" for s in ESTIMATED)})
-        {joins}
+        INSERT INTO observatory_observation {OBSERVATION_COLUMNS}
+        SELECT {dataset_id}, {batch_id}, commune_id, CAST(year_text AS integer), q, sector_id, carrier_id,
+            source_id, CAST(replace(value_text, ',', '.') AS {d.float}) * factor, status IN ({estimated})
+        FROM {norm}
     """
-    imported = _insert(insert, duplicates_sql, [_("the same value appears on an earlier line")])
-    rows = _count(staging.table)
-    return ImportResult(rows_read=rows, rows_imported=imported, rows_skipped=0, years=years)
+    imported = _insert(insert, duplicates_sql, duplicate_reason)
+    return ImportResult(rows_read=_count(norm), rows_imported=imported, rows_skipped=0, years=years)
 
 
 def _import_ore(staging: _Staging, dataset_id: int, batch_id: int, progress: Progress) -> ImportResult:

@@ -153,32 +153,48 @@ class Observation(models.Model):
     (per-row constraint triggers would double the import time) and nothing cascades to it.
     """
 
-    dataset = models.ForeignKey(Dataset, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
-    batch = models.ForeignKey(ImportBatch, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
-    commune = models.ForeignKey(Commune, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    # No per-column indexes either: one composite key index (see migration 0002) serves the lookups,
+    # and each extra index would cost every imported row another write.
+    dataset = models.ForeignKey(
+        Dataset, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    commune = models.ForeignKey(
+        Commune, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
     year = models.PositiveSmallIntegerField(validators=[MinValueValidator(1990), MaxValueValidator(2100)])
     quantity = models.CharField(max_length=12, choices=Quantity.choices)
     sector = models.ForeignKey(
-        Sector, on_delete=models.DO_NOTHING, db_constraint=False, null=True, blank=True, related_name="+"
+        Sector,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     carrier = models.ForeignKey(
-        Carrier, on_delete=models.DO_NOTHING, db_constraint=False, null=True, blank=True, related_name="+"
+        Carrier,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     source = models.ForeignKey(
         RenewableSource,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,
         null=True,
         blank=True,
         related_name="+",
     )
     value = models.FloatField()
     is_estimate = models.BooleanField(default=False)
-
-    class Meta:
-        indexes = [
-            models.Index(fields=["dataset", "quantity", "commune", "year"], name="observatory_obs_lookup"),
-        ]
 
     def __str__(self):
         return f"{self.commune_id} {self.year} {self.quantity} {self.value}"

@@ -74,9 +74,10 @@ def batch_create(
     return batch
 
 
-def batch_run(*, batch: ImportBatch, progress_callback=None) -> ImportBatch:
-    """Imports the batch's file. Its status is written outside the import's transaction, so that a
-    refused file still records why; the import itself is all or nothing."""
+def batch_run(*, batch: ImportBatch, path: str | None = None, progress_callback=None) -> ImportBatch:
+    """Imports the batch's file (or the file at `path`, for the command line). Its status is written
+    outside the import's transaction, so that a refused file still records why; the import itself is
+    all or nothing."""
     ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.RUNNING, started_at=timezone.now())
 
     def progress(phase: str, done: int, total: int) -> None:
@@ -86,7 +87,7 @@ def batch_run(*, batch: ImportBatch, progress_callback=None) -> ImportBatch:
 
     fields = {"finished_at": None}
     try:
-        with batch.file.open("rb") as handle:
+        with open(path, "rb") if path else batch.file.open("rb") as handle:
             result = import_file(
                 path_or_file=handle,
                 file_format=batch.format,
@@ -132,6 +133,20 @@ def _mark_replaced(batch: ImportBatch, years: list[int]) -> None:
     ).exclude(pk=batch.pk)
     replaced = [other.pk for other in earlier if other.years and set(other.years) <= set(years)]
     ImportBatch.objects.filter(pk__in=replaced).update(replaced_by=batch)
+
+
+@transaction.atomic
+def batch_create_from_path(
+    *, dataset: Dataset, file_format: str, path: str, version_date=None
+) -> ImportBatch:
+    """A batch for a file given on the command line: it is read where it is, not copied."""
+    return ImportBatch.objects.create(
+        dataset=dataset,
+        format=file_format,
+        original_name=path.rsplit("/", 1)[-1][:255],
+        file=f"command-line/{path.rsplit('/', 1)[-1]}"[:255],
+        version_date=version_date,
+    )
 
 
 # --- targets ------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from actions.services import catalogue_load_starter
+from observatory.services import reference_load
 
 AXE_SCRIPT = Path(__file__).resolve().parent.parent / "vendor" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
@@ -48,8 +49,9 @@ def browser():
 @pytest.fixture(autouse=True)
 def starter_catalogue(transactional_db):
     """Browser tests run in transactions that are flushed after each test, data migrations included:
-    each one starts from the themes and the starter catalogue that every installation has."""
+    each one starts from the reference data that every installation has."""
     catalogue_load_starter()
+    reference_load()
 
 
 @pytest.fixture

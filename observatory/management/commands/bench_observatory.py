@@ -1,0 +1,133 @@
+"""Benchmark: importing a ~1M-row observatory file against a raw PostgreSQL COPY of the same file.
+
+Runs in a throwaway test database (created and dropped here), so it never touches real data.
+"""
+
+import csv
+import os
+import tempfile
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.test.utils import setup_databases, teardown_databases
+
+from communes.importers import NATIONAL_FILE
+from communes.models import Commune, Epci, sort_key
+from observatory import services
+from observatory.models import BatchStatus, Carrier, Dataset, ImportFormat, RenewableSource, Sector
+
+HEADER = ["insee_code", "year", "quantity", "sector", "energy", "value", "unit", "status"]
+
+
+class Command(BaseCommand):
+    help = (
+        "Times the observatory import of a generated file next to a raw COPY of the same file (PostgreSQL)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--rows", type=int, default=1_000_000)
+        parser.add_argument("--repeat", type=int, default=3, help="Runs of each; the best is kept.")
+
+    def handle(self, *args, rows, repeat, **options):
+        if connection.vendor != "postgresql":
+            raise CommandError("The benchmark measures PostgreSQL: set DATABASE_URL=postgres://...")
+        # A database of its own, so that a test run on the same server is left alone.
+        connection.settings_dict["TEST"]["NAME"] = f"{connection.settings_dict['NAME']}_bench"
+        old_config = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+        try:
+            self._run(rows, repeat)
+        finally:
+            teardown_databases(old_config, verbosity=0)
+
+    def _run(self, rows: int, repeat: int) -> None:
+        communes = self._communes()
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, "observatory.csv")
+            written, years = self._generate(path, communes, rows)
+            size_mb = os.path.getsize(path) / 2**20
+            self.stdout.write(
+                f"File: {written:,} rows, {size_mb:.0f} MB, {len(communes):,} communes known, years {years}"
+            )
+            copy_times = [self._raw_copy(path) for _ in range(repeat)]
+            dataset = Dataset.objects.get(code="orcae")
+            import_times = []
+            for _ in range(repeat):
+                batch = services.batch_create_from_path(
+                    dataset=dataset, file_format=ImportFormat.LONG, path=path
+                )
+                started = time.perf_counter()
+                batch = services.batch_run(batch=batch, path=path)
+                import_times.append(time.perf_counter() - started)
+                if batch.status != BatchStatus.DONE:
+                    raise CommandError(f"The import failed: {batch.message} {batch.errors[:3]}")
+        copy_best, import_best = min(copy_times), min(import_times)
+        self.stdout.write(f"Raw COPY into a bare table : {copy_best:6.2f} s  (runs: {_runs(copy_times)})")
+        self.stdout.write(f"Observatory import         : {import_best:6.2f} s  (runs: {_runs(import_times)})")
+        self.stdout.write(
+            f"  values imported: {batch.rows_imported:,}; each run after the first replaces them"
+        )
+        self.stdout.write(
+            self.style.SUCCESS(f"Ratio import / COPY      : {import_best / copy_best:6.2f} (target ≤ 2)")
+        )
+
+    def _communes(self) -> list[str]:
+        """Every French commune, as an agglomeration-wide deployment would know a few hundred of them."""
+        epci = Epci.objects.create(siren="200040715", name="Bench")
+        with open(NATIONAL_FILE, encoding="utf-8") as handle:
+            Commune.objects.bulk_create(
+                Commune(
+                    insee_code=row["insee_code"],
+                    name=row["name"],
+                    sort_name=sort_key(row["name"]),
+                    population=int(row["population_municipale"] or 0),
+                    epci=epci,
+                )
+                for row in csv.DictReader(handle)
+            )
+        return list(Commune.objects.order_by("insee_code").values_list("insee_code", flat=True))
+
+    def _generate(self, path: str, communes: list[str], rows: int) -> tuple[int, str]:
+        sectors = list(Sector.objects.values_list("code", flat=True))
+        carriers = list(Carrier.objects.values_list("code", flat=True))
+        sources = list(RenewableSource.objects.values_list("code", flat=True))
+        per_year = (
+            [("consumption", sector, carrier, "MWh") for sector in sectors for carrier in carriers]
+            + [("emissions", sector, "", "t CO2e") for sector in sectors]
+            + [("production", "", source, "MWh") for source in sources]
+            + [("population", "", "", "inhabitants")]
+        )
+        years = list(range(2005, 2025))
+        written = 0
+        with open(path, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(HEADER)
+            for index, code in enumerate(communes):
+                for year in years:
+                    status = "estimated" if year == years[-1] else "consolidated"
+                    for position, (quantity, sector, energy, unit) in enumerate(per_year):
+                        value = round(10 + (index * 7 + year * 13 + position * 17) % 5000 / 3, 1)
+                        writer.writerow([code, year, quantity, sector, energy, value, unit, status])
+                    written += len(per_year)
+                if written >= rows:
+                    break
+        return written, f"{years[0]}–{years[-1]}"
+
+    def _raw_copy(self, path: str) -> float:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS bench_raw_copy")
+            cursor.execute(f"CREATE TABLE bench_raw_copy ({', '.join(f'{name} text' for name in HEADER)})")
+            started = time.perf_counter()
+            with (
+                open(path, "rb") as handle,
+                cursor.cursor.copy("COPY bench_raw_copy FROM STDIN WITH (FORMAT csv, HEADER true)") as copy,
+            ):
+                while chunk := handle.read(1 << 20):
+                    copy.write(chunk)
+            elapsed = time.perf_counter() - started
+            cursor.execute("DROP TABLE bench_raw_copy")
+        return elapsed
+
+
+def _runs(times: list[float]) -> str:
+    return ", ".join(f"{value:.2f}" for value in times)

@@ -1,0 +1,414 @@
+"""Every observatory page through the permission matrix, the figures they show, and query counts that do
+not grow with the number of communes or years."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from observatory.models import BatchStatus, Dataset, ImportBatch, Target
+from tests.factories import CommuneFactory, UserFactory
+from tests.observatory.helpers import csv_text, dataset, import_rows, series_rows, upload
+
+pytestmark = pytest.mark.django_db
+
+EVERYONE = ["admin", "metro_officer", "advisor", "referent", "staff", "elected", "outsider"]
+COMMUNE_READERS = ["admin", "metro_officer", "advisor", "referent", "staff", "elected"]
+MANAGERS = ["admin", "metro_officer"]
+NOT_MANAGERS = ["advisor", "referent", "staff", "elected", "outsider"]
+
+
+def assert_login_redirect(response):
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login"))
+
+
+@pytest.fixture
+def batch(cast):
+    """A refused import, so that its detail page and its error report have something to show."""
+    return import_rows(
+        [("99999", 2020, "emissions", "residential", "", "1", "t CO2e", "")], user=cast.metro_officer
+    )
+
+
+def urls(cast, batch):
+    insee = cast.commune.insee_code
+    target = Target.objects.get(commune=None, target_year=2030)
+    return {
+        "agglomeration": reverse("observatory:agglomeration"),
+        "agglomeration_export": reverse("observatory:agglomeration_export"),
+        "commune": reverse("observatory:commune", args=[insee]),
+        "commune_export": reverse("observatory:commune_export", args=[insee]),
+        "imports": reverse("observatory:imports"),
+        "import_new": reverse("observatory:import_new"),
+        "import_detail": reverse("observatory:import_detail", args=[batch.pk]),
+        "import_errors": reverse("observatory:import_errors", args=[batch.pk]),
+        "targets": reverse("observatory:targets"),
+        "target_create": reverse("observatory:target_create"),
+        "target_edit": reverse("observatory:target_edit", args=[target.pk]),
+    }
+
+
+ALL_URLS = [
+    "agglomeration",
+    "agglomeration_export",
+    "commune",
+    "commune_export",
+    "imports",
+    "import_new",
+    "import_detail",
+    "import_errors",
+    "targets",
+    "target_create",
+    "target_edit",
+]
+OPEN_URLS = ["agglomeration", "agglomeration_export", "targets"]
+COMMUNE_URLS = ["commune", "commune_export"]
+MANAGER_URLS = ["imports", "import_new", "import_detail", "import_errors", "target_create", "target_edit"]
+
+
+def test_every_url_of_the_app_is_in_the_matrix():
+    from observatory.urls import urlpatterns
+
+    assert sorted(pattern.name for pattern in urlpatterns) == sorted(ALL_URLS)
+    assert sorted(OPEN_URLS + COMMUNE_URLS + MANAGER_URLS) == sorted(ALL_URLS)
+
+
+# --- the permission matrix ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ALL_URLS)
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_anonymous_visitors_are_sent_to_login(client, cast, batch, name, method):
+    before = (ImportBatch.objects.count(), Target.objects.count())
+    assert_login_redirect(getattr(client, method)(urls(cast, batch)[name]))
+    assert (ImportBatch.objects.count(), Target.objects.count()) == before
+
+
+@pytest.mark.parametrize("name", OPEN_URLS)
+@pytest.mark.parametrize("role", EVERYONE)
+def test_the_agglomeration_and_the_targets_are_open_to_every_signed_in_person(login, cast, batch, name, role):
+    assert login(getattr(cast, role)).get(urls(cast, batch)[name]).status_code == 200
+
+
+@pytest.mark.parametrize("name", COMMUNE_URLS)
+@pytest.mark.parametrize("role", COMMUNE_READERS)
+def test_a_commune_observatory_is_open_to_its_members_the_metro_and_administrators(
+    login, cast, batch, name, role
+):
+    assert login(getattr(cast, role)).get(urls(cast, batch)[name]).status_code == 200
+
+
+@pytest.mark.parametrize("name", COMMUNE_URLS)
+def test_a_commune_observatory_is_not_found_for_outsiders(login, cast, batch, name):
+    client = login(cast.outsider)
+    assert client.get(urls(cast, batch)[name]).status_code == 404
+    # ... exactly as a commune that does not exist, and their own commune is open to them.
+    assert client.get(reverse(f"observatory:{name}", args=["00000"])).status_code == 404
+    assert client.get(reverse(f"observatory:{name}", args=[cast.other_commune.insee_code])).status_code == 200
+
+
+@pytest.mark.parametrize("name", MANAGER_URLS)
+@pytest.mark.parametrize("role", MANAGERS)
+def test_imports_and_target_forms_are_for_administrators_and_the_metro(login, cast, batch, name, role):
+    assert login(getattr(cast, role)).get(urls(cast, batch)[name]).status_code == 200
+
+
+@pytest.mark.parametrize("name", MANAGER_URLS)
+@pytest.mark.parametrize("role", NOT_MANAGERS)
+def test_imports_and_target_forms_are_forbidden_to_everyone_else(login, cast, batch, name, role):
+    assert login(getattr(cast, role)).get(urls(cast, batch)[name]).status_code == 403
+
+
+TARGET_DATA = {
+    "reference_year": "2005",
+    "target_year": "2040",
+    "ghg_reduction_pct": "65",
+    "ghg_basis": "total",
+    "consumption_reduction_pct": "50",
+    "consumption_basis": "per_inhabitant",
+    "renewable_share_pct": "45",
+    "source": "Trajectoire 2040",
+}
+
+
+@pytest.mark.parametrize("role", MANAGERS)
+def test_managers_create_and_edit_targets(login, cast, role):
+    client = login(getattr(cast, role))
+
+    response = client.post(reverse("observatory:target_create"), TARGET_DATA)
+    assert response.status_code == 302 and response.url == reverse("observatory:targets")
+    created = Target.objects.get(commune=None, target_year=2040)
+    assert (created.ghg_reduction_pct, created.source) == (65, "Trajectoire 2040")
+
+    target = Target.objects.get(commune=None, target_year=2030)
+    data = {**TARGET_DATA, "target_year": "2030", "ghg_reduction_pct": "55", "source": "Révision 2024"}
+    response = client.post(reverse("observatory:target_edit", args=[target.pk]), data)
+    assert response.status_code == 302
+    target.refresh_from_db()
+    assert (target.ghg_reduction_pct, target.source) == (55, "Révision 2024")
+    assert "Trajectoire 2040" in client.get(reverse("observatory:targets")).content.decode()
+
+
+@pytest.mark.parametrize("role", NOT_MANAGERS)
+def test_other_people_cannot_post_targets(login, cast, role):
+    client = login(getattr(cast, role))
+    target = Target.objects.get(commune=None, target_year=2030)
+
+    assert client.post(reverse("observatory:target_create"), TARGET_DATA).status_code == 403
+    assert client.post(reverse("observatory:target_edit", args=[target.pk]), TARGET_DATA).status_code == 403
+    assert not Target.objects.filter(target_year=2040).exists()
+    target.refresh_from_db()
+    assert target.source != "Trajectoire 2040"
+
+
+def test_a_second_agglomeration_target_for_the_same_year_is_refused_by_the_form(login, cast):
+    response = login(cast.metro_officer).post(
+        reverse("observatory:target_create"), {**TARGET_DATA, "target_year": "2030"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert Target.objects.filter(commune=None, target_year=2030).count() == 1
+
+
+def test_a_target_year_before_its_reference_is_refused_by_the_form(login, cast):
+    response = login(cast.metro_officer).post(
+        reverse("observatory:target_create"), {**TARGET_DATA, "target_year": "2000"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert not Target.objects.filter(target_year=2000).exists()
+
+
+def post_upload(client, text="insee_code,year,quantity,sector,energy,value,unit,status\n"):
+    return client.post(
+        reverse("observatory:import_new"),
+        {
+            "dataset": dataset().pk,
+            "format": "long",
+            "file": upload(text + "38421,2020,population,,,1,hab,\n"),
+        },
+    )
+
+
+@pytest.mark.parametrize("role", MANAGERS)
+def test_managers_can_upload_a_file(login, cast, role, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_upload(login(getattr(cast, role)))
+    batch = ImportBatch.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("observatory:import_detail", args=[batch.pk])
+    assert batch.status == BatchStatus.DONE, batch.errors
+
+
+@pytest.mark.parametrize("role", NOT_MANAGERS)
+def test_other_people_cannot_upload(login, cast, role, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_upload(login(getattr(cast, role)))
+    assert response.status_code == 403
+    assert not ImportBatch.objects.exists()
+
+
+# --- what the pages show ----------------------------------------------------------------------------
+
+COMMUNE_ROWS = [
+    ("38421", 2005, "population", "", "", "25000", "inhabitants", ""),
+    ("38421", 2005, "consumption", "residential", "electricity", "50000", "MWh", ""),
+    ("38421", 2005, "emissions", "residential", "", "10000", "t CO2e", ""),
+    ("38421", 2005, "production", "", "photovoltaic", "500", "MWh", ""),
+    ("38421", 2021, "population", "", "", "26000", "inhabitants", ""),
+    ("38421", 2021, "consumption", "residential", "electricity", "52000", "MWh", ""),
+    ("38421", 2021, "emissions", "residential", "", "7800", "t CO2e", ""),
+    ("38421", 2021, "production", "", "photovoltaic", "2600", "MWh", ""),
+    ("38421", 2022, "population", "", "", "26000", "inhabitants", "estimated"),
+    ("38421", 2022, "consumption", "residential", "electricity", "39000", "MWh", "estimated"),
+    ("38421", 2022, "emissions", "residential", "", "6500", "t CO2e", "(e)"),
+    ("38421", 2022, "production", "", "photovoltaic", "3900", "MWh", "estimated"),
+    # Another commune's year, which the commune's page must not show.
+    ("38151", 2015, "emissions", "residential", "", "999", "t CO2e", ""),
+]
+
+
+@pytest.fixture
+def commune_data(cast):
+    batch = import_rows(COMMUNE_ROWS, user=cast.metro_officer, name="orcae-2024.csv")
+    assert batch.status == BatchStatus.DONE, batch.errors
+    return batch
+
+
+def years_table(content: str) -> str:
+    return content.split('id="years-table"', 1)[1].split("</table>", 1)[0]
+
+
+def test_the_commune_page_lists_the_years_marks_estimates_and_names_its_source(login, cast, commune_data):
+    response = login(cast.referent).get(reverse("observatory:commune", args=[cast.commune.insee_code]))
+    content = response.content.decode()
+
+    table = years_table(content)
+    assert "2005</th>" in table and "2021</th>" in table and "2022 (e)</th>" in table
+    assert "2021 (e)" not in table and "2005 (e)" not in table
+    assert "2015" not in table  # the other commune's year
+    assert [row["year"] for row in response.context["rows"]] == [2005, 2021, 2022]
+
+    provenance = content.split('id="provenance"', 1)[1].split("</p>", 1)[0]
+    orcae = Dataset.objects.get(code="orcae")
+    assert orcae.producer in provenance
+    assert "orcae-2024.csv" in provenance
+    assert 'id="demo-warning"' not in content
+
+
+def parse_export(response):
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    comment, header, data = lines[0], lines[1], lines[2:]
+    return comment, [dict(zip(header, row, strict=True)) for row in data]
+
+
+def number(text):
+    return None if text == "" else float(text.replace(",", "."))
+
+
+def test_the_commune_export_has_one_row_per_year_with_per_inhabitant_values(login, cast, commune_data):
+    response = login(cast.elected).get(reverse("observatory:commune_export", args=[cast.commune.insee_code]))
+    comment, rows = parse_export(response)
+
+    assert "observatoire-saint-martin-dheres.csv" in response["Content-Disposition"]
+    assert comment[0].startswith("# ") and "ORCAE" in comment[0]
+    assert [(row["year"], row["status"]) for row in rows] == [
+        ("2005", "consolidated"),
+        ("2021", "consolidated"),
+        ("2022", "estimated"),
+    ]
+    by_year = {
+        row["year"]: {key: number(value) for key, value in row.items() if key != "status"} for row in rows
+    }
+    assert by_year["2005"] == {
+        "year": 2005,
+        "population": 25000,
+        "consumption_mwh": 50000,
+        "consumption_mwh_per_inhabitant": pytest.approx(2.0),
+        "emissions_t_co2e": 10000,
+        "emissions_t_co2e_per_inhabitant": pytest.approx(0.4),
+        "emissions_change_since_reference_pct": pytest.approx(0.0),
+        "renewable_production_mwh": 500,
+        "renewable_share_pct": pytest.approx(1.0),
+    }
+    assert by_year["2021"]["consumption_mwh_per_inhabitant"] == pytest.approx(2.0)
+    assert by_year["2021"]["emissions_t_co2e_per_inhabitant"] == pytest.approx(0.3)
+    assert by_year["2021"]["emissions_change_since_reference_pct"] == pytest.approx(-22.0)
+    assert by_year["2022"]["consumption_mwh_per_inhabitant"] == pytest.approx(1.5)
+    assert by_year["2022"]["emissions_t_co2e_per_inhabitant"] == pytest.approx(0.25)
+    assert by_year["2022"]["emissions_change_since_reference_pct"] == pytest.approx(-35.0)
+    assert by_year["2022"]["renewable_share_pct"] == pytest.approx(10.0)
+
+
+def test_the_agglomeration_export_adds_up_the_communes(login, cast, commune_data):
+    _comment, rows = parse_export(login(cast.outsider).get(reverse("observatory:agglomeration_export")))
+    assert [row["year"] for row in rows] == ["2005", "2015", "2021", "2022"]
+    row_2015 = next(row for row in rows if row["year"] == "2015")
+    # Only emissions that year, no population: no per-inhabitant value, and no zeros invented.
+    assert (row_2015["emissions_t_co2e"], row_2015["population"]) == ("999", "")
+    assert row_2015["consumption_mwh"] == row_2015["emissions_t_co2e_per_inhabitant"] == ""
+
+
+def test_the_agglomeration_page_compares_the_communes(login, cast, commune_data):
+    response = login(cast.staff).get(reverse("observatory:agglomeration"))
+    content = response.content.decode()
+
+    assert response.status_code == 200
+    assert 'id="comparison-table"' in content and 'id="chart-map"' in content
+    comparison = {row.insee_code: row for row in response.context["comparison"]}
+    assert comparison["38421"].emissions_per_inhabitant == pytest.approx(0.25)
+    assert comparison["38151"].emissions_per_inhabitant is None
+    assert reverse("observatory:commune", args=["38421"]) in content
+
+
+def test_a_page_without_data_says_so(login, cast):
+    content = login(cast.advisor).get(reverse("observatory:commune", args=["38421"])).content.decode()
+    assert 'id="years-table"' not in content and 'id="demo-warning"' not in content
+    assert reverse("observatory:import_new") not in content  # the advisor cannot import
+
+    content = login(cast.metro_officer).get(reverse("observatory:agglomeration")).content.decode()
+    assert reverse("observatory:import_new") in content
+
+
+def test_demonstration_data_is_flagged_on_the_page(login, cast):
+    import_rows(COMMUNE_ROWS, dataset_code="demo", user=cast.metro_officer)
+
+    for url in (reverse("observatory:commune", args=["38421"]), reverse("observatory:agglomeration")):
+        content = login(cast.advisor).get(url).content.decode()
+        assert 'id="demo-warning"' in content
+        assert Dataset.objects.get(code="demo").producer in content
+
+
+def test_real_data_comes_first_and_the_demo_stays_flagged_when_chosen(login, cast, commune_data):
+    import_rows(COMMUNE_ROWS, dataset_code="demo", user=cast.metro_officer)
+    client = login(cast.advisor)
+    url = reverse("observatory:commune", args=["38421"])
+
+    first = client.get(url)
+    assert first.context["dataset"].code == "orcae"
+    assert 'id="demo-warning"' not in first.content.decode()
+
+    chosen = client.get(url, {"dataset": Dataset.objects.get(code="demo").pk})
+    assert chosen.context["dataset"].code == "demo"
+    assert 'id="demo-warning"' in chosen.content.decode()
+    comment, _rows = parse_export(
+        client.get(
+            reverse("observatory:commune_export", args=["38421"]), {"dataset": chosen.context["dataset"].pk}
+        )
+    )
+    assert "démonstration" in comment[0].lower()
+
+
+# --- query counts -----------------------------------------------------------------------------------
+
+# Fixed whatever the data. (Each of the four series lists all three of sectors, carriers and sources to
+# name its parts, where one list would do: six of these queries are spare.)
+AGGLOMERATION_QUERIES = 28
+COMMUNE_QUERIES = 27
+EXPORT_QUERIES = 23
+
+
+def load_communes(count: int, years: int):
+    communes = [CommuneFactory(insee_code=f"{38500 + index}") for index in range(count)]
+    batch = import_rows(
+        series_rows([c.insee_code for c in communes], list(range(2024 - years, 2024)), estimated_years={2023})
+    )
+    assert batch.status == BatchStatus.DONE, batch.errors
+    return communes
+
+
+@pytest.mark.parametrize("count, years", [(10, 5), (30, 15)])
+def test_the_agglomeration_page_query_count_does_not_grow(
+    client, django_assert_max_num_queries, count, years
+):
+    load_communes(count, years)
+    client.force_login(UserFactory(is_metro_officer=True))
+    with django_assert_max_num_queries(AGGLOMERATION_QUERIES):
+        response = client.get(reverse("observatory:agglomeration"))
+    assert response.status_code == 200
+    assert len(response.context["comparison"]) == count
+    assert len(response.context["rows"]) == years
+
+
+@pytest.mark.parametrize("count, years", [(10, 5), (30, 15)])
+def test_the_commune_page_query_count_does_not_grow(client, django_assert_max_num_queries, count, years):
+    communes = load_communes(count, years)
+    client.force_login(UserFactory(is_metro_officer=True))
+    with django_assert_max_num_queries(COMMUNE_QUERIES):
+        response = client.get(reverse("observatory:commune", args=[communes[-1].insee_code]))
+    assert response.status_code == 200
+    assert len(response.context["rows"]) == years
+
+
+@pytest.mark.parametrize("count, years", [(10, 5), (30, 15)])
+def test_the_exports_query_count_does_not_grow(client, django_assert_max_num_queries, count, years):
+    communes = load_communes(count, years)
+    client.force_login(UserFactory(is_metro_officer=True))
+    with django_assert_max_num_queries(EXPORT_QUERIES):
+        client.get(reverse("observatory:agglomeration_export"))
+    with django_assert_max_num_queries(EXPORT_QUERIES):
+        client.get(reverse("observatory:commune_export", args=[communes[0].insee_code]))
