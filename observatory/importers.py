@@ -41,7 +41,7 @@ ESTIMATED = ("estimated", "estimate", "e", "(e)", "estime", "estimé")
 CONSOLIDATED = ("consolidated", "", "c", "consolide", "consolidé")
 
 # Agence ORE: energy (filiere) and sector (code_grand_secteur) to the platform's codes.
-ORE_CARRIERS = {"electricite": "electricity", "électricité": "electricity", "gaz": "natural_gas"}
+ORE_CARRIERS = {"electricite": "electricity", "gaz": "natural_gas"}
 ORE_SECTORS = {
     "residentiel": "residential",
     "tertiaire": "tertiary",
@@ -184,22 +184,23 @@ class _Staging:
                     copy.write(chunk)
                     done += len(chunk)
                     progress("reading", done, size)
-        except (
-            pg_errors.BadCopyFileFormat,
-            pg_errors.CharacterNotInRepertoire,
-            pg_errors.DataError,
-        ) as error:
+        except pg_errors.CharacterNotInRepertoire as error:
+            raise ImportFailed(
+                _("The file is not UTF-8 text (line %(line)s): save it as CSV UTF-8 and try again.")
+                % {"line": _copy_error_line(error)}
+            ) from error
+        except (pg_errors.BadCopyFileFormat, pg_errors.DataError) as error:
             raise ImportFailed(_copy_error_message(error)) from error
 
     def _insert(self, cursor, handle, size: int, progress: Progress) -> None:
         text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
         reader = csv.reader(text, delimiter=self.delimiter)
-        next(reader)
         width = len(self.columns)
         placeholders = ", ".join(["%s"] * (width + 1))
         sql = f"INSERT INTO {self.table} VALUES ({placeholders})"
         rows = []
         try:
+            next(reader)  # the header, already read; decoding it may already meet a bad byte further on
             for line, record in enumerate(reader, start=2):
                 if len(record) != width:
                     raise ImportFailed(
@@ -240,11 +241,14 @@ def _raise_temp_buffers(cursor) -> None:
         pass  # this session already used temporary tables: the import works, only slower
 
 
-def _copy_error_message(error) -> str:
+def _copy_error_line(error) -> str:
     context = getattr(error.diag, "context", "") or ""
-    line = context.rsplit("line ", 1)[-1].split(",")[0].split(":")[0].strip() if "line " in context else "?"
+    return context.rsplit("line ", 1)[-1].split(",")[0].split(":")[0].strip() if "line " in context else "?"
+
+
+def _copy_error_message(error) -> str:
     return _("Line %(line)s cannot be read as CSV (%(reason)s): nothing was imported.") % {
-        "line": line,
+        "line": _copy_error_line(error),
         "reason": (error.diag.message_primary or str(error)).strip(),
     }
 
@@ -299,9 +303,9 @@ def _import_long(staging: _Staging, dataset_id: int, batch_id: int, progress: Pr
                 un.factor, yr.y IS NOT NULL AS year_ok,
                 ({d.matches("n.value_text", NUMBER)}) AS value_ok
             FROM (
-                SELECT s.line, trim({c("insee_code")}) AS code, {c("insee_code")} AS raw_code,
-                    trim({c("year")}) AS year_text,
-                    lower(trim({c("quantity")})) AS q, {c("quantity")} AS raw_q,
+                SELECT s.line, trim(coalesce({c("insee_code")}, '')) AS code, {c("insee_code")} AS raw_code,
+                    trim(coalesce({c("year")}, '')) AS year_text,
+                    lower(trim(coalesce({c("quantity")}, ''))) AS q, {c("quantity")} AS raw_q,
                     nullif(lower(trim({c("sector")})), '') AS sector_code, {c("sector")} AS raw_sector,
                     nullif(lower(trim({c("energy")})), '') AS energy_code, {c("energy")} AS raw_energy,
                     trim(coalesce({c("value")}, '')) AS value_text, {c("unit")} AS raw_unit,
@@ -399,7 +403,8 @@ def _import_ore(staging: _Staging, dataset_id: int, batch_id: int, progress: Pro
     d = staging.dialect
     c = staging.col
     year, conso = c("annee"), c("conso")
-    filiere = f"lower(trim({c('filiere')}))"
+    # Accents and case vary between releases (Electricité, ÉLECTRICITÉ...); SQLite's lower() is ASCII-only.
+    filiere = f"replace(replace(replace(lower(trim({c('filiere')})), 'é', 'e'), 'É', 'e'), 'É', 'e')"
     sector = f"lower(trim({c('code_grand_secteur')}))"
     carriers = " ".join(f"WHEN '{name}' THEN '{code}'" for name, code in ORE_CARRIERS.items())
     sectors = " ".join(f"WHEN '{name}' THEN '{code}'" for name, code in ORE_SECTORS.items())

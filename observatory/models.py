@@ -3,6 +3,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from communes.models import Commune
 
@@ -235,8 +236,8 @@ class Target(models.Model):
     source = models.CharField(_("source"), max_length=300, blank=True)
 
     class Meta:
-        verbose_name = _("target")
-        verbose_name_plural = _("targets")
+        verbose_name = pgettext_lazy("observatory", "target")
+        verbose_name_plural = pgettext_lazy("observatory", "targets")
         ordering = ["commune__sort_name", "target_year"]
         constraints = [
             models.CheckConstraint(

@@ -2,6 +2,7 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -262,7 +263,11 @@ def target_edit(request, target_id=None):
     target = get_object_or_404(Target, pk=target_id) if target_id else Target()
     form = TargetForm(request.POST or None, instance=target)
     if request.method == "POST" and form.is_valid():
-        services.target_save(target=form.instance)
-        messages.success(request, _("The target was saved."))
-        return redirect("observatory:targets")
+        try:
+            services.target_save(target=form.instance)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The target was saved."))
+            return redirect("observatory:targets")
     return render(request, "observatory/target_form.html", {"form": form, "target": target})
