@@ -253,9 +253,12 @@ def _copy_error_message(error) -> str:
     }
 
 
-def _fetch_errors(sql: str, params=()) -> tuple[list[dict], int]:
+def _fetch_errors(sql: str, params=(), count_sql: str | None = None) -> tuple[list[dict], int]:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM ({sql}) AS bad", params)
+        if count_sql:
+            cursor.execute(f"SELECT count(*) FROM ({count_sql}) AS bad")
+        else:
+            cursor.execute(f"SELECT count(*) FROM ({sql}) AS bad", params)
         count = cursor.fetchone()[0]
         if not count:
             return [], 0
@@ -303,14 +306,14 @@ def _import_long(staging: _Staging, dataset_id: int, batch_id: int, progress: Pr
                 un.factor, yr.y IS NOT NULL AS year_ok,
                 ({d.matches("n.value_text", NUMBER)}) AS value_ok
             FROM (
-                SELECT s.line, trim(coalesce({c("insee_code")}, '')) AS code, {c("insee_code")} AS raw_code,
+                SELECT s.line, trim(coalesce({c("insee_code")}, '')) AS code,
                     trim(coalesce({c("year")}, '')) AS year_text,
-                    lower(trim(coalesce({c("quantity")}, ''))) AS q, {c("quantity")} AS raw_q,
-                    nullif(lower(trim({c("sector")})), '') AS sector_code, {c("sector")} AS raw_sector,
-                    nullif(lower(trim({c("energy")})), '') AS energy_code, {c("energy")} AS raw_energy,
-                    trim(coalesce({c("value")}, '')) AS value_text, {c("unit")} AS raw_unit,
+                    lower(trim(coalesce({c("quantity")}, ''))) AS q,
+                    nullif(lower(trim({c("sector")})), '') AS sector_code,
+                    nullif(lower(trim({c("energy")})), '') AS energy_code,
+                    trim(coalesce({c("value")}, '')) AS value_text,
                     replace(lower(coalesce({c("unit")}, '')), ' ', '') AS unit_key,
-                    lower(trim(coalesce({c("status")}, ''))) AS status, {c("status")} AS raw_status
+                    lower(trim(coalesce({c("status")}, ''))) AS status
                 FROM {staging.table} s {"OFFSET 0" if d.postgres else ""}
             ) AS n
             LEFT JOIN communes_commune co ON co.insee_code = n.code
@@ -322,15 +325,19 @@ def _import_long(staging: _Staging, dataset_id: int, batch_id: int, progress: Pr
             """
         )
     try:
-        return _import_normalised(norm, d, dataset_id, batch_id, progress, estimated, statuses, quantities)
+        return _import_normalised(
+            norm, staging, dataset_id, batch_id, progress, estimated, statuses, quantities
+        )
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {norm}")
 
 
 def _import_normalised(
-    norm, d, dataset_id, batch_id, progress, estimated, statuses, quantities
+    norm, staging: _Staging, dataset_id, batch_id, progress, estimated, statuses, quantities
 ) -> ImportResult:
+    d = staging.dialect
+    c = staging.col
     problem = f"""CASE
         WHEN commune_id IS NULL THEN 'insee_code'
         WHEN NOT year_ok THEN 'year'
@@ -347,16 +354,22 @@ def _import_normalised(
         WHEN status NOT IN ({statuses}) THEN 'status'
     END"""
     errors_sql = f"""
-        SELECT line, problem, CASE problem
-                WHEN 'insee_code' THEN raw_code WHEN 'year' THEN year_text WHEN 'quantity' THEN raw_q
-                WHEN 'sector' THEN raw_sector WHEN 'energy' THEN raw_energy WHEN 'value' THEN value_text
-                WHEN 'unit' THEN raw_unit ELSE raw_status END AS value,
+        SELECT n.line, problem, CASE problem
+                WHEN 'insee_code' THEN {c("insee_code")} WHEN 'year' THEN {c("year")}
+                WHEN 'quantity' THEN {c("quantity")} WHEN 'sector' THEN {c("sector")}
+                WHEN 'energy' THEN {c("energy")} WHEN 'value' THEN {c("value")}
+                WHEN 'unit' THEN {c("unit")} ELSE {c("status")} END AS value,
             CASE problem
                 WHEN 'insee_code' THEN %s WHEN 'year' THEN %s WHEN 'quantity' THEN %s WHEN 'sector' THEN %s
                 WHEN 'energy' THEN %s WHEN 'value' THEN %s WHEN 'unit' THEN %s ELSE %s END AS reason
-        FROM (SELECT n.*, {problem} AS problem FROM {norm} n) AS n
+        FROM (SELECT n.line, {problem} AS problem FROM {norm} n) AS n
+        JOIN {staging.table} s ON s.line = n.line
         WHERE problem IS NOT NULL
     """
+    # Counting needs no original text: only the fetch of the listed rows goes back to the file's table.
+    count_sql = (
+        f"SELECT line FROM (SELECT n.line, {problem} AS problem FROM {norm} n) AS n WHERE problem IS NOT NULL"
+    )
     reasons = [
         _("no commune of the platform has this INSEE code"),
         _("not a year between 1990 and 2100"),
@@ -367,9 +380,9 @@ def _import_normalised(
         _("unit not allowed for this quantity"),
         _("unknown status (consolidated or estimated)"),
     ]
-    errors, count = _fetch_errors(errors_sql, reasons)
+    errors, count = _fetch_errors(errors_sql, reasons, count_sql=count_sql)
     duplicates_sql = f"""
-        SELECT n.line, 'insee_code', n.raw_code, %s
+        SELECT n.line, 'insee_code', n.code, %s
         FROM {norm} n JOIN (
             SELECT code, year_text, q, sector_code, energy_code, min(line) AS first_line
             FROM {norm} GROUP BY code, year_text, q, sector_code, energy_code HAVING count(*) > 1
