@@ -146,6 +146,19 @@ class ImportBatch(models.Model):
         return self.status in (BatchStatus.DONE, BatchStatus.FAILED)
 
 
+def _reference(model):
+    """An optional reference to a managed list, checked by the import rather than the database."""
+    return models.ForeignKey(
+        model,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+
 class Observation(models.Model):
     """One value of one quantity for one commune and year, in the quantity's stored unit.
 
@@ -167,33 +180,9 @@ class Observation(models.Model):
     )
     year = models.PositiveSmallIntegerField(validators=[MinValueValidator(1990), MaxValueValidator(2100)])
     quantity = models.CharField(max_length=12, choices=Quantity.choices)
-    sector = models.ForeignKey(
-        Sector,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    carrier = models.ForeignKey(
-        Carrier,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    source = models.ForeignKey(
-        RenewableSource,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    sector = _reference(Sector)
+    carrier = _reference(Carrier)
+    source = _reference(RenewableSource)
     value = models.FloatField()
     is_estimate = models.BooleanField(default=False)
 

@@ -71,13 +71,17 @@ def _check_revision(action: Action, base_revision: int | None) -> None:
         raise ActionConflict(entries=entries, current_revision=action.revision)
 
 
-def _touch(action: Action, user) -> None:
-    """Marks the action as updated now, bumping its revision (optimistic locking)."""
+def _touch(action: Action, user, summary: str, changes=()) -> None:
+    """Records a change made around the action (notes, schedule, budget): it is updated now, its
+    revision goes up (optimistic locking) and the history keeps the change."""
     action.revision += 1
     action.updated_at = timezone.now()
     action.updated_by = user
     Action.objects.filter(pk=action.pk).update(
         revision=action.revision, updated_at=action.updated_at, updated_by=user
+    )
+    history_record(
+        plan=action.plan, action=action, user=user, revision=action.revision, summary=summary, changes=changes
     )
 
 
@@ -244,15 +248,7 @@ def action_planning_save(*, action: Action, rows: PlanningRows, user, base_revis
         row.full_clean()
         row.save()
     if changes:
-        _touch(action, user)
-        history_record(
-            plan=plan,
-            action=action,
-            user=user,
-            revision=action.revision,
-            summary=_("Schedule and budget edited"),
-            changes=changes,
-        )
+        _touch(action, user, _("Schedule and budget edited"), changes)
     return action
 
 
@@ -261,14 +257,7 @@ def note_add(*, action: Action, user, text: str, on: date | None = None) -> Foll
     note = FollowUpNote(action=action, author=user, text=text.strip(), date=on or timezone.localdate())
     note.full_clean()
     note.save()
-    _touch(action, user)
-    history_record(
-        plan=action.plan,
-        action=action,
-        user=user,
-        revision=action.revision,
-        summary=_("Follow-up note added"),
-    )
+    _touch(action, user, _("Follow-up note added"))
     return note
 
 
@@ -277,13 +266,10 @@ def awareness_report_add(*, report: AwarenessReport, user) -> AwarenessReport:
     report.full_clean()
     report.save()
     action = report.action
-    _touch(action, user)
-    history_record(
-        plan=action.plan,
-        action=action,
-        user=user,
-        revision=action.revision,
-        summary=_("Awareness follow-up added: %(events)d events, %(people)d people reached")
+    _touch(
+        action,
+        user,
+        _("Awareness follow-up added: %(events)d events, %(people)d people reached")
         % {"events": report.events_held, "people": report.people_reached},
     )
     return report
