@@ -21,15 +21,6 @@ from .models import (
 )
 
 
-def datasets_with_data(*, commune_ids=None) -> list[Dataset]:
-    """Datasets holding values (for these communes), best first."""
-    observations = Observation.objects.all()
-    if commune_ids is not None:
-        observations = observations.filter(commune_id__in=commune_ids)
-    ids = set(observations.values_list("dataset_id", flat=True).distinct())
-    return [dataset for dataset in Dataset.objects.all() if dataset.pk in ids]
-
-
 @dataclass
 class Series:
     """Yearly values of one quantity for a territory (a commune or several)."""
@@ -42,17 +33,21 @@ class Series:
     estimated_years: set[int] = field(default_factory=set)
 
 
-def _series(observations, quantity: str, part: str | None) -> Series:
+def _part_names() -> dict[str, dict[int, str]]:
+    return {
+        "sector": dict(Sector.objects.values_list("pk", "name")),
+        "carrier": dict(Carrier.objects.values_list("pk", "name")),
+        "source": dict(RenewableSource.objects.values_list("pk", "name")),
+    }
+
+
+def _series(observations, quantity: str, part: str | None, names: dict | None = None) -> Series:
     rows = observations.filter(quantity=quantity)
     totals: dict[int, float] = defaultdict(float)
     by_part: dict[str, dict[int, float]] = defaultdict(dict)
     estimated: set[int] = set()
     if part:
-        names = {
-            "sector": dict(Sector.objects.values_list("pk", "name")),
-            "carrier": dict(Carrier.objects.values_list("pk", "name")),
-            "source": dict(RenewableSource.objects.values_list("pk", "name")),
-        }[part]
+        names = (names or _part_names())[part]
         for year, part_id, value, estimate in (
             rows.values("year", f"{part}_id")
             .annotate(total=Sum("value"), estimate=Count("pk", filter=Q(is_estimate=True)))
@@ -145,17 +140,18 @@ def territory_observatory(
     else:
         observations = observations.none()
     population_series = _series(observations, Quantity.POPULATION, None)
+    names = _part_names()
     targets = list(Target.objects.filter(commune=commune).order_by("target_year")) or list(
         Target.objects.filter(commune__isnull=True).order_by("target_year")
     )
     reference_year = targets[0].reference_year if targets else 2005
     view = TerritoryObservatory(
         dataset=dataset,
-        consumption=_series(observations, Quantity.CONSUMPTION, "sector"),
-        emissions=_series(observations, Quantity.EMISSIONS, "sector"),
-        production=_series(observations, Quantity.PRODUCTION, "source"),
+        consumption=_series(observations, Quantity.CONSUMPTION, "sector", names),
+        emissions=_series(observations, Quantity.EMISSIONS, "sector", names),
+        production=_series(observations, Quantity.PRODUCTION, "source", names),
         population=population_series.totals,
-        consumption_by_carrier=_series(observations, Quantity.CONSUMPTION, "carrier"),
+        consumption_by_carrier=_series(observations, Quantity.CONSUMPTION, "carrier", names),
         reference_year=reference_year,
         targets=targets,
         ghg_targets=[],

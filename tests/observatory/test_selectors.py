@@ -385,7 +385,7 @@ def test_the_selectors_cost_a_fixed_number_of_queries(orcae, django_assert_max_n
         orcae.consumption(commune, dict.fromkeys(years, 100))
         orcae.production(commune, dict.fromkeys(years, 1))
     for size in (2, 12):
-        with django_assert_max_num_queries(19):
+        with django_assert_max_num_queries(13):
             view = territory(orcae, communes[:size])
             len(view.provenance)
         with django_assert_max_num_queries(1):

@@ -367,10 +367,10 @@ def test_real_data_comes_first_and_the_demo_stays_flagged_when_chosen(login, cas
 
 # Fixed whatever the data. (Each of the four series lists all three of sectors, carriers and sources to
 # name its parts, where one list would do: six of these queries are spare.)
-AGGLOMERATION_QUERIES = 28
-COMMUNE_QUERIES = 27
-AGGLOMERATION_EXPORT_QUERIES = 23
-COMMUNE_EXPORT_QUERIES = 24
+AGGLOMERATION_QUERIES = 22
+COMMUNE_QUERIES = 21
+AGGLOMERATION_EXPORT_QUERIES = 17
+COMMUNE_EXPORT_QUERIES = 18
 
 
 def load_communes(count: int, years: int):
