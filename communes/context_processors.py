@@ -11,5 +11,6 @@ def navigation(request):
             "portfolio": permissions.can_view_portfolio(user),
             "signatories": permissions.can_view_signatories(user),
             "admin": user.is_staff,
+            "reminders": permissions.can_view_reminders(user),
         }
     }

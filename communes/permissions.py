@@ -138,6 +138,25 @@ def require_found(allowed: bool) -> None:
         raise Http404
 
 
+# --- working groups ----------------------------------------------------------------------------
+
+GROUP_EDITOR_ROLES = frozenset({Role.ADVISOR, Role.REFERENT})
+
+
+def can_view_group(user, commune: Commune) -> bool:
+    """Members of the commune read the group, its meetings and their minutes."""
+    return can_view_commune(user, commune)
+
+
+def can_edit_group(user, commune: Commune) -> bool:
+    """The advisor and the referent lead the group: members, meetings, minutes, documents."""
+    return is_administrator(user) or bool(roles_in(user, commune) & GROUP_EDITOR_ROLES)
+
+
+def can_view_reminders(user) -> bool:
+    return is_administrator(user) or is_advisor(user)
+
+
 # --- observatory ------------------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ SQLite with Celery tasks executed eagerly, so that `make run` works on a fresh m
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "communes",
     "actions",
     "observatory",
+    "workgroups",
 ]
 
 MIDDLEWARE = [
@@ -212,6 +214,16 @@ if not DEBUG:
 STALE_ACTION_DAYS = env.int("STALE_ACTION_DAYS", default=183)
 # Largest signed deliberation accepted (bytes) and the types accepted.
 DELIBERATION_MAX_BYTES = env.int("DELIBERATION_MAX_BYTES", default=10 * 1024 * 1024)
+
+# Working groups: a commune's group that has not met for this long is flagged and reminded (daily).
+MEETING_INTERVAL_DAYS = env.int("MEETING_INTERVAL_DAYS", default=122)
+MEETING_DOCUMENT_MAX_BYTES = env.int("MEETING_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+CELERY_BEAT_SCHEDULE = {
+    "meeting-reminders": {
+        "task": "workgroups.tasks.meeting_reminders_task",
+        "schedule": crontab(hour=7, minute=30),
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("communes.urls")),
     path("", include("actions.urls")),
     path("", include("observatory.urls")),
+    path("", include("workgroups.urls")),
 ]
 
 # Uploaded files (signed deliberations...) are never served as static media: views check

@@ -1,0 +1,39 @@
+from django.contrib import admin
+
+from .models import Decision, GroupMember, Meeting, MeetingDocument, Reminder, WorkingGroup
+
+
+class GroupMemberInline(admin.TabularInline):
+    model = GroupMember
+    extra = 0
+    raw_id_fields = ("user",)
+
+
+@admin.register(WorkingGroup)
+class WorkingGroupAdmin(admin.ModelAdmin):
+    list_display = ("commune", "name", "created_on", "reminder_interval_days")
+    inlines = [GroupMemberInline]
+
+
+class DecisionInline(admin.TabularInline):
+    model = Decision
+    extra = 0
+    filter_horizontal = ("actions",)
+
+
+class MeetingDocumentInline(admin.TabularInline):
+    model = MeetingDocument
+    extra = 0
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ("group", "starts_at", "place")
+    list_select_related = ("group__commune",)
+    inlines = [DecisionInline, MeetingDocumentInline]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = ("commune", "sent_at", "reason", "recipients")
+    list_filter = ("reason",)

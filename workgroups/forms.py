@@ -1,0 +1,92 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from actions.models import Action
+from communes.forms import DateInput
+from communes.models import Membership
+
+from .models import Decision, GroupMember, Meeting, WorkingGroup
+
+User = get_user_model()
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class GroupForm(forms.ModelForm):
+    class Meta:
+        model = WorkingGroup
+        fields = ["name", "created_on", "reminder_interval_days"]
+        widgets = {"created_on": DateInput()}
+
+
+class MemberForm(forms.ModelForm):
+    class Meta:
+        model = GroupMember
+        fields = ["user", "name", "function", "joined_on", "left_on"]
+        widgets = {"joined_on": DateInput(), "left_on": DateInput()}
+
+    def __init__(self, *args, commune, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = User.objects.filter(
+            pk__in=Membership.objects.filter(commune=commune).values("user")
+        ).order_by("full_name")
+        self.fields["user"].label_from_instance = lambda user: user.get_full_name()
+
+
+class MeetingForm(forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = [
+            "starts_at",
+            "ends_at",
+            "place",
+            "video_link",
+            "agenda",
+            "attendees",
+            "guests",
+            "minutes",
+            "next_meeting_on",
+        ]
+        widgets = {
+            "starts_at": DateTimeInput(),
+            "ends_at": DateTimeInput(),
+            "next_meeting_on": DateInput(),
+            "attendees": forms.CheckboxSelectMultiple,
+            "agenda": forms.Textarea(attrs={"rows": 4}),
+            "guests": forms.Textarea(attrs={"rows": 2}),
+            "minutes": forms.Textarea(attrs={"rows": 10}),
+        }
+
+    def __init__(self, *args, group, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = group.members.select_related("user")
+        self.fields["attendees"].label_from_instance = lambda member: (
+            f"{member.label} ({member.get_function_display()})"
+        )
+        self.fields["starts_at"].input_formats = ["%Y-%m-%dT%H:%M"]
+        self.fields["ends_at"].input_formats = ["%Y-%m-%dT%H:%M"]
+
+
+class DecisionForm(forms.ModelForm):
+    class Meta:
+        model = Decision
+        fields = ["text", "actions"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 2}),
+            "actions": forms.SelectMultiple(attrs={"size": 6}),
+        }
+
+    def __init__(self, *args, commune, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["actions"].queryset = Action.objects.filter(plan__commune=commune).select_related("plan")
+        self.fields["actions"].label_from_instance = lambda action: f"{action.title} (v{action.plan.version})"
+
+
+class DocumentForm(forms.Form):
+    file = forms.FileField(label=_("Document"))

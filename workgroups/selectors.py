@@ -1,0 +1,129 @@
+"""Reads of the working groups, each page in a constant number of queries."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Max, Min, Prefetch, Q
+from django.utils import timezone
+
+from communes.models import Commune, Stage
+
+from .models import GroupMember, Meeting, Reminder, ReminderReason, WorkingGroup
+
+
+@dataclass
+class Regularity:
+    """Whether a commune's group meets as regularly as the seed advises."""
+
+    has_group: bool
+    last_meeting: datetime | None
+    next_meeting: datetime | None
+    interval_days: int
+    reason: str | None  # a ReminderReason when the commune is flagged, else None
+
+    @property
+    def quiet(self) -> bool:
+        return self.reason is not None
+
+    @property
+    def days_since(self) -> int | None:
+        if self.last_meeting is None:
+            return None
+        return (timezone.now() - self.last_meeting).days
+
+
+def regularity_by_commune(*, communes, now: datetime | None = None) -> dict[int, Regularity]:
+    """The regularity of each commune's group, in one query. Communes that have not signed the
+    charter are never flagged."""
+    now = now or timezone.now()
+    groups = {
+        group.commune_id: group
+        for group in WorkingGroup.objects.filter(commune__in=[c.pk for c in communes]).annotate(
+            last=Max("meetings__starts_at", filter=Q(meetings__starts_at__lte=now)),
+            next=Min("meetings__starts_at", filter=Q(meetings__starts_at__gt=now)),
+        )
+    }
+    result = {}
+    for commune in communes:
+        group = groups.get(commune.pk)
+        interval = group.interval_days if group else settings.MEETING_INTERVAL_DAYS
+        engaged = commune.stage != Stage.NOT_SIGNATORY
+        reason = None
+        if group is None:
+            reason = ReminderReason.NO_GROUP if engaged else None
+        elif group.last is None:
+            set_up = datetime.combine(group.created_on, datetime.min.time(), tzinfo=now.tzinfo)
+            if engaged and now - set_up > timedelta(days=interval):
+                reason = ReminderReason.NEVER_MET
+        elif engaged and now - group.last > timedelta(days=interval):
+            reason = ReminderReason.QUIET
+        result[commune.pk] = Regularity(
+            has_group=group is not None,
+            last_meeting=group.last if group else None,
+            next_meeting=group.next if group else None,
+            interval_days=interval,
+            reason=reason,
+        )
+    return result
+
+
+@dataclass
+class GroupPage:
+    group: WorkingGroup | None
+    current_members: list[GroupMember]
+    past_members: list[GroupMember]
+    upcoming: list[Meeting]
+    past: list[Meeting]
+    regularity: Regularity
+    reminders: list[Reminder]
+
+
+def group_page(*, commune: Commune) -> GroupPage:
+    group = WorkingGroup.objects.filter(commune=commune).first()
+    regularity = regularity_by_commune(communes=[commune])[commune.pk]
+    reminders = list(Reminder.objects.filter(commune=commune)[:10])
+    if group is None:
+        return GroupPage(None, [], [], [], [], regularity, reminders)
+    members = list(group.members.select_related("user"))
+    today = timezone.localdate()
+    meetings = list(group.meetings.prefetch_related("decisions", "documents"))
+    now = timezone.now()
+    return GroupPage(
+        group=group,
+        current_members=[m for m in members if m.left_on is None or m.left_on >= today],
+        past_members=[m for m in members if m.left_on is not None and m.left_on < today],
+        upcoming=sorted((m for m in meetings if m.starts_at > now), key=lambda m: m.starts_at),
+        past=[m for m in meetings if m.starts_at <= now],
+        regularity=regularity,
+        reminders=reminders,
+    )
+
+
+def members_on(*, group: WorkingGroup, day: date) -> list[GroupMember]:
+    """Who was in the group on a given day (the composition is dated)."""
+    return list(
+        group.members.filter(joined_on__lte=day)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gte=day))
+        .select_related("user")
+    )
+
+
+def meeting_page(*, meeting: Meeting) -> Meeting:
+    return (
+        Meeting.objects.select_related("group__commune", "created_by")
+        .prefetch_related(
+            Prefetch("attendees", queryset=GroupMember.objects.select_related("user")),
+            "decisions__actions",
+            "documents",
+        )
+        .get(pk=meeting.pk)
+    )
+
+
+def meetings_for_calendar(*, communes) -> list[Meeting]:
+    return list(
+        Meeting.objects.filter(group__commune__in=communes)
+        .select_related("group__commune")
+        .order_by("starts_at")
+    )

@@ -1,0 +1,243 @@
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from communes import permissions
+from communes.models import Commune, Role
+
+from . import calendar, documents, selectors, services
+from .forms import DecisionForm, DocumentForm, GroupForm, MeetingForm, MemberForm
+from .models import Decision, GroupMember, Meeting, MeetingDocument, Reminder, WorkingGroup
+
+User = get_user_model()
+
+
+def _group_for(user, insee_code, *, edit=False) -> tuple[Commune, WorkingGroup | None]:
+    commune = permissions.commune_for_user(user, insee_code)
+    if edit:
+        permissions.require(permissions.can_edit_group(user, commune))
+    return commune, WorkingGroup.objects.filter(commune=commune).first()
+
+
+def _meeting_for(user, meeting_id, *, edit=False) -> Meeting:
+    meeting = get_object_or_404(Meeting.objects.select_related("group__commune"), pk=meeting_id)
+    permissions.require_found(permissions.can_view_group(user, meeting.group.commune))
+    if edit:
+        permissions.require(permissions.can_edit_group(user, meeting.group.commune))
+    return meeting
+
+
+@login_required
+def group(request, insee_code):
+    user = request.user
+    commune, _group = _group_for(user, insee_code)
+    page = selectors.group_page(commune=commune)
+    return render(
+        request,
+        "workgroups/group.html",
+        {
+            "commune": commune,
+            "page": page,
+            "can_edit": permissions.can_edit_group(user, commune),
+            "feed_url": request.build_absolute_uri(
+                f"/workgroups/calendar/{calendar.feed_token(user=user, commune=commune)}.ics"
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def group_setup(request, insee_code):
+    commune, _group = _group_for(request.user, insee_code, edit=True)
+    try:
+        services.group_setup(commune=commune, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("The working group was set up with the commune's advisors and referents.")
+        )
+    return redirect("workgroups:group", commune.insee_code)
+
+
+@login_required
+def group_edit(request, insee_code):
+    commune, group = _group_for(request.user, insee_code, edit=True)
+    if group is None:
+        raise Http404
+    form = GroupForm(request.POST or None, instance=group)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The working group was saved."))
+        return redirect("workgroups:group", commune.insee_code)
+    return render(
+        request, "workgroups/form.html", {"commune": commune, "form": form, "title": _("The group")}
+    )
+
+
+@login_required
+def member_edit(request, insee_code, member_id=None):
+    commune, group = _group_for(request.user, insee_code, edit=True)
+    if group is None:
+        raise Http404
+    member = (
+        get_object_or_404(GroupMember, pk=member_id, group=group) if member_id else GroupMember(group=group)
+    )
+    form = MemberForm(request.POST or None, instance=member, commune=commune)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_save(member=form.instance)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The composition of the group was saved."))
+            return redirect("workgroups:group", commune.insee_code)
+    title = _("Edit a member") if member_id else _("Add a member")
+    return render(request, "workgroups/form.html", {"commune": commune, "form": form, "title": title})
+
+
+@login_required
+def meeting_edit(request, insee_code=None, meeting_id=None):
+    """Plans a meeting (insee_code) or edits one (meeting_id), minutes and attendees included."""
+    user = request.user
+    if meeting_id:
+        meeting = _meeting_for(user, meeting_id, edit=True)
+        group, commune = meeting.group, meeting.group.commune
+    else:
+        commune, group = _group_for(user, insee_code, edit=True)
+        if group is None:
+            raise Http404
+        meeting = Meeting(group=group)
+    form = MeetingForm(request.POST or None, instance=meeting, group=group)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_save(meeting=form.instance, attendees=form.cleaned_data["attendees"], user=user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The meeting was saved."))
+            return redirect("workgroups:meeting", meeting.pk)
+    title = _("Edit the meeting") if meeting_id else _("Plan a meeting")
+    return render(request, "workgroups/meeting_form.html", {"commune": commune, "form": form, "title": title})
+
+
+@login_required
+def meeting(request, meeting_id):
+    user = request.user
+    meeting = selectors.meeting_page(meeting=_meeting_for(user, meeting_id))
+    commune = meeting.group.commune
+    can_edit = permissions.can_edit_group(user, commune)
+    return render(
+        request,
+        "workgroups/meeting.html",
+        {
+            "meeting": meeting,
+            "commune": commune,
+            "can_edit": can_edit,
+            "decision_form": DecisionForm(commune=commune) if can_edit else None,
+            "document_form": DocumentForm() if can_edit else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def decision_add(request, meeting_id):
+    meeting = _meeting_for(request.user, meeting_id, edit=True)
+    form = DecisionForm(request.POST, commune=meeting.group.commune)
+    if form.is_valid():
+        try:
+            services.decision_save(
+                decision=Decision(meeting=meeting, text=form.cleaned_data["text"]),
+                actions=form.cleaned_data["actions"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The decision was recorded."))
+    else:
+        messages.error(request, _("A decision needs a text."))
+    return redirect("workgroups:meeting", meeting.pk)
+
+
+@login_required
+@require_POST
+def document_add(request, meeting_id):
+    meeting = _meeting_for(request.user, meeting_id, edit=True)
+    form = DocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a file to attach."))
+        return redirect("workgroups:meeting", meeting.pk)
+    try:
+        services.document_add(meeting=meeting, upload=form.cleaned_data["file"], user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The document was attached."))
+    return redirect("workgroups:meeting", meeting.pk)
+
+
+@login_required
+def document(request, document_id):
+    document = get_object_or_404(
+        MeetingDocument.objects.select_related("meeting__group__commune"), pk=document_id
+    )
+    permissions.require_found(permissions.can_view_group(request.user, document.meeting.group.commune))
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.name)
+
+
+@login_required
+def minutes_pdf(request, meeting_id):
+    meeting = selectors.meeting_page(meeting=_meeting_for(request.user, meeting_id))
+    pdf = documents.minutes_pdf(meeting=meeting, request=request)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    day = meeting.starts_at.date().isoformat()
+    response["Content-Disposition"] = (
+        f'attachment; filename="compte-rendu-{slugify(meeting.group.commune.name)}-{day}.pdf"'
+    )
+    return response
+
+
+def calendar_feed(request, token):
+    """The .ics feed behind a signed address: one commune's group, or all of an advisor's communes."""
+    claims = calendar.feed_from_token(token)
+    user = User.objects.filter(pk=claims["u"], is_active=True).first() if claims else None
+    if user is None:
+        raise Http404
+    if claims["c"]:
+        commune = get_object_or_404(Commune, pk=claims["c"])
+        permissions.require_found(permissions.can_view_group(user, commune))
+        communes, name = [commune], _("PCL working group — %(commune)s") % {"commune": commune}
+    else:
+        communes = list(
+            Commune.objects.filter(memberships__user=user, memberships__role=Role.ADVISOR).distinct()
+        )
+        name = _("PCL working groups — %(name)s") % {"name": user.get_full_name()}
+    meetings = selectors.meetings_for_calendar(communes=communes)
+    return HttpResponse(
+        calendar.ics(meetings=meetings, name=name), content_type="text/calendar; charset=utf-8"
+    )
+
+
+@login_required
+def reminders(request):
+    user = request.user
+    permissions.require(permissions.can_view_reminders(user))
+    communes = permissions.visible_communes(user)
+    return render(
+        request,
+        "workgroups/reminders.html",
+        {
+            "reminders": Reminder.objects.filter(commune__in=communes).select_related("commune")[:200],
+            "feed_url": request.build_absolute_uri(
+                f"/workgroups/calendar/{calendar.feed_token(user=user)}.ics"
+            ),
+        },
+    )
