@@ -1,0 +1,195 @@
+"""Shared pieces of the observatory imports: formats, units, errors, small SQL helpers."""
+
+import csv
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, connection, transaction
+from django.utils.translation import gettext as _
+
+from ..models import Quantity
+
+MAX_ERRORS = 1000
+
+
+TEMP_BUFFERS_BYTES = 1 << 30
+
+
+CHUNK = 1 << 20
+
+
+LONG_COLUMNS = ["insee_code", "year", "quantity", "sector", "energy", "value", "unit", "status"]
+
+
+ORE_COLUMNS = ["operateur", "annee", "filiere", "code_grand_secteur", "conso", "pdl", "code_commune"]
+
+
+# Units accepted per quantity (compared lower-case, without spaces) and their factor to the stored unit.
+UNITS = {
+    Quantity.CONSUMPTION: {"kwh": 0.001, "mwh": 1, "gwh": 1000},
+    Quantity.PRODUCTION: {"kwh": 0.001, "mwh": 1, "gwh": 1000},
+    Quantity.EMISSIONS: {
+        "kgco2e": 0.001,
+        "tco2e": 1,
+        "teqco2": 1,
+        "tco2": 1,
+        "ktco2e": 1000,
+        "kteqco2": 1000,
+    },
+    Quantity.POPULATION: {"inhabitants": 1, "inhabitant": 1, "habitants": 1, "hab": 1, "hab.": 1},
+}
+
+
+ESTIMATED = ("estimated", "estimate", "e", "(e)", "estime", "estimé")
+
+
+CONSOLIDATED = ("consolidated", "", "c", "consolide", "consolidé")
+
+
+# Agence ORE: energy (filiere) and sector (code_grand_secteur) to the platform's codes.
+ORE_CARRIERS = {"electricite": "electricity", "gaz": "natural_gas"}
+
+
+ORE_SECTORS = {
+    "residentiel": "residential",
+    "tertiaire": "tertiary",
+    "industrie": "industry",
+    "agriculture": "agriculture",
+    "inconnu": "unallocated",
+}
+
+
+OBSERVATION_COLUMNS = (
+    "(dataset_id, batch_id, commune_id, year, quantity, sector_id, carrier_id, source_id, value, is_estimate)"
+)
+
+
+NUMBER = r"^-?[0-9]+([.,][0-9]+)?([eE][-+]?[0-9]+)?$"
+
+
+YEAR = r"^(199[0-9]|20[0-9][0-9]|2100)$"
+
+
+class ImportFailed(Exception):
+    """The file was refused; `errors` lists the bad rows, `message` says why as a whole."""
+
+    def __init__(self, message: str, errors: list[dict] | None = None, error_count: int = 0):
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or []
+        self.error_count = error_count or len(self.errors)
+
+
+@dataclass
+class ImportResult:
+    rows_read: int = 0
+    rows_imported: int = 0
+    rows_skipped: int = 0
+    years: list[int] = field(default_factory=list)
+
+
+Progress = Callable[[str, int, int], None]
+
+
+def no_progress(phase: str, done: int, total: int) -> None:
+    pass
+
+
+class Dialect:
+    def __init__(self):
+        self.postgres = connection.vendor == "postgresql"
+
+    def matches(self, column: str, pattern: str) -> str:
+        return f"{column} ~ '{pattern}'" if self.postgres else f"{column} REGEXP '{pattern}'"
+
+    @property
+    def float(self) -> str:
+        return "double precision" if self.postgres else "REAL"
+
+
+def read_header(handle) -> tuple[list[str], str]:
+    first = handle.readline()
+    try:
+        text = first.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportFailed(_("The file is not UTF-8 text: save it as CSV UTF-8 and try again.")) from error
+    delimiter = ";" if text.count(";") > text.count(",") else ","
+    header = [name.strip().lower() for name in next(csv.reader([text], delimiter=delimiter))]
+    return header, delimiter
+
+
+def fetch_errors(sql: str, params=(), count_sql: str | None = None) -> tuple[list[dict], int]:
+    with connection.cursor() as cursor:
+        if count_sql:
+            cursor.execute(f"SELECT count(*) FROM ({count_sql}) AS bad")
+        else:
+            cursor.execute(f"SELECT count(*) FROM ({sql}) AS bad", params)
+        count = cursor.fetchone()[0]
+        if not count:
+            return [], 0
+        cursor.execute(f"{sql} ORDER BY 1 LIMIT {MAX_ERRORS}", params)
+        errors = [
+            {"line": line, "column": column, "value": value if value is not None else "", "reason": reason}
+            for line, column, value, reason in cursor.fetchall()
+        ]
+    return errors, count
+
+
+def refuse(errors: list[dict], count: int) -> None:
+    raise ImportFailed(
+        _("%(count)d rows are wrong: nothing was imported. Correct them and import the file again.")
+        % {"count": count},
+        errors,
+        count,
+    )
+
+
+def unit_rows() -> str:
+    """The unit table as a portable subquery (SQLite has no column list on VALUES)."""
+    return " UNION ALL ".join(
+        f"SELECT '{quantity}' AS quantity, '{unit}' AS unit, {factor} AS factor"
+        for quantity, units in UNITS.items()
+        for unit, factor in units.items()
+    )
+
+
+def count_rows(table: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {table}")
+        return cursor.fetchone()[0]
+
+
+def years_of(sql: str) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+def delete_years(dataset_id: int, years: list[int]) -> None:
+    if not years:
+        return
+    with connection.cursor() as cursor:
+        placeholders = ", ".join(["%s"] * len(years))
+        cursor.execute(
+            f"DELETE FROM observatory_observation WHERE dataset_id = %s AND year IN ({placeholders})",
+            [dataset_id, *years],
+        )
+
+
+def insert_values(sql: str, duplicates_sql: str | None = None, duplicate_params=()) -> int:
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql)
+            return cursor.rowcount
+    except IntegrityError as error:
+        if duplicates_sql is None:
+            raise
+        errors, count = fetch_errors(duplicates_sql, duplicate_params)
+        if not count:
+            raise
+        raise ImportFailed(
+            _("%(count)d rows repeat a value given on an earlier line: nothing was imported.")
+            % {"count": count},
+            errors,
+            count,
+        ) from error
