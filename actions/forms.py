@@ -1,3 +1,5 @@
+import math
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -79,7 +81,7 @@ def validate_pdf(upload):
     if upload.size > settings.DELIBERATION_MAX_BYTES:
         raise forms.ValidationError(
             _("The file weighs %(size)d MB; at most %(max)d MB are accepted.")
-            % {"size": upload.size // 2**20 + 1, "max": settings.DELIBERATION_MAX_BYTES // 2**20}
+            % {"size": math.ceil(upload.size / 2**20), "max": settings.DELIBERATION_MAX_BYTES // 2**20}
         )
     head = upload.read(5)
     upload.seek(0)

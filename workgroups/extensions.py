@@ -21,8 +21,10 @@ from .models import ReminderReason
 
 def _cell(commune, state) -> Cell:
     url = reverse("workgroups:group", args=[commune.insee_code])
-    if state.reason == ReminderReason.NO_GROUP:
-        return Cell(text=_("no group"), url=url, tone="danger")
+    if not state.has_group:
+        return Cell(
+            text=_("no group"), url=url, tone="danger" if state.reason == ReminderReason.NO_GROUP else ""
+        )
     if state.last_meeting is None:
         text = _("never met")
     else:

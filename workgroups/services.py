@@ -1,6 +1,7 @@
 """Writes of the working groups: set-up, members, meetings and minutes, documents, reminders."""
 
 import logging
+import math
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -100,7 +101,7 @@ def document_add(*, meeting: Meeting, upload, user) -> MeetingDocument:
             _("“%(name)s” weighs %(size)d MB; at most %(max)d MB are accepted.")
             % {
                 "name": name,
-                "size": upload.size // 2**20 + 1,
+                "size": math.ceil(upload.size / 2**20),
                 "max": settings.MEETING_DOCUMENT_MAX_BYTES // 2**20,
             }
         )

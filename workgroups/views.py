@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -162,8 +163,16 @@ def decision_add(request, meeting_id):
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("The decision was recorded."))
-    else:
+    elif "text" in form.errors:
         messages.error(request, _("A decision needs a text."))
+    else:
+        messages.error(
+            request,
+            " ".join(
+                _("%(field)s: %(errors)s") % {"field": form.fields[name].label, "errors": " ".join(errors)}
+                for name, errors in form.errors.items()
+            ),
+        )
     return redirect("workgroups:meeting", meeting.pk)
 
 
@@ -198,7 +207,7 @@ def minutes_pdf(request, meeting_id):
     meeting = selectors.meeting_page(meeting=_meeting_for(request.user, meeting_id))
     pdf = documents.minutes_pdf(meeting=meeting, request=request)
     response = HttpResponse(pdf, content_type="application/pdf")
-    day = meeting.starts_at.date().isoformat()
+    day = timezone.localtime(meeting.starts_at).date().isoformat()
     response["Content-Disposition"] = (
         f'attachment; filename="compte-rendu-{slugify(meeting.group.commune.name)}-{day}.pdf"'
     )
