@@ -144,8 +144,18 @@ GROUP_EDITOR_ROLES = frozenset({Role.ADVISOR, Role.REFERENT})
 
 
 def can_view_group(user, commune: Commune) -> bool:
-    """Members of the commune read the group, its meetings and their minutes."""
+    """Members of the commune read the group's page: its members and the list of its meetings."""
     return can_view_commune(user, commune)
+
+
+def can_read_meetings(user, commune: Commune, *, is_group_member: bool) -> bool:
+    """The content of meetings (minutes, decisions, documents) is for the group's members, its
+    leaders and the network roles; the rest of the commune sees the list of meetings."""
+    return (
+        can_edit_group(user, commune)
+        or is_metro_officer(user)
+        or (is_group_member and can_view_commune(user, commune))
+    )
 
 
 def can_edit_group(user, commune: Commune) -> bool:

@@ -127,3 +127,12 @@ def meetings_for_calendar(*, communes) -> list[Meeting]:
         .select_related("group__commune")
         .order_by("starts_at")
     )
+
+
+def is_current_member(*, group: WorkingGroup, user) -> bool:
+    today = timezone.localdate()
+    return (
+        group.members.filter(user=user, joined_on__lte=today)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gte=today))
+        .exists()
+    )

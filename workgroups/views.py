@@ -28,10 +28,19 @@ def _group_for(user, insee_code, *, edit=False) -> tuple[Commune, WorkingGroup |
 
 def _meeting_for(user, meeting_id, *, edit=False) -> Meeting:
     meeting = get_object_or_404(Meeting.objects.select_related("group__commune"), pk=meeting_id)
-    permissions.require_found(permissions.can_view_group(user, meeting.group.commune))
-    if edit:
-        permissions.require(permissions.can_edit_group(user, meeting.group.commune))
+    _require_meeting_access(user, meeting.group, edit=edit)
     return meeting
+
+
+def _require_meeting_access(user, group, *, edit=False) -> None:
+    """404 outside the commune, 403 for the commune's people outside the group (they see the list)."""
+    commune = group.commune
+    permissions.require_found(permissions.can_view_group(user, commune))
+    if edit:
+        permissions.require(permissions.can_edit_group(user, commune))
+    elif not permissions.can_edit_group(user, commune):
+        member = selectors.is_current_member(group=group, user=user)
+        permissions.require(permissions.can_read_meetings(user, commune, is_group_member=member))
 
 
 @login_required
@@ -39,13 +48,16 @@ def group(request, insee_code):
     user = request.user
     commune, _group = _group_for(user, insee_code)
     page = selectors.group_page(commune=commune)
+    can_edit = permissions.can_edit_group(user, commune)
+    is_member = bool(page.group) and any(member.user_id == user.pk for member in page.current_members)
     return render(
         request,
         "workgroups/group.html",
         {
             "commune": commune,
             "page": page,
-            "can_edit": permissions.can_edit_group(user, commune),
+            "can_edit": can_edit,
+            "can_read_meetings": permissions.can_read_meetings(user, commune, is_group_member=is_member),
             "feed_url": request.build_absolute_uri(
                 f"/workgroups/calendar/{calendar.feed_token(user=user, commune=commune)}.ics"
             ),
@@ -198,7 +210,7 @@ def document(request, document_id):
     document = get_object_or_404(
         MeetingDocument.objects.select_related("meeting__group__commune"), pk=document_id
     )
-    permissions.require_found(permissions.can_view_group(request.user, document.meeting.group.commune))
+    _require_meeting_access(request.user, document.meeting.group)
     return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.name)
 
 
