@@ -5,27 +5,21 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from communes.models import Commune
+from communes.models import Commune, ManagedList
 
 YEAR_VALIDATORS = [MinValueValidator(1990), MaxValueValidator(2100)]
 MONEY = {"max_digits": 12, "decimal_places": 2}
 QUANTITY = {"max_digits": 12, "decimal_places": 2, "null": True, "blank": True}
 
 
-class Theme(models.Model):
-    """A managed list of themes, shared by the catalogue and the plans."""
+class Theme(ManagedList):
+    """The themes of the catalogue and the plans."""
 
-    code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=100, unique=True)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    class Meta:
+    class Meta(ManagedList.Meta):
         verbose_name = _("theme")
         verbose_name_plural = _("themes")
-        ordering = ["order", "name"]
-
-    def __str__(self):
-        return self.name
 
 
 class Target(models.TextChoices):

@@ -45,6 +45,21 @@ def sort_key(text: str) -> str:
 YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2100)]
 
 
+class ManagedList(models.Model):
+    """A list administrators keep (themes, sectors, energy carriers...): a stable code, a name, an order."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
 class Epci(models.Model):
     """An intercommunal body (établissement public de coopération intercommunale), e.g. La Métro."""
 

@@ -7,4 +7,4 @@ class ObservatoryConfig(AppConfig):
     verbose_name = _("Observatory")
 
     def ready(self):
-        from . import extensions  # noqa: F401  registers the demo series with communes.extensions
+        from . import extensions  # noqa: F401  registers the commune-page section and demo series

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from communes.models import Commune
+from communes.models import Commune, ManagedList
 
 
 class Quantity(models.TextChoices):
@@ -23,19 +23,6 @@ STORED_UNIT = {
     Quantity.PRODUCTION: "MWh",
     Quantity.POPULATION: "inhabitants",
 }
-
-
-class ManagedList(models.Model):
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=100)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    class Meta:
-        abstract = True
-        ordering = ["order", "name"]
-
-    def __str__(self):
-        return self.name
 
 
 class Sector(ManagedList):

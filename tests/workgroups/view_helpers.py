@@ -1,0 +1,69 @@
+"""Role lists, data builders and small helpers of the working-group view tests."""
+
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from tests.workgroups.helpers import paris
+from workgroups import calendar
+
+READERS = ["admin", "metro_officer", "advisor", "referent", "staff", "elected"]
+EDITORS = ["admin", "advisor", "referent"]
+READ_ONLY = ["staff", "elected", "metro_officer"]
+DENIED = [(role, 403) for role in READ_ONLY] + [("outsider", 404)]
+
+MEETING_DAY = paris(2026, 3, 12, 18)
+MINUTES = """Le groupe a fait le point sur le plan d'actions.
+
+- Écoles : relevés de consommation à jour.
+- Éclairage public : devis reçus."""
+
+
+def messages_of(response) -> list[str]:
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def assert_login_redirect(response):
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login"))
+
+
+def url_of(name, scene, cast):
+    """The address of each view of workgroups/urls.py for the scene's objects."""
+    insee = cast.commune.insee_code
+    args = {
+        "group": [insee],
+        "group_setup": [insee],
+        "group_edit": [insee],
+        "member_create": [insee],
+        "member_edit": [insee, scene.member.pk],
+        "meeting_create": [insee],
+        "meeting": [scene.meeting.pk],
+        "meeting_edit": [scene.meeting.pk],
+        "decision_add": [scene.meeting.pk],
+        "document_add": [scene.meeting.pk],
+        "minutes_pdf": [scene.meeting.pk],
+        "document": [scene.document.pk],
+        "calendar": [calendar.feed_token(user=cast.advisor, commune=cast.commune)],
+        "reminders": [],
+    }[name]
+    return reverse(f"workgroups:{name}", args=args)
+
+
+def meeting_data(scene, **changes):
+    data = {
+        "starts_at": "2026-03-12T18:00",
+        "ends_at": "2026-03-12T20:00",
+        "place": "Salle du conseil, 1er étage",
+        "video_link": "",
+        "agenda": "Bilan annuel",
+        "attendees": [member.pk for member in scene.group.members.all()],
+        "guests": "",
+        "minutes": MINUTES,
+        "next_meeting_on": "",
+    }
+    return {**data, **changes}
+
+
+def member_data(**changes):
+    data = {"user": "", "name": "", "function": "", "joined_on": "", "left_on": ""}
+    return {**data, **changes}
