@@ -1,6 +1,6 @@
 """iCalendar (RFC 5545) feeds of meetings, and the signed addresses calendar applications subscribe to."""
 
-from datetime import UTC
+from datetime import UTC, timedelta
 
 from django.conf import settings
 from django.core import signing
@@ -65,7 +65,7 @@ def ics(*, meetings, name: str) -> str:
         f"X-WR-CALNAME:{_escape(name)}",
     ]
     for meeting in meetings:
-        ends_at = meeting.ends_at or meeting.starts_at + timezone.timedelta(hours=2)
+        ends_at = meeting.ends_at or meeting.starts_at + timedelta(hours=2)
         description = meeting.agenda
         if meeting.video_link:
             description = f"{description}\n\n{meeting.video_link}".strip()

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -59,7 +60,7 @@ def group(request, insee_code):
             "can_edit": can_edit,
             "can_read_meetings": permissions.can_read_meetings(user, commune, is_group_member=is_member),
             "feed_url": request.build_absolute_uri(
-                f"/workgroups/calendar/{calendar.feed_token(user=user, commune=commune)}.ics"
+                reverse("workgroups:calendar", args=[calendar.feed_token(user=user, commune=commune)])
             ),
         },
     )
@@ -258,7 +259,7 @@ def reminders(request):
         {
             "reminders": Reminder.objects.filter(commune__in=communes).select_related("commune")[:200],
             "feed_url": request.build_absolute_uri(
-                f"/workgroups/calendar/{calendar.feed_token(user=user)}.ics"
+                reverse("workgroups:calendar", args=[calendar.feed_token(user=user)])
             ),
         },
     )
