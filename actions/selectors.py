@@ -36,9 +36,7 @@ from .models import (
     CoFunder,
     HistoryEntry,
     Milestone,
-    Origin,
     PlanAxis,
-    Theme,
 )
 
 OPEN_STATUSES = (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)
@@ -70,11 +68,7 @@ def action_for_user(user, action_id: int) -> Action:
 
 
 def commune_plans(*, commune) -> list[ActionPlan]:
-    return list(
-        commune.action_plans.annotate(action_count=Count("actions"))
-        .order_by("-version")
-        .select_related("commune")
-    )
+    return list(commune.action_plans.annotate(action_count=Count("actions")).order_by("-version"))
 
 
 def plan_can_branch(*, plan: ActionPlan) -> bool:
@@ -163,7 +157,6 @@ class PlanFilters:
 class PlanPage:
     plan: ActionPlan
     actions: list[Action]
-    themes: list[Theme]
     owners: list[tuple[str, str]]
     axes: list[PlanAxis]
     totals: dict = field(default_factory=dict)
@@ -188,7 +181,6 @@ def plan_page(*, plan: ActionPlan) -> PlanPage:
     return PlanPage(
         plan=plan,
         actions=actions,
-        themes=list(Theme.objects.all()),
         owners=owners,
         axes=list(plan.axes.all()),
         totals=_totals(actions),
@@ -214,9 +206,6 @@ def _totals(actions: list[Action]) -> dict:
         "mwh_saved": sum((a.mwh_saved or 0 for a in actions), Decimal(0)),
         "tco2e_avoided": sum((a.tco2e_avoided or 0 for a in actions), Decimal(0)),
         "mwh_renewable": sum((a.mwh_renewable or 0 for a in actions), Decimal(0)),
-        "late": sum(1 for a in actions if a.is_late),
-        "stale": sum(1 for a in actions if a.is_stale),
-        "already_engaged": sum(1 for a in actions if a.origin == Origin.ALREADY_ENGAGED),
     }
 
 

@@ -84,8 +84,8 @@ def plan_update(*, plan: ActionPlan, data: dict, user) -> ActionPlan:
     for name, value in data.items():
         setattr(plan, name, value)
     plan.full_clean()
-    outside = plan.actions.filter(budget_lines__year__lt=plan.start_year) | plan.actions.filter(
-        budget_lines__year__gt=plan.end_year
+    outside = BudgetLine.objects.filter(action__plan=plan).exclude(
+        year__range=(plan.start_year, plan.end_year)
     )
     if outside.exists():
         raise ValidationError(
