@@ -180,6 +180,53 @@ def can_manage_observatory(user) -> bool:
     return is_administrator(user) or is_metro_officer(user)
 
 
+# --- reporting -------------------------------------------------------------------------------
+
+
+def can_view_network_dashboard(user) -> bool:
+    """The network's evaluation: advisors, the Métro's officers, administrators."""
+    return is_administrator(user) or is_metro_officer(user) or is_advisor(user)
+
+
+def can_view_commune_dashboard(user, commune: Commune) -> bool:
+    return can_view_commune(user, commune)
+
+
+def can_generate_commune_documents(user, commune: Commune) -> bool:
+    """Deliberation files and the commune's yearly report: anyone of the commune (an élu included)
+    and the network roles; generating reads the plan, it changes nothing."""
+    return can_view_commune(user, commune)
+
+
+def can_view_commune_documents(user, commune: Commune) -> bool:
+    return can_view_commune(user, commune)
+
+
+def can_generate_network_documents(user) -> bool:
+    return can_view_network_dashboard(user)
+
+
+def can_manage_letters(user) -> bool:
+    """Assemble, edit and publish the Lettre du Plan Climat."""
+    return is_administrator(user) or is_metro_officer(user) or is_advisor(user)
+
+
+def can_read_letter(user, letter) -> bool:
+    """Published letters are for the whole network; drafts for those who write them."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return letter.is_published or can_manage_letters(user)
+
+
+def can_view_document(user, document) -> bool:
+    """Who may see a generated document and download it."""
+    if document.kind == "network_report":
+        return can_generate_network_documents(user)
+    if document.kind == "letter":
+        return document.letter is not None and can_read_letter(user, document.letter)
+    return document.commune is not None and can_view_commune_documents(user, document.commune)
+
+
 # --- signatories --------------------------------------------------------------------------------
 
 

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "actions",
     "observatory",
     "workgroups",
+    "reporting",
 ]
 
 MIDDLEWARE = [

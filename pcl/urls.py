@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("actions.urls")),
     path("", include("observatory.urls")),
     path("", include("workgroups.urls")),
+    path("", include("reporting.urls")),
 ]
 
 # Uploaded files (signed deliberations...) are never served as static media: views check

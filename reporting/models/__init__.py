@@ -1,0 +1,15 @@
+"""The reporting app's models: generated documents and the network's letters."""
+
+from .documents import COMMUNE_KINDS, PLAN_KINDS, DocumentKind, DocumentStatus, GeneratedDocument
+from .letters import Letter, LetterSection, LetterStatus
+
+__all__ = [
+    "COMMUNE_KINDS",
+    "PLAN_KINDS",
+    "DocumentKind",
+    "DocumentStatus",
+    "GeneratedDocument",
+    "Letter",
+    "LetterSection",
+    "LetterStatus",
+]

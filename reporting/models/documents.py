@@ -1,0 +1,112 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from actions.models import ActionPlan
+from communes.models import Commune
+
+from .letters import Letter
+
+
+class DocumentKind(models.TextChoices):
+    DELIBERATION = "deliberation", _("Deliberation file (PDF)")
+    DELIBERATION_DOCX = "deliberation_docx", _("Draft deliberation (editable .docx)")
+    COMMUNE_REPORT = "commune_report", _("Yearly evaluation report of the commune (PDF)")
+    NETWORK_REPORT = "network_report", _("Yearly evaluation report of the network (PDF)")
+    LETTER = "letter", _("Lettre du Plan Climat (PDF)")
+
+
+COMMUNE_KINDS = (DocumentKind.DELIBERATION, DocumentKind.DELIBERATION_DOCX, DocumentKind.COMMUNE_REPORT)
+PLAN_KINDS = (DocumentKind.DELIBERATION, DocumentKind.DELIBERATION_DOCX)
+
+
+class DocumentStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Being generated")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+def document_upload_path(document, filename):
+    return f"reporting/{document.kind}/{document.created_at:%Y/%m}/{filename}"
+
+
+class GeneratedDocument(models.Model):
+    """One generation of a document: who asked for it, when, what it describes, and the file."""
+
+    kind = models.CharField(_("document"), max_length=24, choices=DocumentKind.choices)
+    commune = models.ForeignKey(
+        Commune, verbose_name=_("commune"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    plan = models.ForeignKey(
+        ActionPlan,
+        verbose_name=_("plan"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="documents",
+    )
+    # What the plan was when the document was made (the plan moves on; the document does not).
+    plan_version = models.PositiveSmallIntegerField(_("plan version"), null=True, blank=True)
+    plan_status = models.CharField(_("plan status"), max_length=16, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    letter = models.ForeignKey(
+        Letter, verbose_name=_("letter"), on_delete=models.CASCADE, null=True, blank=True, related_name="documents"
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=DocumentStatus.choices, default=DocumentStatus.PENDING
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    step = models.CharField(_("step"), max_length=200, blank=True)
+    file = models.FileField(_("file"), upload_to=document_upload_path, blank=True, max_length=255)
+    size = models.PositiveIntegerField(_("size (bytes)"), null=True, blank=True)
+    pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    # The deliberation file of an adopted plan is frozen with the version it describes.
+    is_frozen = models.BooleanField(_("adopted version"), default=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("generated document")
+        verbose_name_plural = _("generated documents")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["commune", "kind", "-created_at"]),
+            models.Index(fields=["kind", "-created_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "kind"],
+                condition=Q(is_frozen=True),
+                name="reporting_one_frozen_document_per_plan_and_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="reporting_document_progress_at_most_100"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == DocumentStatus.DONE and bool(self.file)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (DocumentStatus.DONE, DocumentStatus.FAILED)
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.kind != DocumentKind.DELIBERATION_DOCX

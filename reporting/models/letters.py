@@ -1,0 +1,66 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class LetterStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class Letter(models.Model):
+    """An issue of the network's newsletter, *La Lettre du Plan Climat*."""
+
+    number = models.PositiveIntegerField(_("issue number"), unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    editorial = models.TextField(_("editorial"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=LetterStatus.choices, default=LetterStatus.DRAFT
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("letter")
+        verbose_name_plural = _("letters")
+        ordering = ["-number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="reporting_letter_period_ordered",
+                violation_error_message=_("The period cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"n° {self.number} — {self.title}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == LetterStatus.PUBLISHED
+
+
+class LetterSection(models.Model):
+    """A section of a letter: assembled from the period's highlights, then edited by hand."""
+
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="sections")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    heading = models.CharField(_("heading"), max_length=200)
+    body = models.TextField(_("text"), blank=True, help_text=_("One paragraph per blank line; “- ” starts a list item."))
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.heading

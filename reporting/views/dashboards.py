@@ -1,0 +1,3 @@
+"""Evaluation dashboards (network and commune). Placeholder: being written."""
+
+urlpatterns = []

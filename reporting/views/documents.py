@@ -1,0 +1,139 @@
+"""Generated documents: ask for one, watch its progress, download it, see who made which version."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from actions.selectors import plan_for_user
+from communes import permissions
+
+from .. import selectors, services
+from ..models import PLAN_KINDS, DocumentKind, GeneratedDocument
+
+
+def _year(request) -> int | None:
+    try:
+        year = int(request.POST.get("year", ""))
+    except ValueError:
+        return None
+    return year if 1990 <= year <= timezone.localdate().year else None
+
+
+@login_required
+def document_list(request):
+    """Every document the user may see: the network's for network roles, their communes' otherwise."""
+    documents = selectors.visible_documents(request.user, commune_insee=request.GET.get("commune", ""))
+    return render(
+        request,
+        "reporting/document_list.html",
+        {
+            "documents": documents,
+            "can_network": permissions.can_generate_network_documents(request.user),
+            "years": selectors.report_years(),
+        },
+    )
+
+
+@login_required
+def commune_documents(request, insee_code):
+    commune = permissions.commune_for_user(request.user, insee_code)
+    permissions.require_found(permissions.can_view_commune_documents(request.user, commune))
+    context = selectors.commune_documents(commune=commune)
+    context["years"] = selectors.report_years()
+    context["can_generate"] = permissions.can_generate_commune_documents(request.user, commune)
+    return render(request, "reporting/commune_documents.html", context)
+
+
+@login_required
+@require_POST
+def plan_document_request(request, plan_id, kind):
+    plan = plan_for_user(request.user, plan_id)
+    if kind not in PLAN_KINDS:
+        raise Http404
+    permissions.require(permissions.can_generate_commune_documents(request.user, plan.commune))
+    document = services.document_request(kind=kind, user=request.user, plan=plan)
+    return redirect("reporting:document", document.pk)
+
+
+@login_required
+@require_POST
+def commune_report_request(request, insee_code):
+    commune = permissions.commune_for_user(request.user, insee_code)
+    permissions.require(permissions.can_generate_commune_documents(request.user, commune))
+    year = _year(request)
+    if year is None:
+        return redirect("reporting:commune_documents", commune.insee_code)
+    document = services.document_request(
+        kind=DocumentKind.COMMUNE_REPORT, user=request.user, commune=commune, year=year
+    )
+    return redirect("reporting:document", document.pk)
+
+
+@login_required
+@require_POST
+def network_report_request(request):
+    permissions.require(permissions.can_generate_network_documents(request.user))
+    year = _year(request)
+    if year is None:
+        return redirect("reporting:documents")
+    document = services.document_request(kind=DocumentKind.NETWORK_REPORT, user=request.user, year=year)
+    return redirect("reporting:document", document.pk)
+
+
+def _document_for_user(user, document_id) -> GeneratedDocument:
+    document = get_object_or_404(
+        GeneratedDocument.objects.select_related("commune", "plan", "letter", "requested_by"), pk=document_id
+    )
+    permissions.require_found(permissions.can_view_document(user, document))
+    return document
+
+
+@login_required
+def document(request, document_id):
+    document = _document_for_user(request.user, document_id)
+    template = "reporting/document_progress.html" if request.htmx else "reporting/document_detail.html"
+    return render(request, template, {"document": document})
+
+
+@login_required
+def document_retry(request, document_id):
+    document = _document_for_user(request.user, document_id)
+    if request.method != "POST" or not document.status == "failed":
+        return redirect("reporting:document", document.pk)
+    try:
+        retried = services.document_request(
+            kind=document.kind,
+            user=request.user,
+            commune=document.commune,
+            plan=document.plan,
+            year=document.year,
+            letter=document.letter,
+        )
+    except ValidationError:
+        return redirect("reporting:document", document.pk)
+    return redirect("reporting:document", retried.pk)
+
+
+@login_required
+def document_download(request, document_id):
+    document = _document_for_user(request.user, document_id)
+    if not document.is_ready:
+        raise Http404
+    name = document.file.name.rsplit("/", 1)[-1]
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=name)
+
+
+urlpatterns = [
+    path("reporting/documents/", document_list, name="documents"),
+    path("reporting/documents/<int:document_id>/", document, name="document"),
+    path("reporting/documents/<int:document_id>/retry/", document_retry, name="document_retry"),
+    path("reporting/documents/<int:document_id>/download/", document_download, name="document_download"),
+    path("reporting/network-report/", network_report_request, name="network_report_request"),
+    path("communes/<str:insee_code>/documents/", commune_documents, name="commune_documents"),
+    path("communes/<str:insee_code>/documents/report/", commune_report_request, name="commune_report_request"),
+    path("plans/<int:plan_id>/documents/<str:kind>/", plan_document_request, name="plan_document_request"),
+]

@@ -1,0 +1,3 @@
+"""La Lettre du Plan Climat: assemble, edit, publish. Placeholder: being written."""
+
+urlpatterns = []
