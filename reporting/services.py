@@ -33,6 +33,7 @@ def document_request(
     if kind in PLAN_KINDS:
         if plan is None:
             raise ValidationError(_("Which plan?"))
+        plan = ActionPlan.objects.select_related("commune").get(pk=plan.pk)  # its status now
         commune = plan.commune
         if plan.is_adopted:
             frozen = frozen_document(plan=plan, kind=kind)
@@ -99,7 +100,10 @@ def document_run(*, document: GeneratedDocument) -> GeneratedDocument:
             status=DocumentStatus.FAILED,
             finished_at=timezone.now(),
             step="",
-            error=_("The document could not be generated (%(error)s). Try again; if it fails again, tell the platform's team.")
+            error=_(
+                "The document could not be generated (%(error)s). Try again; if it fails again, "
+                "tell the platform's team."
+            )
             % {"error": error.__class__.__name__},
         )
         document.refresh_from_db()

@@ -134,6 +134,8 @@ urlpatterns = [
     path("reporting/documents/<int:document_id>/download/", document_download, name="document_download"),
     path("reporting/network-report/", network_report_request, name="network_report_request"),
     path("communes/<str:insee_code>/documents/", commune_documents, name="commune_documents"),
-    path("communes/<str:insee_code>/documents/report/", commune_report_request, name="commune_report_request"),
+    path(
+        "communes/<str:insee_code>/documents/report/", commune_report_request, name="commune_report_request"
+    ),
     path("plans/<int:plan_id>/documents/<str:kind>/", plan_document_request, name="plan_document_request"),
 ]
