@@ -52,7 +52,12 @@ class GeneratedDocument(models.Model):
     plan_status = models.CharField(_("plan status"), max_length=16, blank=True)
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     letter = models.ForeignKey(
-        Letter, verbose_name=_("letter"), on_delete=models.CASCADE, null=True, blank=True, related_name="documents"
+        Letter,
+        verbose_name=_("letter"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="documents",
     )
     status = models.CharField(
         _("status"), max_length=16, choices=DocumentStatus.choices, default=DocumentStatus.PENDING
