@@ -1,5 +1,9 @@
 """What reporting adds to the commune page (see communes.extensions): its dashboard and documents."""
 
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from actions.hooks import PlanLink, register_plan_links
 from communes.extensions import CommuneSection, register_commune_section
 
 from .models import DocumentKind, DocumentStatus, GeneratedDocument
@@ -20,3 +24,15 @@ def commune_reporting_section(commune, user) -> dict:
 register_commune_section(
     CommuneSection("reporting", "reporting/commune_section.html", commune_reporting_section)
 )
+
+
+def deliberation_links(plan, user) -> list[PlanLink]:
+    url = reverse("reporting:commune_documents", args=[plan.commune.insee_code])
+    return [
+        PlanLink(
+            label=_("Deliberation file (PDF, .docx)"), url=f"{url}#plan-{plan.pk}", icon="file-earmark-pdf"
+        )
+    ]
+
+
+register_plan_links("reporting", deliberation_links)
