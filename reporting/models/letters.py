@@ -26,6 +26,12 @@ class Letter(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Sending to the network: asked for once (sent_at, sent_by); the job fills in how many it reached.
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recipient_count = models.PositiveIntegerField(_("recipients"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -39,6 +45,16 @@ class Letter(models.Model):
                 name="reporting_letter_period_ordered",
                 violation_error_message=_("The period cannot end before it starts."),
             ),
+            models.CheckConstraint(
+                condition=models.Q(status="draft") | models.Q(published_at__isnull=False),
+                name="reporting_letter_published_has_date",
+                violation_error_message=_("A published letter needs its publication date."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(sent_at__isnull=True) | models.Q(status="published"),
+                name="reporting_letter_sent_when_published",
+                violation_error_message=_("Only a published letter can be sent."),
+            ),
         ]
 
     def __str__(self):
@@ -48,6 +64,10 @@ class Letter(models.Model):
     def is_published(self) -> bool:
         return self.status == LetterStatus.PUBLISHED
 
+    @property
+    def is_sent(self) -> bool:
+        return self.sent_at is not None
+
 
 class LetterSection(models.Model):
     """A section of a letter: assembled from the period's highlights, then edited by hand."""
@@ -55,7 +75,9 @@ class LetterSection(models.Model):
     letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="sections")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     heading = models.CharField(_("heading"), max_length=200)
-    body = models.TextField(_("text"), blank=True, help_text=_("One paragraph per blank line; “- ” starts a list item."))
+    body = models.TextField(
+        _("text"), blank=True, help_text=_("One paragraph per blank line; “- ” starts a list item.")
+    )
 
     class Meta:
         verbose_name = _("section")

@@ -1,3 +1,173 @@
-"""La Lettre du Plan Climat: assemble, edit, publish. Placeholder: being written."""
+"""La Lettre du Plan Climat: assemble, edit, publish, send, print.
 
-urlpatterns = []
+Managers (administrators, the Métro's officers, advisors) write the letters; the whole network
+reads the published ones. A draft is 404 to a reader, who must not learn it exists.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from communes import permissions
+
+from .. import letters, services
+from ..forms import LetterForm, LetterPeriodForm, section_formset
+from ..models import DocumentKind
+
+
+def _error(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@login_required
+def letter_list(request):
+    return render(
+        request,
+        "reporting/letter_list.html",
+        {
+            "letters": letters.letters_for_user(request.user),
+            "can_manage": permissions.can_manage_letters(request.user),
+        },
+    )
+
+
+@login_required
+def letter_new(request):
+    permissions.require(permissions.can_manage_letters(request.user))
+    form = LetterPeriodForm(request.POST) if request.method == "POST" else LetterPeriodForm.for_last_quarter()
+    if request.method == "POST" and form.is_valid():
+        try:
+            letter = letters.letter_assemble(
+                period_start=form.cleaned_data["period_start"],
+                period_end=form.cleaned_data["period_end"],
+                title=form.cleaned_data["title"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Issue no. %(number)s is assembled: check it and edit it.") % {"number": letter.number},
+            )
+            return redirect("reporting:letter", letter.pk)
+    return render(request, "reporting/letter_new.html", {"form": form})
+
+
+@login_required
+def letter_detail(request, letter_id):
+    letter = letters.letter_for_user(request.user, letter_id)
+    can_manage = permissions.can_manage_letters(request.user)
+    return render(
+        request,
+        "reporting/letter_detail.html",
+        {
+            "letter": letter,
+            "sections": list(letter.sections.all()),
+            "can_manage": can_manage,
+            "pdfs": letters.letter_pdfs(letter=letter),
+            "recipient_count": len(letters.letter_recipients())
+            if can_manage and letter.is_published and not letter.is_sent
+            else None,
+        },
+    )
+
+
+@login_required
+def letter_edit(request, letter_id):
+    letter = letters.letter_for_user(request.user, letter_id)
+    permissions.require(permissions.can_manage_letters(request.user))
+    if letter.is_published:
+        messages.error(request, _("This letter is published: it can no longer be changed."))
+        return redirect("reporting:letter", letter.pk)
+    if request.method == "POST":
+        form = LetterForm(request.POST, instance=letter)
+        formset = section_formset(letter, data=request.POST)
+        if form.is_valid() and formset.is_valid():
+            try:
+                letters.letter_update(
+                    letter=letter,
+                    title=form.cleaned_data["title"],
+                    editorial=form.cleaned_data["editorial"],
+                    sections=formset.sections(),
+                    user=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The letter is saved."))
+                return redirect("reporting:letter", letter.pk)
+    else:
+        form = LetterForm(instance=letter)
+        formset = section_formset(letter)
+    return render(request, "reporting/letter_form.html", {"letter": letter, "form": form, "formset": formset})
+
+
+@login_required
+@require_POST
+def letter_publish(request, letter_id):
+    letter = letters.letter_for_user(request.user, letter_id)
+    permissions.require(permissions.can_manage_letters(request.user))
+    try:
+        letters.letter_publish(letter=letter, user=request.user)
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, _("The letter is published: the whole network can read it."))
+    return redirect("reporting:letter", letter.pk)
+
+
+@login_required
+@require_POST
+def letter_send(request, letter_id):
+    letter = letters.letter_for_user(request.user, letter_id)
+    permissions.require(permissions.can_manage_letters(request.user))
+    try:
+        letters.letter_send(letter=letter, user=request.user)
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, _("The letter is being sent to the network."))
+    return redirect("reporting:letter", letter.pk)
+
+
+@login_required
+@require_POST
+def letter_pdf(request, letter_id):
+    """Anyone who reads the letter may print it; the PDF is made by a job (progress on its page)."""
+    letter = letters.letter_for_user(request.user, letter_id)
+    document = services.document_request(kind=DocumentKind.LETTER, letter=letter, user=request.user)
+    return redirect("reporting:document", document.pk)
+
+
+@login_required
+def letter_email_preview(request, letter_id):
+    """The email as the network will receive it."""
+    letter = letters.letter_for_user(request.user, letter_id)
+    permissions.require(permissions.can_manage_letters(request.user))
+    context = {
+        "letter": letter,
+        "sections": list(letter.sections.all()),
+        "subject": letters.letter_email_subject(letter),
+        "link": request.build_absolute_uri(reverse("reporting:letter", args=[letter.pk])),
+    }
+    return HttpResponse(render_to_string("reporting/email/letter.html", context))
+
+
+urlpatterns = [
+    path("reporting/letters/", letter_list, name="letters"),
+    path("reporting/letters/new/", letter_new, name="letter_new"),
+    path("reporting/letters/<int:letter_id>/", letter_detail, name="letter"),
+    path("reporting/letters/<int:letter_id>/edit/", letter_edit, name="letter_edit"),
+    path("reporting/letters/<int:letter_id>/publish/", letter_publish, name="letter_publish"),
+    path("reporting/letters/<int:letter_id>/send/", letter_send, name="letter_send"),
+    path("reporting/letters/<int:letter_id>/pdf/", letter_pdf, name="letter_pdf"),
+    path("reporting/letters/<int:letter_id>/email/", letter_email_preview, name="letter_email"),
+]

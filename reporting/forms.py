@@ -1,0 +1,88 @@
+from datetime import date, timedelta
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from communes.forms import DateInput
+
+from .models import Letter, LetterSection
+
+
+class LetterPeriodForm(forms.Form):
+    """The period a new issue covers: its highlights are gathered from it."""
+
+    period_start = forms.DateField(label=_("From"), widget=DateInput())
+    period_end = forms.DateField(label=_("To"), widget=DateInput())
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        required=False,
+        help_text=_("Empty: the period, in words."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("The period cannot end before it starts."))
+        return cleaned
+
+    @classmethod
+    def for_last_quarter(cls):
+        """The three months to the end of the last month, offered by default."""
+        today = timezone.localdate()
+        end = today.replace(day=1) - timedelta(days=1)
+        months = end.year * 12 + end.month - 1 - 2
+        start = date(months // 12, months % 12 + 1, 1)
+        return cls(initial={"period_start": start, "period_end": end})
+
+
+class LetterForm(forms.ModelForm):
+    class Meta:
+        model = Letter
+        fields = ["title", "editorial"]
+        widgets = {"editorial": forms.Textarea(attrs={"rows": 5})}
+        help_texts = {"editorial": _("One paragraph per blank line; “- ” starts a list item.")}
+
+
+class SectionForm(forms.Form):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    order = forms.IntegerField(label=_("Position"), min_value=1, max_value=999, required=False)
+    heading = forms.CharField(
+        label=_("Heading"), max_length=LetterSection._meta.get_field("heading").max_length
+    )
+    body = forms.CharField(
+        label=_("Text"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=LetterSection._meta.get_field("body").help_text,
+    )
+
+
+class BaseSectionFormSet(forms.BaseFormSet):
+    def sections(self) -> list[dict]:
+        """The sections kept, in the order asked for (by position, then as listed), for the service."""
+        kept = [
+            (form.cleaned_data.get("order") or 999, index, form.cleaned_data)
+            for index, form in enumerate(self.forms)
+            if form.has_changed() or form.cleaned_data.get("id")
+            if not self._should_delete_form(form)
+        ]
+        return [
+            {"id": data.get("id"), "heading": data["heading"], "body": data.get("body", "")}
+            for _order, _index, data in sorted(kept, key=lambda row: row[:2])
+        ]
+
+
+SectionFormSet = forms.formset_factory(
+    SectionForm, formset=BaseSectionFormSet, extra=1, can_delete=True, max_num=50, validate_max=True
+)
+
+
+def section_formset(letter: Letter, data=None) -> BaseSectionFormSet:
+    initial = [
+        {"id": section.pk, "order": position, "heading": section.heading, "body": section.body}
+        for position, section in enumerate(letter.sections.all(), start=1)
+    ]
+    return SectionFormSet(data=data, initial=initial, prefix="sections")

@@ -1,0 +1,435 @@
+"""La Lettre du Plan Climat: assemble an issue from the period's highlights, edit it, publish it,
+send it to the network. Writes (services) first, reads (selectors) after.
+
+What counts as a highlight of the period (from `period_start` to `period_end`, both included):
+- a plan *deliberated* in the period: adopted (deliberated, in follow-up or closed) with its council
+  date in the period;
+- an action *completed* in the period: status "done" with its end date in the period; an action done
+  with no end date counts when it was last updated in the period (the day it was marked done, as far
+  as the platform knows). An action carried over to a new plan version is listed once;
+- observatory news: imports finished in the period, and the agglomeration's change since the
+  reference year in the dataset shown first;
+- working groups: meetings held in the period, and those to come in the two months after it (or
+  after today, for a period already over).
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives, mailers
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, TruncDate
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from accounts.models import User
+from actions.models import ADOPTED_STATUSES, Action, ActionPlan, ActionStatus
+from communes import permissions
+from observatory.models import BatchStatus, Dataset, ImportBatch, Observation, Quantity, Target
+from workgroups.models import Meeting
+
+from . import letter_tasks
+from .documents.formatting import fr_date, fr_list, fr_number, fr_percent
+from .models import DocumentStatus, GeneratedDocument, Letter, LetterSection, LetterStatus
+
+UPCOMING_MEETINGS_DAYS = 61
+
+
+@dataclass
+class Highlight:
+    heading: str
+    items: list[str]
+
+    @property
+    def body(self) -> str:
+        return "\n".join(f"- {item}" for item in self.items)
+
+
+# --- services -----------------------------------------------------------------------------------
+
+
+def _next_number() -> int:
+    return (Letter.objects.aggregate(last=Max("number"))["last"] or 0) + 1
+
+
+def letter_assemble(*, period_start: date, period_end: date, user, title: str | None = None) -> Letter:
+    """A new draft issue, numbered after the last one, with one section per kind of highlight."""
+    with translation.override(settings.LANGUAGE_CODE):
+        for attempt in range(3):
+            try:
+                with transaction.atomic():
+                    return _assemble(period_start, period_end, user, title)
+            except IntegrityError:  # someone took the number meanwhile: take the next one
+                if attempt == 2:
+                    raise
+    raise AssertionError("unreachable")
+
+
+def _assemble(period_start: date, period_end: date, user, title: str | None) -> Letter:
+    letter = Letter(
+        number=_next_number(),
+        title=(title or "").strip()
+        or _("From %(start)s to %(end)s") % {"start": fr_date(period_start), "end": fr_date(period_end)},
+        period_start=period_start,
+        period_end=period_end,
+        created_by=user,
+    )
+    letter.full_clean(exclude=["number"])
+    letter.save()
+    highlights = letter_highlights(period_start=period_start, period_end=period_end)
+    LetterSection.objects.bulk_create(
+        LetterSection(letter=letter, order=index, heading=highlight.heading, body=highlight.body)
+        for index, highlight in enumerate(highlights, start=1)
+    )
+    return letter
+
+
+def _require_draft(letter: Letter) -> None:
+    if letter.is_published:
+        raise ValidationError(_("This letter is published: it can no longer be changed."), code="published")
+
+
+@transaction.atomic
+def letter_update(*, letter: Letter, title: str, editorial: str, sections: list[dict], user) -> Letter:
+    """Saves a draft: its title, editorial and sections, in the order given.
+
+    `sections` are `{"id": <id or None>, "heading": ..., "body": ...}`; sections of the letter that
+    are not listed are removed, listed ones without an id are added.
+    """
+    letter = Letter.objects.select_for_update().get(pk=letter.pk)
+    _require_draft(letter)
+    letter.title = title.strip()
+    letter.editorial = editorial.strip()
+    letter.full_clean()
+    letter.save()
+    existing = {section.pk: section for section in letter.sections.all()}
+    kept = set()
+    for order, data in enumerate(sections, start=1):
+        section_id = data.get("id")
+        if section_id is not None and section_id not in existing:
+            raise ValidationError(_("This section does not belong to the letter."), code="foreign_section")
+        section = existing.get(section_id) or LetterSection(letter=letter)
+        section.order = order
+        section.heading = data["heading"].strip()
+        section.body = data.get("body", "").replace("\r\n", "\n").strip()
+        section.full_clean()
+        section.save()
+        kept.add(section.pk)
+    LetterSection.objects.filter(letter=letter).exclude(pk__in=kept).delete()
+    return letter
+
+
+@transaction.atomic
+def letter_publish(*, letter: Letter, user) -> Letter:
+    """Publishes the issue: the network reads it, and it is no longer edited."""
+    letter = Letter.objects.select_for_update().get(pk=letter.pk)
+    _require_draft(letter)
+    if not letter.editorial and not letter.sections.exists():
+        raise ValidationError(_("An empty letter cannot be published: write an editorial or a section."))
+    letter.status = LetterStatus.PUBLISHED
+    letter.published_at = timezone.now()
+    letter.published_by = user
+    letter.full_clean()
+    letter.save(update_fields=["status", "published_at", "published_by", "updated_at"])
+    return letter
+
+
+@transaction.atomic
+def letter_send(*, letter: Letter, user) -> Letter:
+    """Queues the emailing of a published letter to the network, once."""
+    letter = Letter.objects.select_for_update().get(pk=letter.pk)
+    if not letter.is_published:
+        raise ValidationError(_("Publish the letter before sending it."), code="draft")
+    if letter.is_sent:
+        raise ValidationError(
+            _("This letter was already sent on %(date)s.")
+            % {"date": formats.date_format(timezone.localtime(letter.sent_at), "DATE_FORMAT")},
+            code="sent",
+        )
+    letter.sent_at = timezone.now()
+    letter.sent_by = user
+    letter.full_clean()
+    letter.save(update_fields=["sent_at", "sent_by", "updated_at"])
+    letter_id = letter.pk
+    transaction.on_commit(lambda: letter_tasks.letter_email_task.delay(letter_id))
+    return letter
+
+
+def letter_email_send(*, letter: Letter) -> int:
+    """Emails the letter to every recipient (one message each: addresses are not shared) and records
+    how many it was sent to. Run by the Celery job; a second run of the same job sends nothing."""
+    if letter.recipient_count is not None:
+        return 0
+    letter = letter_with_sections(letter_id=letter.pk)
+    emails = letter_recipients()
+    link = settings.SITE_URL + reverse("reporting:letter", args=[letter.pk])
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = letter_email_subject(letter)
+        context = {
+            "letter": letter,
+            "sections": list(letter.sections.all()),
+            "link": link,
+            "subject": subject,
+        }
+        text = render_to_string("reporting/email/letter.txt", context)
+        html = render_to_string("reporting/email/letter.html", context)
+    messages = []
+    for email in emails:
+        message = EmailMultiAlternatives(subject, text, to=[email])
+        message.attach_alternative(html, "text/html")
+        messages.append(message)
+    with mailers.default as connection:
+        connection.send_messages(messages)
+    Letter.objects.filter(pk=letter.pk).update(recipient_count=len(emails))
+    return len(emails)
+
+
+def letter_email_subject(letter: Letter) -> str:
+    return _("La Lettre du Plan Climat no. %(number)s: %(title)s") % {
+        "number": letter.number,
+        "title": letter.title,
+    }
+
+
+# --- selectors ----------------------------------------------------------------------------------
+
+
+def letter_highlights(*, period_start: date, period_end: date) -> list[Highlight]:
+    """The period's highlights, as sections to edit (empty kinds are left out)."""
+    candidates = [
+        Highlight(_("Newly deliberated action plans"), _deliberated_plans(period_start, period_end)),
+        Highlight(_("Completed actions"), _completed_actions(period_start, period_end)),
+        Highlight(_("News from the observatory"), _observatory_news(period_start, period_end)),
+        Highlight(_("Working groups"), _working_groups(period_start, period_end)),
+    ]
+    return [highlight for highlight in candidates if highlight.items]
+
+
+def _deliberated_plans(period_start: date, period_end: date) -> list[str]:
+    plans = (
+        ActionPlan.objects.filter(
+            status__in=ADOPTED_STATUSES, deliberation_date__range=(period_start, period_end)
+        )
+        .select_related("commune")
+        .order_by("deliberation_date", "commune__sort_name")
+    )
+    items = []
+    for plan in plans:
+        number = (
+            _("deliberation no. %(number)s of %(date)s")
+            % {"number": plan.deliberation_number, "date": fr_date(plan.deliberation_date)}
+            if plan.deliberation_number
+            else _("deliberation of %(date)s") % {"date": fr_date(plan.deliberation_date)}
+        )
+        items.append(
+            _("%(commune)s: “%(title)s” (version %(version)s), %(deliberation)s")
+            % {
+                "commune": plan.commune.name,
+                "title": plan.title,
+                "version": plan.version,
+                "deliberation": number,
+            }
+        )
+    return items
+
+
+def completed_actions(*, period_start: date, period_end: date) -> QuerySet[Action]:
+    """Actions completed in the period (see the module's docstring for the rule)."""
+    in_period = Q(end_date__range=(period_start, period_end)) | Q(
+        end_date__isnull=True, updated_day__range=(period_start, period_end)
+    )
+    return (
+        Action.objects.filter(status=ActionStatus.DONE)
+        .annotate(updated_day=TruncDate("updated_at"))
+        .filter(in_period)
+        .select_related("plan__commune", "theme")
+        .order_by("plan__commune__sort_name", "title", "-plan__version")
+    )
+
+
+def _completed_actions(period_start: date, period_end: date) -> list[str]:
+    items, seen = [], set()
+    for action in completed_actions(period_start=period_start, period_end=period_end):
+        key = (action.plan.commune_id, action.title.casefold())
+        if key in seen:  # the same action, carried over to a newer version of the plan
+            continue
+        seen.add(key)
+        items.append(
+            _("%(commune)s: %(title)s (%(theme)s)")
+            % {"commune": action.plan.commune.name, "title": action.title, "theme": action.theme.name}
+        )
+    return items
+
+
+def _observatory_news(period_start: date, period_end: date) -> list[str]:
+    items = []
+    batches = (
+        ImportBatch.objects.filter(status=BatchStatus.DONE)
+        .annotate(day=TruncDate(Coalesce("finished_at", "created_at")))
+        .filter(day__range=(period_start, period_end))
+        .select_related("dataset")
+        .order_by("day", "pk")
+    )
+    for batch in batches:
+        years = sorted(batch.years or [])
+        item = _("New data: %(dataset)s, imported on %(date)s") % {
+            "dataset": batch.dataset.name,
+            "date": fr_date(batch.day),
+        }
+        if years:
+            item += " " + ngettext("(year %(years)s)", "(years %(years)s)", len(years)) % {
+                "years": f"{years[0]}–{years[-1]}" if len(years) > 1 else years[0]
+            }
+        items.append(item)
+    change = agglomeration_change()
+    if change is not None:
+        item = _(
+            "Greenhouse-gas emissions of the agglomeration: %(change)s between %(reference)s and %(year)s"
+        ) % {
+            "change": fr_percent(change["emissions"], 1, signed=True),
+            "reference": change["reference_year"],
+            "year": change["year_label"],
+        }
+        if change["consumption"] is not None:
+            item += "; " + _("final energy consumption: %(change)s") % {
+                "change": fr_percent(change["consumption"], 1, signed=True)
+            }
+        if change["is_demo"]:
+            item += " " + _("(demonstration data)")
+        items.append(item)
+    return items
+
+
+def agglomeration_change() -> dict | None:
+    """Emissions and consumption of the agglomeration, latest year against the reference year, over
+    the communes that have both years (in the dataset pages show first). Three queries."""
+    has_data = Observation.objects.filter(dataset=OuterRef("pk"))
+    dataset = Dataset.objects.filter(Exists(has_data)).order_by("priority", "name").first()
+    if dataset is None:
+        return None
+    target = Target.objects.filter(commune__isnull=True).order_by("target_year").first()
+    reference_year = target.reference_year if target else 2005
+    rows = (
+        Observation.objects.filter(
+            dataset=dataset, quantity__in=[Quantity.EMISSIONS, Quantity.CONSUMPTION], year__gte=reference_year
+        )
+        .values("quantity", "commune_id", "year")
+        .annotate(total=Sum("value"), estimates=Count("pk", filter=Q(is_estimate=True)))
+    )
+    values: dict[str, dict[int, dict[int, float]]] = {}
+    estimated: set[int] = set()
+    for row in rows:
+        values.setdefault(row["quantity"], {}).setdefault(row["year"], {})[row["commune_id"]] = row["total"]
+        if row["estimates"]:
+            estimated.add(row["year"])
+    emissions = values.get(Quantity.EMISSIONS, {})
+    if reference_year not in emissions or len(emissions) < 2:
+        return None
+    year = max(emissions)
+
+    def change(quantity) -> float | None:
+        by_year = values.get(quantity, {})
+        reference, latest = by_year.get(reference_year, {}), by_year.get(year, {})
+        communes = reference.keys() & latest.keys()
+        before = sum(reference[c] for c in communes)
+        if not communes or not before:
+            return None
+        return 100 * (sum(latest[c] for c in communes) - before) / before
+
+    return {
+        "dataset": dataset,
+        "is_demo": dataset.is_demo,
+        "reference_year": reference_year,
+        "year": year,
+        "year_label": f"{year} (e)" if year in estimated else str(year),
+        "emissions": change(Quantity.EMISSIONS),
+        "consumption": change(Quantity.CONSUMPTION),
+    }
+
+
+def _working_groups(period_start: date, period_end: date) -> list[str]:
+    now = timezone.now()
+    today = timezone.localdate()
+    horizon = max(period_end, today) + timedelta(days=UPCOMING_MEETINGS_DAYS)
+    meetings = list(
+        Meeting.objects.annotate(day=TruncDate("starts_at"))
+        .filter(
+            Q(day__range=(period_start, period_end), starts_at__lte=now)
+            | Q(starts_at__gt=now, day__lte=horizon)
+        )
+        .select_related("group__commune")
+        .order_by("starts_at")
+    )
+    held = [meeting for meeting in meetings if meeting.starts_at <= now]
+    upcoming = [meeting for meeting in meetings if meeting.starts_at > now]
+    items = []
+    if held:
+        communes = sorted({meeting.group.commune.name for meeting in held}, key=str.casefold)
+        items.append(
+            ngettext(
+                "%(count)s meeting of working groups held in %(communes)s",
+                "%(count)s meetings of working groups held in %(communes)s",
+                len(held),
+            )
+            % {"count": fr_number(len(held)), "communes": fr_list(communes)}
+        )
+    for meeting in upcoming:
+        items.append(
+            _("%(commune)s: working-group meeting on %(date)s")
+            % {"date": fr_date(meeting.day), "commune": meeting.group.commune.name}
+        )
+    return items
+
+
+def letter_recipients() -> list[str]:
+    """Everyone in the network: active people with a role in a commune or a network role."""
+    return list(
+        User.objects.filter(is_active=True)
+        .filter(Q(memberships__isnull=False) | Q(is_metro_officer=True) | Q(is_superuser=True))
+        .exclude(email="")
+        .order_by("email")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+
+
+def letters_for_user(user) -> list[Letter]:
+    """Managers see every issue (drafts first); the rest of the network the published ones."""
+    letters = Letter.objects.annotate(section_count=Count("sections"))
+    if not permissions.can_manage_letters(user):
+        letters = letters.filter(status=LetterStatus.PUBLISHED)
+    return list(letters.order_by("status", "-number"))
+
+
+def _letters_with_sections() -> QuerySet[Letter]:
+    return Letter.objects.select_related("published_by", "created_by", "sent_by").prefetch_related(
+        Prefetch("sections", queryset=LetterSection.objects.order_by("order", "pk"))
+    )
+
+
+def letter_with_sections(*, letter_id: int) -> Letter:
+    return _letters_with_sections().get(pk=letter_id)
+
+
+def letter_for_user(user, letter_id: int) -> Letter:
+    """The letter with its sections, or 404 for whoever may not read it (a draft, to a reader)."""
+    letter = get_object_or_404(_letters_with_sections(), pk=letter_id)
+    permissions.require_found(permissions.can_read_letter(user, letter))
+    return letter
+
+
+def letter_pdfs(*, letter: Letter, limit: int = 5) -> list[GeneratedDocument]:
+    """The letter's latest PDFs (who made which version when)."""
+    return list(
+        GeneratedDocument.objects.filter(letter=letter)
+        .exclude(status=DocumentStatus.FAILED)
+        .select_related("requested_by")
+        .order_by("-created_at", "-pk")[:limit]
+    )

@@ -1,0 +1,484 @@
+"""La Lettre du Plan Climat: the period's highlights, editing, publication, sending, the PDF, and who
+may do what on every page."""
+
+import datetime
+import io
+import re
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.contrib.messages import get_messages
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from actions.models import ActionStatus, PlanStatus
+from communes.models import Role
+from observatory.models import BatchStatus, Dataset, ImportBatch, Observation, Quantity
+from reporting import letters
+from reporting.documents.formatting import fr_date
+from reporting.models import DocumentStatus, GeneratedDocument, Letter, LetterStatus
+from reporting.templatetags.reporting_format import letter_html
+from tests.actions.factories import ActionFactory, ActionPlanFactory
+from tests.factories import MembershipFactory, UserFactory
+from workgroups.models import Meeting, WorkingGroup
+
+pytestmark = pytest.mark.django_db
+
+PARIS = ZoneInfo("Europe/Paris")
+START, END = datetime.date(2025, 1, 1), datetime.date(2025, 3, 31)
+MANAGERS = ["admin", "metro_officer", "advisor"]
+READERS = ["referent", "staff", "elected"]
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.SITE_URL = "https://pcl.example.org"
+    return tmp_path
+
+
+def plain(text: str) -> str:
+    return re.sub(r"[\u00a0\u202f\s]+", " ", text)
+
+
+def messages_of(response):
+    return [plain(str(message)) for message in get_messages(response.wsgi_request)]
+
+
+def assert_login_redirect(response):
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login"))
+
+
+def url(name, letter=None):
+    return reverse(f"reporting:{name}", args=[letter.pk] if letter else [])
+
+
+def paris(*args):
+    return datetime.datetime(*args, tzinfo=PARIS)
+
+
+@pytest.fixture
+def period(cast):
+    """Highlights in and around the first quarter of 2025."""
+    commune, other = cast.commune, cast.other_commune
+    ActionPlanFactory(
+        commune=commune,
+        title="Plan climat 2025-2031",
+        status=PlanStatus.DELIBERATED,
+        deliberation_date=datetime.date(2025, 2, 10),
+        deliberation_number="2025-012",
+    )
+    ActionPlanFactory(
+        commune=other,
+        title="Plan voté trop tôt",
+        status=PlanStatus.FOLLOW_UP,
+        deliberation_date=datetime.date(2024, 12, 15),
+    )
+    draft = ActionPlanFactory(
+        commune=other, title="Plan en préparation", deliberation_date=datetime.date(2025, 2, 1)
+    )
+    ActionFactory(plan=draft, title="Chaufferie bois du gymnase", status=ActionStatus.DONE, end_date=END)
+    ActionFactory(
+        plan=draft, title="Isolation de la mairie", status=ActionStatus.DONE, end_date=END + timedelta(1)
+    )
+    ActionFactory(
+        plan=draft, title="Vélos à assistance électrique", status=ActionStatus.IN_PROGRESS, end_date=START
+    )
+    undated = ActionFactory(plan=draft, title="Extinction nocturne de l'éclairage", status=ActionStatus.DONE)
+    type(undated).objects.filter(pk=undated.pk).update(updated_at=paris(2025, 2, 3, 10))
+    stale = ActionFactory(plan=draft, title="Sobriété numérique", status=ActionStatus.DONE)
+    type(stale).objects.filter(pk=stale.pk).update(updated_at=paris(2024, 2, 3, 10))
+    orcae = Dataset.objects.get(code="orcae")
+    batch = ImportBatch.objects.create(
+        dataset=orcae,
+        format="long",
+        original_name="orcae-2025.csv",
+        file="x.csv",
+        status=BatchStatus.DONE,
+        finished_at=paris(2025, 2, 20, 9),
+        years=[2005, 2023],
+    )
+    ImportBatch.objects.create(
+        dataset=orcae,
+        format="long",
+        original_name="orcae-2024.csv",
+        file="y.csv",
+        status=BatchStatus.DONE,
+        finished_at=paris(2024, 2, 20, 9),
+        years=[2022],
+    )
+    Observation.objects.bulk_create(
+        Observation(
+            dataset=orcae, batch=batch, commune=commune, year=year, quantity=Quantity.EMISSIONS, value=value
+        )
+        for year, value in ((2005, 1000.0), (2023, 750.0))
+    )
+    group = WorkingGroup.objects.create(commune=commune)
+    Meeting.objects.create(group=group, starts_at=paris(2025, 3, 4, 18))
+    Meeting.objects.create(group=group, starts_at=paris(2024, 12, 4, 18))
+    soon = timezone.now() + timedelta(days=10)
+    Meeting.objects.create(group=WorkingGroup.objects.create(commune=other), starts_at=soon)
+    Meeting.objects.create(group=group, starts_at=timezone.now() + timedelta(days=100))
+    return soon
+
+
+def assemble(user, **kwargs) -> Letter:
+    return letters.letter_assemble(period_start=START, period_end=END, user=user, **kwargs)
+
+
+def bodies(letter) -> dict[str, str]:
+    return {section.heading: plain(section.body) for section in letter.sections.all()}
+
+
+# --- the period's highlights --------------------------------------------------------------------
+
+
+def test_assembling_picks_the_highlights_of_the_period_and_only_them(cast, period):
+    letter = assemble(cast.advisor)
+    assert (letter.number, letter.status, letter.created_by) == (1, LetterStatus.DRAFT, cast.advisor)
+    assert plain(letter.title) == "Du 1er janvier 2025 au 31 mars 2025"
+    sections = bodies(letter)
+    assert list(sections) == [
+        "Plans d’actions nouvellement délibérés",
+        "Actions réalisées",
+        "Nouvelles de l’observatoire",
+        "Groupes de travail",
+    ]
+    plans = sections["Plans d’actions nouvellement délibérés"]
+    assert plans.startswith("- Saint-Martin-d'Hères : « Plan climat 2025-2031 » (version 1)")
+    assert "2025-012" in plans and "10 février 2025" in plans and "trop tôt" not in plans
+    assert "Plan en préparation" not in plans  # not adopted
+    done = sections["Actions réalisées"]
+    assert "Chaufferie bois du gymnase" in done and "Extinction nocturne" in done
+    for outside in ("Isolation de la mairie", "Vélos à assistance", "Sobriété numérique"):
+        assert outside not in done
+    news = sections["Nouvelles de l’observatoire"]
+    assert "20 février 2025" in news and "(années 2005–2023)" in news and "2022" not in news
+    assert "−25,0 % entre 2005 et 2023" in news
+    groups = letter.sections.get(heading="Groupes de travail").body.split("\n")
+    assert [plain(line) for line in groups] == [
+        "- 1 réunion de groupe de travail tenue à Saint-Martin-d'Hères",
+        f"- Échirolles : réunion du groupe de travail le {plain(fr_date(timezone.localtime(period)))}",
+    ]  # the meeting 100 days away is too far to be announced
+
+
+def test_issues_are_numbered_one_after_the_other_and_keep_a_given_title(cast):
+    first = assemble(cast.advisor)
+    second = assemble(cast.metro_officer, title="Spécial rénovation")
+    assert (first.number, second.number) == (1, 2)
+    assert second.title == "Spécial rénovation"
+    assert second.sections.count() == 0  # a quiet period: nothing to report, sections to write
+
+
+def test_a_period_cannot_end_before_it_starts(cast, login):
+    response = login(cast.advisor).post(
+        url("letter_new"), {"period_start": "2025-03-31", "period_end": "2025-01-01", "title": ""}
+    )
+    assert response.status_code == 200 and "La période ne peut pas finir avant de commencer." in plain(
+        response.text.replace("&#x27;", "'")
+    )
+    assert not Letter.objects.exists()
+
+
+def test_a_manager_assembles_an_issue_from_the_form(cast, period, login):
+    client = login(cast.metro_officer)
+    assert client.get(url("letter_new")).status_code == 200
+    response = client.post(url("letter_new"), {"period_start": "2025-01-01", "period_end": "2025-03-31"})
+    letter = Letter.objects.get()
+    assert response.status_code == 302 and response.url == url("letter", letter)
+    page = client.get(response.url)
+    assert "Chaufferie bois du gymnase" in page.text and "Brouillon" in page.text
+
+
+# --- editing, publishing --------------------------------------------------------------------------
+
+
+def formset_data(letter, rows, **fields):
+    data = {"title": letter.title, "editorial": letter.editorial, **fields}
+    data.update(
+        {
+            "sections-TOTAL_FORMS": str(len(rows)),
+            "sections-INITIAL_FORMS": str(sum(1 for row in rows if row.get("id"))),
+            "sections-MIN_NUM_FORMS": "0",
+            "sections-MAX_NUM_FORMS": "50",
+        }
+    )
+    for index, row in enumerate(rows):
+        for key, value in row.items():
+            data[f"sections-{index}-{key}"] = "on" if value is True else str(value)
+    return data
+
+
+def test_an_editor_rewrites_removes_adds_and_reorders_sections(cast, period, login):
+    letter = assemble(cast.advisor)
+    plans, done, news, groups = letter.sections.all()
+    rows = [
+        {"id": plans.pk, "order": 2, "heading": plans.heading, "body": plans.body},
+        {"id": done.pk, "order": 1, "heading": "Ce qui a été fait", "body": "- Chaufferie bois du gymnase"},
+        {"id": news.pk, "order": 3, "heading": news.heading, "body": news.body, "DELETE": True},
+        {"id": groups.pk, "order": 4, "heading": groups.heading, "body": groups.body},
+        {"id": "", "order": "", "heading": "Agenda", "body": "Rencontre du réseau le 12 juin."},
+    ]
+    data = formset_data(letter, rows, title="Le printemps du Plan Climat", editorial="Bonne lecture !")
+    response = login(cast.advisor).post(url("letter_edit", letter), data)
+    assert response.status_code == 302, response.context and response.context["formset"].errors
+    letter.refresh_from_db()
+    assert (letter.title, letter.editorial) == ("Le printemps du Plan Climat", "Bonne lecture !")
+    assert [s.heading for s in letter.sections.all()] == [
+        "Ce qui a été fait",
+        "Plans d’actions nouvellement délibérés",
+        "Groupes de travail",
+        "Agenda",
+    ]
+    assert letter.sections.get(heading="Ce qui a été fait").pk == done.pk
+
+
+def test_a_section_needs_a_heading(cast, login):
+    letter = assemble(cast.advisor)
+    data = formset_data(letter, [{"id": "", "order": "1", "heading": "", "body": "Un texte sans titre"}])
+    response = login(cast.advisor).post(url("letter_edit", letter), data)
+    assert response.status_code == 200 and letter.sections.count() == 0
+
+
+def test_a_section_of_another_letter_cannot_be_edited_through_this_one(cast):
+    letter = assemble(cast.advisor, title="Une")
+    other = assemble(cast.advisor, title="Autre")
+    foreign = other.sections.create(heading="Autre", body="")
+    with pytest.raises(ValidationError):
+        letters.letter_update(
+            letter=letter,
+            title="Une",
+            editorial="",
+            sections=[{"id": foreign.pk, "heading": "Volée"}],
+            user=None,
+        )
+    foreign.refresh_from_db()
+    assert foreign.heading == "Autre"
+
+
+def test_publishing_locks_the_letter(cast, period, login):
+    letter = assemble(cast.advisor)
+    client = login(cast.advisor)
+    response = client.post(url("letter_publish", letter))
+    letter.refresh_from_db()
+    assert response.status_code == 302 and letter.is_published
+    assert (letter.published_by, letter.published_at is not None) == (cast.advisor, True)
+    response = client.get(url("letter_edit", letter))
+    assert response.status_code == 302 and response.url == url("letter", letter)
+    assert messages_of(response)[-1] == "Cette lettre est publiée : elle ne peut plus être modifiée."
+    response = client.post(url("letter_edit", letter), formset_data(letter, [], title="Changé après coup"))
+    letter.refresh_from_db()
+    assert letter.title != "Changé après coup" and letter.sections.count() == 4
+    with pytest.raises(ValidationError):
+        letters.letter_update(letter=letter, title="x", editorial="", sections=[], user=cast.advisor)
+    response = client.post(url("letter_publish", letter))
+    assert messages_of(response)[-1] == "Cette lettre est publiée : elle ne peut plus être modifiée."
+
+
+def test_an_empty_letter_is_not_published(cast, login):
+    letter = assemble(cast.advisor)
+    response = login(cast.advisor).post(url("letter_publish", letter))
+    letter.refresh_from_db()
+    assert not letter.is_published
+    assert messages_of(response) == [
+        "Une lettre vide ne peut pas être publiée : écrivez un éditorial ou une rubrique."
+    ]
+
+
+# --- sending --------------------------------------------------------------------------------------
+
+
+def published(cast, **kwargs) -> Letter:
+    letter = assemble(cast.advisor, **kwargs)
+    letter.sections.create(heading="À la une", body="Un texte <b>gras</b> ?\n- premier point\n- second point")
+    return letters.letter_publish(letter=letter, user=cast.advisor)
+
+
+def test_sending_emails_the_network_once_with_an_html_version(
+    cast, login, django_capture_on_commit_callbacks
+):
+    letter = published(cast, title="Le printemps du Plan Climat")
+    MembershipFactory(user__is_active=False, role=Role.REFERENT)  # a former member
+    UserFactory(email="sans-role@example.org")  # an account with no role anywhere
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(cast.metro_officer).post(url("letter_send", letter))
+    assert response.status_code == 302
+    expected = sorted(
+        user.email
+        for user in (
+            cast.admin,
+            cast.metro_officer,
+            cast.advisor,
+            cast.referent,
+            cast.staff,
+            cast.elected,
+            cast.outsider,
+        )
+    )
+    assert sorted(message.to[0] for message in mail.outbox) == expected
+    message = mail.outbox[0]
+    assert len(message.to) == 1  # nobody sees the others' addresses
+    assert plain(message.subject) == "La Lettre du Plan Climat n° 1 : Le printemps du Plan Climat"
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html"
+    assert "<li>premier point</li>" in html and "&lt;b&gt;gras&lt;/b&gt;" in html
+    assert f"https://pcl.example.org/reporting/letters/{letter.pk}/" in message.body
+    assert "- premier point" in message.body
+    letter.refresh_from_db()
+    assert (letter.recipient_count, letter.sent_by) == (7, cast.metro_officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(cast.metro_officer).post(url("letter_send", letter))
+    assert len(mail.outbox) == 7
+    assert messages_of(response)[-1].startswith("Cette lettre a déjà été envoyée le ")
+
+
+def test_a_draft_is_not_sent(cast, login, django_capture_on_commit_callbacks):
+    letter = assemble(cast.advisor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(cast.advisor).post(url("letter_send", letter))
+    assert messages_of(response) == ["Publiez la lettre avant de l’envoyer."]
+    assert mail.outbox == []
+
+
+def test_the_email_preview_shows_the_letter_as_sent(cast, login):
+    letter = published(cast)
+    response = login(cast.advisor).get(url("letter_email", letter))
+    assert response.status_code == 200
+    assert "<li>premier point</li>" in response.text and "&lt;b&gt;gras&lt;/b&gt;" in response.text
+
+
+# --- the PDF --------------------------------------------------------------------------------------
+
+
+def test_a_reader_makes_the_pdf_of_a_published_letter_and_downloads_it(
+    cast, login, django_capture_on_commit_callbacks
+):
+    letter = published(cast, title="Le printemps du Plan Climat")
+    client = login(cast.elected)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("letter_pdf", letter))
+    document = GeneratedDocument.objects.get()
+    assert response.status_code == 302 and response.url == reverse("reporting:document", args=[document.pk])
+    assert (document.status, document.letter, document.requested_by) == (
+        DocumentStatus.DONE,
+        letter,
+        cast.elected,
+    )
+    download = client.get(reverse("reporting:document_download", args=[document.pk]))
+    assert download.status_code == 200
+    reader = PdfReader(io.BytesIO(b"".join(download.streaming_content)))
+    text = plain(" ".join(page.extract_text() for page in reader.pages))
+    assert 1 <= len(reader.pages) <= 3
+    assert "La Lettre du Plan Climat — n° 1" in text and "Le printemps du Plan Climat" in text
+    assert "À la une" in text and "premier point" in text and "Un texte <b>gras</b> ?" in text
+    assert document.file.name.endswith("lettre-plan-climat-1.pdf")
+    page = client.get(url("letter", letter))
+    assert reverse("reporting:document_download", args=[document.pk]) in page.text
+
+
+def test_the_pdf_of_a_draft_is_for_its_editors_only(cast, login, django_capture_on_commit_callbacks):
+    letter = assemble(cast.advisor)
+    letter.sections.create(heading="Brouillon", body="À relire")
+    with django_capture_on_commit_callbacks(execute=True):
+        login(cast.advisor).post(url("letter_pdf", letter))
+    document = GeneratedDocument.objects.get()
+    assert document.file.name.endswith("lettre-plan-climat-1-brouillon.pdf")
+    assert login(cast.elected).get(reverse("reporting:document", args=[document.pk])).status_code == 404
+    assert login(cast.elected).post(url("letter_pdf", letter)).status_code == 404
+
+
+# --- who may do what ------------------------------------------------------------------------------
+
+
+def test_the_list_shows_drafts_to_managers_only(cast, login):
+    draft = assemble(cast.advisor, title="Numéro en cours")
+    public = published(cast, title="Numéro paru")
+    for role in MANAGERS:
+        page = login(getattr(cast, role)).get(url("letters"))
+        assert page.status_code == 200 and draft.title in page.text and public.title in page.text
+    for user in [*(getattr(cast, role) for role in READERS), UserFactory()]:
+        page = login(user).get(url("letters"))
+        assert page.status_code == 200 and draft.title not in page.text and public.title in page.text
+
+
+@pytest.mark.parametrize("role", MANAGERS)
+def test_managers_reach_every_page_of_a_draft(cast, login, role):
+    letter = assemble(cast.advisor)
+    client = login(getattr(cast, role))
+    for name in ("letter", "letter_edit", "letter_email"):
+        assert client.get(url(name, letter)).status_code == 200, name
+    assert client.get(url("letter_new")).status_code == 200
+
+
+@pytest.mark.parametrize("role", READERS)
+def test_readers_get_404_on_every_page_of_a_draft(cast, login, role):
+    letter = assemble(cast.advisor)
+    client = login(getattr(cast, role))
+    for name in ("letter", "letter_edit", "letter_email"):
+        assert client.get(url(name, letter)).status_code == 404, name
+    for name in ("letter_publish", "letter_send", "letter_pdf"):
+        assert client.post(url(name, letter)).status_code == 404, name
+    letter.refresh_from_db()
+    assert not letter.is_published
+
+
+@pytest.mark.parametrize("role", READERS)
+def test_readers_read_a_published_letter_and_nothing_more(
+    cast, login, role, django_capture_on_commit_callbacks
+):
+    letter = published(cast)
+    client = login(getattr(cast, role))
+    page = client.get(url("letter", letter))
+    assert page.status_code == 200 and "premier point" in page.text
+    assert url("letter_send", letter) not in page.text and url("letter_edit", letter) not in page.text
+    assert client.get(url("letter_new")).status_code == 403
+    assert (
+        client.post(url("letter_new"), {"period_start": "2025-01-01", "period_end": "2025-03-31"}).status_code
+        == 403
+    )
+    assert client.get(url("letter_edit", letter)).status_code == 403
+    assert client.get(url("letter_email", letter)).status_code == 403
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url("letter_send", letter)).status_code == 403
+    assert mail.outbox == [] and Letter.objects.count() == 1
+
+
+def test_a_person_without_any_role_reads_published_letters_only(cast, login):
+    nobody = UserFactory()
+    draft, public = assemble(cast.advisor), published(cast)
+    client = login(nobody)
+    assert client.get(url("letter", public)).status_code == 200
+    assert client.get(url("letter", draft)).status_code == 404
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page(cast, client):
+    letter = published(cast)
+    for name in ("letters", "letter_new"):
+        assert_login_redirect(client.get(url(name)))
+    for name in ("letter", "letter_edit", "letter_email"):
+        assert_login_redirect(client.get(url(name, letter)))
+    for name in ("letter_publish", "letter_send", "letter_pdf"):
+        assert_login_redirect(client.post(url(name, letter)))
+
+
+def test_actions_only_accept_post(cast, login):
+    letter = published(cast)
+    client = login(cast.advisor)
+    for name in ("letter_publish", "letter_send", "letter_pdf"):
+        assert client.get(url(name, letter)).status_code == 405
+
+
+# --- the text format -------------------------------------------------------------------------------
+
+
+def test_letter_text_makes_paragraphs_and_lists_and_escapes_everything():
+    html = letter_html("Bonjour à tous: <script>alert(1)</script>\nsuite\n\n- un\n- deux & trois\nfin")
+    assert html == (
+        "<p>Bonjour à tous\u00a0: &lt;script&gt;alert(1)&lt;/script&gt;<br>suite</p>\n"
+        "<ul><li>un</li><li>deux &amp; trois</li></ul>\n<p>fin</p>"
+    )
