@@ -12,5 +12,6 @@ def navigation(request):
             "signatories": permissions.can_view_signatories(user),
             "admin": user.is_staff,
             "reminders": permissions.can_view_reminders(user),
+            "evaluation": permissions.can_view_network_dashboard(user),
         }
     }

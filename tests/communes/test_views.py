@@ -169,8 +169,8 @@ def test_commune_page_renders_in_a_bounded_number_of_queries(login, cast, django
     for _ in range(10):
         InvitationFactory(commune=cast.commune)
     client = login(cast.advisor)
-    # the page's own reads, then one query per section other apps add (plans, working group)
-    with django_assert_max_num_queries(8):
+    # the page's own reads, then one query per section other apps add (plans, working group, documents)
+    with django_assert_max_num_queries(9):
         response = client.get(commune_url("detail", cast))
     assert len(response.context["page"].pending_invitations) == 10
 
