@@ -6,9 +6,12 @@ The spaces follow the Imprimerie nationale's rules: a narrow no-break space (U+2
 and precedes ; ! ? ; a no-break space (U+00A0) precedes : and units (€, %, MWh) and pads « guillemets ».
 """
 
+import html
 import re
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils import translation
 
 NBSP = "\u00a0"  # espace insécable
 NNBSP = "\u202f"  # espace fine insécable
@@ -128,11 +131,14 @@ def fr_period(start: date | None, end: date | None, *, empty: str = DASH) -> str
 
 
 # A space (or none) before a double punctuation mark that ends a word: not "http://", not "10:30".
-_BEFORE_TALL = re.compile(r"(?<=[^\s\d/:])[ \u00a0\u202f]?([;!?])(?=\s|$|[»)\]])")
-_BEFORE_COLON = re.compile(r"(?<=[^\s\d/:])[ \u00a0\u202f]?:(?=\s|$)")
+_BEFORE_TALL = re.compile(r"(?<=[^\s/])[ \u00a0\u202f]?([;!?])(?=\s|$|[»)\]])")
+_BEFORE_COLON = re.compile(r"(?<=[^\s/:])[ \u00a0\u202f]?:(?=\s|$)")
+_ABBREVIATION = re.compile(r"\b(n°|N°|L\.|art\.|p\.) ")
 _AFTER_OPENING = re.compile(r"«[ \u00a0\u202f]?")
 _BEFORE_CLOSING = re.compile(r"[ \u00a0\u202f]?»")
 _STRAIGHT_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
+_BEFORE_UNIT = re.compile(r"(?<=\d) (?=(?:MWh|GWh|kWh|t CO2e|€)(?!\w))")
+_TONNES = re.compile(r"\bt CO2e")
 
 
 def nbsp_punctuation(text: str) -> str:
@@ -145,12 +151,41 @@ def nbsp_punctuation(text: str) -> str:
     text = _AFTER_OPENING.sub("«" + NBSP, text)
     text = _BEFORE_CLOSING.sub(NBSP + "»", text)
     text = re.sub(r"(?<=\d) ?%", NBSP + "%", text)
+    text = _ABBREVIATION.sub(lambda match: match.group(1) + NBSP, text)
+    text = _BEFORE_UNIT.sub(NBSP, text)
+    text = _TONNES.sub(f"t{NBSP}CO2e", text)
     return _STRAIGHT_APOSTROPHE.sub("\u2019", text)
 
 
-def fr_list(items: list[str]) -> str:
+def typography(text: str) -> str:
+    """`nbsp_punctuation` when the active language is French (the documents' default); English text
+    keeps English spacing."""
+    language = translation.get_language() or "fr"
+    return nbsp_punctuation(text) if language.startswith("fr") else text
+
+
+# Text between tags, outside <style>, <script> and <title>; attributes are never touched.
+_TEXT_NODES = re.compile(r"(<(style|script|title)\b.*?</\2\s*>)|(?<=>)([^<]+)(?=<)", re.DOTALL)
+
+
+def typography_html(markup: str) -> str:
+    """`typography` on every text node of an HTML document: the last pass before printing, so that
+    the template's own words and the translations get the same spacing as the data."""
+    language = translation.get_language() or "fr"
+    if not language.startswith("fr"):
+        return markup
+
+    def fix(match: re.Match) -> str:
+        if match.group(1):
+            return match.group(1)
+        return html.escape(nbsp_punctuation(html.unescape(match.group(3))), quote=False)
+
+    return _TEXT_NODES.sub(fix, markup)
+
+
+def fr_list(items: list[str], conjunction: str = "et") -> str:
     """["a", "b", "c"] → "a, b et c"."""
     items = [item for item in items if item]
     if len(items) < 2:
         return "".join(items)
-    return ", ".join(items[:-1]) + " et " + items[-1]
+    return ", ".join(items[:-1]) + f" {conjunction} " + items[-1]

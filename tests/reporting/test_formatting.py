@@ -3,6 +3,8 @@
 from datetime import date
 from decimal import Decimal
 
+from django.utils import translation
+
 from reporting.documents.formatting import (
     MINUS,
     NBSP,
@@ -14,6 +16,8 @@ from reporting.documents.formatting import (
     fr_ordinal,
     fr_percent,
     nbsp_punctuation,
+    typography,
+    typography_html,
 )
 
 
@@ -53,3 +57,31 @@ def test_punctuation_leaves_addresses_and_times_alone():
 def test_lists_end_with_et():
     assert fr_list(["a", "b", "c"]) == "a, b et c"
     assert fr_list(["a"]) == "a"
+
+
+def test_quantities_keep_their_unit_on_the_line():
+    assert (
+        nbsp_punctuation("5,5 MWh par habitant et 1,2 t CO2e")
+        == f"5,5{NBSP}MWh par habitant et 1,2{NBSP}t{NBSP}CO2e"
+    )
+
+
+def test_html_typography_touches_text_and_leaves_markup_alone():
+    markup = (
+        "<style>a::after { content: leader('.') }</style>"
+        '<p class="a:b">Objet: l&#x27;école &amp; la mairie ; <b>voir</b> « ici »</p>'
+    )
+
+    with translation.override("fr"):
+        result = typography_html(markup)
+
+    assert result == (
+        "<style>a::after { content: leader('.') }</style>"
+        f'<p class="a:b">Objet{NBSP}: l\u2019école &amp; la mairie{NNBSP}; <b>voir</b> «{NBSP}ici{NBSP}»</p>'
+    )
+
+
+def test_english_keeps_english_spacing():
+    with translation.override("en"):
+        assert typography("Subject: the plan; done") == "Subject: the plan; done"
+        assert typography_html("<p>Subject: done</p>") == "<p>Subject: done</p>"

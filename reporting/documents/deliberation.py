@@ -1,0 +1,169 @@
+"""The deliberation file of a commune's action plan (PDF): what elected officials put on the council's
+table. A cover, a table of contents, the draft deliberation in the French administrative form
+(deliberation_text.py), then the annex (deliberation_annex.py): the territory in figures, the actions
+by axis or theme, the budget summary, the schedule and the working group.
+
+`deliberation_context(plan)` reads everything in a fixed number of queries whatever the number of
+actions; the editable .docx and the benchmark reuse it. The PDF is laid out once, and its page count
+comes from that same layout.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Prefetch, Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from actions.models import Action, ActionPlan
+from workgroups.models import Function, GroupMember, WorkingGroup
+
+from ..pdf import html_to_pdf
+from . import Progress, Rendered
+from .deliberation_annex import (
+    ActionGroup,
+    ActionRow,
+    action_groups,
+    budget_summary,
+    plan_impacts,
+    schedule,
+    territory,
+)
+from .deliberation_text import DeliberationText, deliberation_text
+from .formatting import NBSP, fr_date, fr_number, fr_quantity, typography, typography_html
+
+TEMPLATE = "reporting/pdf/deliberation.html"
+FUNCTION_ORDER = {value: index for index, value in enumerate(Function.values)}
+
+
+def plan_for_deliberation(*, plan_id: int) -> ActionPlan:
+    """The plan with its commune, axes and actions, and each action's theme, owner, milestones, budget
+    lines and co-funders: six queries whatever the number of actions."""
+    actions = (
+        Action.objects.select_related("theme", "owner")
+        .prefetch_related("milestones", "budget_lines", "cofunders")
+        .order_by("order", "pk")
+    )
+    return (
+        ActionPlan.objects.select_related("commune__epci")
+        .prefetch_related("axes", Prefetch("actions", queryset=actions))
+        .get(pk=plan_id)
+    )
+
+
+def working_group_for(commune, *, day: date) -> WorkingGroup | None:
+    """The commune's group with its members on `day` (`current_members`) and the number of meetings
+    held so far (`meetings_held`): two queries."""
+    members = (
+        GroupMember.objects.filter(joined_on__lte=day)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gte=day))
+        .select_related("user")
+    )
+    return (
+        WorkingGroup.objects.filter(commune=commune)
+        .annotate(meetings_held=Count("meetings", filter=Q(meetings__starts_at__lte=timezone.now())))
+        .prefetch_related(Prefetch("members", queryset=members, to_attr="current_members"))
+        .first()
+    )
+
+
+@dataclass
+class Parts:
+    groups: list[ActionGroup]
+    rows: list[ActionRow]
+    budget: dict
+    working_group: WorkingGroup | None
+    territory: dict
+    text: DeliberationText
+
+
+def _parts(plan: ActionPlan, *, with_charts: bool) -> Parts:
+    groups = action_groups(plan, list(plan.actions.all()))
+    rows = [row for group in groups for row in group.rows]
+    budget = budget_summary(plan, rows)
+    working_group = working_group_for(plan.commune, day=timezone.localdate())
+    figures = territory(plan.commune, with_charts=with_charts)
+    text = deliberation_text(
+        plan=plan, working_group=working_group, territory=figures, budget=budget, rows=rows
+    )
+    return Parts(groups, rows, budget, working_group, figures, text)
+
+
+def deliberation_text_for(plan: ActionPlan) -> DeliberationText:
+    """The deliberation alone (for the .docx): no chart is drawn."""
+    return _parts(plan, with_charts=False).text
+
+
+def deliberation_context(plan: ActionPlan) -> dict:
+    """Everything the deliberation file shows, formatted. `plan` should come from
+    `plan_for_deliberation`; otherwise every action costs its own queries."""
+    commune = plan.commune
+    parts = _parts(plan, with_charts=True)
+    groups, rows, budget, working_group = parts.groups, parts.rows, parts.budget, parts.working_group
+    members = []
+    if working_group is not None:
+        ordered = sorted(
+            working_group.current_members,
+            key=lambda member: (FUNCTION_ORDER.get(member.function, 99), member.label.casefold()),
+        )
+        members = [
+            {
+                "name": typography(member.label),
+                "function": member.get_function_display(),
+                "since": fr_date(member.joined_on),
+            }
+            for member in ordered
+        ]
+    impacts = plan_impacts(rows)
+    per_year = _("MWh/yr")
+    return {
+        "plan": plan,
+        "commune": commune,
+        "title": typography(plan.title),
+        "commune_name": typography(commune.name),
+        "is_adopted": plan.is_adopted,
+        "status": plan.get_status_display(),
+        "period": f"{plan.start_year}–{plan.end_year}",
+        "generated_on": fr_date(timezone.localdate()),
+        "deliberation_date": fr_date(plan.deliberation_date, empty=""),
+        "population": fr_number(commune.population, empty=""),
+        "charter_signed_on": fr_date(commune.charter_signed_on, empty=""),
+        "text": parts.text,
+        "groups": groups,
+        "action_count": len(rows),
+        "impacts": {
+            "mwh_saved": fr_quantity(impacts["mwh_saved"], per_year),
+            "tco2e_avoided": fr_quantity(impacts["tco2e_avoided"], _("t CO2e/yr")),
+            "mwh_renewable": fr_quantity(impacts["mwh_renewable"], per_year),
+        },
+        "budget": budget,
+        "schedule": schedule(plan, groups),
+        "observatory": parts.territory,
+        "working_group": working_group,
+        "working_group_since": fr_date(working_group.created_on) if working_group else "",
+        "members": members,
+        "nbsp": NBSP,
+        "colon": typography("x:")[1:],  # " :" with its no-break space in French, ":" otherwise
+    }
+
+
+def deliberation_filename(plan: ActionPlan, extension: str) -> str:
+    return f"deliberation-{slugify(plan.commune.name)}-v{plan.version}.{extension}"
+
+
+def deliberation_html(plan: ActionPlan) -> str:
+    return typography_html(render_to_string(TEMPLATE, deliberation_context(plan)))
+
+
+def render_pdf(document, progress: Progress) -> Rendered:
+    progress(5, _("Reading the plan…"))
+    plan = plan_for_deliberation(plan_id=document.plan_id)
+    progress(20, _("Computing the figures and drawing the charts…"))
+    context = deliberation_context(plan)
+    progress(45, _("Writing the pages…"))
+    html = typography_html(render_to_string(TEMPLATE, context))
+    progress(55, _("Laying out and printing the PDF…"))
+    content, pages = html_to_pdf(html)
+    return Rendered(content=content, filename=deliberation_filename(plan, "pdf"), pages=pages)

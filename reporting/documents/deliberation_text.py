@@ -1,0 +1,326 @@
+"""The draft deliberation in the French administrative form, filled from the plan: the visas (Vu… ;),
+the recitals (Considérant… ;), the decision (Le conseil municipal, après en avoir délibéré, décide :)
+and its articles, the vote and the signature. The PDF and the editable .docx print the same paragraphs.
+
+Before the vote, the fields only the council knows (meeting date, councillors present, votes) are left
+blank for the secretariat; once the plan is adopted, the meeting date and the deliberation number are
+those recorded on the plan.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
+
+from actions.models import ActionPlan, Origin
+from observatory.models import Basis
+
+from .deliberation_annex import ActionRow, plan_impacts
+from .formatting import fr_date, fr_list, fr_money, fr_ordinal, fr_percent, fr_quantity, typography
+
+BLANK = "…" * 8  # a field the council secretariat fills in
+
+
+@dataclass
+class DeliberationText:
+    is_adopted: bool
+    heading: str
+    commune_line: str
+    meeting_line: str
+    subject: str
+    attendance: list[tuple[str, str]]
+    preamble: str
+    visas: list[str]
+    considerations: list[str]
+    report_line: str
+    decision: str
+    articles: list[tuple[str, str]]
+    vote: list[tuple[str, str]]
+    adoption: str
+    closing: str
+    signature: list[str]
+    enforceability: str
+    colon: str  # " :" with a no-break space in French, ":" otherwise
+
+
+def deliberation_text(
+    *, plan: ActionPlan, working_group, territory: dict, budget: dict, rows: list[ActionRow]
+) -> DeliberationText:
+    commune = plan.commune
+    adopted = plan.is_adopted
+    values = {
+        "commune": commune.name,
+        "title": plan.title,
+        "version": plan.version,
+        "start": plan.start_year,
+        "end": plan.end_year,
+        "actions": ngettext("%(count)d action", "%(count)d actions", len(rows)) % {"count": len(rows)},
+        "total": budget["total_label"],
+        "investment": budget["investment_label"],
+        "operating": budget["operating_label"],
+    }
+    if adopted:
+        heading = _("Deliberation of the municipal council")
+        if plan.deliberation_number:
+            heading = _("Deliberation no. %(number)s of the municipal council") % {
+                "number": plan.deliberation_number
+            }
+        meeting = pgettext("council meeting", "Meeting of %(date)s") % {
+            "date": fr_date(plan.deliberation_date)
+        }
+        attendance = []
+        vote = []
+        adoption = _("Deliberation adopted at the meeting of %(date)s.") % {
+            "date": fr_date(plan.deliberation_date)
+        }
+    else:
+        heading = _("Draft deliberation")
+        meeting = _("Meeting of the municipal council of %(date)s") % {"date": BLANK}
+        attendance = [
+            (_("Date of the notice of meeting"), BLANK),
+            (_("Councillors in office"), BLANK),
+            (_("Present"), BLANK),
+            (_("Represented"), BLANK),
+            (_("Voting"), BLANK),
+        ]
+        vote = [(_("For"), BLANK), (_("Against"), BLANK), (_("Abstentions"), BLANK)]
+        adoption = ""
+
+    visas = [
+        _(
+            "Having regard to the general code of local authorities (code général des collectivités "
+            "territoriales), in particular its article L. 2121-29;"
+        ),
+        _("Having regard to law no. 2015-992 of 17 August 2015 on the energy transition for green growth;"),
+        _("Having regard to the Plan Climat Air Énergie Territorial of Grenoble-Alpes Métropole;"),
+    ]
+    if commune.charter_signed_on:
+        visas.append(
+            _("Having regard to the charter of the Plan Climat Local signed by the commune on %(date)s;")
+            % {"date": fr_date(commune.charter_signed_on)}
+        )
+    considerations = [
+        *_territory_considerations(territory),
+        _group_consideration(working_group),
+        _plan_consideration(rows),
+    ]
+    articles = [
+        _(
+            "To adopt the action plan of the Plan Climat Local “%(title)s” (version %(version)s), annexed "
+            "to this deliberation, which comprises %(actions)s over the period %(start)s–%(end)s and "
+            "a forecast budget of %(total)s excluding tax, of which %(investment)s in investment and "
+            "%(operating)s in operating expenditure;"
+        )
+        % values,
+        (
+            _(
+                "To authorise the mayor, or his or her representative, to take every step and sign every "
+                "document needed to carry out this plan, in particular to apply to the partners for the "
+                "co-funding identified, for %(amount)s;"
+            )
+            % {"amount": fr_money(budget["cofunding_total"])}
+            if budget["cofunding_total"]
+            else _(
+                "To authorise the mayor, or his or her representative, to take every step and sign every "
+                "document needed to carry out this plan, in particular to apply to the partners for "
+                "co-funding;"
+            )
+        ),
+        _(
+            "To entrust the energy-climate referent and the internal working group with the follow-up of "
+            "the plan, which will be the subject of a yearly review presented to the municipal council, "
+            "drawing on the indicators of the territorial observatory;"
+        ),
+        _(
+            "To state that the corresponding appropriations will be entered in the budgets of the years "
+            "%(start)s to %(end)s."
+        )
+        % values,
+    ]
+    return DeliberationText(
+        is_adopted=adopted,
+        heading=typography(heading),
+        commune_line=typography(_("Commune of %(commune)s") % values),
+        meeting_line=typography(meeting),
+        subject=typography(
+            _(
+                "Subject: adoption of the action plan of the Plan Climat Local “%(title)s” "
+                "(version %(version)s)"
+            )
+            % values
+        ),
+        attendance=[(typography(label), value) for label, value in attendance],
+        preamble=_("The municipal council,"),
+        visas=[typography(text) for text in visas],
+        considerations=[typography(text) for text in considerations],
+        report_line=typography(_("On the report of %(name)s,") % {"name": BLANK}),
+        decision=typography(_("The municipal council, having deliberated, decides:")),
+        articles=[
+            # French legal numbering: "Article 1er", then "Article 2", "Article 3"...
+            (_("Article %(number)s") % {"number": fr_ordinal(1) if index == 1 else index}, typography(text))
+            for index, text in enumerate(articles, start=1)
+        ],
+        vote=[(typography(label), value) for label, value in vote],
+        adoption=typography(adoption),
+        closing=typography(
+            _("Done and deliberated at %(commune)s, on the day, month and year stated above.") % values
+        ),
+        signature=[_("The mayor,"), typography(_("(name, signature and seal)"))],
+        enforceability=typography(
+            _(
+                "Act made enforceable after transmission to the prefecture on %(sent)s and publication "
+                "on %(published)s."
+            )
+            % {"sent": BLANK, "published": BLANK}
+        ),
+        colon=typography("x:")[1:],
+    )
+
+
+def _territory_considerations(territory: dict) -> list[str]:
+    texts = []
+    headline = territory["headline"]
+    dataset = territory["dataset"]
+    source = ""
+    if dataset is not None:
+        source = " " + (
+            _("(source: %(dataset)s, demonstration data)")
+            if territory["is_demo"]
+            else _("(source: %(dataset)s)")
+        ) % {"dataset": dataset.name}
+    for key, with_change, without_change in (
+        (
+            "consumption",
+            _(
+                "Whereas the final energy consumption of the commune's territory was %(value)s MWh per "
+                "inhabitant in %(year)s, a change of %(change)s since %(reference)s%(source)s;"
+            ),
+            _(
+                "Whereas the final energy consumption of the commune's territory was %(value)s MWh per "
+                "inhabitant in %(year)s%(source)s;"
+            ),
+        ),
+        (
+            "emissions",
+            _(
+                "Whereas the greenhouse-gas emissions of the commune's territory were %(value)s t CO2e per "
+                "inhabitant in %(year)s, a change of %(change)s since %(reference)s%(source)s;"
+            ),
+            _(
+                "Whereas the greenhouse-gas emissions of the commune's territory were %(value)s t CO2e per "
+                "inhabitant in %(year)s%(source)s;"
+            ),
+        ),
+    ):
+        if key in headline:
+            item = headline[key]
+            text = with_change if item["change"] else without_change
+            texts.append(text % {**item, "reference": territory["reference_year"], "source": source})
+            source = ""  # said once
+    if "renewables" in headline:
+        texts.append(
+            _(
+                "Whereas renewable energy produced in the commune covered %(value)s of its final energy "
+                "consumption in %(year)s;"
+            )
+            % headline["renewables"]
+        )
+    target = territory["target"]
+    goals = []
+    if target is not None:
+        per_inhabitant = " " + _("per inhabitant")
+        if target.ghg_reduction_pct is not None:
+            goals.append(
+                _("reduce greenhouse-gas emissions by %(value)s")
+                % {"value": fr_percent(target.ghg_reduction_pct)}
+                + (per_inhabitant if target.ghg_basis == Basis.PER_INHABITANT else "")
+            )
+        if target.consumption_reduction_pct is not None:
+            goals.append(
+                _("reduce energy consumption by %(value)s")
+                % {"value": fr_percent(target.consumption_reduction_pct)}
+                + (per_inhabitant if target.consumption_basis == Basis.PER_INHABITANT else "")
+            )
+        if target.renewable_share_pct is not None:
+            goals.append(
+                _("bring renewable and recovered energy to %(value)s of final energy consumption")
+                % {"value": fr_percent(target.renewable_share_pct)}
+            )
+    if goals:
+        values = {
+            "year": target.target_year,
+            "reference": target.reference_year,
+            "goals": fr_list(goals, _("and")),
+        }
+        if target.commune_id:
+            text = _(
+                "Considering the targets the commune has set itself against %(reference)s: by %(year)s, "
+                "%(goals)s;"
+            )
+        else:
+            text = _(
+                "Considering the targets the Grenoble agglomeration has set itself against %(reference)s: "
+                "by %(year)s, %(goals)s;"
+            )
+        texts.append(text % values)
+    return texts
+
+
+def _group_consideration(group) -> str:
+    if group is None:
+        return _(
+            "Considering the work of the municipal services and elected officials who drew up this action "
+            "plan with the support of the local energy and climate agency;"
+        )
+    members = len(group.current_members)
+    values = {
+        "name": group.name,
+        "date": fr_date(group.created_on),
+        "members": ngettext("%(count)d member", "%(count)d members", members) % {"count": members},
+        "meetings": ngettext("%(count)d time", "%(count)d times", group.meetings_held)
+        % {"count": group.meetings_held},
+    }
+    if group.meetings_held:
+        text = _(
+            "Considering the work of the internal working group “%(name)s”, set up on %(date)s, which "
+            "brings together %(members)s and met %(meetings)s to draw up this action plan;"
+        )
+    else:
+        text = _(
+            "Considering the work of the internal working group “%(name)s”, set up on %(date)s, which "
+            "brings together %(members)s to draw up this action plan;"
+        )
+    return text % values
+
+
+def _plan_consideration(rows: list[ActionRow]) -> str:
+    engaged = sum(1 for row in rows if row.action.origin == Origin.ALREADY_ENGAGED)
+    new = len(rows) - engaged
+    values = {
+        "actions": ngettext("%(count)d action", "%(count)d actions", len(rows)) % {"count": len(rows)},
+        "engaged": ngettext("%(count)d already under way", "%(count)d already under way", engaged)
+        % {"count": engaged},
+        "new": ngettext("%(count)d new initiative", "%(count)d new initiatives", new) % {"count": new},
+    }
+    totals = plan_impacts(rows)
+    impacts = []
+    if totals["mwh_saved"]:
+        impacts.append(
+            _("save %(value)s of energy per year") % {"value": fr_quantity(totals["mwh_saved"], "MWh")}
+        )
+    if totals["tco2e_avoided"]:
+        impacts.append(
+            _("avoid %(value)s of emissions per year")
+            % {"value": fr_quantity(totals["tco2e_avoided"], "t CO2e")}
+        )
+    if totals["mwh_renewable"]:
+        impacts.append(
+            _("produce %(value)s of renewable energy per year")
+            % {"value": fr_quantity(totals["mwh_renewable"], "MWh")}
+        )
+    if impacts:
+        return _(
+            "Whereas the action plan comprises %(actions)s, of which %(engaged)s and %(new)s, and is "
+            "expected to %(impacts)s;"
+        ) % {**values, "impacts": fr_list(impacts, _("and"))}
+    return _("Whereas the action plan comprises %(actions)s, of which %(engaged)s and %(new)s;") % values

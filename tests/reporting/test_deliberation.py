@@ -1,0 +1,361 @@
+"""The deliberation file (PDF) and its editable text (.docx): opened and read back as a council
+secretariat would, laid out inside the page however long the titles, in a fixed number of queries."""
+
+import io
+import re
+import xml.etree.ElementTree as ET
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from docx import Document
+from pypdf import PdfReader
+from weasyprint import HTML
+
+from actions.models import PlanStatus
+from observatory.models import Dataset, Observation
+from reporting import services
+from reporting.documents import deliberation, deliberation_annex, deliberation_docx
+from reporting.documents.formatting import fr_money
+from reporting.management.commands.bench_reporting import build_plan
+from reporting.models import DocumentKind, DocumentStatus, GeneratedDocument
+
+pytestmark = pytest.mark.django_db
+
+LONG_TITLE_LENGTH = 250
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def document_for(plan, kind=DocumentKind.DELIBERATION) -> GeneratedDocument:
+    return GeneratedDocument.objects.create(
+        kind=kind, commune=plan.commune, plan=plan, plan_version=plan.version
+    )
+
+
+def normalise(text: str) -> str:
+    """PDF text as words: line-end hyphens joined, every kind of space a plain one."""
+    text = re.sub(r"[-\u2010]\n", "", text)
+    text = re.sub(r"[\s\u00a0\u202f]+", " ", text)
+    return text.replace("\u2019", "'")
+
+
+def pdf_text(content: bytes) -> tuple[str, int]:
+    reader = PdfReader(io.BytesIO(content))
+    return normalise("\n".join(page.extract_text() for page in reader.pages)), len(reader.pages)
+
+
+def plain(text: str) -> str:
+    return normalise(text)
+
+
+def bar_rects(svg: str) -> list:
+    root = ET.fromstring(svg)
+    bars = next(group for group in root.iter(f"{SVG}g") if group.get("class") == "bars")
+    return list(bars.iter(f"{SVG}rect"))
+
+
+@pytest.fixture
+def layouts(monkeypatch):
+    """The WeasyPrint documents the renderer lays out (the same single layout gives the PDF), kept so
+    that tests can walk their boxes."""
+    documents = []
+
+    def html_to_pdf(html):
+        document = HTML(string=html, base_url=str(settings.BASE_DIR / "static")).render()
+        documents.append(document)
+        return document.write_pdf(), len(document.pages)
+
+    monkeypatch.setattr(deliberation, "html_to_pdf", html_to_pdf)
+    return documents
+
+
+def _boxes(box):
+    yield box
+    for child in getattr(box, "children", []):
+        yield from _boxes(child)
+
+
+def overflows(document, tolerance: float = 0.5) -> list[str]:
+    """Boxes that pass the page's content area (sideways or below) or the table cell they sit in (the
+    running header, in the page margins, and boxes hidden on purpose are left out)."""
+    problems = []
+    for number, page in enumerate(document.pages, start=1):
+        page_box = page._page_box
+        left, top = page_box.content_box_x(), page_box.content_box_y()
+        right, bottom = left + page_box.width, top + page_box.height
+        root = page_box.children[0]
+        for box in _boxes(root):
+            if box.style["visibility"] != "visible" or not isinstance(box.width, int | float):
+                continue
+            box_right = box.position_x + box.width
+            box_bottom = box.position_y + (box.height if isinstance(box.height, int | float) else 0)
+            if (
+                box_right > right + tolerance
+                or box.position_x < left - tolerance
+                or box_bottom > bottom + tolerance
+            ):
+                problems.append(f"page {number}: {type(box).__name__} {getattr(box, 'text', '')[:40]!r}")
+            if type(box).__name__ == "TableCellBox":
+                cell_right = box.content_box_x() + box.width
+                for inner in _boxes(box):
+                    if inner is box or not isinstance(inner.width, int | float):
+                        continue
+                    if inner.position_x + inner.width > cell_right + tolerance:
+                        label = getattr(inner, "text", type(inner).__name__)[:40]
+                        problems.append(f"page {number}: out of its cell: {label!r}")
+    return problems
+
+
+# --- the PDF ------------------------------------------------------------------------------------
+
+
+def test_it_prints_a_small_plan_with_its_commune_actions_and_totals(layouts):
+    plan = build_plan(actions=3)
+    steps = []
+
+    rendered = deliberation.render_pdf(
+        document_for(plan), lambda percent, step: steps.append((percent, step))
+    )
+
+    text, pages = pdf_text(rendered.content)
+    assert rendered.filename == "deliberation-saint-martin-dheres-v1.pdf"
+    assert rendered.pages == pages == len(layouts[0].pages)
+    assert 6 <= pages <= 16
+    assert "Saint-Martin-d'Hères" in text
+    assert "Plan climat 2024-2030" in text
+    for action in plan.actions.all():
+        assert plain(action.title) in text
+    total = sum(
+        (line.forecast for action in plan.actions.all() for line in action.budget_lines.all()), Decimal(0)
+    )
+    assert plain(fr_money(total)) in text
+    assert "Le conseil municipal, après en avoir délibéré, décide" in text
+    assert [percent for percent, _step in steps] == sorted(percent for percent, _step in steps)
+    assert len(steps) >= 4
+
+
+def test_the_draft_reads_as_a_french_deliberation_with_blanks_for_the_council(layouts):
+    plan = build_plan(actions=3)
+
+    text, _pages = pdf_text(deliberation.render_pdf(document_for(plan), lambda *args: None).content)
+
+    assert "Projet de délibération" in text
+    assert "Vu le code général des collectivités territoriales, notamment son article L. 2121-29 ;" in text
+    assert "Vu la loi n° 2015-992 du 17 août 2015 relative à la transition énergétique" in text
+    assert "Vu la charte du Plan Climat Local signée par la commune le 17 mai 2008 ;" in text
+    assert "Considérant" in text
+    assert "Groupe de travail interne PCL" in text
+    assert "Article 1er — D'adopter le plan d'actions" in text
+    assert "Article 2 —" in text and "Article 3 —" in text
+    assert "Présents : ……" in text
+    assert "Pour : ……" in text
+    assert "Sommaire" in text
+    assert "Camille Durand" in text  # the working group's current members
+    assert "Ancien membre" not in text
+
+
+def test_french_typography_puts_no_break_spaces_where_french_wants_them():
+    plan = deliberation.plan_for_deliberation(plan_id=build_plan(actions=3).pk)
+
+    html_text = deliberation.deliberation_html(plan)
+
+    assert "territoriales, notamment son article L.\u00a02121-29\u202f;" in html_text
+    assert "17\u00a0mai\u00a02008" in html_text
+    assert "Le conseil municipal, après en avoir délibéré, décide\u00a0:" in html_text
+    assert re.search(r"\d\u202f\d{3}\u00a0€", html_text)  # "40 500 €"
+
+
+def test_a_200_action_plan_with_long_titles_lays_out_inside_the_pages(layouts):
+    plan = build_plan(actions=200, title_length=LONG_TITLE_LENGTH)
+    actions = list(plan.actions.order_by("order"))
+    assert len(actions[0].title) == LONG_TITLE_LENGTH
+
+    rendered = deliberation.render_pdf(document_for(plan), lambda *args: None)
+
+    text, pages = pdf_text(rendered.content)
+    assert 30 <= pages <= 150
+    assert overflows(layouts[0]) == []
+    assert "Saint-Martin-d'Hères" in text
+    for action in (actions[0], actions[99], actions[-1]):
+        assert plain(action.title) in text
+    total = sum(
+        (
+            line.forecast
+            for action in plan.actions.prefetch_related("budget_lines")
+            for line in action.budget_lines.all()
+        ),
+        Decimal(0),
+    )
+    assert plain(fr_money(total)) in text
+    assert "Le conseil municipal, après en avoir délibéré, décide" in text
+
+
+def test_the_schedule_of_a_big_plan_is_cut_into_charts_that_each_fit_a_page():
+    plan = deliberation.plan_for_deliberation(plan_id=build_plan(actions=200, with_axes=False).pk)
+
+    charts = deliberation.deliberation_context(plan)["schedule"]["charts"]
+
+    bars = [len(bar_rects(chart["svg"])) for chart in charts]
+    assert sum(bars) == 200
+    assert max(bars) <= deliberation_annex.SCHEDULE_ROWS_PER_CHART
+    assert all(chart["title"] for chart in charts)  # each says which theme (and part) it shows
+
+
+def test_a_section_longer_than_a_chart_is_drawn_in_parts(monkeypatch):
+    monkeypatch.setattr(deliberation_annex, "SCHEDULE_SINGLE_CHART_MAX", 10)
+    monkeypatch.setattr(deliberation_annex, "SCHEDULE_ROWS_PER_CHART", 4)
+    plan = deliberation.plan_for_deliberation(plan_id=build_plan(actions=60).pk)
+
+    charts = deliberation.deliberation_context(plan)["schedule"]["charts"]
+
+    titles = [chart["title"] for chart in charts]
+    assert "Axe 1 — Sobriété et efficacité énergétique du patrimoine communal (partie 1 sur 3)" in titles
+    assert sum(len(bar_rects(chart["svg"])) for chart in charts) == 60
+    assert max(len(bar_rects(chart["svg"])) for chart in charts) <= 4
+
+
+def test_the_overflow_check_catches_a_table_wider_than_the_page():
+    html = (
+        "<html><body><table><tr><td style='white-space: nowrap'>"
+        + "un-mot-sans-fin-" * 40
+        + "</td></tr></table></body></html>"
+    )
+
+    assert overflows(HTML(string=html).render())
+
+
+def test_an_adopted_plan_shows_its_deliberation_number_and_date(layouts):
+    plan = build_plan(actions=3, status=PlanStatus.FOLLOW_UP)
+
+    text, _pages = pdf_text(deliberation.render_pdf(document_for(plan), lambda *args: None).content)
+
+    assert "Délibération n° 2024-031 du conseil municipal" in text
+    assert "Séance du 12 mars 2024" in text
+    assert "Délibération adoptée en séance du 12 mars 2024." in text
+    assert "Projet de délibération" not in text
+    assert "Présents :" not in text
+
+
+def test_demonstration_data_is_labelled_as_such(layouts):
+    plan = build_plan(actions=3, dataset_code="demo")
+
+    text, _pages = pdf_text(deliberation.render_pdf(document_for(plan), lambda *args: None).content)
+
+    assert "Données de démonstration" in text
+    assert "données de démonstration)" in text  # in the recital quoting the figures
+
+
+def test_a_plan_without_axes_groups_its_actions_by_theme(layouts):
+    plan = build_plan(actions=4, with_axes=False)
+
+    text, _pages = pdf_text(deliberation.render_pdf(document_for(plan), lambda *args: None).content)
+
+    theme = plan.actions.select_related("theme").first().theme.name
+    assert f"Thématique : {theme}" in text
+    assert "Axe 1" not in text
+
+
+def test_a_commune_with_no_observatory_data_nor_group_still_gets_its_file(layouts):
+    plan = build_plan(actions=2, observatory=False)
+    plan.commune.working_group.delete()
+
+    text, _pages = pdf_text(deliberation.render_pdf(document_for(plan), lambda *args: None).content)
+
+    assert "L'observatoire ne dispose encore d'aucune série pour la commune" in text
+    assert "n'a pas encore constitué son groupe de travail interne" in text
+    assert "Le conseil municipal, après en avoir délibéré, décide" in text
+
+
+def test_the_generation_job_stores_the_file_and_its_page_count(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    plan = build_plan(actions=3)
+
+    document = services.document_run(document=document_for(plan))
+
+    assert document.status == DocumentStatus.DONE, document.error
+    assert document.file.name.endswith(".pdf")
+    assert document.pages == len(PdfReader(document.file.path).pages)
+
+
+# --- queries ------------------------------------------------------------------------------------
+
+
+def _context_queries(plan) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        deliberation.deliberation_context(deliberation.plan_for_deliberation(plan_id=plan.pk))
+    return len(queries)
+
+
+def test_the_context_costs_the_same_queries_for_3_and_200_actions():
+    small = build_plan(actions=3)
+    big = build_plan(actions=200, commune_name="Échirolles", insee_code="38151")
+
+    assert _context_queries(small) == _context_queries(big) <= 25
+
+
+def test_the_html_is_the_same_from_one_rendering_to_the_next():
+    """The benchmark prints the renderer's own HTML again: nothing in it may vary between runs."""
+    plan = deliberation.plan_for_deliberation(plan_id=build_plan(actions=5).pk)
+
+    assert deliberation.deliberation_html(plan) == deliberation.deliberation_html(plan)
+
+
+# --- the .docx ----------------------------------------------------------------------------------
+
+
+def test_the_docx_holds_the_editable_deliberation():
+    plan = build_plan(actions=3)
+
+    rendered = deliberation_docx.render_docx(
+        document_for(plan, DocumentKind.DELIBERATION_DOCX), lambda *args: None
+    )
+
+    assert rendered.filename == "deliberation-saint-martin-dheres-v1.docx"
+    word = Document(io.BytesIO(rendered.content))
+    paragraphs = [paragraph.text for paragraph in word.paragraphs]
+    text = normalise("\n".join(paragraphs))
+    assert "COMMUNE DE SAINT-MARTIN-D'HÈRES" in text
+    assert "Vu le code général des collectivités territoriales" in text
+    assert "Le conseil municipal, après en avoir délibéré, décide" in text
+    articles = [paragraph for paragraph in word.paragraphs if paragraph.text.startswith("Article ")]
+    assert [normalise(paragraph.text)[:12] for paragraph in articles] == [
+        "Article 1er ",
+        "Article 2 — ",
+        "Article 3 — ",
+        "Article 4 — ",
+    ]
+    # Named styles, not direct formatting: the secretariat restyles the text in one place.
+    assert {paragraph.style.name for paragraph in articles} == {"Délibération : article"}
+    assert all(run.bold is None for paragraph in articles for run in paragraph.runs)
+    assert word.core_properties.language == "fr-FR"
+
+
+def test_the_docx_of_an_adopted_plan_carries_the_deliberation_number():
+    plan = build_plan(actions=3, status=PlanStatus.DELIBERATED)
+
+    rendered = deliberation_docx.render_docx(
+        document_for(plan, DocumentKind.DELIBERATION_DOCX), lambda *args: None
+    )
+
+    text = normalise(
+        "\n".join(paragraph.text for paragraph in Document(io.BytesIO(rendered.content)).paragraphs)
+    )
+    assert "Délibération n° 2024-031 du conseil municipal" in text
+    assert "Séance du 12 mars 2024" in text
+
+
+def test_no_observation_is_needed_for_the_docx():
+    plan = build_plan(actions=1, observatory=False)
+    assert not Observation.objects.exists()
+    assert Dataset.objects.filter(code="orcae").exists()
+
+    rendered = deliberation_docx.render_docx(
+        document_for(plan, DocumentKind.DELIBERATION_DOCX), lambda *args: None
+    )
+
+    assert rendered.content.startswith(b"PK")
