@@ -152,10 +152,11 @@ class Observation(models.Model):
     The fact table of the observatory: millions of rows, written only by the set-based import,
     which checks every reference itself. Its foreign keys therefore carry no database constraint
     (per-row constraint triggers would double the import time) and nothing cascades to it.
+    On PostgreSQL it is partitioned by import batch (migration 0003, observatory/importers/facts.py).
     """
 
-    # No per-column indexes either: one composite key index (see migration 0002) serves the lookups,
-    # and each extra index would cost every imported row another write.
+    # No per-column indexes either: one composite key index (migrations 0002 and 0003) serves the
+    # lookups, and each extra index would cost every imported row another write.
     dataset = models.ForeignKey(
         Dataset, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
     )

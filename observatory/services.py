@@ -77,7 +77,7 @@ def batch_create(
 def batch_run(*, batch: ImportBatch, path: str | None = None, progress_callback=None) -> ImportBatch:
     """Imports the batch's file (or the file at `path`, for the command line). Its status is written
     outside the import's transaction, so that a refused file still records why; the import itself is
-    all or nothing."""
+    all or nothing. The returned batch's `timings` gives the seconds spent per phase (for `make bench`)."""
     ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.RUNNING, started_at=timezone.now())
 
     def progress(phase: str, done: int, total: int) -> None:
@@ -86,6 +86,7 @@ def batch_run(*, batch: ImportBatch, path: str | None = None, progress_callback=
             progress_callback(phase, done, total)
 
     fields = {"finished_at": None}
+    timings = {}
     try:
         with open(path, "rb") if path else batch.file.open("rb") as handle:
             result = import_file(
@@ -113,10 +114,12 @@ def batch_run(*, batch: ImportBatch, path: str | None = None, progress_callback=
             % {"values": result.rows_imported, "years": _years_text(result.years)},
         )
         _mark_replaced(batch, result.years)
+        timings = result.timings
     fields["finished_at"] = timezone.now()
     ImportBatch.objects.filter(pk=batch.pk).update(**fields)
     progress("finished", 1, 1)
     batch.refresh_from_db()
+    batch.timings = timings
     return batch
 
 

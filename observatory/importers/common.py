@@ -1,18 +1,17 @@
 """Shared pieces of the observatory imports: formats, units, errors, small SQL helpers."""
 
 import csv
+import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from ..models import Quantity
 
 MAX_ERRORS = 1000
-
-
-TEMP_BUFFERS_BYTES = 1 << 30
 
 
 CHUNK = 1 << 20
@@ -59,12 +58,24 @@ ORE_SECTORS = {
 }
 
 
+# The columns a transform SELECT returns, in this order, for the fact table.
 OBSERVATION_COLUMNS = (
-    "(dataset_id, batch_id, commune_id, year, quantity, sector_id, carrier_id, source_id, value, is_estimate)"
+    "dataset_id",
+    "batch_id",
+    "commune_id",
+    "year",
+    "quantity",
+    "sector_id",
+    "carrier_id",
+    "source_id",
+    "value",
+    "is_estimate",
 )
 
 
-NUMBER = r"^-?[0-9]+([.,][0-9]+)?([eE][-+]?[0-9]+)?$"
+# What PostgreSQL's float8 accepts, but for NaN and infinities: the fast path casts without this test
+# (a regular expression costs more per row than the cast) and both must agree.
+NUMBER = r"^[-+]?([0-9]+([.,][0-9]*)?|[.,][0-9]+)([eE][-+]?[0-9]+)?$"
 
 
 YEAR = r"^(199[0-9]|20[0-9][0-9]|2100)$"
@@ -86,6 +97,22 @@ class ImportResult:
     rows_imported: int = 0
     rows_skipped: int = 0
     years: list[int] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per phase, for `make bench`
+
+
+class Timer:
+    """Seconds spent per phase of one import."""
+
+    def __init__(self):
+        self.timings: dict[str, float] = {}
+
+    @contextmanager
+    def phase(self, name: str):
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - started
 
 
 Progress = Callable[[str, int, int], None]
@@ -119,6 +146,7 @@ def read_header(handle) -> tuple[list[str], str]:
 
 
 def fetch_errors(sql: str, params=(), count_sql: str | None = None) -> tuple[list[dict], int]:
+    """Counts the rows of `count_sql` (or of `sql`), then lists the first ones as error dicts."""
     with connection.cursor() as cursor:
         if count_sql:
             cursor.execute(f"SELECT count(*) FROM ({count_sql}) AS bad")
@@ -153,9 +181,9 @@ def unit_rows() -> str:
     )
 
 
-def count_rows(table: str) -> int:
+def scalar(sql: str, params=()):
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM {table}")
+        cursor.execute(sql, params)
         return cursor.fetchone()[0]
 
 
@@ -163,33 +191,3 @@ def years_of(sql: str) -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute(sql)
         return sorted(row[0] for row in cursor.fetchall())
-
-
-def delete_years(dataset_id: int, years: list[int]) -> None:
-    if not years:
-        return
-    with connection.cursor() as cursor:
-        placeholders = ", ".join(["%s"] * len(years))
-        cursor.execute(
-            f"DELETE FROM observatory_observation WHERE dataset_id = %s AND year IN ({placeholders})",
-            [dataset_id, *years],
-        )
-
-
-def insert_values(sql: str, duplicates_sql: str | None = None, duplicate_params=()) -> int:
-    try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(sql)
-            return cursor.rowcount
-    except IntegrityError as error:
-        if duplicates_sql is None:
-            raise
-        errors, count = fetch_errors(duplicates_sql, duplicate_params)
-        if not count:
-            raise
-        raise ImportFailed(
-            _("%(count)d rows repeat a value given on an earlier line: nothing was imported.")
-            % {"count": count},
-            errors,
-            count,
-        ) from error

@@ -1,6 +1,15 @@
-"""The platform's long CSV: normalised in one pass, checked with SQL, written with one INSERT."""
+"""The platform's long CSV, through two small lookup tables rather than per-row normalisation.
 
-from django.db import connection
+A million-row file holds a few thousand distinct spellings of its codes: the distinct INSEE codes and
+the distinct (year, quantity, sector, energy, unit, status) combinations are read once, normalised and
+checked there (trimmed, lower-cased, resolved to ids, unit factors, status), and the rows are then joined
+to them on their raw text. Only the value is read per row.
+
+PostgreSQL checks the values while it writes them (a cast that fails, a check constraint, the unique
+index): the full report of bad rows (line, column, value, reason) is only computed for a refused file.
+SQLite computes it first, then writes."""
+
+from django.db import DataError, connection, transaction
 from django.utils.translation import gettext as _
 
 from ..models import Quantity
@@ -9,102 +18,149 @@ from .common import (
     ESTIMATED,
     MAX_ERRORS,
     NUMBER,
-    OBSERVATION_COLUMNS,
+    ImportFailed,
     ImportResult,
     Progress,
-    count_rows,
-    delete_years,
+    Timer,
     fetch_errors,
-    insert_values,
     refuse,
+    scalar,
     unit_rows,
     years_of,
 )
+from .facts import RowsRejected, facts_write
 from .staging import Staging
 
+KIND_COLUMNS = ("year", "quantity", "sector", "energy", "unit", "status")
 
-def import_long(staging: Staging, dataset_id: int, batch_id: int, progress: Progress) -> ImportResult:
-    d = staging.dialect
+
+def import_long(
+    staging: Staging, dataset_id: int, batch_id: int, progress: Progress, timer: Timer
+) -> ImportResult:
+    with timer.phase("lookups"):
+        codes, kinds = _lookups(staging)
+    with timer.phase("checks"):
+        wrong_codes = scalar(f"SELECT count(*) FROM {codes} WHERE commune_id IS NULL")
+        wrong_kinds = scalar(f"SELECT count(*) FROM {kinds} WHERE problem IS NOT NULL")
+        if wrong_codes or wrong_kinds or not staging.dialect.postgres:
+            _report(staging, codes, kinds)
+        years = years_of(f"SELECT DISTINCT year FROM {kinds}")
+    progress("writing", 0, 1)
+    try:
+        imported = facts_write(
+            select_sql=_rows_sql(staging, codes, kinds, dataset_id, batch_id),
+            dataset_id=dataset_id,
+            batch_id=batch_id,
+            years=years,
+            timer=timer,
+        )
+    except RowsRejected as rejected:
+        with timer.phase("checks"):
+            _report(staging, codes, kinds)
+        # Nothing the checks know of (a number too large for a float...): the database's own words.
+        raise ImportFailed(
+            _("The file could not be imported: %(reason)s") % {"reason": str(rejected).splitlines()[0]}
+        ) from rejected
+    return ImportResult(rows_read=staging.rows, rows_imported=imported, rows_skipped=0, years=years)
+
+
+def _lookups(staging: Staging) -> tuple[str, str]:
+    """The distinct INSEE codes with their commune, and the distinct kinds of value with their ids,
+    unit factor, estimate flag and first problem (NULL when right)."""
     c = staging.col
-    norm = f"{staging.table}_norm"
+    d = staging.dialect
+    codes, create_codes = staging.scratch_table("codes")
+    kinds, create_kinds = staging.scratch_table("kinds")
     estimated = ", ".join(f"'{s}'" for s in ESTIMATED)
     statuses = ", ".join(f"'{s}'" for s in (*ESTIMATED, *CONSOLIDATED))
     quantities = ", ".join(f"'{q}'" for q in Quantity.values)
     years_table = " UNION ALL ".join(f"SELECT '{year}' AS y" for year in range(1990, 2101))
-    # One pass over the file: every text is trimmed and lower-cased once, every code resolved once
-    # ("OFFSET 0" keeps PostgreSQL from inlining the subquery and recomputing it at each join).
+    raw = ", ".join(f"{c(name)} AS {name}_raw" for name in KIND_COLUMNS)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"""
-            CREATE TEMP TABLE {norm} AS
-            SELECT n.*, co.id AS commune_id, se.id AS sector_id, ca.id AS carrier_id, so.id AS source_id,
-                un.factor, yr.y IS NOT NULL AS year_ok,
-                ({d.matches("n.value_text", NUMBER)}) AS value_ok
+            f"""{create_codes} AS
+            SELECT r.code_raw, co.id AS commune_id
+            FROM (SELECT DISTINCT {c("insee_code")} AS code_raw FROM {staging.table} s) AS r
+            LEFT JOIN communes_commune co ON co.insee_code = trim(r.code_raw)"""
+        )
+        cursor.execute(
+            f"""{create_kinds} AS
+            SELECT k.*, CASE
+                WHEN year IS NULL THEN 'year'
+                WHEN quantity NOT IN ({quantities}) THEN 'quantity'
+                WHEN sector_code IS NOT NULL AND sector_id IS NULL THEN 'sector'
+                WHEN quantity IN ('emissions', 'consumption') AND sector_code IS NULL THEN 'sector'
+                WHEN quantity IN ('production', 'population') AND sector_code IS NOT NULL THEN 'sector'
+                WHEN quantity = 'consumption' AND carrier_id IS NULL THEN 'energy'
+                WHEN quantity = 'production' AND source_id IS NULL THEN 'energy'
+                WHEN quantity IN ('emissions', 'population') AND energy_code IS NOT NULL THEN 'energy'
+                WHEN factor IS NULL THEN 'unit'
+                WHEN status NOT IN ({statuses}) THEN 'status'
+            END AS problem
             FROM (
-                SELECT s.line, trim(coalesce({c("insee_code")}, '')) AS code,
-                    trim(coalesce({c("year")}, '')) AS year_text,
-                    lower(trim(coalesce({c("quantity")}, ''))) AS q,
-                    nullif(lower(trim({c("sector")})), '') AS sector_code,
-                    nullif(lower(trim({c("energy")})), '') AS energy_code,
-                    trim(coalesce({c("value")}, '')) AS value_text,
-                    replace(lower(coalesce({c("unit")}, '')), ' ', '') AS unit_key,
-                    lower(trim(coalesce({c("status")}, ''))) AS status
-                FROM {staging.table} s {"OFFSET 0" if d.postgres else ""}
-            ) AS n
-            LEFT JOIN communes_commune co ON co.insee_code = n.code
-            LEFT JOIN observatory_sector se ON se.code = n.sector_code
-            LEFT JOIN observatory_carrier ca ON ca.code = n.energy_code AND n.q = 'consumption'
-            LEFT JOIN observatory_renewablesource so ON so.code = n.energy_code AND n.q = 'production'
-            LEFT JOIN ({unit_rows()}) AS un ON un.quantity = n.q AND un.unit = n.unit_key
-            LEFT JOIN ({years_table}) AS yr ON yr.y = n.year_text
-            """
+                SELECT n.*, CAST(yr.y AS integer) AS year, se.id AS sector_id, ca.id AS carrier_id,
+                    so.id AS source_id, un.factor, n.status IN ({estimated}) AS is_estimate
+                FROM (
+                    SELECT r.*, lower(trim(r.quantity_raw)) AS quantity,
+                        nullif(lower(trim(r.sector_raw)), '') AS sector_code,
+                        nullif(lower(trim(r.energy_raw)), '') AS energy_code,
+                        replace(lower(r.unit_raw), ' ', '') AS unit_key,
+                        lower(trim(r.status_raw)) AS status
+                    FROM (SELECT DISTINCT {raw} FROM {staging.table} s) AS r
+                ) AS n
+                LEFT JOIN ({years_table}) AS yr ON yr.y = trim(n.year_raw)
+                LEFT JOIN observatory_sector se ON se.code = n.sector_code
+                LEFT JOIN observatory_carrier ca ON ca.code = n.energy_code AND n.quantity = 'consumption'
+                LEFT JOIN observatory_renewablesource so
+                    ON so.code = n.energy_code AND n.quantity = 'production'
+                LEFT JOIN ({unit_rows()}) AS un ON un.quantity = n.quantity AND un.unit = n.unit_key
+            ) AS k"""
         )
-    try:
-        return import_normalised(
-            norm, staging, dataset_id, batch_id, progress, estimated, statuses, quantities
-        )
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {norm}")
+        if d.postgres:
+            cursor.execute(f"ANALYZE {codes}")
+            cursor.execute(f"ANALYZE {kinds}")
+    return codes, kinds
 
 
-def import_normalised(
-    norm, staging: Staging, dataset_id, batch_id, progress, estimated, statuses, quantities
-) -> ImportResult:
+def _joined(staging: Staging, codes: str, kinds: str) -> str:
+    c = staging.col
+    on_kind = " AND ".join(f"k.{name}_raw = {c(name)}" for name in KIND_COLUMNS)
+    return f"{staging.table} s JOIN {codes} co ON co.code_raw = {c('insee_code')} JOIN {kinds} k ON {on_kind}"
+
+
+def _rows_sql(staging: Staging, codes: str, kinds: str, dataset_id: int, batch_id: int) -> str:
+    d = staging.dialect
+    value = f"CAST(replace(trim({staging.col('value')}), ',', '.') AS {d.float}) * k.factor"
+    return f"""
+        SELECT s.line, {dataset_id} AS dataset_id, {batch_id} AS batch_id, co.commune_id, k.year, k.quantity,
+            k.sector_id, k.carrier_id, k.source_id, {value} AS value, k.is_estimate
+        FROM {_joined(staging, codes, kinds)}
+    """
+
+
+def _report(staging: Staging, codes: str, kinds: str) -> None:
+    """Raises ImportFailed with every bad row, if there is one."""
     d = staging.dialect
     c = staging.col
+    value = f"trim({c('value')})"
+    number = f"CAST(replace({value}, ',', '.') AS {d.float})"
     problem = f"""CASE
-        WHEN commune_id IS NULL THEN 'insee_code'
-        WHEN NOT year_ok THEN 'year'
-        WHEN q NOT IN ({quantities}) THEN 'quantity'
-        WHEN sector_code IS NOT NULL AND sector_id IS NULL THEN 'sector'
-        WHEN q IN ('emissions', 'consumption') AND sector_code IS NULL THEN 'sector'
-        WHEN q IN ('production', 'population') AND sector_code IS NOT NULL THEN 'sector'
-        WHEN q = 'consumption' AND carrier_id IS NULL THEN 'energy'
-        WHEN q = 'production' AND source_id IS NULL THEN 'energy'
-        WHEN q IN ('emissions', 'population') AND energy_code IS NOT NULL THEN 'energy'
-        WHEN NOT value_ok THEN 'value'
-        WHEN q <> 'emissions' AND value_text LIKE '-%%' THEN 'value'
-        WHEN factor IS NULL THEN 'unit'
-        WHEN status NOT IN ({statuses}) THEN 'status'
+        WHEN co.commune_id IS NULL THEN 'insee_code'
+        WHEN k.problem IN ('year', 'quantity', 'sector', 'energy') THEN k.problem
+        WHEN NOT ({d.matches(value, NUMBER)}) THEN 'value'
+        WHEN k.quantity <> 'emissions' AND {number} < 0 THEN 'value'
+        ELSE k.problem
     END"""
+    columns = ("insee_code", *KIND_COLUMNS[:4], "value", *KIND_COLUMNS[4:])
+    cells = " ".join(f"WHEN '{name}' THEN {c(name)}" for name in columns)
     errors_sql = f"""
-        SELECT n.line, problem, CASE problem
-                WHEN 'insee_code' THEN {c("insee_code")} WHEN 'year' THEN {c("year")}
-                WHEN 'quantity' THEN {c("quantity")} WHEN 'sector' THEN {c("sector")}
-                WHEN 'energy' THEN {c("energy")} WHEN 'value' THEN {c("value")}
-                WHEN 'unit' THEN {c("unit")} ELSE {c("status")} END AS value,
-            CASE problem
-                WHEN 'insee_code' THEN %s WHEN 'year' THEN %s WHEN 'quantity' THEN %s WHEN 'sector' THEN %s
-                WHEN 'energy' THEN %s WHEN 'value' THEN %s WHEN 'unit' THEN %s ELSE %s END AS reason
-        FROM (SELECT n.line, {problem} AS problem FROM {norm} n) AS n
-        JOIN {staging.table} s ON s.line = n.line
+        SELECT line, problem, CASE problem {cells} END AS value,
+            CASE problem WHEN 'insee_code' THEN %s WHEN 'year' THEN %s WHEN 'quantity' THEN %s
+                WHEN 'sector' THEN %s WHEN 'energy' THEN %s WHEN 'value' THEN %s WHEN 'unit' THEN %s
+                ELSE %s END AS reason
+        FROM (SELECT s.*, {problem} AS problem FROM {_joined(staging, codes, kinds)}) AS s
         WHERE problem IS NOT NULL
     """
-    # Counting needs no original text: only the fetch of the listed rows goes back to the file's table.
-    count_sql = (
-        f"SELECT line FROM (SELECT n.line, {problem} AS problem FROM {norm} n) AS n WHERE problem IS NOT NULL"
-    )
     reasons = [
         _("no commune of the platform has this INSEE code"),
         _("not a year between 1990 and 2100"),
@@ -115,33 +171,32 @@ def import_normalised(
         _("unit not allowed for this quantity"),
         _("unknown status (consolidated or estimated)"),
     ]
-    errors, count = fetch_errors(errors_sql, reasons, count_sql=count_sql)
+    # Repeated lines: the same commune, year, quantity, sector and energy, however spelt.
     duplicates_sql = f"""
-        SELECT n.line, 'insee_code', n.code, %s
-        FROM {norm} n JOIN (
-            SELECT code, year_text, q, sector_code, energy_code, min(line) AS first_line
-            FROM {norm} GROUP BY code, year_text, q, sector_code, energy_code HAVING count(*) > 1
-        ) AS dup ON dup.code = n.code AND dup.year_text = n.year_text AND dup.q = n.q
-            AND dup.sector_code IS NOT DISTINCT FROM n.sector_code
-            AND dup.energy_code IS NOT DISTINCT FROM n.energy_code AND n.line > dup.first_line
+        SELECT line, 'insee_code', code, %s FROM (
+            SELECT s.line, {c("insee_code")} AS code, row_number() OVER (
+                PARTITION BY co.commune_id, k.year, k.quantity, k.sector_id, k.carrier_id, k.source_id
+                ORDER BY s.line) AS position
+            FROM {_joined(staging, codes, kinds)}
+            WHERE co.commune_id IS NOT NULL AND k.problem IS NULL
+        ) AS s
+        WHERE position > 1
     """
-    duplicate_reason = [_("the same value appears on an earlier line")]
-    # On a valid file, PostgreSQL's unique index finds repeated lines during the insert; otherwise (or on
-    # SQLite) they are looked for now, so that the report lists every bad row at once.
-    if count or not d.postgres:
-        duplicates, duplicate_count = fetch_errors(duplicates_sql, duplicate_reason)
+    try:
+        with transaction.atomic():
+            errors, count = fetch_errors(errors_sql, reasons)
+            duplicates, duplicate_count = fetch_errors(
+                duplicates_sql, [_("the same value appears on an earlier line")]
+            )
+    except DataError:
+        return  # a number the checks accept but the database cannot hold: the caller says so
+    if duplicate_count and not count:
+        raise ImportFailed(
+            _("%(count)d rows repeat a value given on an earlier line: nothing was imported.")
+            % {"count": duplicate_count},
+            duplicates,
+            duplicate_count,
+        )
+    if count or duplicate_count:
         errors = sorted(errors + duplicates, key=lambda error: error["line"])[:MAX_ERRORS]
-        count += duplicate_count
-    if count:
-        refuse(errors, count)
-    years = years_of(f"SELECT DISTINCT CAST(year_text AS integer) FROM {norm}")
-    progress("writing", 0, 1)
-    delete_years(dataset_id, years)
-    insert = f"""
-        INSERT INTO observatory_observation {OBSERVATION_COLUMNS}
-        SELECT {dataset_id}, {batch_id}, commune_id, CAST(year_text AS integer), q, sector_id, carrier_id,
-            source_id, CAST(replace(value_text, ',', '.') AS {d.float}) * factor, status IN ({estimated})
-        FROM {norm}
-    """
-    imported = insert_values(insert, duplicates_sql, duplicate_reason)
-    return ImportResult(rows_read=count_rows(norm), rows_imported=imported, rows_skipped=0, years=years)
+        refuse(errors, count + duplicate_count)

@@ -1,27 +1,28 @@
 """The Agence ORE file of electricity and gas consumption by commune."""
 
-from django.db import connection
 from django.utils.translation import gettext as _
 
 from .common import (
     NUMBER,
-    OBSERVATION_COLUMNS,
     ORE_CARRIERS,
     ORE_SECTORS,
     YEAR,
+    ImportFailed,
     ImportResult,
     Progress,
-    count_rows,
-    delete_years,
+    Timer,
     fetch_errors,
-    insert_values,
     refuse,
+    scalar,
     years_of,
 )
+from .facts import RowsRejected, facts_write
 from .staging import Staging
 
 
-def import_ore(staging: Staging, dataset_id: int, batch_id: int, progress: Progress) -> ImportResult:
+def import_ore(
+    staging: Staging, dataset_id: int, batch_id: int, progress: Progress, timer: Timer
+) -> ImportResult:
     d = staging.dialect
     c = staging.col
     year, conso = c("annee"), c("conso")
@@ -30,64 +31,66 @@ def import_ore(staging: Staging, dataset_id: int, batch_id: int, progress: Progr
     sector = f"lower(trim({c('code_grand_secteur')}))"
     carriers = " ".join(f"WHEN '{name}' THEN '{code}'" for name, code in ORE_CARRIERS.items())
     sectors = " ".join(f"WHEN '{name}' THEN '{code}'" for name, code in ORE_SECTORS.items())
-    known = (
-        f"""
-        FROM {staging.table} s
-        JOIN communes_commune co ON co.insee_code = lpad(trim({c("code_commune")}), 5, '0')
-    """
+    code = (
+        f"lpad(trim({c('code_commune')}), 5, '0')"
         if d.postgres
-        else f"""
-        FROM {staging.table} s
-        JOIN communes_commune co ON co.insee_code = substr('00000' || trim({c("code_commune")}), -5, 5)
-    """
+        else f"substr('00000' || trim({c('code_commune')}), -5, 5)"
     )
+
+    def known(table: str) -> str:
+        return f"FROM {table} s JOIN communes_commune co ON co.insee_code = {code}"
+
     reason = f"""CASE
         WHEN NOT ({d.matches(f"trim({year})", YEAR)}) THEN 'annee'
         WHEN (CASE {filiere} {carriers} END) IS NULL THEN 'filiere'
         WHEN (CASE {sector} {sectors} END) IS NULL THEN 'code_grand_secteur'
-        WHEN trim(coalesce({conso}, '')) <> '' AND NOT ({d.matches(f"trim({conso})", NUMBER)}) THEN 'conso'
-        WHEN trim(coalesce({conso}, '')) LIKE '-%%' THEN 'conso'
+        WHEN trim({conso}) <> '' AND NOT ({d.matches(f"trim({conso})", NUMBER)}) THEN 'conso'
+        WHEN trim({conso}) LIKE '-%%' THEN 'conso'
     END"""
-    errors_sql = f"""
-        SELECT line, problem, CASE problem WHEN 'annee' THEN {year} WHEN 'filiere' THEN {c("filiere")}
-                WHEN 'code_grand_secteur' THEN {c("code_grand_secteur")} ELSE {conso} END AS value,
-            CASE problem WHEN 'annee' THEN %s WHEN 'filiere' THEN %s WHEN 'code_grand_secteur' THEN %s
-                ELSE %s END AS reason
-        FROM (SELECT s.*, {reason} AS problem {known}) AS s
-        WHERE problem IS NOT NULL
-    """
-    reasons = [
-        _("not a year between 1990 and 2100"),
-        _("unknown energy (Electricité or Gaz expected)"),
-        _("unknown sector (RESIDENTIEL, TERTIAIRE, INDUSTRIE, AGRICULTURE or INCONNU expected)"),
-        _("not a positive number"),
-    ]
-    errors, count = fetch_errors(errors_sql, reasons)
-    if count:
-        refuse(errors, count)
-    rows = count_rows(staging.table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) {known}")
-        known_rows = cursor.fetchone()[0]
-        cursor.execute(f"SELECT count(*) {known} WHERE trim(coalesce({conso}, '')) = ''")
-        secret_rows = cursor.fetchone()[0]
-    years = years_of(f"SELECT DISTINCT CAST(trim({year}) AS integer) {known}")
+    with timer.phase("checks"):
+        count_sql = f"SELECT 1 {known(staging.table)} WHERE {reason} IS NOT NULL"
+        if scalar(f"SELECT count(*) FROM ({count_sql}) AS bad"):
+            errors_sql = f"""
+                SELECT line, problem, CASE problem WHEN 'annee' THEN {year} WHEN 'filiere' THEN {c("filiere")}
+                        WHEN 'code_grand_secteur' THEN {c("code_grand_secteur")} ELSE {conso} END AS value,
+                    CASE problem WHEN 'annee' THEN %s WHEN 'filiere' THEN %s WHEN 'code_grand_secteur' THEN %s
+                        ELSE %s END AS reason
+                FROM (SELECT s.*, {reason} AS problem {known(staging.table)}) AS s
+                WHERE problem IS NOT NULL
+            """
+            reasons = [
+                _("not a year between 1990 and 2100"),
+                _("unknown energy (Electricité or Gaz expected)"),
+                _("unknown sector (RESIDENTIEL, TERTIAIRE, INDUSTRIE, AGRICULTURE or INCONNU expected)"),
+                _("not a positive number"),
+            ]
+            refuse(*fetch_errors(errors_sql, reasons))
+        known_rows = scalar(f"SELECT count(*) {known(staging.table)}")
+        secret_rows = scalar(f"SELECT count(*) {known(staging.table)} WHERE trim({conso}) = ''")
+        years = years_of(f"SELECT DISTINCT CAST(trim({year}) AS integer) {known(staging.table)}")
     progress("writing", 0, 1)
-    delete_years(dataset_id, years)
     # Several operators may serve one commune: their rows for one year, energy and sector add up.
-    insert = f"""
-        INSERT INTO observatory_observation
-            {OBSERVATION_COLUMNS}
-        SELECT {dataset_id}, {batch_id}, co.id, CAST(trim({year}) AS integer), 'consumption',
-            se.id, ca.id, NULL,
-            sum(CAST(replace(trim({conso}), ',', '.') AS {d.float})), {"false" if d.postgres else "0"}
-        {known}
+    rows_sql = f"""
+        SELECT min(s.line) AS line, {dataset_id} AS dataset_id, {batch_id} AS batch_id, co.id AS commune_id,
+            CAST(trim({year}) AS integer) AS year, 'consumption' AS quantity, se.id AS sector_id,
+            ca.id AS carrier_id, NULL AS source_id,
+            sum(CAST(replace(trim({conso}), ',', '.') AS {d.float})) AS value,
+            {"false" if d.postgres else "0"} AS is_estimate
+        {known(staging.table)}
         JOIN observatory_carrier ca ON ca.code = CASE {filiere} {carriers} END
         JOIN observatory_sector se ON se.code = CASE {sector} {sectors} END
-        WHERE trim(coalesce({conso}, '')) <> ''
+        WHERE trim({conso}) <> ''
         GROUP BY co.id, CAST(trim({year}) AS integer), se.id, ca.id
     """
-    imported = insert_values(insert)
+    try:
+        imported = facts_write(
+            select_sql=rows_sql, dataset_id=dataset_id, batch_id=batch_id, years=years, timer=timer
+        )
+    except RowsRejected as rejected:
+        raise ImportFailed(
+            _("The file could not be imported: %(reason)s") % {"reason": str(rejected).splitlines()[0]}
+        ) from rejected
+    rows = staging.rows
     return ImportResult(
         rows_read=rows, rows_imported=imported, rows_skipped=rows - known_rows + secret_rows, years=years
     )

@@ -434,6 +434,72 @@ def test_a_refused_file_does_not_replace_the_earlier_import(communes):
     assert stored() == approx_values(VALID_VALUES)
 
 
+def test_values_created_one_by_one_are_replaced_for_the_years_the_file_covers(communes):
+    # Rows written outside the import (the shell, fixtures) land in PostgreSQL's default partition.
+    earlier = ImportBatch.objects.create(
+        dataset=dataset(), format="long", original_name="x.csv", file="x.csv"
+    )
+    for year in (2019, 2020):
+        Observation.objects.create(
+            dataset=dataset(),
+            batch=earlier,
+            commune=communes["38421"],
+            year=year,
+            quantity="population",
+            value=1,
+        )
+
+    batch = import_rows([("38421", 2020, "population", "", "", "27000", "inhabitants", "")])
+
+    assert batch.status == BatchStatus.DONE, batch.message
+    assert stored() == approx_values(
+        {
+            ("38421", 2019, "population", None, None): (1.0, False),
+            ("38421", 2020, "population", None, None): (27000.0, False),
+        }
+    )
+
+
+def test_running_a_batch_again_replaces_its_own_values(communes):
+    batch = import_rows(VALID_ROWS)
+
+    again = services.batch_run(batch=batch)
+
+    assert again.status == BatchStatus.DONE, again.message
+    assert Observation.objects.count() == 8
+    assert stored() == approx_values(VALID_VALUES)
+
+
+def test_numbers_are_read_with_a_sign_a_decimal_comma_or_point_and_an_exponent(communes):
+    rows = [
+        ("38421", 2020, "emissions", "residential", "", "+2e3", "kg CO2e", ""),
+        ("38421", 2020, "emissions", "tertiary", "", " -0,5 ", "t CO2e", ""),
+        ("38421", 2020, "emissions", "industry", "", ".25", "kt CO2e", ""),
+        ("38421", 2020, "emissions", "waste", "", "NaN", "t CO2e", ""),
+        ("38421", 2020, "emissions", "agriculture", "", "Infinity", "t CO2e", ""),
+    ]
+
+    refused = import_rows(rows)
+    batch = import_rows(rows[:3])
+
+    assert_refused_with(refused, {5: ("value", "NaN"), 6: ("value", "Infinity")})
+    assert batch.status == BatchStatus.DONE, batch.message
+    assert stored() == approx_values(
+        {
+            ("38421", 2020, "emissions", "residential", None): (2.0, False),
+            ("38421", 2020, "emissions", "tertiary", None): (-0.5, False),
+            ("38421", 2020, "emissions", "industry", None): (250.0, False),
+        }
+    )
+
+
+def test_the_import_reports_the_time_of_each_phase(communes):
+    batch = import_rows(VALID_ROWS)
+
+    assert {"copy", "write"} <= set(batch.timings)
+    assert all(seconds >= 0 for seconds in batch.timings.values())
+
+
 # --- Agence ORE --------------------------------------------------------------------------------------
 
 

@@ -51,7 +51,7 @@ class Command(BaseCommand):
             )
             copy_times = [self._raw_copy(path) for _ in range(repeat)]
             dataset = Dataset.objects.get(code="orcae")
-            import_times = []
+            import_times, profiles = [], []
             for _ in range(repeat):
                 batch = services.batch_create_from_path(
                     dataset=dataset, file_format=ImportFormat.LONG, path=path
@@ -59,11 +59,17 @@ class Command(BaseCommand):
                 started = time.perf_counter()
                 batch = services.batch_run(batch=batch, path=path)
                 import_times.append(time.perf_counter() - started)
+                profiles.append(batch.timings)
                 if batch.status != BatchStatus.DONE:
                     raise CommandError(f"The import failed: {batch.message} {batch.errors[:3]}")
         copy_best, import_best = min(copy_times), min(import_times)
         self.stdout.write(f"Raw COPY into a bare table : {copy_best:6.2f} s  (runs: {_runs(copy_times)})")
         self.stdout.write(f"Observatory import         : {import_best:6.2f} s  (runs: {_runs(import_times)})")
+        best = profiles[import_times.index(import_best)]
+        accounted = sum(best.values())
+        for phase, seconds in best.items():
+            self.stdout.write(f"  {phase:<24} : {seconds:6.2f} s")
+        self.stdout.write(f"  {'batch bookkeeping':<24} : {import_best - accounted:6.2f} s")
         self.stdout.write(
             f"  values imported: {batch.rows_imported:,}; each run after the first replaces them"
         )

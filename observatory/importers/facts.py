@@ -1,0 +1,172 @@
+"""Writing an import's values into the fact table, replacing the years of the dataset they cover.
+
+On PostgreSQL the fact table is partitioned by import batch (migration 0003): an import builds its own
+partition as a plain table with one CREATE TABLE ... AS SELECT (which PostgreSQL runs in parallel), checks
+it and builds its unique index in bulk, far cheaper than maintaining the index row by row, then swaps it in
+at the end of the transaction: the older batches' rows of the same years are dropped (a whole partition
+when all its years are covered) and the new partition is attached. Each (dataset, year) thus lives in one
+batch's partition, whose unique index holds one value per commune, year, quantity, sector and energy; the
+dataset row is locked during the swap so that two imports of one dataset cannot interleave.
+
+On SQLite (the embedded default) the table is a plain one: the years are deleted and the rows inserted."""
+
+import re
+
+from django.db import DataError, IntegrityError, connection, transaction
+
+from ..models import BatchStatus, ImportBatch
+from .common import OBSERVATION_COLUMNS, Timer
+
+FACT_TABLE = "observatory_observation"
+KEY_INDEX = "observatory_observation_key"
+
+# The parent's column types: CREATE TABLE ... AS SELECT must produce exactly these to be attached.
+COLUMN_TYPES = {
+    "dataset_id": "bigint",
+    "batch_id": "bigint",
+    "commune_id": "bigint",
+    "year": "smallint",
+    "quantity": "varchar(12)",
+    "sector_id": "bigint",
+    "carrier_id": "bigint",
+    "source_id": "bigint",
+    "value": "double precision",
+    "is_estimate": "boolean",
+}
+NOT_NULL = ("id", "dataset_id", "batch_id", "commune_id", "year", "quantity", "value", "is_estimate")
+
+
+class RowsRejected(Exception):
+    """The database refused a row (a value it cannot read, a repeated key): the caller reports why."""
+
+
+def partition_name(batch_id: int) -> str:
+    return f"{FACT_TABLE}_b{batch_id}"
+
+
+def facts_write(*, select_sql: str, dataset_id: int, batch_id: int, years: list[int], timer: Timer) -> int:
+    """Writes the rows of `select_sql` for the batch: `line` (the file's line, unique in the batch) and
+    the OBSERVATION_COLUMNS. Raises RowsRejected when the database refuses one (only checked this
+    late on PostgreSQL)."""
+    if connection.vendor == "postgresql":
+        return _write_partition(select_sql, dataset_id, batch_id, years, timer)
+    columns = ", ".join(OBSERVATION_COLUMNS)
+    with timer.phase("write"), connection.cursor() as cursor:
+        _delete_years(cursor, FACT_TABLE, dataset_id, years)
+        cursor.execute(f"INSERT INTO {FACT_TABLE} ({columns}) SELECT {columns} FROM ({select_sql}) AS r")
+        return cursor.rowcount
+
+
+def _write_partition(select_sql, dataset_id: int, batch_id: int, years: list[int], timer: Timer) -> int:
+    table = f"obs_new_{batch_id}"
+    # Import rows get ids of their own range (batch << 32 | line): no sequence call per row, and no
+    # collision with the ids the sequence gives rows created one by one.
+    columns = ", ".join(f"CAST(r.{name} AS {kind}) AS {name}" for name, kind in COLUMN_TYPES.items())
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            with timer.phase("write"):
+                cursor.execute(
+                    f"CREATE TABLE {table} AS SELECT CAST(({batch_id}::bigint << 32) + r.line AS bigint) "
+                    f"AS id, {columns} FROM ({select_sql}) AS r"
+                )
+                imported = cursor.rowcount
+            with timer.phase("constraints"):
+                # One scan checks them all; the batch and dataset checks let ATTACH skip its own scan and
+                # the planner skip other datasets' partitions.
+                checks = [f"ALTER COLUMN {name} SET NOT NULL" for name in NOT_NULL]
+                checks += [
+                    f"ADD CONSTRAINT {name} {definition}" for name, definition in _parent_checks(cursor)
+                ]
+                checks += [
+                    f"ADD CONSTRAINT {table}_batch CHECK (batch_id = {batch_id})",
+                    f"ADD CONSTRAINT {table}_dataset CHECK (dataset_id = {dataset_id})",
+                    f"ADD CONSTRAINT {table}_value CHECK (abs(value) < 'Infinity' "
+                    "AND (value >= 0 OR quantity = 'emissions'))",
+                ]
+                cursor.execute(f"ALTER TABLE {table} {', '.join(checks)}")
+            with timer.phase("index"):
+                cursor.execute(_key_index_sql(cursor, table))
+    except (DataError, IntegrityError) as error:
+        raise RowsRejected(str(error)) from error
+    with timer.phase("swap"), connection.cursor() as cursor:
+        _swap(cursor, table, dataset_id, batch_id, years, imported)
+    return imported
+
+
+def _parent_checks(cursor) -> list[tuple[str, str]]:
+    """The parent's CHECK constraints (year >= 0...): a partition must carry them under the same names."""
+    cursor.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass "
+        "AND contype = 'c'",
+        [FACT_TABLE],
+    )
+    return cursor.fetchall()
+
+
+def _key_index_sql(cursor, table: str) -> str:
+    """The parent's unique key index, for the new table: ATTACH then adopts it as the partition's."""
+    cursor.execute("SELECT pg_get_indexdef(%s::regclass)", [KEY_INDEX])
+    definition = cursor.fetchone()[0]
+    return re.sub(r"INDEX \S+ ON (ONLY )?\S+ ", f"INDEX {table}_key ON {table} ", definition, count=1)
+
+
+def _swap(cursor, table: str, dataset_id: int, batch_id: int, years: list[int], imported: int) -> None:
+    # Imports of one dataset replace each other's years: one at a time from here to the commit.
+    cursor.execute("SELECT id FROM observatory_dataset WHERE id = %s FOR UPDATE", [dataset_id])
+    partitions = _partitions(cursor)
+    batches = {
+        pk: (dataset, status, batch_years)
+        for pk, dataset, status, batch_years in ImportBatch.objects.filter(pk__in=partitions).values_list(
+            "pk", "dataset_id", "status", "years"
+        )
+    }
+    for other, name in partitions.items():
+        if other == batch_id:  # the same batch run again
+            cursor.execute(f"DROP TABLE {name}")
+        elif other not in batches:  # a batch deleted since: check its rows
+            _delete_years(cursor, name, dataset_id, years)
+        elif batches[other][0] == dataset_id:
+            _replace_in(cursor, name, *batches[other][1:], years)
+    default = f"{FACT_TABLE}_default"
+    _delete_years(cursor, default, dataset_id, years)
+    cursor.execute(f"DELETE FROM {default} WHERE batch_id = %s", [batch_id])
+    if not imported:
+        cursor.execute(f"DROP TABLE {table}")
+        return
+    final = partition_name(batch_id)
+    cursor.execute(f"ALTER TABLE {table} RENAME TO {final}")
+    cursor.execute(f"ALTER INDEX {table}_key RENAME TO {final}_key")
+    cursor.execute(f"ALTER TABLE {FACT_TABLE} ATTACH PARTITION {final} FOR VALUES IN ({batch_id})")
+
+
+def _replace_in(cursor, name: str, status: str, batch_years: list[int], years: list[int]) -> None:
+    """Drops an older batch's partition when the new years cover all of it, else deletes those years."""
+    if not years:
+        return
+    covered = status == BatchStatus.DONE and bool(batch_years) and set(batch_years) <= set(years)
+    if not covered:
+        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {name} WHERE year <> ALL(%s))", [years])
+        covered = not cursor.fetchone()[0]
+    if covered:
+        cursor.execute(f"DROP TABLE {name}")
+    else:
+        cursor.execute(f"DELETE FROM {name} WHERE year = ANY(%s)", [years])
+
+
+def _partitions(cursor) -> dict[int, str]:
+    """{batch id: partition name} of the batches' partitions (not the default one)."""
+    cursor.execute(
+        "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+        "WHERE i.inhparent = %s::regclass",
+        [FACT_TABLE],
+    )
+    prefix = f"{FACT_TABLE}_b"
+    return {int(name[len(prefix) :]): name for (name,) in cursor.fetchall() if name.startswith(prefix)}
+
+
+def _delete_years(cursor, table: str, dataset_id: int, years: list[int]) -> None:
+    if years:
+        placeholders = ", ".join(["%s"] * len(years))
+        cursor.execute(
+            f"DELETE FROM {table} WHERE dataset_id = %s AND year IN ({placeholders})", [dataset_id, *years]
+        )
