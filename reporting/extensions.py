@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from actions.hooks import PlanLink, register_plan_links
-from communes.extensions import CommuneSection, register_commune_section
+from communes.extensions import CommuneSection, register_commune_section, register_demo_loader
 
 from .models import DocumentKind, DocumentStatus, GeneratedDocument
 
@@ -36,3 +36,12 @@ def deliberation_links(plan, user) -> list[PlanLink]:
 
 
 register_plan_links("reporting", deliberation_links)
+
+
+def _letters_demo_load() -> None:
+    from .demo import letters_demo_load
+
+    letters_demo_load()
+
+
+register_demo_loader("reporting", _letters_demo_load)
