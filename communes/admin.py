@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 
-from .models import Commune, Epci, Invitation, Membership, Signatory
+from .models import Commune, CommuneGroup, Epci, Invitation, Membership, Signatory
 
 
 class MembershipInline(admin.TabularInline):
@@ -48,3 +50,19 @@ class SignatoryAdmin(admin.ModelAdmin):
     list_display = ("name", "type", "signed_on", "is_demo")
     list_filter = ("type", "is_demo")
     search_fields = ("name", "siren")
+
+
+@admin.register(CommuneGroup)
+class CommuneGroupAdmin(admin.ModelAdmin):
+    list_display = ("name", "order", "commune_count", "is_demo")
+    list_editable = ("order",)
+    list_filter = ("is_demo",)
+    search_fields = ("name",)
+    filter_horizontal = ("communes",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(commune_count=Count("communes"))
+
+    @admin.display(description=_("communes"), ordering="commune_count")
+    def commune_count(self, group):
+        return group.commune_count

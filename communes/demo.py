@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from .importers import GRENOBLE_METROPOLE, METRO_FILE, communes_import
-from .models import Commune, Membership, Role, Signatory, SignatoryType, Stage
+from .models import Commune, CommuneGroup, Membership, Role, Signatory, SignatoryType, Stage
 
 User = get_user_model()
 
@@ -97,6 +97,30 @@ DEMO_PARTNERS = (
     ("Agence Locale de l'Énergie et du Climat", SignatoryType.ASSOCIATION, date(2005, 6, 14)),
 )
 
+# Four geographic sectors of the 49 communes, for the dashboards' "group of communes" filter. A
+# plausible split for the demo (by valley and side of the agglomeration), not the Métro's official one.
+DEMO_GROUPS = (
+    (
+        "Grenoble et cœur d'agglomération",
+        ("38185", "38151", "38421", "38169", "38485", "38158", "38309", "38317", "38486"),
+    ),
+    (
+        "Nord : Chartreuse, Néron et Grésivaudan",
+        (
+            "38474", "38382", "38170", "38281", "38540", "38325", "38328", "38258", "38423",
+            "38229", "38516", "38126", "38471", "38472", "38179", "38533", "38271", "38150",
+        ),
+    ),
+    (
+        "Sud-Ouest : Drac et Vercors",
+        ("38111", "38524", "38436", "38545", "38187", "38235", "38277", "38388", "38068", "38071", "38200"),
+    ),
+    (
+        "Sud-Est : Vizille, Romanche et plateaux",
+        ("38057", "38059", "38188", "38528", "38529", "38562", "38252", "38279", "38445", "38364", "38478"),
+    ),
+)  # fmt: skip
+
 SIGNED_COMMUNES = 40
 ENGAGED_STAGES = (Stage.SIGNATORY, Stage.PLAN_IN_PREPARATION, Stage.PLAN_DELIBERATED, Stage.IN_FOLLOW_UP)
 
@@ -166,4 +190,17 @@ def demo_load(*, reset_passwords: bool = False) -> list[tuple[DemoPerson, str | 
         Signatory.objects.get_or_create(
             name=name, defaults={"type": signatory_type, "signed_on": signed_on, "is_demo": True}
         )
+    commune_groups_demo_load()
     return people
+
+
+def commune_groups_demo_load() -> None:
+    """The demo groups of communes, marked as demo. A group that exists keeps its communes: a later
+    run must not undo what administrators changed since."""
+    by_code = dict(Commune.objects.values_list("insee_code", "pk"))
+    for order, (name, codes) in enumerate(DEMO_GROUPS, start=1):
+        group, created = CommuneGroup.objects.get_or_create(
+            name=name, defaults={"order": order, "is_demo": True}
+        )
+        if created:
+            group.communes.set([by_code[code] for code in codes if code in by_code])

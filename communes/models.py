@@ -263,3 +263,25 @@ class Signatory(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class CommuneGroup(models.Model):
+    """A set of communes the network reads together (a valley, a sector of the agglomeration): the
+    dashboards filter by it. A commune may belong to several groups, or to none."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    communes = models.ManyToManyField(
+        Commune, verbose_name=_("communes"), related_name="commune_groups", blank=True
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_demo = models.BooleanField(
+        _("demonstration data"), default=False, help_text=_("Created by the demo loader, not a real record.")
+    )
+
+    class Meta:
+        verbose_name = _("group of communes")
+        verbose_name_plural = _("groups of communes")
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name

@@ -1,3 +1,104 @@
-"""Evaluation dashboards (network and commune). Placeholder: being written."""
+"""Evaluation dashboards: the network's (advisors, the Métro) and each commune's (its people)."""
 
-urlpatterns = []
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from communes import permissions
+from communes.models import CommuneGroup
+from communes.selectors import advisors_all
+
+from .. import charts, dashboards
+
+
+class AdvisorChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        return user.get_full_name()
+
+
+class GroupChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, group):
+        return _("%(group)s (demo)") % {"group": group.name} if group.is_demo else group.name
+
+
+class NetworkFilterForm(forms.Form):
+    """The network dashboard's filters; every one is optional (the default is the whole network)."""
+
+    advisor = AdvisorChoiceField(
+        queryset=None, required=False, label=gettext_lazy("Advisor"), empty_label=gettext_lazy("All advisors")
+    )
+    group = GroupChoiceField(
+        queryset=None,
+        required=False,
+        label=gettext_lazy("Group of communes"),
+        empty_label=gettext_lazy("All communes"),
+    )
+    year_from = forms.TypedChoiceField(
+        coerce=int, empty_value=None, required=False, label=gettext_lazy("From (year)")
+    )
+    year_to = forms.TypedChoiceField(
+        coerce=int, empty_value=None, required=False, label=gettext_lazy("To (year)")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["advisor"].queryset = advisors_all()
+        self.fields["group"].queryset = CommuneGroup.objects.all()
+        years = [("", "—"), *((year, str(year)) for year in dashboards.years_offered())]
+        self.fields["year_from"].choices = years
+        self.fields["year_to"].choices = years
+
+    def clean(self):
+        data = super().clean()
+        if data.get("year_from") and data.get("year_to") and data["year_from"] > data["year_to"]:
+            raise forms.ValidationError(_("The period cannot end before it starts."))
+        return data
+
+
+@login_required
+def network_dashboard(request):
+    user = request.user
+    permissions.require(permissions.can_view_network_dashboard(user))
+    form = NetworkFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    dashboard = dashboards.network_dashboard(
+        advisor=filters.get("advisor"),
+        group=filters.get("group"),
+        period=dashboards.Period(filters.get("year_from"), filters.get("year_to")),
+    )
+    # An advisor reads the whole network's figures but opens only the communes they follow.
+    for line in dashboard.communes:
+        line.can_open = permissions.can_view_commune(user, line.commune)
+    return render(
+        request,
+        "reporting/network_dashboard.html",
+        {
+            "form": form,
+            "filters": filters,
+            "dashboard": dashboard,
+            "charts": charts.network_charts(dashboard),
+            "is_advisor": permissions.is_advisor(user),
+        },
+    )
+
+
+@login_required
+def commune_dashboard(request, insee_code):
+    user = request.user
+    commune = permissions.commune_for_user(user, insee_code)
+    permissions.require_found(permissions.can_view_commune_dashboard(user, commune))
+    dashboard = dashboards.commune_dashboard(commune=commune)
+    return render(
+        request,
+        "reporting/commune_dashboard.html",
+        {"commune": commune, "dashboard": dashboard, "charts": charts.commune_charts(dashboard)},
+    )
+
+
+urlpatterns = [
+    path("reporting/", network_dashboard, name="network_dashboard"),
+    path("communes/<str:insee_code>/dashboard/", commune_dashboard, name="commune_dashboard"),
+]
