@@ -326,3 +326,14 @@ def test_the_commune_documents_page_costs_the_same_with_many_documents(
     make(40)
     with django_assert_max_num_queries(9):
         assert client.get(url).status_code == 200
+
+
+def test_years_read_as_years(scene, login, fake_renderer):
+    document = GeneratedDocument.objects.create(
+        kind=DocumentKind.COMMUNE_REPORT, commune=scene.cast.commune, year=2025, status=DocumentStatus.DONE
+    )
+    client = login(scene.cast.referent)
+    detail = client.get(reverse("reporting:document", args=[document.pk])).text
+    listing = client.get(reverse("reporting:commune_documents", args=[scene.cast.commune.insee_code])).text
+    assert ">2025<" in detail and "2\xa0025" not in detail and "2 025" not in detail
+    assert '<option value="2025"' in listing and "2\xa0025" not in listing
