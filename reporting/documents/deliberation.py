@@ -11,16 +11,18 @@ comes from that same layout.
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.db.models import Count, Prefetch, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from weasyprint import HTML
+from weasyprint.document import Document as WeasyDocument
 
 from actions.models import Action, ActionPlan
 from workgroups.models import Function, GroupMember, WorkingGroup
 
-from ..pdf import html_to_pdf
 from . import Progress, Rendered
 from .deliberation_annex import (
     ActionGroup,
@@ -157,13 +159,22 @@ def deliberation_html(plan: ActionPlan) -> str:
     return typography_html(render_to_string(TEMPLATE, deliberation_context(plan)))
 
 
+def layout(html: str) -> WeasyDocument:
+    """The PDF laid out, once: the pages are counted and written from this same layout. Assets are
+    read from the static files on disk (no network), as in reporting/pdf.py."""
+    return HTML(string=html, base_url=str(settings.BASE_DIR / "static")).render()
+
+
 def render_pdf(document, progress: Progress) -> Rendered:
     progress(5, _("Reading the plan…"))
     plan = plan_for_deliberation(plan_id=document.plan_id)
-    progress(20, _("Computing the figures and drawing the charts…"))
+    progress(15, _("Computing the figures and drawing the charts…"))
     context = deliberation_context(plan)
-    progress(45, _("Writing the pages…"))
+    progress(30, _("Writing the pages…"))
     html = typography_html(render_to_string(TEMPLATE, context))
-    progress(55, _("Laying out and printing the PDF…"))
-    content, pages = html_to_pdf(html)
-    return Rendered(content=content, filename=deliberation_filename(plan, "pdf"), pages=pages)
+    progress(40, _("Laying out the pages…"))
+    laid_out = layout(html)
+    progress(85, _("Writing the PDF…"))
+    return Rendered(
+        content=laid_out.write_pdf(), filename=deliberation_filename(plan, "pdf"), pages=len(laid_out.pages)
+    )

@@ -5,7 +5,6 @@ it into its own template, where the style names map over)."""
 
 import io
 
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from docx import Document
@@ -17,6 +16,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from . import Progress, Rendered
 from .deliberation import deliberation_filename, deliberation_text_for, plan_for_deliberation
+from .formatting import writing_french
 
 FONT = "Arial"
 # Style names (as Word shows them) and how each looks: (base, size, bold, alignment, space before, after,
@@ -145,6 +145,6 @@ def render_docx(document, progress: Progress) -> Rendered:
     plan = plan_for_deliberation(plan_id=document.plan_id)
     progress(40, _("Writing the deliberation…"))
     text = deliberation_text_for(plan)
-    language = "en-GB" if (translation.get_language() or "fr").startswith("en") else "fr-FR"
+    language = "fr-FR" if writing_french() else "en-GB"
     content = deliberation_docx(text, commune_name=plan.commune.name, language=language)
     return Rendered(content=content, filename=deliberation_filename(plan, "docx"), pages=None)

@@ -16,7 +16,16 @@ from actions.models import ActionPlan, Origin
 from observatory.models import Basis
 
 from .deliberation_annex import ActionRow, plan_impacts
-from .formatting import fr_date, fr_list, fr_money, fr_ordinal, fr_percent, fr_quantity, typography
+from .formatting import (
+    fr_date,
+    fr_list,
+    fr_money,
+    fr_ordinal,
+    fr_percent,
+    fr_quantity,
+    typography,
+    writing_french,
+)
 
 BLANK = "…" * 8  # a field the council secretariat fills in
 
@@ -157,7 +166,11 @@ def deliberation_text(
         decision=typography(_("The municipal council, having deliberated, decides:")),
         articles=[
             # French legal numbering: "Article 1er", then "Article 2", "Article 3"...
-            (_("Article %(number)s") % {"number": fr_ordinal(1) if index == 1 else index}, typography(text))
+            (
+                _("Article %(number)s")
+                % {"number": fr_ordinal(1) if index == 1 and writing_french() else index},
+                typography(text),
+            )
             for index, text in enumerate(articles, start=1)
         ],
         vote=[(typography(label), value) for label, value in vote],

@@ -157,11 +157,14 @@ def nbsp_punctuation(text: str) -> str:
     return _STRAIGHT_APOSTROPHE.sub("\u2019", text)
 
 
+def writing_french() -> bool:
+    """Whether documents are being written in French (the default when no language is active)."""
+    return (translation.get_language() or "fr").startswith("fr")
+
+
 def typography(text: str) -> str:
-    """`nbsp_punctuation` when the active language is French (the documents' default); English text
-    keeps English spacing."""
-    language = translation.get_language() or "fr"
-    return nbsp_punctuation(text) if language.startswith("fr") else text
+    """`nbsp_punctuation` when writing French (the documents' default); English keeps English spacing."""
+    return nbsp_punctuation(text) if writing_french() else text
 
 
 # Text between tags, outside <style>, <script> and <title>; attributes are never touched.
@@ -171,8 +174,7 @@ _TEXT_NODES = re.compile(r"(<(style|script|title)\b.*?</\2\s*>)|(?<=>)([^<]+)(?=
 def typography_html(markup: str) -> str:
     """`typography` on every text node of an HTML document: the last pass before printing, so that
     the template's own words and the translations get the same spacing as the data."""
-    language = translation.get_language() or "fr"
-    if not language.startswith("fr"):
+    if not writing_french():
         return markup
 
     def fix(match: re.Match) -> str:

@@ -7,9 +7,9 @@ import xml.etree.ElementTree as ET
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from docx import Document
 from pypdf import PdfReader
 from weasyprint import HTML
@@ -61,16 +61,16 @@ def bar_rects(svg: str) -> list:
 
 @pytest.fixture
 def layouts(monkeypatch):
-    """The WeasyPrint documents the renderer lays out (the same single layout gives the PDF), kept so
-    that tests can walk their boxes."""
+    """The WeasyPrint layouts the renderer makes (one per PDF: the pages are counted and written from
+    it), kept so that tests can walk their boxes."""
     documents = []
+    layout = deliberation.layout
 
-    def html_to_pdf(html):
-        document = HTML(string=html, base_url=str(settings.BASE_DIR / "static")).render()
-        documents.append(document)
-        return document.write_pdf(), len(document.pages)
+    def recording(html):
+        documents.append(layout(html))
+        return documents[-1]
 
-    monkeypatch.setattr(deliberation, "html_to_pdf", html_to_pdf)
+    monkeypatch.setattr(deliberation, "layout", recording)
     return documents
 
 
@@ -280,6 +280,17 @@ def test_the_generation_job_stores_the_file_and_its_page_count(settings, tmp_pat
     assert document.status == DocumentStatus.DONE, document.error
     assert document.file.name.endswith(".pdf")
     assert document.pages == len(PdfReader(document.file.path).pages)
+
+
+def test_english_readers_get_english_with_english_spacing(layouts):
+    plan = build_plan(actions=2)
+
+    with translation.override("en"):
+        text, _pages = pdf_text(deliberation.render_pdf(document_for(plan), lambda *args: None).content)
+
+    assert "The municipal council, having deliberated, decides:" in text
+    assert "Article 1 — To adopt the action plan" in text
+    assert "Having regard to the general code of local authorities" in text
 
 
 # --- queries ------------------------------------------------------------------------------------

@@ -322,18 +322,18 @@ class Command(BaseCommand):
 
 
 def _capturing_html(captured: list[str], run):
-    """Runs `run` with the HTML handed to the PDF printer recorded in `captured`."""
-    printer = deliberation.html_to_pdf
+    """Runs `run` with the HTML handed to the layout recorded in `captured`."""
+    layout = deliberation.layout
 
     def recording(html: str):
         captured.append(html)
-        return printer(html)
+        return layout(html)
 
-    deliberation.html_to_pdf = recording
+    deliberation.layout = recording
     try:
         return run()
     finally:
-        deliberation.html_to_pdf = printer
+        deliberation.layout = layout
 
 
 def _no_progress(percent: int, step: str) -> None:
