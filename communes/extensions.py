@@ -7,6 +7,7 @@ the one commune of the page) and must answer in a constant number of queries.
 """
 
 from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,6 +89,13 @@ def commune_sections(commune: Commune, user) -> list[tuple[str, dict]]:
 
 # Demo data of the apps built on communes, loaded by `manage.py load_demo` after the communes'.
 _demo_loaders: dict[str, Callable[[], None]] = {}
+_demo_loading = ContextVar("demo_loading", default=False)
+
+
+def demo_loading() -> bool:
+    """True while the demo loads: apps may skip costly side effects of the writes it makes
+    (e.g. generating the documents of the plans it adopts)."""
+    return _demo_loading.get()
 
 
 def register_demo_loader(key: str, loader: Callable[[], None]) -> None:
@@ -95,5 +103,9 @@ def register_demo_loader(key: str, loader: Callable[[], None]) -> None:
 
 
 def run_demo_loaders() -> None:
-    for loader in _demo_loaders.values():
-        loader()
+    token = _demo_loading.set(True)
+    try:
+        for loader in _demo_loaders.values():
+            loader()
+    finally:
+        _demo_loading.reset(token)

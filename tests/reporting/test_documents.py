@@ -337,3 +337,44 @@ def test_years_read_as_years(scene, login, fake_renderer):
     listing = client.get(reverse("reporting:commune_documents", args=[scene.cast.commune.insee_code])).text
     assert ">2025<" in detail and "2\xa0025" not in detail and "2 025" not in detail
     assert '<option value="2025"' in listing and "2\xa0025" not in listing
+
+
+def test_an_adopted_plan_without_a_frozen_file_freezes_the_first_one_asked_for(
+    scene, fake_renderer, django_capture_on_commit_callbacks
+):
+    adopted = ActionPlanFactory(
+        commune=scene.cast.commune,
+        status=PlanStatus.FOLLOW_UP,
+        deliberation_date=datetime.date(2024, 3, 12),
+        deliberation_number="2024-031",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.document_request(
+            kind=DocumentKind.DELIBERATION, user=scene.cast.elected, plan=adopted
+        )
+        second = services.document_request(
+            kind=DocumentKind.DELIBERATION, user=scene.cast.advisor, plan=adopted
+        )
+    assert first.is_frozen and second == first
+    assert GeneratedDocument.objects.filter(plan=adopted).count() == 1
+
+
+def test_the_demo_adopts_plans_without_generating_their_files(
+    cast, fake_renderer, django_capture_on_commit_callbacks
+):
+    from communes.extensions import _demo_loading
+
+    plan = ActionPlanFactory(commune=cast.commune, status=PlanStatus.VALIDATED)
+    token = _demo_loading.set(True)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            plan_transition(
+                plan=plan,
+                to_status=PlanStatus.DELIBERATED,
+                user=cast.advisor,
+                deliberation_date=datetime.date(2025, 1, 9),
+                deliberation_number="2025-001",
+            )
+    finally:
+        _demo_loading.reset(token)
+    assert not GeneratedDocument.objects.exists() and fake_renderer == []

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
 from communes.demo import demo_load
 from communes.extensions import run_demo_loaders
@@ -19,8 +20,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, reset_passwords, **options):
-        people = demo_load(reset_passwords=reset_passwords)
-        run_demo_loaders()
+        # One transaction: the demo loads whole or not at all.
+        with transaction.atomic():
+            people = demo_load(reset_passwords=reset_passwords)
+            run_demo_loaders()
         self.stdout.write(self.style.SUCCESS("Demo data loaded: 49 communes, charter partners, demo people."))
         new = [(person, password) for person, password in people if password]
         if not new:
