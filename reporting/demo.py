@@ -1,5 +1,5 @@
 """Demonstration content of the reporting app: a draft issue of the Letter assembled from the demo
-network's last quarter, so that `make run` shows the whole flow. Idempotent."""
+network's last full year, so that `make run` shows the whole flow. Idempotent."""
 
 from datetime import date
 
@@ -10,23 +10,13 @@ from .letters import letter_assemble
 from .models import Letter
 
 
-def _last_quarter(today: date) -> tuple[date, date]:
-    quarter = (today.month - 1) // 3
-    year = today.year if quarter else today.year - 1
-    quarter = quarter or 4
-    start = date(year, 3 * (quarter - 1) + 1, 1)
-    end_month = 3 * quarter
-    end = date(year + (end_month == 12), 1 if end_month == 12 else end_month + 1, 1)
-    return start, date.fromordinal(end.toordinal() - 1)
-
-
 def letters_demo_load() -> None:
     if Letter.objects.exists():
         return
-    start, end = _last_quarter(timezone.localdate())
+    last_year = timezone.localdate().year - 1  # the demo's plans were deliberated in recent years
     letter_assemble(
-        period_start=start,
-        period_end=end,
+        period_start=date(last_year, 1, 1),
+        period_end=date(last_year, 12, 31),
         user=None,
         title=_("La Lettre du Plan Climat — demonstration issue"),
     )
