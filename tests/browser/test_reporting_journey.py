@@ -77,7 +77,8 @@ def test_an_advisor_generates_the_network_report_and_watches_its_progress(
     monkeypatch.setattr(services.tasks.generate_document_task, "delay", queued.append)
     base = live_server.url
     sign_in(page, base, "claire@example.org", PASSWORD)
-    page.get_by_role("link", name="Évaluation").first.click()
+    page.locator("#nav-evaluation").click()
+    page.get_by_role("link", name="Tableau de bord du réseau").click()
     assert page.locator("main h1").count() == 1
     page.goto(f"{base}/reporting/documents/")
     page.locator("#network-report-year").select_option("2025")
