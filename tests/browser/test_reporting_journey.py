@@ -115,3 +115,33 @@ def test_reporting_pages_have_no_accessibility_violation(live_server, page, netw
     assert page.locator("main h1").count() == 1
     violations = axe_violations(page)
     assert violations == [], describe(violations)
+
+
+def test_letter_and_document_pages_have_no_accessibility_violation(live_server, page, network):
+    from reporting.letters import letter_assemble
+
+    letter = letter_assemble(
+        period_start=datetime.date(2025, 1, 1),
+        period_end=datetime.date(2025, 12, 31),
+        user=network["advisor"],
+    )
+    document = GeneratedDocument.objects.create(
+        kind=DocumentKind.DELIBERATION,
+        commune=network["commune"],
+        plan=network["plan"],
+        plan_version=1,
+        requested_by=network["advisor"],
+        status=DocumentStatus.FAILED,
+        error="Le document n'a pas pu être généré (RuntimeError).",
+    )
+    sign_in(page, live_server.url, "claire@example.org", PASSWORD)
+    for path in (
+        f"/reporting/letters/{letter.pk}/",
+        f"/reporting/letters/{letter.pk}/edit/",
+        f"/reporting/letters/{letter.pk}/email/",
+        f"/reporting/documents/{document.pk}/",
+        f"/plans/{network['plan'].pk}/",
+    ):
+        page.goto(live_server.url + path)
+        violations = axe_violations(page)
+        assert violations == [], f"{path}: {describe(violations)}"
