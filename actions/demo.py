@@ -22,6 +22,7 @@ from .models import (
     BudgetLine,
     CatalogueAction,
     CoFunder,
+    CoFunderStatus,
     Milestone,
     Origin,
     PlanStatus,
@@ -175,3 +176,12 @@ def _follow_up(plan, seed: int) -> None:
             status, progress = ActionStatus.PLANNED, 0
         updated_at = timezone.now() - timedelta(days=250 if choice == 4 else 20)
         Action.objects.filter(pk=action.pk).update(status=status, progress=progress, updated_at=updated_at)
+        if status == ActionStatus.DONE:
+            # What a finished action measured: most of what it promised.
+            Action.objects.filter(pk=action.pk).update(
+                achieved_mwh_saved=F("mwh_saved") * Decimal("0.85"),
+                achieved_tco2e_avoided=F("tco2e_avoided") * Decimal("0.85"),
+                achieved_mwh_renewable=F("mwh_renewable") * Decimal("0.9"),
+            )
+        if choice in (0, 1):
+            action.cofunders.update(status=CoFunderStatus.RECEIVED if choice == 0 else CoFunderStatus.GRANTED)
