@@ -5,6 +5,7 @@ A file with any bad row imports nothing and returns every bad row (line, column,
 Re-importing a dataset replaces the years the file covers, so the same file twice changes nothing."""
 
 import io
+from contextlib import nullcontext
 
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from .common import (
     no_progress,
     read_header,
 )
+from .halves import Halves, split_point
 from .long_csv import import_long
 from .ore import import_ore
 from .staging import Staging
@@ -61,21 +63,30 @@ def import_file(
                 _("The file lacks the columns %(missing)s (found: %(found)s). Is it the right format?")
                 % {"missing": ", ".join(missing), "found": ", ".join(header) or "—"}
             )
-        handle.seek(0)
         timer = Timer()
-        with transaction.atomic():
-            if connection.vendor == "postgresql":
+        postgres = connection.vendor == "postgresql"
+        # A large long CSV on PostgreSQL is imported on two connections at once (see halves.py).
+        split = split_point(handle, size) if postgres and file_format == ImportFormat.LONG else None
+        handle.seek(0)
+        halves = Halves(handle, size, split, header, delimiter, batch_id) if split else nullcontext()
+        with halves, transaction.atomic():
+            if postgres:
                 with connection.cursor() as cursor:
                     for name, value in POSTGRES_SETTINGS.items():
                         cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
-            staging = Staging(header, delimiter, batch_id)
-            with timer.phase("copy"):
-                staging.load(handle, size, progress)
-            progress("checking", 0, 1)
-            run = import_long if file_format == ImportFormat.LONG else import_ore
-            result = run(staging, dataset_id, batch_id, progress, timer)
-            # A refused file rolls back and takes the work tables with it; a good one drops them.
-            staging.drop()
+            if split:
+                result = halves.import_long(
+                    dataset_id=dataset_id, batch_id=batch_id, progress=progress, timer=timer
+                )
+            else:
+                staging = Staging(header, delimiter, batch_id)
+                with timer.phase("copy"):
+                    staging.load(handle, size, progress)
+                progress("checking", 0, 1)
+                run = import_long if file_format == ImportFormat.LONG else import_ore
+                result = run(staging, dataset_id, batch_id, progress, timer)
+                # A refused file rolls back and takes the work tables with it; a good one drops them.
+                staging.drop()
         result.timings = timer.timings
         return result
     finally:

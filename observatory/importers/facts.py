@@ -59,38 +59,76 @@ def facts_write(*, select_sql: str, dataset_id: int, batch_id: int, years: list[
 
 def _write_partition(select_sql, dataset_id: int, batch_id: int, years: list[int], timer: Timer) -> int:
     table = f"obs_new_{batch_id}"
-    # Import rows get ids of their own range (batch << 32 | line): no sequence call per row, and no
-    # collision with the ids the sequence gives rows created one by one.
-    columns = ", ".join(f"CAST(r.{name} AS {kind}) AS {name}" for name, kind in COLUMN_TYPES.items())
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             with timer.phase("write"):
-                cursor.execute(
-                    f"CREATE TABLE {table} AS SELECT CAST(({batch_id}::bigint << 32) + r.line AS bigint) "
-                    f"AS id, {columns} FROM ({select_sql}) AS r"
-                )
+                cursor.execute(create_as_sql(table, select_sql, batch_id))
                 imported = cursor.rowcount
             with timer.phase("constraints"):
-                # One scan checks them all; the batch and dataset checks let ATTACH skip its own scan and
-                # the planner skip other datasets' partitions.
-                checks = [f"ALTER COLUMN {name} SET NOT NULL" for name in NOT_NULL]
-                checks += [
-                    f"ADD CONSTRAINT {name} {definition}" for name, definition in _parent_checks(cursor)
-                ]
-                checks += [
-                    f"ADD CONSTRAINT {table}_batch CHECK (batch_id = {batch_id})",
-                    f"ADD CONSTRAINT {table}_dataset CHECK (dataset_id = {dataset_id})",
-                    f"ADD CONSTRAINT {table}_value CHECK (abs(value) < 'Infinity' "
-                    "AND (value >= 0 OR quantity = 'emissions'))",
-                ]
-                cursor.execute(f"ALTER TABLE {table} {', '.join(checks)}")
+                cursor.execute(partition_checks_sql(cursor, table, dataset_id, batch_id))
             with timer.phase("index"):
-                cursor.execute(_key_index_sql(cursor, table))
+                cursor.execute(key_index_sql(cursor, table))
     except (DataError, IntegrityError) as error:
         raise RowsRejected(str(error)) from error
     with timer.phase("swap"), connection.cursor() as cursor:
-        _swap(cursor, table, dataset_id, batch_id, years, imported)
+        _swap(cursor, dataset_id, batch_id, years)
+        if imported:
+            final = partition_name(batch_id)
+            cursor.execute(f"ALTER TABLE {table} RENAME TO {final}")
+            cursor.execute(f"ALTER INDEX {table}_key RENAME TO {final}_key")
+            cursor.execute(f"ALTER TABLE {FACT_TABLE} ATTACH PARTITION {final} FOR VALUES IN ({batch_id})")
+        else:
+            cursor.execute(f"DROP TABLE {table}")
     return imported
+
+
+def create_as_sql(table: str, select_sql: str, batch_id: int) -> str:
+    """The future partition of the batch, from the rows of `select_sql` (see facts_write)."""
+    # Import rows get ids of their own range (batch << 32 | line): no sequence call per row, and no
+    # collision with the ids the sequence gives rows created one by one.
+    columns = ", ".join(f"CAST(r.{name} AS {kind}) AS {name}" for name, kind in COLUMN_TYPES.items())
+    return (
+        f"CREATE TABLE {table} AS SELECT CAST(({batch_id}::bigint << 32) + r.line AS bigint) "
+        f"AS id, {columns} FROM ({select_sql}) AS r"
+    )
+
+
+def partition_checks_sql(cursor, table: str, dataset_id: int, batch_id: int, extra: str = "") -> str:
+    """The ALTER TABLE that checks a future partition in one scan: NOT NULL, the parent's checks, and
+    the batch and dataset checks that let ATTACH skip its own scan and the planner skip other datasets'
+    partitions. `extra`: one more CHECK condition (a sub-partition's bounds)."""
+    checks = [f"ALTER COLUMN {name} SET NOT NULL" for name in NOT_NULL]
+    checks += [f"ADD CONSTRAINT {name} {definition}" for name, definition in _parent_checks(cursor)]
+    checks += [
+        f"ADD CONSTRAINT {table}_batch CHECK (batch_id = {batch_id})",
+        f"ADD CONSTRAINT {table}_dataset CHECK (dataset_id = {dataset_id})",
+        f"ADD CONSTRAINT {table}_value CHECK (abs(value) < 'Infinity' "
+        "AND (value >= 0 OR quantity = 'emissions'))",
+    ]
+    if extra:
+        checks.append(f"ADD CONSTRAINT {table}_bounds CHECK ({extra})")
+    return f"ALTER TABLE {table} {', '.join(checks)}"
+
+
+def facts_attach_halves(
+    *, tables: list[str], boundary: int, dataset_id: int, batch_id: int, years: list[int]
+) -> None:
+    """Swaps in a batch written in two tables split by commune (`commune_id < boundary`, the rest),
+    each checked and indexed (partition_checks_sql, key_index_sql): the batch's partition is itself
+    partitioned by commune range, so the unique key (which holds the commune) still spans the batch."""
+    final = partition_name(batch_id)
+    bounds = [f"FROM (MINVALUE) TO ({boundary})", f"FROM ({boundary}) TO (MAXVALUE)"]
+    with connection.cursor() as cursor:
+        _swap(cursor, dataset_id, batch_id, years)
+        cursor.execute(
+            f"CREATE TABLE {final} (LIKE {FACT_TABLE} INCLUDING CONSTRAINTS) PARTITION BY RANGE (commune_id)"
+        )
+        for part, (table, bound) in enumerate(zip(tables, bounds, strict=True)):
+            name = f"{final}_{part}"
+            cursor.execute(f"ALTER TABLE {table} RENAME TO {name}")
+            cursor.execute(f"ALTER INDEX {table}_key RENAME TO {name}_key")
+            cursor.execute(f"ALTER TABLE {final} ATTACH PARTITION {name} FOR VALUES {bound}")
+        cursor.execute(f"ALTER TABLE {FACT_TABLE} ATTACH PARTITION {final} FOR VALUES IN ({batch_id})")
 
 
 def _parent_checks(cursor) -> list[tuple[str, str]]:
@@ -103,14 +141,15 @@ def _parent_checks(cursor) -> list[tuple[str, str]]:
     return cursor.fetchall()
 
 
-def _key_index_sql(cursor, table: str) -> str:
+def key_index_sql(cursor, table: str) -> str:
     """The parent's unique key index, for the new table: ATTACH then adopts it as the partition's."""
     cursor.execute("SELECT pg_get_indexdef(%s::regclass)", [KEY_INDEX])
     definition = cursor.fetchone()[0]
     return re.sub(r"INDEX \S+ ON (ONLY )?\S+ ", f"INDEX {table}_key ON {table} ", definition, count=1)
 
 
-def _swap(cursor, table: str, dataset_id: int, batch_id: int, years: list[int], imported: int) -> None:
+def _swap(cursor, dataset_id: int, batch_id: int, years: list[int]) -> None:
+    """Removes the dataset's values of these years, and the batch's own, before its partition comes in."""
     # Imports of one dataset replace each other's years: one at a time from here to the commit.
     cursor.execute("SELECT id FROM observatory_dataset WHERE id = %s FOR UPDATE", [dataset_id])
     partitions = _partitions(cursor)
@@ -130,13 +169,6 @@ def _swap(cursor, table: str, dataset_id: int, batch_id: int, years: list[int], 
     default = f"{FACT_TABLE}_default"
     _delete_years(cursor, default, dataset_id, years)
     cursor.execute(f"DELETE FROM {default} WHERE batch_id = %s", [batch_id])
-    if not imported:
-        cursor.execute(f"DROP TABLE {table}")
-        return
-    final = partition_name(batch_id)
-    cursor.execute(f"ALTER TABLE {table} RENAME TO {final}")
-    cursor.execute(f"ALTER INDEX {table}_key RENAME TO {final}_key")
-    cursor.execute(f"ALTER TABLE {FACT_TABLE} ATTACH PARTITION {final} FOR VALUES IN ({batch_id})")
 
 
 def _replace_in(cursor, name: str, status: str, batch_years: list[int], years: list[int]) -> None:

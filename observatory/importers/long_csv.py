@@ -38,17 +38,17 @@ def import_long(
     staging: Staging, dataset_id: int, batch_id: int, progress: Progress, timer: Timer
 ) -> ImportResult:
     with timer.phase("lookups"):
-        codes, kinds = _lookups(staging)
+        codes, kinds = lookups(staging)
     with timer.phase("checks"):
         wrong_codes = scalar(f"SELECT count(*) FROM {codes} WHERE commune_id IS NULL")
         wrong_kinds = scalar(f"SELECT count(*) FROM {kinds} WHERE problem IS NOT NULL")
         if wrong_codes or wrong_kinds or not staging.dialect.postgres:
-            _report(staging, codes, kinds)
+            report(staging, codes, kinds)
         years = years_of(f"SELECT DISTINCT year FROM {kinds}")
     progress("writing", 0, 1)
     try:
         imported = facts_write(
-            select_sql=_rows_sql(staging, codes, kinds, dataset_id, batch_id),
+            select_sql=rows_sql(staging, codes, kinds, dataset_id, batch_id),
             dataset_id=dataset_id,
             batch_id=batch_id,
             years=years,
@@ -56,7 +56,7 @@ def import_long(
         )
     except RowsRejected as rejected:
         with timer.phase("checks"):
-            _report(staging, codes, kinds)
+            report(staging, codes, kinds)
         # Nothing the checks know of (a number too large for a float...): the database's own words.
         raise ImportFailed(
             _("The file could not be imported: %(reason)s") % {"reason": str(rejected).splitlines()[0]}
@@ -64,9 +64,12 @@ def import_long(
     return ImportResult(rows_read=staging.rows, rows_imported=imported, rows_skipped=0, years=years)
 
 
-def _lookups(staging: Staging) -> tuple[str, str]:
+def lookups(
+    staging: Staging, *, codes_source: str | None = None, kinds_source: str | None = None
+) -> tuple[str, str]:
     """The distinct INSEE codes with their commune, and the distinct kinds of value with their ids,
-    unit factor, estimate flag and first problem (NULL when right)."""
+    unit factor, estimate flag and first problem (NULL when right). The sources (`code_raw`, and
+    `year_raw`... `status_raw`) default to the distinct values of the staging table."""
     c = staging.col
     d = staging.dialect
     codes, create_codes = staging.scratch_table("codes")
@@ -76,11 +79,13 @@ def _lookups(staging: Staging) -> tuple[str, str]:
     quantities = ", ".join(f"'{q}'" for q in Quantity.values)
     years_table = " UNION ALL ".join(f"SELECT '{year}' AS y" for year in range(1990, 2101))
     raw = ", ".join(f"{c(name)} AS {name}_raw" for name in KIND_COLUMNS)
+    codes_source = codes_source or f"SELECT DISTINCT {c('insee_code')} AS code_raw FROM {staging.table} s"
+    kinds_source = kinds_source or f"SELECT DISTINCT {raw} FROM {staging.table} s"
     with connection.cursor() as cursor:
         cursor.execute(
             f"""{create_codes} AS
             SELECT r.code_raw, co.id AS commune_id
-            FROM (SELECT DISTINCT {c("insee_code")} AS code_raw FROM {staging.table} s) AS r
+            FROM ({codes_source}) AS r
             LEFT JOIN communes_commune co ON co.insee_code = trim(r.code_raw)"""
         )
         cursor.execute(
@@ -106,7 +111,7 @@ def _lookups(staging: Staging) -> tuple[str, str]:
                         nullif(lower(trim(r.energy_raw)), '') AS energy_code,
                         replace(lower(r.unit_raw), ' ', '') AS unit_key,
                         lower(trim(r.status_raw)) AS status
-                    FROM (SELECT DISTINCT {raw} FROM {staging.table} s) AS r
+                    FROM ({kinds_source}) AS r
                 ) AS n
                 LEFT JOIN ({years_table}) AS yr ON yr.y = trim(n.year_raw)
                 LEFT JOIN observatory_sector se ON se.code = n.sector_code
@@ -128,7 +133,7 @@ def _joined(staging: Staging, codes: str, kinds: str) -> str:
     return f"{staging.table} s JOIN {codes} co ON co.code_raw = {c('insee_code')} JOIN {kinds} k ON {on_kind}"
 
 
-def _rows_sql(staging: Staging, codes: str, kinds: str, dataset_id: int, batch_id: int) -> str:
+def rows_sql(staging: Staging, codes: str, kinds: str, dataset_id: int, batch_id: int) -> str:
     d = staging.dialect
     value = f"CAST(replace(trim({staging.col('value')}), ',', '.') AS {d.float}) * k.factor"
     return f"""
@@ -138,7 +143,7 @@ def _rows_sql(staging: Staging, codes: str, kinds: str, dataset_id: int, batch_i
     """
 
 
-def _report(staging: Staging, codes: str, kinds: str) -> None:
+def report(staging: Staging, codes: str, kinds: str) -> None:
     """Raises ImportFailed with every bad row, if there is one."""
     d = staging.dialect
     c = staging.col
@@ -171,12 +176,14 @@ def _report(staging: Staging, codes: str, kinds: str) -> None:
         _("unit not allowed for this quantity"),
         _("unknown status (consolidated or estimated)"),
     ]
-    # Repeated lines: the same commune, year, quantity, sector and energy, however spelt.
+    # Repeated lines: the same commune, year, quantity, sector and energy, however spelt; the reason
+    # ends with the line that gave the value first.
+    key = "co.commune_id, k.year, k.quantity, k.sector_id, k.carrier_id, k.source_id"
     duplicates_sql = f"""
-        SELECT line, 'insee_code', code, %s FROM (
-            SELECT s.line, {c("insee_code")} AS code, row_number() OVER (
-                PARTITION BY co.commune_id, k.year, k.quantity, k.sector_id, k.carrier_id, k.source_id
-                ORDER BY s.line) AS position
+        SELECT line, 'insee_code', code, %s || ' (' || CAST(first_line AS text) || ')' FROM (
+            SELECT s.line, {c("insee_code")} AS code,
+                row_number() OVER (PARTITION BY {key} ORDER BY s.line) AS position,
+                min(s.line) OVER (PARTITION BY {key}) AS first_line
             FROM {_joined(staging, codes, kinds)}
             WHERE co.commune_id IS NOT NULL AND k.problem IS NULL
         ) AS s

@@ -2,6 +2,7 @@
 
 import csv
 import io
+from contextlib import contextmanager
 
 from django.db import connection
 from django.utils.translation import gettext as _
@@ -19,27 +20,29 @@ class Staging:
     numbers come from an identity whose sequence hands out a million values at a time: with the default
     of one, the sequence costs nearly as much as the COPY itself."""
 
-    def __init__(self, header: list[str], delimiter: str, batch_id: int):
+    def __init__(self, header: list[str], delimiter: str, batch_id: int, source: str | None = None):
+        """`source`: the file's rows are already loaded there (a subquery over the halves' tables)."""
         self.header = header
         self.delimiter = delimiter
-        self.table = f"obs_staging_{batch_id}"
+        self.name = f"obs_staging_{batch_id}"
+        self.table = f"({source})" if source else self.name
         self.columns = {name: f"c{index}" for index, name in enumerate(header)}
         self.dialect = Dialect()
         self.rows = 0
-        self._tables = [self.table]
+        self._tables = [] if source else [self.name]
 
     def col(self, name: str, alias: str = "s") -> str:
         return f"{alias}.{self.columns[name]}"
 
     def scratch_table(self, suffix: str) -> tuple[str, str]:
         """A name and CREATE prefix for a work table dropped with the staging table."""
-        name = f"{self.table}_{suffix}"
+        name = f"{self.name}_{suffix}"
         self._tables.append(name)
         kind = "UNLOGGED TABLE" if self.dialect.postgres else "TEMP TABLE"
         return name, f"CREATE {kind} {name}"
 
     def load(self, handle, size: int, progress: Progress) -> int:
-        text_columns = ", ".join(f"{column} text" for column in self.columns.values())
+        text_columns = self.text_columns()
         with connection.cursor() as cursor:
             if self.dialect.postgres:
                 cursor.execute(
@@ -56,27 +59,25 @@ class Staging:
                 self.rows = cursor.fetchone()[0]
         return self.rows
 
-    def _copy(self, cursor, handle, size: int, progress: Progress) -> int:
+    def text_columns(self) -> str:
+        return ", ".join(f"{column} text" for column in self.columns.values())
+
+    def copy_sql(self, table: str, *, header: bool) -> str:
         names = ", ".join(self.columns.values())
         delimiter = self.delimiter.replace("'", "''")
-        sql = (
-            f"COPY {self.table} ({names}) FROM STDIN WITH (FORMAT csv, HEADER true, "
+        return (
+            f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv, HEADER {str(header).lower()}, "
             f"DELIMITER '{delimiter}', ENCODING 'UTF8', FORCE_NOT_NULL ({names}))"
         )
+
+    def _copy(self, cursor, handle, size: int, progress: Progress) -> int:
         done = 0
-        try:
-            with cursor.cursor.copy(sql) as copy:
+        with copy_errors():
+            with cursor.cursor.copy(self.copy_sql(self.table, header=True)) as copy:
                 while chunk := handle.read(CHUNK):
                     copy.write(chunk)
                     done += len(chunk)
                     progress("reading", done, size)
-        except pg_errors.CharacterNotInRepertoire as error:
-            raise ImportFailed(
-                _("The file is not UTF-8 text (line %(line)s): save it as CSV UTF-8 and try again.")
-                % {"line": copy_error_line(error)}
-            ) from error
-        except (pg_errors.BadCopyFileFormat, pg_errors.DataError) as error:
-            raise ImportFailed(copy_error_message(error)) from error
         return cursor.cursor.rowcount
 
     def _insert(self, cursor, handle, size: int, progress: Progress) -> None:
@@ -115,13 +116,29 @@ class Staging:
                 cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
 
-def copy_error_line(error) -> str:
+@contextmanager
+def copy_errors(lines_before: int = 0):
+    """Turns COPY's errors into ImportFailed; `lines_before`: the file's lines before the COPY's input
+    (which counts its own lines from 1)."""
+    try:
+        yield
+    except pg_errors.CharacterNotInRepertoire as error:
+        raise ImportFailed(
+            _("The file is not UTF-8 text (line %(line)s): save it as CSV UTF-8 and try again.")
+            % {"line": copy_error_line(error, lines_before)}
+        ) from error
+    except (pg_errors.BadCopyFileFormat, pg_errors.DataError) as error:
+        raise ImportFailed(copy_error_message(error, lines_before)) from error
+
+
+def copy_error_line(error, lines_before: int = 0) -> str:
     context = getattr(error.diag, "context", "") or ""
-    return context.rsplit("line ", 1)[-1].split(",")[0].split(":")[0].strip() if "line " in context else "?"
+    line = context.rsplit("line ", 1)[-1].split(",")[0].split(":")[0].strip() if "line " in context else "?"
+    return str(int(line) + lines_before) if line.isdigit() else line
 
 
-def copy_error_message(error) -> str:
+def copy_error_message(error, lines_before: int = 0) -> str:
     return _("Line %(line)s cannot be read as CSV (%(reason)s): nothing was imported.") % {
-        "line": copy_error_line(error),
+        "line": copy_error_line(error, lines_before),
         "reason": (error.diag.message_primary or str(error)).strip(),
     }

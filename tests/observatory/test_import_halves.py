@@ -1,0 +1,167 @@
+"""A large long CSV imported on two connections at once (PostgreSQL, observatory/importers/halves.py):
+the split threshold is lowered so that small files are cut in two halves.
+
+The same files go through SQLite's single connection: the results must be the same there."""
+
+import io
+
+import pytest
+from django.db import connection
+
+from observatory.importers.halves import SPLIT_SETTING, split_point
+from observatory.models import BatchStatus, Observation
+from tests.factories import CommuneFactory
+from tests.observatory.helpers import csv_text, import_rows, run_import, series_rows
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+
+postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="two connections on PostgreSQL")
+
+CODES = ["38421", "38151", "38185", "38169"]
+
+
+@pytest.fixture(autouse=True)
+def split_every_file(settings):
+    setattr(settings, SPLIT_SETTING, 1)
+
+
+@pytest.fixture
+def communes(db):
+    return [CommuneFactory(insee_code=code) for code in CODES]
+
+
+def stored() -> dict:
+    rows = Observation.objects.values_list(
+        "commune__insee_code", "year", "quantity", "sector__code", "carrier__code", "source__code", "value"
+    )
+    return {tuple(row[:6]): row[6] for row in rows}
+
+
+def expected(rows) -> dict:
+    factors = {"MWh": 1, "t CO2e": 1, "inhabitants": 1}
+    values = {}
+    for code, year, quantity, sector, energy, value, unit, _status in rows:
+        carrier = energy if quantity == "consumption" else None
+        source = energy if quantity == "production" else None
+        values[(code, year, quantity, sector or None, carrier, source)] = pytest.approx(value * factors[unit])
+    return values
+
+
+def worker_tables() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(r"SELECT count(*) FROM pg_class WHERE relname ~ '^obs_(half|part)_'")
+        return cursor.fetchone()[0]
+
+
+def test_the_split_point_is_a_line_start_near_the_middle_with_the_lines_before_it():
+    text = csv_text([(str(index),) * 8 for index in range(100)]).encode()
+    split = split_point(io.BytesIO(text), len(text), threshold=1)
+
+    assert text[split.offset - 1 : split.offset] == b"\n"
+    assert abs(split.offset - len(text) / 2) < 40
+    assert split.lines_before == text[: split.offset].count(b"\n")
+
+
+def test_a_small_file_or_one_with_quotes_in_its_first_half_is_not_split():
+    small = csv_text([("1",) * 8 for _ in range(10)]).encode()
+    quoted = csv_text([("a, b",) * 8 for _ in range(100)]).encode()
+
+    assert split_point(io.BytesIO(small), len(small), threshold=10_000) is None
+    assert split_point(io.BytesIO(quoted), len(quoted), threshold=1) is None
+
+
+def test_a_file_cut_in_two_imports_every_value_once(communes):
+    rows = series_rows(CODES, list(range(2015, 2021)), estimated_years=[2020])
+
+    batch = import_rows(rows)
+
+    assert batch.status == BatchStatus.DONE, (batch.message, batch.errors)
+    assert (batch.rows_read, batch.rows_imported) == (len(rows), len(rows))
+    assert batch.years == list(range(2015, 2021))
+    assert stored() == expected(rows)
+    assert Observation.objects.filter(is_estimate=True).count() == len(rows) // 6
+    if connection.vendor == "postgresql":
+        assert {"worker 1 · copy", "worker 2 · copy", "worker 1 · index"} <= set(batch.timings)
+
+
+def test_a_file_cut_in_two_imported_again_replaces_itself_and_a_smaller_import(settings, communes):
+    rows = series_rows(CODES, [2019, 2020])
+    setattr(settings, SPLIT_SETTING, 10**9)
+    small = import_rows(rows[:5])  # one connection
+    setattr(settings, SPLIT_SETTING, 1)
+
+    first = import_rows(rows)
+    second = import_rows(rows)
+
+    assert first.status == second.status == BatchStatus.DONE
+    assert stored() == expected(rows)
+    assert set(Observation.objects.values_list("batch_id", flat=True)) == {second.pk}
+    small.refresh_from_db()
+    first.refresh_from_db()
+    assert (small.replaced_by, first.replaced_by) == (first, second)
+
+
+def test_a_value_repeated_across_the_two_halves_is_refused_with_both_lines(communes):
+    rows = series_rows(CODES, [2019, 2020])
+    first = rows[0]
+    rows.append((f" {first[0]} ", *first[1:5], "1", *first[6:]))  # the same key, spelt otherwise
+    before = import_rows(series_rows(CODES[:1], [2018]))
+
+    batch = import_rows(rows)
+
+    assert batch.status == BatchStatus.FAILED
+    assert batch.error_count == 1
+    [error] = batch.errors
+    assert error["line"] == len(rows) + 1
+    assert error["reason"].endswith("(2)")  # the line that gave the value first
+    assert set(Observation.objects.values_list("batch_id", flat=True)) == {before.pk}
+
+
+def test_a_bad_row_in_the_second_half_is_reported_on_its_line(communes):
+    rows = series_rows(CODES, [2019, 2020])
+    rows[-3] = (*rows[-3][:5], "beaucoup", *rows[-3][6:])
+    rows[-2] = ("99999", *rows[-2][1:])
+
+    batch = import_rows(rows)
+
+    assert batch.status == BatchStatus.FAILED
+    assert [(error["line"], error["column"]) for error in batch.errors] == [
+        (len(rows) - 1, "value"),
+        (len(rows), "insee_code"),
+    ]
+    assert not Observation.objects.exists()
+
+
+def test_a_negative_consumption_in_the_second_half_is_reported_on_its_line(communes):
+    rows = series_rows(CODES, [2019, 2020])
+    consumption = max(index for index, row in enumerate(rows) if row[2] == "consumption")
+    rows[consumption] = (*rows[consumption][:5], "-5", *rows[consumption][6:])
+
+    batch = import_rows(rows)
+
+    assert batch.status == BatchStatus.FAILED
+    assert [(error["line"], error["column"]) for error in batch.errors] == [(consumption + 2, "value")]
+    assert not Observation.objects.exists()
+
+
+def test_a_row_with_too_many_fields_in_the_second_half_is_refused_naming_its_line(communes):
+    rows = series_rows(CODES, [2019, 2020])
+    rows[-2] = (*rows[-2], "surplus")
+
+    batch = run_import(csv_text(rows))
+
+    assert batch.status == BatchStatus.FAILED
+    assert f"Line {len(rows)} " in batch.message
+    assert not Observation.objects.exists()
+
+
+@postgres_only
+def test_a_refused_file_leaves_no_work_table_behind(communes):
+    rows = series_rows(CODES, [2019, 2020])
+    rows.append(rows[0])
+    tables = worker_tables()
+
+    batch = import_rows(rows)
+
+    assert batch.status == BatchStatus.FAILED
+    assert worker_tables() == tables
