@@ -7,6 +7,8 @@ from communes.models import Role
 from pcl.celery import app as celery_app
 from tests.factories import PASSWORD, CommuneFactory, MembershipFactory, UserFactory
 
+pytest_plugins = ["tests.browser.fixtures"]
+
 
 @pytest.fixture(autouse=True, scope="session")
 def celery_eager():

@@ -1,49 +1,13 @@
-"""Headless Chromium (Debian's, never a downloaded build) driven by Playwright against `live_server`."""
-
-import os
-import shutil
-from pathlib import Path
+"""Browser tests start from the reference data every installation has (see fixtures.py for the
+browser itself and the helpers)."""
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from actions.services import catalogue_load_starter
 from observatory.services import reference_load
+from tests.browser.fixtures import axe_violations, chromium_path, describe, sign_in
 
-AXE_SCRIPT = Path(__file__).resolve().parent.parent / "vendor" / "axe-core" / "axe.min.js"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def chromium_path() -> str:
-    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(path).exists():
-        pytest.fail(
-            f"Chromium not found at {path}: install Debian's package (apt-get install chromium) "
-            "or set CHROMIUM=/path/to/chromium. `make test` installs it when it can."
-        )
-    return path
-
-
-@pytest.fixture(scope="session")
-def browser():
-    # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the test
-    # itself (creating data, reading mail.outbox) are synchronous and safe.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-            yield browser
-            browser.close()
-    finally:
-        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+__all__ = ["axe_violations", "chromium_path", "describe", "sign_in"]
 
 
 @pytest.fixture(autouse=True)
@@ -52,50 +16,3 @@ def starter_catalogue(transactional_db):
     each one starts from the reference data that every installation has."""
     catalogue_load_starter()
     reference_load()
-
-
-@pytest.fixture
-def new_page(browser):
-    contexts = []
-
-    def open_page():
-        context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_page
-    for context in contexts:
-        context.close()
-
-
-@pytest.fixture
-def page(new_page):
-    return new_page()
-
-
-def sign_in(page, base_url: str, email: str, password: str) -> None:
-    page.goto(f"{base_url}/login/")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(password)
-    page.locator("main").get_by_role("button", name="Connexion").click()
-    page.wait_for_load_state()
-
-
-def axe_violations(page) -> list[dict]:
-    """Runs axe-core on the page with the WCAG 2.1 A and AA rules; returns the violations."""
-    page.add_script_tag(path=str(AXE_SCRIPT))
-    result = page.evaluate(
-        """() => axe.run(document, {
-            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}
-        })"""
-    )
-    return result["violations"]
-
-
-def describe(violations: list[dict]) -> str:
-    lines = []
-    for violation in violations:
-        targets = [" ".join(node["target"]) for node in violation["nodes"][:5]]
-        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']} — {targets}")
-    return "\n".join(lines)

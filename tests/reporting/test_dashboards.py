@@ -28,13 +28,7 @@ from tests.actions.factories import (
     MilestoneFactory,
     adopted_plan,
 )
-from tests.browser.conftest import (  # noqa: F401  the browser fixtures, for the last test
-    axe_violations,
-    browser,
-    describe,
-    new_page,
-    sign_in,
-)
+from tests.browser.fixtures import axe_violations, describe, sign_in
 from tests.factories import PASSWORD, CommuneFactory, MembershipFactory
 from tests.reporting.conftest import meet, sign
 
@@ -597,7 +591,7 @@ def reference_data(transactional_db):
 @pytest.mark.parametrize("path", [NETWORK, commune_url()], ids=["network", "commune"])
 def test_dashboards_draw_their_charts_and_have_no_accessibility_violation(
     live_server,
-    new_page,  # noqa: F811
+    new_page,
     reference_data,
     observatory_figures,
     path,

@@ -378,3 +378,20 @@ def test_the_demo_adopts_plans_without_generating_their_files(
     finally:
         _demo_loading.reset(token)
     assert not GeneratedDocument.objects.exists() and fake_renderer == []
+
+
+def test_identifiers_in_addresses_and_forms_are_not_written_as_numbers(cast, login):
+    """French number formatting would write 12 345 (with a space) inside links and form values."""
+    from communes.models import Membership, Role
+    from tests.factories import UserFactory
+
+    advisor = UserFactory(pk=12_345, full_name="Paul Grand-Numéro")
+    Membership.objects.create(user=advisor, commune=cast.commune, role=Role.ADVISOR)
+    plan = ActionPlanFactory(pk=23_456, commune=cast.commune)
+    portfolio = login(cast.admin).get(reverse("communes:portfolio")).text
+    assert 'value="12345"' in portfolio
+    client = login(advisor)
+    dashboard = client.get(reverse("reporting:network_dashboard")).text
+    assert "?advisor=12345" in dashboard
+    documents = client.get(reverse("reporting:commune_documents", args=[cast.commune.insee_code])).text
+    assert f'id="plan-{plan.pk}"' in documents
