@@ -82,14 +82,16 @@ def _write_partition(select_sql, dataset_id: int, batch_id: int, years: list[int
     return imported
 
 
-def create_as_sql(table: str, select_sql: str, batch_id: int) -> str:
-    """The future partition of the batch, from the rows of `select_sql` (see facts_write)."""
+def create_as_sql(table: str, select_sql: str, batch_id: int, *, sorted_rows: bool = False) -> str:
+    """The future partition of the batch, from the rows of `select_sql` (see facts_write); with
+    `sorted_rows`, in the order of their `sort_key` column."""
     # Import rows get ids of their own range (batch << 32 | line): no sequence call per row, and no
     # collision with the ids the sequence gives rows created one by one.
     columns = ", ".join(f"CAST(r.{name} AS {kind}) AS {name}" for name, kind in COLUMN_TYPES.items())
+    order = " ORDER BY r.sort_key" if sorted_rows else ""
     return (
         f"CREATE TABLE {table} AS SELECT CAST(({batch_id}::bigint << 32) + r.line AS bigint) "
-        f"AS id, {columns} FROM ({select_sql}) AS r"
+        f"AS id, {columns} FROM ({select_sql}) AS r{order}"
     )
 
 

@@ -133,12 +133,14 @@ def _joined(staging: Staging, codes: str, kinds: str) -> str:
     return f"{staging.table} s JOIN {codes} co ON co.code_raw = {c('insee_code')} JOIN {kinds} k ON {on_kind}"
 
 
-def rows_sql(staging: Staging, codes: str, kinds: str, dataset_id: int, batch_id: int) -> str:
+def rows_sql(
+    staging: Staging, codes: str, kinds: str, dataset_id: int, batch_id: int, sort_key: str = "NULL"
+) -> str:
     d = staging.dialect
     value = f"CAST(replace(trim({staging.col('value')}), ',', '.') AS {d.float}) * k.factor"
     return f"""
         SELECT s.line, {dataset_id} AS dataset_id, {batch_id} AS batch_id, co.commune_id, k.year, k.quantity,
-            k.sector_id, k.carrier_id, k.source_id, {value} AS value, k.is_estimate
+            k.sector_id, k.carrier_id, k.source_id, {value} AS value, k.is_estimate, {sort_key} AS sort_key
         FROM {_joined(staging, codes, kinds)}
     """
 
