@@ -322,8 +322,8 @@ class Halves:
                 kind_rows = cursor.fetchall()
                 positions = len(kind_rows) + 1
                 boundary = _balance(communes, [half.codes for half in halves])
-                # Both halves: a worker reads the other's rows too, only to pass over them (cheaply: a
-                # file grouped by commune, whose halves could each stay with one worker, is no faster).
+                # Each worker reads both halves and passes over the other range's rows: cheap (measured:
+                # a file grouped by commune, whose halves could each stay with one worker, is no faster).
                 sort_key = f"co.commune_id * {positions} + k.position"
                 select_sql = rows_sql(staging, "obs_codes", "obs_kinds", dataset_id, batch_id, sort_key)
                 bounds = [f"commune_id < {boundary}", f"commune_id >= {boundary}"]
@@ -335,12 +335,7 @@ class Halves:
                             if (commune < boundary) == (half.index == 0)
                         ],
                         "kinds": kind_rows,
-                        "select_sql": create_as_sql(
-                            half.output,
-                            select_sql,
-                            batch_id,
-                            sorted_rows=True,
-                        ),
+                        "select_sql": create_as_sql(half.output, select_sql, batch_id, sorted_rows=True),
                         "checks_sql": partition_checks_sql(cursor, half.output, dataset_id, batch_id, bound),
                         "index_sql": key_index_sql(cursor, half.output),
                     }
