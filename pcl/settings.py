@@ -211,6 +211,9 @@ if not DEBUG:
     if env.bool("BEHIND_TLS_PROXY", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Observatory: files from this size on (bytes) are imported on two PostgreSQL connections at once.
+OBSERVATORY_IMPORT_SPLIT_BYTES = env.int("OBSERVATORY_IMPORT_SPLIT_BYTES", default=8 << 20)
+
 # Action plans: an open action with no update for this long reads as stale on the portfolio.
 STALE_ACTION_DAYS = env.int("STALE_ACTION_DAYS", default=183)
 # Largest signed deliberation accepted (bytes) and the types accepted.
