@@ -8,6 +8,8 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
+# Test processes in parallel (pytest-xdist); each has its own test database and Redis database.
+PYTEST_WORKERS ?= 2
 
 # The first interpreter of Python >= 3.12 found on the PATH (pyenv's shims read .python-version).
 PYTHON ?= $(shell for candidate in python3.14 python3.13 python3.12 python3; do \
@@ -67,10 +69,10 @@ browser-deps:
 	fi
 
 test: install-dev browser-deps
-	CHROMIUM=$(CHROMIUM) $(VENV)/bin/pytest $(PYTEST_ARGS)
+	CHROMIUM=$(CHROMIUM) $(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test-fast: install-dev
-	$(VENV)/bin/pytest -m "not browser" $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) -m "not browser" $(PYTEST_ARGS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

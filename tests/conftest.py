@@ -1,4 +1,6 @@
+import os
 from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.core.cache import cache
@@ -8,6 +10,23 @@ from pcl.celery import app as celery_app
 from tests.factories import PASSWORD, CommuneFactory, MembershipFactory, UserFactory
 
 pytest_plugins = ["tests.browser.fixtures"]
+
+
+def pytest_configure(config):
+    """Parallel workers (`pytest -n`) each use their own Redis database: tests clear the cache, which
+    must not wipe what another worker's test is counting (sign-in failures, import progress)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw"):
+        return
+    from django.conf import settings
+
+    cache = settings.CACHES["default"]
+    if "redis" not in cache["BACKEND"].lower():
+        return
+    url = urlsplit(cache["LOCATION"])
+    database = int(url.path.strip("/") or 0) + 1 + int(worker[2:])
+    location = urlunsplit(url._replace(path=f"/{database % 16}"))
+    settings.CACHES = {**settings.CACHES, "default": {**cache, "LOCATION": location}}
 
 
 @pytest.fixture(autouse=True, scope="session")
