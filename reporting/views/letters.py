@@ -110,32 +110,36 @@ def letter_edit(request, letter_id):
     return render(request, "reporting/letter_form.html", {"letter": letter, "form": form, "formset": formset})
 
 
-@login_required
-@require_POST
-def letter_publish(request, letter_id):
+def _managed_step(request, letter_id, step, success: str):
+    """Publish or send: a manager's step on the letter, refused with its reason when it cannot be."""
     letter = letters.letter_for_user(request.user, letter_id)
     permissions.require(permissions.can_manage_letters(request.user))
     try:
-        letters.letter_publish(letter=letter, user=request.user)
+        step(letter=letter, user=request.user)
     except ValidationError as error:
         _error(request, error)
     else:
-        messages.success(request, _("The letter is published: the whole network can read it."))
+        messages.success(request, success)
     return redirect("reporting:letter", letter.pk)
+
+
+@login_required
+@require_POST
+def letter_publish(request, letter_id):
+    return _managed_step(
+        request,
+        letter_id,
+        letters.letter_publish,
+        _("The letter is published: the whole network can read it."),
+    )
 
 
 @login_required
 @require_POST
 def letter_send(request, letter_id):
-    letter = letters.letter_for_user(request.user, letter_id)
-    permissions.require(permissions.can_manage_letters(request.user))
-    try:
-        letters.letter_send(letter=letter, user=request.user)
-    except ValidationError as error:
-        _error(request, error)
-    else:
-        messages.success(request, _("The letter is being sent to the network."))
-    return redirect("reporting:letter", letter.pk)
+    return _managed_step(
+        request, letter_id, letters.letter_send, _("The letter is being sent to the network.")
+    )
 
 
 @login_required
