@@ -12,7 +12,7 @@ from actions.selectors import plan_for_user
 from communes import permissions
 
 from .. import selectors, services
-from ..models import PLAN_KINDS, DocumentKind, GeneratedDocument
+from ..models import PLAN_KINDS, DocumentKind, DocumentStatus, GeneratedDocument
 
 
 def _year(request) -> int | None:
@@ -100,9 +100,10 @@ def document(request, document_id):
 
 
 @login_required
+@require_POST
 def document_retry(request, document_id):
     document = _document_for_user(request.user, document_id)
-    if request.method != "POST" or not document.status == "failed":
+    if document.status != DocumentStatus.FAILED:
         return redirect("reporting:document", document.pk)
     try:
         retried = services.document_request(
