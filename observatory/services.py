@@ -4,7 +4,7 @@ from datetime import date
 
 from django.core.cache import cache
 from django.core.files.base import File
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -160,3 +160,38 @@ def target_save(*, target: Target) -> Target:
     target.full_clean()
     target.save()
     return target
+
+
+# Work tables of the PostgreSQL import path (see importers/halves.py, staging.py, facts.py). An import
+# drops its own; one killed mid-way (worker lost, server restarted) leaves them behind.
+WORK_TABLE_PREFIXES = ("obs_half_", "obs_part_", "obs_staging_", "obs_new_")
+
+
+def work_tables_sweep() -> list[str]:
+    """Drops the work tables that killed imports left behind and returns their names.
+
+    Attached partitions are never touched. Tables are listed first, then nothing is dropped while an
+    import is pending or running: a table listed before that check belongs to a batch the check sees.
+    """
+    if connection.vendor != "postgresql":
+        return []  # SQLite imports in one transaction: nothing outlives it
+    patterns = [prefix.replace("_", r"\_") + "%" for prefix in WORK_TABLE_PREFIXES]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')
+              AND c.relname LIKE ANY (%s)
+              AND NOT EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid)
+            ORDER BY c.relname
+            """,
+            [patterns],
+        )
+        names = [name for (name,) in cursor.fetchall()]
+        if (
+            not names
+            or ImportBatch.objects.filter(status__in=[BatchStatus.PENDING, BatchStatus.RUNNING]).exists()
+        ):
+            return []
+        cursor.execute("DROP TABLE IF EXISTS " + ", ".join(connection.ops.quote_name(name) for name in names))
+    return names

@@ -9,3 +9,8 @@ def import_batch_task(batch_id: int) -> None:
     batch = ImportBatch.objects.filter(pk=batch_id, status=BatchStatus.PENDING).first()
     if batch is not None:
         services.batch_run(batch=batch)
+
+
+@shared_task
+def work_tables_sweep_task() -> list[str]:
+    return services.work_tables_sweep()

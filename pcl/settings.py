@@ -227,6 +227,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "workgroups.tasks.meeting_reminders_task",
         "schedule": crontab(hour=7, minute=30),
     },
+    "observatory-work-tables-sweep": {
+        "task": "observatory.tasks.work_tables_sweep_task",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
 
 LOGGING = {
