@@ -114,6 +114,13 @@ def with_flags(actions: QuerySet[Action]) -> QuerySet[Action]:
     )
 
 
+def completed_filter(start: date, end: date) -> Q:
+    """Done in the period: its end date falls in it or, with no end date, its last update does."""
+    return Q(status=ActionStatus.DONE) & (
+        Q(end_date__range=(start, end)) | Q(end_date__isnull=True, updated_at__date__range=(start, end))
+    )
+
+
 def late_filter() -> Q:
     return Q(has_overdue_milestone=True, late_override_reason="", status__in=OPEN_STATUSES)
 

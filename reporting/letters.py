@@ -30,7 +30,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from actions.models import ADOPTED_STATUSES, Action, ActionPlan, ActionStatus
+from actions.models import ADOPTED_STATUSES, Action, ActionPlan
+from actions.selectors import completed_filter
 from communes import permissions
 from observatory.models import BatchStatus, Dataset, ImportBatch, Observation, Quantity, Target
 from workgroups.models import Meeting
@@ -242,13 +243,8 @@ def _deliberated_plans(period_start: date, period_end: date) -> list[str]:
 
 def completed_actions(*, period_start: date, period_end: date) -> QuerySet[Action]:
     """Actions completed in the period (see the module's docstring for the rule)."""
-    in_period = Q(end_date__range=(period_start, period_end)) | Q(
-        end_date__isnull=True, updated_day__range=(period_start, period_end)
-    )
     return (
-        Action.objects.filter(status=ActionStatus.DONE)
-        .annotate(updated_day=TruncDate("updated_at"))
-        .filter(in_period)
+        Action.objects.filter(completed_filter(period_start, period_end))
         .select_related("plan__commune", "theme")
         .order_by("plan__commune__sort_name", "title", "-plan__version")
     )

@@ -20,10 +20,11 @@ for 3 communes as for 49.
 """
 
 from dataclasses import dataclass, field, replace
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -39,7 +40,7 @@ from actions.models import (
     CoFunder,
     CoFunderStatus,
 )
-from actions.selectors import action_is_late, with_flags
+from actions.selectors import action_is_late, completed_filter, with_flags
 from communes.models import Commune, Stage
 from observatory import charts
 from observatory import selectors as observatory_selectors
@@ -252,16 +253,17 @@ def _in_year(day, year: int) -> bool:
 def actions_part(*, plans: dict[int, ActionPlan], year: int) -> ActionsPart:
     actions = list(
         with_flags(Action.objects.filter(plan__in=list(plans.values())))
+        .annotate(
+            completed_in_year=ExpressionWrapper(
+                completed_filter(date(year, 1, 1), date(year, 12, 31)), output_field=BooleanField()
+            )
+        )
         .select_related("theme", "plan__commune")
         .order_by("plan__commune__sort_name", "order", "pk")
     )
     part = ActionsPart(plans, actions, [], [], [], [], {})
     for action in actions:
         action.is_late = action_is_late(action)
-        updated_on = timezone.localtime(action.updated_at).date()
-        action.completed_in_year = action.status == ActionStatus.DONE and (
-            _in_year(action.end_date, year) or (action.end_date is None and _in_year(updated_on, year))
-        )
         action.started_in_year = _in_year(action.start_date, year) and action.status != ActionStatus.ABANDONED
         counts = part.by_commune.setdefault(
             action.plan.commune_id, {"completed": 0, "started": 0, "in_progress": 0, "late": 0, "total": 0}
