@@ -6,7 +6,7 @@ learn that the object exists); a member whose role only reads gets 403 on edits.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from .models import Commune, Membership, Role
@@ -216,6 +216,23 @@ def can_read_letter(user, letter) -> bool:
     if not (user.is_authenticated and user.is_active):
         return False
     return letter.is_published or can_manage_letters(user)
+
+
+def visible_documents_filter(user) -> Q | None:
+    """The generated documents `can_view_document` lets the user see, as a filter (None: all of them).
+    Kinds and statuses are the reporting app's values, spelled out: communes imports no app built on it."""
+    if sees_every_commune(user):
+        return None
+    allowed = Q(
+        kind__in=("deliberation", "deliberation_docx", "commune_report"),
+        commune_id__in=list(commune_roles(user)),
+    )
+    allowed |= Q(kind="letter", letter__status="published")
+    if can_generate_network_documents(user):
+        allowed |= Q(kind="network_report")
+    if can_manage_letters(user):
+        allowed |= Q(kind="letter")
+    return allowed
 
 
 def can_view_document(user, document) -> bool:

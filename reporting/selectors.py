@@ -1,12 +1,12 @@
 """Reads of generated documents (the dashboards' reads are in `dashboards.py`)."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from actions.models import ActionPlan
 from communes import permissions
 
-from .models import COMMUNE_KINDS, DocumentKind, GeneratedDocument, LetterStatus
+from .models import COMMUNE_KINDS, DocumentKind, GeneratedDocument
 
 FIRST_REPORT_YEAR = 2005
 
@@ -20,15 +20,8 @@ def visible_documents(user, *, commune_insee: str = "", limit: int = 200) -> lis
     documents: QuerySet[GeneratedDocument] = GeneratedDocument.objects.select_related(
         "commune", "plan", "letter", "requested_by"
     )
-    if not permissions.sees_every_commune(user):
-        commune_ids = list(permissions.commune_roles(user))
-        allowed = Q(kind__in=COMMUNE_KINDS, commune_id__in=commune_ids) | Q(
-            kind=DocumentKind.LETTER, letter__status=LetterStatus.PUBLISHED
-        )
-        if permissions.can_generate_network_documents(user):
-            allowed |= Q(kind=DocumentKind.NETWORK_REPORT)
-        if permissions.can_manage_letters(user):
-            allowed |= Q(kind=DocumentKind.LETTER)
+    allowed = permissions.visible_documents_filter(user)
+    if allowed is not None:
         documents = documents.filter(allowed)
     if commune_insee:
         documents = documents.filter(commune__insee_code=commune_insee)
