@@ -133,30 +133,28 @@ class ImportBatch(models.Model):
         return self.status in (BatchStatus.DONE, BatchStatus.FAILED)
 
 
-def _reference(model):
-    """An optional reference to a managed list, checked by the import rather than the database."""
-    return models.ForeignKey(
-        model,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+class Status(models.TextChoices):
+    """Whether a year's value is final or still an estimate, shown "(e)"."""
+
+    CONSOLIDATED = "consolidated", _("consolidated")
+    ESTIMATED = "estimated", _("estimated")
 
 
 class Observation(models.Model):
     """One value of one quantity for one commune and year, in the quantity's stored unit.
 
     The fact table of the observatory: millions of rows, written only by the set-based import,
-    which checks every reference itself. Its foreign keys therefore carry no database constraint
-    (per-row constraint triggers would double the import time) and nothing cascades to it.
-    On PostgreSQL it is partitioned by import batch (migration 0003, observatory/importers/facts.py).
+    which checks every reference, and that a value appears once per batch, itself. It refers to
+    communes, sectors, carriers and sources by their codes (the INSEE code, the managed list's code),
+    the words of the files it is imported from: a file in the platform's own form is then COPYed
+    straight into the batch's partition, with no second write of its rows to turn codes into ids
+    (observatory/importers/direct.py). Its references carry no database constraint (per-row
+    constraint triggers would double the import time) and nothing cascades to it.
+    On PostgreSQL it is partitioned by import batch (migrations 0003 and 0004, importers/facts.py).
     """
 
-    # No per-column indexes either: one composite key index (migrations 0002 and 0003) serves the
-    # lookups, and each extra index would cost every imported row another write.
+    # One lookup index (migration 0004) and no per-column ones: each index costs every imported row
+    # another write.
     dataset = models.ForeignKey(
         Dataset, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
     )
@@ -164,18 +162,39 @@ class Observation(models.Model):
         ImportBatch, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
     )
     commune = models.ForeignKey(
-        Commune, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+        Commune,
+        to_field="insee_code",
+        db_column="insee_code",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
     )
     year = models.PositiveSmallIntegerField(validators=[MinValueValidator(1990), MaxValueValidator(2100)])
     quantity = models.CharField(max_length=12, choices=Quantity.choices)
-    sector = _reference(Sector)
-    carrier = _reference(Carrier)
-    source = _reference(RenewableSource)
+    sector = models.ForeignKey(
+        Sector,
+        to_field="code",
+        db_column="sector_code",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The code of the energy carrier (consumption) or of the renewable source (production); NULL (as
+    # the COPY of an empty field writes it) where the quantity has none.
+    energy = models.CharField(max_length=40, null=True, blank=True)  # noqa: DJ001
     value = models.FloatField()
-    is_estimate = models.BooleanField(default=False)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.CONSOLIDATED)
 
     def __str__(self):
         return f"{self.commune_id} {self.year} {self.quantity} {self.value}"
+
+    @property
+    def is_estimate(self) -> bool:
+        return self.status == Status.ESTIMATED
 
 
 class Basis(models.TextChoices):

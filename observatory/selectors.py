@@ -8,6 +8,8 @@ from decimal import Decimal
 
 from django.db.models import Count, Max, Min, Q, Sum
 
+from communes.models import Commune
+
 from .models import (
     Basis,
     Carrier,
@@ -17,6 +19,7 @@ from .models import (
     Quantity,
     RenewableSource,
     Sector,
+    Status,
     Target,
 )
 
@@ -33,12 +36,23 @@ class Series:
     estimated_years: set[int] = field(default_factory=set)
 
 
-def _part_names() -> dict[str, dict[int, str]]:
+def _part_names() -> dict[str, dict[str, str]]:
+    """{part: {code: name}}: the fact table refers to sectors, carriers and sources by code."""
     return {
-        "sector": dict(Sector.objects.values_list("pk", "name")),
-        "carrier": dict(Carrier.objects.values_list("pk", "name")),
-        "source": dict(RenewableSource.objects.values_list("pk", "name")),
+        "sector": dict(Sector.objects.values_list("code", "name")),
+        "carrier": dict(Carrier.objects.values_list("code", "name")),
+        "source": dict(RenewableSource.objects.values_list("code", "name")),
     }
+
+
+# The fact table's column naming each part: the sector's code, or the energy's (a carrier's code for a
+# consumption, a source's for a production).
+PART_COLUMNS = {"sector": "sector_id", "carrier": "energy", "source": "energy"}
+
+
+def communes_by_ids(commune_ids):
+    """The communes of these ids, as the fact table's references take them (by INSEE code, in SQL)."""
+    return Commune.objects.filter(pk__in=commune_ids)
 
 
 def _series(observations, quantity: str, part: str | None, names: dict | None = None) -> Series:
@@ -48,12 +62,13 @@ def _series(observations, quantity: str, part: str | None, names: dict | None = 
     estimated: set[int] = set()
     if part:
         names = (names or _part_names())[part]
-        for year, part_id, value, estimate in (
-            rows.values("year", f"{part}_id")
-            .annotate(total=Sum("value"), estimate=Count("pk", filter=Q(is_estimate=True)))
-            .values_list("year", f"{part}_id", "total", "estimate")
+        column = PART_COLUMNS[part]
+        for year, code, value, estimate in (
+            rows.values("year", column)
+            .annotate(total=Sum("value"), estimate=Count("pk", filter=Q(status=Status.ESTIMATED)))
+            .values_list("year", column, "total", "estimate")
         ):
-            name = names.get(part_id, "—")
+            name = names.get(code, "—")
             by_part[name][year] = by_part[name].get(year, 0) + value
             totals[year] += value
             if estimate:
@@ -61,7 +76,7 @@ def _series(observations, quantity: str, part: str | None, names: dict | None = 
     else:
         for year, value, estimate in (
             rows.values("year")
-            .annotate(total=Sum("value"), estimate=Count("pk", filter=Q(is_estimate=True)))
+            .annotate(total=Sum("value"), estimate=Count("pk", filter=Q(status=Status.ESTIMATED)))
             .values_list("year", "total", "estimate")
         ):
             totals[year] = value
@@ -134,7 +149,7 @@ def territory_observatory(
     *, commune_ids: list[int], dataset: Dataset | None, commune=None
 ) -> TerritoryObservatory:
     """Everything the observatory page of a territory shows, in a fixed number of queries."""
-    observations = Observation.objects.filter(commune_id__in=commune_ids)
+    observations = Observation.objects.filter(commune__in=communes_by_ids(commune_ids))
     if dataset is not None:
         observations = observations.filter(dataset=dataset)
     else:
@@ -255,14 +270,16 @@ def communes_comparison(
         .values("commune_id", "year", "quantity")
         .annotate(total=Sum("value"))
     )
+    # The fact table's commune_id is the INSEE code.
     values: dict[tuple, float] = {(r["commune_id"], r["year"], r["quantity"]): r["total"] for r in rows}
     result = []
     for commune in communes:
-        population = values.get((commune.pk, year, Quantity.POPULATION))
-        consumption = values.get((commune.pk, year, Quantity.CONSUMPTION))
-        emissions = values.get((commune.pk, year, Quantity.EMISSIONS))
-        production = values.get((commune.pk, year, Quantity.PRODUCTION))
-        reference = values.get((commune.pk, reference_year, Quantity.EMISSIONS))
+        code = commune.insee_code
+        population = values.get((code, year, Quantity.POPULATION))
+        consumption = values.get((code, year, Quantity.CONSUMPTION))
+        emissions = values.get((code, year, Quantity.EMISSIONS))
+        production = values.get((code, year, Quantity.PRODUCTION))
+        reference = values.get((code, reference_year, Quantity.EMISSIONS))
         result.append(
             CommuneRow(
                 commune_id=commune.pk,

@@ -162,9 +162,9 @@ def target_save(*, target: Target) -> Target:
     return target
 
 
-# Work tables of the PostgreSQL import path (see importers/halves.py, staging.py, facts.py). An import
+# Work tables of the PostgreSQL import path (see importers/direct.py, staging.py, facts.py). An import
 # drops its own; one killed mid-way (worker lost, server restarted) leaves them behind.
-WORK_TABLE_PREFIXES = ("obs_half_", "obs_part_", "obs_staging_", "obs_new_")
+WORK_TABLE_PREFIXES = ("obs_direct_", "obs_half_", "obs_part_", "obs_staging_", "obs_new_")
 
 
 def work_tables_sweep() -> list[str]:

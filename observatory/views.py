@@ -23,7 +23,7 @@ GEOJSON = "data/communes-grenoble-alpes-metropole.geojson"
 def _datasets(commune_ids) -> list[Dataset]:
     has_data = Observation.objects.filter(dataset=OuterRef("pk"))
     if commune_ids is not None:
-        has_data = has_data.filter(commune_id__in=commune_ids)
+        has_data = has_data.filter(commune__in=selectors.communes_by_ids(commune_ids))
     return list(Dataset.objects.filter(Exists(has_data)))
 
 

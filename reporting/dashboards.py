@@ -34,7 +34,7 @@ from actions.selectors import (
 )
 from communes.models import Commune, CommuneGroup, Role
 from observatory.models import Dataset, Observation
-from observatory.selectors import TerritoryObservatory, territory_observatory
+from observatory.selectors import TerritoryObservatory, communes_by_ids, territory_observatory
 from workgroups.models import Meeting
 from workgroups.selectors import Regularity, regularity_by_commune
 
@@ -274,7 +274,7 @@ def budget_summary(
 
 def observatory_dataset(commune_ids) -> Dataset | None:
     """The first dataset (by priority) that has figures for these communes."""
-    has_data = Observation.objects.filter(dataset=OuterRef("pk"), commune_id__in=commune_ids)
+    has_data = Observation.objects.filter(dataset=OuterRef("pk"), commune__in=communes_by_ids(commune_ids))
     return Dataset.objects.filter(Exists(has_data)).first()
 
 

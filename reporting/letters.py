@@ -33,7 +33,7 @@ from accounts.models import User
 from actions.models import ADOPTED_STATUSES, Action, ActionPlan
 from actions.selectors import completed_filter
 from communes import permissions
-from observatory.models import BatchStatus, Dataset, ImportBatch, Observation, Quantity, Target
+from observatory.models import BatchStatus, Dataset, ImportBatch, Observation, Quantity, Status, Target
 from workgroups.models import Meeting
 
 from . import letter_tasks
@@ -317,7 +317,7 @@ def agglomeration_change() -> dict | None:
             dataset=dataset, quantity__in=[Quantity.EMISSIONS, Quantity.CONSUMPTION], year__gte=reference_year
         )
         .values("quantity", "commune_id", "year")
-        .annotate(total=Sum("value"), estimates=Count("pk", filter=Q(is_estimate=True)))
+        .annotate(total=Sum("value"), estimates=Count("pk", filter=Q(status=Status.ESTIMATED)))
     )
     values: dict[str, dict[int, dict[int, float]]] = {}
     estimated: set[int] = set()

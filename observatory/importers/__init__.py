@@ -1,11 +1,11 @@
-"""Set-based imports of observatory files: the file streams into a staging table (COPY on
+"""Set-based imports of observatory files. On PostgreSQL a long CSV in the platform's own form is COPYed
+straight into the fact table (direct.py); any other file streams into a staging table (COPY on
 PostgreSQL), SQL checks it as a whole, and one statement writes the values (see facts.py).
 
 A file with any bad row imports nothing and returns every bad row (line, column, value, reason).
 Re-importing a dataset replaces the years the file covers, so the same file twice changes nothing."""
 
 import io
-from contextlib import nullcontext
 
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from .common import (
     no_progress,
     read_header,
 )
-from .halves import Halves, split_point
+from .direct import try_direct
 from .long_csv import import_long
 from .ore import import_ore
 from .staging import Staging
@@ -65,20 +65,25 @@ def import_file(
             )
         timer = Timer()
         postgres = connection.vendor == "postgresql"
-        # A large long CSV on PostgreSQL is imported on two connections at once (see halves.py).
-        split = split_point(handle, size) if postgres and file_format == ImportFormat.LONG else None
         handle.seek(0)
-        halves = Halves(handle, size, split, header, delimiter, batch_id) if split else nullcontext()
-        with halves, transaction.atomic():
+        with transaction.atomic():
+            result = None
             if postgres:
                 with connection.cursor() as cursor:
                     for name, value in POSTGRES_SETTINGS.items():
                         cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
-            if split:
-                result = halves.import_long(
-                    dataset_id=dataset_id, batch_id=batch_id, progress=progress, timer=timer
-                )
-            else:
+                if file_format == ImportFormat.LONG:
+                    result = try_direct(
+                        handle,
+                        size,
+                        header=header,
+                        delimiter=delimiter,
+                        dataset_id=dataset_id,
+                        batch_id=batch_id,
+                        progress=progress,
+                        timer=timer,
+                    )
+            if result is None:
                 staging = Staging(header, delimiter, batch_id)
                 with timer.phase("copy"):
                     staging.load(handle, size, progress)

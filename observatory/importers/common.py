@@ -62,14 +62,13 @@ ORE_SECTORS = {
 OBSERVATION_COLUMNS = (
     "dataset_id",
     "batch_id",
-    "commune_id",
+    "insee_code",
     "year",
     "quantity",
-    "sector_id",
-    "carrier_id",
-    "source_id",
+    "sector_code",
+    "energy",
     "value",
-    "is_estimate",
+    "status",
 )
 
 

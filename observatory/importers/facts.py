@@ -1,12 +1,13 @@
 """Writing an import's values into the fact table, replacing the years of the dataset they cover.
 
-On PostgreSQL the fact table is partitioned by import batch (migration 0003): an import builds its own
-partition as a plain table with one CREATE TABLE ... AS SELECT (which PostgreSQL runs in parallel), checks
-it and builds its unique index in bulk, far cheaper than maintaining the index row by row, then swaps it in
-at the end of the transaction: the older batches' rows of the same years are dropped (a whole partition
-when all its years are covered) and the new partition is attached. Each (dataset, year) thus lives in one
-batch's partition, whose unique index holds one value per commune, year, quantity, sector and energy; the
-dataset row is locked during the swap so that two imports of one dataset cannot interleave.
+On PostgreSQL the fact table is partitioned by import batch (migrations 0003 and 0004): an import builds
+its own partition as a plain table, here with one CREATE TABLE ... AS SELECT (which PostgreSQL runs in
+parallel), or COPYed straight from the file (direct.py); checks it, that a value appears once in it, and
+builds its lookup index in bulk, far cheaper than maintaining the index row by row; then swaps it in at
+the end of the transaction: the older batches' rows of the same years are dropped (a whole partition when
+all its years are covered) and the new partition is attached. Each (dataset, year) thus lives in one
+batch's partition, which holds one value per commune, year, quantity, sector and energy; the dataset row
+is locked during the swap so that two imports of one dataset cannot interleave.
 
 On SQLite (the embedded default) the table is a plain one: the years are deleted and the rows inserted."""
 
@@ -20,20 +21,28 @@ from .common import OBSERVATION_COLUMNS, Timer
 FACT_TABLE = "observatory_observation"
 KEY_INDEX = "observatory_observation_key"
 
-# The parent's column types: CREATE TABLE ... AS SELECT must produce exactly these to be attached.
+# The parent's column types, its texts comparing byte by byte (COLLATE "C"): CREATE TABLE ... AS SELECT
+# must produce exactly these to be attached.
 COLUMN_TYPES = {
     "dataset_id": "bigint",
     "batch_id": "bigint",
-    "commune_id": "bigint",
+    "insee_code": "varchar(5)",
     "year": "smallint",
     "quantity": "varchar(12)",
-    "sector_id": "bigint",
-    "carrier_id": "bigint",
-    "source_id": "bigint",
+    "sector_code": "varchar(40)",
+    "energy": "varchar(40)",
     "value": "double precision",
-    "is_estimate": "boolean",
+    "status": "varchar(12)",
 }
-NOT_NULL = ("id", "dataset_id", "batch_id", "commune_id", "year", "quantity", "value", "is_estimate")
+NOT_NULL = ("id", "dataset_id", "batch_id", "insee_code", "year", "quantity", "value", "status")
+
+# The key a value is unique on within a batch, and a 64-bit hash of it: one hash per column (seeded
+# apart, the year seeding the commune's), combined, costs a third less than hashing the key as one text.
+KEY_COLUMNS = ("insee_code", "year", "quantity", "sector_code", "energy")
+KEY_HASH = (
+    "hashtextextended(insee_code, year) # hashtextextended(quantity, 1) "
+    "# hashtextextended(coalesce(sector_code, ''), 2) # hashtextextended(coalesce(energy, ''), 3)"
+)
 
 
 class RowsRejected(Exception):
@@ -66,17 +75,16 @@ def _write_partition(select_sql, dataset_id: int, batch_id: int, years: list[int
                 imported = cursor.rowcount
             with timer.phase("constraints"):
                 cursor.execute(partition_checks_sql(cursor, table, dataset_id, batch_id))
+                if repeats(cursor, table):
+                    raise RowsRejected("a value appears twice")
             with timer.phase("index"):
                 cursor.execute(key_index_sql(cursor, table))
     except (DataError, IntegrityError) as error:
         raise RowsRejected(str(error)) from error
     with timer.phase("swap"), connection.cursor() as cursor:
-        _swap(cursor, dataset_id, batch_id, years)
+        swap_out(cursor, dataset_id, batch_id, years)
         if imported:
-            final = partition_name(batch_id)
-            cursor.execute(f"ALTER TABLE {table} RENAME TO {final}")
-            cursor.execute(f"ALTER INDEX {table}_key RENAME TO {final}_key")
-            cursor.execute(f"ALTER TABLE {FACT_TABLE} ATTACH PARTITION {final} FOR VALUES IN ({batch_id})")
+            attach_partition(cursor, [table], batch_id)
         else:
             cursor.execute(f"DROP TABLE {table}")
     return imported
@@ -87,7 +95,10 @@ def create_as_sql(table: str, select_sql: str, batch_id: int, *, sorted_rows: bo
     `sorted_rows`, in the order of their `sort_key` column."""
     # Import rows get ids of their own range (batch << 32 | line): no sequence call per row, and no
     # collision with the ids the sequence gives rows created one by one.
-    columns = ", ".join(f"CAST(r.{name} AS {kind}) AS {name}" for name, kind in COLUMN_TYPES.items())
+    columns = ", ".join(
+        f"CAST(r.{name} AS {kind}){' COLLATE "C"' if kind.startswith('varchar') else ''} AS {name}"
+        for name, kind in COLUMN_TYPES.items()
+    )
     order = " ORDER BY r.sort_key" if sorted_rows else ""
     return (
         f"CREATE TABLE {table} AS SELECT CAST(({batch_id}::bigint << 32) + r.line AS bigint) "
@@ -100,7 +111,7 @@ def partition_checks_sql(cursor, table: str, dataset_id: int, batch_id: int, ext
     the batch and dataset checks that let ATTACH skip its own scan and the planner skip other datasets'
     partitions. `extra`: one more CHECK condition (a sub-partition's bounds)."""
     checks = [f"ALTER COLUMN {name} SET NOT NULL" for name in NOT_NULL]
-    checks += [f"ADD CONSTRAINT {name} {definition}" for name, definition in _parent_checks(cursor)]
+    checks += [f"ADD CONSTRAINT {name} {definition}" for name, definition in parent_checks(cursor)]
     checks += [
         f"ADD CONSTRAINT {table}_batch CHECK (batch_id = {batch_id})",
         f"ADD CONSTRAINT {table}_dataset CHECK (dataset_id = {dataset_id})",
@@ -112,28 +123,41 @@ def partition_checks_sql(cursor, table: str, dataset_id: int, batch_id: int, ext
     return f"ALTER TABLE {table} {', '.join(checks)}"
 
 
-def facts_attach_halves(
-    *, tables: list[str], boundary: int, dataset_id: int, batch_id: int, years: list[int]
-) -> None:
-    """Swaps in a batch written in two tables split by commune (`commune_id < boundary`, the rest),
-    each checked and indexed (partition_checks_sql, key_index_sql): the batch's partition is itself
-    partitioned by commune range, so the unique key (which holds the commune) still spans the batch."""
+def attach_partition(cursor, tables: list[str], batch_id: int, bounds: list[int] = ()) -> None:
+    """Attaches the batch's table(s), each checked (partition_checks_sql or the like, with the batch and
+    dataset checks) and indexed (key_index_sql), as the batch's partition. Several tables hold ranges of
+    ids (`bounds`: the first id of each table but the first), under a partition of the batch
+    partitioned by id."""
     final = partition_name(batch_id)
-    bounds = [f"FROM (MINVALUE) TO ({boundary})", f"FROM ({boundary}) TO (MAXVALUE)"]
-    with connection.cursor() as cursor:
-        _swap(cursor, dataset_id, batch_id, years)
+    if len(tables) == 1:
+        cursor.execute(f"ALTER TABLE {tables[0]} RENAME TO {final}")
+        cursor.execute(f"ALTER INDEX {tables[0]}_key RENAME TO {final}_key")
+    else:
         cursor.execute(
-            f"CREATE TABLE {final} (LIKE {FACT_TABLE} INCLUDING CONSTRAINTS) PARTITION BY RANGE (commune_id)"
+            f"CREATE TABLE {final} (LIKE {FACT_TABLE} INCLUDING CONSTRAINTS) PARTITION BY RANGE (id)"
         )
-        for part, (table, bound) in enumerate(zip(tables, bounds, strict=True)):
+        limits = ["MINVALUE", *(str(bound) for bound in bounds), "MAXVALUE"]
+        for part, table in enumerate(tables):
             name = f"{final}_{part}"
             cursor.execute(f"ALTER TABLE {table} RENAME TO {name}")
             cursor.execute(f"ALTER INDEX {table}_key RENAME TO {name}_key")
+            bound = f"FROM ({limits[part]}) TO ({limits[part + 1]})"
             cursor.execute(f"ALTER TABLE {final} ATTACH PARTITION {name} FOR VALUES {bound}")
-        cursor.execute(f"ALTER TABLE {FACT_TABLE} ATTACH PARTITION {final} FOR VALUES IN ({batch_id})")
+    cursor.execute(f"ALTER TABLE {FACT_TABLE} ATTACH PARTITION {final} FOR VALUES IN ({batch_id})")
 
 
-def _parent_checks(cursor) -> list[tuple[str, str]]:
+def repeats(cursor, table: str) -> bool:
+    """Whether a key appears twice in the table: distinct hashes fewer than rows may be a collision
+    only, which the exact (slower) count then settles."""
+    cursor.execute(f"SELECT count(*) - count(DISTINCT {KEY_HASH}) FROM {table}")
+    if not cursor.fetchone()[0]:
+        return False
+    keys = ", ".join(KEY_COLUMNS)
+    cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table} GROUP BY {keys} HAVING count(*) > 1)")
+    return cursor.fetchone()[0]
+
+
+def parent_checks(cursor) -> list[tuple[str, str]]:
     """The parent's CHECK constraints (year >= 0...): a partition must carry them under the same names."""
     cursor.execute(
         "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass "
@@ -144,13 +168,13 @@ def _parent_checks(cursor) -> list[tuple[str, str]]:
 
 
 def key_index_sql(cursor, table: str) -> str:
-    """The parent's unique key index, for the new table: ATTACH then adopts it as the partition's."""
+    """The parent's lookup index, for the new table: ATTACH then adopts it as the partition's."""
     cursor.execute("SELECT pg_get_indexdef(%s::regclass)", [KEY_INDEX])
     definition = cursor.fetchone()[0]
     return re.sub(r"INDEX \S+ ON (ONLY )?\S+ ", f"INDEX {table}_key ON {table} ", definition, count=1)
 
 
-def _swap(cursor, dataset_id: int, batch_id: int, years: list[int]) -> None:
+def swap_out(cursor, dataset_id: int, batch_id: int, years: list[int]) -> None:
     """Removes the dataset's values of these years, and the batch's own, before its partition comes in."""
     # Imports of one dataset replace each other's years: one at a time from here to the commit.
     cursor.execute("SELECT id FROM observatory_dataset WHERE id = %s FOR UPDATE", [dataset_id])

@@ -5,9 +5,12 @@ the distinct (year, quantity, sector, energy, unit, status) combinations are rea
 checked there (trimmed, lower-cased, resolved to ids, unit factors, status), and the rows are then joined
 to them on their raw text. Only the value is read per row.
 
-PostgreSQL checks the values while it writes them (a cast that fails, a check constraint, the unique
-index): the full report of bad rows (line, column, value, reason) is only computed for a refused file.
-SQLite computes it first, then writes."""
+PostgreSQL checks the values while it writes them (a cast that fails, a check constraint) and then that
+no value is given twice: the full report of bad rows (line, column, value, reason) is only computed for
+a refused file. SQLite computes it first, then writes.
+
+A file already in the platform's own form does not come here on PostgreSQL: direct.py COPYs it straight
+into the fact table."""
 
 from django.db import DataError, connection, transaction
 from django.utils.translation import gettext as _
@@ -84,7 +87,7 @@ def lookups(
     with connection.cursor() as cursor:
         cursor.execute(
             f"""{create_codes} AS
-            SELECT r.code_raw, co.id AS commune_id
+            SELECT r.code_raw, co.id AS commune_id, co.insee_code
             FROM ({codes_source}) AS r
             LEFT JOIN communes_commune co ON co.insee_code = trim(r.code_raw)"""
         )
@@ -133,14 +136,14 @@ def _joined(staging: Staging, codes: str, kinds: str) -> str:
     return f"{staging.table} s JOIN {codes} co ON co.code_raw = {c('insee_code')} JOIN {kinds} k ON {on_kind}"
 
 
-def rows_sql(
-    staging: Staging, codes: str, kinds: str, dataset_id: int, batch_id: int, sort_key: str = "NULL"
-) -> str:
+def rows_sql(staging: Staging, codes: str, kinds: str, dataset_id: int, batch_id: int) -> str:
+    """The file's values in the fact table's terms: the platform's codes, the stored unit, the status."""
     d = staging.dialect
     value = f"CAST(replace(trim({staging.col('value')}), ',', '.') AS {d.float}) * k.factor"
     return f"""
-        SELECT s.line, {dataset_id} AS dataset_id, {batch_id} AS batch_id, co.commune_id, k.year, k.quantity,
-            k.sector_id, k.carrier_id, k.source_id, {value} AS value, k.is_estimate, {sort_key} AS sort_key
+        SELECT s.line, {dataset_id} AS dataset_id, {batch_id} AS batch_id, co.insee_code, k.year, k.quantity,
+            k.sector_code, k.energy_code AS energy, {value} AS value,
+            CASE WHEN k.is_estimate THEN 'estimated' ELSE 'consolidated' END AS status
         FROM {_joined(staging, codes, kinds)}
     """
 

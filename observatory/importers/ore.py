@@ -71,16 +71,15 @@ def import_ore(
     progress("writing", 0, 1)
     # Several operators may serve one commune: their rows for one year, energy and sector add up.
     rows_sql = f"""
-        SELECT min(s.line) AS line, {dataset_id} AS dataset_id, {batch_id} AS batch_id, co.id AS commune_id,
-            CAST(trim({year}) AS integer) AS year, 'consumption' AS quantity, se.id AS sector_id,
-            ca.id AS carrier_id, NULL AS source_id,
-            sum(CAST(replace(trim({conso}), ',', '.') AS {d.float})) AS value,
-            {"false" if d.postgres else "0"} AS is_estimate
+        SELECT min(s.line) AS line, {dataset_id} AS dataset_id, {batch_id} AS batch_id, co.insee_code,
+            CAST(trim({year}) AS integer) AS year, 'consumption' AS quantity, se.code AS sector_code,
+            ca.code AS energy, sum(CAST(replace(trim({conso}), ',', '.') AS {d.float})) AS value,
+            'consolidated' AS status
         {known(staging.table)}
         JOIN observatory_carrier ca ON ca.code = CASE {filiere} {carriers} END
         JOIN observatory_sector se ON se.code = CASE {sector} {sectors} END
         WHERE trim({conso}) <> ''
-        GROUP BY co.id, CAST(trim({year}) AS integer), se.id, ca.id
+        GROUP BY co.insee_code, CAST(trim({year}) AS integer), se.code, ca.code
     """
     try:
         imported = facts_write(

@@ -324,7 +324,7 @@ def schedule(plan: ActionPlan, groups: list[ActionGroup]) -> dict:
 
 def dataset_for(commune) -> Dataset | None:
     """The dataset the observatory page shows first for the commune (lowest priority number)."""
-    has_data = Observation.objects.filter(dataset=OuterRef("pk"), commune_id=commune.pk)
+    has_data = Observation.objects.filter(dataset=OuterRef("pk"), commune=commune)
     return Dataset.objects.filter(Exists(has_data)).order_by("priority", "name").first()
 
 

@@ -355,7 +355,9 @@ def impacts_part(*, actions: list[Action]) -> list[ImpactRow]:
 
 def report_dataset(*, commune_ids) -> Dataset | None:
     """The dataset the observatory pages show first for these communes (one query)."""
-    has_data = Observation.objects.filter(dataset=OuterRef("pk"), commune_id__in=commune_ids)
+    has_data = Observation.objects.filter(
+        dataset=OuterRef("pk"), commune__in=observatory_selectors.communes_by_ids(commune_ids)
+    )
     return Dataset.objects.filter(Exists(has_data)).order_by("priority", "name").first()
 
 

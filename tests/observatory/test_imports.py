@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from observatory import reference, services
-from observatory.models import BatchStatus, ImportBatch, ImportFormat, Observation
+from observatory.models import BatchStatus, ImportBatch, ImportFormat, Observation, Status
 from tests.factories import CommuneFactory, UserFactory
 from tests.observatory.helpers import (
     LONG_HEADER,
@@ -37,20 +37,13 @@ def communes(db):
 
 
 def stored(dataset_code="orcae"):
-    """{(insee, year, quantity, sector, energy or source): (value, is_estimate)} of a dataset."""
+    """{(insee, year, quantity, sector, energy or source): (value, estimated)} of a dataset."""
     rows = Observation.objects.filter(dataset__code=dataset_code).values_list(
-        "commune__insee_code",
-        "year",
-        "quantity",
-        "sector__code",
-        "carrier__code",
-        "source__code",
-        "value",
-        "is_estimate",
+        "commune__insee_code", "year", "quantity", "sector__code", "energy", "value", "status"
     )
     return {
-        (insee, year, quantity, sector, carrier or source): (value, estimate)
-        for insee, year, quantity, sector, carrier, source, value, estimate in rows
+        (insee, year, quantity, sector, energy): (value, status == Status.ESTIMATED)
+        for insee, year, quantity, sector, energy, value, status in rows
     }
 
 

@@ -12,13 +12,12 @@ from observatory import selectors
 from observatory.models import (
     Basis,
     BatchStatus,
-    Carrier,
     Dataset,
     ImportBatch,
     Observation,
     Quantity,
-    RenewableSource,
     Sector,
+    Status,
     Target,
 )
 from tests.factories import CommuneFactory
@@ -38,9 +37,6 @@ class Observatory:
             file="x.csv",
             status=BatchStatus.DONE,
         )
-        self.sectors = dict(Sector.objects.values_list("code", "pk"))
-        self.carriers = dict(Carrier.objects.values_list("code", "pk"))
-        self.sources = dict(RenewableSource.objects.values_list("code", "pk"))
 
     def add(self, commune, year, quantity, value, *, sector=None, carrier=None, source=None, estimate=False):
         return Observation.objects.create(
@@ -49,11 +45,10 @@ class Observatory:
             commune=commune,
             year=year,
             quantity=quantity,
-            sector_id=self.sectors[sector] if sector else None,
-            carrier_id=self.carriers[carrier] if carrier else None,
-            source_id=self.sources[source] if source else None,
+            sector=Sector.objects.get(code=sector) if sector else None,
+            energy=carrier or source,
             value=value,
-            is_estimate=estimate,
+            status=Status.ESTIMATED if estimate else Status.CONSOLIDATED,
         )
 
     def population(self, commune, values: dict[int, float]):

@@ -42,7 +42,7 @@ def observe(communes_values: dict, quantity: str, *, dataset="orcae", sector="re
     batch = ImportBatch.objects.create(
         dataset=dataset, format="long", original_name="orcae.csv", file="x.csv", status=BatchStatus.DONE
     )
-    sector_id = Sector.objects.get(code=sector).pk if quantity != Quantity.POPULATION else None
+    sector_id = Sector.objects.get(code=sector).code if quantity != Quantity.POPULATION else None
     Observation.objects.bulk_create(
         Observation(
             dataset=dataset,

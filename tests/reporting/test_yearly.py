@@ -18,7 +18,7 @@ from weasyprint.formatting_structure import boxes
 
 from actions.models import ActionStatus, AwarenessReport, BudgetKind, CoFunderStatus, PlanStatus
 from communes.models import Stage
-from observatory.models import BatchStatus, Dataset, ImportBatch, Observation, Quantity, Sector
+from observatory.models import BatchStatus, Dataset, ImportBatch, Observation, Quantity, Sector, Status
 from reporting import services
 from reporting.documents import yearly
 from reporting.models import DocumentKind, DocumentStatus, GeneratedDocument
@@ -88,7 +88,7 @@ def observe(communes, *, dataset_code="orcae", years=(2005, 2022, 2023)):
         file="x.csv",
         status=BatchStatus.DONE,
     )
-    residential = Sector.objects.get(code="residential").pk
+    residential = Sector.objects.get(code="residential").code
     rows = []
     for commune in communes:
         for year in years:
@@ -108,7 +108,7 @@ def observe(communes, *, dataset_code="orcae", years=(2005, 2022, 2023)):
                         quantity=quantity,
                         sector_id=sector,
                         value=value,
-                        is_estimate=year == 2023,
+                        status=Status.ESTIMATED if year == 2023 else Status.CONSOLIDATED,
                     )
                 )
     Observation.objects.bulk_create(rows)

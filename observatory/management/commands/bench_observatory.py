@@ -15,7 +15,7 @@ from django.test.utils import override_settings, setup_databases, teardown_datab
 from communes.importers import NATIONAL_FILE
 from communes.models import Commune, Epci, sort_key
 from observatory import services
-from observatory.importers.halves import SPLIT_SETTING
+from observatory.importers.direct import SPLIT_SETTING
 from observatory.models import BatchStatus, Carrier, Dataset, ImportFormat, RenewableSource, Sector
 
 HEADER = ["insee_code", "year", "quantity", "sector", "energy", "value", "unit", "status"]
@@ -78,8 +78,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Raw COPY into a bare table : {copy_best:6.2f} s  (runs: {_runs(copy_times)})")
         self.stdout.write(f"Observatory import         : {import_best:6.2f} s  (runs: {_runs(import_times)})")
         best = profiles[import_times.index(import_best)]
-        # The workers' phases (two connections at once) happen within the import's own phases.
-        own = {phase: seconds for phase, seconds in best.items() if not phase.startswith("worker")}
+        # The parts' phases (two connections at once for a large file) happen within the import's own.
+        own = {phase: seconds for phase, seconds in best.items() if not phase.startswith("part ")}
         for phase, seconds in own.items():
             self.stdout.write(f"  {phase:<24} : {seconds:6.2f} s")
         self.stdout.write(f"  {'batch bookkeeping':<24} : {import_best - sum(own.values()):6.2f} s")

@@ -39,6 +39,7 @@ from observatory.models import (
     Quantity,
     RenewableSource,
     Sector,
+    Status,
 )
 from reporting.documents import deliberation
 from reporting.models import DocumentKind, GeneratedDocument
@@ -225,8 +226,8 @@ def observatory_series(commune: Commune, *, dataset_code: str = "orcae") -> None
     batch = ImportBatch.objects.create(
         dataset=dataset, format="long", original_name="bench.csv", file="bench.csv", status=BatchStatus.DONE
     )
-    sectors = list(Sector.objects.order_by("order").values_list("pk", flat=True))[:6]
-    sources = list(RenewableSource.objects.order_by("order").values_list("pk", flat=True))[:4]
+    sectors = list(Sector.objects.order_by("order").values_list("code", flat=True))[:6]
+    sources = list(RenewableSource.objects.order_by("order").values_list("code", flat=True))[:4]
     observations = []
     for year in range(2005, 2023):
         factor = 1 - 0.02 * (year - 2005)
@@ -235,7 +236,7 @@ def observatory_series(commune: Commune, *, dataset_code: str = "orcae") -> None
             "batch": batch,
             "commune": commune,
             "year": year,
-            "is_estimate": year == 2022,
+            "status": Status.ESTIMATED if year == 2022 else Status.CONSOLIDATED,
         }
         observations.append(
             Observation(quantity=Quantity.POPULATION, value=25_000 + 100 * (year - 2005), **common)
@@ -261,7 +262,7 @@ def observatory_series(commune: Commune, *, dataset_code: str = "orcae") -> None
             observations.append(
                 Observation(
                     quantity=Quantity.PRODUCTION,
-                    source_id=source,
+                    energy=source,
                     value=3_000 * (rank + 1) * (2 - factor),
                     **common,
                 )

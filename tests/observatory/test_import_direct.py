@@ -1,5 +1,7 @@
-"""A large long CSV imported on two connections at once (PostgreSQL, observatory/importers/halves.py):
-the split threshold is lowered so that small files are cut in two halves.
+"""A long CSV in the platform's own form, COPYed straight into the fact table (PostgreSQL,
+observatory/importers/direct.py); a large one on two connections at once: the split threshold is
+lowered so that small files are cut in two halves. Any other file, or a wrong one, goes the general way
+(staging table, full report of bad rows), with the same result.
 
 The same files go through SQLite's single connection: the results must be the same there."""
 
@@ -8,8 +10,8 @@ import io
 import pytest
 from django.db import connection
 
-from observatory.importers.halves import SPLIT_SETTING, split_point
-from observatory.models import BatchStatus, Observation
+from observatory.importers.direct import SPLIT_SETTING, split_point
+from observatory.models import BatchStatus, Observation, Status
 from tests.factories import CommuneFactory
 from tests.observatory.helpers import csv_text, import_rows, run_import, series_rows
 
@@ -31,25 +33,21 @@ def communes(db):
 
 
 def stored() -> dict:
-    rows = Observation.objects.values_list(
-        "commune__insee_code", "year", "quantity", "sector__code", "carrier__code", "source__code", "value"
-    )
-    return {tuple(row[:6]): row[6] for row in rows}
+    rows = Observation.objects.values_list("commune_id", "year", "quantity", "sector_id", "energy", "value")
+    return {tuple(row[:5]): row[5] for row in rows}
 
 
 def expected(rows) -> dict:
     factors = {"MWh": 1, "t CO2e": 1, "inhabitants": 1}
     values = {}
     for code, year, quantity, sector, energy, value, unit, _status in rows:
-        carrier = energy if quantity == "consumption" else None
-        source = energy if quantity == "production" else None
-        values[(code, year, quantity, sector or None, carrier, source)] = pytest.approx(value * factors[unit])
+        values[(code, year, quantity, sector or None, energy or None)] = pytest.approx(value * factors[unit])
     return values
 
 
 def worker_tables() -> int:
     with connection.cursor() as cursor:
-        cursor.execute(r"SELECT count(*) FROM pg_class WHERE relname ~ '^obs_(half|part)_'")
+        cursor.execute(r"SELECT count(*) FROM pg_class WHERE relname ~ '^obs_(direct|staging|new)_'")
         return cursor.fetchone()[0]
 
 
@@ -83,9 +81,9 @@ def test_a_file_cut_in_two_imports_every_value_once(communes, grouped_by):
     assert (batch.rows_read, batch.rows_imported) == (len(rows), len(rows))
     assert batch.years == list(range(2015, 2021))
     assert stored() == expected(rows)
-    assert Observation.objects.filter(is_estimate=True).count() == len(rows) // 6
-    if connection.vendor == "postgresql":
-        assert {"worker 1 · copy", "worker 2 · copy", "worker 1 · index"} <= set(batch.timings)
+    assert Observation.objects.filter(status=Status.ESTIMATED).count() == len(rows) // 6
+    if connection.vendor == "postgresql":  # COPYed straight in, one half on each connection
+        assert {"part 1 · copy", "part 2 · copy", "part 1 · index", "part 2 · checks"} <= set(batch.timings)
 
 
 def test_a_file_cut_in_two_imported_again_replaces_itself_and_a_smaller_import(settings, communes):
@@ -168,4 +166,90 @@ def test_a_refused_file_leaves_no_work_table_behind(communes):
     batch = import_rows(rows)
 
     assert batch.status == BatchStatus.FAILED
+    assert worker_tables() == tables
+
+
+def direct(batch) -> bool:
+    """Whether the import went the direct way (its parts' phases are in the batch's timings)."""
+    return "part 1 · copy" in batch.timings
+
+
+def test_a_small_file_in_the_platform_form_is_copied_straight_in_on_one_connection(settings, communes):
+    setattr(settings, SPLIT_SETTING, 10**9)
+    rows = series_rows(CODES, [2019, 2020], estimated_years=[2020])
+
+    batch = import_rows(rows)
+
+    assert batch.status == BatchStatus.DONE, (batch.message, batch.errors)
+    assert stored() == expected(rows)
+    assert Observation.objects.filter(status=Status.ESTIMATED).count() == len(rows) // 2
+    assert direct(batch) == (connection.vendor == "postgresql")
+    assert "part 2 · copy" not in batch.timings
+
+
+@pytest.mark.parametrize("split", [1, 10**9])
+def test_other_spellings_and_units_go_the_general_way_to_the_same_values(settings, communes, split):
+    setattr(settings, SPLIT_SETTING, split)
+    rows = series_rows(CODES, [2019, 2020], estimated_years=[2020])
+    spelt = [
+        (
+            f" {code} ",
+            year,
+            quantity.upper(),
+            sector.upper(),
+            energy,
+            value * 1000 if unit == "MWh" else value,
+            "kWh" if unit == "MWh" else unit,
+            "e" if status == "estimated" else "",
+        )
+        for code, year, quantity, sector, energy, value, unit, status in rows
+    ]
+
+    batch = import_rows(spelt)
+
+    assert batch.status == BatchStatus.DONE, (batch.message, batch.errors)
+    assert stored() == expected(rows)
+    assert Observation.objects.filter(status=Status.ESTIMATED).count() == len(rows) // 2
+    assert not direct(batch)
+
+
+@pytest.mark.parametrize("split", [1, 10**9])
+def test_a_value_given_twice_in_the_platform_form_is_refused_with_both_lines(settings, communes, split):
+    setattr(settings, SPLIT_SETTING, split)
+    rows = series_rows(CODES, [2019, 2020])
+    rows.insert(3, rows[1])
+
+    batch = import_rows(rows)
+
+    assert batch.status == BatchStatus.FAILED
+    [error] = batch.errors
+    assert error["line"] == 5
+    assert error["reason"].endswith("(3)")
+    assert not Observation.objects.exists()
+
+
+@pytest.mark.parametrize("split", [1, 10**9])
+def test_an_unknown_commune_in_the_platform_form_is_reported_on_its_line(settings, communes, split):
+    setattr(settings, SPLIT_SETTING, split)
+    rows = series_rows([*CODES, "38999"], [2020])
+
+    batch = import_rows(rows)
+
+    assert batch.status == BatchStatus.FAILED
+    lines = [error["line"] for error in batch.errors]
+    assert lines == [index + 2 for index, row in enumerate(rows) if row[0] == "38999"]
+    assert {error["column"] for error in batch.errors} == {"insee_code"}
+    assert not Observation.objects.exists()
+
+
+@postgres_only
+def test_a_file_with_an_unknown_sector_in_the_platform_form_imports_nothing_and_names_it(communes):
+    rows = series_rows(CODES, [2020])
+    rows[-1] = (rows[-1][0], 2020, "emissions", "spaceships", "", 5, "t CO2e", "consolidated")
+    tables = worker_tables()
+
+    batch = import_rows(rows)
+
+    assert batch.status == BatchStatus.FAILED
+    assert [(error["line"], error["column"]) for error in batch.errors] == [(len(rows) + 1, "sector")]
     assert worker_tables() == tables

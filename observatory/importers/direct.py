@@ -1,0 +1,435 @@
+"""A long CSV in the platform's own form, COPYed straight into the batch's partition (PostgreSQL).
+
+The platform's own form is what its export writes: the eight columns, INSEE codes, the lower-case codes
+of its lists, numbers with a decimal point in the stored unit of their quantity ("MWh", "t CO2e",
+"inhabitants") and the statuses "consolidated" or "estimated". Such a file maps column for column onto
+the fact table (migration 0004), so it needs no staging table and no second write of its rows:
+
+1. Each part of the file (two halves on two connections for a large file, the cores of the machine;
+   else the whole file on the import's own connection) is COPYed, FREEZE, into a table created in the
+   same transaction: rows are written once, already frozen, and later scans set no hint bits. The
+   table's column types and CHECK constraints check each row as it comes in: a number, a year between
+   1990 and 2100, a known quantity with a sector and an energy of the platform's lists where it needs
+   them and none where it does not, its stored unit, a status. Line numbers become ids (batch << 32 |
+   line) through a sequence.
+2. Each part gets its lookup index, which then lists its communes and years at little cost; one scan
+   counts its repeated keys (by a 64-bit hash of the key, then exactly when the hash finds any).
+3. The import's connection checks the communes (in its transaction, which sees communes the workers'
+   connections might not), the keys repeated across the parts (only the communes both parts hold can
+   repeat there), and attaches the parts as the batch's partition.
+
+Whatever does not fit - a line the types or constraints refuse, an unknown commune, a value given twice,
+a file with other columns - raises NotDirect: the parts are dropped and the general path (staging.py,
+long_csv.py) imports the file, normalising its spellings, or lists every bad row. This path never
+reports an error itself, so that both always agree on what a file is worth."""
+
+import logging
+import secrets
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor, wait
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import psycopg
+from django.conf import settings
+from django.db import connection, transaction
+
+from ..models import STORED_UNIT, Carrier, Quantity, RenewableSource, Sector, Status
+from .common import CHUNK, LONG_COLUMNS, ImportResult, Progress, Timer
+from .facts import KEY_COLUMNS, attach_partition, key_index_sql, parent_checks, repeats, swap_out
+
+logger = logging.getLogger(__name__)
+
+# Files from this size on (bytes) are imported on two connections; a setting so that tests can split
+# a small file. Below it, the second connection and its round trips cost more than they save.
+SPLIT_SETTING = "OBSERVATORY_IMPORT_SPLIT_BYTES"
+SPLIT_BYTES = 8 << 20
+
+# The file's columns, each to the fact table's column it is COPYed into.
+COLUMNS = {
+    "insee_code": "insee_code",
+    "year": "year",
+    "quantity": "quantity",
+    "sector": "sector_code",
+    "energy": "energy",
+    "value": "value",
+    "unit": "unit",
+    "status": "status",
+}
+
+# Each worker is one core: no parallel workers of its own.
+WORKER_SETTINGS = {
+    "work_mem": "256MB",
+    "maintenance_work_mem": "512MB",
+    "max_parallel_workers_per_gather": "0",
+    "max_parallel_maintenance_workers": "0",
+    "jit": "off",
+    "synchronous_commit": "off",
+}
+
+
+class NotDirect(Exception):
+    """The file is not in the platform's own form, or not right: the general path takes it."""
+
+
+@dataclass
+class Split:
+    offset: int  # the first byte of the second half, at the start of a line
+    lines_before: int  # the file's lines before it, header included
+
+
+def split_point(handle, size: int, threshold: int | None = None) -> Split | None:
+    """A line boundary near the middle of the file, or None when the file is small or holds quotes
+    in its first half (a quoted field may hold a line break: line numbers would drift). Reads the first
+    half in chunks, not at once."""
+    threshold = getattr(settings, SPLIT_SETTING, SPLIT_BYTES) if threshold is None else threshold
+    handle.seek(0)
+    handle.readline()
+    body = handle.tell()
+    if size - body < max(threshold, 2):
+        return None
+    handle.seek(body + (size - body) // 2)
+    handle.readline()
+    offset = handle.tell()
+    if offset >= size:
+        return None
+    handle.seek(0)
+    lines = 0
+    while handle.tell() < offset:
+        chunk = handle.read(min(CHUNK, offset - handle.tell()))
+        if not chunk or b'"' in chunk:
+            return None
+        lines += chunk.count(b"\n")
+    return Split(offset, lines)
+
+
+def _literals(values) -> str:
+    return ", ".join("'" + value.replace("'", "''") + "'" for value in values)
+
+
+def _kinds_check() -> str:
+    """Which sector, energy and unit each quantity takes, from the platform's lists."""
+    sectors = _literals(Sector.objects.values_list("code", flat=True)) or "NULL"
+    carriers = _literals(Carrier.objects.values_list("code", flat=True)) or "NULL"
+    sources = _literals(RenewableSource.objects.values_list("code", flat=True)) or "NULL"
+    unit = {quantity: "'" + STORED_UNIT[quantity] + "'" for quantity in Quantity.values}
+    return f"""coalesce(CASE quantity
+        WHEN 'consumption' THEN sector_code IN ({sectors}) AND energy IN ({carriers})
+            AND unit = {unit["consumption"]}
+        WHEN 'emissions' THEN sector_code IN ({sectors}) AND energy IS NULL AND unit = {unit["emissions"]}
+        WHEN 'production' THEN sector_code IS NULL AND energy IN ({sources}) AND unit = {unit["production"]}
+        WHEN 'population' THEN sector_code IS NULL AND energy IS NULL AND unit = {unit["population"]}
+    END, false)"""
+
+
+class SharedFile:
+    """One file read by both threads: each read seeks first, under a lock."""
+
+    def __init__(self, handle):
+        self.handle = handle
+        self.lock = threading.Lock()
+
+    def chunks(self, start: int, end: int):
+        position = start
+        while position < end:
+            with self.lock:
+                self.handle.seek(position)
+                chunk = self.handle.read(min(CHUNK, end - position))
+            if not chunk:
+                return
+            position += len(chunk)
+            yield chunk
+
+
+class Part:
+    """One part of the file, COPYed into a table of its own on one connection, checked and indexed.
+
+    `own`: a psycopg connection of the part's own, which commits its table for the import's connection
+    to attach; without it, the part runs on the import's connection, in its transaction."""
+
+    def __init__(
+        self, index: int, *, table: str, file: SharedFile, start: int, end: int, first_line: int, own: bool
+    ):
+        self.index = index
+        self.table = table
+        self.file = file
+        self.start, self.end = start, end
+        self.first_line = first_line
+        self.rows = self.done = 0
+        self.codes: set[str] = set()
+        self.years: set[int] = set()
+        self.timings: dict[str, float] = {}
+        self.connection = None
+        if own:
+            params = connection.get_connection_params()
+            params = {key: value for key, value in params.items() if key not in ("cursor_factory", "context")}
+            self.connection = psycopg.connect(**params, autocommit=True)
+            with self.connection.cursor() as cursor:
+                for name, value in WORKER_SETTINGS.items():
+                    cursor.execute("SELECT set_config(%s, %s, false)", [name, value])
+
+    @contextmanager
+    def _phase(self, name: str):
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - started
+
+    @contextmanager
+    def _cursor(self):
+        if self.connection is None:
+            with connection.cursor() as cursor:
+                yield cursor.cursor
+        else:
+            with self.connection.transaction(), self.connection.cursor() as cursor:
+                yield cursor
+
+    def run(self, *, create_sql: str, header: list[str], delimiter: str, index_sql: str) -> None:
+        """COPYs, checks and indexes the part. Raises NotDirect when a row does not fit."""
+        names = ", ".join(COLUMNS[name] for name in header)
+        sep = delimiter.replace("'", "''")
+        copy_sql = (
+            f"COPY {self.table} ({names}) FROM STDIN WITH (FORMAT csv, "
+            f"HEADER {str(self.index == 0).lower()}, DELIMITER '{sep}', ENCODING 'UTF8', FREEZE)"
+        )
+        try:
+            with self._cursor() as cursor:
+                with self._phase("copy"):
+                    cursor.execute(create_sql)
+                    with cursor.copy(copy_sql) as copy:
+                        for chunk in self.file.chunks(self.start, self.end):
+                            copy.write(chunk)
+                            self.done += len(chunk)
+                    self.rows = cursor.rowcount
+                with self._phase("index"):
+                    cursor.execute(index_sql)
+                with self._phase("checks"):
+                    # The communes and years, for the import's connection to check: from the index alone
+                    # (a few thousand entries; COPY FREEZE has marked every page visible).
+                    cursor.execute(f"SELECT insee_code, year FROM {self.table} GROUP BY insee_code, year")
+                    for code, year in cursor.fetchall():
+                        self.codes.add(code)
+                        self.years.add(year)
+                    if repeats(cursor, self.table):
+                        raise NotDirect("a value given twice")
+        except (psycopg.DataError, psycopg.IntegrityError, psycopg.errors.BadCopyFileFormat) as error:
+            raise NotDirect(str(error)) from error
+
+    def drop(self) -> None:
+        """After a failure, once the import's connection has let go of the table."""
+        if self.connection is not None:
+            with self.connection.cursor() as cursor:
+                cursor.execute("SET lock_timeout = '10s'")
+                cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+
+
+def eligible(header: list[str]) -> bool:
+    return sorted(header) == sorted(LONG_COLUMNS)
+
+
+class Direct:
+    """The parts of one import, opened around the import's transaction: on a failure the parts that
+    committed their table drop it once that transaction has let go of it."""
+
+    def __init__(self, handle, size: int, split: Split | None, batch_id: int):
+        token = secrets.token_hex(4)  # names no earlier run (or open test transaction) holds
+        file = SharedFile(handle)
+        if split:
+            ranges = [(0, split.offset, 2), (split.offset, size, split.lines_before + 1)]
+        else:
+            ranges = [(0, size, 2)]
+        self.size = size
+        self.batch_id = batch_id
+        self.parts: list[Part] = []
+        try:
+            for index, (start, end, first_line) in enumerate(ranges):
+                self.parts.append(
+                    Part(
+                        index,
+                        table=f"obs_direct_{token}_{index}",
+                        file=file,
+                        start=start,
+                        end=end,
+                        first_line=first_line,
+                        own=split is not None,
+                    )
+                )
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        for part in self.parts:
+            part.close()
+
+    def drop(self) -> None:
+        for part in self.parts:
+            part.drop()
+
+    def _id(self, line: int) -> int:
+        return (self.batch_id << 32) + line
+
+    def _create_sql(self, part: Part, dataset_id: int, checks: list[tuple[str, str]], kinds: str) -> str:
+        table = part.table
+        bounds = []
+        if len(self.parts) > 1:  # the range of ids (lines) the part holds within the batch
+            if part.index == 0:
+                bounds.append(f"id < {self._id(self.parts[1].first_line)}")
+            else:
+                bounds.append(f"id >= {self._id(part.first_line)}")
+        constraints = [f"CONSTRAINT {name} {definition}" for name, definition in checks]
+        constraints += [
+            f"CONSTRAINT {table}_batch CHECK (batch_id = {self.batch_id})",
+            f"CONSTRAINT {table}_dataset CHECK (dataset_id = {dataset_id})",
+            f"CONSTRAINT {table}_year CHECK (year BETWEEN 1990 AND 2100)",
+            f"CONSTRAINT {table}_value CHECK (abs(value) < 'Infinity' "
+            "AND (value >= 0 OR quantity = 'emissions'))",
+            f"CONSTRAINT {table}_kind CHECK ({kinds})",
+            f"CONSTRAINT {table}_status CHECK (status IN ({_literals(Status.values)}))",
+            *(f"CONSTRAINT {table}_ids CHECK ({bound})" for bound in bounds),
+        ]
+        sequence = f"{table}_line"
+        return (
+            f"CREATE SEQUENCE {sequence} START WITH {self._id(part.first_line)} CACHE 1000000; "
+            f"""CREATE TABLE {table} (
+                id bigint NOT NULL DEFAULT nextval('{sequence}'),
+                dataset_id bigint NOT NULL DEFAULT {dataset_id},
+                batch_id bigint NOT NULL DEFAULT {self.batch_id},
+                insee_code varchar(5) COLLATE "C" NOT NULL,
+                year smallint NOT NULL,
+                quantity varchar(12) COLLATE "C" NOT NULL,
+                sector_code varchar(40) COLLATE "C",
+                energy varchar(40) COLLATE "C",
+                value double precision NOT NULL,
+                status varchar(12) COLLATE "C" NOT NULL,
+                unit text NOT NULL,
+                {", ".join(constraints)}
+            ); ALTER SEQUENCE {sequence} OWNED BY {table}.id"""
+        )
+
+    def _both(self, calls, tick=None) -> None:
+        """Runs the calls at once (each part on its own connection); raises the first error, if any,
+        once all have ended."""
+        with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+            futures = [pool.submit(call) for call in calls]
+            while True:
+                _, pending = wait(futures, timeout=0.25)
+                if tick:
+                    tick()
+                if not pending:
+                    break
+        for future in futures:
+            if future.exception() is not None:
+                raise future.exception()
+
+    def import_long(
+        self, *, header: list[str], delimiter: str, dataset_id: int, progress: Progress, timer: Timer
+    ) -> ImportResult:
+        """Imports the file, or raises NotDirect with nothing written (the caller's savepoint)."""
+        with connection.cursor() as cursor:
+            checks = parent_checks(cursor)
+            index_sql = {part.index: key_index_sql(cursor, part.table) for part in self.parts}
+        kinds = _kinds_check()
+        calls = [
+            lambda part=part: part.run(
+                create_sql=self._create_sql(part, dataset_id, checks, kinds),
+                header=header,
+                delimiter=delimiter,
+                index_sql=index_sql[part.index],
+            )
+            for part in self.parts
+        ]
+        size = self.size
+
+        def tick():
+            progress("reading", sum(part.done for part in self.parts), size)
+
+        with timer.phase("copy"):
+            if len(calls) > 1:
+                self._both(calls, tick)
+            else:
+                calls[0]()
+        progress("checking", 0, 1)
+        with timer.phase("checks"):
+            codes = set().union(*(part.codes for part in self.parts))
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT count(*) FROM communes_commune WHERE insee_code = ANY(%s)", [sorted(codes)]
+                )
+                if cursor.fetchone()[0] != len(codes):
+                    raise NotDirect("a commune outside the platform")
+                if len(self.parts) > 1:
+                    self._check_across(cursor)
+        years = sorted(set().union(*(part.years for part in self.parts)))
+        rows = sum(part.rows for part in self.parts)
+        progress("writing", 0, 1)
+        with timer.phase("swap"), connection.cursor() as cursor:
+            swap_out(cursor, dataset_id, self.batch_id, years)
+            tables = [part.table for part in self.parts]
+            for table in tables:
+                # The file's unit was checked: the stored unit of the quantity. The sequence made the ids.
+                cursor.execute(
+                    f"ALTER TABLE {table} ALTER COLUMN id DROP DEFAULT, ALTER COLUMN dataset_id DROP "
+                    "DEFAULT, ALTER COLUMN batch_id DROP DEFAULT, DROP COLUMN unit"
+                )
+                cursor.execute(f"DROP SEQUENCE {table}_line")
+            if rows:
+                bounds = [self._id(part.first_line) for part in self.parts[1:]]
+                attach_partition(cursor, tables, self.batch_id, bounds)
+            else:
+                cursor.execute(f"DROP TABLE {', '.join(tables)}")
+        for part in self.parts:
+            for phase, seconds in part.timings.items():
+                name = f"part {part.index + 1} · {phase}"
+                timer.timings[name] = timer.timings.get(name, 0.0) + seconds
+        return ImportResult(rows_read=rows, rows_imported=rows, rows_skipped=0, years=years)
+
+    def _check_across(self, cursor) -> None:
+        """A key in both parts: only the communes both hold may repeat (one, in a file sorted by commune)."""
+        first, second = self.parts
+        shared = sorted(first.codes & second.codes)
+        if not shared:
+            return
+        same = " AND ".join(
+            f"a.{name} IS NOT DISTINCT FROM b.{name}" for name in KEY_COLUMNS if name != "insee_code"
+        )
+        cursor.execute(
+            f"SELECT EXISTS (SELECT 1 FROM {first.table} a JOIN {second.table} b "
+            f"ON b.insee_code = a.insee_code AND {same} WHERE a.insee_code = ANY(%s))",
+            [shared],
+        )
+        if cursor.fetchone()[0]:
+            raise NotDirect("a value given in both halves")
+
+
+def try_direct(handle, size: int, *, header, delimiter, dataset_id, batch_id, progress, timer):
+    """The direct import's result, or None when the file is not for it: nothing is then left of the
+    attempt, and the general path takes the file from its start."""
+    if not eligible(header):
+        return None
+    split = split_point(handle, size)
+    handle.seek(0)
+    direct = Direct(handle, size, split, batch_id)
+    try:
+        try:
+            with transaction.atomic():
+                return direct.import_long(
+                    header=header, delimiter=delimiter, dataset_id=dataset_id, progress=progress, timer=timer
+                )
+        except NotDirect as reason:
+            why = str(reason).splitlines()[0] if str(reason) else ""
+            logger.info("Import %s: the general path takes the file (%s)", batch_id, why)
+            direct.drop()
+            handle.seek(0)
+            return None
+        except BaseException:
+            direct.drop()
+            raise
+    finally:
+        direct.close()
