@@ -4,16 +4,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from communes import permissions
 from communes.models import Commune
 
-from . import charts, selectors, services
+from . import charts, exports, selectors, services
 from .forms import DatasetChoiceForm, ImportForm, TargetForm
 from .models import Dataset, ImportBatch, Observation, Target
 
@@ -54,13 +55,22 @@ def _yearly_rows(view) -> list[dict]:
     ]
 
 
-def _territory(request, *, commune_ids, commune=None):
+def _dataset_choice(request, commune_ids):
+    """The dataset form and the dataset chosen (or shown first) for these communes."""
     datasets = _datasets(commune_ids)
     form = DatasetChoiceForm(request.GET or None, datasets=datasets)
     chosen = form.cleaned_data.get("dataset") if form.is_valid() else None
-    dataset = chosen or (datasets[0] if datasets else None)
+    return form, chosen or (datasets[0] if datasets else None)
+
+
+def _territory(request, *, commune_ids, commune=None):
+    form, dataset = _dataset_choice(request, commune_ids)
     view = selectors.territory_observatory(commune_ids=commune_ids, dataset=dataset, commune=commune)
     return form, dataset, view
+
+
+def _query(request) -> str:
+    return f"?{request.GET.urlencode()}" if request.GET else ""
 
 
 def _charts(view) -> dict:
@@ -109,9 +119,8 @@ def agglomeration(request):
             "comparison": comparison,
             "last_year": last_year,
             "can_manage": permissions.can_manage_observatory(user),
-            "export_url": request.path
-            + "export.csv"
-            + (f"?{request.GET.urlencode()}" if request.GET else ""),
+            "export_url": reverse("observatory:agglomeration_export") + _query(request),
+            "data_url": reverse("observatory:agglomeration_data") + _query(request),
         },
     )
 
@@ -133,9 +142,8 @@ def commune_observatory(request, insee_code):
             "rows": _yearly_rows(view),
             "charts": _charts(view),
             "can_manage": permissions.can_manage_observatory(user),
-            "export_url": request.path
-            + "export.csv"
-            + (f"?{request.GET.urlencode()}" if request.GET else ""),
+            "export_url": reverse("observatory:commune_export", args=[commune.insee_code]) + _query(request),
+            "data_url": reverse("observatory:commune_data", args=[commune.insee_code]) + _query(request),
         },
     )
 
@@ -188,6 +196,30 @@ def commune_export(request, insee_code):
     commune = permissions.commune_for_user(request.user, insee_code)
     _form, dataset, view = _territory(request, commune_ids=[commune.pk], commune=commune)
     return _export(_yearly_rows(view), dataset, commune.name)
+
+
+def _data(dataset, insee_codes, name: str) -> StreamingHttpResponse:
+    """The dataset's values as the platform's long CSV, which imports again as it is (with no data yet,
+    the header alone)."""
+    rows = exports.long_csv(dataset_id=dataset.pk if dataset else None, insee_codes=insee_codes)
+    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
+    prefix = dataset.code if dataset else "observatoire"
+    response["Content-Disposition"] = f'attachment; filename="{prefix}-{slugify(name)}.csv"'
+    return response
+
+
+@login_required
+def agglomeration_data(request):
+    permissions.require(permissions.can_view_observatory(request.user))
+    _form, dataset = _dataset_choice(request, None)
+    return _data(dataset, None, "agglomeration")
+
+
+@login_required
+def commune_data(request, insee_code):
+    commune = permissions.commune_for_user(request.user, insee_code)
+    _form, dataset = _dataset_choice(request, [commune.pk])
+    return _data(dataset, [commune.insee_code], commune.name)
 
 
 # --- imports ------------------------------------------------------------------------------------

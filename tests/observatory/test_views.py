@@ -40,6 +40,8 @@ def urls(cast, batch):
         "agglomeration_export": reverse("observatory:agglomeration_export"),
         "commune": reverse("observatory:commune", args=[insee]),
         "commune_export": reverse("observatory:commune_export", args=[insee]),
+        "agglomeration_data": reverse("observatory:agglomeration_data"),
+        "commune_data": reverse("observatory:commune_data", args=[insee]),
         "imports": reverse("observatory:imports"),
         "import_new": reverse("observatory:import_new"),
         "import_detail": reverse("observatory:import_detail", args=[batch.pk]),
@@ -53,8 +55,10 @@ def urls(cast, batch):
 ALL_URLS = [
     "agglomeration",
     "agglomeration_export",
+    "agglomeration_data",
     "commune",
     "commune_export",
+    "commune_data",
     "imports",
     "import_new",
     "import_detail",
@@ -63,8 +67,8 @@ ALL_URLS = [
     "target_create",
     "target_edit",
 ]
-OPEN_URLS = ["agglomeration", "agglomeration_export", "targets"]
-COMMUNE_URLS = ["commune", "commune_export"]
+OPEN_URLS = ["agglomeration", "agglomeration_export", "agglomeration_data", "targets"]
+COMMUNE_URLS = ["commune", "commune_export", "commune_data"]
 MANAGER_URLS = ["imports", "import_new", "import_detail", "import_errors", "target_create", "target_edit"]
 
 
