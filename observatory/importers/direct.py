@@ -186,7 +186,9 @@ class Part:
             with self.connection.transaction(), self.connection.cursor() as cursor:
                 yield cursor
 
-    def run(self, *, create_sql: str, header: list[str], delimiter: str, index_sql: str) -> None:
+    def run(
+        self, *, create_sql: str, constants_sql: str, header: list[str], delimiter: str, index_sql: str
+    ) -> None:
         """COPYs, checks and indexes the part. Raises NotDirect when a row does not fit."""
         names = ", ".join(COLUMNS[name] for name in header)
         sep = delimiter.replace("'", "''")
@@ -203,6 +205,7 @@ class Part:
                             copy.write(chunk)
                             self.done += len(chunk)
                     self.rows = cursor.rowcount
+                    cursor.execute(constants_sql)
                 with self._phase("index"):
                     cursor.execute(index_sql)
                 with self._phase("checks"):
@@ -285,8 +288,6 @@ class Direct:
                 bounds.append(f"id >= {self._id(part.first_line)}")
         constraints = [f"CONSTRAINT {name} {definition}" for name, definition in checks]
         constraints += [
-            f"CONSTRAINT {table}_batch CHECK (batch_id = {self.batch_id})",
-            f"CONSTRAINT {table}_dataset CHECK (dataset_id = {dataset_id})",
             f"CONSTRAINT {table}_year CHECK (year BETWEEN 1990 AND 2100)",
             f"CONSTRAINT {table}_value CHECK (abs(value) < 'Infinity' "
             "AND (value >= 0 OR quantity = 'emissions'))",
@@ -299,8 +300,6 @@ class Direct:
             f"CREATE SEQUENCE {sequence} START WITH {self._id(part.first_line)} CACHE 1000000; "
             f"""CREATE TABLE {table} (
                 id bigint NOT NULL DEFAULT nextval('{sequence}'),
-                dataset_id bigint NOT NULL DEFAULT {dataset_id},
-                batch_id bigint NOT NULL DEFAULT {self.batch_id},
                 insee_code varchar(5) COLLATE "C" NOT NULL,
                 year smallint NOT NULL,
                 quantity varchar(12) COLLATE "C" NOT NULL,
@@ -311,6 +310,18 @@ class Direct:
                 unit text NOT NULL,
                 {", ".join(constraints)}
             ); ALTER SEQUENCE {sequence} OWNED BY {table}.id"""
+        )
+
+    def _constants_sql(self, part: Part, dataset_id: int) -> str:
+        """The dataset and the batch, the same for every row: columns added once the rows are in, with a
+        default, are not written into each row (PostgreSQL keeps the value once, for the rows before).
+        Their checks (one scan) let ATTACH skip its own and queries skip other datasets' partitions."""
+        table = part.table
+        return (
+            f"ALTER TABLE {table} ADD COLUMN dataset_id bigint NOT NULL DEFAULT {dataset_id}, "
+            f"ADD COLUMN batch_id bigint NOT NULL DEFAULT {self.batch_id}, "
+            f"ADD CONSTRAINT {table}_batch CHECK (batch_id = {self.batch_id}), "
+            f"ADD CONSTRAINT {table}_dataset CHECK (dataset_id = {dataset_id})"
         )
 
     def _both(self, calls, tick=None) -> None:
@@ -339,6 +350,7 @@ class Direct:
         calls = [
             lambda part=part: part.run(
                 create_sql=self._create_sql(part, dataset_id, checks, kinds),
+                constants_sql=self._constants_sql(part, dataset_id),
                 header=header,
                 delimiter=delimiter,
                 index_sql=index_sql[part.index],
