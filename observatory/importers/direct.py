@@ -11,7 +11,8 @@ the fact table (migration 0004), so it needs no staging table and no second writ
    table's column types and CHECK constraints check each row as it comes in: a number, a year between
    1990 and 2100, a known quantity with a sector and an energy of the platform's lists where it needs
    them and none where it does not, its stored unit, a status. Line numbers become ids (batch << 32 |
-   line) through a sequence.
+   line) through a sequence. The dataset and the batch, the same for every row, are columns added
+   afterwards with a default, which PostgreSQL keeps once rather than in each row.
 2. Each part gets its lookup index, which then lists its communes and years at little cost; one scan
    counts its repeated keys (by a 64-bit hash of the key, then exactly when the hash finds any).
 3. The import's connection checks the communes (in its transaction, which sees communes the workers'
