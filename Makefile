@@ -99,6 +99,7 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/pcl
 BENCH_ROWS ?= 1000000
 bench: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_observatory --rows $(BENCH_ROWS)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_observatory --rows $(BENCH_ROWS) --other-spellings --repeat 1
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_reporting --actions 200
 
 check-deploy: install

@@ -36,14 +36,21 @@ class Command(BaseCommand):
             help="Files from this size on are imported on two connections (default: the setting); "
             "a size larger than the file compares with one connection.",
         )
+        parser.add_argument(
+            "--other-spellings",
+            action="store_true",
+            help='Writes energies in kWh and estimates as "e": a file not in the platform\'s own form, '
+            "which the import takes the general way (staging table, lookups).",
+        )
 
-    def handle(self, *args, rows, repeat, split_bytes, **options):
+    def handle(self, *args, rows, repeat, split_bytes, other_spellings, **options):
         if connection.vendor != "postgresql":
             raise CommandError("The benchmark measures PostgreSQL: set DATABASE_URL=postgres://...")
         # A database of its own, so that a test run on the same server is left alone.
         connection.settings_dict["TEST"]["NAME"] = f"{connection.settings_dict['NAME']}_bench"
         old_config = setup_databases(verbosity=0, interactive=False, aliases={"default"})
         try:
+            self.other_spellings = other_spellings
             if split_bytes is None:
                 self._run(rows, repeat)
             else:
@@ -58,8 +65,10 @@ class Command(BaseCommand):
             path = os.path.join(folder, "observatory.csv")
             written, years = self._generate(path, communes, rows)
             size_mb = os.path.getsize(path) / 2**20
+            form = 'other spellings (kWh, "e")' if self.other_spellings else "the platform's own form"
             self.stdout.write(
-                f"File: {written:,} rows, {size_mb:.0f} MB, {len(communes):,} communes known, years {years}"
+                f"File: {written:,} rows, {size_mb:.0f} MB, {len(communes):,} communes known, years {years}, "
+                f"in {form}"
             )
             copy_times = [self._raw_copy(path) for _ in range(repeat)]
             dataset = Dataset.objects.get(code="orcae")
@@ -129,6 +138,9 @@ class Command(BaseCommand):
                     status = "estimated" if year == years[-1] else "consolidated"
                     for position, (quantity, sector, energy, unit) in enumerate(per_year):
                         value = round(10 + (index * 7 + year * 13 + position * 17) % 5000 / 3, 1)
+                        if self.other_spellings:
+                            value, unit = (value * 1000, "kWh") if unit == "MWh" else (value, unit)
+                            status = "e" if status == "estimated" else ""
                         writer.writerow([code, year, quantity, sector, energy, value, unit, status])
                     written += len(per_year)
                 if written >= rows:
