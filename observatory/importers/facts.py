@@ -90,26 +90,26 @@ def _write_partition(select_sql, dataset_id: int, batch_id: int, years: list[int
     return imported
 
 
-def create_as_sql(table: str, select_sql: str, batch_id: int, *, sorted_rows: bool = False) -> str:
-    """The future partition of the batch, from the rows of `select_sql` (see facts_write); with
-    `sorted_rows`, in the order of their `sort_key` column."""
+def create_as_sql(table: str, select_sql: str, batch_id: int) -> str:
+    """The future partition of the batch, from the rows of `select_sql` (see facts_write)."""
     # Import rows get ids of their own range (batch << 32 | line): no sequence call per row, and no
     # collision with the ids the sequence gives rows created one by one.
-    columns = ", ".join(
-        f"CAST(r.{name} AS {kind}){' COLLATE "C"' if kind.startswith('varchar') else ''} AS {name}"
-        for name, kind in COLUMN_TYPES.items()
-    )
-    order = " ORDER BY r.sort_key" if sorted_rows else ""
+    columns = ", ".join(f"{_typed(name, kind)} AS {name}" for name, kind in COLUMN_TYPES.items())
     return (
         f"CREATE TABLE {table} AS SELECT CAST(({batch_id}::bigint << 32) + r.line AS bigint) "
-        f"AS id, {columns} FROM ({select_sql}) AS r{order}"
+        f"AS id, {columns} FROM ({select_sql}) AS r"
     )
 
 
-def partition_checks_sql(cursor, table: str, dataset_id: int, batch_id: int, extra: str = "") -> str:
+def _typed(name: str, kind: str) -> str:
+    cast = f"CAST(r.{name} AS {kind})"
+    return f'{cast} COLLATE "C"' if kind.startswith("varchar") else cast
+
+
+def partition_checks_sql(cursor, table: str, dataset_id: int, batch_id: int) -> str:
     """The ALTER TABLE that checks a future partition in one scan: NOT NULL, the parent's checks, and
     the batch and dataset checks that let ATTACH skip its own scan and the planner skip other datasets'
-    partitions. `extra`: one more CHECK condition (a sub-partition's bounds)."""
+    partitions."""
     checks = [f"ALTER COLUMN {name} SET NOT NULL" for name in NOT_NULL]
     checks += [f"ADD CONSTRAINT {name} {definition}" for name, definition in parent_checks(cursor)]
     checks += [
@@ -118,8 +118,6 @@ def partition_checks_sql(cursor, table: str, dataset_id: int, batch_id: int, ext
         f"ADD CONSTRAINT {table}_value CHECK (abs(value) < 'Infinity' "
         "AND (value >= 0 OR quantity = 'emissions'))",
     ]
-    if extra:
-        checks.append(f"ADD CONSTRAINT {table}_bounds CHECK ({extra})")
     return f"ALTER TABLE {table} {', '.join(checks)}"
 
 

@@ -253,3 +253,23 @@ def test_a_file_with_an_unknown_sector_in_the_platform_form_imports_nothing_and_
     assert batch.status == BatchStatus.FAILED
     assert [(error["line"], error["column"]) for error in batch.errors] == [(len(rows) + 1, "sector")]
     assert worker_tables() == tables
+
+
+@pytest.mark.parametrize("split", [1, 10**9])
+def test_when_every_hash_collides_the_exact_count_decides(settings, monkeypatch, communes, split):
+    """The 64-bit hash only spares the exact count of repeated keys: with a hash that is the same for
+    every row, a right file still imports and a value given twice is still refused."""
+    from observatory.importers import facts
+
+    monkeypatch.setattr(facts, "KEY_HASH", "0")
+    setattr(settings, SPLIT_SETTING, split)
+    rows = series_rows(CODES, [2019, 2020])
+
+    good = import_rows(rows)
+    twice = import_rows([*rows, rows[0]])
+
+    assert good.status == BatchStatus.DONE, (good.message, good.errors)
+    assert direct(good) == (connection.vendor == "postgresql")
+    assert twice.status == BatchStatus.FAILED
+    assert [error["line"] for error in twice.errors] == [len(rows) + 2]
+    assert stored() == expected(rows)
