@@ -8,6 +8,10 @@ class ManagedListAdmin(admin.ModelAdmin):
     list_display = ("name", "code", "order")
     list_editable = ("order",)
 
+    def get_readonly_fields(self, request, obj=None):
+        # The observations and the files imported name an entry by its code: it stays as created.
+        return ("code",) if obj is not None else ()
+
 
 @admin.register(Dataset)
 class DatasetAdmin(admin.ModelAdmin):

@@ -417,3 +417,23 @@ def test_the_exports_query_count_does_not_grow(client, django_assert_max_num_que
         client.get(reverse("observatory:agglomeration_export"))
     with django_assert_max_num_queries(COMMUNE_EXPORT_QUERIES):
         client.get(reverse("observatory:commune_export", args=[communes[0].insee_code]))
+
+
+def test_a_sector_code_is_fixed_once_created_as_observations_name_it_by_code(login, cast):
+    from observatory.models import Sector
+
+    client = login(cast.admin)
+    sector = Sector.objects.get(code="residential")
+
+    change = client.get(reverse("admin:observatory_sector_change", args=[sector.pk]))
+    add = client.get(reverse("admin:observatory_sector_add"))
+
+    assert change.status_code == add.status_code == 200
+    assert 'name="code"' not in change.content.decode()
+    assert 'name="code"' in add.content.decode()
+    client.post(
+        reverse("admin:observatory_sector_change", args=[sector.pk]),
+        {"code": "housing", "name": sector.name, "order": sector.order},
+    )
+    sector.refresh_from_db()
+    assert sector.code == "residential"
