@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.core.files.base import File
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from . import reference, tasks
@@ -110,8 +111,11 @@ def batch_run(*, batch: ImportBatch, path: str | None = None, progress_callback=
             rows_imported=result.rows_imported,
             rows_skipped=result.rows_skipped,
             years=result.years,
-            message=_("%(values)d values imported for %(years)s.")
-            % {"values": result.rows_imported, "years": _years_text(result.years)},
+            message=_("%(values)s values imported for %(years)s.")
+            % {
+                "values": number_format(result.rows_imported, force_grouping=True),
+                "years": _years_text(result.years),
+            },
         )
         _mark_replaced(batch, result.years)
         timings = result.timings

@@ -11,6 +11,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import translation
 
 from observatory import reference, services
 from observatory.models import BatchStatus, ImportBatch, ImportFormat, Observation, Status
@@ -22,6 +23,7 @@ from tests.observatory.helpers import (
     dataset,
     import_rows,
     run_import,
+    series_rows,
     upload,
 )
 
@@ -717,3 +719,16 @@ def test_only_csv_files_are_accepted_by_the_upload_form(communes, officer, login
     assert response.status_code == 200
     assert response.context["form"].errors["file"]
     assert not ImportBatch.objects.exists()
+
+
+def test_the_result_message_groups_the_thousands_in_the_language_of_the_page(communes):
+    rows = series_rows(list(communes), list(range(1990, 2070)))  # 2 communes, 80 years, 7 values each
+    with translation.override("fr"):
+        batch = import_rows(rows)
+
+    assert batch.status == BatchStatus.DONE
+    assert (
+        batch.message.replace("\u202f", " ")
+        .replace("\xa0", " ")
+        .startswith("1 120 valeurs importées pour 1990")
+    )
