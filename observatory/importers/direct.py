@@ -27,7 +27,6 @@ reports an error itself, so that both always agree on what a file is worth."""
 import logging
 import secrets
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -160,7 +159,7 @@ class Part:
         self.rows = self.done = 0
         self.codes: set[str] = set()
         self.years: set[int] = set()
-        self.timings: dict[str, float] = {}
+        self.timer = Timer()  # the part's own phases
         self.connection = None
         if own:
             params = connection.get_connection_params()
@@ -169,14 +168,6 @@ class Part:
             with self.connection.cursor() as cursor:
                 for name, value in WORKER_SETTINGS.items():
                     cursor.execute("SELECT set_config(%s, %s, false)", [name, value])
-
-    @contextmanager
-    def _phase(self, name: str):
-        started = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - started
 
     @contextmanager
     def _cursor(self):
@@ -199,7 +190,7 @@ class Part:
         )
         try:
             with self._cursor() as cursor:
-                with self._phase("copy"):
+                with self.timer.phase("copy"):
                     cursor.execute(create_sql)
                     with cursor.copy(copy_sql) as copy:
                         for chunk in self.file.chunks(self.start, self.end):
@@ -207,9 +198,9 @@ class Part:
                             self.done += len(chunk)
                     self.rows = cursor.rowcount
                     cursor.execute(constants_sql)
-                with self._phase("index"):
+                with self.timer.phase("index"):
                     cursor.execute(index_sql)
-                with self._phase("checks"):
+                with self.timer.phase("checks"):
                     # The communes and years, for the import's connection to check: from the index alone
                     # (a few thousand entries; COPY FREEZE has marked every page visible).
                     cursor.execute(f"SELECT insee_code, year FROM {self.table} GROUP BY insee_code, year")
@@ -398,7 +389,7 @@ class Direct:
             else:
                 cursor.execute(f"DROP TABLE {', '.join(tables)}")
         for part in self.parts:
-            for phase, seconds in part.timings.items():
+            for phase, seconds in part.timer.timings.items():
                 name = f"part {part.index + 1} · {phase}"
                 timer.timings[name] = timer.timings.get(name, 0.0) + seconds
         return ImportResult(rows_read=rows, rows_imported=rows, rows_skipped=0, years=years)
