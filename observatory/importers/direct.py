@@ -405,8 +405,9 @@ class Direct:
         )
         cursor.execute(
             f"SELECT EXISTS (SELECT 1 FROM {first.table} a JOIN {second.table} b "
-            f"ON b.insee_code = a.insee_code AND {same} WHERE a.insee_code = ANY(%s))",
-            [shared],
+            f"ON b.insee_code = a.insee_code AND {same} "
+            "WHERE a.insee_code = ANY(%s) AND b.insee_code = ANY(%s))",  # both sides through their index
+            [shared, shared],
         )
         if cursor.fetchone()[0]:
             raise NotDirect("a value given in both halves")
