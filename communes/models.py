@@ -138,6 +138,14 @@ class Commune(models.Model):
     def __str__(self):
         return self.name
 
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        # The code as loaded: records that name the commune by its INSEE code follow a change of it
+        # (observatory/signals.py).
+        instance.loaded_insee_code = instance.__dict__.get("insee_code")
+        return instance
+
     def clean(self):
         super().clean()
         self.sort_name = sort_key(self.name)

@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import translation
 
+from communes.models import Commune
 from observatory import reference, services
 from observatory.models import BatchStatus, ImportBatch, ImportFormat, Observation, Status
 from tests.factories import CommuneFactory, UserFactory
@@ -732,3 +733,18 @@ def test_the_result_message_groups_the_thousands_in_the_language_of_the_page(com
         .replace("\xa0", " ")
         .startswith("1 120 valeurs importées pour 1990")
     )
+
+
+def test_a_communes_values_follow_a_correction_of_its_insee_code(communes):
+    batch = import_rows(VALID_ROWS)
+    assert batch.status == BatchStatus.DONE
+    commune = Commune.objects.get(insee_code="38421")
+    count = Observation.objects.filter(commune=commune).count()
+    assert count
+
+    commune.insee_code = "38999"
+    commune.save()
+
+    assert Observation.objects.filter(commune_id="38999").count() == count
+    assert not Observation.objects.filter(commune_id="38421").exists()
+    assert Observation.objects.filter(commune=commune).count() == count
