@@ -98,9 +98,11 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  values imported: {batch.rows_imported:,}; each run after the first replaces them"
         )
-        self.stdout.write(
-            self.style.SUCCESS(f"Ratio import / COPY      : {import_best / copy_best:6.2f} (target ≤ 2)")
-        )
+        ratio = f"Ratio import / COPY      : {import_best / copy_best:6.2f}"
+        if self.other_spellings:  # the 2x target is the platform's own form's
+            self.stdout.write(f"{ratio} (the general path, for the record)")
+        else:
+            self.stdout.write(self.style.SUCCESS(f"{ratio} (target ≤ 2)"))
 
     def _communes(self) -> list[str]:
         """Every French commune, as an agglomeration-wide deployment would know a few hundred of them."""
