@@ -273,3 +273,20 @@ def test_when_every_hash_collides_the_exact_count_decides(settings, monkeypatch,
     assert twice.status == BatchStatus.FAILED
     assert [error["line"] for error in twice.errors] == [len(rows) + 2]
     assert stored() == expected(rows)
+
+
+@pytest.mark.parametrize("grouped_by", ["commune", "year"])
+def test_a_value_given_in_both_halves_in_the_platform_form_is_refused_with_both_lines(communes, grouped_by):
+    # By commune, the halves share one commune at most; by year, they share them all.
+    rows = series_rows(CODES, [2019, 2020])
+    if grouped_by == "year":
+        rows.sort(key=lambda row: row[1])
+    rows.append(rows[0])  # the first half's first value, again at the end of the second half
+
+    batch = import_rows(rows)
+
+    assert batch.status == BatchStatus.FAILED
+    [error] = batch.errors
+    assert error["line"] == len(rows) + 1
+    assert error["reason"].endswith("(2)")
+    assert not Observation.objects.exists()
