@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Sum
 
 from communes.models import Commune
 
@@ -53,6 +53,15 @@ PART_COLUMNS = {"sector": "sector_id", "carrier": "energy", "source": "energy"}
 def communes_by_ids(commune_ids):
     """The communes of these ids, as the fact table's references take them (by INSEE code, in SQL)."""
     return Commune.objects.filter(pk__in=commune_ids)
+
+
+def datasets_with_data(*, commune_ids=None):
+    """The datasets holding values (of these communes, when given), in the order pages show them: the
+    first is the one shown by default. One query when evaluated."""
+    has_data = Observation.objects.filter(dataset=OuterRef("pk"))
+    if commune_ids is not None:
+        has_data = has_data.filter(commune__in=communes_by_ids(commune_ids))
+    return Dataset.objects.filter(Exists(has_data)).order_by("priority", "name")
 
 
 def _series(observations, quantity: str, part: str | None, names: dict | None = None) -> Series:

@@ -3,7 +3,6 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
@@ -16,16 +15,9 @@ from communes.models import Commune
 
 from . import charts, exports, selectors, services
 from .forms import DatasetChoiceForm, ImportForm, TargetForm
-from .models import Dataset, ImportBatch, Observation, Target
+from .models import ImportBatch, Target
 
 GEOJSON = "data/communes-grenoble-alpes-metropole.geojson"
-
-
-def _datasets(commune_ids) -> list[Dataset]:
-    has_data = Observation.objects.filter(dataset=OuterRef("pk"))
-    if commune_ids is not None:
-        has_data = has_data.filter(commune__in=selectors.communes_by_ids(commune_ids))
-    return list(Dataset.objects.filter(Exists(has_data)))
 
 
 def _yearly_rows(view) -> list[dict]:
@@ -57,7 +49,7 @@ def _yearly_rows(view) -> list[dict]:
 
 def _dataset_choice(request, commune_ids):
     """The dataset form and the dataset chosen (or shown first) for these communes."""
-    datasets = _datasets(commune_ids)
+    datasets = list(selectors.datasets_with_data(commune_ids=commune_ids))
     form = DatasetChoiceForm(request.GET or None, datasets=datasets)
     chosen = form.cleaned_data.get("dataset") if form.is_valid() else None
     return form, chosen or (datasets[0] if datasets else None)

@@ -33,8 +33,8 @@ from actions.selectors import (
     with_flags,
 )
 from communes.models import Commune, CommuneGroup, Role
-from observatory.models import Dataset, Observation
-from observatory.selectors import TerritoryObservatory, communes_by_ids, territory_observatory
+from observatory.models import Dataset
+from observatory.selectors import TerritoryObservatory, datasets_with_data, territory_observatory
 from workgroups.models import Meeting
 from workgroups.selectors import Regularity, regularity_by_commune
 
@@ -269,15 +269,6 @@ def budget_summary(
     return budget
 
 
-# --- observatory --------------------------------------------------------------------------------
-
-
-def observatory_dataset(commune_ids) -> Dataset | None:
-    """The first dataset (by priority) that has figures for these communes."""
-    has_data = Observation.objects.filter(dataset=OuterRef("pk"), commune__in=communes_by_ids(commune_ids))
-    return Dataset.objects.filter(Exists(has_data)).first()
-
-
 # --- the network --------------------------------------------------------------------------------
 
 
@@ -415,7 +406,7 @@ def network_dashboard(*, advisor=None, group: CommuneGroup | None = None, period
             line.forecast, line.actual = money["forecast"] or Decimal(0), money["actual"]
         rows.append(line)
 
-    dataset = observatory_dataset(commune_ids)
+    dataset = datasets_with_data(commune_ids=commune_ids).first()
     return NetworkDashboard(
         period=period,
         communes=rows,
@@ -490,7 +481,7 @@ def commune_dashboard(*, commune: Commune) -> CommuneDashboard:
         .order_by("year")
     )
     all_ids = list(Commune.objects.values_list("pk", flat=True))
-    dataset = observatory_dataset([commune.pk])
+    dataset = datasets_with_data(commune_ids=[commune.pk]).first()
     return CommuneDashboard(
         commune=commune,
         plan=plan,

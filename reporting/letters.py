@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -33,7 +33,8 @@ from accounts.models import User
 from actions.models import ADOPTED_STATUSES, Action, ActionPlan
 from actions.selectors import completed_filter
 from communes import permissions
-from observatory.models import BatchStatus, Dataset, ImportBatch, Observation, Quantity, Status, Target
+from observatory import selectors as observatory_selectors
+from observatory.models import BatchStatus, ImportBatch, Observation, Quantity, Status, Target
 from workgroups.models import Meeting
 
 from . import letter_tasks
@@ -306,8 +307,7 @@ def _observatory_news(period_start: date, period_end: date) -> list[str]:
 def agglomeration_change() -> dict | None:
     """Emissions and consumption of the agglomeration, latest year against the reference year, over
     the communes that have both years (in the dataset pages show first). Three queries."""
-    has_data = Observation.objects.filter(dataset=OuterRef("pk"))
-    dataset = Dataset.objects.filter(Exists(has_data)).order_by("priority", "name").first()
+    dataset = observatory_selectors.datasets_with_data().first()
     if dataset is None:
         return None
     target = Target.objects.filter(commune__isnull=True).order_by("target_year").first()

@@ -7,7 +7,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -18,7 +17,7 @@ from actions.models import Action, ActionPlan, ActionStatus, BudgetKind, CoFunde
 from actions.selectors import axis_tree
 from observatory import charts
 from observatory import selectors as observatory_selectors
-from observatory.models import Basis, Dataset, Observation, Target
+from observatory.models import Basis, Target
 
 from ..svg import figure_svg
 from .formatting import DASH, fr_money, fr_number, fr_percent, fr_period, fr_quantity, typography
@@ -322,12 +321,6 @@ def schedule(plan: ActionPlan, groups: list[ActionGroup]) -> dict:
 # --- the territory in figures -------------------------------------------------------------------
 
 
-def dataset_for(commune) -> Dataset | None:
-    """The dataset the observatory page shows first for the commune (lowest priority number)."""
-    has_data = Observation.objects.filter(dataset=OuterRef("pk"), commune=commune)
-    return Dataset.objects.filter(Exists(has_data)).order_by("priority", "name").first()
-
-
 def _emissions_chart(view) -> dict:
     """Emissions against the target trajectory, on the basis of the latest GHG target, as the
     observatory page draws them."""
@@ -386,7 +379,7 @@ def _territory_figures(view) -> list[dict]:
 def territory(commune, *, with_charts: bool = True) -> dict:
     """The commune's observatory series (the dataset its observatory page shows), its headline
     figures per inhabitant against the reference year, the charts and the targets."""
-    dataset = dataset_for(commune)
+    dataset = observatory_selectors.datasets_with_data(commune_ids=[commune.pk]).first()
     view = observatory_selectors.territory_observatory(
         commune_ids=[commune.pk], dataset=dataset, commune=commune
     )

@@ -24,7 +24,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch
+from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -44,7 +44,7 @@ from actions.selectors import action_is_late, completed_filter, with_flags
 from communes.models import Commune, Stage
 from observatory import charts
 from observatory import selectors as observatory_selectors
-from observatory.models import Basis, Dataset, Observation
+from observatory.models import Basis, Dataset
 from workgroups.models import Decision, Meeting
 from workgroups.selectors import regularity_by_commune
 
@@ -353,14 +353,6 @@ def impacts_part(*, actions: list[Action]) -> list[ImpactRow]:
     return rows
 
 
-def report_dataset(*, commune_ids) -> Dataset | None:
-    """The dataset the observatory pages show first for these communes (one query)."""
-    has_data = Observation.objects.filter(
-        dataset=OuterRef("pk"), commune__in=observatory_selectors.communes_by_ids(commune_ids)
-    )
-    return Dataset.objects.filter(Exists(has_data)).order_by("priority", "name").first()
-
-
 def _capped(values: dict[int, float], year: int) -> dict[int, float]:
     return {key: value for key, value in values.items() if key <= year}
 
@@ -426,7 +418,7 @@ def _target_rows(view, values_by_key: dict, labels: dict) -> list[TargetRow]:
 
 def observatory_part(*, commune_ids, commune: Commune | None, year: int, network: bool = False):
     """What moved in the observatory, up to the report's year (a fixed number of queries)."""
-    dataset = report_dataset(commune_ids=commune_ids)
+    dataset = observatory_selectors.datasets_with_data(commune_ids=commune_ids).first()
     view = observatory_selectors.territory_observatory(
         commune_ids=commune_ids, dataset=dataset, commune=commune
     )
