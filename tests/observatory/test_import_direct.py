@@ -10,7 +10,7 @@ import io
 import pytest
 from django.db import connection
 
-from observatory.importers.direct import SPLIT_SETTING, split_point
+from observatory.importers.split import SPLIT_SETTING, split_point
 from observatory.models import BatchStatus, Observation, Status
 from tests.factories import CommuneFactory
 from tests.observatory.helpers import csv_text, import_rows, run_import, series_rows

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 
 from observatory import services
-from observatory.importers.direct import SPLIT_SETTING
+from observatory.importers.split import SPLIT_SETTING
 from observatory.models import BatchStatus, ImportBatch, Observation
 from tests.factories import CommuneFactory
 from tests.observatory.helpers import dataset, import_rows, series_rows

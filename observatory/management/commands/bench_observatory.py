@@ -15,7 +15,7 @@ from django.test.utils import override_settings, setup_databases, teardown_datab
 from communes.importers import NATIONAL_FILE
 from communes.models import Commune, Epci, sort_key
 from observatory import services
-from observatory.importers.direct import SPLIT_SETTING
+from observatory.importers.split import SPLIT_SETTING
 from observatory.models import BatchStatus, Carrier, Dataset, ImportFormat, RenewableSource, Sector
 
 HEADER = ["insee_code", "year", "quantity", "sector", "energy", "value", "unit", "status"]
