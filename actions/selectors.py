@@ -289,6 +289,17 @@ class BudgetSummary:
     cofunding_total: Decimal
 
 
+# The amounts of a budget per year, split and summed (plan_budget_summary, the dashboards, their tables).
+BUDGET_KEYS = (
+    "investment_forecast",
+    "investment_actual",
+    "operating_forecast",
+    "operating_actual",
+    "forecast",
+    "actual",
+)
+
+
 def plan_budget_summary(*, plan: ActionPlan) -> BudgetSummary:
     rows = (
         BudgetLine.objects.filter(action__plan=plan)
@@ -323,15 +334,7 @@ def plan_budget_summary(*, plan: ActionPlan) -> BudgetSummary:
     for entry in years:
         entry["forecast"] = entry["investment_forecast"] + entry["operating_forecast"]
         entry["actual"] = entry["investment_actual"] + entry["operating_actual"]
-    keys = [
-        "investment_forecast",
-        "investment_actual",
-        "operating_forecast",
-        "operating_actual",
-        "forecast",
-        "actual",
-    ]
-    totals = {key: sum((entry[key] for entry in years), Decimal(0)) for key in keys}
+    totals = {key: sum((entry[key] for entry in years), Decimal(0)) for key in BUDGET_KEYS}
     cofunding = list(
         CoFunder.objects.filter(action__plan=plan)
         .values("status")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from actions.charts import STATUS_COLOURS, schedule_figure
 from actions.models import ActionStatus, CoFunderStatus
+from actions.selectors import BUDGET_KEYS
 from observatory import charts as observatory_charts
 from observatory.models import Basis
 from observatory.selectors import TerritoryObservatory, trajectory
@@ -355,14 +356,6 @@ def budget_by_year_chart(budget) -> Chart:
             yaxis={"title": {"text": _("€ excl. tax")}, "rangemode": "tozero", "separatethousands": True},
         ),
     }
-    keys = (
-        "investment_forecast",
-        "investment_actual",
-        "operating_forecast",
-        "operating_actual",
-        "forecast",
-        "actual",
-    )
     table = Table(
         caption=_("Budget by year, forecast and actual (€ excl. tax)"),
         columns=[
@@ -375,10 +368,12 @@ def budget_by_year_chart(budget) -> Chart:
             _("Total actual"),
         ],
         rows=[
-            [year, *[euros(entry[key]) for key in keys]]
+            [year, *[euros(entry[key]) for key in BUDGET_KEYS]]
             for year, entry in zip(years, budget.years, strict=True)
         ],
-        footer=[_("Total"), *[euros(budget.totals.get(key)) for key in keys]] if budget.years else None,
+        footer=[_("Total"), *[euros(budget.totals.get(key)) for key in BUDGET_KEYS]]
+        if budget.years
+        else None,
     )
     return Chart(figure, table)
 

@@ -25,6 +25,7 @@ from actions.models import (
     CoFunderStatus,
 )
 from actions.selectors import (
+    BUDGET_KEYS,
     action_is_late,
     action_is_stale,
     late_filter,
@@ -214,16 +215,6 @@ class Budget:
         """Co-funding granted or received, in % of the forecast budget."""
         forecast = self.totals.get("forecast")
         return float(100 * self.cofunding_secured / forecast) if forecast else None
-
-
-BUDGET_KEYS = (
-    "investment_forecast",
-    "investment_actual",
-    "operating_forecast",
-    "operating_actual",
-    "forecast",
-    "actual",
-)
 
 
 def _budget_year(year: int) -> dict:
