@@ -1,0 +1,328 @@
+"""The one way a figure becomes text: numbers, money, quantities, percentages, dates and periods, for the
+pages, the charts, the PDFs, the DOCX, the XLSX and the CSV files.
+
+Rules follow the active language (French when none is active):
+
+- French: a narrow no-break space (U+202F) groups thousands, a comma marks decimals, a true minus sign
+  (U+2212), money with two decimals and the euro sign after a no-break space ("4 200,50 €"), units after a
+  no-break space ("1 235 MWh", "12 %"), "1er mars 2026" for the first of the month;
+- English: a comma groups thousands, a point marks decimals, the same minus sign, "€4,200.50",
+  "1,235 MWh", "12%", "1 March 2026".
+
+Every rounding is half up ("6,15" → "6,2"), never a truncation. A missing value reads as a dash, never 0.
+Dates use no-break spaces, so that a date never splits across two lines. Django's own number formats
+(pcl/formats/) agree with these rules, so `{{ value }}` and `number(value)` read the same.
+
+Free-text typography (French spacing of punctuation) lives here too: `typography` and `typography_html`.
+"""
+
+import html
+import re
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.utils import timezone, translation
+
+NBSP = "\u00a0"  # no-break space: before units, €, %, inside dates
+NNBSP = "\u202f"  # narrow no-break space: French thousands separator, before ; ! ?
+MINUS = "\u2212"
+DASH = "—"
+
+MONTHS_FR = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
+MONTHS_SHORT_FR = [
+    "janv.",
+    "févr.",
+    "mars",
+    "avr.",
+    "mai",
+    "juin",
+    "juil.",
+    "août",
+    "sept.",
+    "oct.",
+    "nov.",
+    "déc.",
+]
+MONTHS_EN = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+MONTHS_SHORT_EN = [
+    "Jan.",
+    "Feb.",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "Aug.",
+    "Sept.",
+    "Oct.",
+    "Nov.",
+    "Dec.",
+]
+
+
+def is_french() -> bool:
+    """Whether text is being written in French (the default when no language is active)."""
+    return (translation.get_language() or "fr").startswith("fr")
+
+
+def _separators() -> tuple[str, str]:
+    """(thousands, decimal) of the active language."""
+    return (NNBSP, ",") if is_french() else (",", ".")
+
+
+def to_decimal(value) -> Decimal | None:
+    """A Decimal from an int, a float (through its shortest repr, so 6.15 stays 6.15), a Decimal or a
+    numeric string; None for None, "" and what is not a number."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, Decimal):
+        return value
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def round_half_up(value, decimals: int = 0) -> Decimal | None:
+    number_ = to_decimal(value)
+    if number_ is None:
+        return None
+    return number_.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def number(value, decimals: int = 0, *, group: bool = True, signed: bool = False, empty: str = DASH) -> str:
+    """12345.678 → "12 345,68" (decimals=2) in French, "12,345.68" in English. `group=False` keeps
+    "2005" a year; `signed=True` writes "+3"; None gives `empty`; zero is never "−0"."""
+    rounded = round_half_up(value, decimals)
+    if rounded is None:
+        return empty
+    thousands, decimal_mark = _separators()
+    digits = f"{abs(rounded):.{decimals}f}"
+    whole, _dot, fraction = digits.partition(".")
+    if group and len(whole) > 3:
+        head = len(whole) % 3
+        parts = ([whole[:head]] if head else []) + [whole[i : i + 3] for i in range(head, len(whole), 3)]
+        whole = thousands.join(parts)
+    text = whole + (decimal_mark + fraction if fraction else "")
+    if rounded < 0:
+        return MINUS + text
+    if signed and rounded > 0:
+        return "+" + text
+    return text
+
+
+def auto_decimals(value, decimals: int = 1) -> int:
+    """`decimals`, or 0 when the value is a whole number (1 234 MWh, but 1 234,5 MWh)."""
+    number_ = to_decimal(value)
+    if number_ is None or number_ == number_.to_integral_value():
+        return 0
+    return decimals
+
+
+def money(value, decimals: int = 2, *, signed: bool = False, empty: str = DASH) -> str:
+    """4200.5 → "4 200,50 €" in French, "€4,200.50" in English. `decimals=0` for chart ticks and
+    headline figures where cents would be noise."""
+    text = number(value, decimals, signed=signed, empty="")
+    if not text:
+        return empty
+    if is_french():
+        return f"{text}{NBSP}€"
+    if text[0] in (MINUS, "+"):
+        return f"{text[0]}€{text[1:]}"
+    return f"€{text}"
+
+
+def quantity(value, unit: str = "", decimals: int = 0, *, signed: bool = False, empty: str = DASH) -> str:
+    """1234.5, "MWh" → "1 235 MWh" (decimals=0) or "1 234,5 MWh" (decimals=1)."""
+    text = number(value, decimals, signed=signed, empty="")
+    if not text:
+        return empty
+    return f"{text}{NBSP}{unit}" if unit else text
+
+
+def percent(value, decimals: int = 0, *, signed: bool = False, empty: str = DASH) -> str:
+    """-14 → "−14 %" in French, "−14%" in English; with signed=True, 3 → "+3 %"."""
+    text = number(value, decimals, signed=signed, empty="")
+    if not text:
+        return empty
+    return f"{text}{NBSP}%" if is_french() else f"{text}%"
+
+
+def points(value, decimals: int = 1, *, empty: str = DASH) -> str:
+    """A change of a share, always signed: "+1,5 pt"."""
+    text = number(value, decimals, signed=True, empty="")
+    if not text:
+        return empty
+    return f"{text}{NBSP}pt"
+
+
+def ratio(part, whole) -> float | None:
+    """part / whole in %, or None when it has no meaning (no whole)."""
+    return float(100 * part / whole) if part is not None and whole else None
+
+
+def ordinal(value: int, *, feminine: bool = False) -> str:
+    """1 → "1er" (or "1re"), 2 → "2e" in French; "1st", "2nd" in English."""
+    if is_french():
+        if value == 1:
+            return "1re" if feminine else "1er"
+        return f"{value}e"
+    suffix = "th" if 10 <= value % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(value % 10, "th")
+    return f"{value}{suffix}"
+
+
+def _local(day):
+    if isinstance(day, datetime) and timezone.is_aware(day):
+        return timezone.localtime(day)
+    return day
+
+
+def date_text(day: date | datetime | None, *, empty: str = DASH) -> str:
+    """date(2026, 3, 1) → "1er mars 2026" in French, "1 March 2026" in English; no-break spaces so
+    that the date never splits across two lines. Aware datetimes are read in local time."""
+    if day is None:
+        return empty
+    day = _local(day)
+    if is_french():
+        first = "1er" if day.day == 1 else str(day.day)
+        return f"{first}{NBSP}{MONTHS_FR[day.month - 1]}{NBSP}{day.year}"
+    return f"{day.day}{NBSP}{MONTHS_EN[day.month - 1]}{NBSP}{day.year}"
+
+
+def short_date(day: date | datetime | None, *, empty: str = DASH) -> str:
+    """date(2026, 3, 1) → "01/03/2026" in French, "2026-03-01" in English (dense tables)."""
+    if day is None:
+        return empty
+    day = _local(day)
+    return f"{day:%d/%m/%Y}" if is_french() else f"{day:%Y-%m-%d}"
+
+
+def time_text(moment: datetime | None, *, empty: str = DASH) -> str:
+    """An aware datetime's local time: "18 h 30" in French, "6:30 p.m." in English."""
+    if moment is None:
+        return empty
+    moment = _local(moment)
+    if is_french():
+        return f"{moment.hour}{NBSP}h{NBSP}{moment.minute:02d}"
+    hour = moment.hour % 12 or 12
+    return f"{hour}:{moment.minute:02d}{NBSP}{'a.m.' if moment.hour < 12 else 'p.m.'}"
+
+
+def datetime_text(moment: datetime | None, *, empty: str = DASH) -> str:
+    """ "1er mars 2026 à 18 h 30" / "1 March 2026 at 6:30 p.m."."""
+    if moment is None:
+        return empty
+    joiner = "à" if is_french() else "at"
+    return f"{date_text(moment)}{NBSP}{joiner}{NBSP}{time_text(moment)}"
+
+
+def month_text(day: date, *, short: bool = False) -> str:
+    """date(2026, 3, 12) → "mars 2026" ("févr. 2026" when short, for chart axes)."""
+    if is_french():
+        names = MONTHS_SHORT_FR if short else MONTHS_FR
+    else:
+        names = MONTHS_SHORT_EN if short else MONTHS_EN
+    return f"{names[day.month - 1]}{NBSP}{day.year}"
+
+
+def period_text(start: date | None, end: date | None, *, empty: str = DASH) -> str:
+    """Two dates as "janv. 2025 – août 2026" (or one of them, or `empty`)."""
+    if start and end:
+        return f"{month_text(start, short=True)} – {month_text(end, short=True)}"
+    if start:
+        return f"{'dès' if is_french() else 'from'} {month_text(start, short=True)}"
+    if end:
+        return f"{'jusqu’à' if is_french() else 'until'} {month_text(end, short=True)}"
+    return empty
+
+
+def list_text(items: list[str]) -> str:
+    """["a", "b", "c"] → "a, b et c" ("a, b and c")."""
+    items = [item for item in items if item]
+    if len(items) < 2:
+        return "".join(items)
+    conjunction = "et" if is_french() else "and"
+    return ", ".join(items[:-1]) + f" {conjunction} " + items[-1]
+
+
+def year_label(year: int, estimated=frozenset()) -> str:
+    """A year as a category label, "2022 (e)" when its values are estimates."""
+    return f"{year} (e)" if year in estimated else str(year)
+
+
+# --- free text ------------------------------------------------------------------------------------
+
+# A space (or none) before a double punctuation mark that ends a word: not "http://", not "10:30".
+_BEFORE_TALL = re.compile(r"(?<=[^\s/])[ \u00a0\u202f]?([;!?])(?=\s|$|[»)\]])")
+_BEFORE_COLON = re.compile(r"(?<=[^\s/:])[ \u00a0\u202f]?:(?=\s|$)")
+_ABBREVIATION = re.compile(r"\b(n°|N°|L\.|art\.|p\.) ")
+_AFTER_OPENING = re.compile(r"«[ \u00a0\u202f]?")
+_BEFORE_CLOSING = re.compile(r"[ \u00a0\u202f]?»")
+_STRAIGHT_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
+_BEFORE_UNIT = re.compile(r"(?<=\d) (?=(?:MWh|GWh|kWh|t CO2e|€)(?!\w))")
+_TONNES = re.compile(r"\bt CO2e")
+
+
+def nbsp_punctuation(text: str) -> str:
+    """French spacing of punctuation in free text: "Objectif: 40%!" → "Objectif : 40 % !" with
+    no-break spaces, so that a line never starts with ":" or "»"; typographic apostrophes."""
+    if not text:
+        return text
+    text = _BEFORE_TALL.sub(lambda match: NNBSP + match.group(1), text)
+    text = _BEFORE_COLON.sub(NBSP + ":", text)
+    text = _AFTER_OPENING.sub("«" + NBSP, text)
+    text = _BEFORE_CLOSING.sub(NBSP + "»", text)
+    text = re.sub(r"(?<=\d) ?%", NBSP + "%", text)
+    text = _ABBREVIATION.sub(lambda match: match.group(1) + NBSP, text)
+    text = _BEFORE_UNIT.sub(NBSP, text)
+    text = _TONNES.sub(f"t{NBSP}CO2e", text)
+    return _STRAIGHT_APOSTROPHE.sub("\u2019", text)
+
+
+def typography(text: str) -> str:
+    """`nbsp_punctuation` when writing French; English keeps English spacing."""
+    return nbsp_punctuation(text) if is_french() else text
+
+
+# Text between tags, outside <style>, <script> and <title>; attributes are never touched.
+_TEXT_NODES = re.compile(r"(<(style|script|title)\b.*?</\2\s*>)|(?<=>)([^<]+)(?=<)", re.DOTALL)
+
+
+def typography_html(markup: str) -> str:
+    """`typography` on every text node of an HTML document: the last pass before printing, so that
+    the template's own words and the translations get the same spacing as the data."""
+    if not is_french():
+        return markup
+
+    def fix(match: re.Match) -> str:
+        if match.group(1):
+            return match.group(1)
+        return html.escape(nbsp_punctuation(html.unescape(match.group(3))), quote=False)
+
+    return _TEXT_NODES.sub(fix, markup)
