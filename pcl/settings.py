@@ -170,6 +170,8 @@ TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
+# Django's number and date formats agree with pcl.formatting (the one way a figure becomes text).
+FORMAT_MODULE_PATH = ["pcl.formats"]
 
 # Static files, served by the app itself through whitenoise (no CDN).
 STATIC_URL = "static/"

@@ -1,0 +1,15 @@
+"""Django's English formats, made to agree with pcl.formatting: `{{ value }}` of a number reads like
+`number(value)` ("1,234.5") and dates keep no-break spaces ("1 March 2026", "6:30 p.m.")."""
+
+from django.conf.locale.en.formats import *  # noqa: F403 (input formats and the rest stay Django's)
+
+DATE_FORMAT = "j\u00a0F\u00a0Y"
+TIME_FORMAT = "g:i\u00a0a"
+DATETIME_FORMAT = "j\u00a0F\u00a0Y\u00a0\\a\\t\u00a0g:i\u00a0a"
+YEAR_MONTH_FORMAT = "F\u00a0Y"
+MONTH_DAY_FORMAT = "j\u00a0F"
+SHORT_DATE_FORMAT = "Y-m-d"
+SHORT_DATETIME_FORMAT = "Y-m-d g:i\u00a0a"
+DECIMAL_SEPARATOR = "."
+THOUSAND_SEPARATOR = ","
+NUMBER_GROUPING = 3

@@ -1,0 +1,17 @@
+"""Django's French formats, made to agree with pcl.formatting: `{{ value }}` of a number reads like
+`number(value)` (narrow no-break space between thousands, decimal comma) and dates keep no-break spaces.
+Input formats are Django's own. "1er" cannot be written in Django's date format: dates in words go
+through the `date_text` filter."""
+
+from django.conf.locale.fr.formats import *  # noqa: F403 (input formats and the rest stay Django's)
+
+DATE_FORMAT = "j\u00a0F\u00a0Y"
+TIME_FORMAT = "G\u00a0\\h\u00a0i"
+DATETIME_FORMAT = "j\u00a0F\u00a0Y\u00a0\\à\u00a0G\u00a0\\h\u00a0i"
+YEAR_MONTH_FORMAT = "F\u00a0Y"
+MONTH_DAY_FORMAT = "j\u00a0F"
+SHORT_DATE_FORMAT = "d/m/Y"
+SHORT_DATETIME_FORMAT = "d/m/Y G\u00a0\\h\u00a0i"
+DECIMAL_SEPARATOR = ","
+THOUSAND_SEPARATOR = "\u202f"
+NUMBER_GROUPING = 3
