@@ -4,6 +4,8 @@ from datetime import date, datetime, time
 
 from django.utils.translation import gettext as _
 
+from pcl.formatting import short_date
+
 from .models import ActionStatus
 
 STATUS_COLOURS = {
@@ -32,8 +34,8 @@ def schedule_figure(*, plan, actions) -> dict:
         "customdata": [
             [
                 action.get_status_display(),
-                action.start_date.strftime("%d/%m/%Y"),
-                action.end_date.strftime("%d/%m/%Y"),
+                short_date(action.start_date),
+                short_date(action.end_date),
             ]
             for action in actions
         ],

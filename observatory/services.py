@@ -6,8 +6,9 @@ from django.core.cache import cache
 from django.core.files.base import File
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+
+from pcl.formatting import number
 
 from . import reference, tasks
 from .importers import ImportFailed, import_file
@@ -113,7 +114,7 @@ def batch_run(*, batch: ImportBatch, path: str | None = None, progress_callback=
             years=result.years,
             message=_("%(values)s values imported for %(years)s.")
             % {
-                "values": number_format(result.rows_imported, force_grouping=True),
+                "values": number(result.rows_imported),
                 "years": _years_text(result.years),
             },
         )

@@ -70,6 +70,8 @@ MONTHS_EN = [
     "November",
     "December",
 ]
+WEEKDAYS_FR = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+WEEKDAYS_EN = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 MONTHS_SHORT_EN = [
     "Jan.",
     "Feb.",
@@ -102,11 +104,12 @@ def to_decimal(value) -> Decimal | None:
     if value is None or value == "":
         return None
     if isinstance(value, Decimal):
-        return value
+        return value if value.is_finite() else None
     try:
-        return Decimal(str(value))
+        number_ = Decimal(str(value))
     except (InvalidOperation, ValueError):
         return None
+    return number_ if number_.is_finite() else None
 
 
 def round_half_up(value, decimals: int = 0) -> Decimal | None:
@@ -203,16 +206,22 @@ def _local(day):
     return day
 
 
-def date_text(day: date | datetime | None, *, empty: str = DASH) -> str:
+def date_text(day: date | datetime | None, *, empty: str = DASH, weekday: bool = False) -> str:
     """date(2026, 3, 1) → "1er mars 2026" in French, "1 March 2026" in English; no-break spaces so
-    that the date never splits across two lines. Aware datetimes are read in local time."""
+    that the date never splits across two lines. Aware datetimes are read in local time.
+    `weekday=True` names the day first: "dimanche 1er mars 2026", "Sunday 1 March 2026"."""
     if day is None:
         return empty
     day = _local(day)
     if is_french():
         first = "1er" if day.day == 1 else str(day.day)
-        return f"{first}{NBSP}{MONTHS_FR[day.month - 1]}{NBSP}{day.year}"
-    return f"{day.day}{NBSP}{MONTHS_EN[day.month - 1]}{NBSP}{day.year}"
+        text = f"{first}{NBSP}{MONTHS_FR[day.month - 1]}{NBSP}{day.year}"
+    else:
+        text = f"{day.day}{NBSP}{MONTHS_EN[day.month - 1]}{NBSP}{day.year}"
+    if weekday:
+        names = WEEKDAYS_FR if is_french() else WEEKDAYS_EN
+        text = f"{names[day.weekday()]}{NBSP}{text}"
+    return text
 
 
 def short_date(day: date | datetime | None, *, empty: str = DASH) -> str:
@@ -234,12 +243,19 @@ def time_text(moment: datetime | None, *, empty: str = DASH) -> str:
     return f"{hour}:{moment.minute:02d}{NBSP}{'a.m.' if moment.hour < 12 else 'p.m.'}"
 
 
-def datetime_text(moment: datetime | None, *, empty: str = DASH) -> str:
-    """ "1er mars 2026 à 18 h 30" / "1 March 2026 at 6:30 p.m."."""
+def short_datetime(moment: datetime | None, *, empty: str = DASH) -> str:
+    """ "01/03/2026 18 h 30" / "2026-03-01 6:30 p.m." (dense tables)."""
+    if moment is None:
+        return empty
+    return f"{short_date(moment)} {time_text(moment)}"
+
+
+def datetime_text(moment: datetime | None, *, empty: str = DASH, weekday: bool = False) -> str:
+    """ "1er mars 2026 à 18 h 30" / "1 March 2026 at 6:30 p.m." (`weekday=True`: "dimanche 1er mars…")."""
     if moment is None:
         return empty
     joiner = "à" if is_french() else "at"
-    return f"{date_text(moment)}{NBSP}{joiner}{NBSP}{time_text(moment)}"
+    return f"{date_text(moment, weekday=weekday)}{NBSP}{joiner}{NBSP}{time_text(moment)}"
 
 
 def month_text(day: date, *, short: bool = False) -> str:
@@ -274,6 +290,13 @@ def list_text(items: list[str]) -> str:
 def year_label(year: int, estimated=frozenset()) -> str:
     """A year as a category label, "2022 (e)" when its values are estimates."""
     return f"{year} (e)" if year in estimated else str(year)
+
+
+def plotly_separators() -> str:
+    """Plotly's `separators` layout key (decimal mark, then thousands) for the active language, so that
+    chart ticks and hover labels read like the tables: ",\u202f" in French, ".," in English."""
+    thousands, decimal_mark = _separators()
+    return decimal_mark + thousands
 
 
 # --- free text ------------------------------------------------------------------------------------

@@ -4,10 +4,8 @@ templates/reporting/includes/chart_with_table.html). Figures in the tables are f
 current language (1 234,5 in French)."""
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from actions.charts import STATUS_COLOURS, schedule_figure
@@ -16,9 +14,18 @@ from actions.selectors import BUDGET_KEYS
 from observatory import charts as observatory_charts
 from observatory.models import Basis
 from observatory.selectors import TerritoryObservatory, trajectory
+from pcl.formatting import (
+    auto_decimals,
+    money,
+    number,
+    percent,
+    plotly_separators,
+    quantity,
+    ratio,
+    short_date,
+    year_label,
+)
 
-NBSP = "\u00a0"
-DASH = "—"
 FORECAST_COLOUR, ACTUAL_COLOUR = "#6c757d", "#0b5ed7"
 EXPECTED_COLOUR, ACHIEVED_COLOUR = "#6c757d", "#146c43"
 COMMUNE_COLOUR, AGGLOMERATION_COLOUR = "#1e5631", "#6c757d"
@@ -27,42 +34,6 @@ COFUNDING_COLOURS = {
     CoFunderStatus.GRANTED: "#0b5ed7",
     CoFunderStatus.RECEIVED: "#146c43",
 }
-
-
-# --- formats ------------------------------------------------------------------------------------
-
-
-def number(value, decimals: int = 0) -> str:
-    """Rounded half up (Django's number_format alone would cut the decimals off)."""
-    if value is None:
-        return DASH
-    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    return number_format(rounded, decimal_pos=decimals, use_l10n=True, force_grouping=True)
-
-
-def euros(value) -> str:
-    return DASH if value is None else f"{number(value)}{NBSP}€"
-
-
-def percent(value, decimals: int = 0) -> str:
-    return DASH if value is None else f"{number(value, decimals)}{NBSP}%"
-
-
-def measure(value, unit: str, decimals: int = 1) -> str:
-    """A quantity with its unit; whole numbers lose their decimals."""
-    if value is None:
-        return DASH
-    if float(value).is_integer():
-        decimals = 0
-    return f"{number(value, decimals)}{NBSP}{unit}"
-
-
-def ratio(part, whole) -> float | None:
-    return float(100 * part / whole) if part is not None and whole else None
-
-
-def year_label(year: int, estimated: set[int] = frozenset()) -> str:
-    return f"{year} (e)" if year in estimated else str(year)
 
 
 # --- building blocks ----------------------------------------------------------------------------
@@ -102,7 +73,7 @@ def _layout(**extra) -> dict:
         "height": 340,
         "margin": {"l": 70, "r": 20, "t": 40, "b": 50},
         "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
-        "separators": ", ",
+        "separators": plotly_separators(),
         "hoverlabel": {"namelength": -1},
     }
     return layout | extra
@@ -298,7 +269,12 @@ def impacts_chart(summary) -> Chart:
         expected, achieved = summary.expected[name], summary.achieved[name]
         unit = IMPACT_UNITS[name]
         rows.append(
-            [label, measure(expected, unit), measure(achieved, unit), percent(ratio(achieved, expected))]
+            [
+                label,
+                quantity(expected, unit, auto_decimals(expected)),
+                quantity(achieved, unit, auto_decimals(achieved)),
+                percent(ratio(achieved, expected)),
+            ]
         )
     table = Table(
         caption=_("Yearly impacts of the actions, expected and achieved"),
@@ -316,8 +292,8 @@ def schedule_chart(plan, actions) -> Chart:
         rows=[
             [
                 f"{index}. {action.title}",
-                date_format(action.start_date, "SHORT_DATE_FORMAT"),
-                date_format(action.end_date, "SHORT_DATE_FORMAT"),
+                short_date(action.start_date),
+                short_date(action.end_date),
                 labels[action.status],
                 percent(action.progress),
             ]
@@ -368,10 +344,10 @@ def budget_by_year_chart(budget) -> Chart:
             _("Total actual"),
         ],
         rows=[
-            [year, *[euros(entry[key]) for key in BUDGET_KEYS]]
+            [year, *[money(entry[key]) for key in BUDGET_KEYS]]
             for year, entry in zip(years, budget.years, strict=True)
         ],
-        footer=[_("Total"), *[euros(budget.totals.get(key)) for key in BUDGET_KEYS]]
+        footer=[_("Total"), *[money(budget.totals.get(key)) for key in BUDGET_KEYS]]
         if budget.years
         else None,
     )
@@ -413,8 +389,8 @@ def budget_by_theme_chart(budget) -> Chart:
         rows=[
             [
                 row["action__theme__name"],
-                euros(row["forecast"]),
-                euros(row["actual"]),
+                money(row["forecast"]),
+                money(row["actual"]),
                 percent(ratio(row["actual"], row["forecast"])),
             ]
             for row in budget.themes
@@ -447,13 +423,13 @@ def cofunding_chart(budget) -> Chart:
         caption=_("Co-funding by status (€)"),
         columns=[_("Status"), _("Co-funders"), _("Amount")],
         rows=[
-            [labels[status], number(rows[status]["count"]), euros(rows[status]["amount"])]
+            [labels[status], number(rows[status]["count"]), money(rows[status]["amount"])]
             for status in statuses
         ],
         footer=[
             _("Total"),
             number(sum(row["count"] for row in budget.cofunding)),
-            euros(budget.cofunding_total),
+            money(budget.cofunding_total),
         ]
         if statuses
         else None,

@@ -25,7 +25,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -35,10 +35,10 @@ from actions.selectors import completed_filter
 from communes import permissions
 from observatory import selectors as observatory_selectors
 from observatory.models import BatchStatus, ImportBatch, Observation, Quantity, Status, Target
+from pcl.formatting import date_text, list_text, number, percent
 from workgroups.models import Meeting
 
 from . import letter_tasks
-from .documents.formatting import fr_date, fr_list, fr_number, fr_percent
 from .models import DocumentStatus, GeneratedDocument, Letter, LetterSection, LetterStatus
 
 UPCOMING_MEETINGS_DAYS = 61
@@ -78,7 +78,7 @@ def _assemble(period_start: date, period_end: date, user, title: str | None) -> 
     letter = Letter(
         number=_next_number(),
         title=(title or "").strip()
-        or _("From %(start)s to %(end)s") % {"start": fr_date(period_start), "end": fr_date(period_end)},
+        or _("From %(start)s to %(end)s") % {"start": date_text(period_start), "end": date_text(period_end)},
         period_start=period_start,
         period_end=period_end,
         created_by=user,
@@ -151,8 +151,7 @@ def letter_send(*, letter: Letter, user) -> Letter:
         raise ValidationError(_("Publish the letter before sending it."), code="draft")
     if letter.is_sent:
         raise ValidationError(
-            _("This letter was already sent on %(date)s.")
-            % {"date": formats.date_format(timezone.localtime(letter.sent_at), "DATE_FORMAT")},
+            _("This letter was already sent on %(date)s.") % {"date": date_text(letter.sent_at)},
             code="sent",
         )
     letter.sent_at = timezone.now()
@@ -226,9 +225,9 @@ def _deliberated_plans(period_start: date, period_end: date) -> list[str]:
     for plan in plans:
         number = (
             _("deliberation no. %(number)s of %(date)s")
-            % {"number": plan.deliberation_number, "date": fr_date(plan.deliberation_date)}
+            % {"number": plan.deliberation_number, "date": date_text(plan.deliberation_date)}
             if plan.deliberation_number
-            else _("deliberation of %(date)s") % {"date": fr_date(plan.deliberation_date)}
+            else _("deliberation of %(date)s") % {"date": date_text(plan.deliberation_date)}
         )
         items.append(
             _("%(commune)s: “%(title)s” (version %(version)s), %(deliberation)s")
@@ -278,7 +277,7 @@ def _observatory_news(period_start: date, period_end: date) -> list[str]:
         years = sorted(batch.years or [])
         item = _("New data: %(dataset)s, imported on %(date)s") % {
             "dataset": batch.dataset.name,
-            "date": fr_date(batch.day),
+            "date": date_text(batch.day),
         }
         if years:
             item += " " + ngettext("(year %(years)s)", "(years %(years)s)", len(years)) % {
@@ -290,13 +289,13 @@ def _observatory_news(period_start: date, period_end: date) -> list[str]:
         item = _(
             "Greenhouse-gas emissions of the agglomeration: %(change)s between %(reference)s and %(year)s"
         ) % {
-            "change": fr_percent(change["emissions"], 1, signed=True),
+            "change": percent(change["emissions"], 1, signed=True),
             "reference": change["reference_year"],
             "year": change["year_label"],
         }
         if change["consumption"] is not None:
             item += "; " + _("final energy consumption: %(change)s") % {
-                "change": fr_percent(change["consumption"], 1, signed=True)
+                "change": percent(change["consumption"], 1, signed=True)
             }
         if change["is_demo"]:
             item += " " + _("(demonstration data)")
@@ -374,12 +373,12 @@ def _working_groups(period_start: date, period_end: date) -> list[str]:
                 "%(count)s meetings of working groups held in %(communes)s",
                 len(held),
             )
-            % {"count": fr_number(len(held)), "communes": fr_list(communes)}
+            % {"count": number(len(held)), "communes": list_text(communes)}
         )
     for meeting in upcoming:
         items.append(
             _("%(commune)s: working-group meeting on %(date)s")
-            % {"date": fr_date(meeting.day), "commune": meeting.group.commune.name}
+            % {"date": date_text(meeting.day), "commune": meeting.group.commune.name}
         )
     return items
 

@@ -21,7 +21,7 @@ from xml.sax.saxutils import escape
 
 from fontTools.ttLib import TTFont
 
-from .documents.formatting import fr_month_short, fr_number
+from pcl.formatting import month_text, number
 
 FONT_FAMILY = "DejaVu Sans, sans-serif"
 FONT_FILES = {
@@ -441,7 +441,7 @@ class Chart:
         step = values[1] - values[0] if len(values) > 1 else (dtick or 1.0)
         decimals = _decimals(step)
         group = bool(axis.spec.get("separatethousands")) or any(abs(value) >= 10_000 for value in values)
-        axis.ticks = [(value, fr_number(value, decimals, group=group)) for value in values]
+        axis.ticks = [(value, number(value, decimals, group=group)) for value in values]
 
     def _date_ticks(self, axis: Axis, length: float) -> list[tuple[float, str]]:
         first, last = _from_ms(axis.low), _from_ms(axis.high)
@@ -460,7 +460,7 @@ class Chart:
             cursor = date(cursor.year + cursor.month // 12, cursor.month % 12 + 1, 1)
         while cursor <= last:
             if (cursor.month - 1) % step == 0:
-                ticks.append((_to_ms(cursor), fr_month_short(cursor)))
+                ticks.append((_to_ms(cursor), month_text(cursor, short=True)))
             cursor = date(cursor.year + cursor.month // 12, cursor.month % 12 + 1, 1)
         return ticks
 

@@ -1,7 +1,6 @@
 """What working groups add to the portfolio and the commune page (see communes.extensions)."""
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -13,6 +12,7 @@ from communes.extensions import (
     register_commune_section,
     register_demo_loader,
 )
+from pcl.formatting import short_date
 
 from . import selectors
 from .demo import groups_demo_load
@@ -28,7 +28,7 @@ def _cell(commune, state) -> Cell:
     if state.last_meeting is None:
         text = _("never met")
     else:
-        text = _("met on %(date)s") % {"date": timezone.localtime(state.last_meeting).strftime("%d/%m/%Y")}
+        text = _("met on %(date)s") % {"date": short_date(state.last_meeting)}
     return Cell(text=text, url=url, tone="warning" if state.quiet else "")
 
 

@@ -1,8 +1,12 @@
 """Every change to a plan or an action is kept: who, when, each field before and after."""
 
+from datetime import date, datetime
+from decimal import Decimal
+
 from django.db import models
-from django.utils.formats import localize
 from django.utils.translation import gettext as _
+
+from pcl.formatting import date_text, datetime_text, number, to_decimal
 
 from ..models import (
     HistoryEntry,
@@ -22,7 +26,13 @@ def _display(instance: models.Model, field: models.Field) -> str:
         return str(related) if related is not None else "—"
     if isinstance(value, bool):
         return _("yes") if value else _("no")
-    return str(localize(value))
+    if isinstance(value, datetime):
+        return datetime_text(value)
+    if isinstance(value, date):
+        return date_text(value)
+    if isinstance(value, int | float | Decimal):
+        return number(value, max(0, -to_decimal(value).as_tuple().exponent))  # the decimals it was typed with
+    return str(value)
 
 
 def snapshot(instance: models.Model, fields) -> dict[str, tuple[str, str]]:

@@ -21,6 +21,7 @@ from weasyprint import HTML
 from weasyprint.document import Document as WeasyDocument
 
 from actions.models import Action, ActionPlan
+from pcl.formatting import NBSP, date_text, number, quantity, typography, typography_html
 from workgroups.models import Function, GroupMember, WorkingGroup
 
 from . import Progress, Rendered
@@ -34,7 +35,6 @@ from .deliberation_annex import (
     territory,
 )
 from .deliberation_text import DeliberationText, deliberation_text
-from .formatting import NBSP, fr_date, fr_number, fr_quantity, typography, typography_html
 
 TEMPLATE = "reporting/pdf/deliberation.html"
 FUNCTION_ORDER = {value: index for index, value in enumerate(Function.values)}
@@ -114,7 +114,7 @@ def deliberation_context(plan: ActionPlan) -> dict:
             {
                 "name": typography(member.label),
                 "function": member.get_function_display(),
-                "since": fr_date(member.joined_on),
+                "since": date_text(member.joined_on),
             }
             for member in ordered
         ]
@@ -128,23 +128,23 @@ def deliberation_context(plan: ActionPlan) -> dict:
         "is_adopted": plan.is_adopted,
         "status": plan.get_status_display(),
         "period": f"{plan.start_year}–{plan.end_year}",
-        "generated_on": fr_date(timezone.localdate()),
-        "deliberation_date": fr_date(plan.deliberation_date, empty=""),
-        "population": fr_number(commune.population, empty=""),
-        "charter_signed_on": fr_date(commune.charter_signed_on, empty=""),
+        "generated_on": date_text(timezone.localdate()),
+        "deliberation_date": date_text(plan.deliberation_date, empty=""),
+        "population": number(commune.population, empty=""),
+        "charter_signed_on": date_text(commune.charter_signed_on, empty=""),
         "text": parts.text,
         "groups": groups,
         "action_count": len(rows),
         "impacts": {
-            "mwh_saved": fr_quantity(impacts["mwh_saved"], per_year),
-            "tco2e_avoided": fr_quantity(impacts["tco2e_avoided"], _("t CO2e/yr")),
-            "mwh_renewable": fr_quantity(impacts["mwh_renewable"], per_year),
+            "mwh_saved": quantity(impacts["mwh_saved"], per_year),
+            "tco2e_avoided": quantity(impacts["tco2e_avoided"], _("t CO2e/yr")),
+            "mwh_renewable": quantity(impacts["mwh_renewable"], per_year),
         },
         "budget": budget,
         "schedule": schedule(plan, groups),
         "observatory": parts.territory,
         "working_group": working_group,
-        "working_group_since": fr_date(working_group.created_on) if working_group else "",
+        "working_group_since": date_text(working_group.created_on) if working_group else "",
         "members": members,
         "nbsp": NBSP,
         "colon": typography("x:")[1:],  # " :" with its no-break space in French, ":" otherwise

@@ -18,9 +18,9 @@ from actions.selectors import axis_tree
 from observatory import charts
 from observatory import selectors as observatory_selectors
 from observatory.models import Basis, Target
+from pcl.formatting import DASH, money, number, percent, period_text, quantity, typography
 
 from ..svg import figure_svg
-from .formatting import DASH, fr_money, fr_number, fr_percent, fr_period, fr_quantity, typography
 
 ZERO = Decimal(0)
 CHART_WIDTH = 640
@@ -57,7 +57,7 @@ class ActionRow:
 
     @property
     def budget_total_label(self) -> str:
-        return fr_number(self.budget_total)
+        return number(self.budget_total, 2)
 
 
 @dataclass
@@ -70,7 +70,7 @@ class ActionGroup:
 
     @property
     def budget_total(self) -> str:
-        return fr_money(sum((row.budget_total for row in self.rows), ZERO))
+        return money(sum((row.budget_total for row in self.rows), ZERO))
 
     @property
     def count_label(self) -> str:
@@ -82,11 +82,11 @@ def _impacts(action: Action) -> list[tuple[str, str]]:
     per_year = _("MWh/yr")
     impacts = []
     if action.mwh_saved:
-        impacts.append((_("Energy"), fr_quantity(action.mwh_saved, per_year)))
+        impacts.append((_("Energy"), quantity(action.mwh_saved, per_year)))
     if action.tco2e_avoided:
-        impacts.append((_("GHG"), fr_quantity(action.tco2e_avoided, _("t CO2e/yr"))))
+        impacts.append((_("GHG"), quantity(action.tco2e_avoided, _("t CO2e/yr"))))
     if action.mwh_renewable:
-        impacts.append((_("Renewables"), fr_quantity(action.mwh_renewable, per_year)))
+        impacts.append((_("Renewables"), quantity(action.mwh_renewable, per_year)))
     return impacts
 
 
@@ -115,7 +115,7 @@ def action_row(number: int, action: Action) -> ActionRow:
         description=typography(shorten(action.description, 260)),
         owner=typography(action.owner_label or DASH),
         elected_referent=typography(action.elected_referent),
-        period=fr_period(action.start_date, action.end_date, empty=_("not dated yet")),
+        period=period_text(action.start_date, action.end_date, empty=_("not dated yet")),
         status=str(action.get_status_display()),
         status_colour=STATUS_COLOURS[ActionStatus(action.status)],
         milestones=(
@@ -123,7 +123,7 @@ def action_row(number: int, action: Action) -> ActionRow:
             if milestones
             else ""
         ),
-        budget_by_year=[(str(year), fr_number(by_year[year])) for year in sorted(by_year) if by_year[year]],
+        budget_by_year=[(str(year), number(by_year[year], 2)) for year in sorted(by_year) if by_year[year]],
         investment=investment,
         operating=operating,
         impacts=_impacts(action),
@@ -212,51 +212,49 @@ def budget_summary(plan: ActionPlan, rows: list[ActionRow]) -> dict:
             {
                 "name": typography(name),
                 "actions": ", ".join(str(number) for number in sorted(funders[name]["actions"])),
-                "amounts": [fr_number(amount) for amount in amounts.values()],
-                "total": fr_number(sum(amounts.values(), ZERO)),
+                "amounts": [number(amount, 2) for amount in amounts.values()],
+                "total": number(sum(amounts.values(), ZERO), 2),
             }
         )
     cofunding_total = sum(cofunding.values(), ZERO)
     return {
         "total": total,
-        "total_label": fr_money(total),
-        "investment_label": fr_money(investment),
-        "operating_label": fr_money(operating),
+        "total_label": money(total),
+        "investment_label": money(investment),
+        "operating_label": money(operating),
         "years": [
             {
                 "year": str(year),
-                "investment": fr_number(entry["investment"]),
-                "operating": fr_number(entry["operating"]),
-                "total": fr_number(entry["investment"] + entry["operating"]),
+                "investment": number(entry["investment"], 2),
+                "operating": number(entry["operating"], 2),
+                "total": number(entry["investment"] + entry["operating"], 2),
                 "outside": year not in plan.years,
             }
             for year, entry in sorted(years.items())
         ],
         "totals": {
-            "investment": fr_number(investment),
-            "operating": fr_number(operating),
-            "total": fr_number(total),
+            "investment": number(investment, 2),
+            "operating": number(operating, 2),
+            "total": number(total, 2),
         },
         "themes": [
             {
                 "name": name,
                 "count": theme["count"],
-                "investment": fr_number(theme["investment"]),
-                "operating": fr_number(theme["operating"]),
-                "total": fr_number(theme["investment"] + theme["operating"]),
-                "share": fr_percent(100 * (theme["investment"] + theme["operating"]) / total)
-                if total
-                else DASH,
+                "investment": number(theme["investment"], 2),
+                "operating": number(theme["operating"], 2),
+                "total": number(theme["investment"] + theme["operating"], 2),
+                "share": percent(100 * (theme["investment"] + theme["operating"]) / total) if total else DASH,
             }
             for name, theme in sorted(themes.items(), key=lambda item: item[1]["order"])
         ],
         "funder_statuses": [str(label) for _value, label in CoFunderStatus.choices],
         "funders": funder_rows,
-        "cofunding": [fr_number(amount) for amount in cofunding.values()],
+        "cofunding": [number(amount, 2) for amount in cofunding.values()],
         "cofunding_total": cofunding_total,
-        "cofunding_total_number": fr_number(cofunding_total),
-        "cofunding_total_label": fr_money(cofunding_total),
-        "net_label": fr_money(total - cofunding_total),
+        "cofunding_total_number": number(cofunding_total, 2),
+        "cofunding_total_label": money(cofunding_total),
+        "net_label": money(total - cofunding_total),
     }
 
 
@@ -343,13 +341,13 @@ def _change(values: dict[int, float], reference_year: int, year: int) -> str | N
     reference = values.get(reference_year)
     if not reference or year == reference_year:
         return None
-    return fr_percent(100 * (values[year] - reference) / reference, signed=True)
+    return percent(100 * (values[year] - reference) / reference, signed=True)
 
 
 def _reduction(value, basis) -> str:
     if value is None:
         return DASH
-    return fr_percent(-value) + (" " + _("per inhabitant") if basis == Basis.PER_INHABITANT else "")
+    return percent(-value) + (" " + _("per inhabitant") if basis == Basis.PER_INHABITANT else "")
 
 
 def target_to_quote(targets: list[Target]) -> Target | None:
@@ -393,12 +391,12 @@ def territory(commune, *, with_charts: bool = True) -> dict:
     rows = [
         {
             "year": _year_label(year, estimated),
-            "population": fr_number(view.population.get(year)),
-            "consumption": fr_number(view.consumption.totals.get(year)),
-            "consumption_per_inhabitant": fr_number(consumption.get(year), 1),
-            "emissions": fr_number(view.emissions.totals.get(year)),
-            "emissions_per_inhabitant": fr_number(emissions.get(year), 1),
-            "renewable_share": fr_percent(shares.get(year), 1),
+            "population": number(view.population.get(year)),
+            "consumption": number(view.consumption.totals.get(year)),
+            "consumption_per_inhabitant": number(consumption.get(year), 1),
+            "emissions": number(view.emissions.totals.get(year)),
+            "emissions_per_inhabitant": number(emissions.get(year), 1),
+            "renewable_share": percent(shares.get(year), 1),
         }
         for year in sorted(set(view.consumption.totals) | set(view.emissions.totals) | set(shares))
     ]
@@ -409,7 +407,7 @@ def territory(commune, *, with_charts: bool = True) -> dict:
             headline[key] = {
                 "year": _year_label(year, estimated, spelt_out=True),
                 "is_estimate": year in estimated,
-                "value": fr_number(values[year], decimals),
+                "value": number(values[year], decimals),
                 "change": _change(values, reference, year),
             }
     if shares:
@@ -417,7 +415,7 @@ def territory(commune, *, with_charts: bool = True) -> dict:
         headline["renewables"] = {
             "year": _year_label(year, estimated, spelt_out=True),
             "is_estimate": year in estimated,
-            "value": fr_percent(shares[year], 1),
+            "value": percent(shares[year], 1),
         }
     return {
         "dataset": dataset,
@@ -435,7 +433,7 @@ def territory(commune, *, with_charts: bool = True) -> dict:
                 "consumption": _reduction(target.consumption_reduction_pct, target.consumption_basis),
                 "renewables": DASH
                 if target.renewable_share_pct is None
-                else fr_percent(target.renewable_share_pct),
+                else percent(target.renewable_share_pct),
                 "source": typography(target.source),
             }
             for target in view.targets

@@ -14,9 +14,10 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from pcl.formatting import is_french
+
 from . import Progress, Rendered
 from .deliberation import deliberation_filename, deliberation_text_for, plan_for_deliberation
-from .formatting import writing_french
 
 FONT = "Arial"
 # Style names (as Word shows them) and how each looks: (base, size, bold, alignment, space before, after,
@@ -145,6 +146,6 @@ def render_docx(document, progress: Progress) -> Rendered:
     plan = plan_for_deliberation(plan_id=document.plan_id)
     progress(40, _("Writing the deliberation…"))
     text = deliberation_text_for(plan)
-    language = "fr-FR" if writing_french() else "en-GB"
+    language = "fr-FR" if is_french() else "en-GB"
     content = deliberation_docx(text, commune_name=plan.commune.name, language=language)
     return Rendered(content=content, filename=deliberation_filename(plan, "docx"), pages=None)

@@ -14,18 +14,18 @@ from django.utils.translation import ngettext, pgettext
 
 from actions.models import ActionPlan, Origin
 from observatory.models import Basis
+from pcl.formatting import (
+    date_text,
+    is_french,
+    list_text,
+    money,
+    ordinal,
+    percent,
+    quantity,
+    typography,
+)
 
 from .deliberation_annex import ActionRow, plan_impacts
-from .formatting import (
-    fr_date,
-    fr_list,
-    fr_money,
-    fr_ordinal,
-    fr_percent,
-    fr_quantity,
-    typography,
-    writing_french,
-)
 
 BLANK = "…" * 8  # a field the council secretariat fills in
 
@@ -75,12 +75,12 @@ def deliberation_text(
                 "number": plan.deliberation_number
             }
         meeting = pgettext("council meeting", "Meeting of %(date)s") % {
-            "date": fr_date(plan.deliberation_date)
+            "date": date_text(plan.deliberation_date)
         }
         attendance = []
         vote = []
         adoption = _("Deliberation adopted at the meeting of %(date)s.") % {
-            "date": fr_date(plan.deliberation_date)
+            "date": date_text(plan.deliberation_date)
         }
     else:
         heading = _("Draft deliberation")
@@ -106,7 +106,7 @@ def deliberation_text(
     if commune.charter_signed_on:
         visas.append(
             _("Having regard to the charter of the Plan Climat Local signed by the commune on %(date)s;")
-            % {"date": fr_date(commune.charter_signed_on)}
+            % {"date": date_text(commune.charter_signed_on)}
         )
     considerations = [
         *_territory_considerations(territory),
@@ -127,7 +127,7 @@ def deliberation_text(
                 "document needed to carry out this plan, in particular to apply to the partners for the "
                 "co-funding identified, for %(amount)s;"
             )
-            % {"amount": fr_money(budget["cofunding_total"])}
+            % {"amount": money(budget["cofunding_total"])}
             if budget["cofunding_total"]
             else _(
                 "To authorise the mayor, or his or her representative, to take every step and sign every "
@@ -167,8 +167,7 @@ def deliberation_text(
         articles=[
             # French legal numbering: "Article 1er", then "Article 2", "Article 3"...
             (
-                _("Article %(number)s")
-                % {"number": fr_ordinal(1) if index == 1 and writing_french() else index},
+                _("Article %(number)s") % {"number": ordinal(1) if index == 1 and is_french() else index},
                 typography(text),
             )
             for index, text in enumerate(articles, start=1)
@@ -245,25 +244,25 @@ def _territory_considerations(territory: dict) -> list[str]:
         if target.ghg_reduction_pct is not None:
             goals.append(
                 _("reduce greenhouse-gas emissions by %(value)s")
-                % {"value": fr_percent(target.ghg_reduction_pct)}
+                % {"value": percent(target.ghg_reduction_pct)}
                 + (per_inhabitant if target.ghg_basis == Basis.PER_INHABITANT else "")
             )
         if target.consumption_reduction_pct is not None:
             goals.append(
                 _("reduce energy consumption by %(value)s")
-                % {"value": fr_percent(target.consumption_reduction_pct)}
+                % {"value": percent(target.consumption_reduction_pct)}
                 + (per_inhabitant if target.consumption_basis == Basis.PER_INHABITANT else "")
             )
         if target.renewable_share_pct is not None:
             goals.append(
                 _("bring renewable and recovered energy to %(value)s of final energy consumption")
-                % {"value": fr_percent(target.renewable_share_pct)}
+                % {"value": percent(target.renewable_share_pct)}
             )
     if goals:
         values = {
             "year": target.target_year,
             "reference": target.reference_year,
-            "goals": fr_list(goals, _("and")),
+            "goals": list_text(goals),
         }
         if target.commune_id:
             text = _(
@@ -288,7 +287,7 @@ def _group_consideration(group) -> str:
     members = len(group.current_members)
     values = {
         "name": group.name,
-        "date": fr_date(group.created_on),
+        "date": date_text(group.created_on),
         "members": ngettext("%(count)d member", "%(count)d members", members) % {"count": members},
         "meetings": ngettext("%(count)d time", "%(count)d times", group.meetings_held)
         % {"count": group.meetings_held},
@@ -319,21 +318,21 @@ def _plan_consideration(rows: list[ActionRow]) -> str:
     impacts = []
     if totals["mwh_saved"]:
         impacts.append(
-            _("save %(value)s of energy per year") % {"value": fr_quantity(totals["mwh_saved"], "MWh")}
+            _("save %(value)s of energy per year") % {"value": quantity(totals["mwh_saved"], "MWh")}
         )
     if totals["tco2e_avoided"]:
         impacts.append(
             _("avoid %(value)s of emissions per year")
-            % {"value": fr_quantity(totals["tco2e_avoided"], "t CO2e")}
+            % {"value": quantity(totals["tco2e_avoided"], "t CO2e")}
         )
     if totals["mwh_renewable"]:
         impacts.append(
             _("produce %(value)s of renewable energy per year")
-            % {"value": fr_quantity(totals["mwh_renewable"], "MWh")}
+            % {"value": quantity(totals["mwh_renewable"], "MWh")}
         )
     if impacts:
         return _(
             "Whereas the action plan comprises %(actions)s, of which %(engaged)s and %(new)s, and is "
             "expected to %(impacts)s;"
-        ) % {**values, "impacts": fr_list(impacts, _("and"))}
+        ) % {**values, "impacts": list_text(impacts)}
     return _("Whereas the action plan comprises %(actions)s, of which %(engaged)s and %(new)s;") % values

@@ -214,20 +214,28 @@ def test_the_network_budget_reads_forecast_and_actual_by_year_and_theme_and_co_f
             "Total prévisionnel",
             "Total réalisé",
         ],
-        ["2023", "0 €", "—", "8 000 €", "7 000 €", "8 000 €", "7 000 €"],
-        ["2024", "100 000 €", "80 000 €", "0 €", "—", "100 000 €", "80 000 €"],
-        ["2025", "30 000 €", "32 500 €", "20 000 €", "—", "50 000 €", "32 500 €"],
-        ["Total", "130 000 €", "112 500 €", "28 000 €", "7 000 €", "158 000 €", "119 500 €"],
+        ["2023", "0,00 €", "—", "8 000,00 €", "7 000,00 €", "8 000,00 €", "7 000,00 €"],
+        ["2024", "100 000,00 €", "80 000,00 €", "0,00 €", "—", "100 000,00 €", "80 000,00 €"],
+        ["2025", "30 000,00 €", "32 500,00 €", "20 000,00 €", "—", "50 000,00 €", "32 500,00 €"],
+        [
+            "Total",
+            "130 000,00 €",
+            "112 500,00 €",
+            "28 000,00 €",
+            "7 000,00 €",
+            "158 000,00 €",
+            "119 500,00 €",
+        ],  # noqa: E501
     ]
     first, second = (theme.name for theme in network.themes)
     assert rows(response, "chart-budget-themes-table")[1:] == [
-        [first, "128 000 €", "87 000 €", "68 %"],
-        [second, "30 000 €", "32 500 €", "108 %"],
+        [first, "128 000,00 €", "87 000,00 €", "68 %"],
+        [second, "30 000,00 €", "32 500,00 €", "108 %"],
     ]
     assert rows(response, "chart-cofunding-table")[1:] == [
-        ["Demandé", "1", "15 000 €"],
-        ["Accordé", "1", "50 000 €"],
-        ["Total", "2", "65 000 €"],
+        ["Demandé", "1", "15 000,00 €"],
+        ["Accordé", "1", "50 000,00 €"],
+        ["Total", "2", "65 000,00 €"],
     ]
     assert "Cofinancements accordés ou reçus : 50 000 € (sur 65 000 € demandés ou obtenus)." in text(response)
 
@@ -244,8 +252,8 @@ def test_the_network_lists_communes_with_their_plan_late_actions_and_working_gro
         "40 %",
         "1",
         "1",
-        "150 000 €",
-        "112 500 €",
+        "150 000,00 €",
+        "112 500,00 €",
     ]
     assert by_name["Seyssins"][1] == "aucun plan pour l'instant"
     assert by_name["Seyssins"][9] == "pas de groupe"
@@ -277,7 +285,7 @@ def test_the_network_reads_the_agglomeration_against_its_targets(login, observat
         "105 000",
         "165 000 (2020)",
         "147 000",
-        "12,2 %",
+        "+12,2 %",
     ] in targets
 
 
@@ -321,8 +329,8 @@ def test_the_network_filters_by_period(login, network):
     assert "67 % des communes signataires ont un plan délibéré (2 sur 3)" in page
     # Budget lines of 2025 only.
     assert rows(response, "chart-budget-years-table")[1:] == [
-        ["2025", "30 000 €", "32 500 €", "20 000 €", "—", "50 000 €", "32 500 €"],
-        ["Total", "30 000 €", "32 500 €", "20 000 €", "—", "50 000 €", "32 500 €"],
+        ["2025", "30 000,00 €", "32 500,00 €", "20 000,00 €", "—", "50 000,00 €", "32 500,00 €"],
+        ["Total", "30 000,00 €", "32 500,00 €", "20 000,00 €", "—", "50 000,00 €", "32 500,00 €"],
     ]
     # Actions whose dates meet 2025: the Échirolles action ended in 2023, the lighting in 2025.
     assert rows(response, "chart-completed-table")[1:] == [["2025", "1"], ["Total", "1"]]
@@ -383,7 +391,8 @@ def test_the_commune_dashboard_shows_the_schedule_budget_and_impacts(login, netw
     budget = rows(response, "chart-budget-years-table")
     # Every year of the plan (2024-2030) is a row, spent or not.
     assert [row[0] for row in budget[1:]] == ["2024", "2025", "2026", "2027", "2028", "2029", "2030", "Total"]
-    assert budget[-1] == ["Total", "130 000 €", "112 500 €", "20 000 €", "—", "150 000 €", "112 500 €"]
+    total = ["Total", "130 000,00 €", "112 500,00 €", "20 000,00 €", "—", "150 000,00 €", "112 500,00 €"]
+    assert budget[-1] == total
     assert rows(response, "chart-impacts-table")[1] == [
         "Énergie économisée (MWh/an)",
         "160 MWh",

@@ -16,9 +16,9 @@ from weasyprint import HTML
 
 from actions.models import PlanStatus
 from observatory.models import Dataset, Observation
+from pcl.formatting import money
 from reporting import services
 from reporting.documents import deliberation, deliberation_annex, deliberation_docx
-from reporting.documents.formatting import fr_money
 from reporting.management.commands.bench_reporting import build_plan
 from reporting.models import DocumentKind, DocumentStatus, GeneratedDocument
 
@@ -133,7 +133,7 @@ def test_it_prints_a_small_plan_with_its_commune_actions_and_totals(layouts):
     total = sum(
         (line.forecast for action in plan.actions.all() for line in action.budget_lines.all()), Decimal(0)
     )
-    assert plain(fr_money(total)) in text
+    assert plain(money(total)) in text
     assert "Le conseil municipal, après en avoir délibéré, décide" in text
     assert [percent for percent, _step in steps] == sorted(percent for percent, _step in steps)
     assert len(steps) >= 4
@@ -191,7 +191,7 @@ def test_a_200_action_plan_with_long_titles_lays_out_inside_the_pages(layouts):
         ),
         Decimal(0),
     )
-    assert plain(fr_money(total)) in text
+    assert plain(money(total)) in text
     assert "Le conseil municipal, après en avoir délibéré, décide" in text
 
 

@@ -18,10 +18,10 @@ from pypdf import PdfReader
 from actions.models import ActionStatus, PlanStatus
 from communes.models import Role
 from observatory.models import BatchStatus, Dataset, ImportBatch, Observation, Quantity
+from pcl.formatting import date_text
 from reporting import letters
-from reporting.documents.formatting import fr_date
 from reporting.models import DocumentStatus, GeneratedDocument, Letter, LetterStatus
-from reporting.templatetags.reporting_format import letter_html
+from reporting.templatetags.letter_markup import letter_html
 from tests.actions.factories import ActionFactory, ActionPlanFactory
 from tests.factories import MembershipFactory, UserFactory
 from workgroups.models import Meeting, WorkingGroup
@@ -163,7 +163,7 @@ def test_assembling_picks_the_highlights_of_the_period_and_only_them(cast, perio
     groups = letter.sections.get(heading="Groupes de travail").body.split("\n")
     assert [plain(line) for line in groups] == [
         "- 1 réunion de groupe de travail tenue à Saint-Martin-d'Hères",
-        f"- Échirolles : réunion du groupe de travail le {plain(fr_date(timezone.localtime(period)))}",
+        f"- Échirolles : réunion du groupe de travail le {plain(date_text(period))}",
     ]  # the meeting 100 days away is too far to be announced
 
 

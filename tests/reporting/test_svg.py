@@ -8,7 +8,7 @@ import pytest
 
 from actions.charts import schedule_figure
 from observatory import charts
-from reporting.documents.formatting import NNBSP
+from pcl.formatting import NNBSP
 from reporting.svg import figure_svg, nice_ticks, text_width, truncate
 
 SVG = "{http://www.w3.org/2000/svg}"

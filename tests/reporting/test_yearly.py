@@ -218,9 +218,9 @@ def test_the_commune_report_tells_the_year_of_the_commune(cast, django_capture_o
     assert "Rénover le groupe scolaire Langevin" in text
     assert "Installer des panneaux photovoltaïques sur le gymnase" in text  # started, in progress and late
     assert "Campagne « Éco-gestes » dans les écoles" in text
-    assert "168 000 €" in text and "113 300 €" in text  # the year's forecast and actual, all lines
-    assert "50 000 €" not in text and "51 000 €" not in text  # 2024's line stays out
-    assert "Région Auvergne-Rhône-Alpes" in text and "30 000 €" in text
+    assert "168 000,00 €" in text and "113 300,00 €" in text  # the year's forecast and actual, all lines
+    assert "50 000,00 €" not in text and "51 000,00 €" not in text  # 2024's line stays out
+    assert "Région Auvergne-Rhône-Alpes" in text and "30 000,00 €" in text
     assert "240" in text and "Élèves de CM1-CM2" in text and "999" not in text
     assert "Lancer l’audit énergétique des écoles" in text
     assert "par Émile Élu" in text  # who generated it
@@ -313,7 +313,7 @@ def test_the_network_report_lists_the_communes(cast, django_capture_on_commit_ca
     for name in ("Saint-Martin-d’Hères", "Échirolles", "Vizille"):
         assert name in text
     assert "Échirolles — Rénover le groupe scolaire Langevin" in text  # completed, with its commune
-    assert "336 000 €" in text and "226 600 €" in text  # both communes' forecast and actual
+    assert "336 000,00 €" in text and "226 600,00 €" in text  # both communes' forecast and actual
     assert "2025-031" in text  # deliberations of the year
     assert "480" in text  # people reached in both communes
     assert document.file.name.endswith("rapport-evaluation-2025-reseau.pdf")

@@ -147,7 +147,7 @@ def test_reminders_send_emails_the_advisor_and_referent_and_records_it(cast, qui
     assert sorted(message.to) == sorted([cast.advisor.email, cast.referent.email])
     assert cast.commune.name in message.subject
     assert cast.commune.name in message.body
-    assert "10 janvier 2025" in message.body  # the last meeting, in French as the site
+    assert "10\u00a0janvier\u00a02025" in message.body  # the last meeting, in French as the site, unbreakable
     assert f"https://pcl.example.org/communes/{cast.commune.insee_code}/group/" in message.body
     reminder = Reminder.objects.get()
     assert sent == [reminder]
