@@ -2,18 +2,16 @@
 
 from django.utils.translation import gettext as _
 
+from pcl.formatting import plotly_separators, year_label
+
 REDS = [[0, "#fff5eb"], [0.5, "#fd8d3c"], [1, "#7f2704"]]
 GREENS = [[0, "#f7fcf5"], [0.5, "#74c476"], [1, "#00441b"]]
 PALETTE = ["#1e5631", "#0b5ed7", "#8a5300", "#5a2d91", "#b02a37", "#0f766e", "#6c757d", "#a16207", "#1d4ed8"]
 
 
-def _label(year: int, estimated: set[int]) -> str:
-    return f"{year} (e)" if year in estimated else str(year)
-
-
 def stacked_bars(series, title_unit: str, per_inhabitant: dict | None = None) -> dict:
     """One stacked bar per year, one colour per part (sector, carrier or source)."""
-    x = [_label(year, series.estimated_years) for year in series.years]
+    x = [year_label(year, series.estimated_years) for year in series.years]
     data = [
         {
             "type": "bar",
@@ -31,7 +29,7 @@ def stacked_bars(series, title_unit: str, per_inhabitant: dict | None = None) ->
         "margin": {"l": 70, "r": 10, "t": 10, "b": 60},
         "yaxis": {"title": {"text": title_unit}, "separatethousands": True},
         "legend": {"orientation": "h", "y": -0.2},
-        "separators": ", ",
+        "separators": plotly_separators(),
     }
     return {"data": data, "layout": layout}
 
@@ -69,7 +67,7 @@ def emissions_against_trajectory(view, values: dict[int, float], trajectory: lis
         "yaxis": {"title": {"text": unit}, "rangemode": "tozero"},
         "xaxis": {"dtick": 5},
         "legend": {"orientation": "h", "y": -0.15},
-        "separators": ", ",
+        "separators": plotly_separators(),
     }
     return {"data": data, "layout": layout}
 
@@ -98,6 +96,6 @@ def communes_map(rows, indicator: str, label: str, geojson_url: str) -> dict:
             "height": 520,
             "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
             "map": {"style": "white-bg", "zoom": 9.2, "center": {"lon": 5.72, "lat": 45.17}},
-            "separators": ", ",
+            "separators": plotly_separators(),
         },
     }
