@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from pcl.formatting import XLSX_DATE, XLSX_MONEY
+
 from .models import ActionPlan, BudgetKind
 from .selectors import action_is_late, with_flags
 
@@ -126,10 +128,12 @@ def xlsx_response(*, plan: ActionPlan, rows) -> HttpResponse:
         cell.font = Font(bold=True)
     for row in data:
         sheet.append([float(value) if isinstance(value, Decimal) else value for value in row])
-    for column in sheet.iter_cols(min_row=2):
+    for title, column in zip(header, sheet.iter_cols(min_row=2), strict=False):
         for cell in column:
             if hasattr(cell.value, "isoformat"):
-                cell.number_format = "DD/MM/YYYY"
+                cell.number_format = XLSX_DATE
+            elif "€" in title and isinstance(cell.value, int | float):
+                cell.number_format = XLSX_MONEY
     sheet.freeze_panes = "C2"
     sheet.column_dimensions["B"].width = 60
     buffer = BytesIO()

@@ -299,6 +299,13 @@ def plotly_separators() -> str:
     return decimal_mark + thousands
 
 
+# Spreadsheet cells hold numbers, not text: these number formats tell the spreadsheet how to show them.
+# Their codes are language-neutral ("," groups, "." marks decimals): the spreadsheet writes them with its
+# reader's own separators, so that "4 200,50 €" in French reads "4,200.50 €" for an English reader.
+XLSX_MONEY = '#,##0.00\u00a0"€"'
+XLSX_DATE = "DD/MM/YYYY"
+
+
 # --- free text ------------------------------------------------------------------------------------
 
 # A space (or none) before a double punctuation mark that ends a word: not "http://", not "10:30".

@@ -97,7 +97,7 @@ def shorten(text: str, length: int) -> str:
     return text[:length].rsplit(" ", 1)[0].rstrip(" ,;:.") + "…"
 
 
-def action_row(number: int, action: Action) -> ActionRow:
+def action_row(index: int, action: Action) -> ActionRow:
     by_year: dict[int, Decimal] = defaultdict(lambda: ZERO)
     investment = operating = ZERO
     for line in action.budget_lines.all():
@@ -108,7 +108,7 @@ def action_row(number: int, action: Action) -> ActionRow:
             operating += line.forecast
     milestones = len(action.milestones.all())
     return ActionRow(
-        number=number,
+        number=index,
         action=action,
         title=typography(action.title),
         details=[action.theme.name, str(action.get_origin_display())],

@@ -1,0 +1,246 @@
+"""The rules of pcl.formatting, the one way a figure becomes text, pinned in French and in English; and
+Django's own formats agreeing with them."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+from django.utils.formats import date_format, number_format
+
+from pcl.formatting import (
+    MINUS,
+    NBSP,
+    NNBSP,
+    date_text,
+    datetime_text,
+    list_text,
+    money,
+    month_text,
+    nbsp_punctuation,
+    number,
+    ordinal,
+    percent,
+    period_text,
+    plotly_separators,
+    points,
+    quantity,
+    short_date,
+    time_text,
+    typography,
+    typography_html,
+    year_label,
+)
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+@pytest.fixture
+def french():
+    with translation.override("fr"):
+        yield
+
+
+@pytest.fixture
+def english():
+    with translation.override("en"):
+        yield
+
+
+# --- numbers ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "expected"),
+    [
+        (6.15, 1, "6,2"),  # a float is read through its shortest repr, not 6.1499999…
+        (6.25, 1, "6,3"),
+        (Decimal("6.15"), 1, "6,2"),
+        (2.5, 0, "3"),
+        (-2.5, 0, f"{MINUS}3"),
+        (0.5, 0, "1"),
+        (1.005, 2, "1,01"),
+        (Decimal("12345.678"), 2, f"12{NNBSP}345,68"),
+        (1234567, 0, f"1{NNBSP}234{NNBSP}567"),
+        (-4321.05, 2, f"{MINUS}4{NNBSP}321,05"),
+        (999, 0, "999"),
+        (0, 1, "0,0"),
+    ],
+)
+def test_numbers_round_half_up_and_group_thousands_in_french(french, value, decimals, expected):
+    assert number(value, decimals) == expected
+
+
+def test_numbers_are_never_minus_zero(french):
+    assert number(-0.4) == "0"
+    assert number(Decimal("-0.04"), 1) == "0,0"
+    assert percent(-0.2, signed=True) == f"0{NBSP}%"
+
+
+def test_signed_numbers_carry_a_plus_and_a_true_minus(french):
+    assert number(3, signed=True) == "+3"
+    assert percent(3, signed=True) == f"+3{NBSP}%"
+    assert percent(-14) == f"{MINUS}14{NBSP}%"
+    assert points(1.25) == f"+1,3{NBSP}pt"
+    assert points(-1.5) == f"{MINUS}1,5{NBSP}pt"
+
+
+def test_a_missing_value_is_a_dash_never_zero(french):
+    for text in (
+        number(None),
+        money(None),
+        quantity(None, "MWh"),
+        percent(""),
+        points(None),
+        date_text(None),
+    ):
+        assert text == "—"
+    assert number("not a number") == "—"
+    assert number(float("nan")) == "—"
+    assert number(None, empty="") == ""
+
+
+def test_years_and_ids_can_stay_ungrouped(french):
+    assert number(2005, group=False) == "2005"
+    assert year_label(2022, {2022}) == "2022 (e)"
+    assert year_label(2023, {2022}) == "2023"
+
+
+def test_numbers_in_english(english):
+    assert number(Decimal("12345.678"), 2) == "12,345.68"
+    assert number(-4321.05, 2) == f"{MINUS}4,321.05"
+    assert number(6.15, 1) == "6.2"
+    assert number(-2.5) == f"{MINUS}3"
+
+
+def test_money_has_cents_and_its_sign_in_the_right_place(french):
+    assert money(4200.5) == f"4{NNBSP}200,50{NBSP}€"
+    assert money(Decimal("-4321.05")) == f"{MINUS}4{NNBSP}321,05{NBSP}€"
+    assert money(Decimal("4200.50"), 0) == f"4{NNBSP}201{NBSP}€"  # headline figures, rounded half up
+    with translation.override("en"):
+        assert money(4200.5) == "€4,200.50"
+        assert money(Decimal("-4321.05")) == f"{MINUS}€4,321.05"
+        assert money(1200, signed=True) == "+€1,200.00"
+
+
+def test_quantities_and_percentages_keep_their_unit_on_the_line(french):
+    assert quantity(1234.5, "MWh") == f"1{NNBSP}235{NBSP}MWh"
+    assert quantity(1234.5, "MWh", 1) == f"1{NNBSP}234,5{NBSP}MWh"
+    assert quantity(6.15, "t CO2e", 1) == f"6,2{NBSP}t CO2e"
+    assert percent(12.25, 1) == f"12,3{NBSP}%"
+    with translation.override("en"):
+        assert quantity(1234.5, "MWh", 1) == f"1,234.5{NBSP}MWh"
+        assert percent(12) == "12%"
+
+
+def test_chart_separators_follow_the_language(french):
+    assert plotly_separators() == f",{NNBSP}"
+    with translation.override("en"):
+        assert plotly_separators() == ".,"
+
+
+# --- dates --------------------------------------------------------------------------------------
+
+
+def test_the_first_of_the_month_is_1er_and_a_date_never_splits(french):
+    assert date_text(date(2026, 3, 1)) == f"1er{NBSP}mars{NBSP}2026"
+    assert date_text(date(2026, 3, 12)) == f"12{NBSP}mars{NBSP}2026"
+    assert date_text(date(2026, 3, 1), weekday=True) == f"dimanche{NBSP}1er{NBSP}mars{NBSP}2026"
+    assert " " not in date_text(date(2026, 12, 31))
+    assert ordinal(1, feminine=True) == "1re"
+    assert ordinal(3) == "3e"
+
+
+def test_dates_in_english(english):
+    assert date_text(date(2026, 3, 1)) == f"1{NBSP}March{NBSP}2026"
+    assert short_date(date(2026, 3, 1)) == "2026-03-01"
+    assert ordinal(2) == "2nd"
+    assert ordinal(11) == "11th"
+
+
+def test_aware_datetimes_are_read_in_local_time(french):
+    moment = datetime(2026, 2, 28, 23, 30, tzinfo=ZoneInfo("UTC"))  # already 1 March in Paris
+    assert date_text(moment) == f"1er{NBSP}mars{NBSP}2026"
+    assert time_text(moment) == f"0{NBSP}h{NBSP}30"
+    assert short_date(moment) == "01/03/2026"
+    assert datetime_text(moment) == f"1er{NBSP}mars{NBSP}2026{NBSP}à{NBSP}0{NBSP}h{NBSP}30"
+    with translation.override("en"):
+        assert time_text(datetime(2026, 3, 1, 18, 30, tzinfo=PARIS)) == f"6:30{NBSP}p.m."
+
+
+def test_months_and_periods(french):
+    assert month_text(date(2026, 2, 1)) == f"février{NBSP}2026"
+    assert month_text(date(2026, 2, 1), short=True) == f"févr.{NBSP}2026"
+    assert period_text(date(2025, 1, 6), date(2026, 8, 28)) == f"janv.{NBSP}2025 – août{NBSP}2026"
+    assert period_text(None, None, empty="not dated") == "not dated"
+
+
+def test_lists_end_with_the_language_s_conjunction(french):
+    assert list_text(["a", "b", "c"]) == "a, b et c"
+    assert list_text(["a", ""]) == "a"
+    with translation.override("en"):
+        assert list_text(["a", "b"]) == "a and b"
+
+
+# --- Django's own formats agree -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("value", [1234567.5, Decimal("4321.05"), 999, 12345])
+def test_djangos_number_format_and_template_output_read_like_number(language, value):
+    # Separators and grouping agree; Django writes negatives with a hyphen and cuts decimals instead of
+    # rounding them, which is why every displayed figure goes through the pcl_format filters.
+    decimals = 1 if isinstance(value, float) else 2 if isinstance(value, Decimal) else 0
+    with translation.override(language):
+        expected = number(value, decimals)
+        assert number_format(value, decimal_pos=decimals, use_l10n=True) == expected
+        assert Template("{{ value }}").render(Context({"value": value})) == expected
+
+
+def test_djangos_date_formats_keep_dates_on_one_line(french):
+    day = date(2026, 3, 12)
+    assert date_format(day) == date_text(day)
+    assert date_format(day, "SHORT_DATE_FORMAT") == short_date(day)
+    with translation.override("en"):
+        assert date_format(day) == date_text(day)
+        assert date_format(day, "SHORT_DATE_FORMAT") == short_date(day)
+
+
+def test_ids_and_years_stay_ungrouped_where_templates_say_so(french):
+    template = Template('{% load l10n %}<a href="/x/{{ id|unlocalize }}/">{{ year|stringformat:"d" }}</a>')
+    assert template.render(Context({"id": 12345, "year": 2026})) == '<a href="/x/12345/">2026</a>'
+
+
+# --- free text ----------------------------------------------------------------------------------
+
+
+def test_punctuation_gets_no_break_spaces(french):
+    assert nbsp_punctuation("Objectif: 40%!") == f"Objectif{NBSP}: 40{NBSP}%{NNBSP}!"
+    assert nbsp_punctuation("« Plan »") == f"«{NBSP}Plan{NBSP}»"
+    assert nbsp_punctuation("Vu la loi ; considérant") == f"Vu la loi{NNBSP}; considérant"
+    assert nbsp_punctuation("l'école") == "l\u2019école"
+    assert nbsp_punctuation("https://example.org à 10:30") == "https://example.org à 10:30"
+    assert (
+        nbsp_punctuation("5,5 MWh par habitant et 1,2 t CO2e")
+        == f"5,5{NBSP}MWh par habitant et 1,2{NBSP}t{NBSP}CO2e"
+    )
+
+
+def test_typography_follows_the_language():
+    with translation.override("en"):
+        assert typography("Goal: 40%!") == "Goal: 40%!"
+    with translation.override("fr"):
+        assert typography("But: 40%!") == f"But{NBSP}: 40{NBSP}%{NNBSP}!"
+
+
+def test_html_typography_touches_text_and_leaves_markup_alone(french):
+    markup = (
+        "<style>a::after { content: leader('.') }</style>"
+        '<p class="a:b">Objet: l&#x27;école &amp; la mairie ; <b>voir</b> « ici »</p>'
+    )
+    assert typography_html(markup) == (
+        "<style>a::after { content: leader('.') }</style>"
+        f'<p class="a:b">Objet{NBSP}: l\u2019école &amp; la mairie{NNBSP}; <b>voir</b> «{NBSP}ici{NBSP}»</p>'
+    )
