@@ -237,7 +237,9 @@ def test_the_network_budget_reads_forecast_and_actual_by_year_and_theme_and_co_f
         ["Accordé", "1", "50 000,00 €"],
         ["Total", "2", "65 000,00 €"],
     ]
-    assert "Cofinancements accordés ou reçus : 50 000 € (sur 65 000 € demandés ou obtenus)." in text(response)
+    assert "Cofinancements accordés ou reçus : 50 000,00 € (sur 65 000,00 € demandés ou obtenus)." in text(
+        response
+    )
 
 
 def test_the_network_lists_communes_with_their_plan_late_actions_and_working_group(login, network):
@@ -400,7 +402,7 @@ def test_the_commune_dashboard_shows_the_schedule_budget_and_impacts(login, netw
         "47 %",
     ]
     assert (
-        "Cofinancements accordés ou reçus : 50 000 € (sur 65 000 € demandés ou obtenus). "
+        "Cofinancements accordés ou reçus : 50 000,00 € (sur 65 000,00 € demandés ou obtenus). "
         "Soit 33 % du budget prévisionnel." in text(response)
     )
 

@@ -167,7 +167,7 @@ def test_french_typography_puts_no_break_spaces_where_french_wants_them():
     assert "territoriales, notamment son article L.\u00a02121-29\u202f;" in html_text
     assert "17\u00a0mai\u00a02008" in html_text
     assert "Le conseil municipal, après en avoir délibéré, décide\u00a0:" in html_text
-    assert re.search(r"\d\u202f\d{3}\u00a0€", html_text)  # "40 500 €"
+    assert re.search(r"\d\u202f\d{3},\d\d\u00a0€", html_text)  # "40 500,00 €"
 
 
 def test_a_200_action_plan_with_long_titles_lays_out_inside_the_pages(layouts):
