@@ -299,6 +299,13 @@ def plotly_separators() -> str:
     return decimal_mark + thousands
 
 
+def plotly_money(field: str = "y", decimals: int = 0) -> str:
+    """A plotly hover template's amount, the euro sign where the language puts it: "%{y:,.0f} €" in
+    French, "€%{y:,.0f}" in English (the separators come from `plotly_separators`)."""
+    value = f"%{{{field}:,.{decimals}f}}"
+    return f"{value}{NBSP}€" if is_french() else f"€{value}"
+
+
 # Spreadsheet cells hold numbers, not text: these number formats tell the spreadsheet how to show them.
 # Their codes are language-neutral ("," groups, "." marks decimals): the spreadsheet writes them with its
 # reader's own separators, so that "4 200,50 €" in French reads "4,200.50 €" for an English reader.

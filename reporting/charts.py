@@ -19,6 +19,7 @@ from pcl.formatting import (
     money,
     number,
     percent,
+    plotly_money,
     plotly_separators,
     quantity,
     ratio,
@@ -316,14 +317,14 @@ def budget_by_year_chart(budget) -> Chart:
                 years,
                 [float(entry["forecast"]) for entry in budget.years],
                 FORECAST_COLOUR,
-                hovertemplate="%{x} — " + _("Forecast") + " : %{y:,.0f} €<extra></extra>",
+                hovertemplate="%{x} — " + _("Forecast") + " : " + plotly_money("y") + "<extra></extra>",
             ),
             _bar(
                 _("Actual"),
                 years,
                 [None if entry["actual"] is None else float(entry["actual"]) for entry in budget.years],
                 ACTUAL_COLOUR,
-                hovertemplate="%{x} — " + _("Actual") + " : %{y:,.0f} €<extra></extra>",
+                hovertemplate="%{x} — " + _("Actual") + " : " + plotly_money("y") + "<extra></extra>",
             ),
         ],
         "layout": _layout(
@@ -364,7 +365,7 @@ def budget_by_theme_chart(budget) -> Chart:
                 themes,
                 FORECAST_COLOUR,
                 orientation="h",
-                hovertemplate="%{y} — " + _("Forecast") + " : %{x:,.0f} €<extra></extra>",
+                hovertemplate="%{y} — " + _("Forecast") + " : " + plotly_money("x") + "<extra></extra>",
             ),
             _bar(
                 _("Actual"),
@@ -372,7 +373,7 @@ def budget_by_theme_chart(budget) -> Chart:
                 themes,
                 ACTUAL_COLOUR,
                 orientation="h",
-                hovertemplate="%{y} — " + _("Actual") + " : %{x:,.0f} €<extra></extra>",
+                hovertemplate="%{y} — " + _("Actual") + " : " + plotly_money("x") + "<extra></extra>",
             ),
         ],
         "layout": _layout(
@@ -410,7 +411,7 @@ def cofunding_chart(budget) -> Chart:
                 [labels[status] for status in statuses],
                 [float(rows[status]["amount"]) for status in statuses],
                 [COFUNDING_COLOURS[status] for status in statuses],
-                hovertemplate="%{x} : %{y:,.0f} €<extra></extra>",
+                hovertemplate="%{x} : " + plotly_money("y") + "<extra></extra>",
             )
         ],
         "layout": _layout(

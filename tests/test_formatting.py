@@ -24,6 +24,7 @@ from pcl.formatting import (
     ordinal,
     percent,
     period_text,
+    plotly_money,
     plotly_separators,
     points,
     quantity,
@@ -33,6 +34,7 @@ from pcl.formatting import (
     typography_html,
     year_label,
 )
+from reporting.charts import deliberations_chart
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -135,10 +137,14 @@ def test_quantities_and_percentages_keep_their_unit_on_the_line(french):
         assert percent(12) == "12%"
 
 
-def test_chart_separators_follow_the_language(french):
+def test_chart_separators_and_amounts_follow_the_language(french):
     assert plotly_separators() == f",{NNBSP}"
+    assert plotly_money() == f"%{{y:,.0f}}{NBSP}€"
+    assert deliberations_chart({2024: 1}).figure["layout"]["separators"] == f",{NNBSP}"
     with translation.override("en"):
         assert plotly_separators() == ".,"
+        assert plotly_money("x", 2) == "€%{x:,.2f}"
+        assert deliberations_chart({2024: 1}).figure["layout"]["separators"] == ".,"
 
 
 # --- dates --------------------------------------------------------------------------------------
