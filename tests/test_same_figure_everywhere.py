@@ -48,6 +48,14 @@ def test_the_plan_page_shows_the_budget_with_its_cents(login, cast, plan):
     assert SHOWN in response.content.decode()
 
 
+def test_the_plan_page_in_english_writes_the_budget_the_english_way(login, cast, plan, settings):
+    client = login(cast.advisor)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    content = client.get(reverse("actions:plan", args=[plan.pk])).content.decode()
+    assert "€4,200.50" in content
+    assert SHOWN not in content
+
+
 def test_the_deliberation_annex_shows_the_same_text_in_its_html_and_its_pdf(plan):
     with translation.override("fr"):
         html = deliberation.deliberation_html(plan)
