@@ -1,8 +1,10 @@
 """The rules of pcl.formatting, the one way a figure becomes text, pinned in French and in English; and
 Django's own formats agreeing with them."""
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -250,3 +252,33 @@ def test_html_typography_touches_text_and_leaves_markup_alone(french):
         "<style>a::after { content: leader('.') }</style>"
         f'<p class="a:b">Objet{NBSP}: l\u2019école &amp; la mairie{NNBSP}; <b>voir</b> «{NBSP}ici{NBSP}»</p>'
     )
+
+
+# --- one home -----------------------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+APPS = ["accounts", "actions", "communes", "observatory", "reporting", "workgroups", "pcl"]
+
+
+def test_templates_format_figures_and_dates_only_through_pcl_format():
+    forbidden = re.compile(r"\|(floatformat|intcomma|intword|naturalday|date|time)\b(?!_)")
+    found = [
+        f"{path.relative_to(ROOT)}: {match.group(0)}"
+        for path in (ROOT / "templates").rglob("*")
+        if path.suffix in {".html", ".txt", ".xml"}
+        for match in forbidden.finditer(path.read_text())
+    ]
+    assert found == []
+
+
+def test_python_code_formats_figures_only_through_pcl_formatting():
+    forbidden = re.compile(
+        r"django\.utils\.formats|django\.contrib\.humanize\.templatetags|\bnumber_format\("
+    )
+    found = [
+        str(path.relative_to(ROOT))
+        for app in APPS
+        for path in (ROOT / app).rglob("*.py")
+        if "migrations" not in path.parts and forbidden.search(path.read_text())
+    ]
+    assert found == []
