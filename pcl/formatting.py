@@ -247,7 +247,7 @@ def short_datetime(moment: datetime | None, *, empty: str = DASH) -> str:
     """ "01/03/2026 18 h 30" / "2026-03-01 6:30 p.m." (dense tables)."""
     if moment is None:
         return empty
-    return f"{short_date(moment)} {time_text(moment)}"
+    return f"{short_date(moment)}{NBSP}{time_text(moment)}"
 
 
 def datetime_text(moment: datetime | None, *, empty: str = DASH, weekday: bool = False) -> str:

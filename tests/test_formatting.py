@@ -31,6 +31,7 @@ from pcl.formatting import (
     points,
     quantity,
     short_date,
+    short_datetime,
     time_text,
     typography,
     typography_html,
@@ -211,7 +212,15 @@ def test_djangos_date_formats_keep_dates_on_one_line(french):
     day = date(2026, 3, 12)
     assert date_format(day) == date_text(day)
     assert date_format(day, "SHORT_DATE_FORMAT") == short_date(day)
+    moment = datetime(2026, 3, 12, 18, 30, tzinfo=PARIS)
+    assert date_format(moment, "DATETIME_FORMAT") == datetime_text(moment)
+    assert (
+        date_format(moment, "SHORT_DATETIME_FORMAT")
+        == short_datetime(moment)
+        == f"12/03/2026{NBSP}18{NBSP}h{NBSP}30"
+    )
     with translation.override("en"):
+        assert date_format(moment, "DATETIME_FORMAT") == datetime_text(moment)
         assert date_format(day) == date_text(day)
         assert date_format(day, "SHORT_DATE_FORMAT") == short_date(day)
 
