@@ -120,6 +120,7 @@ def _plan_for(commune: Commune, catalogue: list[CatalogueAction]) -> None:
         user=user,
         deliberation_date=date(2023 + seed % 3, 1 + seed % 12, 1 + seed % 27),
         deliberation_number=f"DEL-{2023 + seed % 3}-{seed % 90 + 10}",
+        announce=False,  # the demo adopts in bulk: files are generated on first request
     )
     _record_milestones(plan, seed)
     if target_stage == Stage.IN_FOLLOW_UP:

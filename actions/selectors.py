@@ -67,6 +67,82 @@ def action_for_user(user, action_id: int) -> Action:
     return action
 
 
+# --- which plan: current, adopted, followed -------------------------------------------------------
+#
+# A commune's plan goes through versions. A new version starts as a draft copy of the adopted one
+# (`plan_new_version`): its actions are copies, while the follow-up (status, progress, actual
+# spending, milestones done) goes on in the adopted version until the council adopts the new one.
+# Three questions follow, each answered here and nowhere else:
+#
+# - the *current* plan: the commune's latest version, whatever its status, the one its people work
+#   on (the portfolio's "Action plan" column, the catalogue's "add to a plan");
+# - the *adopted* plan: the latest version the council adopted (deliberated, in follow-up or closed),
+#   the plan in force;
+# - the *followed* plan: the plan whose actions are followed up and evaluated, the adopted one, or
+#   the current one while the commune has none adopted yet (a plan in preparation is evaluated as
+#   it stands). Every count of actions, budgets and impacts asks this one, so that the network
+#   dashboard, a commune's dashboard, the yearly reports, the Letter and the portfolio's late and
+#   stale counts all count the same actions, and never count a carried-over action twice.
+#
+# Each question has a form for one commune and one for many communes in one query; the version
+# number orders versions (a plan created anew after an adopted one has no `previous_version`).
+
+
+def _latest_by_commune(plans, *, adopted_only: bool = False, fall_back: bool = False) -> dict:
+    """From plans ordered by commune and version (newest first), one per commune."""
+    latest: dict[int, ActionPlan] = {}
+    adopted: dict[int, ActionPlan] = {}
+    for plan in plans:
+        latest.setdefault(plan.commune_id, plan)
+        if plan.is_adopted:
+            adopted.setdefault(plan.commune_id, plan)
+    if adopted_only:
+        return adopted
+    if fall_back:
+        return latest | adopted
+    return latest
+
+
+def _plans_of(commune_ids) -> QuerySet[ActionPlan]:
+    """The plans of these communes (of every commune when None), newest version first."""
+    plans = ActionPlan.objects.select_related("commune").order_by("commune_id", "-version")
+    return plans if commune_ids is None else plans.filter(commune_id__in=list(commune_ids))
+
+
+def current_plans(*, commune_ids) -> dict[int, ActionPlan]:
+    """Each commune's latest version, whatever its status (one query; `commune_ids` None: all)."""
+    return _latest_by_commune(_plans_of(commune_ids))
+
+
+def current_plan(*, commune) -> ActionPlan | None:
+    return current_plans(commune_ids=[commune.pk]).get(commune.pk)
+
+
+def adopted_plans(*, commune_ids) -> dict[int, ActionPlan]:
+    """Each commune's plan in force: its latest adopted version (one query; absent: none adopted)."""
+    return _latest_by_commune(_plans_of(commune_ids).filter(status__in=ADOPTED_STATUSES), adopted_only=True)
+
+
+def adopted_plan(*, commune) -> ActionPlan | None:
+    return adopted_plans(commune_ids=[commune.pk]).get(commune.pk)
+
+
+def followed_plans(*, commune_ids) -> dict[int, ActionPlan]:
+    """Each commune's followed plan: the adopted one, else the current one (one query)."""
+    return _latest_by_commune(_plans_of(commune_ids), fall_back=True)
+
+
+def followed_plan(*, commune) -> ActionPlan | None:
+    return followed_plans(commune_ids=[commune.pk]).get(commune.pk)
+
+
+def followed_actions(*, commune_ids=None) -> QuerySet[Action]:
+    """The actions of the followed plans of these communes (of every commune when None), as a
+    queryset to filter and aggregate further (the evaluation's base)."""
+    plans = followed_plans(commune_ids=commune_ids)
+    return Action.objects.filter(plan_id__in=[plan.pk for plan in plans.values()])
+
+
 def commune_plans(*, commune) -> list[ActionPlan]:
     return list(commune.action_plans.annotate(action_count=Count("actions")).order_by("-version"))
 
@@ -402,12 +478,23 @@ def deliberated_plans(*, commune_ids) -> dict:
     return {"total": sum(by_year.values()), "by_year": by_year}
 
 
-def current_plans_by_commune(*, commune_ids) -> dict[int, ActionPlan]:
-    """For each commune, its latest plan version with its late and stale action counts (one query)."""
+@dataclass
+class PortfolioPlan:
+    """A commune's line in the portfolio: its current version, and the late and stale actions of
+    its followed plan (the same actions the dashboards count)."""
+
+    current: ActionPlan
+    followed: ActionPlan
+    late: int
+    stale: int
+
+
+def portfolio_plans(*, commune_ids) -> dict[int, PortfolioPlan]:
+    """For each commune with a plan, its current and followed plans and the followed plan's late and
+    stale action counts (one query)."""
     late = Exists(_overdue_milestones())
-    plans = (
-        ActionPlan.objects.filter(commune_id__in=commune_ids, next_version__isnull=True)
-        .annotate(
+    plans = list(
+        _plans_of(commune_ids).annotate(
             late_count=Count(
                 "actions",
                 filter=Q(
@@ -421,9 +508,11 @@ def current_plans_by_commune(*, commune_ids) -> dict[int, ActionPlan]:
                 filter=Q(actions__updated_at__lt=stale_cutoff(), actions__status__in=OPEN_STATUSES),
             ),
         )
-        .order_by("commune_id", "-version")
     )
-    result = {}
-    for plan in plans:
-        result.setdefault(plan.commune_id, plan)
-    return result
+    current = _latest_by_commune(plans)
+    return {
+        commune_id: PortfolioPlan(
+            current=current[commune_id], followed=plan, late=plan.late_count, stale=plan.stale_count
+        )
+        for commune_id, plan in _latest_by_commune(plans, fall_back=True).items()
+    }

@@ -40,10 +40,16 @@ def account_exists(*, email: str) -> bool:
     return User.objects.filter(email__iexact=email).exists()
 
 
+def advisor_communes(*, advisor) -> QuerySet[Commune]:
+    """The communes an advisor follows: those where they hold the advisor role (the one answer to
+    that question, for the portfolio, the lists, the dashboards and the calendar feeds)."""
+    return Commune.objects.filter(
+        pk__in=Membership.objects.filter(user=advisor, role=Role.ADVISOR).values("commune_id")
+    )
+
+
 def portfolio_communes(*, advisor) -> QuerySet[Commune]:
-    return _with_key_people(
-        Commune.objects.filter(memberships__user=advisor, memberships__role=Role.ADVISOR).distinct()
-    ).order_by("sort_name")
+    return _with_key_people(advisor_communes(advisor=advisor)).order_by("sort_name")
 
 
 def portfolio_summary(communes) -> list[tuple[str, str, int]]:
@@ -63,7 +69,7 @@ def commune_list(
     if stage:
         communes = communes.filter(stage=stage)
     if advisor_id:
-        communes = communes.filter(memberships__user_id=advisor_id, memberships__role=Role.ADVISOR).distinct()
+        communes = communes.filter(pk__in=advisor_communes(advisor=advisor_id))
     return _with_key_people(communes).order_by("sort_name")
 
 

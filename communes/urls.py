@@ -4,10 +4,11 @@ from . import views
 
 app_name = "communes"
 
+# The portfolio and the commune page (`communes:portfolio`, `communes:detail`) show every app's part
+# of a commune: they live in reporting/views/communes.py, put in this namespace by pcl/urls.py.
+
 urlpatterns = [
-    path("portfolio/", views.portfolio, name="portfolio"),
     path("communes/", views.commune_list, name="list"),
-    path("communes/<str:insee_code>/", views.commune_detail, name="detail"),
     path("communes/<str:insee_code>/edit/", views.commune_edit, name="edit"),
     path("communes/<str:insee_code>/invite/", views.commune_invite, name="invite"),
     path(

@@ -10,7 +10,6 @@ from django.views.decorators.http import require_POST
 from accounts.forms import NewAccountForm
 
 from . import permissions, selectors, services
-from .extensions import commune_sections, portfolio_extras
 from .forms import CommuneFilterForm, CommuneForm, InvitationForm, SignatoryForm
 from .models import Invitation, Membership, Signatory
 
@@ -27,32 +26,6 @@ def home(request):
         commune = permissions.visible_communes(user).get()
         return redirect("communes:detail", insee_code=commune.insee_code)
     return redirect("communes:list")
-
-
-@login_required
-def portfolio(request):
-    user = request.user
-    permissions.require(permissions.can_view_portfolio(user))
-    advisor = user
-    advisor_choices = None
-    if permissions.is_administrator(user):
-        advisor_choices = selectors.advisors_all()
-        advisor_id = request.GET.get("advisor")
-        if advisor_id and advisor_id.isdigit():
-            advisor = get_object_or_404(advisor_choices, pk=advisor_id)
-    communes = list(selectors.portfolio_communes(advisor=advisor))
-    extras = portfolio_extras(communes)
-    return render(
-        request,
-        "communes/portfolio.html",
-        {
-            "advisor": advisor,
-            "advisor_choices": advisor_choices,
-            "communes": communes,
-            "stage_counts": selectors.portfolio_summary(communes),
-            "extras": extras,
-        },
-    )
 
 
 @login_required
@@ -79,25 +52,6 @@ def commune_list(request):
             "page": page,
             "query": query.urlencode(),
             "has_any_commune": permissions.has_any_commune(user),
-        },
-    )
-
-
-@login_required
-def commune_detail(request, insee_code):
-    user = request.user
-    commune = permissions.commune_for_user(user, insee_code)
-    can_manage = permissions.can_manage_members(user, commune)
-    page = selectors.commune_page(commune=commune, with_invitations=can_manage)
-    return render(
-        request,
-        "communes/commune_detail.html",
-        {
-            "commune": commune,
-            "page": page,
-            "can_edit": permissions.can_edit_commune(user, commune),
-            "can_manage_members": can_manage,
-            "sections": commune_sections(commune, user),
         },
     )
 

@@ -7,7 +7,4 @@ class ObservatoryConfig(AppConfig):
     verbose_name = _("Observatory")
 
     def ready(self):
-        from . import (
-            extensions,  # noqa: F401  registers the commune-page section and demo series
-            signals,  # noqa: F401  a commune's values follow a change of its INSEE code
-        )
+        from . import signals  # noqa: F401  a commune's values follow a change of its INSEE code

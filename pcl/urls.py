@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from communes import urls as communes_urls
 from communes.views import home
+from reporting.views import communes as commune_pages
 
 from .health import health
 
@@ -15,7 +17,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
-    path("", include("communes.urls")),
+    # One `communes:` namespace: the communes app's pages, and the two pages that show every app's
+    # part of a commune (the portfolio, the commune page), which reporting serves since it reads them all.
+    path("", include((communes_urls.urlpatterns + commune_pages.urlpatterns, "communes"))),
     path("", include("actions.urls")),
     path("", include("observatory.urls")),
     path("", include("workgroups.urls")),

@@ -7,4 +7,4 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Reporting")
 
     def ready(self):
-        from . import extensions, signals  # noqa: F401  commune-page section, plan links; freezes adopted files
+        from . import signals  # noqa: F401  freezes the deliberation file of an adopted plan

@@ -3,10 +3,10 @@
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from actions.models import ActionPlan
+from actions.selectors import commune_plans
 from communes import permissions
 
-from .models import COMMUNE_KINDS, DocumentKind, GeneratedDocument
+from .models import COMMUNE_KINDS, DocumentKind, DocumentStatus, GeneratedDocument
 
 FIRST_REPORT_YEAR = 2005
 
@@ -30,7 +30,7 @@ def visible_documents(user, *, commune_insee: str = "", limit: int = 200) -> lis
 
 def commune_documents(*, commune) -> dict:
     """The commune's plans (to generate their deliberation file) and its documents, newest first."""
-    plans = list(ActionPlan.objects.filter(commune=commune).order_by("-version"))
+    plans = commune_plans(commune=commune)
     documents = list(
         GeneratedDocument.objects.filter(commune=commune, kind__in=COMMUNE_KINDS).select_related(
             "plan", "requested_by"
@@ -41,3 +41,15 @@ def commune_documents(*, commune) -> dict:
         plan.frozen_pdf = frozen.get((plan.pk, DocumentKind.DELIBERATION))
         plan.frozen_docx = frozen.get((plan.pk, DocumentKind.DELIBERATION_DOCX))
     return {"commune": commune, "plans": plans, "documents": documents}
+
+
+def latest_deliberation(*, commune) -> GeneratedDocument | None:
+    """The deliberation file the commune page offers: the adopted (frozen) one first, else the latest."""
+    return (
+        GeneratedDocument.objects.filter(
+            commune=commune, kind=DocumentKind.DELIBERATION, status=DocumentStatus.DONE
+        )
+        .select_related("plan")
+        .order_by("-is_frozen", "-created_at")
+        .first()
+    )

@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class WorkgroupsConfig(AppConfig):
     name = "workgroups"
     verbose_name = _("Working groups")
-
-    def ready(self):
-        from . import extensions  # noqa: F401  registers the portfolio column and commune-page section

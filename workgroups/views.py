@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from communes import permissions
-from communes.models import Commune, Role
+from communes.models import Commune
+from communes.selectors import advisor_communes
 
 from . import calendar, documents, selectors, services
 from .forms import DecisionForm, DocumentForm, GroupForm, MeetingForm, MemberForm
@@ -238,9 +239,7 @@ def calendar_feed(request, token):
         permissions.require_found(permissions.can_view_group(user, commune))
         communes, name = [commune], _("PCL working group — %(commune)s") % {"commune": commune}
     else:
-        communes = list(
-            Commune.objects.filter(memberships__user=user, memberships__role=Role.ADVISOR).distinct()
-        )
+        communes = list(advisor_communes(advisor=user))
         name = _("PCL working groups — %(name)s") % {"name": user.get_full_name()}
     meetings = selectors.meetings_for_calendar(communes=communes)
     return HttpResponse(

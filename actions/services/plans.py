@@ -21,6 +21,7 @@ from ..models import (
     PlanStatus,
     PlanTransition,
 )
+from ..signals import plan_adopted
 from .history import diff, history_record, snapshot
 
 TRANSITIONS = {
@@ -120,7 +121,10 @@ def plan_transition(
     deliberation_date: date | None = None,
     deliberation_number: str = "",
     deliberation_file=None,
+    announce: bool = True,
 ) -> ActionPlan:
+    """Moves the plan one step in its workflow. An adoption is announced to the apps built on plans
+    (`actions.signals.plan_adopted`) unless `announce` is False."""
     plan = ActionPlan.objects.select_for_update().select_related("commune").get(pk=plan.pk)
     from_status = PlanStatus(plan.status)
     if to_status not in allowed_transitions(plan):
@@ -156,6 +160,8 @@ def plan_transition(
         changes=[{"field": _("comment"), "before": "", "after": comment}] if comment else [],
     )
     _sync_commune_stage(plan)
+    if announce and to_status == PlanStatus.DELIBERATED:
+        transaction.on_commit(lambda: plan_adopted.send(sender=ActionPlan, plan=plan, user=user))
     return plan
 
 

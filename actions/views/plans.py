@@ -21,7 +21,6 @@ from ..forms import (
     PlanForm,
     TransitionForm,
 )
-from ..hooks import plan_links
 from ..models import PlanAxis, PlanStatus
 from .common import error_text
 
@@ -83,7 +82,6 @@ def plan_detail(request, plan_id):
             "can_edit_content": can_edit and not plan.is_adopted,
             "transitions": transitions,
             "can_start_version": can_edit and selectors.plan_can_branch(plan=plan),
-            "plan_links": plan_links(plan, user),
         },
     )
 

@@ -359,24 +359,18 @@ def test_an_adopted_plan_without_a_frozen_file_freezes_the_first_one_asked_for(
     assert GeneratedDocument.objects.filter(plan=adopted).count() == 1
 
 
-def test_the_demo_adopts_plans_without_generating_their_files(
-    cast, fake_renderer, django_capture_on_commit_callbacks
-):
-    from communes.extensions import _demo_loading
-
+def test_an_adoption_not_announced_generates_no_file(cast, fake_renderer, django_capture_on_commit_callbacks):
+    """The demo adopts its plans with `announce=False`: their files are made on first request."""
     plan = ActionPlanFactory(commune=cast.commune, status=PlanStatus.VALIDATED)
-    token = _demo_loading.set(True)
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            plan_transition(
-                plan=plan,
-                to_status=PlanStatus.DELIBERATED,
-                user=cast.advisor,
-                deliberation_date=datetime.date(2025, 1, 9),
-                deliberation_number="2025-001",
-            )
-    finally:
-        _demo_loading.reset(token)
+    with django_capture_on_commit_callbacks(execute=True):
+        plan_transition(
+            plan=plan,
+            to_status=PlanStatus.DELIBERATED,
+            user=cast.advisor,
+            deliberation_date=datetime.date(2025, 1, 9),
+            deliberation_number="2025-001",
+            announce=False,
+        )
     assert not GeneratedDocument.objects.exists() and fake_renderer == []
 
 

@@ -264,7 +264,7 @@ def test_the_management_command_sends_the_reminders(cast, quiet):
 def group_cell(response, commune):
     url = reverse("workgroups:group", args=[commune.insee_code])
     row = next(c for c in response.context["communes"] if c.pk == commune.pk)
-    return next(cell for cell in row.extra_cells if cell.url == url)
+    return next(cell for cell in row.cells if cell.url == url)
 
 
 def test_a_meeting_held_clears_the_reminder(cast, quiet, login):

@@ -1,10 +1,15 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from actions.demo import plans_demo_load
 from communes.demo import demo_load
-from communes.extensions import run_demo_loaders
+from observatory.demo import observatory_demo_load
+from reporting.demo import letters_demo_load
+from workgroups.demo import groups_demo_load
 
 
+# It lives in reporting, the app that reads all the others: each app's demo is loaded by a plain call,
+# in the order the apps depend on each other (communes first, the Letter, which reads them all, last).
 class Command(BaseCommand):
     help = (
         "Loads the demonstration data (the 49 communes of Grenoble-Alpes Métropole, demo people of each "
@@ -23,7 +28,10 @@ class Command(BaseCommand):
         # One transaction: the demo loads whole or not at all.
         with transaction.atomic():
             people = demo_load(reset_passwords=reset_passwords)
-            run_demo_loaders()
+            plans_demo_load()
+            observatory_demo_load()
+            groups_demo_load()
+            letters_demo_load()
         self.stdout.write(self.style.SUCCESS("Demo data loaded: 49 communes, charter partners, demo people."))
         new = [(person, password) for person, password in people if password]
         if not new:

@@ -1,0 +1,141 @@
+"""Reads of the two pages that show every app's part of a commune: the advisor's portfolio and the
+commune page. They live in reporting because reporting is the app that reads all the others
+(communes ← actions, observatory, workgroups ← reporting): each part below is a plain call to the
+owning app's selector, in a constant number of queries whatever the number of communes.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from actions import selectors as actions_selectors
+from communes import permissions
+from communes import selectors as communes_selectors
+from communes.models import Commune
+from pcl.formatting import short_date
+from workgroups import selectors as workgroups_selectors
+from workgroups.models import ReminderReason
+
+from .selectors import latest_deliberation
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    url: str = ""
+    tone: str = ""  # "", "warning" or "danger": how the value reads in the table
+
+
+@dataclass(frozen=True)
+class HeadlineFigure:
+    key: str
+    label: Any
+    value: Any
+    detail: str = ""
+
+
+# --- the portfolio ------------------------------------------------------------------------------
+
+PORTFOLIO_LABELS = (
+    gettext_lazy("Action plan"),
+    gettext_lazy("Late actions"),
+    gettext_lazy("Stale actions"),
+    gettext_lazy("Working group"),
+)
+
+
+@dataclass
+class PortfolioPage:
+    communes: list[Commune]  # each with `cells`, one per label
+    labels: tuple[Any, ...]
+    figures: list[HeadlineFigure]
+    stage_counts: list[tuple[str, str, int]]
+
+
+def _count_cell(count: int, tone: str) -> Cell:
+    return Cell(text=str(count), tone=tone) if count else Cell(text="0")
+
+
+def _plan_cells(line: actions_selectors.PortfolioPlan | None) -> list[Cell]:
+    if line is None:
+        return [Cell(text=_("no plan yet")), Cell(text="—"), Cell(text="—")]
+    plan = line.current
+    return [
+        Cell(
+            text=f"v{plan.version} · {plan.get_status_display()}",
+            url=reverse("actions:plan", args=[plan.pk]),
+        ),
+        _count_cell(line.late, "danger"),
+        _count_cell(line.stale, "warning"),
+    ]
+
+
+def _group_cell(commune: Commune, state: workgroups_selectors.Regularity) -> Cell:
+    url = reverse("workgroups:group", args=[commune.insee_code])
+    if not state.has_group:
+        return Cell(
+            text=_("no group"), url=url, tone="danger" if state.reason == ReminderReason.NO_GROUP else ""
+        )
+    if state.last_meeting is None:
+        text = _("never met")
+    else:
+        text = _("met on %(date)s") % {"date": short_date(state.last_meeting)}
+    return Cell(text=text, url=url, tone="warning" if state.quiet else "")
+
+
+def _deliberated_figure(commune_ids: list[int]) -> HeadlineFigure:
+    deliberated = actions_selectors.deliberated_plans(commune_ids=commune_ids)
+    detail = ", ".join(
+        _("%(year)s: %(count)d") % {"year": year, "count": count}
+        for year, count in deliberated["by_year"].items()
+    )
+    return HeadlineFigure(
+        key="deliberated_plans",
+        label=gettext_lazy("action plans deliberated"),
+        value=deliberated["total"],
+        detail=detail,
+    )
+
+
+def portfolio_page(*, advisor) -> PortfolioPage:
+    """The communes the advisor follows, each with its plan (current version; late and stale actions
+    of its followed plan, as the dashboards count them) and its working group: five queries."""
+    communes = list(communes_selectors.portfolio_communes(advisor=advisor))
+    commune_ids = [commune.pk for commune in communes]
+    plans = actions_selectors.portfolio_plans(commune_ids=commune_ids)
+    regularity = workgroups_selectors.regularity_by_commune(communes=communes)
+    for commune in communes:
+        commune.cells = [*_plan_cells(plans.get(commune.pk)), _group_cell(commune, regularity[commune.pk])]
+    return PortfolioPage(
+        communes=communes,
+        labels=PORTFOLIO_LABELS,
+        figures=[_deliberated_figure(commune_ids)],
+        stage_counts=communes_selectors.portfolio_summary(communes),
+    )
+
+
+# --- the commune page ---------------------------------------------------------------------------
+
+
+@dataclass
+class CommuneSections:
+    """What the other apps add to the commune page, one attribute per section template."""
+
+    plans: list
+    can_create_plan: bool
+    regularity: workgroups_selectors.Regularity
+    latest_deliberation: Any
+
+
+def commune_sections(*, commune: Commune, user) -> CommuneSections:
+    """The commune page's sections: its plans, its working group, its observatory link, its
+    evaluation and documents (three queries)."""
+    return CommuneSections(
+        plans=actions_selectors.commune_plans(commune=commune),
+        can_create_plan=permissions.can_create_plan(user, commune),
+        regularity=workgroups_selectors.regularity_by_commune(communes=[commune])[commune.pk],
+        latest_deliberation=latest_deliberation(commune=commune),
+    )
