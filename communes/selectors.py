@@ -8,7 +8,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy
 
 from . import permissions
-from .models import Commune, Invitation, Membership, Role, Signatory, SignatoryType, Stage
+from .models import Commune, CommuneGroup, Invitation, Membership, Role, Signatory, SignatoryType, Stage
 
 User = get_user_model()
 
@@ -46,6 +46,50 @@ def advisor_communes(*, advisor) -> QuerySet[Commune]:
     return Commune.objects.filter(
         pk__in=Membership.objects.filter(user=advisor, role=Role.ADVISOR).values("commune_id")
     )
+
+
+def network_communes(*, advisor=None, group: CommuneGroup | None = None) -> QuerySet[Commune]:
+    """The communes an advisor follows, or a group's, or (neither given) every commune."""
+    communes = Commune.objects.all()
+    if advisor is not None:
+        communes = communes.filter(pk__in=advisor_communes(advisor=advisor))
+    if group is not None:
+        communes = communes.filter(commune_groups=group)
+    return communes
+
+
+def communes_all() -> list[Commune]:
+    """Every commune with its EPCI, in name order."""
+    return list(Commune.objects.select_related("epci").order_by("sort_name"))
+
+
+def communes_by_ids(*, commune_ids) -> list[Commune]:
+    return list(Commune.objects.filter(pk__in=list(commune_ids)).select_related("epci").order_by("sort_name"))
+
+
+def commune_by_id(*, commune_id: int) -> Commune:
+    return Commune.objects.select_related("epci").get(pk=commune_id)
+
+
+def network_emails() -> list[str]:
+    """Everyone in the network: the addresses of active people with a role in a commune or a
+    network role."""
+    return list(
+        User.objects.filter(is_active=True)
+        .filter(Q(memberships__isnull=False) | Q(is_metro_officer=True) | Q(is_superuser=True))
+        .exclude(email="")
+        .order_by("email")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+
+
+def commune_ids_all() -> list[int]:
+    return list(Commune.objects.values_list("pk", flat=True))
+
+
+def commune_groups_all() -> QuerySet[CommuneGroup]:
+    return CommuneGroup.objects.all()
 
 
 def portfolio_communes(*, advisor) -> QuerySet[Commune]:

@@ -7,11 +7,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce, TruncDate
 
 from communes.models import Commune
 
 from .models import (
     Basis,
+    BatchStatus,
     Carrier,
     Dataset,
     ImportBatch,
@@ -315,3 +317,29 @@ def year_range(*, dataset: Dataset | None) -> tuple[int | None, int | None]:
 
 def import_history():
     return ImportBatch.objects.select_related("dataset", "uploaded_by", "replaced_by")
+
+
+def imports_finished_between(*, start, end) -> list[ImportBatch]:
+    """Imports finished between two days (both included), each with its `day` and dataset (one query)."""
+    return list(
+        ImportBatch.objects.filter(status=BatchStatus.DONE)
+        .annotate(day=TruncDate(Coalesce("finished_at", "created_at")))
+        .filter(day__range=(start, end))
+        .select_related("dataset")
+        .order_by("day", "pk")
+    )
+
+
+def agglomeration_target() -> Target | None:
+    """The agglomeration's first target (the one with no commune): its reference year leads."""
+    return Target.objects.filter(commune__isnull=True).order_by("target_year").first()
+
+
+def totals_by_commune_and_year(*, dataset: Dataset, quantities, from_year: int) -> list[dict]:
+    """Per quantity, commune and year from `from_year`: the total value and how many of its values
+    are estimates (`quantity`, `commune_id`, `year`, `total`, `estimates`; one query)."""
+    return list(
+        Observation.objects.filter(dataset=dataset, quantity__in=list(quantities), year__gte=from_year)
+        .values("quantity", "commune_id", "year")
+        .annotate(total=Sum("value"), estimates=Count("pk", filter=Q(status=Status.ESTIMATED)))
+    )

@@ -1,21 +1,22 @@
 """Reads of the evaluation dashboards: the network's and one commune's.
 
 Every figure is aggregated in SQL, and each dashboard costs a fixed number of queries whatever the
-number of communes, plans and actions. A commune's figures are read from its current plan (its latest
-version, as in the portfolio): a new version copies the actions of the previous one, so counting
-every version would count each action twice.
+number of communes, plans and actions. A commune's figures are read from its followed plan
+(`actions.selectors.followed_plans`: the adopted version, where follow-up happens, else the plan in
+preparation), as the yearly reports, the Letter and the portfolio read them: a new version copies
+the actions of the previous one, so counting every version would count each action twice. Every read
+of another app goes through that app's selectors.
 """
 
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from actions.models import (
-    ADOPTED_STATUSES,
     Action,
     ActionPlan,
     ActionStatus,
@@ -28,16 +29,23 @@ from actions.selectors import (
     BUDGET_KEYS,
     action_is_late,
     action_is_stale,
+    actions_of,
+    budget_lines_of,
+    cofunders_of,
+    deliberated_plans,
+    followed_plan,
+    followed_plans,
     late_filter,
     plan_schedule,
     stale_filter,
+    with_adopted_plan,
     with_flags,
 )
-from communes.models import Commune, CommuneGroup, Role
+from communes.models import Commune, CommuneGroup
+from communes.selectors import commune_ids_all, network_communes
 from observatory.models import Dataset
 from observatory.selectors import TerritoryObservatory, datasets_with_data, territory_observatory
-from workgroups.models import Meeting
-from workgroups.selectors import Regularity, regularity_by_commune
+from workgroups.selectors import Regularity, meetings_by_year, regularity_by_commune
 
 # The Plan Climat's reference year: no evaluation period starts earlier.
 FIRST_YEAR = 2005
@@ -308,34 +316,10 @@ class NetworkDashboard:
         return [line for line in self.communes if line.regularity.quiet]
 
 
-def network_communes(*, advisor=None, group: CommuneGroup | None = None) -> QuerySet[Commune]:
-    communes = Commune.objects.all()
-    if advisor is not None:
-        communes = communes.filter(memberships__user=advisor, memberships__role=Role.ADVISOR)
-    if group is not None:
-        communes = communes.filter(commune_groups=group)
-    return communes
-
-
-def current_plans(commune_ids) -> dict[int, ActionPlan]:
-    """Each commune's current plan: its latest version."""
-    result: dict[int, ActionPlan] = {}
-    for plan in ActionPlan.objects.filter(commune_id__in=commune_ids).order_by("commune_id", "-version"):
-        result.setdefault(plan.commune_id, plan)
-    return result
-
-
 def network_dashboard(*, advisor=None, group: CommuneGroup | None = None, period: Period = Period()):
     """The network's evaluation for the communes an advisor follows, or a group's, or all."""
-    adopted = ActionPlan.objects.filter(
-        commune=OuterRef("pk"), status__in=ADOPTED_STATUSES, deliberation_date__isnull=False
-    )
-    if period.end:
-        adopted = adopted.filter(deliberation_date__lte=period.end)
     communes = list(
-        network_communes(advisor=advisor, group=group)
-        .annotate(has_adopted_plan=Exists(adopted))
-        .order_by("sort_name")
+        with_adopted_plan(network_communes(advisor=advisor, group=group), by=period.end).order_by("sort_name")
     )
     commune_ids = [commune.pk for commune in communes]
     signatories = [
@@ -344,25 +328,12 @@ def network_dashboard(*, advisor=None, group: CommuneGroup | None = None, period
         if commune.charter_signed_on and (period.end is None or commune.charter_signed_on <= period.end)
     ]
 
-    deliberations = {
-        row["year"]: row["count"]
-        for row in ActionPlan.objects.filter(
-            period.dates("deliberation_date"),
-            commune_id__in=commune_ids,
-            status__in=ADOPTED_STATUSES,
-            deliberation_date__isnull=False,
-        )
-        .annotate(year=ExtractYear("deliberation_date"))
-        .values("year")
-        .annotate(count=Count("pk"))
-        .order_by("year")
-    }
+    deliberations = deliberated_plans(commune_ids=commune_ids, start=period.start, end=period.end)["by_year"]
 
-    plans = current_plans(commune_ids)
-    plan_ids = [plan.pk for plan in plans.values()]
-    actions = Action.objects.filter(period.actions(), plan_id__in=plan_ids)
-    lines = BudgetLine.objects.filter(period.years("year"), action__plan_id__in=plan_ids)
-    cofunders = CoFunder.objects.filter(period.actions("action__"), action__plan_id__in=plan_ids)
+    plans = followed_plans(commune_ids=commune_ids)
+    actions = actions_of(plans=plans.values()).filter(period.actions())
+    lines = budget_lines_of(plans=plans.values()).filter(period.years("year"))
+    cofunders = cofunders_of(plans=plans.values()).filter(period.actions("action__"))
 
     per_commune = {
         row["plan__commune_id"]: row
@@ -442,7 +413,7 @@ class CommuneDashboard:
 def commune_dashboard(*, commune: Commune) -> CommuneDashboard:
     """The same evaluation for one commune, with its plan's schedule and its observatory trends
     per inhabitant beside the agglomeration's."""
-    plan = ActionPlan.objects.filter(commune=commune).order_by("-version").first()
+    plan = followed_plan(commune=commune)
     if plan is not None:
         actions = plan.actions.all()
         flagged = list(
@@ -455,23 +426,12 @@ def commune_dashboard(*, commune: Commune) -> CommuneDashboard:
             action.is_stale = action_is_stale(action)
         summary = action_summary(actions)
         schedule = plan_schedule(plan=plan)
-        budget = budget_summary(
-            BudgetLine.objects.filter(action__plan=plan),
-            CoFunder.objects.filter(action__plan=plan),
-            years=plan.years,
-        )
+        budget = budget_summary(budget_lines_of(plans=[plan]), cofunders_of(plans=[plan]), years=plan.years)
     else:
         summary, flagged, schedule, budget = ActionSummary(), [], [], Budget()
 
     now = timezone.now()
-    meetings = (
-        Meeting.objects.filter(group__commune=commune, starts_at__lte=now)
-        .annotate(year=ExtractYear("starts_at"))
-        .values("year")
-        .annotate(count=Count("pk"))
-        .order_by("year")
-    )
-    all_ids = list(Commune.objects.values_list("pk", flat=True))
+    all_ids = commune_ids_all()
     dataset = datasets_with_data(commune_ids=[commune.pk]).first()
     return CommuneDashboard(
         commune=commune,
@@ -481,7 +441,7 @@ def commune_dashboard(*, commune: Commune) -> CommuneDashboard:
         schedule=schedule,
         budget=budget,
         regularity=regularity_by_commune(communes=[commune], now=now)[commune.pk],
-        meetings_by_year={row["year"]: row["count"] for row in meetings},
+        meetings_by_year=meetings_by_year(commune=commune, until=now),
         dataset=dataset,
         observatory=territory_observatory(commune_ids=[commune.pk], dataset=dataset, commune=commune),
         agglomeration=territory_observatory(commune_ids=all_ids, dataset=dataset),

@@ -6,7 +6,9 @@ What counts as a highlight of the period (from `period_start` to `period_end`, b
   date in the period;
 - an action *completed* in the period: status "done" with its end date in the period; an action done
   with no end date counts when it was last updated in the period (the day it was marked done, as far
-  as the platform knows). An action carried over to a new plan version is listed once;
+  as the platform knows). Only the actions of each commune's followed plan count
+  (`actions.selectors.followed_plans`, as in the dashboards and the yearly reports), so an action
+  carried over to a new plan version is listed once;
 - observatory news: imports finished in the period, and the agglomeration's change since the
   reference year in the dataset shown first;
 - working groups: meetings held in the period, and those to come in the two months after it (or
@@ -20,8 +22,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import Count, Max, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -29,14 +30,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.models import User
-from actions.models import ADOPTED_STATUSES, Action, ActionPlan
-from actions.selectors import completed_filter
+from actions import selectors as actions_selectors
+from actions.models import Action
 from communes import permissions
+from communes import selectors as communes_selectors
 from observatory import selectors as observatory_selectors
-from observatory.models import BatchStatus, ImportBatch, Observation, Quantity, Status, Target
+from observatory.models import Quantity
 from pcl.formatting import date_text, list_text, number, percent
-from workgroups.models import Meeting
+from workgroups import selectors as workgroups_selectors
 
 from . import letter_tasks
 from .models import DocumentStatus, GeneratedDocument, Letter, LetterSection, LetterStatus
@@ -214,13 +215,7 @@ def letter_highlights(*, period_start: date, period_end: date) -> list[Highlight
 
 
 def _deliberated_plans(period_start: date, period_end: date) -> list[str]:
-    plans = (
-        ActionPlan.objects.filter(
-            status__in=ADOPTED_STATUSES, deliberation_date__range=(period_start, period_end)
-        )
-        .select_related("commune")
-        .order_by("deliberation_date", "commune__sort_name")
-    )
+    plans = actions_selectors.plans_deliberated(start=period_start, end=period_end)
     items = []
     for plan in plans:
         number = (
@@ -243,11 +238,7 @@ def _deliberated_plans(period_start: date, period_end: date) -> list[str]:
 
 def completed_actions(*, period_start: date, period_end: date) -> QuerySet[Action]:
     """Actions completed in the period (see the module's docstring for the rule)."""
-    return (
-        Action.objects.filter(completed_filter(period_start, period_end))
-        .select_related("plan__commune", "theme")
-        .order_by("plan__commune__sort_name", "title", "-plan__version")
-    )
+    return actions_selectors.actions_completed(start=period_start, end=period_end)
 
 
 def _completed_actions(period_start: date, period_end: date) -> list[str]:
@@ -266,13 +257,7 @@ def _completed_actions(period_start: date, period_end: date) -> list[str]:
 
 def _observatory_news(period_start: date, period_end: date) -> list[str]:
     items = []
-    batches = (
-        ImportBatch.objects.filter(status=BatchStatus.DONE)
-        .annotate(day=TruncDate(Coalesce("finished_at", "created_at")))
-        .filter(day__range=(period_start, period_end))
-        .select_related("dataset")
-        .order_by("day", "pk")
-    )
+    batches = observatory_selectors.imports_finished_between(start=period_start, end=period_end)
     for batch in batches:
         years = sorted(batch.years or [])
         item = _("New data: %(dataset)s, imported on %(date)s") % {
@@ -309,14 +294,10 @@ def agglomeration_change() -> dict | None:
     dataset = observatory_selectors.datasets_with_data().first()
     if dataset is None:
         return None
-    target = Target.objects.filter(commune__isnull=True).order_by("target_year").first()
+    target = observatory_selectors.agglomeration_target()
     reference_year = target.reference_year if target else 2005
-    rows = (
-        Observation.objects.filter(
-            dataset=dataset, quantity__in=[Quantity.EMISSIONS, Quantity.CONSUMPTION], year__gte=reference_year
-        )
-        .values("quantity", "commune_id", "year")
-        .annotate(total=Sum("value"), estimates=Count("pk", filter=Q(status=Status.ESTIMATED)))
+    rows = observatory_selectors.totals_by_commune_and_year(
+        dataset=dataset, quantities=[Quantity.EMISSIONS, Quantity.CONSUMPTION], from_year=reference_year
     )
     values: dict[str, dict[int, dict[int, float]]] = {}
     estimated: set[int] = set()
@@ -353,14 +334,8 @@ def _working_groups(period_start: date, period_end: date) -> list[str]:
     now = timezone.now()
     today = timezone.localdate()
     horizon = max(period_end, today) + timedelta(days=UPCOMING_MEETINGS_DAYS)
-    meetings = list(
-        Meeting.objects.annotate(day=TruncDate("starts_at"))
-        .filter(
-            Q(day__range=(period_start, period_end), starts_at__lte=now)
-            | Q(starts_at__gt=now, day__lte=horizon)
-        )
-        .select_related("group__commune")
-        .order_by("starts_at")
+    meetings = workgroups_selectors.meetings_around(
+        start=period_start, end=period_end, horizon=horizon, now=now
     )
     held = [meeting for meeting in meetings if meeting.starts_at <= now]
     upcoming = [meeting for meeting in meetings if meeting.starts_at > now]
@@ -385,14 +360,7 @@ def _working_groups(period_start: date, period_end: date) -> list[str]:
 
 def letter_recipients() -> list[str]:
     """Everyone in the network: active people with a role in a commune or a network role."""
-    return list(
-        User.objects.filter(is_active=True)
-        .filter(Q(memberships__isnull=False) | Q(is_metro_officer=True) | Q(is_superuser=True))
-        .exclude(email="")
-        .order_by("email")
-        .values_list("email", flat=True)
-        .distinct()
-    )
+    return communes_selectors.network_emails()
 
 
 def letters_for_user(user) -> list[Letter]:

@@ -4,12 +4,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Max, Min, Prefetch, Q
+from django.db.models import Count, Max, Min, Prefetch, Q
+from django.db.models.functions import ExtractYear, TruncDate
 from django.utils import timezone
 
 from communes.models import Commune, Stage
 
-from .models import GroupMember, Meeting, Reminder, ReminderReason, WorkingGroup
+from .models import Decision, GroupMember, Meeting, Reminder, ReminderReason, WorkingGroup
 
 
 @dataclass
@@ -135,4 +136,41 @@ def is_current_member(*, group: WorkingGroup, user) -> bool:
         group.members.filter(user=user, joined_on__lte=today)
         .filter(Q(left_on__isnull=True) | Q(left_on__gte=today))
         .exists()
+    )
+
+
+def meetings_by_year(*, commune, until: datetime) -> dict[int, int]:
+    """How many meetings the commune's group held each year, up to `until` (one query)."""
+    rows = (
+        Meeting.objects.filter(group__commune=commune, starts_at__lte=until)
+        .annotate(year=ExtractYear("starts_at"))
+        .values("year")
+        .annotate(count=Count("pk"))
+        .order_by("year")
+    )
+    return {row["year"]: row["count"] for row in rows}
+
+
+def meetings_held_in(*, commune_ids, year: int) -> list[Meeting]:
+    """Meetings held in the year (up to now) with their commune, attendee count and decisions, by
+    commune and date (two queries)."""
+    return list(
+        Meeting.objects.filter(
+            group__commune__in=list(commune_ids), starts_at__year=year, starts_at__lte=timezone.now()
+        )
+        .select_related("group__commune")
+        .annotate(attendee_count=Count("attendees"))
+        .prefetch_related(Prefetch("decisions", queryset=Decision.objects.order_by("order", "pk")))
+        .order_by("group__commune__sort_name", "starts_at")
+    )
+
+
+def meetings_around(*, start: date, end: date, horizon: date, now: datetime) -> list[Meeting]:
+    """Every commune's meetings held between `start` and `end` (days, up to `now`) and those to come
+    up to `horizon`, each with its `day` and commune, by time (one query)."""
+    return list(
+        Meeting.objects.annotate(day=TruncDate("starts_at"))
+        .filter(Q(day__range=(start, end), starts_at__lte=now) | Q(starts_at__gt=now, day__lte=horizon))
+        .select_related("group__commune")
+        .order_by("starts_at")
     )

@@ -24,28 +24,29 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch
+from django.db.models import BooleanField, ExpressionWrapper
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from actions import selectors as actions_selectors
 from actions.models import (
-    ADOPTED_STATUSES,
     Action,
     ActionPlan,
     ActionStatus,
     AwarenessReport,
     BudgetKind,
-    BudgetLine,
     CoFunder,
     CoFunderStatus,
 )
 from actions.selectors import action_is_late, completed_filter, with_flags
+from communes import selectors as communes_selectors
 from communes.models import Commune, Stage
 from observatory import charts
 from observatory import selectors as observatory_selectors
 from observatory.models import Basis, Dataset
-from workgroups.models import Decision, Meeting
+from workgroups import selectors as workgroups_selectors
+from workgroups.models import Meeting
 from workgroups.selectors import regularity_by_commune
 
 from ..pdf import template_to_pdf
@@ -236,23 +237,13 @@ class MeetingsPart:
 # --- reads -------------------------------------------------------------------------------------
 
 
-def current_plans(*, commune_ids) -> dict[int, ActionPlan]:
-    """Each commune's latest adopted plan version, else its latest version (one query)."""
-    chosen: dict[int, ActionPlan] = {}
-    for plan in ActionPlan.objects.filter(commune_id__in=commune_ids).order_by("commune_id", "-version"):
-        current = chosen.get(plan.commune_id)
-        if current is None or (plan.is_adopted and not current.is_adopted):
-            chosen[plan.commune_id] = plan
-    return chosen
-
-
 def _in_year(day, year: int) -> bool:
     return day is not None and day.year == year
 
 
 def actions_part(*, plans: dict[int, ActionPlan], year: int) -> ActionsPart:
     actions = list(
-        with_flags(Action.objects.filter(plan__in=list(plans.values())))
+        with_flags(actions_selectors.actions_of(plans=plans.values()))
         .annotate(
             completed_in_year=ExpressionWrapper(
                 completed_filter(date(year, 1, 1), date(year, 12, 31)), output_field=BooleanField()
@@ -291,7 +282,7 @@ def spending_part(*, actions: list[Action], year: int) -> Spending:
     themes: dict[tuple, Money] = {}
     by_commune: dict[int, Money] = {}
     by_action: dict[int, Money] = {}
-    for line in BudgetLine.objects.filter(action_id__in=list(by_id), year=year).values(
+    for line in actions_selectors.budget_lines_of_actions(action_ids=by_id, year=year).values(
         "action_id", "kind", "forecast", "actual"
     ):
         action = by_id[line["action_id"]]
@@ -303,7 +294,7 @@ def spending_part(*, actions: list[Action], year: int) -> Spending:
         by_action.setdefault(action.pk, Money()).add(forecast, actual)
     for action in actions:
         action.year_money = by_action.get(action.pk)
-    cofunders = list(CoFunder.objects.filter(action_id__in=list(by_id)).order_by("name", "pk"))
+    cofunders = list(actions_selectors.cofunders_of_actions(action_ids=by_id).order_by("name", "pk"))
     statuses: dict[str, list] = {status: [ZERO, 0] for status in CoFunderStatus.values}
     cofunding_by_commune: dict[int, Decimal] = {}
     received = []
@@ -481,7 +472,7 @@ def observatory_part(*, commune_ids, commune: Commune | None, year: int, network
         consumption_figure = charts.stacked_bars(capped, "MWh")
     comparison = []
     if network and dataset is not None and latest is not None:
-        communes = list(Commune.objects.filter(pk__in=commune_ids).order_by("sort_name"))
+        communes = communes_selectors.communes_by_ids(commune_ids=commune_ids)
         comparison = observatory_selectors.communes_comparison(
             communes=communes, dataset=dataset, year=latest, reference_year=reference
         )
@@ -503,11 +494,7 @@ def observatory_part(*, commune_ids, commune: Commune | None, year: int, network
 
 def awareness_part(*, commune_ids, year: int) -> AwarenessPart:
     """Awareness reports dated in the year, of every plan version's actions (one query)."""
-    reports = list(
-        AwarenessReport.objects.filter(action__plan__commune_id__in=commune_ids, date__year=year)
-        .select_related("action__plan__commune")
-        .order_by("action__plan__commune__sort_name", "date", "pk")
-    )
+    reports = actions_selectors.awareness_reports(commune_ids=commune_ids, year=year)
     by_commune: dict[int, tuple[int, int, int]] = {}
     for report in reports:
         count, events, people = by_commune.get(report.action.plan.commune_id, (0, 0, 0))
@@ -527,16 +514,8 @@ def awareness_part(*, commune_ids, year: int) -> AwarenessPart:
 def meetings_part(*, communes: list[Commune], year: int, network: bool = False) -> MeetingsPart:
     """Working-group meetings held in the year with their decisions (two queries); for the network,
     the groups that have gone quiet (one more)."""
-    meetings = list(
-        Meeting.objects.filter(
-            group__commune__in=[commune.pk for commune in communes],
-            starts_at__year=year,
-            starts_at__lte=timezone.now(),
-        )
-        .select_related("group__commune")
-        .annotate(attendee_count=Count("attendees"))
-        .prefetch_related(Prefetch("decisions", queryset=Decision.objects.order_by("order", "pk")))
-        .order_by("group__commune__sort_name", "starts_at")
+    meetings = workgroups_selectors.meetings_held_in(
+        commune_ids=[commune.pk for commune in communes], year=year
     )
     by_commune: dict[int, tuple[int, int]] = {}
     for meeting in meetings:
@@ -562,12 +541,8 @@ def meetings_part(*, communes: list[Commune], year: int, network: bool = False) 
 
 
 def deliberations_of_year(*, commune_ids, year: int) -> list[ActionPlan]:
-    return list(
-        ActionPlan.objects.filter(
-            commune_id__in=commune_ids, status__in=ADOPTED_STATUSES, deliberation_date__year=year
-        )
-        .select_related("commune")
-        .order_by("deliberation_date", "commune__sort_name")
+    return actions_selectors.plans_deliberated(
+        start=date(year, 1, 1), end=date(year, 12, 31), commune_ids=commune_ids
     )
 
 
@@ -576,7 +551,7 @@ def deliberations_of_year(*, commune_ids, year: int) -> list[ActionPlan]:
 
 def _common(*, communes: list[Commune], commune: Commune | None, year: int, network: bool) -> dict:
     commune_ids = [c.pk for c in communes]
-    plans = current_plans(commune_ids=commune_ids)
+    plans = actions_selectors.followed_plans(commune_ids=commune_ids)
     actions = actions_part(plans=plans, year=year)
     return {
         "year": year,
@@ -604,7 +579,7 @@ def network_report_context(*, year: int, communes: list[Commune] | None = None) 
     """Everything the network's report shows, in the same number of queries whatever the number of
     communes (all of them unless `communes` is given)."""
     if communes is None:
-        communes = list(Commune.objects.select_related("epci").order_by("sort_name"))
+        communes = communes_selectors.communes_all()
     context = _common(communes=communes, commune=None, year=year, network=True)
     actions: ActionsPart = context["actions"]
     spending: Spending = context["spending"]
@@ -664,7 +639,7 @@ def _generated_by(document) -> dict:
 
 def commune_report_html_context(document, progress=None) -> dict:
     progress = progress or (lambda percent, step: None)
-    commune = Commune.objects.select_related("epci").get(pk=document.commune_id)
+    commune = communes_selectors.commune_by_id(commune_id=document.commune_id)
     progress(10, _("Reading the actions, the money and the meetings…"))
     context = commune_report_context(commune=commune, year=document.year)
     progress(60, _("Drawing the charts…"))

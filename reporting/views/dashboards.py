@@ -8,8 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from communes import permissions
-from communes.models import CommuneGroup
-from communes.selectors import advisors_all
+from communes.selectors import advisors_all, commune_groups_all
 
 from .. import charts, dashboards
 
@@ -46,7 +45,7 @@ class NetworkFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["advisor"].queryset = advisors_all()
-        self.fields["group"].queryset = CommuneGroup.objects.all()
+        self.fields["group"].queryset = commune_groups_all()
         years = [("", "—"), *((year, str(year)) for year in dashboards.years_offered())]
         self.fields["year_from"].choices = years
         self.fields["year_to"].choices = years

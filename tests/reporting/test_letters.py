@@ -23,7 +23,7 @@ from reporting import letters
 from reporting.models import DocumentStatus, GeneratedDocument, Letter, LetterStatus
 from reporting.templatetags.letter_markup import letter_html
 from tests.actions.factories import ActionFactory, ActionPlanFactory
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import CommuneFactory, MembershipFactory, UserFactory
 from workgroups.models import Meeting, WorkingGroup
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +74,7 @@ def period(cast):
         deliberation_number="2025-012",
     )
     ActionPlanFactory(
-        commune=other,
+        commune=CommuneFactory(),  # a third commune: the draft below is the plan `other` follows
         title="Plan voté trop tôt",
         status=PlanStatus.FOLLOW_UP,
         deliberation_date=datetime.date(2024, 12, 15),
