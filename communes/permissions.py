@@ -5,6 +5,8 @@ The rule for lookups: a person with no role in a commune gets 404 on its objects
 learn that the object exists); a member whose role only reads gets 403 on edits.
 """
 
+from enum import StrEnum
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -218,28 +220,36 @@ def can_read_letter(user, letter) -> bool:
     return letter.is_published or can_manage_letters(user)
 
 
+class DocumentAudience(StrEnum):
+    """Who a generated document is for. The reporting app gives each of its document kinds an
+    audience (`GeneratedDocument.audience`, and the `kind_audience` annotation of its queries); the
+    rules below ask the audience, never the kind: they stay in this module, which imports no app
+    built on communes."""
+
+    COMMUNE = "commune"  # the people of its commune, and the network roles
+    NETWORK = "network"  # the network roles
+    LETTER = "letter"  # the whole network once its letter is published, its writers before
+
+
 def visible_documents_filter(user) -> Q | None:
-    """The generated documents `can_view_document` lets the user see, as a filter (None: all of them).
-    Kinds and statuses are the reporting app's values, spelled out: communes imports no app built on it."""
+    """The generated documents `can_view_document` lets the user see, as a filter on documents
+    annotated with `kind_audience` and `letter_is_published` (None: all of them)."""
     if sees_every_commune(user):
         return None
-    allowed = Q(
-        kind__in=("deliberation", "deliberation_docx", "commune_report"),
-        commune_id__in=list(commune_roles(user)),
-    )
-    allowed |= Q(kind="letter", letter__status="published")
+    allowed = Q(kind_audience=DocumentAudience.COMMUNE, commune_id__in=list(commune_roles(user)))
+    allowed |= Q(kind_audience=DocumentAudience.LETTER, letter_is_published=True)
     if can_generate_network_documents(user):
-        allowed |= Q(kind="network_report")
+        allowed |= Q(kind_audience=DocumentAudience.NETWORK)
     if can_manage_letters(user):
-        allowed |= Q(kind="letter")
+        allowed |= Q(kind_audience=DocumentAudience.LETTER)
     return allowed
 
 
 def can_view_document(user, document) -> bool:
     """Who may see a generated document and download it."""
-    if document.kind == "network_report":
+    if document.audience == DocumentAudience.NETWORK:
         return can_generate_network_documents(user)
-    if document.kind == "letter":
+    if document.audience == DocumentAudience.LETTER:
         return document.letter is not None and can_read_letter(user, document.letter)
     return document.commune is not None and can_view_commune_documents(user, document.commune)
 

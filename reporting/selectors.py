@@ -17,7 +17,7 @@ def report_years() -> list[int]:
 
 
 def visible_documents(user, *, commune_insee: str = "", limit: int = 200) -> list[GeneratedDocument]:
-    documents: QuerySet[GeneratedDocument] = GeneratedDocument.objects.select_related(
+    documents: QuerySet[GeneratedDocument] = GeneratedDocument.objects.with_audience().select_related(
         "commune", "plan", "letter", "requested_by"
     )
     allowed = permissions.visible_documents_filter(user)

@@ -1,12 +1,13 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from actions.models import ActionPlan
 from communes.models import Commune
+from communes.permissions import DocumentAudience
 
-from .letters import Letter
+from .letters import Letter, LetterStatus
 
 
 class DocumentKind(models.TextChoices):
@@ -19,6 +20,14 @@ class DocumentKind(models.TextChoices):
 
 COMMUNE_KINDS = (DocumentKind.DELIBERATION, DocumentKind.DELIBERATION_DOCX, DocumentKind.COMMUNE_REPORT)
 PLAN_KINDS = (DocumentKind.DELIBERATION, DocumentKind.DELIBERATION_DOCX)
+# Who each kind is for: communes.permissions decides who may see a document from its audience.
+AUDIENCES = {
+    DocumentKind.DELIBERATION: DocumentAudience.COMMUNE,
+    DocumentKind.DELIBERATION_DOCX: DocumentAudience.COMMUNE,
+    DocumentKind.COMMUNE_REPORT: DocumentAudience.COMMUNE,
+    DocumentKind.NETWORK_REPORT: DocumentAudience.NETWORK,
+    DocumentKind.LETTER: DocumentAudience.LETTER,
+}
 
 
 class DocumentStatus(models.TextChoices):
@@ -30,6 +39,18 @@ class DocumentStatus(models.TextChoices):
 
 def document_upload_path(document, filename):
     return f"reporting/{document.kind}/{document.created_at:%Y/%m}/{filename}"
+
+
+class DocumentQuerySet(models.QuerySet):
+    def with_audience(self):
+        """Adds `kind_audience` and `letter_is_published`: what `visible_documents_filter` asks."""
+        return self.annotate(
+            kind_audience=Case(
+                *(When(kind=kind, then=Value(str(audience))) for kind, audience in AUDIENCES.items()),
+                output_field=models.CharField(),
+            ),
+            letter_is_published=Q(letter__status=LetterStatus.PUBLISHED),
+        )
 
 
 class GeneratedDocument(models.Model):
@@ -82,6 +103,8 @@ class GeneratedDocument(models.Model):
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
+    objects = DocumentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("generated document")
         verbose_name_plural = _("generated documents")
@@ -103,6 +126,10 @@ class GeneratedDocument(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def audience(self) -> DocumentAudience:
+        return AUDIENCES[DocumentKind(self.kind)]
 
     @property
     def is_ready(self) -> bool:
