@@ -144,6 +144,26 @@ def followed_actions(*, commune_ids=None) -> QuerySet[Action]:
     return Action.objects.filter(plan_id__in=[plan.pk for plan in plans.values()])
 
 
+def plan_by_id(*, plan_id: int) -> ActionPlan:
+    """The plan as it is now in the database, with its commune."""
+    return ActionPlan.objects.select_related("commune").get(pk=plan_id)
+
+
+def plan_with_actions(*, plan_id: int) -> ActionPlan:
+    """The plan with its commune and EPCI, axes and actions, and each action's theme, owner,
+    milestones, budget lines and co-funders: six queries whatever the number of actions."""
+    actions = (
+        Action.objects.select_related("theme", "owner")
+        .prefetch_related("milestones", "budget_lines", "cofunders")
+        .order_by("order", "pk")
+    )
+    return (
+        ActionPlan.objects.select_related("commune__epci")
+        .prefetch_related("axes", Prefetch("actions", queryset=actions))
+        .get(pk=plan_id)
+    )
+
+
 def commune_plans(*, commune) -> list[ActionPlan]:
     return list(commune.action_plans.annotate(action_count=Count("actions")).order_by("-version"))
 

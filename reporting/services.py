@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actions.models import ActionPlan
+from actions.selectors import plan_by_id
 
 from . import tasks
 from .documents import renderer
@@ -33,7 +34,7 @@ def document_request(
     if kind in PLAN_KINDS:
         if plan is None:
             raise ValidationError(_("Which plan?"))
-        plan = ActionPlan.objects.select_related("commune").get(pk=plan.pk)  # its status now
+        plan = plan_by_id(plan_id=plan.pk)  # its status now
         commune = plan.commune
         if plan.is_adopted:
             frozen = frozen_document(plan=plan, kind=kind)
@@ -65,7 +66,7 @@ def document_request(
 def deliberation_freeze(*, plan: ActionPlan, user) -> list[GeneratedDocument]:
     """At adoption: the deliberation file and its editable text, made once more from the adopted
     version and kept as they are (later requests get them back)."""
-    plan = ActionPlan.objects.select_related("commune").get(pk=plan.pk)
+    plan = plan_by_id(plan_id=plan.pk)
     documents = []
     for kind in PLAN_KINDS:
         stale = frozen_document(plan=plan, kind=kind)

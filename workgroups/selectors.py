@@ -174,3 +174,20 @@ def meetings_around(*, start: date, end: date, horizon: date, now: datetime) -> 
         .select_related("group__commune")
         .order_by("starts_at")
     )
+
+
+def working_group_on(*, commune, day: date, meetings_until: datetime | None = None) -> WorkingGroup | None:
+    """The commune's group with its members on `day` (`current_members`) and the number of meetings
+    held up to `meetings_until` (now by default; `meetings_held`): two queries."""
+    members = (
+        GroupMember.objects.filter(joined_on__lte=day)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gte=day))
+        .select_related("user")
+    )
+    until = meetings_until or timezone.now()
+    return (
+        WorkingGroup.objects.filter(commune=commune)
+        .annotate(meetings_held=Count("meetings", filter=Q(meetings__starts_at__lte=until)))
+        .prefetch_related(Prefetch("members", queryset=members, to_attr="current_members"))
+        .first()
+    )

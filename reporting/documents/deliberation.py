@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
@@ -20,9 +19,11 @@ from django.utils.translation import gettext as _
 from weasyprint import HTML
 from weasyprint.document import Document as WeasyDocument
 
-from actions.models import Action, ActionPlan
+from actions import selectors as actions_selectors
+from actions.models import ActionPlan
 from pcl.formatting import NBSP, date_text, number, quantity, typography, typography_html
-from workgroups.models import Function, GroupMember, WorkingGroup
+from workgroups import selectors as workgroups_selectors
+from workgroups.models import Function, WorkingGroup
 
 from . import Progress, Rendered
 from .deliberation_annex import (
@@ -41,34 +42,13 @@ FUNCTION_ORDER = {value: index for index, value in enumerate(Function.values)}
 
 
 def plan_for_deliberation(*, plan_id: int) -> ActionPlan:
-    """The plan with its commune, axes and actions, and each action's theme, owner, milestones, budget
-    lines and co-funders: six queries whatever the number of actions."""
-    actions = (
-        Action.objects.select_related("theme", "owner")
-        .prefetch_related("milestones", "budget_lines", "cofunders")
-        .order_by("order", "pk")
-    )
-    return (
-        ActionPlan.objects.select_related("commune__epci")
-        .prefetch_related("axes", Prefetch("actions", queryset=actions))
-        .get(pk=plan_id)
-    )
+    """The plan with everything the file shows: six queries whatever the number of actions."""
+    return actions_selectors.plan_with_actions(plan_id=plan_id)
 
 
 def working_group_for(commune, *, day: date) -> WorkingGroup | None:
-    """The commune's group with its members on `day` (`current_members`) and the number of meetings
-    held so far (`meetings_held`): two queries."""
-    members = (
-        GroupMember.objects.filter(joined_on__lte=day)
-        .filter(Q(left_on__isnull=True) | Q(left_on__gte=day))
-        .select_related("user")
-    )
-    return (
-        WorkingGroup.objects.filter(commune=commune)
-        .annotate(meetings_held=Count("meetings", filter=Q(meetings__starts_at__lte=timezone.now())))
-        .prefetch_related(Prefetch("members", queryset=members, to_attr="current_members"))
-        .first()
-    )
+    """The commune's group with its members on `day` and its meetings held so far: two queries."""
+    return workgroups_selectors.working_group_on(commune=commune, day=day)
 
 
 @dataclass
