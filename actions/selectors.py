@@ -89,19 +89,16 @@ def action_for_user(user, action_id: int) -> Action:
 # number orders versions (a plan created anew after an adopted one has no `previous_version`).
 
 
-def _latest_by_commune(plans, *, adopted_only: bool = False, fall_back: bool = False) -> dict:
-    """From plans ordered by commune and version (newest first), one per commune."""
+def _latest_and_adopted(plans) -> tuple[dict[int, ActionPlan], dict[int, ActionPlan]]:
+    """From plans ordered by commune and version (newest first): each commune's latest version and
+    its latest adopted version."""
     latest: dict[int, ActionPlan] = {}
     adopted: dict[int, ActionPlan] = {}
     for plan in plans:
         latest.setdefault(plan.commune_id, plan)
         if plan.is_adopted:
             adopted.setdefault(plan.commune_id, plan)
-    if adopted_only:
-        return adopted
-    if fall_back:
-        return latest | adopted
-    return latest
+    return latest, adopted
 
 
 def _plans_of(commune_ids) -> QuerySet[ActionPlan]:
@@ -112,7 +109,8 @@ def _plans_of(commune_ids) -> QuerySet[ActionPlan]:
 
 def current_plans(*, commune_ids) -> dict[int, ActionPlan]:
     """Each commune's latest version, whatever its status (one query; `commune_ids` None: all)."""
-    return _latest_by_commune(_plans_of(commune_ids))
+    latest, _adopted = _latest_and_adopted(_plans_of(commune_ids))
+    return latest
 
 
 def current_plan(*, commune) -> ActionPlan | None:
@@ -121,7 +119,8 @@ def current_plan(*, commune) -> ActionPlan | None:
 
 def adopted_plans(*, commune_ids) -> dict[int, ActionPlan]:
     """Each commune's plan in force: its latest adopted version (one query; absent: none adopted)."""
-    return _latest_by_commune(_plans_of(commune_ids).filter(status__in=ADOPTED_STATUSES), adopted_only=True)
+    _latest, adopted = _latest_and_adopted(_plans_of(commune_ids).filter(status__in=ADOPTED_STATUSES))
+    return adopted
 
 
 def adopted_plan(*, commune) -> ActionPlan | None:
@@ -130,7 +129,8 @@ def adopted_plan(*, commune) -> ActionPlan | None:
 
 def followed_plans(*, commune_ids) -> dict[int, ActionPlan]:
     """Each commune's followed plan: the adopted one, else the current one (one query)."""
-    return _latest_by_commune(_plans_of(commune_ids), fall_back=True)
+    latest, adopted = _latest_and_adopted(_plans_of(commune_ids))
+    return latest | adopted
 
 
 def followed_plan(*, commune) -> ActionPlan | None:
@@ -165,7 +165,13 @@ def plan_with_actions(*, plan_id: int) -> ActionPlan:
 
 
 def commune_plans(*, commune) -> list[ActionPlan]:
-    return list(commune.action_plans.annotate(action_count=Count("actions")).order_by("-version"))
+    """Every version of the commune's plan, newest first, with its `action_count`; the one in force
+    (`adopted_plan`) has `is_in_force` set (one query)."""
+    plans = list(commune.action_plans.annotate(action_count=Count("actions")).order_by("-version"))
+    _latest, adopted = _latest_and_adopted(plans)
+    for plan in plans:
+        plan.is_in_force = plan == adopted.get(commune.pk)
+    return plans
 
 
 def plan_can_branch(*, plan: ActionPlan) -> bool:
@@ -594,10 +600,10 @@ def portfolio_plans(*, commune_ids) -> dict[int, PortfolioPlan]:
             ),
         )
     )
-    current = _latest_by_commune(plans)
+    latest, adopted = _latest_and_adopted(plans)
     return {
         commune_id: PortfolioPlan(
-            current=current[commune_id], followed=plan, late=plan.late_count, stale=plan.stale_count
+            current=latest[commune_id], followed=plan, late=plan.late_count, stale=plan.stale_count
         )
-        for commune_id, plan in _latest_by_commune(plans, fall_back=True).items()
+        for commune_id, plan in (latest | adopted).items()
     }

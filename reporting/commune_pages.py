@@ -63,11 +63,11 @@ def _plan_cells(line: actions_selectors.PortfolioPlan | None) -> list[Cell]:
     if line is None:
         return [Cell(text=_("no plan yet")), Cell(text="—"), Cell(text="—")]
     plan = line.current
+    text = f"v{plan.version} · {plan.get_status_display()}"
+    if line.followed != plan:  # the late and stale counts are the followed version's
+        text += " · " + _("followed: v%(version)d") % {"version": line.followed.version}
     return [
-        Cell(
-            text=f"v{plan.version} · {plan.get_status_display()}",
-            url=reverse("actions:plan", args=[plan.pk]),
-        ),
+        Cell(text=text, url=reverse("actions:plan", args=[plan.pk])),
         _count_cell(line.late, "danger"),
         _count_cell(line.stale, "warning"),
     ]

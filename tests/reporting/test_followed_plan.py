@@ -67,4 +67,13 @@ def test_the_network_dashboard_the_yearly_reports_and_the_portfolio_count_the_sa
     row = next(c for c in response.context["communes"] if c.pk == commune.pk)
     plan_cell, late_cell, _stale_cell, _group_cell = row.cells
     assert plan_cell.text.startswith("v2 ·")  # the version people work on
+    assert plan_cell.text.endswith("v1")  # and the one its late and stale counts come from
     assert late_cell.text == "1"  # the late actions of the adopted version, as the dashboards count
+
+
+def test_the_commune_page_marks_the_version_in_force(cast, login, v1_adopted_v2_draft):
+    v1, v2 = v1_adopted_v2_draft
+    response = login(cast.referent).get(reverse("communes:detail", args=[cast.commune.insee_code]))
+    plans = {plan.version: plan for plan in response.context["sections"].plans}
+    assert (plans[1].is_in_force, plans[2].is_in_force) == (True, False)
+    assert response.content.decode().count("en vigueur") == 1
