@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from actions import services
 from actions.models import ActionStatus, Theme
-from reporting import dashboards
+from reporting import dashboards, letters
 from reporting.documents import yearly
 from tests.actions.factories import ActionFactory, MilestoneFactory, adopted_plan
 
@@ -77,3 +77,17 @@ def test_the_commune_page_marks_the_version_in_force(cast, login, v1_adopted_v2_
     plans = {plan.version: plan for plan in response.context["sections"].plans}
     assert (plans[1].is_in_force, plans[2].is_in_force) == (True, False)
     assert response.content.decode().count("en vigueur") == 1
+
+
+def test_the_letter_lists_the_actions_completed_in_the_followed_plan_once(cast, v1_adopted_v2_draft):
+    v1, v2 = v1_adopted_v2_draft
+    day = datetime.date(2025, 5, 20)
+    v1.actions.filter(title="Isolation de la mairie").update(end_date=day)
+    v2.actions.filter(title="Isolation de la mairie").update(status=ActionStatus.DONE, end_date=day)
+    # Marked done in the draft only: not a completion until the council adopts the new version.
+    v2.actions.filter(title="Vélos électriques").update(status=ActionStatus.DONE, end_date=day)
+    highlights = letters.letter_highlights(
+        period_start=datetime.date(2025, 1, 1), period_end=datetime.date(2025, 12, 31)
+    )
+    completed = next(highlight for highlight in highlights if highlight.heading == "Actions réalisées")
+    assert len(completed.items) == 1 and "Isolation de la mairie" in completed.items[0]
