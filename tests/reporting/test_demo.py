@@ -1,10 +1,14 @@
-"""`manage.py load_demo`: the demo network, loaded twice without harm."""
+"""`manage.py load_demo` (in reporting, which loads each app's demo in order): loaded twice without harm."""
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from actions.models import ADOPTED_STATUSES, ActionPlan
 from communes.models import Commune, Membership, Role, Signatory
+from observatory.models import Observation
+from reporting.models import GeneratedDocument, Letter
+from workgroups.models import WorkingGroup
 
 pytestmark = pytest.mark.django_db
 
@@ -53,3 +57,11 @@ def test_demo_load_is_idempotent_and_keeps_changes(capsys):
     # Reference figures come back from the file; people's edits stay.
     assert Commune.objects.get(insee_code="38185").population == 156389
     assert not Membership.objects.filter(role=Role.STAFF).exists()
+
+
+def test_demo_loads_every_apps_part_and_adopts_plans_without_generating_files(capsys):
+    call_command("load_demo")
+    assert ActionPlan.objects.filter(status__in=ADOPTED_STATUSES).exists()
+    assert Observation.objects.exists() and WorkingGroup.objects.exists() and Letter.objects.exists()
+    # The demo adopts its plans with announce=False: their files are made on first request.
+    assert not GeneratedDocument.objects.filter(is_frozen=True).exists()
