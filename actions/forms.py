@@ -2,12 +2,10 @@ import math
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from communes.forms import DateInput
-from communes.models import Membership
+from communes.selectors import commune_people
 
 from .models import (
     Action,
@@ -25,8 +23,6 @@ from .models import (
     Theme,
 )
 from .services import ACTION_CONTENT_FIELDS, ACTION_FIELDS, FOLLOW_UP_FIELDS
-
-User = get_user_model()
 
 
 class PlanForm(forms.ModelForm):
@@ -110,10 +106,9 @@ class ActionForm(forms.ModelForm):
         self.fields["axis"].queryset = plan.axes.all()
         self.fields["theme"].queryset = Theme.objects.all()
         # The commune's members, and the current owner even if they have left it since.
-        self.fields["owner"].queryset = User.objects.filter(
-            Q(pk__in=Membership.objects.filter(commune=plan.commune).values("user"))
-            | Q(pk=self.instance.owner_id)
-        ).order_by("full_name")
+        self.fields["owner"].queryset = commune_people(
+            commune=plan.commune, also_user_id=self.instance.owner_id
+        )
         self.fields["owner"].label_from_instance = lambda user: user.get_full_name()
         if self.instance.pk:
             self.fields["revision"].initial = self.instance.revision

@@ -144,6 +144,11 @@ def followed_actions(*, commune_ids=None) -> QuerySet[Action]:
     return Action.objects.filter(plan_id__in=[plan.pk for plan in plans.values()])
 
 
+def commune_actions(*, commune) -> QuerySet[Action]:
+    """The actions of every version of the commune's plan, each with its plan (for choosing some)."""
+    return Action.objects.filter(plan__commune=commune).select_related("plan")
+
+
 def plan_by_id(*, plan_id: int) -> ActionPlan:
     """The plan as it is now in the database, with its commune."""
     return ActionPlan.objects.select_related("commune").get(pk=plan_id)

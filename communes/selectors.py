@@ -36,6 +36,15 @@ def advisors_all() -> QuerySet:
     )
 
 
+def commune_people(*, commune, also_user_id: int | None = None) -> QuerySet:
+    """The people with a role in the commune (and `also_user_id`, e.g. an action's owner who has
+    left it since), by name: whom its actions and its working group may name."""
+    people = Q(pk__in=Membership.objects.filter(commune=commune).values("user"))
+    if also_user_id:
+        people |= Q(pk=also_user_id)
+    return User.objects.filter(people).order_by("full_name")
+
+
 def account_exists(*, email: str) -> bool:
     return User.objects.filter(email__iexact=email).exists()
 

@@ -1,14 +1,11 @@
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from actions.models import Action
+from actions.selectors import commune_actions
 from communes.forms import DateInput
-from communes.models import Membership
+from communes.selectors import commune_people
 
 from .models import Decision, GroupMember, Meeting, WorkingGroup
-
-User = get_user_model()
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -33,9 +30,7 @@ class MemberForm(forms.ModelForm):
 
     def __init__(self, *args, commune, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = User.objects.filter(
-            pk__in=Membership.objects.filter(commune=commune).values("user")
-        ).order_by("full_name")
+        self.fields["user"].queryset = commune_people(commune=commune)
         self.fields["user"].label_from_instance = lambda user: user.get_full_name()
 
 
@@ -84,7 +79,7 @@ class DecisionForm(forms.ModelForm):
 
     def __init__(self, *args, commune, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["actions"].queryset = Action.objects.filter(plan__commune=commune).select_related("plan")
+        self.fields["actions"].queryset = commune_actions(commune=commune)
         self.fields["actions"].label_from_instance = lambda action: f"{action.title} (v{action.plan.version})"
 
 
