@@ -95,8 +95,8 @@ def test_portfolio_of_49_communes_renders_in_a_bounded_number_of_queries(
         MembershipFactory(user=advisor, commune=commune, role=Role.ADVISOR)
         MembershipFactory(commune=commune, role=Role.REFERENT)
     client = login(advisor)
-    # session, user, roles, communes, advisors and referents prefetches, then one query per extension
-    # column (plans, deliberated plans, working groups) whatever the number of communes
+    # session, user, roles, communes, advisors and referents prefetches, then one query for each
+    # other app's part (plans, deliberated plans, working groups) whatever the number of communes
     with django_assert_max_num_queries(9):
         response = client.get(reverse("communes:portfolio"))
     assert len(response.context["communes"]) == 49
@@ -169,7 +169,7 @@ def test_commune_page_renders_in_a_bounded_number_of_queries(login, cast, django
     for _ in range(10):
         InvitationFactory(commune=cast.commune)
     client = login(cast.advisor)
-    # the page's own reads, then one query per section other apps add (plans, working group, documents)
+    # the page's own reads, then one query per other app's section (plans, working group, documents)
     with django_assert_max_num_queries(9):
         response = client.get(commune_url("detail", cast))
     assert len(response.context["page"].pending_invitations) == 10
