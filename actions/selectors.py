@@ -1,6 +1,7 @@
 """Reads that feed the action-plan pages, each in a constant number of queries."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -23,7 +24,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from communes import permissions
-from communes.models import sort_key
+from communes.models import Commune, sort_key
 
 from .models import (
     ADOPTED_STATUSES,
@@ -101,50 +102,50 @@ def _latest_and_adopted(plans) -> tuple[dict[int, ActionPlan], dict[int, ActionP
     return latest, adopted
 
 
-def _plans_of(commune_ids) -> QuerySet[ActionPlan]:
+def _plans_of(commune_ids: Iterable[int] | None) -> QuerySet[ActionPlan]:
     """The plans of these communes (of every commune when None), newest version first."""
     plans = ActionPlan.objects.select_related("commune").order_by("commune_id", "-version")
     return plans if commune_ids is None else plans.filter(commune_id__in=list(commune_ids))
 
 
-def current_plans(*, commune_ids) -> dict[int, ActionPlan]:
+def current_plans(*, commune_ids: Iterable[int] | None) -> dict[int, ActionPlan]:
     """Each commune's latest version, whatever its status (one query; `commune_ids` None: all)."""
     latest, _adopted = _latest_and_adopted(_plans_of(commune_ids))
     return latest
 
 
-def current_plan(*, commune) -> ActionPlan | None:
+def current_plan(*, commune: Commune) -> ActionPlan | None:
     return current_plans(commune_ids=[commune.pk]).get(commune.pk)
 
 
-def adopted_plans(*, commune_ids) -> dict[int, ActionPlan]:
+def adopted_plans(*, commune_ids: Iterable[int] | None) -> dict[int, ActionPlan]:
     """Each commune's plan in force: its latest adopted version (one query; absent: none adopted)."""
     _latest, adopted = _latest_and_adopted(_plans_of(commune_ids).filter(status__in=ADOPTED_STATUSES))
     return adopted
 
 
-def adopted_plan(*, commune) -> ActionPlan | None:
+def adopted_plan(*, commune: Commune) -> ActionPlan | None:
     return adopted_plans(commune_ids=[commune.pk]).get(commune.pk)
 
 
-def followed_plans(*, commune_ids) -> dict[int, ActionPlan]:
+def followed_plans(*, commune_ids: Iterable[int] | None) -> dict[int, ActionPlan]:
     """Each commune's followed plan: the adopted one, else the current one (one query)."""
     latest, adopted = _latest_and_adopted(_plans_of(commune_ids))
     return latest | adopted
 
 
-def followed_plan(*, commune) -> ActionPlan | None:
+def followed_plan(*, commune: Commune) -> ActionPlan | None:
     return followed_plans(commune_ids=[commune.pk]).get(commune.pk)
 
 
-def followed_actions(*, commune_ids=None) -> QuerySet[Action]:
+def followed_actions(*, commune_ids: Iterable[int] | None = None) -> QuerySet[Action]:
     """The actions of the followed plans of these communes (of every commune when None), as a
     queryset to filter and aggregate further (the evaluation's base)."""
     plans = followed_plans(commune_ids=commune_ids)
     return Action.objects.filter(plan_id__in=[plan.pk for plan in plans.values()])
 
 
-def commune_actions(*, commune) -> QuerySet[Action]:
+def commune_actions(*, commune: Commune) -> QuerySet[Action]:
     """The actions of every version of the commune's plan, each with its plan (for choosing some)."""
     return Action.objects.filter(plan__commune=commune).select_related("plan")
 
@@ -169,7 +170,7 @@ def plan_with_actions(*, plan_id: int) -> ActionPlan:
     )
 
 
-def commune_plans(*, commune) -> list[ActionPlan]:
+def commune_plans(*, commune: Commune) -> list[ActionPlan]:
     """Every version of the commune's plan, newest first, with its `action_count`; the one in force
     (`adopted_plan`) has `is_in_force` set (one query)."""
     plans = list(commune.action_plans.annotate(action_count=Count("actions")).order_by("-version"))
@@ -497,7 +498,9 @@ def catalogue_uses(*, entry: CatalogueAction) -> list[Action]:
 # --- network figures ----------------------------------------------------------------------------
 
 
-def deliberated_plans(*, commune_ids, start: date | None = None, end: date | None = None) -> dict:
+def deliberated_plans(
+    *, commune_ids: Iterable[int], start: date | None = None, end: date | None = None
+) -> dict:
     """The seed's first measure: how many action plans communes deliberated (between `start` and
     `end` when given), in total and by year of the council's vote (one query)."""
     plans = ActionPlan.objects.filter(commune_id__in=commune_ids, status__in=ADOPTED_STATUSES)
@@ -515,7 +518,7 @@ def deliberated_plans(*, commune_ids, start: date | None = None, end: date | Non
     return {"total": sum(by_year.values()), "by_year": by_year}
 
 
-def with_adopted_plan(communes: QuerySet, *, by: date | None = None) -> QuerySet:
+def with_adopted_plan(*, communes: QuerySet, by: date | None = None) -> QuerySet:
     """Adds `has_adopted_plan` to each commune: whether the council adopted a plan (by that day)."""
     adopted = ActionPlan.objects.filter(commune=OuterRef("pk"), status__in=ADOPTED_STATUSES)
     if by:
@@ -523,17 +526,17 @@ def with_adopted_plan(communes: QuerySet, *, by: date | None = None) -> QuerySet
     return communes.annotate(has_adopted_plan=Exists(adopted))
 
 
-def actions_of(*, plans) -> QuerySet[Action]:
+def actions_of(*, plans: Iterable[ActionPlan]) -> QuerySet[Action]:
     """The actions of these plans (a queryset to filter and aggregate further)."""
     return Action.objects.filter(plan_id__in=[plan.pk for plan in plans])
 
 
-def budget_lines_of_actions(*, action_ids, year: int | None = None) -> QuerySet[BudgetLine]:
+def budget_lines_of_actions(*, action_ids: Iterable[int], year: int | None = None) -> QuerySet[BudgetLine]:
     lines = BudgetLine.objects.filter(action_id__in=list(action_ids))
     return lines if year is None else lines.filter(year=year)
 
 
-def cofunders_of_actions(*, action_ids) -> QuerySet[CoFunder]:
+def cofunders_of_actions(*, action_ids: Iterable[int]) -> QuerySet[CoFunder]:
     return CoFunder.objects.filter(action_id__in=list(action_ids))
 
 
@@ -548,7 +551,9 @@ def actions_completed(*, start: date, end: date) -> QuerySet[Action]:
     )
 
 
-def plans_deliberated(*, start: date, end: date, commune_ids=None) -> list[ActionPlan]:
+def plans_deliberated(
+    *, start: date, end: date, commune_ids: Iterable[int] | None = None
+) -> list[ActionPlan]:
     """Plans the council adopted between `start` and `end` (of these communes, or all), by date."""
     plans = ActionPlan.objects.filter(status__in=ADOPTED_STATUSES, deliberation_date__range=(start, end))
     if commune_ids is not None:
@@ -556,7 +561,7 @@ def plans_deliberated(*, start: date, end: date, commune_ids=None) -> list[Actio
     return list(plans.select_related("commune").order_by("deliberation_date", "commune__sort_name"))
 
 
-def awareness_reports(*, commune_ids, year: int) -> list[AwarenessReport]:
+def awareness_reports(*, commune_ids: Iterable[int], year: int) -> list[AwarenessReport]:
     """Awareness reports dated in the year, of every plan version's actions (reports stay with the
     action they were written for: a new version does not copy them), by commune (one query)."""
     return list(
@@ -566,11 +571,11 @@ def awareness_reports(*, commune_ids, year: int) -> list[AwarenessReport]:
     )
 
 
-def budget_lines_of(*, plans) -> QuerySet[BudgetLine]:
+def budget_lines_of(*, plans: Iterable[ActionPlan]) -> QuerySet[BudgetLine]:
     return BudgetLine.objects.filter(action__plan_id__in=[plan.pk for plan in plans])
 
 
-def cofunders_of(*, plans) -> QuerySet[CoFunder]:
+def cofunders_of(*, plans: Iterable[ActionPlan]) -> QuerySet[CoFunder]:
     return CoFunder.objects.filter(action__plan_id__in=[plan.pk for plan in plans])
 
 
@@ -585,7 +590,7 @@ class PortfolioPlan:
     stale: int
 
 
-def portfolio_plans(*, commune_ids) -> dict[int, PortfolioPlan]:
+def portfolio_plans(*, commune_ids: Iterable[int] | None) -> dict[int, PortfolioPlan]:
     """For each commune with a plan, its current and followed plans and the followed plan's late and
     stale action counts (one query)."""
     late = Exists(_overdue_milestones())

@@ -319,7 +319,9 @@ class NetworkDashboard:
 def network_dashboard(*, advisor=None, group: CommuneGroup | None = None, period: Period = Period()):
     """The network's evaluation for the communes an advisor follows, or a group's, or all."""
     communes = list(
-        with_adopted_plan(network_communes(advisor=advisor, group=group), by=period.end).order_by("sort_name")
+        with_adopted_plan(communes=network_communes(advisor=advisor, group=group), by=period.end).order_by(
+            "sort_name"
+        )
     )
     commune_ids = [commune.pk for commune in communes]
     signatories = [
