@@ -417,7 +417,7 @@ def commune_dashboard(*, commune: Commune) -> CommuneDashboard:
     per inhabitant beside the agglomeration's."""
     plan = followed_plan(commune=commune)
     if plan is not None:
-        actions = plan.actions.all()
+        actions = actions_of(plans=[plan])
         flagged = list(
             with_flags(actions.select_related("theme"))
             .filter(late_filter() | stale_filter())
