@@ -223,11 +223,27 @@ def with_flags(actions: QuerySet[Action]) -> QuerySet[Action]:
     )
 
 
-def completed_filter(start: date, end: date) -> Q:
-    """Done in the period: its end date falls in it or, with no end date, its last update does."""
+# Statuses of an action that has begun: a planned action has not, an abandoned one may never have.
+STARTED_STATUSES = (ActionStatus.IN_PROGRESS, ActionStatus.DONE, ActionStatus.SUSPENDED)
+
+
+def completed_filter(start: date, end: date, *, today: date | None = None) -> Q:
+    """Done in the period: its end date (when past) falls in it; with no end date, or an end date still
+    to come (the planned one, never corrected), its last update (the day it was marked done, as far as
+    the platform knows) falls in it."""
+    today = today or timezone.localdate()
     return Q(status=ActionStatus.DONE) & (
-        Q(end_date__range=(start, end)) | Q(end_date__isnull=True, updated_at__date__range=(start, end))
+        Q(end_date__range=(start, min(end, today)))
+        | (Q(end_date__isnull=True) | Q(end_date__gt=today)) & Q(updated_at__date__range=(start, end))
     )
+
+
+def started_filter(start: date, end: date, *, today: date | None = None) -> Q:
+    """Started in the period: it has begun (in progress, done or suspended; not planned, not abandoned)
+    and its start date falls in the period, on or before today. A planned action whose start date falls
+    in the period has not started: it is a plan, not a fact."""
+    today = today or timezone.localdate()
+    return Q(status__in=STARTED_STATUSES, start_date__range=(start, min(end, today)))
 
 
 def late_filter() -> Q:
@@ -562,10 +578,13 @@ def plans_deliberated(
 
 
 def awareness_reports(*, commune_ids: Iterable[int], year: int) -> list[AwarenessReport]:
-    """Awareness reports dated in the year, of every plan version's actions (reports stay with the
-    action they were written for: a new version does not copy them), by commune (one query)."""
+    """Awareness reports dated in the year up to today (a date to come is no result yet), of every plan
+    version's actions (reports stay with the action they were written for: a new version does not copy
+    them), by commune (one query)."""
     return list(
-        AwarenessReport.objects.filter(action__plan__commune_id__in=list(commune_ids), date__year=year)
+        AwarenessReport.objects.filter(
+            action__plan__commune_id__in=list(commune_ids), date__year=year, date__lte=timezone.localdate()
+        )
         .select_related("action__plan__commune")
         .order_by("action__plan__commune__sort_name", "date", "pk")
     )

@@ -6,9 +6,15 @@ working groups' meetings; for the network, the plans deliberated.
 
 What "in the year" means, since the platform keeps today's state of an action and not its past ones:
 - an action is *completed* in the year when it is done and its end date falls in the year (or, with
-  no end date, when it was last updated in the year); *started* when its start date falls in the year;
-  *in progress* and *late* are the statuses on the day the report is made (the report says so);
-- money, awareness reports, meetings and deliberations are those dated in the year;
+  no end date or one still to come, when it was last updated in the year: `completed_filter`);
+- *launched* (started) in the year when it has begun (in progress, done or suspended) and its start
+  date falls in the year, on or before the day of the report: a planned action whose start date falls
+  in the year is not listed, nor an abandoned one (`started_filter`);
+- *in progress* and *late* are the statuses on the day the report is made (the report says so), of
+  the actions that had started by the end of the year (or carry no start date): an action starting
+  after the year was not in progress in it;
+- money, awareness reports, meetings and deliberations are those dated in the year, up to the day of
+  the report;
 - co-funding carries no date: the amounts of the plan's actions are given, by status;
 - the observatory compares the latest year available up to the report's year with the year before it
   and with the reference year (2005).
@@ -39,7 +45,7 @@ from actions.models import (
     CoFunder,
     CoFunderStatus,
 )
-from actions.selectors import action_is_late, completed_filter, with_flags
+from actions.selectors import action_is_late, completed_filter, started_filter, with_flags
 from communes import selectors as communes_selectors
 from communes.models import Commune, Stage
 from observatory import charts
@@ -237,17 +243,17 @@ class MeetingsPart:
 # --- reads -------------------------------------------------------------------------------------
 
 
-def _in_year(day, year: int) -> bool:
-    return day is not None and day.year == year
-
-
 def actions_part(*, plans: dict[int, ActionPlan], year: int) -> ActionsPart:
+    first_day, last_day = date(year, 1, 1), date(year, 12, 31)
     actions = list(
         with_flags(actions_selectors.actions_of(plans=plans.values()))
         .annotate(
             completed_in_year=ExpressionWrapper(
-                completed_filter(date(year, 1, 1), date(year, 12, 31)), output_field=BooleanField()
-            )
+                completed_filter(first_day, last_day), output_field=BooleanField()
+            ),
+            started_in_year=ExpressionWrapper(
+                started_filter(first_day, last_day), output_field=BooleanField()
+            ),
         )
         .select_related("theme", "plan__commune")
         .order_by("plan__commune__sort_name", "order", "pk")
@@ -255,7 +261,7 @@ def actions_part(*, plans: dict[int, ActionPlan], year: int) -> ActionsPart:
     part = ActionsPart(plans, actions, [], [], [], [], {})
     for action in actions:
         action.is_late = action_is_late(action)
-        action.started_in_year = _in_year(action.start_date, year) and action.status != ActionStatus.ABANDONED
+        begun_by_year_end = action.start_date is None or action.start_date <= last_day
         counts = part.by_commune.setdefault(
             action.plan.commune_id, {"completed": 0, "started": 0, "in_progress": 0, "late": 0, "total": 0}
         )
@@ -266,10 +272,10 @@ def actions_part(*, plans: dict[int, ActionPlan], year: int) -> ActionsPart:
         if action.started_in_year:
             part.started.append(action)
             counts["started"] += 1
-        if action.status == ActionStatus.IN_PROGRESS:
+        if action.status == ActionStatus.IN_PROGRESS and begun_by_year_end:
             part.in_progress.append(action)
             counts["in_progress"] += 1
-        if action.is_late:
+        if action.is_late and begun_by_year_end:
             part.late.append(action)
             counts["late"] += 1
     return part
@@ -541,8 +547,9 @@ def meetings_part(*, communes: list[Commune], year: int, network: bool = False) 
 
 
 def deliberations_of_year(*, commune_ids, year: int) -> list[ActionPlan]:
+    # A plan counts from the day of the vote: none "deliberated" later in the year, on a date to come.
     return actions_selectors.plans_deliberated(
-        start=date(year, 1, 1), end=date(year, 12, 31), commune_ids=commune_ids
+        start=date(year, 1, 1), end=min(date(year, 12, 31), timezone.localdate()), commune_ids=commune_ids
     )
 
 

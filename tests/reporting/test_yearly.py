@@ -16,7 +16,8 @@ from pypdf import PdfReader
 from weasyprint import HTML
 from weasyprint.formatting_structure import boxes
 
-from actions.models import ActionStatus, AwarenessReport, BudgetKind, CoFunderStatus, PlanStatus
+from actions.models import Action, ActionStatus, AwarenessReport, BudgetKind, CoFunderStatus, PlanStatus
+from actions.selectors import completed_filter, started_filter
 from communes.models import Stage
 from observatory.models import BatchStatus, Dataset, ImportBatch, Observation, Quantity, Sector, Status
 from reporting import services
@@ -373,3 +374,75 @@ def test_an_outsider_never_downloads_another_communes_report(cast, login, django
     network_download = reverse("reporting:document_download", args=[network.pk])
     assert login(cast.elected).get(network_download).status_code == 404
     assert login(cast.metro_officer).get(network_download).status_code == 200
+
+
+def test_launched_in_the_year_lists_only_the_actions_that_actually_began(cast):
+    plan = commune_year(cast.commune)
+    day = datetime.date(YEAR, 4, 1)
+    ActionFactory(plan=plan, title="Prévue, début en avril", status=ActionStatus.PLANNED, start_date=day)
+    ActionFactory(
+        plan=plan, title="Abandonnée, début en avril", status=ActionStatus.ABANDONED, start_date=day
+    )
+    ActionFactory(plan=plan, title="Suspendue, début en avril", status=ActionStatus.SUSPENDED, start_date=day)
+    ActionFactory(
+        plan=plan,
+        title="Terminée, début en avril",
+        status=ActionStatus.DONE,
+        start_date=day,
+        end_date=datetime.date(YEAR, 11, 30),
+    )
+    ActionFactory(
+        plan=plan,
+        title="En cours, début le 31 décembre de l’année d’avant",
+        status=ActionStatus.IN_PROGRESS,
+        start_date=datetime.date(YEAR - 1, 12, 31),
+    )
+    ActionFactory(plan=plan, title="En cours, sans date", status=ActionStatus.IN_PROGRESS)
+    started = yearly.commune_report_context(commune=cast.commune, year=YEAR)["actions"].started
+    assert sorted(action.title for action in started) == [
+        "Installer des panneaux photovoltaïques sur le gymnase",
+        "Suspendue, début en avril",
+        "Terminée, début en avril",
+    ]
+
+
+def test_a_start_date_still_to_come_this_year_is_not_a_launch(cast):
+    plan = commune_year(cast.commune)
+    action = ActionFactory(plan=plan, status=ActionStatus.IN_PROGRESS, start_date=datetime.date(YEAR, 9, 1))
+    year = (datetime.date(YEAR, 1, 1), datetime.date(YEAR, 12, 31))
+    before, after = datetime.date(YEAR, 8, 31), datetime.date(YEAR, 9, 1)
+    assert not Action.objects.filter(started_filter(*year, today=before), pk=action.pk).exists()
+    assert Action.objects.filter(started_filter(*year, today=after), pk=action.pk).exists()
+
+
+def test_completed_in_the_year_reads_a_planned_end_date_to_come_as_unknown(cast):
+    plan = commune_year(cast.commune)
+    # Marked done in 2025 while its planned end date (2026) was never corrected.
+    early = ActionFactory(
+        plan=plan,
+        status=ActionStatus.DONE,
+        start_date=datetime.date(YEAR, 1, 6),
+        end_date=datetime.date(YEAR + 1, 6, 30),
+    )
+    Action.objects.filter(pk=early.pk).update(updated_at=paris(10, 2))
+    today = datetime.date(YEAR, 12, 1)
+    in_2025 = completed_filter(datetime.date(YEAR, 1, 1), datetime.date(YEAR, 12, 31), today=today)
+    in_2026 = completed_filter(datetime.date(YEAR + 1, 1, 1), datetime.date(YEAR + 1, 12, 31), today=today)
+    assert Action.objects.filter(in_2025, pk=early.pk).exists()
+    assert not Action.objects.filter(in_2026, pk=early.pk).exists()
+
+
+def test_in_progress_and_late_leave_out_the_actions_begun_after_the_year(cast):
+    plan = commune_year(cast.commune)
+    later = ActionFactory(
+        plan=plan,
+        title="Lancée l’année suivante",
+        status=ActionStatus.IN_PROGRESS,
+        start_date=datetime.date(YEAR + 1, 2, 1),
+    )
+    MilestoneFactory(action=later, name="Étude", due_date=datetime.date(YEAR + 1, 3, 1))
+    actions = yearly.commune_report_context(commune=cast.commune, year=YEAR)["actions"]
+    assert "Lancée l’année suivante" not in [action.title for action in actions.in_progress + actions.late]
+    assert actions.by_commune[cast.commune.pk]["in_progress"] == 2
+    next_year = yearly.commune_report_context(commune=cast.commune, year=YEAR + 1)["actions"]
+    assert "Lancée l’année suivante" in [action.title for action in next_year.in_progress]
