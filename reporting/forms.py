@@ -20,6 +20,12 @@ class LetterPeriodForm(forms.Form):
         required=False,
         help_text=_("Empty: the period, in words."),
     )
+    editorial = forms.CharField(
+        label=_("Editorial"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Optional: it can be written later, until the letter is published."),
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -43,7 +49,12 @@ class LetterForm(forms.ModelForm):
         model = Letter
         fields = ["title", "editorial"]
         widgets = {"editorial": forms.Textarea(attrs={"rows": 5})}
-        help_texts = {"editorial": _("One paragraph per blank line; “- ” starts a list item.")}
+        help_texts = {
+            "editorial": _(
+                "The editor's word, shown first in the letter, its email and its PDF. One paragraph per "
+                "blank line; “- ” starts a list item."
+            )
+        }
 
 
 class SectionForm(forms.Form):

@@ -9,14 +9,18 @@ What counts as a highlight of the period (from `period_start` to `period_end`, b
   as the platform knows). Only the actions of each commune's followed plan count
   (`actions.selectors.followed_plans`, as in the dashboards and the yearly reports), so an action
   carried over to a new plan version is listed once;
-- observatory news: imports finished in the period, and the agglomeration's change since the
-  reference year in the dataset shown first;
-- working groups: meetings held in the period, and those to come in the two months after it (or
-  after today, for a period already over).
+- observatory news: imports finished in the period and, when the dataset shown first was among them,
+  the agglomeration's change since the reference year in it (news only when new figures came in);
+- working groups: meetings held in the period (on a day of it, and not in the future), summarised
+  rather than listed: how many meetings in how many communes with how many decisions, the count of
+  each commune (the busiest ones named), and a few of the latest decisions.
+
+Nothing dated before or after the period is listed: the letter tells what happened in its period.
 """
 
+from collections import Counter
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -34,6 +38,7 @@ from actions import selectors as actions_selectors
 from actions.models import Action
 from communes import permissions
 from communes import selectors as communes_selectors
+from communes.models import sort_key
 from observatory import selectors as observatory_selectors
 from observatory.models import Quantity
 from pcl.formatting import date_text, list_text, number, percent
@@ -42,7 +47,9 @@ from workgroups import selectors as workgroups_selectors
 from . import letter_tasks
 from .models import DocumentStatus, GeneratedDocument, Letter, LetterSection, LetterStatus
 
-UPCOMING_MEETINGS_DAYS = 61
+# How much of the period's meetings the letter names: the busiest communes, the latest decisions.
+NAMED_COMMUNES = 8
+HIGHLIGHTED_DECISIONS = 3
 
 
 @dataclass
@@ -62,24 +69,28 @@ def _next_number() -> int:
     return (Letter.objects.aggregate(last=Max("number"))["last"] or 0) + 1
 
 
-def letter_assemble(*, period_start: date, period_end: date, user, title: str | None = None) -> Letter:
-    """A new draft issue, numbered after the last one, with one section per kind of highlight."""
+def letter_assemble(
+    *, period_start: date, period_end: date, user, title: str | None = None, editorial: str = ""
+) -> Letter:
+    """A new draft issue, numbered after the last one, with its editorial (when written already) and
+    one section per kind of highlight."""
     with translation.override(settings.LANGUAGE_CODE):
         for attempt in range(3):
             try:
                 with transaction.atomic():
-                    return _assemble(period_start, period_end, user, title)
+                    return _assemble(period_start, period_end, user, title, editorial)
             except IntegrityError:  # someone took the number meanwhile: take the next one
                 if attempt == 2:
                     raise
     raise AssertionError("unreachable")
 
 
-def _assemble(period_start: date, period_end: date, user, title: str | None) -> Letter:
+def _assemble(period_start: date, period_end: date, user, title: str | None, editorial: str) -> Letter:
     letter = Letter(
         number=_next_number(),
         title=(title or "").strip()
         or _("From %(start)s to %(end)s") % {"start": date_text(period_start), "end": date_text(period_end)},
+        editorial=editorial.replace("\r\n", "\n").strip(),
         period_start=period_start,
         period_end=period_end,
         created_by=user,
@@ -109,7 +120,7 @@ def letter_update(*, letter: Letter, title: str, editorial: str, sections: list[
     letter = Letter.objects.select_for_update().get(pk=letter.pk)
     _require_draft(letter)
     letter.title = title.strip()
-    letter.editorial = editorial.strip()
+    letter.editorial = editorial.replace("\r\n", "\n").strip()
     letter.full_clean()
     letter.save()
     existing = {section.pk: section for section in letter.sections.all()}
@@ -270,7 +281,7 @@ def _observatory_news(period_start: date, period_end: date) -> list[str]:
             }
         items.append(item)
     change = agglomeration_change()
-    if change is not None:
+    if change is not None and any(batch.dataset_id == change["dataset"].pk for batch in batches):
         item = _(
             "Greenhouse-gas emissions of the agglomeration: %(change)s between %(reference)s and %(year)s"
         ) % {
@@ -331,29 +342,42 @@ def agglomeration_change() -> dict | None:
 
 
 def _working_groups(period_start: date, period_end: date) -> list[str]:
-    now = timezone.now()
-    today = timezone.localdate()
-    horizon = max(period_end, today) + timedelta(days=UPCOMING_MEETINGS_DAYS)
-    meetings = workgroups_selectors.meetings_around(
-        start=period_start, end=period_end, horizon=horizon, now=now
-    )
-    held = [meeting for meeting in meetings if meeting.starts_at <= now]
-    upcoming = [meeting for meeting in meetings if meeting.starts_at > now]
-    items = []
-    if held:
-        communes = sorted({meeting.group.commune.name for meeting in held}, key=str.casefold)
-        items.append(
-            ngettext(
-                "%(count)s meeting of working groups held in %(communes)s",
-                "%(count)s meetings of working groups held in %(communes)s",
-                len(held),
-            )
-            % {"count": number(len(held)), "communes": list_text(communes)}
+    meetings = workgroups_selectors.meetings_of_period(start=period_start, end=period_end)
+    if not meetings:
+        return []
+    by_commune = Counter(meeting.group.commune.name for meeting in meetings)
+    decisions = [(meeting, decision) for meeting in meetings for decision in meeting.decisions.all()]
+    summary = _("%(meetings)s in %(communes)s, %(decisions)s") % {
+        "meetings": ngettext(
+            "%(count)s working-group meeting", "%(count)s working-group meetings", len(meetings)
         )
-    for meeting in upcoming:
+        % {"count": number(len(meetings))},
+        "communes": ngettext("%(count)s commune", "%(count)s communes", len(by_commune))
+        % {"count": number(len(by_commune))},
+        "decisions": ngettext("%(count)s decision taken", "%(count)s decisions taken", len(decisions))
+        % {"count": number(len(decisions))},
+    }
+    busiest = sorted(by_commune.items(), key=lambda item: (-item[1], sort_key(item[0])))
+    named = [f"{name} ({number(count)})" for name, count in busiest[:NAMED_COMMUNES]]
+    others = busiest[NAMED_COMMUNES:]
+    if others:
+        named.append(
+            ngettext(
+                "%(count)s other commune (%(meetings)s)",
+                "%(count)s other communes (%(meetings)s)",
+                len(others),
+            )
+            % {"count": number(len(others)), "meetings": number(sum(count for _name, count in others))}
+        )
+    items = [summary, _("Meetings by commune: %(communes)s") % {"communes": list_text(named)}]
+    for meeting, decision in decisions[:HIGHLIGHTED_DECISIONS]:
         items.append(
-            _("%(commune)s: working-group meeting on %(date)s")
-            % {"date": date_text(meeting.day), "commune": meeting.group.commune.name}
+            _("%(commune)s, %(date)s: %(decision)s")
+            % {
+                "commune": meeting.group.commune.name,
+                "date": date_text(meeting.starts_at),
+                "decision": " ".join(decision.text.split()),
+            }
         )
     return items
 

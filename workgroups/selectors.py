@@ -165,14 +165,15 @@ def meetings_held_in(*, commune_ids, year: int) -> list[Meeting]:
     )
 
 
-def meetings_around(*, start: date, end: date, horizon: date, now: datetime) -> list[Meeting]:
-    """Every commune's meetings held between `start` and `end` (days, up to `now`) and those to come
-    up to `horizon`, each with its `day` and commune, by time (one query)."""
+def meetings_of_period(*, start: date, end: date) -> list[Meeting]:
+    """Every commune's meetings held between `start` and `end` (days, and not in the future), each with
+    its commune and its decisions, the latest first (two queries)."""
     return list(
         Meeting.objects.annotate(day=TruncDate("starts_at"))
-        .filter(Q(day__range=(start, end), starts_at__lte=now) | Q(starts_at__gt=now, day__lte=horizon))
+        .filter(day__range=(start, end), starts_at__lte=timezone.now())
         .select_related("group__commune")
-        .order_by("starts_at")
+        .prefetch_related(Prefetch("decisions", queryset=Decision.objects.order_by("order", "pk")))
+        .order_by("-starts_at", "-pk")
     )
 
 

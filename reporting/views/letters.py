@@ -48,6 +48,7 @@ def letter_new(request):
                 period_start=form.cleaned_data["period_start"],
                 period_end=form.cleaned_data["period_end"],
                 title=form.cleaned_data["title"],
+                editorial=form.cleaned_data["editorial"],
                 user=request.user,
             )
         except ValidationError as error:

@@ -11,6 +11,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -18,7 +19,6 @@ from pypdf import PdfReader
 from actions.models import ActionStatus, PlanStatus
 from communes.models import Role
 from observatory.models import BatchStatus, Dataset, ImportBatch, Observation, Quantity
-from pcl.formatting import date_text
 from reporting import letters
 from reporting.models import DocumentStatus, GeneratedDocument, Letter, LetterStatus
 from reporting.templatetags.letter_markup import letter_html
@@ -162,9 +162,9 @@ def test_assembling_picks_the_highlights_of_the_period_and_only_them(cast, perio
     assert "−25,0 % entre 2005 et 2023" in news
     groups = letter.sections.get(heading="Groupes de travail").body.split("\n")
     assert [plain(line) for line in groups] == [
-        "- 1 réunion de groupe de travail tenue à Saint-Martin-d'Hères",
-        f"- Échirolles : réunion du groupe de travail le {plain(date_text(period))}",
-    ]  # the meeting 100 days away is too far to be announced
+        "- 1 réunion de groupe de travail dans 1 commune, 0 décision prise",
+        "- Réunions par commune : Saint-Martin-d'Hères (1)",
+    ]  # neither the meeting of December 2024 nor the ones to come
 
 
 def test_issues_are_numbered_one_after_the_other_and_keep_a_given_title(cast):
@@ -482,3 +482,129 @@ def test_letter_text_makes_paragraphs_and_lists_and_escapes_everything():
         "<p>Bonjour à tous\u00a0: &lt;script&gt;alert(1)&lt;/script&gt;<br>suite</p>\n"
         "<ul><li>un</li><li>deux &amp; trois</li></ul>\n<p>fin</p>"
     )
+
+
+# --- the period's edges ---------------------------------------------------------------------------
+
+
+def test_every_section_leaves_out_what_happened_the_day_before_or_after_the_period(cast):
+    """Each kind of highlight, dated on the first and last days of the period and on the days just
+    outside it: only the first two make the letter."""
+    commune = cast.commune
+    inside = {"first": START, "last": END}
+    outside = {"before": START - timedelta(1), "after": END + timedelta(1)}
+    for name, day in {**inside, **outside}.items():
+        plan = ActionPlanFactory(
+            commune=commune, title=f"Plan {name}", status=PlanStatus.FOLLOW_UP, deliberation_date=day
+        )
+        ActionFactory(
+            plan=plan, title=f"Action {name}", status=ActionStatus.DONE, start_date=day, end_date=day
+        )
+        moment = paris(day.year, day.month, day.day, 0, 30) if name in ("first", "after") else None
+        moment = moment or paris(day.year, day.month, day.day, 23, 30)  # edges of the day, in Paris
+        ImportBatch.objects.create(
+            dataset=Dataset.objects.get(code="orcae"),
+            format="long",
+            original_name=f"import-{name}.csv",
+            file="x.csv",
+            status=BatchStatus.DONE,
+            finished_at=moment,
+            years=[{"first": 2001, "last": 2002, "before": 2003, "after": 2004}[name]],
+        )
+        group, _created = WorkingGroup.objects.get_or_create(commune=commune)
+        meeting = Meeting.objects.create(group=group, starts_at=moment)
+        meeting.decisions.create(text=f"Décision {name}")
+    sections = bodies(assemble(cast.advisor))
+    text = " ".join(sections.values())
+    for name in inside:
+        assert f"Plan {name}" in text and f"Action {name}" in text and f"Décision {name}" in text
+    assert "2001" in text and "2002" in text
+    for name in outside:
+        assert f"Plan {name}" not in text and f"Action {name}" not in text and f"Décision {name}" not in text
+    assert "2003" not in text and "2004" not in text
+    assert (
+        "2 réunions de groupe de travail dans 1 commune, 2 décisions prises" in sections["Groupes de travail"]
+    )
+
+
+def test_the_agglomerations_change_is_news_only_when_its_figures_came_in_during_the_period(cast, period):
+    ImportBatch.objects.filter(finished_at__year=2025).update(finished_at=paris(2025, 4, 2, 9))
+    sections = bodies(assemble(cast.advisor))
+    assert "Nouvelles de l’observatoire" not in sections
+
+
+def test_thirty_meetings_read_as_a_summary_with_counts_per_commune_and_a_few_decisions(cast):
+    names = [
+        "Meylan",
+        "Vif",
+        "Échirolles",
+        "Eybens",
+        "Gières",
+        "Claix",
+        "Sassenage",
+        "Seyssins",
+        "Varces",
+        "Vizille",
+    ]
+    communes = [cast.commune] + [CommuneFactory(name=name) for name in names]
+    counts = [6, 5, 4, 3, 3, 2, 2, 2, 1, 1, 1]  # 30 meetings in 11 communes
+    for commune, count in zip(communes, counts, strict=True):
+        group = WorkingGroup.objects.create(commune=commune)
+        for index in range(count):
+            meeting = Meeting.objects.create(
+                group=group, starts_at=paris(2025, 1 + index % 3, 10 + index, 18)
+            )
+            meeting.decisions.create(text=f"Décision {commune.name} {index}")
+    items = [plain(line) for line in letters.letter_highlights(period_start=START, period_end=END)[-1].items]
+    assert len(items) == 5  # a summary, the communes, three decisions: not thirty lines
+    assert items[0] == "30 réunions de groupe de travail dans 11 communes, 30 décisions prises"
+    assert items[1] == (
+        "Réunions par commune : Saint-Martin-d'Hères (6), Meylan (5), Vif (4), Échirolles (3), Eybens (3),"
+        " Claix (2), Gières (2), Sassenage (2) et 3 autres communes (3)"
+    )
+    assert items[2].startswith("Saint-Martin-d'Hères, 15 mars 2025 : Décision Saint-Martin-d'Hères 5")
+
+
+# --- the editorial --------------------------------------------------------------------------------
+
+
+def test_the_editorial_written_at_assembly_comes_first_on_the_page_in_the_email_and_in_the_pdf(
+    cast, period, login
+):
+    client = login(cast.advisor)
+    client.post(
+        url("letter_new"),
+        {"period_start": "2025-01-01", "period_end": "2025-03-31", "editorial": "Le mot du président."},
+    )
+    letter = Letter.objects.get()
+    assert letter.editorial == "Le mot du président."
+    page = client.get(url("letter", letter)).text
+    assert page.index("Le mot du président.") < page.index("Plans d’actions nouvellement délibérés")
+    email = client.get(url("letter_email", letter)).text
+    assert email.index("Le mot du président.") < email.index("Plans d’actions nouvellement délibérés")
+    letter = letters.letter_with_sections(letter_id=letter.pk)
+    text = render_to_string(
+        "reporting/email/letter.txt", {"letter": letter, "sections": letter.sections.all()}
+    )
+    assert text.index("Le mot du président.") < text.index("PLANS D’ACTIONS NOUVELLEMENT DÉLIBÉRÉS")
+    pdf_html = render_to_string(
+        "reporting/pdf/letter.html", {"letter": letter, "sections": letter.sections.all(), "subject": "x"}
+    )
+    assert pdf_html.index("Le mot du président.") < pdf_html.index("Plans d’actions nouvellement délibérés")
+
+
+def test_a_draft_without_an_editorial_shows_its_editors_where_it_goes(cast, login):
+    letter = assemble(cast.advisor)
+    page = login(cast.advisor).get(url("letter", letter)).text
+    assert 'id="letter-editorial-room"' in page and url("letter_edit", letter) + "#id_editorial" in page
+    edit = login(cast.advisor).post(
+        url("letter_edit", letter), formset_data(letter, [], editorial="Bonne lecture\r\n\r\nà tous.")
+    )
+    assert edit.status_code == 302
+    letter.refresh_from_db()
+    assert letter.editorial == "Bonne lecture\n\nà tous."
+    page = login(cast.advisor).get(url("letter", letter)).text
+    assert 'id="letter-editorial-room"' not in page and 'id="letter-editorial"' in page
+    published_letter = letters.letter_publish(letter=letter, user=cast.advisor)
+    response = login(cast.advisor).get(url("letter_edit", published_letter))
+    assert response.status_code == 302 and response.url == url("letter", letter)
