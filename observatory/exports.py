@@ -1,4 +1,12 @@
-"""The platform's long CSV, written from the fact table.
+"""The observatory's CSV files: the table of the page (one row per year), for a spreadsheet or for a
+program, and the platform's long CSV of every value.
+
+The table for a spreadsheet speaks the page's language: French column names and values, semicolons and
+decimal commas when the page is French. The table for a program never changes with the language: stable
+English headers, codes ("estimated"), a decimal point, commas. Both keep every digit of a value (no
+"1,02141e+07" for 10 214 138,2 MWh): `pcl.formatting.data_number`.
+
+The long CSV is written from the fact table.
 
 It is the format the import reads (docs/observatory-formats.md), in the platform's own form: the codes
 of its lists, each value in the stored unit of its quantity with a decimal point, "consolidated" or
@@ -13,11 +21,70 @@ import io
 from collections.abc import Iterator
 
 from django.db import connection
+from django.utils.translation import gettext as _
+
+from pcl.formatting import data_number, is_french
 
 from .importers.common import LONG_COLUMNS
-from .models import STORED_UNIT, Observation
+from .models import STORED_UNIT, Observation, Status
 
 CHUNK_ROWS = 5000
+
+# The table's columns: the key of a row, the stable header of the file for programs.
+TABLE_COLUMNS = [
+    ("year", "year"),
+    ("status", "status"),
+    ("population", "population"),
+    ("consumption", "consumption_mwh"),
+    ("consumption_per_inhabitant", "consumption_mwh_per_inhabitant"),
+    ("emissions", "emissions_t_co2e"),
+    ("emissions_per_inhabitant", "emissions_t_co2e_per_inhabitant"),
+    ("emissions_change", "emissions_change_since_reference_pct"),
+    ("production", "renewable_production_mwh"),
+    ("renewable_share", "renewable_share_pct"),
+]
+
+
+def _table_labels(reference_year: int) -> dict[str, str]:
+    """The table's column names for people, in the active language."""
+    return {
+        "year": _("Year"),
+        "status": _("Status"),
+        "population": _("Population"),
+        "consumption": _("Final energy consumption (MWh)"),
+        "consumption_per_inhabitant": _("Consumption per inhabitant (MWh/inhab.)"),
+        "emissions": _("Greenhouse-gas emissions (t CO2e)"),
+        "emissions_per_inhabitant": _("Emissions per inhabitant (t CO2e/inhab.)"),
+        "emissions_change": _("Change in emissions since %(year)s (%%)") % {"year": reference_year},
+        "production": _("Renewable production (MWh)"),
+        "renewable_share": _("Renewable share of consumption (%)"),
+    }
+
+
+def table_csv(*, rows: list[dict], dataset, reference_year: int, machine: bool = False) -> str:
+    """The page's table by year as CSV text: for a spreadsheet in the page's language, or for a program
+    (`machine`): the dataset's code as first column, stable headers, codes, decimal points."""
+    buffer = io.StringIO()
+    if machine:
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(["dataset"] + [header for _key, header in TABLE_COLUMNS])
+        code = dataset.code if dataset else ""
+        for row in rows:
+            status = Status.ESTIMATED if row["estimated"] else Status.CONSOLIDATED
+            values = [data_number(row[key], machine=True) for key, _header in TABLE_COLUMNS[2:]]
+            writer.writerow([code, row["year"], status.value, *values])
+        return buffer.getvalue()
+    # French spreadsheets read a semicolon-separated file with decimal commas; a BOM tells them UTF-8.
+    writer = csv.writer(buffer, delimiter=";" if is_french() else ",", lineterminator="\r\n")
+    buffer.write("\ufeff")
+    writer.writerow([f"# {dataset}" if dataset else "# —"])
+    labels = _table_labels(reference_year)
+    writer.writerow([labels[key] for key, _header in TABLE_COLUMNS])
+    for row in rows:
+        status = Status.ESTIMATED if row["estimated"] else Status.CONSOLIDATED
+        values = [data_number(row[key]) for key, _header in TABLE_COLUMNS[2:]]
+        writer.writerow([row["year"], status.label, *values])
+    return buffer.getvalue()
 
 
 def long_csv(*, dataset_id: int | None, insee_codes: list[str] | None = None) -> Iterator[bytes]:

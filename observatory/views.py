@@ -61,8 +61,11 @@ def _territory(request, *, commune_ids, commune=None):
     return form, dataset, view
 
 
-def _query(request) -> str:
-    return f"?{request.GET.urlencode()}" if request.GET else ""
+def _query(request, **extra) -> str:
+    params = request.GET.copy()
+    for key, value in extra.items():
+        params[key] = value
+    return f"?{params.urlencode()}" if params else ""
 
 
 def _charts(view) -> dict:
@@ -112,6 +115,8 @@ def agglomeration(request):
             "last_year": last_year,
             "can_manage": permissions.can_manage_observatory(user),
             "export_url": reverse("observatory:agglomeration_export") + _query(request),
+            "machine_export_url": reverse("observatory:agglomeration_export")
+            + _query(request, variant="machine"),
             "data_url": reverse("observatory:agglomeration_data") + _query(request),
         },
     )
@@ -135,43 +140,23 @@ def commune_observatory(request, insee_code):
             "charts": _charts(view),
             "can_manage": permissions.can_manage_observatory(user),
             "export_url": reverse("observatory:commune_export", args=[commune.insee_code]) + _query(request),
+            "machine_export_url": reverse("observatory:commune_export", args=[commune.insee_code])
+            + _query(request, variant="machine"),
             "data_url": reverse("observatory:commune_data", args=[commune.insee_code]) + _query(request),
         },
     )
 
 
-EXPORT_COLUMNS = [
-    ("year", "year"),
-    ("status", "status"),
-    ("population", "population"),
-    ("consumption", "consumption_mwh"),
-    ("consumption_per_inhabitant", "consumption_mwh_per_inhabitant"),
-    ("emissions", "emissions_t_co2e"),
-    ("emissions_per_inhabitant", "emissions_t_co2e_per_inhabitant"),
-    ("emissions_change", "emissions_change_since_reference_pct"),
-    ("production", "renewable_production_mwh"),
-    ("renewable_share", "renewable_share_pct"),
-]
-
-
-def _export(rows, dataset, name: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="observatoire-{slugify(name)}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow([f"# {dataset}" if dataset else "# —"])
-    writer.writerow([header for _key, header in EXPORT_COLUMNS])
-    for row in rows:
-        writer.writerow(
-            [
-                row["year"],
-                "estimated" if row["estimated"] else "consolidated",
-                *[
-                    "" if row[key] is None else f"{row[key]:.6g}".replace(".", ",")
-                    for key, _header in EXPORT_COLUMNS[2:]
-                ],
-            ]
-        )
+def _export(request, rows, dataset, view, name: str) -> HttpResponse:
+    """The page's table by year: for a spreadsheet, in the page's language, or with `?variant=machine`
+    for a program (see exports.table_csv)."""
+    machine = request.GET.get("variant") == "machine"
+    content = exports.table_csv(
+        rows=rows, dataset=dataset, reference_year=view.reference_year, machine=machine
+    )
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    suffix = "-donnees" if machine else ""
+    response["Content-Disposition"] = f'attachment; filename="observatoire-{slugify(name)}{suffix}.csv"'
     return response
 
 
@@ -180,14 +165,14 @@ def agglomeration_export(request):
     permissions.require(permissions.can_view_observatory(request.user))
     commune_ids = list(Commune.objects.values_list("pk", flat=True))
     _form, dataset, view = _territory(request, commune_ids=commune_ids)
-    return _export(_yearly_rows(view), dataset, "agglomeration")
+    return _export(request, _yearly_rows(view), dataset, view, "agglomeration")
 
 
 @login_required
 def commune_export(request, insee_code):
     commune = permissions.commune_for_user(request.user, insee_code)
     _form, dataset, view = _territory(request, commune_ids=[commune.pk], commune=commune)
-    return _export(_yearly_rows(view), dataset, commune.name)
+    return _export(request, _yearly_rows(view), dataset, view, commune.name)
 
 
 def _data(dataset, insee_codes, name: str) -> StreamingHttpResponse:

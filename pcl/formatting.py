@@ -185,6 +185,22 @@ def points(value, decimals: int = 1, *, empty: str = DASH) -> str:
     return f"{text}{NBSP}pt"
 
 
+def data_number(value, decimals: int = 6, *, machine: bool = False, empty: str = "") -> str:
+    """A number for a data file (CSV) that a spreadsheet or a program reads back as a number: every
+    digit up to `decimals` places (past them, float noise: 10214138.200000001 → "10214138,2"), trailing
+    zeros dropped, no thousands separator and an ASCII minus (a spreadsheet reads neither U+202F nor
+    U+2212 as part of a number), the decimal mark of the language, a point when `machine` is set."""
+    rounded = round_half_up(value, decimals)
+    if rounded is None:
+        return empty
+    text = f"{rounded:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if text in ("-0", ""):
+        text = "0"
+    return text if machine or not is_french() else text.replace(".", ",")
+
+
 def ratio(part, whole) -> float | None:
     """part / whole in %, or None when it has no meaning (no whole)."""
     return float(100 * part / whole) if part is not None and whole else None

@@ -263,6 +263,7 @@ def test_the_commune_page_lists_the_years_marks_estimates_and_names_its_source(l
 
 
 def parse_export(response):
+    """The table for a spreadsheet: a source line, then the named columns."""
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
@@ -270,23 +271,32 @@ def parse_export(response):
     return comment, [dict(zip(header, row, strict=True)) for row in data]
 
 
+def parse_machine_export(response) -> list[dict]:
+    """The table for a program: plain CSV, stable headers on the first line."""
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
+
+
 def number(text):
     return None if text == "" else float(text.replace(",", "."))
 
 
 def test_the_commune_export_has_one_row_per_year_with_per_inhabitant_values(login, cast, commune_data):
-    response = login(cast.elected).get(reverse("observatory:commune_export", args=[cast.commune.insee_code]))
-    comment, rows = parse_export(response)
+    response = login(cast.elected).get(
+        reverse("observatory:commune_export", args=[cast.commune.insee_code]), {"variant": "machine"}
+    )
+    rows = parse_machine_export(response)
 
-    assert "observatoire-saint-martin-dheres.csv" in response["Content-Disposition"]
-    assert comment[0].startswith("# ") and "ORCAE" in comment[0]
-    assert [(row["year"], row["status"]) for row in rows] == [
-        ("2005", "consolidated"),
-        ("2021", "consolidated"),
-        ("2022", "estimated"),
+    assert "observatoire-saint-martin-dheres-donnees.csv" in response["Content-Disposition"]
+    assert [(row["dataset"], row["year"], row["status"]) for row in rows] == [
+        ("orcae", "2005", "consolidated"),
+        ("orcae", "2021", "consolidated"),
+        ("orcae", "2022", "estimated"),
     ]
     by_year = {
-        row["year"]: {key: number(value) for key, value in row.items() if key != "status"} for row in rows
+        row["year"]: {key: number(value) for key, value in row.items() if key not in ("status", "dataset")}
+        for row in rows
     }
     assert by_year["2005"] == {
         "year": 2005,
@@ -309,12 +319,77 @@ def test_the_commune_export_has_one_row_per_year_with_per_inhabitant_values(logi
 
 
 def test_the_agglomeration_export_adds_up_the_communes(login, cast, commune_data):
-    _comment, rows = parse_export(login(cast.outsider).get(reverse("observatory:agglomeration_export")))
+    url = reverse("observatory:agglomeration_export")
+    rows = parse_machine_export(login(cast.outsider).get(url, {"variant": "machine"}))
     assert [row["year"] for row in rows] == ["2005", "2015", "2021", "2022"]
     row_2015 = next(row for row in rows if row["year"] == "2015")
     # Only emissions that year, no population: no per-inhabitant value, and no zeros invented.
     assert (row_2015["emissions_t_co2e"], row_2015["population"]) == ("999", "")
     assert row_2015["consumption_mwh"] == row_2015["emissions_t_co2e_per_inhabitant"] == ""
+
+
+BIG_ROWS = [
+    ("38421", 2005, "population", "", "", "158000", "inhabitants", ""),
+    ("38421", 2005, "consumption", "residential", "electricity", "10214138.2", "MWh", ""),
+    ("38421", 2005, "emissions", "residential", "", "2345678.91", "t CO2e", ""),
+    ("38421", 2022, "population", "", "", "160000", "inhabitants", "estimated"),
+    ("38421", 2022, "consumption", "residential", "electricity", "9876543.21", "MWh", "estimated"),
+    ("38421", 2022, "emissions", "residential", "", "1234567.8", "t CO2e", "estimated"),
+]
+
+
+def test_the_table_for_a_spreadsheet_speaks_french_and_keeps_every_digit(login, cast):
+    import_rows(BIG_ROWS, user=cast.metro_officer)
+    response = login(cast.elected).get(reverse("observatory:commune_export", args=["38421"]))
+    assert response.content.startswith("\ufeff".encode())  # spreadsheets read it as UTF-8
+    assert "observatoire-saint-martin-dheres.csv" in response["Content-Disposition"]
+    comment, rows = parse_export(response)
+    assert "ORCAE" in comment[0]
+    first, last = rows
+    assert list(first) == [
+        "Année",
+        "Statut",
+        "Population",
+        "Consommation d’énergie finale (MWh)",
+        "Consommation par habitant (MWh/hab.)",
+        "Émissions de gaz à effet de serre (t CO2e)",
+        "Émissions par habitant (t CO2e/hab.)",
+        "Évolution des émissions depuis 2005 (%)",
+        "Production renouvelable (MWh)",
+        "Part renouvelable de la consommation (%)",
+    ]
+    assert first["Consommation d’énergie finale (MWh)"] == "10214138,2"  # not 1,02141e+07
+    assert first["Émissions de gaz à effet de serre (t CO2e)"] == "2345678,91"
+    assert first["Consommation par habitant (MWh/hab.)"] == "64,646444"  # 10214138.2 / 158000
+    assert (first["Statut"], last["Statut"]) == ("consolidée", "estimée")
+    assert last["Évolution des émissions depuis 2005 (%)"] == "-47,368423"  # a minus a spreadsheet reads
+    assert last["Production renouvelable (MWh)"] == ""  # no value, no zero invented
+
+
+def test_the_table_for_a_program_stays_the_same_in_every_language(login, cast, client, settings):
+    import_rows(BIG_ROWS, user=cast.metro_officer)
+    client = login(cast.elected)
+    url = reverse("observatory:commune_export", args=["38421"])
+    french = client.get(url, {"variant": "machine"}).content
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert client.get(url, {"variant": "machine"}).content == french
+    rows = list(csv.DictReader(io.StringIO(french.decode("utf-8"))))
+    assert rows[0]["consumption_mwh"] == "10214138.2" and rows[1]["status"] == "estimated"
+    assert rows[1]["emissions_change_since_reference_pct"] == "-47.368423"
+    english = client.get(url)
+    lines = list(csv.reader(io.StringIO(english.content.decode("utf-8-sig"))))
+    assert lines[1][:4] == ["Year", "Status", "Population", "Final energy consumption (MWh)"]
+    assert lines[2][3] == "10214138.2" and lines[3][1] == "estimated"
+
+
+def test_the_page_offers_the_three_files_and_says_what_each_is_for(login, cast, commune_data):
+    content = login(cast.elected).get(reverse("observatory:commune", args=["38421"])).content.decode()
+    downloads = content.split('id="downloads"', 1)[1].split("</ul>", 1)[0]
+    export = reverse("observatory:commune_export", args=["38421"])
+    assert f'href="{export}"' in downloads and f'href="{export}?variant=machine"' in downloads
+    assert reverse("observatory:commune_data", args=["38421"]) in downloads
+    assert "pour un tableur" in downloads and "pour un programme" in downloads
+    assert "réimporte" in downloads or "relit" in downloads
 
 
 def test_the_agglomeration_page_compares_the_communes(login, cast, commune_data):
