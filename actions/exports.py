@@ -1,59 +1,135 @@
-"""A plan's actions as CSV or XLSX: one row per action, budget per year in columns."""
+"""A plan's actions as CSV or XLSX: one row per action, budget per year and co-funding in columns; the
+XLSX adds a sheet with one row per co-funder.
+
+Cells keep their type: amounts, quantities and dates stay numbers and dates that a spreadsheet adds up
+and sorts, shown with € and number formats in the XLSX. A text that starts like a formula (=, +, -, @)
+is written as text, never run as a formula: a string cell in the XLSX, an apostrophe before it in the
+CSV (what spreadsheets themselves do).
+"""
 
 import csv
+from dataclasses import dataclass, field
 from decimal import Decimal
 from io import BytesIO
 
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
-from pcl.formatting import XLSX_DATE, XLSX_MONEY
+from pcl.formatting import XLSX_DATE, XLSX_MONEY, data_number, is_french, list_text, money, short_date
 
-from .models import ActionPlan, BudgetKind
+from .models import ActionPlan, BudgetKind, CoFunder, CoFunderStatus
 from .selectors import action_is_late, with_flags
 
+# The kinds of a column: how its cells are written and shown.
+TEXT, INTEGER, QUANTITY, MONEY, DATE = "text", "integer", "quantity", "money", "date"
+NUMBER_FORMATS = {
+    INTEGER: "0",
+    QUANTITY: "#,##0.0#",
+    MONEY: XLSX_MONEY,
+    DATE: XLSX_DATE,
+}
+# Column widths in characters: wide enough for the values, never wider than a screen's third.
+WIDTHS = {INTEGER: (6, 10), QUANTITY: (10, 16), MONEY: (12, 18), DATE: (11, 11), TEXT: (10, 48)}
+TITLE_WIDTH = 60
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-def plan_rows(*, plan: ActionPlan) -> tuple[list[str], list[list]]:
-    """The header and the rows (typed values: text, numbers, dates, None) of the export, in 2 queries."""
+
+@dataclass
+class Column:
+    header: str
+    kind: str = TEXT
+
+
+@dataclass
+class Table:
+    columns: list[Column]
+    rows: list[list] = field(default_factory=list)
+
+    @property
+    def header(self) -> list[str]:
+        return [column.header for column in self.columns]
+
+
+@dataclass
+class PlanExport:
+    actions: Table
+    cofunders: Table
+
+
+def _action_columns(years) -> list[Column]:
+    columns = [
+        Column(_("Number"), INTEGER),
+        Column(_("Title")),
+        Column(_("Axis")),
+        Column(_("Theme")),
+        Column(_("Origin")),
+        Column(_("Catalogue action")),
+        Column(_("Responsible")),
+        Column(_("Elected referent")),
+        Column(_("Partners")),
+        Column(_("Start"), DATE),
+        Column(_("End"), DATE),
+        Column(_("Status")),
+        Column(_("Progress (%)"), INTEGER),
+        Column(_("Late")),
+        Column(_("Expected energy saved (MWh/year)"), QUANTITY),
+        Column(_("Expected emissions avoided (t CO2e/year)"), QUANTITY),
+        Column(_("Expected renewable production (MWh/year)"), QUANTITY),
+        Column(_("Achieved energy saved (MWh/year)"), QUANTITY),
+        Column(_("Achieved emissions avoided (t CO2e/year)"), QUANTITY),
+        Column(_("Achieved renewable production (MWh/year)"), QUANTITY),
+    ]
+    for year in years:
+        columns += [
+            Column(_("%(year)d investment forecast (€ excl. tax)") % {"year": year}, MONEY),
+            Column(_("%(year)d operating forecast (€ excl. tax)") % {"year": year}, MONEY),
+            Column(_("%(year)d actual (€ excl. tax)") % {"year": year}, MONEY),
+        ]
+    columns += [
+        Column(_("Total forecast (€ excl. tax)"), MONEY),
+        Column(_("Total actual (€ excl. tax)"), MONEY),
+        Column(_("Co-funding requested (€)"), MONEY),
+        Column(_("Co-funding granted (€)"), MONEY),
+        Column(_("Co-funding received (€)"), MONEY),
+        Column(_("Co-funders")),
+    ]
+    return columns
+
+
+def _cofunder_text(cofunder: CoFunder) -> str:
+    return _("%(name)s: %(amount)s (%(status)s)") % {
+        "name": cofunder.name,
+        "amount": money(cofunder.amount),
+        "status": cofunder.get_status_display().lower(),
+    }
+
+
+def plan_rows(*, plan: ActionPlan) -> PlanExport:
+    """The actions and the co-funders of the plan (typed values: text, numbers, dates, None), in
+    3 queries."""
     actions = list(
         with_flags(plan.actions.select_related("theme", "axis", "owner", "catalogue_action"))
-        .prefetch_related("budget_lines")
+        .prefetch_related(
+            "budget_lines", Prefetch("cofunders", queryset=CoFunder.objects.order_by("name", "pk"))
+        )
         .order_by("order", "pk")
     )
     years = list(plan.years)
-    header = [
-        _("Number"),
-        _("Title"),
-        _("Axis"),
-        _("Theme"),
-        _("Origin"),
-        _("Catalogue action"),
-        _("Responsible"),
-        _("Elected referent"),
-        _("Partners"),
-        _("Start"),
-        _("End"),
-        _("Status"),
-        _("Progress (%)"),
-        _("Late"),
-        _("Expected energy saved (MWh/year)"),
-        _("Expected emissions avoided (t CO2e/year)"),
-        _("Expected renewable production (MWh/year)"),
-        _("Achieved energy saved (MWh/year)"),
-        _("Achieved emissions avoided (t CO2e/year)"),
-        _("Achieved renewable production (MWh/year)"),
-    ]
-    for year in years:
-        header += [
-            _("%(year)d investment forecast (€ excl. tax)") % {"year": year},
-            _("%(year)d operating forecast (€ excl. tax)") % {"year": year},
-            _("%(year)d actual (€ excl. tax)") % {"year": year},
+    table = Table(_action_columns(years))
+    cofunders = Table(
+        [
+            Column(_("Action number"), INTEGER),
+            Column(_("Action")),
+            Column(_("Co-funder")),
+            Column(_("Status")),
+            Column(_("Amount (€)"), MONEY),
         ]
-    header += [_("Total forecast (€ excl. tax)"), _("Total actual (€ excl. tax)")]
-    rows = []
+    )
     for number, action in enumerate(actions, start=1):
         by_year = {year: {"investment": None, "operating": None, "actual": None} for year in years}
         for line in action.budget_lines.all():
@@ -62,6 +138,12 @@ def plan_rows(*, plan: ActionPlan) -> tuple[list[str], list[list]]:
             cell[key] = (cell[key] or Decimal(0)) + line.forecast
             if line.actual is not None:
                 cell["actual"] = (cell["actual"] or Decimal(0)) + line.actual
+        funding = {status: None for status in CoFunderStatus.values}
+        for cofunder in action.cofunders.all():
+            funding[cofunder.status] = (funding[cofunder.status] or Decimal(0)) + cofunder.amount
+            cofunders.rows.append(
+                [number, action.title, cofunder.name, cofunder.get_status_display(), cofunder.amount]
+            )
         row = [
             number,
             action.title,
@@ -87,8 +169,10 @@ def plan_rows(*, plan: ActionPlan) -> tuple[list[str], list[list]]:
         for year in years:
             row += [by_year[year]["investment"], by_year[year]["operating"], by_year[year]["actual"]]
         row += [action.forecast_total, action.actual_total]
-        rows.append(row)
-    return header, rows
+        row += [funding[status] for status in CoFunderStatus.values]
+        row.append(list_text([_cofunder_text(cofunder) for cofunder in action.cofunders.all()]))
+        table.rows.append(row)
+    return PlanExport(actions=table, cofunders=cofunders)
 
 
 def _filename(plan: ActionPlan, extension: str) -> str:
@@ -98,44 +182,64 @@ def _filename(plan: ActionPlan, extension: str) -> str:
 def _csv_value(value) -> str:
     if value is None:
         return ""
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f").replace(".", ",")  # 12500.50 -> "12500,5"
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | float | Decimal):
+        return data_number(value)
     if hasattr(value, "isoformat"):
-        return value.strftime("%d/%m/%Y")
-    return str(value)
+        return short_date(value)
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def csv_response(*, plan: ActionPlan, rows) -> HttpResponse:
-    """French spreadsheet conventions: semicolons, decimal commas, dd/mm/yyyy, UTF-8 with a BOM."""
-    header, data = rows
+def csv_response(*, plan: ActionPlan, rows: PlanExport) -> HttpResponse:
+    """The actions' table, in the page's language: semicolons, decimal commas and dd/mm/yyyy in French
+    (what a French spreadsheet reads), UTF-8 with a BOM."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(plan, "csv")}"'
     response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(header)
-    for row in data:
+    writer = csv.writer(response, delimiter=";" if is_french() else ",")
+    writer.writerow(rows.actions.header)
+    for row in rows.actions.rows:
         writer.writerow([_csv_value(value) for value in row])
     return response
 
 
-def xlsx_response(*, plan: ActionPlan, rows) -> HttpResponse:
-    header, data = rows
+def _sheet(sheet, table: Table, *, title_column: int | None = None) -> None:
+    """Writes the table with its types and formats, a bold wrapped header frozen above an autofilter,
+    and widths that fit the values."""
+    sheet.append(table.header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for values in table.rows:
+        sheet.append([float(value) if isinstance(value, Decimal) else value for value in values])
+    for index, column in enumerate(table.columns, start=1):
+        letter = get_column_letter(index)
+        number_format = NUMBER_FORMATS.get(column.kind)
+        longest = 0
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+            if column.kind == TEXT and isinstance(cell.value, str):
+                cell.data_type = "s"  # "=HYPERLINK(…)" typed in a title stays a text
+                longest = max(longest, len(cell.value))
+            elif number_format and cell.value is not None:
+                cell.number_format = number_format
+                longest = max(longest, len(data_number(cell.value, 2)) + 3)
+        low, high = WIDTHS[column.kind]
+        if index == title_column:
+            high = TITLE_WIDTH
+        # The header wraps: a third of it is enough to read it in two or three lines.
+        sheet.column_dimensions[letter].width = max(low, min(high, max(longest, len(column.header) // 3) + 2))
+    sheet.freeze_panes = "C2" if title_column == 2 else "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{max(1, len(table.rows) + 1)}"
+
+
+def xlsx_response(*, plan: ActionPlan, rows: PlanExport) -> HttpResponse:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Actions")[:31]
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in data:
-        sheet.append([float(value) if isinstance(value, Decimal) else value for value in row])
-    for title, column in zip(header, sheet.iter_cols(min_row=2), strict=False):
-        for cell in column:
-            if hasattr(cell.value, "isoformat"):
-                cell.number_format = XLSX_DATE
-            elif "€" in title and isinstance(cell.value, int | float):
-                cell.number_format = XLSX_MONEY
-    sheet.freeze_panes = "C2"
-    sheet.column_dimensions["B"].width = 60
+    _sheet(sheet, rows.actions, title_column=2)
+    _sheet(workbook.create_sheet(_("Co-funders")[:31]), rows.cofunders)
     buffer = BytesIO()
     workbook.save(buffer)
     response = HttpResponse(

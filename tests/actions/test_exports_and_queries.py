@@ -23,6 +23,7 @@ from actions.models import (
     Milestone,
 )
 from communes.models import Role
+from pcl.formatting import XLSX_MONEY
 from tests.actions.factories import (
     ActionFactory,
     ActionPlanFactory,
@@ -72,7 +73,7 @@ def test_csv_export_has_one_row_per_action_and_the_budget_per_year_in_french_for
     assert response.content.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     header, data = rows[0], rows[1:]
-    assert len(header) == 20 + 3 * 3 + 2
+    assert len(header) == 20 + 3 * 3 + 2 + 4
     assert [row[1] for row in data] == ["Rénover le groupe scolaire Langevin", "Sensibiliser les écoles"]
     assert all(len(row) == len(header) for row in data)
     renovation, awareness = data
@@ -83,13 +84,13 @@ def test_csv_export_has_one_row_per_action_and_the_budget_per_year_in_french_for
     assert [renovation[i] for i in columns[2024]] == ["12500,5", "", ""]
     assert [renovation[i] for i in columns[2025]] == ["80000", "3000", "2001,25"]
     assert [renovation[i] for i in columns[2026]] == ["", "", ""]
-    assert renovation[-2:] == ["95500,5", "2001,25"]
+    assert renovation[-6:-4] == ["95500,5", "2001,25"]
     assert renovation[6] == "Théo Titulaire"
     assert (renovation[9], renovation[10]) == ("06/01/2025", "28/08/2026")
     assert renovation[12] == "35"
     assert "12,5" in renovation
     assert awareness[6] == "Service éducation"
-    assert awareness[-2:] == ["0", "0"]
+    assert awareness[-6:] == ["0", "0", "", "", "", ""]
 
 
 def test_xlsx_export_opens_in_a_spreadsheet_with_the_actions_and_their_amounts(as_role, exported_plan):
@@ -98,8 +99,106 @@ def test_xlsx_export_opens_in_a_spreadsheet_with_the_actions_and_their_amounts(a
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert [row[1] for row in rows[1:]] == ["Rénover le groupe scolaire Langevin", "Sensibiliser les écoles"]
-    assert rows[1][-2:] == (95500.5, 2001.25)
+    assert rows[1][-6:-4] == (95500.5, 2001.25)
     assert rows[1][9] == datetime.datetime(2025, 1, 6)
+
+
+@pytest.fixture
+def funded_plan(exported_plan, scene):
+    CoFunderFactory(
+        action=scene.action, name="Région Auvergne-Rhône-Alpes", amount=Decimal("50000"), status="granted"
+    )
+    CoFunderFactory(action=scene.action, name="ADEME", amount=Decimal("15000.50"), status="requested")
+    CoFunderFactory(
+        action=scene.action, name="Département de l'Isère", amount=Decimal("4000"), status="received"
+    )
+    ActionFactory(plan=exported_plan, title='=HYPERLINK("http://example.org")', partners="+33 4 76 00 00 00")
+    ActionFactory(plan=exported_plan, title="@SUM(A1:A2)", partners="-moins de voitures")
+    return exported_plan
+
+
+def workbook_of(response):
+    assert response.status_code == 200
+    return openpyxl.load_workbook(io.BytesIO(response.content))
+
+
+def test_xlsx_amounts_and_quantities_are_numbers_shown_in_euros_and_units(as_role, funded_plan):
+    sheet = workbook_of(as_role("elected").get(url("plan_export", funded_plan.pk, "xlsx")))["Actions"]
+    header = [cell.value for cell in sheet[1]]
+    renovation = {title: cell for title, cell in zip(header, sheet[2], strict=True)}
+    forecast = renovation["Total prévisionnel (€ HT)"]
+    assert (forecast.value, forecast.number_format) == (95500.5, XLSX_MONEY)
+    assert renovation["2024 – investissement prévisionnel (€ HT)"].value == 12500.5
+    saved = renovation["Énergie économisée attendue (MWh/an)"]
+    assert (saved.value, saved.number_format) == (12.5, "#,##0.0#")
+    assert (renovation["Avancement (%)"].value, renovation["Avancement (%)"].number_format) == (35, "0")
+    assert renovation["Début"].number_format == "DD/MM/YYYY"
+    assert renovation["Cofinancement demandé (€)"].value == 15000.5
+    assert renovation["Cofinancement accordé (€)"].value == 50000
+    assert renovation["Cofinancement perçu (€)"].value == 4000
+    assert renovation["Cofinancement perçu (€)"].number_format == XLSX_MONEY
+    funders = renovation["Financeurs"].value.replace("\u202f", " ").replace("\u00a0", " ")
+    assert funders == (
+        "ADEME : 15 000,50 € (demandé), Département de l'Isère : 4 000,00 € (perçu)"
+        " et Région Auvergne-Rhône-Alpes : 50 000,00 € (accordé)"
+    )
+
+
+def test_xlsx_has_a_frozen_header_an_autofilter_and_widths_that_fit(as_role, funded_plan):
+    sheet = workbook_of(as_role("elected").get(url("plan_export", funded_plan.pk, "xlsx")))["Actions"]
+    assert sheet.freeze_panes == "C2"  # the header and the number and title of each action stay in view
+    assert sheet.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(sheet.max_column)}5"
+    assert all(cell.font.bold and cell.alignment.wrap_text for cell in sheet[1])
+    widths = {cell.value: sheet.column_dimensions[cell.column_letter].width for cell in sheet[1]}
+    assert widths["Titre"] == len("Rénover le groupe scolaire Langevin") + 2
+    assert widths["Numéro"] <= 10 and 12 <= widths["Total prévisionnel (€ HT)"] <= 18
+    assert all(width <= 60 for width in widths.values())
+
+
+def test_the_xlsx_lists_every_co_funder_on_its_own_sheet(as_role, funded_plan):
+    sheet = workbook_of(as_role("elected").get(url("plan_export", funded_plan.pk, "xlsx")))["Financeurs"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("N° de l’action", "Action", "Cofinanceur", "Statut", "Montant (€)")
+    assert rows[1:] == [
+        (1, "Rénover le groupe scolaire Langevin", "ADEME", "Demandé", 15000.5),
+        (1, "Rénover le groupe scolaire Langevin", "Département de l'Isère", "Perçu", 4000),
+        (1, "Rénover le groupe scolaire Langevin", "Région Auvergne-Rhône-Alpes", "Accordé", 50000),
+    ]
+    assert sheet["E2"].number_format == XLSX_MONEY and sheet.auto_filter.ref == "A1:E4"
+
+
+def test_a_text_that_looks_like_a_formula_stays_a_text(as_role, funded_plan):
+    workbook = workbook_of(as_role("elected").get(url("plan_export", funded_plan.pk, "xlsx")))
+    sheet = workbook["Actions"]
+    cells = {
+        cell.value: cell for row in sheet.iter_rows(min_row=2) for cell in row if isinstance(cell.value, str)
+    }
+    for text in (
+        '=HYPERLINK("http://example.org")',
+        "@SUM(A1:A2)",
+        "+33 4 76 00 00 00",
+        "-moins de voitures",
+    ):
+        assert cells[text].data_type == "s", text
+    response = as_role("elected").get(url("plan_export", funded_plan.pk, "csv"))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    titles = [row[1] for row in rows[1:]]
+    assert '\'=HYPERLINK("http://example.org")' in titles and "'@SUM(A1:A2)" in titles
+    assert "'+33 4 76 00 00 00" in [row[8] for row in rows[1:]]
+
+
+def test_the_csv_carries_the_co_funding_of_each_action(as_role, funded_plan):
+    response = as_role("elected").get(url("plan_export", funded_plan.pk, "csv"))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    header, renovation = rows[0], rows[1]
+    assert header[-4:] == [
+        "Cofinancement demandé (€)",
+        "Cofinancement accordé (€)",
+        "Cofinancement perçu (€)",
+        "Financeurs",
+    ]
+    assert renovation[-4:-1] == ["15000,5", "50000", "4000"]
+    assert renovation[-1].startswith("ADEME\u00a0: 15\u202f000,50\u00a0€ (demandé), Département de l'Isère")
 
 
 def schedule_json(response):
@@ -250,3 +349,18 @@ def test_portfolio_with_plans_renders_in_a_bounded_number_of_queries(
     assert len(response.context["communes"]) == 15
     assert len(large.captured_queries) == len(small.captured_queries)
     assert "v2 · " in response.content.decode()  # the latest version of each plan
+
+
+def test_the_exports_query_count_does_not_grow_with_the_actions_and_co_funders(as_role, funded_plan):
+    client = as_role("elected")
+    counts = []
+    for _round in range(2):
+        for fmt in ("csv", "xlsx"):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url("plan_export", funded_plan.pk, fmt)).status_code == 200
+            counts.append(len(queries))
+        for index in range(5):
+            action = ActionFactory(plan=funded_plan, title=f"Action {index}")
+            CoFunderFactory(action=action, name=f"Financeur {index}", amount=Decimal("10"))
+            BudgetLineFactory(action=action, year=2025, kind="investment", forecast=Decimal("5"))
+    assert counts[:2] == counts[2:]
