@@ -293,6 +293,7 @@ def test_the_commune_report_tells_the_year_of_the_commune(commune_printed):
     assert "168 000,00 €" in text and "113 300,00 €" in text  # the year's forecast and actual, all lines
     assert "50 000,00 €" not in text and "51 000,00 €" not in text  # 2024's line stays out
     assert "Région Auvergne-Rhône-Alpes" in text and "30 000,00 €" in text
+    assert "Cofinancements perçus (non datés : toutes années)" in text  # not "received in 2025"
     assert "240" in text and "Élèves de CM1-CM2" in text and "999" not in text
     assert "Lancer l’audit énergétique des écoles" in text
     assert "par Émile Élu" in text  # who generated it
