@@ -20,7 +20,16 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from pcl.formatting import XLSX_DATE, XLSX_MONEY, data_number, is_french, list_text, money, short_date
+from pcl.formatting import (
+    XLSX_DATE,
+    XLSX_MONEY,
+    data_number,
+    data_text,
+    is_french,
+    list_text,
+    money,
+    short_date,
+)
 
 from .models import ActionPlan, BudgetKind, CoFunder, CoFunderStatus
 from .selectors import action_is_late, with_flags
@@ -36,7 +45,6 @@ NUMBER_FORMATS = {
 # Column widths in characters: wide enough for the values, never wider than a screen's third.
 WIDTHS = {INTEGER: (6, 10), QUANTITY: (10, 16), MONEY: (12, 18), DATE: (11, 11), TEXT: (10, 48)}
 TITLE_WIDTH = 60
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -188,8 +196,7 @@ def _csv_value(value) -> str:
         return data_number(value)
     if hasattr(value, "isoformat"):
         return short_date(value)
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return data_text(value)
 
 
 def csv_response(*, plan: ActionPlan, rows: PlanExport) -> HttpResponse:

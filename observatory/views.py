@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from communes import permissions
 from communes.models import Commune
+from pcl.formatting import data_text
 
 from . import charts, exports, selectors, services
 from .forms import DatasetChoiceForm, ImportForm, TargetForm
@@ -246,7 +247,8 @@ def import_errors(request, batch_id):
     writer = csv.writer(response, delimiter=";")
     writer.writerow([_("line"), _("column"), _("value"), _("reason")])
     for error in batch.errors:
-        writer.writerow([error["line"], error["column"], error["value"], error["reason"]])
+        # The value comes from the uploaded file: never let a spreadsheet run it as a formula.
+        writer.writerow([error["line"], error["column"], data_text(error["value"]), error["reason"]])
     return response
 
 

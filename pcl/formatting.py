@@ -201,6 +201,16 @@ def data_number(value, decimals: int = 6, *, machine: bool = False, empty: str =
     return text if machine or not is_french() else text.replace(".", ",")
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def data_text(value) -> str:
+    """A text for a data file (CSV) cell: an apostrophe before a text a spreadsheet would otherwise run
+    as a formula ("=HYPERLINK(…)", "+33 4…", "@SUM(…)"), which is how spreadsheets mark a typed text."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def ratio(part, whole) -> float | None:
     """part / whole in %, or None when it has no meaning (no whole)."""
     return float(100 * part / whole) if part is not None and whole else None

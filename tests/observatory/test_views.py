@@ -512,3 +512,16 @@ def test_a_sector_code_is_fixed_once_created_as_observations_name_it_by_code(log
     )
     sector.refresh_from_db()
     assert sector.code == "residential"
+
+
+def test_a_refused_value_that_looks_like_a_formula_stays_a_text_in_the_error_report(login, cast):
+    batch = import_rows(
+        [('=HYPERLINK("http://example.org")', 2020, "emissions", "residential", "", "@SUM(1)", "t CO2e", "")],
+        user=cast.metro_officer,
+    )
+    response = login(cast.metro_officer).get(reverse("observatory:import_errors", args=[batch.pk]))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    values = [row[2] for row in rows[1:]]
+    print(values)
+    assert values and all(not value.startswith(("=", "+", "-", "@")) for value in values)
+    assert '\'=HYPERLINK("http://example.org")' in values or "'@SUM(1)" in values
