@@ -364,3 +364,13 @@ def test_the_exports_query_count_does_not_grow_with_the_actions_and_co_funders(a
             CoFunderFactory(action=action, name=f"Financeur {index}", amount=Decimal("10"))
             BudgetLineFactory(action=action, year=2025, kind="investment", forecast=Decimal("5"))
     assert counts[:2] == counts[2:]
+
+
+def test_the_csv_follows_the_page_language(as_role, funded_plan, settings):
+    client = as_role("elected")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(url("plan_export", funded_plan.pk, "csv"))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    header, renovation = rows[0], rows[1]
+    assert header[:2] == ["Number", "Title"] and header[-1] == "Co-funders"
+    assert (renovation[9], renovation[-6]) == ("2025-01-06", "95500.5")
