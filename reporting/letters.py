@@ -345,7 +345,7 @@ def _working_groups(period_start: date, period_end: date) -> list[str]:
     meetings = workgroups_selectors.meetings_of_period(start=period_start, end=period_end)
     if not meetings:
         return []
-    by_commune = Counter(meeting.group.commune.name for meeting in meetings)
+    by_commune = Counter(meeting.group.commune for meeting in meetings)
     decisions = [(meeting, decision) for meeting in meetings for decision in meeting.decisions.all()]
     summary = _("%(meetings)s in %(communes)s, %(decisions)s") % {
         "meetings": ngettext(
@@ -357,8 +357,8 @@ def _working_groups(period_start: date, period_end: date) -> list[str]:
         "decisions": ngettext("%(count)s decision taken", "%(count)s decisions taken", len(decisions))
         % {"count": number(len(decisions))},
     }
-    busiest = sorted(by_commune.items(), key=lambda item: (-item[1], sort_key(item[0])))
-    named = [f"{name} ({number(count)})" for name, count in busiest[:NAMED_COMMUNES]]
+    busiest = sorted(by_commune.items(), key=lambda item: (-item[1], sort_key(item[0].name)))
+    named = [f"{commune.name} ({number(count)})" for commune, count in busiest[:NAMED_COMMUNES]]
     others = busiest[NAMED_COMMUNES:]
     if others:
         named.append(
@@ -367,7 +367,7 @@ def _working_groups(period_start: date, period_end: date) -> list[str]:
                 "%(count)s other communes (%(meetings)s)",
                 len(others),
             )
-            % {"count": number(len(others)), "meetings": number(sum(count for _name, count in others))}
+            % {"count": number(len(others)), "meetings": number(sum(count for _commune, count in others))}
         )
     items = [summary, _("Meetings by commune: %(communes)s") % {"communes": list_text(named)}]
     for meeting, decision in decisions[:HIGHLIGHTED_DECISIONS]:
