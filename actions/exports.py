@@ -239,6 +239,11 @@ def _sheet(sheet, table: Table, *, title_column: int | None = None) -> None:
         sheet.column_dimensions[letter].width = max(low, min(high, max(longest, len(column.header) // 3) + 2))
     sheet.freeze_panes = "C2" if title_column == 2 else "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{max(1, len(table.rows) + 1)}"
+    # Printed: landscape, as wide as the page, the header repeated on every page.
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
 
 
 def xlsx_response(*, plan: ActionPlan, rows: PlanExport) -> HttpResponse:

@@ -153,6 +153,7 @@ def test_xlsx_has_a_frozen_header_an_autofilter_and_widths_that_fit(as_role, fun
     assert widths["Titre"] == len("Rénover le groupe scolaire Langevin") + 2
     assert widths["Numéro"] <= 10 and 12 <= widths["Total prévisionnel (€ HT)"] <= 18
     assert all(width <= 60 for width in widths.values())
+    assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows == "$1:$1"
 
 
 def test_the_xlsx_lists_every_co_funder_on_its_own_sheet(as_role, funded_plan):
