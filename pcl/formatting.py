@@ -202,13 +202,17 @@ def data_number(value, decimals: int = 6, *, machine: bool = False, empty: str =
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
 
 
 def data_text(value) -> str:
     """A text for a data file (CSV) cell: an apostrophe before a text a spreadsheet would otherwise run
-    as a formula ("=HYPERLINK(…)", "+33 4…", "@SUM(…)"), which is how spreadsheets mark a typed text."""
+    as a formula ("=HYPERLINK(…)", "+33 4…", "@SUM(…)"), which is how spreadsheets mark a typed text.
+    A plain negative number ("-5") is left as it is: it is no formula."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    if text.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
 
 
 def ratio(part, whole) -> float | None:

@@ -36,6 +36,9 @@ def test_a_number_keeps_its_digits_and_reads_back_as_a_number(value, french, mac
         ("-moins de voitures", "'-moins de voitures"),
         ("@SUM(A1)", "'@SUM(A1)"),
         ("Rénover l'école", "Rénover l'école"),
+        ("-5", "-5"),  # a refused negative value reads as it was typed
+        ("-4321,05", "-4321,05"),
+        ("-5+cmd|' /C calc'!A0", "'-5+cmd|' /C calc'!A0"),
         (None, ""),
     ],
 )
