@@ -489,11 +489,12 @@ def test_letter_text_makes_paragraphs_and_lists_and_escapes_everything():
 
 def test_every_section_leaves_out_what_happened_the_day_before_or_after_the_period(cast):
     """Each kind of highlight, dated on the first and last days of the period and on the days just
-    outside it: only the first two make the letter."""
-    commune = cast.commune
+    outside it: only the first two make the letter. One commune per date, each plan its commune's
+    followed plan."""
     inside = {"first": START, "last": END}
     outside = {"before": START - timedelta(1), "after": END + timedelta(1)}
     for name, day in {**inside, **outside}.items():
+        commune = CommuneFactory(name=f"Commune {name}")
         plan = ActionPlanFactory(
             commune=commune, title=f"Plan {name}", status=PlanStatus.FOLLOW_UP, deliberation_date=day
         )
@@ -511,8 +512,7 @@ def test_every_section_leaves_out_what_happened_the_day_before_or_after_the_peri
             finished_at=moment,
             years=[{"first": 2001, "last": 2002, "before": 2003, "after": 2004}[name]],
         )
-        group, _created = WorkingGroup.objects.get_or_create(commune=commune)
-        meeting = Meeting.objects.create(group=group, starts_at=moment)
+        meeting = Meeting.objects.create(group=WorkingGroup.objects.create(commune=commune), starts_at=moment)
         meeting.decisions.create(text=f"Décision {name}")
     sections = bodies(assemble(cast.advisor))
     text = " ".join(sections.values())
@@ -523,7 +523,8 @@ def test_every_section_leaves_out_what_happened_the_day_before_or_after_the_peri
         assert f"Plan {name}" not in text and f"Action {name}" not in text and f"Décision {name}" not in text
     assert "2003" not in text and "2004" not in text
     assert (
-        "2 réunions de groupe de travail dans 1 commune, 2 décisions prises" in sections["Groupes de travail"]
+        "2 réunions de groupe de travail dans 2 communes, 2 décisions prises"
+        in sections["Groupes de travail"]
     )
 
 
