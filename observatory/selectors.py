@@ -1,15 +1,22 @@
 """Reads of the observatory: series by year, sector, energy and source, per inhabitant, against the
 targets. Every aggregation runs in SQL; each selector costs a fixed number of queries whatever the
-number of years or communes."""
+number of years or communes.
+
+Real data is sparse (a dataset may cover 2 of 49 communes, or some years only): a territory's total is
+only a total where every one of its communes has a value (see `territory_observatory`), and the
+coverage of each year travels with the figures (`Coverage`) so that pages and documents say it."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Sum
+from django.db.models import CharField, Count, Exists, IntegerField, Max, Min, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from communes.models import Commune
+from pcl import formatting
 
 from .models import (
     Basis,
@@ -36,6 +43,136 @@ class Series:
     # {(part name): {year: value}}, parts being sectors, carriers or sources
     by_part: dict[str, dict[int, float]]
     estimated_years: set[int] = field(default_factory=set)
+    # The sums of the years when only part of the territory has values: not totals of the territory,
+    # kept apart so that nothing adds, charts or compares them as such by mistake.
+    partial_totals: dict[int, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class YearCoverage:
+    """Which part of a territory a year's values cover: its communes with at least one value, and their
+    population (the communes' reference population, `Commune.population`)."""
+
+    year: int
+    communes: int
+    population: int
+    territory_communes: int
+    territory_population: int
+    # {quantity: the INSEE codes of the communes with a value of it this year}
+    by_quantity: dict[str, frozenset[str]]
+
+    @property
+    def is_complete(self) -> bool:
+        return self.communes == self.territory_communes
+
+    def is_complete_for(self, quantity: str) -> bool:
+        return len(self.by_quantity.get(quantity, ())) == self.territory_communes
+
+    @property
+    def population_share(self) -> float | None:
+        return formatting.ratio(self.population, self.territory_population)
+
+    @property
+    def text(self) -> str:
+        """ "2 communes of 49 (4 % of the population)", "every commune (49)"."""
+        if self.is_complete:
+            return ngettext("the commune", "every commune (%(total)s)", self.territory_communes) % {
+                "total": formatting.number(self.territory_communes)
+            }
+        communes = ngettext(
+            "%(count)s commune of %(total)s", "%(count)s communes of %(total)s", self.communes
+        ) % {"count": formatting.number(self.communes), "total": formatting.number(self.territory_communes)}
+        share = self.population_share
+        if share is None:
+            return communes
+        return _("%(communes)s (%(share)s of the population)") % {
+            "communes": communes,
+            "share": formatting.percent(share, 0 if share >= 10 else 1),
+        }
+
+
+@dataclass
+class Coverage:
+    """The coverage of each year of a dataset's values over a territory."""
+
+    territory_communes: int
+    territory_population: int
+    years: dict[int, YearCoverage]
+
+    def get(self, year: int) -> YearCoverage:
+        return self.years.get(year) or YearCoverage(
+            year, 0, 0, self.territory_communes, self.territory_population, {}
+        )
+
+    @property
+    def partial_years(self) -> list[int]:
+        return sorted(year for year, item in self.years.items() if not item.is_complete)
+
+    @property
+    def complete_years(self) -> list[int]:
+        return sorted(year for year, item in self.years.items() if item.is_complete)
+
+    @property
+    def is_complete(self) -> bool:
+        return not self.partial_years
+
+
+def territory_coverage(observations, commune_ids) -> Coverage:
+    """Which communes of the territory have values, per year and quantity, in one query whatever the
+    number of years: the (year, quantity, commune) triples of the values, and, in the same UNION, the
+    territory's communes with their population (year 0)."""
+    with_values = observations.order_by().values_list("year", "quantity", "commune_id", "commune__population")
+    territory = (
+        Commune.objects.filter(pk__in=commune_ids)
+        .order_by()
+        .values_list(
+            Value(0, output_field=IntegerField()),
+            Value("", output_field=CharField()),
+            "insee_code",
+            "population",
+        )
+    )
+    populations: dict[str, int] = {}
+    by_year: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    # (A union with an empty queryset would lose its columns' order: no dataset, the communes alone.)
+    rows = territory if observations.query.is_empty() else with_values.distinct().union(territory, all=True)
+    for year, quantity, code, population in rows:
+        if year == 0:
+            populations[code] = population or 0
+        else:
+            by_year[year][quantity].add(code)
+    total = sum(populations.values())
+    years = {}
+    for year, quantities in by_year.items():
+        # A value of a commune outside the territory cannot come in: `observations` is the territory's.
+        codes = set().union(*quantities.values()) & populations.keys()
+        years[year] = YearCoverage(
+            year=year,
+            communes=len(codes),
+            population=sum(populations[code] for code in codes),
+            territory_communes=len(populations),
+            territory_population=total,
+            by_quantity={quantity: frozenset(found) for quantity, found in quantities.items()},
+        )
+    return Coverage(territory_communes=len(populations), territory_population=total, years=years)
+
+
+def _complete_only(series: Series, coverage: Coverage) -> Series:
+    """The series with its totals, parts and years limited to the years when every commune of the
+    territory has a value of its quantity; the other years' sums move to `partial_totals`."""
+    complete = {year for year in series.totals if coverage.get(year).is_complete_for(series.quantity)}
+    return Series(
+        quantity=series.quantity,
+        years=[year for year in series.years if year in complete],
+        totals={year: value for year, value in series.totals.items() if year in complete},
+        by_part={
+            name: {year: value for year, value in values.items() if year in complete}
+            for name, values in series.by_part.items()
+            if any(year in complete for year in values)
+        },
+        estimated_years=series.estimated_years,
+        partial_totals={year: value for year, value in series.totals.items() if year not in complete},
+    )
 
 
 def _part_names() -> dict[str, dict[str, str]]:
@@ -117,6 +254,48 @@ class TargetView:
     latest_value: float | None
     expected_now: float | None  # on the straight line from the reference year to the target
     gap_pct: float | None  # latest vs expected, in % of the expected value (positive: behind)
+    unit: str = ""  # of the values ("t CO2e", "MWh per inhabitant"...), "%" for a share
+    # Why the figures are missing, as a sentence ("The reference year 2005 is not covered."), or "".
+    reason: str = ""
+
+    @property
+    def is_share(self) -> bool:
+        return self.unit == "%"
+
+    def _value_text(self, value) -> str:
+        if self.is_share:
+            return formatting.percent(value, 1)
+        # Totals in whole units, per-inhabitant values (a few units) with two decimals.
+        decimals = 2 if value is not None and abs(value) < 100 else 0
+        return formatting.quantity(value, self.unit, formatting.auto_decimals(value, decimals))
+
+    @property
+    def reference_text(self) -> str:
+        return self._value_text(self.reference_value)
+
+    @property
+    def target_text(self) -> str:
+        return self._value_text(self.target_value)
+
+    @property
+    def latest_text(self) -> str:
+        return self._value_text(self.latest_value)
+
+    @property
+    def expected_text(self) -> str:
+        return self._value_text(self.expected_now)
+
+    @property
+    def gap_text(self) -> str:
+        if self.is_share:
+            return formatting.points(self.gap_pct)
+        return formatting.percent(self.gap_pct, 1, signed=True)
+
+    @property
+    def is_behind(self) -> bool:
+        if self.gap_pct is None:
+            return False
+        return self.gap_pct < 0 if self.is_share else self.gap_pct > 0
 
 
 @dataclass
@@ -133,6 +312,9 @@ class TerritoryObservatory:
     consumption_targets: list[TargetView]
     renewable_targets: list[TargetView]
     provenance: list[ImportBatch]
+    coverage: Coverage = field(default_factory=lambda: Coverage(0, 0, {}))
+    # The population of the years covering part of the territory, beside `population`'s complete years.
+    partial_population: dict[int, float] = field(default_factory=dict)
 
     def per_inhabitant(self, series: Series) -> dict[int, float]:
         return {
@@ -149,6 +331,44 @@ class TerritoryObservatory:
             if value and year in self.production.totals
         }
 
+    def _same_communes(self, year: int, *quantities: str) -> bool:
+        found = self.coverage.get(year).by_quantity
+        codes = [found.get(quantity) for quantity in quantities]
+        return bool(codes[0]) and all(item == codes[0] for item in codes)
+
+    def partial_per_inhabitant(self, series: Series) -> dict[int, float]:
+        """Per inhabitant of the communes that have values, for the years covering part of the
+        territory: only where the same communes give the quantity and their population."""
+        return {
+            year: value / self.partial_population[year]
+            for year, value in series.partial_totals.items()
+            if self.partial_population.get(year)
+            and self._same_communes(year, series.quantity, Quantity.POPULATION)
+        }
+
+    @property
+    def partial_renewable_share(self) -> dict[int, float]:
+        return {
+            year: 100 * self.production.partial_totals[year] / value
+            for year, value in self.consumption.partial_totals.items()
+            if value
+            and year in self.production.partial_totals
+            and self._same_communes(year, Quantity.CONSUMPTION, Quantity.PRODUCTION)
+        }
+
+    @property
+    def partial_years(self) -> list[int]:
+        """The years whose values cover part of the territory only: left out of totals and charts."""
+        return self.coverage.partial_years
+
+    @property
+    def partial_coverages(self) -> list[YearCoverage]:
+        return [self.coverage.get(year) for year in self.partial_years]
+
+    @property
+    def partial_years_text(self) -> str:
+        return formatting.list_text([str(year) for year in self.partial_years])
+
     def change_since_reference(self, values: dict[int, float]) -> dict[int, float]:
         reference = values.get(self.reference_year)
         if not reference:
@@ -159,13 +379,23 @@ class TerritoryObservatory:
 def territory_observatory(
     *, commune_ids: list[int], dataset: Dataset | None, commune=None
 ) -> TerritoryObservatory:
-    """Everything the observatory page of a territory shows, in a fixed number of queries."""
+    """Everything the observatory page of a territory shows, in a fixed number of queries.
+
+    The rule of totals: a year's value of a quantity is a total of the territory only when every commune
+    of the territory has a value of that quantity that year. Only those totals feed `totals`, `by_part`,
+    the per-inhabitant values, the renewable share, the charts, the trajectories and the gaps to the
+    targets: a sum over 2 of 49 communes is no agglomeration total, and a trend between years covering
+    different communes measures the coverage rather than the climate. The other years' sums stay visible
+    as `partial_totals`, which pages label "partial" beside their coverage (`coverage`: communes and share
+    of the population per year). A commune's own page is always complete where it has values.
+    """
     observations = Observation.objects.filter(commune__in=communes_by_ids(commune_ids))
     if dataset is not None:
         observations = observations.filter(dataset=dataset)
     else:
         observations = observations.none()
-    population_series = _series(observations, Quantity.POPULATION, None)
+    coverage = territory_coverage(observations, commune_ids)
+    population_series = _complete_only(_series(observations, Quantity.POPULATION, None), coverage)
     names = _part_names()
     targets = list(Target.objects.filter(commune=commune).order_by("target_year")) or list(
         Target.objects.filter(commune__isnull=True).order_by("target_year")
@@ -173,11 +403,13 @@ def territory_observatory(
     reference_year = targets[0].reference_year if targets else 2005
     view = TerritoryObservatory(
         dataset=dataset,
-        consumption=_series(observations, Quantity.CONSUMPTION, "sector", names),
-        emissions=_series(observations, Quantity.EMISSIONS, "sector", names),
-        production=_series(observations, Quantity.PRODUCTION, "source", names),
+        consumption=_complete_only(_series(observations, Quantity.CONSUMPTION, "sector", names), coverage),
+        emissions=_complete_only(_series(observations, Quantity.EMISSIONS, "sector", names), coverage),
+        production=_complete_only(_series(observations, Quantity.PRODUCTION, "source", names), coverage),
         population=population_series.totals,
-        consumption_by_carrier=_series(observations, Quantity.CONSUMPTION, "carrier", names),
+        consumption_by_carrier=_complete_only(
+            _series(observations, Quantity.CONSUMPTION, "carrier", names), coverage
+        ),
         reference_year=reference_year,
         targets=targets,
         ghg_targets=[],
@@ -190,25 +422,47 @@ def territory_observatory(
         )
         if dataset
         else [],
+        coverage=coverage,
+        partial_population=population_series.partial_totals,
     )
     for target in targets:
         if target.ghg_reduction_pct is not None:
-            values = (
-                view.emissions.totals
-                if target.ghg_basis == Basis.TOTAL
-                else view.per_inhabitant(view.emissions)
-            )
-            view.ghg_targets.append(_reduction_view(target, values, target.ghg_reduction_pct))
+            total = target.ghg_basis == Basis.TOTAL
+            values = view.emissions.totals if total else view.per_inhabitant(view.emissions)
+            item = _reduction_view(target, values, target.ghg_reduction_pct)
+            item.unit = "t CO2e" if total else _("t CO2e per inhabitant")
+            item.reason = _missing_reason(view, item, values)
+            view.ghg_targets.append(item)
         if target.consumption_reduction_pct is not None:
-            values = (
-                view.consumption.totals
-                if target.consumption_basis == Basis.TOTAL
-                else view.per_inhabitant(view.consumption)
-            )
-            view.consumption_targets.append(_reduction_view(target, values, target.consumption_reduction_pct))
+            total = target.consumption_basis == Basis.TOTAL
+            values = view.consumption.totals if total else view.per_inhabitant(view.consumption)
+            item = _reduction_view(target, values, target.consumption_reduction_pct)
+            item.unit = "MWh" if total else _("MWh per inhabitant")
+            item.reason = _missing_reason(view, item, values)
+            view.consumption_targets.append(item)
         if target.renewable_share_pct is not None:
-            view.renewable_targets.append(_share_view(target, view.renewable_share))
+            item = _share_view(target, view.renewable_share)
+            item.unit = "%"
+            item.reason = _missing_reason(view, item, view.renewable_share)
+            view.renewable_targets.append(item)
     return view
+
+
+def _missing_reason(view: TerritoryObservatory, item: TargetView, values: dict[int, float]) -> str:
+    """Why a target's row lacks figures, as a sentence; "" when it has them all."""
+    reference_year = item.target.reference_year
+    if item.reference_value is None:
+        if reference_year in view.partial_years:
+            return _("The reference year %(year)s covers only part of the territory (%(coverage)s).") % {
+                "year": reference_year,
+                "coverage": view.coverage.get(reference_year).text,
+            }
+        return _("No value for the reference year %(year)s.") % {"year": reference_year}
+    if not values or item.latest_year == reference_year:
+        if view.partial_years:
+            return _("No year after %(year)s covers the whole territory yet.") % {"year": reference_year}
+        return _("No value after the reference year %(year)s yet.") % {"year": reference_year}
+    return ""
 
 
 def _latest(values: dict[int, float]) -> tuple[int | None, float | None]:
@@ -268,6 +522,17 @@ class CommuneRow:
     emissions_per_inhabitant: float | None
     renewable_share: float | None
     emissions_change: float | None  # % since the reference year
+
+    @property
+    def cells(self) -> list[str]:
+        """The comparison table's figures as text, in the order of its columns (units in the headers)."""
+        return [
+            formatting.number(self.population),
+            formatting.number(self.consumption_per_inhabitant, 2),
+            formatting.number(self.emissions_per_inhabitant, 2),
+            formatting.number(self.emissions_change, 1, signed=True),
+            formatting.number(self.renewable_share, 1),
+        ]
 
 
 def communes_comparison(

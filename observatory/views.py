@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from communes import permissions
 from communes.models import Commune
+from pcl import formatting
 from pcl.formatting import data_text
 
 from . import charts, exports, selectors, services
@@ -22,30 +23,78 @@ GEOJSON = "data/communes-grenoble-alpes-metropole.geojson"
 
 
 def _yearly_rows(view) -> list[dict]:
-    """The table under the charts (and its CSV export): one row per year."""
-    consumption_per_inhabitant = view.per_inhabitant(view.consumption)
-    emissions_per_inhabitant = view.per_inhabitant(view.emissions)
+    """The table under the charts (and its CSV export): one row per year. The years covering part of the
+    territory give their partial sums, named in `partial`, beside their `coverage`; no change since the
+    reference is computed for them (see selectors.territory_observatory)."""
+    consumption_per_inhabitant = view.per_inhabitant(view.consumption) | view.partial_per_inhabitant(
+        view.consumption
+    )
+    emissions_per_inhabitant = view.per_inhabitant(view.emissions) | view.partial_per_inhabitant(
+        view.emissions
+    )
     emissions_change = view.change_since_reference(view.emissions.totals)
-    shares = view.renewable_share
-    years = sorted(set(view.consumption.years) | set(view.emissions.years) | set(view.production.years))
+    shares = view.renewable_share | view.partial_renewable_share
+    population = view.population | view.partial_population
+    series = {"consumption": view.consumption, "emissions": view.emissions, "production": view.production}
+    totals = {key: item.totals | item.partial_totals for key, item in series.items()}
+    years = sorted(set(view.coverage.years) | {year for values in totals.values() for year in values})
     estimated = (
         view.consumption.estimated_years | view.emissions.estimated_years | view.production.estimated_years
     )
-    return [
-        {
+    rows = []
+    for year in years:
+        partial = {key for key, item in series.items() if year in item.partial_totals}
+        if year in view.partial_population:
+            partial.add("population")
+        if partial & {"consumption", "population"}:
+            partial.add("consumption_per_inhabitant")
+        if partial & {"emissions", "population"}:
+            partial.add("emissions_per_inhabitant")
+        if partial & {"consumption", "production"}:
+            partial.add("renewable_share")
+        row = {
             "year": year,
             "estimated": year in estimated,
-            "population": view.population.get(year),
-            "consumption": view.consumption.totals.get(year),
+            "population": population.get(year),
+            "consumption": totals["consumption"].get(year),
             "consumption_per_inhabitant": consumption_per_inhabitant.get(year),
-            "emissions": view.emissions.totals.get(year),
+            "emissions": totals["emissions"].get(year),
             "emissions_per_inhabitant": emissions_per_inhabitant.get(year),
             "emissions_change": emissions_change.get(year),
-            "production": view.production.totals.get(year),
+            "production": totals["production"].get(year),
             "renewable_share": shares.get(year),
+            "partial": partial,
+            "coverage": view.coverage.get(year),
         }
-        for year in years
-    ]
+        row["cells"] = _year_cells(row)
+        rows.append(row)
+    return rows
+
+
+# The year table's columns after the year: (key, decimals); units are in the headers.
+YEAR_COLUMNS = [
+    ("population", 0),
+    ("consumption", 0),
+    ("consumption_per_inhabitant", 2),
+    ("emissions", 0),
+    ("emissions_per_inhabitant", 2),
+    ("emissions_change", 1),
+    ("production", 0),
+    ("renewable_share", 1),
+]
+
+
+def _year_cells(row) -> list[dict]:
+    """The year table's cells as text (pcl.formatting), each marked when its value is partial."""
+    cells = []
+    for key, decimals in YEAR_COLUMNS:
+        value = row[key]
+        if key == "emissions_change":
+            text = formatting.number(value, decimals, signed=True)
+        else:
+            text = formatting.number(value, formatting.auto_decimals(value, decimals))
+        cells.append({"text": text, "partial": value is not None and key in row["partial"]})
+    return cells
 
 
 def _dataset_choice(request, commune_ids):
@@ -85,6 +134,14 @@ def _charts(view) -> dict:
     }
 
 
+INDICATOR_UNITS = {
+    "emissions_per_inhabitant": "t CO2e",
+    "consumption_per_inhabitant": "MWh",
+    "emissions_change": "%",
+    "renewable_share": "%",
+}
+
+
 @login_required
 def agglomeration(request):
     user = request.user
@@ -99,7 +156,24 @@ def agglomeration(request):
     indicator = (
         form.cleaned_data.get("indicator") if form.is_valid() else None
     ) or "emissions_per_inhabitant"
-    indicator_label = dict(DatasetChoiceForm.INDICATORS)[indicator]
+    indicator_label = f"{dict(DatasetChoiceForm.INDICATORS)[indicator]} ({INDICATOR_UNITS[indicator]})"
+    mapped = sum(1 for row in comparison if getattr(row, indicator) is not None)
+    if last_year is None:
+        map_message = ""
+    elif not mapped:
+        map_message = _("No commune has a value of this indicator for %(year)s: there is nothing to map.") % {
+            "year": last_year
+        }
+    elif mapped < len(comparison):
+        map_message = _(
+            "%(count)s of %(total)s communes have a value for %(year)s; the others are left blank."
+        ) % {
+            "count": formatting.number(mapped),
+            "total": formatting.number(len(comparison)),
+            "year": last_year,
+        }
+    else:
+        map_message = ""
     return render(
         request,
         "observatory/territory.html",
@@ -110,7 +184,9 @@ def agglomeration(request):
             "view": view,
             "rows": _yearly_rows(view),
             "charts": _charts(view),
-            "map": charts.communes_map(comparison, indicator, str(indicator_label), static(GEOJSON)),
+            "map": charts.communes_map(comparison, indicator, indicator_label, static(GEOJSON)),
+            "map_is_empty": not mapped,
+            "map_message": map_message,
             "indicator_label": indicator_label,
             "comparison": comparison,
             "last_year": last_year,

@@ -317,12 +317,15 @@ def test_a_missing_year_stays_missing_not_zero(orcae, towns, halving):
     assert (item.latest_year, item.latest_value) == (2022, pytest.approx(760))
 
 
-def test_a_commune_missing_a_year_leaves_the_others_alone(orcae, towns):
+def test_a_commune_missing_a_year_makes_that_year_partial_not_a_total(orcae, towns):
     a, b, _c = towns
     orcae.emissions(a, {2005: 100, 2020: 80})
     orcae.emissions(b, {2005: 50})
     view = territory(orcae, [a, b])
-    assert view.emissions.totals == pytest.approx({2005: 150, 2020: 80})
+    assert view.emissions.totals == pytest.approx({2005: 150})
+    assert view.emissions.partial_totals == pytest.approx({2020: 80})
+    assert view.emissions.years == [2005]
+    assert view.partial_years == [2020]
 
 
 # --- communes compared -------------------------------------------------------------------------------
