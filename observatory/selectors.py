@@ -10,14 +10,27 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import CharField, Count, Exists, IntegerField, Max, Min, OuterRef, Q, Sum, Value
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    FloatField,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from communes.models import Commune
 from pcl import formatting
 
+from .importers.common import error_reason
 from .models import (
     Basis,
     BatchStatus,
@@ -117,11 +130,17 @@ class Coverage:
         return not self.partial_years
 
 
-def territory_coverage(observations, commune_ids) -> Coverage:
-    """Which communes of the territory have values, per year and quantity, in one query whatever the
-    number of years: the (year, quantity, commune) triples of the values, and, in the same UNION, the
-    territory's communes with their population (year 0)."""
-    with_values = observations.order_by().values_list("year", "quantity", "commune_id", "commune__population")
+def territory_coverage(observations, commune_ids) -> tuple[Coverage, dict[int, dict[str, float]]]:
+    """Which communes of the territory have values, per year and quantity, and the population values
+    ({year: {INSEE code: inhabitants}}), in one query whatever the number of years: the sums per year,
+    quantity and commune of the values, and, in the same UNION, the territory's communes with their
+    reference population (as year 0)."""
+    with_values = (
+        observations.order_by()
+        .values("year", "quantity", "commune_id")
+        .annotate(total=Sum("value"))
+        .values_list("year", "quantity", "commune_id", "total")
+    )
     territory = (
         Commune.objects.filter(pk__in=commune_ids)
         .order_by()
@@ -129,18 +148,21 @@ def territory_coverage(observations, commune_ids) -> Coverage:
             Value(0, output_field=IntegerField()),
             Value("", output_field=CharField()),
             "insee_code",
-            "population",
+            Cast("population", FloatField()),
         )
     )
-    populations: dict[str, int] = {}
+    populations: dict[str, float] = {}
     by_year: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    # (A union with an empty queryset would lose its columns' order: no dataset, the communes alone.)
-    rows = territory if observations.query.is_empty() else with_values.distinct().union(territory, all=True)
-    for year, quantity, code, population in rows:
+    inhabitants: dict[int, dict[str, float]] = defaultdict(dict)
+    # (The observations first: a union takes the ordering of its first queryset, and communes have one.)
+    rows = territory if observations.query.is_empty() else with_values.union(territory, all=True)
+    for year, quantity, code, value in rows:
         if year == 0:
-            populations[code] = population or 0
+            populations[code] = value or 0
         else:
             by_year[year][quantity].add(code)
+            if quantity == Quantity.POPULATION:
+                inhabitants[year][code] = value
     total = sum(populations.values())
     years = {}
     for year, quantities in by_year.items():
@@ -154,7 +176,8 @@ def territory_coverage(observations, commune_ids) -> Coverage:
             territory_population=total,
             by_quantity={quantity: frozenset(found) for quantity, found in quantities.items()},
         )
-    return Coverage(territory_communes=len(populations), territory_population=total, years=years)
+    coverage = Coverage(territory_communes=len(populations), territory_population=total, years=years)
+    return coverage, dict(inhabitants)
 
 
 def _complete_only(series: Series, coverage: Coverage) -> Series:
@@ -394,8 +417,11 @@ def territory_observatory(
         observations = observations.filter(dataset=dataset)
     else:
         observations = observations.none()
-    coverage = territory_coverage(observations, commune_ids)
-    population_series = _complete_only(_series(observations, Quantity.POPULATION, None), coverage)
+    coverage, inhabitants = territory_coverage(observations, commune_ids)
+    population = {year: sum(values.values()) for year, values in sorted(inhabitants.items())}
+    population_series = _complete_only(
+        Series(quantity=Quantity.POPULATION, years=list(population), totals=population, by_part={}), coverage
+    )
     names = _part_names()
     targets = list(Target.objects.filter(commune=commune).order_by("target_year")) or list(
         Target.objects.filter(commune__isnull=True).order_by("target_year")
@@ -481,7 +507,8 @@ def _reduction_view(target: Target, values: dict[int, float], reduction: Decimal
     latest_year, latest_value = _latest(values)
     target_value = reference * (1 - float(reduction) / 100) if reference is not None else None
     expected = gap = None
-    if reference is not None and latest_year is not None:
+    # No gap from the reference year to itself: a trajectory needs a later year.
+    if reference is not None and latest_year is not None and latest_year != target.reference_year:
         year = min(latest_year, target.target_year)
         expected = _line(target.reference_year, reference, target.target_year, target_value, year)
         gap = 100 * (latest_value - expected) / expected if expected else None
@@ -493,7 +520,7 @@ def _share_view(target: Target, shares: dict[int, float]) -> TargetView:
     latest_year, latest_value = _latest(shares)
     target_value = float(target.renewable_share_pct)
     expected = gap = None
-    if reference is not None and latest_year is not None:
+    if reference is not None and latest_year is not None and latest_year != target.reference_year:
         year = min(latest_year, target.target_year)
         expected = _line(target.reference_year, reference, target.target_year, target_value, year)
         gap = latest_value - expected  # in points of share: negative is behind
@@ -578,6 +605,12 @@ def year_range(*, dataset: Dataset | None) -> tuple[int | None, int | None]:
         return None, None
     bounds = Observation.objects.filter(dataset=dataset).aggregate(first=Min("year"), last=Max("year"))
     return bounds["first"], bounds["last"]
+
+
+def batch_errors(batch: ImportBatch, *, limit: int | None = None) -> list[dict]:
+    """The batch's errors, each {"line", "column", "value", "reason"}, the reason a sentence in the
+    active language (the page's, the command's), whatever the language of the import."""
+    return [{**error, "reason": error_reason(error)} for error in batch.errors[:limit]]
 
 
 def import_history():

@@ -308,7 +308,11 @@ def import_detail(request, batch_id):
     batch = get_object_or_404(
         ImportBatch.objects.select_related("dataset", "uploaded_by", "replaced_by"), pk=batch_id
     )
-    context = {"batch": batch, "progress": services.progress_get(batch.pk)}
+    context = {
+        "batch": batch,
+        "errors": selectors.batch_errors(batch, limit=200),
+        "progress": services.progress_get(batch.pk),
+    }
     template = "observatory/import_progress.html" if request.htmx else "observatory/import_detail.html"
     return render(request, template, context)
 
@@ -322,7 +326,7 @@ def import_errors(request, batch_id):
     response.write("\ufeff")
     writer = csv.writer(response, delimiter=";")
     writer.writerow([_("line"), _("column"), _("value"), _("reason")])
-    for error in batch.errors:
+    for error in selectors.batch_errors(batch):
         # The value comes from the uploaded file: never let a spreadsheet run it as a formula.
         writer.writerow([error["line"], error["column"], data_text(error["value"]), error["reason"]])
     return response

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 
 from ..models import Quantity
 
@@ -144,28 +146,83 @@ def read_header(handle) -> tuple[list[str], str]:
     return header, delimiter
 
 
-def fetch_errors(sql: str, params=(), count_sql: str | None = None) -> tuple[list[dict], int]:
-    """Counts the rows of `count_sql` (or of `sql`), then lists the first ones as error dicts."""
+# Why a cell is wrong, by the code the checks give it: sentences translated when shown (the page's
+# language, the command's), so that a batch refused while the worker spoke French reads in English on an
+# English page. Each error is stored as {"line", "column", "value", "code", "reason"} (the reason in the
+# language of the import, for older readers), with "first_line" for a repeated value.
+ERROR_REASONS = {
+    "unknown_commune": _lazy("No commune of the platform has this INSEE code."),
+    "bad_year": _lazy("The year must be a whole number between 1990 and 2100."),
+    "unknown_quantity": _lazy("The quantity must be consumption, emissions, production or population."),
+    "bad_sector": _lazy(
+        "The sector is unknown, missing (consumption and emissions need one) or given where none is "
+        "expected (production, population)."
+    ),
+    "bad_energy": _lazy(
+        "The energy or renewable source is unknown for this quantity, missing, or given where none is "
+        "expected (emissions, population)."
+    ),
+    "bad_value": _lazy("The value must be a number, and only emissions may be negative."),
+    "bad_unit": _lazy("This unit is not allowed for this quantity."),
+    "bad_status": _lazy("The status must be consolidated or estimated (or left empty)."),
+    "duplicate": _lazy("The same value was already given on line %(line)s."),
+    "ore_bad_energy": _lazy("The energy (filiere) must be Electricité or Gaz."),
+    "ore_bad_sector": _lazy(
+        "The sector (code_grand_secteur) must be RESIDENTIEL, TERTIAIRE, INDUSTRIE, AGRICULTURE or INCONNU."
+    ),
+    "ore_bad_consumption": _lazy("The consumption (conso) must be a positive number, or empty when secret."),
+}
+
+
+def error_reason(error: dict) -> str:
+    """The reason of a stored error as a sentence in the active language."""
+    reason = ERROR_REASONS.get(error.get("code", ""))
+    if reason is None:
+        return error.get("reason", "")
+    return str(reason) % {"line": error.get("first_line", "?")}
+
+
+def fetch_errors(sql: str, params=()) -> tuple[list[dict], int, int]:
+    """Counts the errors of `sql` and the lines they fall on, then lists the first errors. `sql` selects
+    (line, column, code, value, position, first_line): every error of a line, in the order of the file's
+    columns (`position`)."""
     with connection.cursor() as cursor:
-        if count_sql:
-            cursor.execute(f"SELECT count(*) FROM ({count_sql}) AS bad")
-        else:
-            cursor.execute(f"SELECT count(*) FROM ({sql}) AS bad", params)
-        count = cursor.fetchone()[0]
+        cursor.execute(f"SELECT count(*), count(DISTINCT line) FROM ({sql}) AS bad", params)
+        count, lines = cursor.fetchone()
         if not count:
-            return [], 0
-        cursor.execute(f"{sql} ORDER BY 1 LIMIT {MAX_ERRORS}", params)
-        errors = [
-            {"line": line, "column": column, "value": value if value is not None else "", "reason": reason}
-            for line, column, value, reason in cursor.fetchall()
-        ]
-    return errors, count
+            return [], 0, 0
+        cursor.execute(f"{sql} ORDER BY 1, 5 LIMIT {MAX_ERRORS}", params)
+        errors = []
+        for line, column, code, value, _position, first_line in cursor.fetchall():
+            error = {
+                "line": line,
+                "column": column,
+                "value": value if value is not None else "",
+                "code": code,
+            }
+            if first_line is not None:
+                error["first_line"] = first_line
+            error["reason"] = error_reason(error)
+            errors.append(error)
+    return errors, count, lines
 
 
-def refuse(errors: list[dict], count: int) -> None:
+def problems_table(problems: list[tuple[str, str]]) -> str:
+    """The problems a line may have, as a portable subquery: (problem, code, position)."""
+    return " UNION ALL ".join(
+        f"SELECT '{problem}' AS problem, '{code}' AS code, {position} AS position"
+        for position, (problem, code) in enumerate(problems)
+    )
+
+
+def refuse(errors: list[dict], count: int, lines: int) -> None:
     raise ImportFailed(
-        _("%(count)d rows are wrong: nothing was imported. Correct them and import the file again.")
-        % {"count": count},
+        ngettext(
+            "%(count)d row is wrong: nothing was imported. Correct it and import the file again.",
+            "%(count)d rows are wrong: nothing was imported. Correct them and import the file again.",
+            lines,
+        )
+        % {"count": lines},
         errors,
         count,
     )

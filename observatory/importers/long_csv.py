@@ -14,6 +14,7 @@ into the fact table."""
 
 from django.db import DataError, connection, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..models import Quantity
 from .common import (
@@ -26,6 +27,7 @@ from .common import (
     Progress,
     Timer,
     fetch_errors,
+    problems_table,
     refuse,
     scalar,
     unit_rows,
@@ -71,8 +73,9 @@ def lookups(
     staging: Staging, *, codes_source: str | None = None, kinds_source: str | None = None
 ) -> tuple[str, str]:
     """The distinct INSEE codes with their commune, and the distinct kinds of value with their ids,
-    unit factor, estimate flag and first problem (NULL when right). The sources (`code_raw`, and
-    `year_raw`... `status_raw`) default to the distinct values of the staging table."""
+    unit factor, estimate flag, first problem (NULL when right) and a flag per check (`bad_year`...).
+    The sources (`code_raw`, and `year_raw`... `status_raw`) default to the distinct values of the
+    staging table."""
     c = staging.col
     d = staging.dialect
     codes, create_codes = staging.scratch_table("codes")
@@ -93,7 +96,18 @@ def lookups(
         )
         cursor.execute(
             f"""{create_kinds} AS
-            SELECT k.*, CASE
+            SELECT k.*,
+                year IS NULL AS bad_year,
+                quantity NOT IN ({quantities}) AS bad_quantity,
+                (sector_code IS NOT NULL AND sector_id IS NULL)
+                    OR (quantity IN ('emissions', 'consumption') AND sector_code IS NULL)
+                    OR (quantity IN ('production', 'population') AND sector_code IS NOT NULL) AS bad_sector,
+                (quantity = 'consumption' AND carrier_id IS NULL)
+                    OR (quantity = 'production' AND source_id IS NULL)
+                    OR (quantity IN ('emissions', 'population') AND energy_code IS NOT NULL) AS bad_energy,
+                quantity IN ({quantities}) AND factor IS NULL AS bad_unit,
+                status NOT IN ({statuses}) AS bad_status,
+                CASE
                 WHEN year IS NULL THEN 'year'
                 WHEN quantity NOT IN ({quantities}) THEN 'quantity'
                 WHEN sector_code IS NOT NULL AND sector_id IS NULL THEN 'sector'
@@ -154,38 +168,50 @@ def report(staging: Staging, codes: str, kinds: str) -> None:
     c = staging.col
     value = f"trim({c('value')})"
     number = f"CAST(replace({value}, ',', '.') AS {d.float})"
-    problem = f"""CASE
-        WHEN co.commune_id IS NULL THEN 'insee_code'
-        WHEN k.problem IN ('year', 'quantity', 'sector', 'energy') THEN k.problem
-        WHEN NOT ({d.matches(value, NUMBER)}) THEN 'value'
-        WHEN k.quantity <> 'emissions' AND {number} < 0 THEN 'value'
-        ELSE k.problem
-    END"""
-    columns = ("insee_code", *KIND_COLUMNS[:4], "value", *KIND_COLUMNS[4:])
-    cells = " ".join(f"WHEN '{name}' THEN {c(name)}" for name in columns)
-    errors_sql = f"""
-        SELECT line, problem, CASE problem {cells} END AS value,
-            CASE problem WHEN 'insee_code' THEN %s WHEN 'year' THEN %s WHEN 'quantity' THEN %s
-                WHEN 'sector' THEN %s WHEN 'energy' THEN %s WHEN 'value' THEN %s WHEN 'unit' THEN %s
-                ELSE %s END AS reason
-        FROM (SELECT s.*, {problem} AS problem FROM {_joined(staging, codes, kinds)}) AS s
-        WHERE problem IS NOT NULL
-    """
-    reasons = [
-        _("no commune of the platform has this INSEE code"),
-        _("not a year between 1990 and 2100"),
-        _("unknown quantity (consumption, emissions, production or population)"),
-        _("unknown sector, or a sector where none is expected (production, population) or missing"),
-        _("unknown energy or renewable source for this quantity, or one where none is expected"),
-        _("not a number (or a negative one where only emissions may be negative)"),
-        _("unit not allowed for this quantity"),
-        _("unknown status (consolidated or estimated)"),
+    # Every problem of every line, one error each: the line's checks as flags, joined to the list of
+    # problems. A sector, an energy or a unit is only judged against a known quantity.
+    bad_value = f"""(CASE
+        WHEN NOT ({d.matches(value, NUMBER)}) THEN 1
+        WHEN k.quantity <> 'emissions' AND {number} < 0 THEN 1
+        ELSE 0
+    END) = 1"""
+    problems = [
+        ("insee_code", "unknown_commune"),
+        ("year", "bad_year"),
+        ("quantity", "unknown_quantity"),
+        ("sector", "bad_sector"),
+        ("energy", "bad_energy"),
+        ("value", "bad_value"),
+        ("unit", "bad_unit"),
+        ("status", "bad_status"),
     ]
-    # Repeated lines: the same commune, year, quantity, sector and energy, however spelt; the reason
-    # ends with the line that gave the value first.
+    flags = {
+        "insee_code": "s.commune_id IS NULL",
+        "year": "s.bad_year",
+        "quantity": "s.bad_quantity",
+        "sector": "s.bad_sector",
+        "energy": "s.bad_energy",
+        "value": "s.bad_value",
+        "unit": "s.bad_unit",
+        "status": "s.bad_status",
+    }
+    matches = " OR ".join(f"(p.problem = '{name}' AND {flag})" for name, flag in flags.items())
+    cells = " ".join(f"WHEN '{name}' THEN s.{staging.columns[name]}" for name, _code in problems)
+    errors_sql = f"""
+        SELECT s.line, p.problem, p.code, CASE p.problem {cells} END AS value, p.position,
+            CAST(NULL AS integer) AS first_line
+        FROM (
+            SELECT s.*, co.commune_id, k.bad_year, k.bad_quantity, k.bad_sector, k.bad_energy, k.bad_unit,
+                k.bad_status, {bad_value} AS bad_value
+            FROM {_joined(staging, codes, kinds)}
+        ) AS s
+        JOIN ({problems_table(problems)}) AS p ON {matches}
+    """
+    # Repeated lines: the same commune, year, quantity, sector and energy, however spelt; each error
+    # names the line that gave the value first.
     key = "co.commune_id, k.year, k.quantity, k.sector_id, k.carrier_id, k.source_id"
     duplicates_sql = f"""
-        SELECT line, 'insee_code', code, %s || ' (' || CAST(first_line AS text) || ')' FROM (
+        SELECT line, 'insee_code', 'duplicate', code, 0, first_line FROM (
             SELECT s.line, {c("insee_code")} AS code,
                 row_number() OVER (PARTITION BY {key} ORDER BY s.line) AS position,
                 min(s.line) OVER (PARTITION BY {key}) AS first_line
@@ -196,19 +222,22 @@ def report(staging: Staging, codes: str, kinds: str) -> None:
     """
     try:
         with transaction.atomic():
-            errors, count = fetch_errors(errors_sql, reasons)
-            duplicates, duplicate_count = fetch_errors(
-                duplicates_sql, [_("the same value appears on an earlier line")]
-            )
+            errors, count, lines = fetch_errors(errors_sql)
+            duplicates, duplicate_count, duplicate_lines = fetch_errors(duplicates_sql)
     except DataError:
         return  # a number the checks accept but the database cannot hold: the caller says so
     if duplicate_count and not count:
         raise ImportFailed(
-            _("%(count)d rows repeat a value given on an earlier line: nothing was imported.")
+            ngettext(
+                "%(count)d row repeats a value given on an earlier line: nothing was imported.",
+                "%(count)d rows repeat a value given on an earlier line: nothing was imported.",
+                duplicate_count,
+            )
             % {"count": duplicate_count},
             duplicates,
             duplicate_count,
         )
     if count or duplicate_count:
         errors = sorted(errors + duplicates, key=lambda error: error["line"])[:MAX_ERRORS]
-        refuse(errors, count + duplicate_count)
+        # A repeated line has no other problem (only right lines are compared): the lines add up.
+        refuse(errors, count + duplicate_count, lines + duplicate_lines)

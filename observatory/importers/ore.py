@@ -12,6 +12,7 @@ from .common import (
     Progress,
     Timer,
     fetch_errors,
+    problems_table,
     refuse,
     scalar,
     years_of,
@@ -50,21 +51,29 @@ def import_ore(
     with timer.phase("checks"):
         count_sql = f"SELECT 1 {known(staging.table)} WHERE {reason} IS NOT NULL"
         if scalar(f"SELECT count(*) FROM ({count_sql}) AS bad"):
-            errors_sql = f"""
-                SELECT line, problem, CASE problem WHEN 'annee' THEN {year} WHEN 'filiere' THEN {c("filiere")}
-                        WHEN 'code_grand_secteur' THEN {c("code_grand_secteur")} ELSE {conso} END AS value,
-                    CASE problem WHEN 'annee' THEN %s WHEN 'filiere' THEN %s WHEN 'code_grand_secteur' THEN %s
-                        ELSE %s END AS reason
-                FROM (SELECT s.*, {reason} AS problem {known(staging.table)}) AS s
-                WHERE problem IS NOT NULL
-            """
-            reasons = [
-                _("not a year between 1990 and 2100"),
-                _("unknown energy (Electricité or Gaz expected)"),
-                _("unknown sector (RESIDENTIEL, TERTIAIRE, INDUSTRIE, AGRICULTURE or INCONNU expected)"),
-                _("not a positive number"),
+            # Every problem of every line, one error each, in the order of the columns.
+            flags = {
+                "annee": f"NOT ({d.matches(f'trim({year})', YEAR)})",
+                "filiere": f"(CASE {filiere} {carriers} END) IS NULL",
+                "code_grand_secteur": f"(CASE {sector} {sectors} END) IS NULL",
+                "conso": f"(trim({conso}) <> '' AND NOT ({d.matches(f'trim({conso})', NUMBER)}))"
+                f" OR trim({conso}) LIKE '-%%'",
+            }
+            problems = [
+                ("annee", "bad_year"),
+                ("filiere", "ore_bad_energy"),
+                ("code_grand_secteur", "ore_bad_sector"),
+                ("conso", "ore_bad_consumption"),
             ]
-            refuse(*fetch_errors(errors_sql, reasons))
+            matches = " OR ".join(f"(p.problem = '{name}' AND ({flag}))" for name, flag in flags.items())
+            cells = " ".join(f"WHEN '{name}' THEN {c(name)}" for name in flags)
+            errors_sql = f"""
+                SELECT s.line, p.problem, p.code, CASE p.problem {cells} END AS value, p.position,
+                    CAST(NULL AS integer) AS first_line
+                {known(staging.table)}
+                JOIN ({problems_table(problems)}) AS p ON {matches}
+            """
+            refuse(*fetch_errors(errors_sql))
         known_rows = scalar(f"SELECT count(*) {known(staging.table)}")
         secret_rows = scalar(f"SELECT count(*) {known(staging.table)} WHERE trim({conso}) = ''")
         years = years_of(f"SELECT DISTINCT CAST(trim({year}) AS integer) {known(staging.table)}")

@@ -115,7 +115,7 @@ def test_a_value_repeated_across_the_two_halves_is_refused_with_both_lines(commu
     assert batch.error_count == 1
     [error] = batch.errors
     assert error["line"] == len(rows) + 1
-    assert error["reason"].endswith("(2)")  # the line that gave the value first
+    assert error["first_line"] == 2  # the line that gave the value first
     assert set(Observation.objects.values_list("batch_id", flat=True)) == {before.pk}
 
 
@@ -224,7 +224,7 @@ def test_a_value_given_twice_in_the_platform_form_is_refused_with_both_lines(set
     assert batch.status == BatchStatus.FAILED
     [error] = batch.errors
     assert error["line"] == 5
-    assert error["reason"].endswith("(3)")
+    assert error["first_line"] == 3
     assert not Observation.objects.exists()
 
 
@@ -288,5 +288,5 @@ def test_a_value_given_in_both_halves_in_the_platform_form_is_refused_with_both_
     assert batch.status == BatchStatus.FAILED
     [error] = batch.errors
     assert error["line"] == len(rows) + 1
-    assert error["reason"].endswith("(2)")
+    assert error["first_line"] == 2
     assert not Observation.objects.exists()

@@ -308,6 +308,8 @@ def test_the_commune_export_has_one_row_per_year_with_per_inhabitant_values(logi
         "emissions_change_since_reference_pct": pytest.approx(0.0),
         "renewable_production_mwh": 500,
         "renewable_share_pct": pytest.approx(1.0),
+        "communes_with_values": 1,
+        "communes_of_territory": 1,
     }
     assert by_year["2021"]["consumption_mwh_per_inhabitant"] == pytest.approx(2.0)
     assert by_year["2021"]["emissions_t_co2e_per_inhabitant"] == pytest.approx(0.3)

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from actions.models import Action, ActionStatus, BudgetKind, CoFunderStatus, Theme
-from communes.models import CommuneGroup, Stage
+from communes.models import Commune, CommuneGroup, Stage
 from observatory.models import BatchStatus, Dataset, ImportBatch, Observation, Quantity, Sector
 from tests.actions.factories import (
     ActionFactory,
@@ -221,3 +221,15 @@ def observatory_figures(network):
     observe({commune: {2005: 60000, 2020: 45000}, other: {2005: 150000, 2020: 120000}}, Quantity.EMISSIONS)
     observe({commune: {2005: 15000, 2020: 25000}, other: {2005: 30000, 2020: 81000}}, Quantity.PRODUCTION)
     return network
+
+
+@pytest.fixture
+def observatory_everywhere(observatory_figures):
+    """The two communes' figures, and zero for every other commune in 2005 and 2020: every commune of
+    the agglomeration has values, so its totals are totals (and still the two communes' sums)."""
+    others = list(
+        Commune.objects.exclude(pk__in=[observatory_figures.commune.pk, observatory_figures.other.pk])
+    )
+    for quantity in Quantity.values:
+        observe({commune: {2005: 0, 2020: 0} for commune in others}, quantity)
+    return observatory_figures

@@ -97,6 +97,13 @@ def text(response) -> str:
     return _clean(re.sub(r"<[^>]+>", " ", main))
 
 
+def text_of(response, element_id: str) -> str:
+    """The text of the element (a div) of this id."""
+    html = response.content.decode()
+    start = html.index(f'id="{element_id}"')
+    return _clean(re.sub(r"<[^>]+>", " ", html[start : html.index("</div>", start)]))
+
+
 def assert_login_redirect(response):
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:login"))
@@ -271,8 +278,8 @@ def test_the_network_shows_the_working_groups_gone_quiet(login, network):
     assert "2 groupes de travail sans réunion récente" in text(response)
 
 
-def test_the_network_reads_the_agglomeration_against_its_targets(login, observatory_figures):
-    response = login(observatory_figures.cast.metro_officer).get(NETWORK)
+def test_the_network_reads_the_agglomeration_against_its_targets(login, observatory_everywhere):
+    response = login(observatory_everywhere.cast.metro_officer).get(NETWORK)
     # The 2030 target (GHG −50 % in total against 2005) sets the basis of the chart.
     assert rows(response, "chart-trajectory-table") == [
         ["Année", "Valeurs mesurées", "Trajectoire des objectifs"],
@@ -289,6 +296,24 @@ def test_the_network_reads_the_agglomeration_against_its_targets(login, observat
         "147 000",
         "+12,2 %",
     ] in targets
+    assert 'id="network-coverage-note"' not in response.content.decode()
+
+
+def test_the_network_gives_no_agglomeration_total_from_two_communes_of_many(login, observatory_figures):
+    response = login(observatory_figures.cast.metro_officer).get(NETWORK)
+    page = text(response)
+    total = Commune.objects.count()
+    # Two communes of the agglomeration have figures: their sums are no agglomeration totals.
+    assert "210 000" not in page and "165 000" not in page
+    note = text_of(response, "network-coverage-note")
+    assert "Données partielles" in note
+    assert f"2005 — 2 communes sur {total}" in note
+    targets = rows(response, "targets-table")
+    ghg = next(row for row in targets if row[0].startswith("GES −50,0 %"))
+    assert ghg[0].endswith(
+        f"L'année de référence 2005 ne couvre qu'une partie du territoire (2 communes sur {total} ("
+    )
+    assert ghg[1:] == ["—", "—", "—", "—", "—"]
 
 
 def test_the_network_says_so_when_there_is_no_observatory_data(login, network):
@@ -420,11 +445,11 @@ def test_the_commune_dashboard_shows_the_working_group_activity(login, network):
 
 
 def test_the_commune_dashboard_compares_per_inhabitant_trends_with_the_agglomeration(
-    login, observatory_figures
+    login, observatory_everywhere
 ):
-    response = login(observatory_figures.cast.advisor).get(commune_url())
-    # Saint-Martin-d'Hères: 300 000 MWh for 10 000 inhabitants in 2005; the agglomeration of the
-    # two communes with figures: 900 000 MWh for 40 000.
+    response = login(observatory_everywhere.cast.advisor).get(commune_url())
+    # Saint-Martin-d'Hères: 300 000 MWh for 10 000 inhabitants in 2005; the agglomeration (the two
+    # communes with figures, zero elsewhere): 900 000 MWh for 40 000.
     assert rows(response, "chart-consumption-table") == [
         ["Année", "Saint-Martin-d'Hères", "Agglomération"],
         ["2005", "30,00", "22,50"],
@@ -435,6 +460,15 @@ def test_the_commune_dashboard_compares_per_inhabitant_trends_with_the_agglomera
         ["2005", "5,0", "5,0"],
         ["2020", "10,0", "13,4"],
     ]
+
+
+def test_the_commune_dashboard_gives_no_agglomeration_trend_from_two_communes_of_many(
+    login, observatory_figures
+):
+    response = login(observatory_figures.cast.advisor).get(commune_url())
+    assert rows(response, "chart-consumption-table")[1:] == [["2005", "30,00", "—"], ["2020", "20,00", "—"]]
+    note = text_of(response, "agglomeration-coverage-note")
+    assert "Données partielles" in note and f"2 communes sur {Commune.objects.count()}" in note
 
 
 def test_a_commune_without_a_plan_reads_so(login, cast):

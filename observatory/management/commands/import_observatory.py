@@ -3,12 +3,15 @@ from datetime import date
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
-from observatory import services
+from observatory import selectors, services
 from observatory.models import BatchStatus, Dataset, ImportFormat
+from pcl import formatting
 
 
 class Command(BaseCommand):
+    # Messages speak the active language: the project's default (French) unless one is activated.
     help = (
         "Imports an observatory file: the platform's long CSV (--format long) or the Agence ORE file "
         "of electricity and gas consumption by commune (--format ore). All or nothing: a file with any "
@@ -23,27 +26,41 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, format, dataset, version_date, **options):
         if not file.is_file():
-            raise CommandError(f"No file at {file}.")
+            raise CommandError(_("No file at %(path)s.") % {"path": file})
         found = Dataset.objects.filter(code=dataset).first()
         if found is None:
             codes = ", ".join(Dataset.objects.values_list("code", flat=True))
-            raise CommandError(f"Unknown dataset {dataset!r}; known datasets: {codes}.")
+            message = _("Unknown dataset “%(code)s”; known datasets: %(codes)s.")
+            raise CommandError(message % {"code": dataset, "codes": codes})
         batch = services.batch_create_from_path(
             dataset=found, file_format=format, path=str(file), version_date=version_date
         )
         batch = services.batch_run(batch=batch, path=str(file), progress_callback=self._progress)
         sys.stderr.write("\n")
         if batch.status != BatchStatus.DONE:
+            shown = selectors.batch_errors(batch, limit=50)
             lines = [
-                f"  line {e['line']}, column {e['column']}, value {e['value']!r}: {e['reason']}"
-                for e in batch.errors[:50]
+                "  "
+                + _("line %(line)s, column %(column)s, value “%(value)s”: %(reason)s")
+                % {"line": e["line"], "column": e["column"], "value": e["value"], "reason": e["reason"]}
+                for e in shown
             ]
-            more = f"\n  … and {batch.error_count - 50} more" if batch.error_count > 50 else ""
-            raise CommandError(f"{batch.message}\n" + "\n".join(lines) + more)
+            if batch.error_count > len(shown):
+                lines.append("  " + _("… and %(count)s more") % {"count": batch.error_count - len(shown)})
+            raise CommandError("\n".join([batch.message, *lines]))
         self.stdout.write(
             self.style.SUCCESS(
-                f"{batch.message} {batch.rows_read} rows read, {batch.rows_imported} values imported, "
-                f"{batch.rows_skipped} rows skipped (import #{batch.pk})."
+                _(
+                    "%(message)s %(read)s rows read, %(imported)s values imported, %(skipped)s rows skipped "
+                    "(import #%(batch)s)."
+                )
+                % {
+                    "message": batch.message,
+                    "read": formatting.number(batch.rows_read),
+                    "imported": formatting.number(batch.rows_imported),
+                    "skipped": formatting.number(batch.rows_skipped),
+                    "batch": batch.pk,
+                }
             )
         )
 
