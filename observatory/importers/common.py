@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from ..models import Quantity
 
@@ -151,26 +150,30 @@ def read_header(handle) -> tuple[list[str], str]:
 # English page. Each error is stored as {"line", "column", "value", "code", "reason"} (the reason in the
 # language of the import, for older readers), with "first_line" for a repeated value.
 ERROR_REASONS = {
-    "unknown_commune": _lazy("No commune of the platform has this INSEE code."),
-    "bad_year": _lazy("The year must be a whole number between 1990 and 2100."),
-    "unknown_quantity": _lazy("The quantity must be consumption, emissions, production or population."),
-    "bad_sector": _lazy(
+    "unknown_commune": gettext_lazy("No commune of the platform has this INSEE code."),
+    "bad_year": gettext_lazy("The year must be a whole number between 1990 and 2100."),
+    "unknown_quantity": gettext_lazy(
+        "The quantity must be consumption, emissions, production or population."
+    ),
+    "bad_sector": gettext_lazy(
         "The sector is unknown, missing (consumption and emissions need one) or given where none is "
         "expected (production, population)."
     ),
-    "bad_energy": _lazy(
+    "bad_energy": gettext_lazy(
         "The energy or renewable source is unknown for this quantity, missing, or given where none is "
         "expected (emissions, population)."
     ),
-    "bad_value": _lazy("The value must be a number, and only emissions may be negative."),
-    "bad_unit": _lazy("This unit is not allowed for this quantity."),
-    "bad_status": _lazy("The status must be consolidated or estimated (or left empty)."),
-    "duplicate": _lazy("The same value was already given on line %(line)s."),
-    "ore_bad_energy": _lazy("The energy (filiere) must be Electricité or Gaz."),
-    "ore_bad_sector": _lazy(
+    "bad_value": gettext_lazy("The value must be a number, and only emissions may be negative."),
+    "bad_unit": gettext_lazy("This unit is not allowed for this quantity."),
+    "bad_status": gettext_lazy("The status must be consolidated or estimated (or left empty)."),
+    "duplicate": gettext_lazy("The same value was already given on line %(line)s."),
+    "ore_bad_energy": gettext_lazy("The energy (filiere) must be Electricité or Gaz."),
+    "ore_bad_sector": gettext_lazy(
         "The sector (code_grand_secteur) must be RESIDENTIEL, TERTIAIRE, INDUSTRIE, AGRICULTURE or INCONNU."
     ),
-    "ore_bad_consumption": _lazy("The consumption (conso) must be a positive number, or empty when secret."),
+    "ore_bad_consumption": gettext_lazy(
+        "The consumption (conso) must be a positive number, or empty when secret."
+    ),
 }
 
 

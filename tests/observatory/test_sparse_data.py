@@ -64,11 +64,13 @@ def page(client, url_name, **params):
 
 
 def text(html: str) -> str:
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
+    # Collapses the markup's white space only: no-break spaces are part of the figures.
+    return re.sub(r"[ \t\r\n]+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
 
 
 def element(content: str, element_id: str, end: str) -> str:
-    return content.split(f'id="{element_id}"', 1)[1].split(end, 1)[0]
+    """The markup inside the element of this id, up to `end`."""
+    return content.split(f'id="{element_id}"', 1)[1].split(">", 1)[1].split(end, 1)[0]
 
 
 def table_rows(content: str, table_id: str) -> list[list[str]]:
@@ -95,7 +97,7 @@ def test_the_coverage_of_each_year_counts_communes_and_population_in_one_query(
     assert (year.communes, year.population) == (2, 75000)
     assert inhabitants[2020] == pytest.approx({"38421": 8000, "38151": 8000})
     with translation.override("fr"):
-        assert year.text == "2 communes sur 4 (31 % de la population)"
+        assert year.text == "2 communes sur 4 (31\u00a0% de la population)"
         assert coverage.get(2005).text == "toutes les communes (4)"
     with translation.override("en"):
         assert year.text == "2 communes of 4 (31% of the population)"
@@ -131,7 +133,7 @@ def test_the_year_table_gives_units_coverage_and_partial_marks(client, complete_
         "Émissions (t CO2e)",
         "par habitant (t CO2e)",
         "depuis la référence (%)",
-        "Renouvelables (MWh)",
+        "Production EnR (MWh)",
         "part (%)",
         "Couverture",
     ]
@@ -144,9 +146,9 @@ def test_the_year_table_gives_units_coverage_and_partial_marks(client, complete_
     assert by_year["2020"][1] == "16\u202f000 partiel"
     assert by_year["2020"][4] == "80\u202f000 partiel"
     assert by_year["2020"][6] == "—"
-    assert by_year["2020"][-1] == "2 communes sur 4 (31 % de la population)"
+    assert by_year["2020"][-1] == "2 communes sur 4 (31\u00a0% de la population)"
     note = text(element(content, "coverage-note", "</div>"))
-    assert "Données partielles" in note and "2020 — 2 communes sur 4 (31 % de la population)" in note
+    assert "Données partielles" in note and "2020 — 2 communes sur 4 (31\u00a0% de la population)" in note
 
 
 def test_the_charts_draw_complete_years_only(client, complete_then_partial):
@@ -167,19 +169,19 @@ def test_two_communes_of_four_give_no_total_and_the_targets_say_why(client, two_
         "Référence 2005",
         "Valeur cible",
         "Dernière valeur",
-        "Attendue sur la trajectoire",
+        "Attendu selon la trajectoire",
         "Écart",
     ]
     for row in rows:
-        assert row[1:] == ["—", "—", "—", "—", "—"] or row[0].startswith("Renouvelables"), row
+        assert row[1:] == ["—", "—", "—", "—", "—"] or row[0].startswith("EnR à"), row
         assert (
             row[0].endswith(
                 "L'année de référence 2005 ne couvre qu'une partie du territoire "
-                "(2 communes sur 4 (31 % de la population))."
+                "(2 communes sur 4 (31\u00a0% de la population))."
             )
             or "Aucune valeur pour l'année de référence 2005." in row[0]
         ), row
-    renewables = next(row for row in rows if row[0].startswith("Renouvelables à 30"))
+    renewables = next(row for row in rows if row[0].startswith("EnR à 30"))
     # The share to reach is known (30 %); nothing measured: dashes, never a lone "%".
     assert renewables[1:] == ["—", "30,0\u00a0%", "—", "—", "—"]
 
@@ -207,8 +209,8 @@ def test_a_map_of_some_communes_says_how_many(client, two_of_four):
         "Population (habitants)",
         "Consommation par habitant (MWh)",
         "Émissions par habitant (t CO2e)",
-        "Émissions depuis la référence (%)",
-        "Part renouvelable (%)",
+        "Évolution des émissions depuis la référence (%)",
+        "Part des EnR (%)",
     ]
 
 
