@@ -270,7 +270,7 @@ def test_the_command_lists_the_bad_rows_and_fails(communes, tmp_path):
 
     message = str(raised.value)
     for line, (column, value) in BAD_CELLS.items():
-        assert f"line {line}, column {column}, value {value!r}" in message
+        assert f"line {line}, column {column}, value “{value}”" in message
     assert "line 13, column" in message
     batch = ImportBatch.objects.get()
     assert (batch.status, batch.error_count) == (BatchStatus.FAILED, 10)
