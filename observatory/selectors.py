@@ -11,25 +11,21 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import (
-    CharField,
     Count,
     Exists,
-    FloatField,
-    IntegerField,
     Max,
     Min,
     OuterRef,
     Q,
     Sum,
-    Value,
 )
-from django.db.models.functions import Cast, Coalesce, TruncDate
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from communes.models import Commune
 from pcl import formatting
 
+from .coverage import Coverage, YearCoverage, territory_coverage
 from .importers.common import error_reason
 from .models import (
     Basis,
@@ -59,125 +55,6 @@ class Series:
     # The sums of the years when only part of the territory has values: not totals of the territory,
     # kept apart so that nothing adds, charts or compares them as such by mistake.
     partial_totals: dict[int, float] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class YearCoverage:
-    """Which part of a territory a year's values cover: its communes with at least one value, and their
-    population (the communes' reference population, `Commune.population`)."""
-
-    year: int
-    communes: int
-    population: int
-    territory_communes: int
-    territory_population: int
-    # {quantity: the INSEE codes of the communes with a value of it this year}
-    by_quantity: dict[str, frozenset[str]]
-
-    @property
-    def is_complete(self) -> bool:
-        return self.communes == self.territory_communes
-
-    def is_complete_for(self, quantity: str) -> bool:
-        return len(self.by_quantity.get(quantity, ())) == self.territory_communes
-
-    @property
-    def population_share(self) -> float | None:
-        return formatting.ratio(self.population, self.territory_population)
-
-    @property
-    def text(self) -> str:
-        """ "2 communes of 49 (4 % of the population)", "every commune (49)"."""
-        if self.is_complete:
-            return ngettext("the commune", "every commune (%(total)s)", self.territory_communes) % {
-                "total": formatting.number(self.territory_communes)
-            }
-        communes = ngettext(
-            "%(count)s commune of %(total)s", "%(count)s communes of %(total)s", self.communes
-        ) % {"count": formatting.number(self.communes), "total": formatting.number(self.territory_communes)}
-        share = self.population_share
-        if share is None:
-            return communes
-        return _("%(communes)s (%(share)s of the population)") % {
-            "communes": communes,
-            "share": formatting.percent(share, 0 if share >= 10 else 1),
-        }
-
-
-@dataclass
-class Coverage:
-    """The coverage of each year of a dataset's values over a territory."""
-
-    territory_communes: int
-    territory_population: int
-    years: dict[int, YearCoverage]
-
-    def get(self, year: int) -> YearCoverage:
-        return self.years.get(year) or YearCoverage(
-            year, 0, 0, self.territory_communes, self.territory_population, {}
-        )
-
-    @property
-    def partial_years(self) -> list[int]:
-        return sorted(year for year, item in self.years.items() if not item.is_complete)
-
-    @property
-    def complete_years(self) -> list[int]:
-        return sorted(year for year, item in self.years.items() if item.is_complete)
-
-    @property
-    def is_complete(self) -> bool:
-        return not self.partial_years
-
-
-def territory_coverage(observations, commune_ids) -> tuple[Coverage, dict[int, dict[str, float]]]:
-    """Which communes of the territory have values, per year and quantity, and the population values
-    ({year: {INSEE code: inhabitants}}), in one query whatever the number of years: the sums per year,
-    quantity and commune of the values, and, in the same UNION, the territory's communes with their
-    reference population (as year 0)."""
-    with_values = (
-        observations.order_by()
-        .values("year", "quantity", "commune_id")
-        .annotate(total=Sum("value"))
-        .values_list("year", "quantity", "commune_id", "total")
-    )
-    territory = (
-        Commune.objects.filter(pk__in=commune_ids)
-        .order_by()
-        .values_list(
-            Value(0, output_field=IntegerField()),
-            Value("", output_field=CharField()),
-            "insee_code",
-            Cast("population", FloatField()),
-        )
-    )
-    populations: dict[str, float] = {}
-    by_year: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    inhabitants: dict[int, dict[str, float]] = defaultdict(dict)
-    # (The observations first: a union takes the ordering of its first queryset, and communes have one.)
-    rows = territory if observations.query.is_empty() else with_values.union(territory, all=True)
-    for year, quantity, code, value in rows:
-        if year == 0:
-            populations[code] = value or 0
-        else:
-            by_year[year][quantity].add(code)
-            if quantity == Quantity.POPULATION:
-                inhabitants[year][code] = value
-    total = sum(populations.values())
-    years = {}
-    for year, quantities in by_year.items():
-        # A value of a commune outside the territory cannot come in: `observations` is the territory's.
-        codes = set().union(*quantities.values()) & populations.keys()
-        years[year] = YearCoverage(
-            year=year,
-            communes=len(codes),
-            population=sum(populations[code] for code in codes),
-            territory_communes=len(populations),
-            territory_population=total,
-            by_quantity={quantity: frozenset(found) for quantity, found in quantities.items()},
-        )
-    coverage = Coverage(territory_communes=len(populations), territory_population=total, years=years)
-    return coverage, dict(inhabitants)
 
 
 def _complete_only(series: Series, coverage: Coverage) -> Series:

@@ -9,8 +9,9 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from observatory import coverage as observatory_coverage
 from observatory import selectors
-from observatory.models import BatchStatus, Dataset
+from observatory.models import BatchStatus, Dataset, Observation
 from tests.factories import CommuneFactory, UserFactory
 from tests.observatory.helpers import import_rows
 
@@ -88,9 +89,10 @@ def test_the_coverage_of_each_year_counts_communes_and_population_in_one_query(
     complete_then_partial, communes, django_assert_num_queries
 ):
     dataset = Dataset.objects.get(code="orcae")
-    observations = selectors.Observation.objects.filter(dataset=dataset)
+    observations = Observation.objects.filter(dataset=dataset)
+    ids = [commune.pk for commune in communes]
     with django_assert_num_queries(1):
-        coverage, inhabitants = selectors.territory_coverage(observations, [c.pk for c in communes])
+        coverage, inhabitants = observatory_coverage.territory_coverage(observations, ids)
     assert (coverage.territory_communes, coverage.territory_population) == (4, 242000)
     assert coverage.complete_years == [2005, 2018] and coverage.partial_years == [2020]
     year = coverage.get(2020)
