@@ -356,10 +356,8 @@ def _missing_reason(view: TerritoryObservatory, item: TargetView, values: dict[i
     reference_year = item.target.reference_year
     if item.reference_value is None:
         if reference_year in view.partial_years:
-            return _("The reference year %(year)s covers only part of the territory (%(coverage)s).") % {
-                "year": reference_year,
-                "coverage": view.coverage.get(reference_year).text,
-            }
+            message = _("The reference year %(year)s covers only part of the territory.")
+            return message % {"year": reference_year}
         return _("No value for the reference year %(year)s.") % {"year": reference_year}
     if not values or item.latest_year == reference_year:
         if view.partial_years:
