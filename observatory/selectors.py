@@ -167,7 +167,7 @@ class TargetView:
             return formatting.percent(value, 1)
         # Totals in whole units, per-inhabitant values (a few units) with two decimals.
         decimals = 2 if value is not None and abs(value) < 100 else 0
-        return formatting.quantity(value, self.unit, formatting.auto_decimals(value, decimals))
+        return formatting.quantity(value, self.unit, decimals)
 
     @property
     def reference_text(self) -> str:

@@ -466,7 +466,7 @@ def test_the_commune_dashboard_gives_no_agglomeration_trend_from_two_communes_of
     response = login(observatory_figures.cast.advisor).get(commune_url())
     assert rows(response, "chart-consumption-table")[1:] == [["2005", "30,00", "—"], ["2020", "20,00", "—"]]
     note = text_of(response, "agglomeration-coverage-note")
-    assert "Données partielles" in note and f"2 communes sur {Commune.objects.count()}" in note
+    assert note.startswith("L'agglomération — Données partielles") and f"2 communes sur {Commune.objects.count()}" in note
 
 
 def test_a_commune_without_a_plan_reads_so(login, cast):
