@@ -203,6 +203,9 @@ class ObservatoryPart:
     consumption_figure: dict | None
     provenance: list
     communes: list = field(default_factory=list)  # the network's comparison rows
+    # The years up to the report's covering part of the territory (observatory.coverage.YearCoverage):
+    # left out of the totals above, named so that the report says why.
+    partial_coverages: list = field(default_factory=list)
 
     @property
     def is_demo(self) -> bool:
@@ -495,6 +498,7 @@ def observatory_part(*, commune_ids, commune: Commune | None, year: int, network
         consumption_figure=consumption_figure,
         provenance=view.provenance,
         communes=comparison,
+        partial_coverages=[coverage for coverage in view.partial_coverages if coverage.year <= year],
     )
 
 

@@ -6,6 +6,7 @@ import io
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from html import unescape
 from unittest import mock
 from zoneinfo import ZoneInfo
 
@@ -332,6 +333,18 @@ def test_the_observatory_chapter_compares_the_latest_year_up_to_the_report(cast)
     assert emissions.latest == pytest.approx(100000 * (1 - 0.02 * 18))
     assert emissions.change_reference == pytest.approx(-36)
     assert part.emissions_figure is not None and not part.is_demo
+
+
+def test_the_observatory_chapter_gives_no_total_from_part_of_the_territory_and_says_so(cast):
+    observe([cast.commune], years=(2005, 2022, 2023))
+    communes = [cast.commune.pk, cast.other_commune.pk]
+    part = yearly.observatory_part(commune_ids=communes, commune=None, year=2023, network=True)
+    # One commune of two: no agglomeration total, and the report names the years and their coverage.
+    assert part.year is None and all(row.latest is None for row in part.indicators)
+    assert [coverage.year for coverage in part.partial_coverages] == [2005, 2022, 2023]
+    html = unescape(render_to_string("reporting/pdf/yearly_observatory.html", {"observatory": part}))
+    assert "Aucune année jusqu'à celle-ci ne couvre tout le territoire" in html
+    assert "Données partielles, écartées des totaux : 2005 (1 commune sur 2" in html
 
 
 def test_demonstration_data_is_labelled_as_such(cast):
