@@ -45,6 +45,15 @@ TABLE_COLUMNS = [
 ]
 
 
+# A year covering part of the territory gives partial sums (see selectors.territory_observatory): each
+# row says how many communes of how many its values cover.
+COVERAGE_COLUMNS = ("communes_with_values", "communes_of_territory")
+
+
+def _coverage(row: dict) -> list[int]:
+    return [row["coverage"].communes, row["coverage"].territory_communes]
+
+
 def _table_labels(reference_year: int) -> dict[str, str]:
     """The table's column names for people, in the active language."""
     return {
@@ -67,23 +76,26 @@ def table_csv(*, rows: list[dict], dataset, reference_year: int, machine: bool =
     buffer = io.StringIO()
     if machine:
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(["dataset"] + [header for _key, header in TABLE_COLUMNS])
+        writer.writerow(["dataset"] + [header for _key, header in TABLE_COLUMNS] + list(COVERAGE_COLUMNS))
         code = dataset.code if dataset else ""
         for row in rows:
             status = Status.ESTIMATED if row["estimated"] else Status.CONSOLIDATED
             values = [data_number(row[key], machine=True) for key, _header in TABLE_COLUMNS[2:]]
-            writer.writerow([code, row["year"], status.value, *values])
+            writer.writerow([code, row["year"], status.value, *values, *_coverage(row)])
         return buffer.getvalue()
     # French spreadsheets read a semicolon-separated file with decimal commas; a BOM tells them UTF-8.
     writer = csv.writer(buffer, delimiter=";" if is_french() else ",", lineterminator="\r\n")
     buffer.write("\ufeff")
     writer.writerow([f"# {dataset}" if dataset else "# —"])
     labels = _table_labels(reference_year)
-    writer.writerow([labels[key] for key, _header in TABLE_COLUMNS])
+    writer.writerow(
+        [labels[key] for key, _header in TABLE_COLUMNS]
+        + [_("Communes with values"), _("Communes of the territory")]
+    )
     for row in rows:
         status = Status.ESTIMATED if row["estimated"] else Status.CONSOLIDATED
         values = [data_number(row[key]) for key, _header in TABLE_COLUMNS[2:]]
-        writer.writerow([row["year"], status.label, *values])
+        writer.writerow([row["year"], status.label, *values, *_coverage(row)])
     return buffer.getvalue()
 
 

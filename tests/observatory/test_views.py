@@ -359,7 +359,10 @@ def test_the_table_for_a_spreadsheet_speaks_french_and_keeps_every_digit(login, 
         "Évolution des émissions depuis 2005 (%)",
         "Production renouvelable (MWh)",
         "Part renouvelable de la consommation (%)",
+        "Communes ayant des valeurs",
+        "Communes du territoire",
     ]
+    assert (first["Communes ayant des valeurs"], first["Communes du territoire"]) == ("1", "1")
     assert first["Consommation d’énergie finale (MWh)"] == "10214138,2"  # not 1,02141e+07
     assert first["Émissions de gaz à effet de serre (t CO2e)"] == "2345678,91"
     assert first["Consommation par habitant (MWh/hab.)"] == "64,646444"  # 10214138.2 / 158000
@@ -524,4 +527,5 @@ def test_a_refused_value_that_looks_like_a_formula_stays_a_text_in_the_error_rep
     response = login(cast.metro_officer).get(reverse("observatory:import_errors", args=[batch.pk]))
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     values = [row[2] for row in rows[1:]]
-    assert values == ['\'=HYPERLINK("http://example.org")']  # the refused commune code, as a text
+    # The refused commune code and value (every error of the row), each as a text.
+    assert values == ['\'=HYPERLINK("http://example.org")', "'@SUM(1)"]
