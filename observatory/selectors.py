@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
 
-from communes.models import Commune
+from communes.models import Commune, Epci
 
 from .models import (
     Basis,
@@ -156,6 +156,19 @@ class TerritoryObservatory:
         return {year: 100 * (value - reference) / reference for year, value in values.items()}
 
 
+def territory_targets(*, commune=None) -> list[Target]:
+    """The targets a territory works to: a commune's own, else the agglomeration's. The agglomeration's
+    targets are those of one EPCI's climate plan (Epci.holds_agglomeration_targets): a commune of another
+    EPCI has none. One or two queries."""
+    if commune is not None:
+        own = list(Target.objects.filter(commune=commune).order_by("target_year"))
+        if own:
+            return own
+        holder = Epci.objects.filter(pk=commune.epci_id, holds_agglomeration_targets=True)
+        return list(Target.objects.filter(Exists(holder), commune__isnull=True).order_by("target_year"))
+    return list(Target.objects.filter(commune__isnull=True).order_by("target_year"))
+
+
 def territory_observatory(
     *, commune_ids: list[int], dataset: Dataset | None, commune=None
 ) -> TerritoryObservatory:
@@ -167,9 +180,7 @@ def territory_observatory(
         observations = observations.none()
     population_series = _series(observations, Quantity.POPULATION, None)
     names = _part_names()
-    targets = list(Target.objects.filter(commune=commune).order_by("target_year")) or list(
-        Target.objects.filter(commune__isnull=True).order_by("target_year")
-    )
+    targets = territory_targets(commune=commune)
     reference_year = targets[0].reference_year if targets else 2005
     view = TerritoryObservatory(
         dataset=dataset,

@@ -30,6 +30,7 @@ from actions.models import (
     PlanStatus,
     Theme,
 )
+from communes.importers import GRENOBLE_METROPOLE, GRENOBLE_METROPOLE_CLIMATE_PLAN
 from communes.models import Commune, Epci, Stage, sort_key
 from observatory.models import (
     BatchStatus,
@@ -82,7 +83,7 @@ def build_plan(
     bulk_create, so that 200 actions take a fraction of a second. `title_length` pads every title to that
     many characters (long titles must wrap inside the tables)."""
     epci, _created = Epci.objects.get_or_create(
-        siren="200040715", defaults={"name": "Grenoble-Alpes Métropole"}
+        siren=GRENOBLE_METROPOLE["siren"], defaults={**GRENOBLE_METROPOLE, **GRENOBLE_METROPOLE_CLIMATE_PLAN}
     )
     commune = Commune.objects.create(
         insee_code=insee_code,
