@@ -93,10 +93,11 @@ def rolled_back(django_db_blocker):
 def print_plan(**options) -> Printed:
     plan = build_plan(**options)
     actions = list(plan.actions.order_by("order").prefetch_related("budget_lines"))
-    documents, steps = [], []
+    documents, pages_html, steps = [], [], []
     layout = deliberation.layout
 
     def recording(markup):
+        pages_html.append(markup)  # the very HTML the PDF is laid out from
         documents.append(layout(markup))
         return documents[-1]
 
@@ -107,7 +108,7 @@ def print_plan(**options) -> Printed:
         )
     finally:
         deliberation.layout = layout
-    markup = deliberation.deliberation_html(deliberation.plan_for_deliberation(plan_id=plan.pk))
+    markup = pages_html[0]
     return Printed(
         plan_id=plan.pk,
         titles=[action.title for action in actions],
