@@ -138,6 +138,13 @@ def big(django_db_setup, django_db_blocker) -> Printed:
         return print_plan(actions=200, title_length=LONG_TITLE_LENGTH, description_length=320)
 
 
+@pytest.fixture(scope="module")
+def medium(django_db_setup, django_db_blocker) -> Printed:
+    """A 60-action draft with the usual titles and 320-character descriptions, printed once."""
+    with rolled_back(django_db_blocker):
+        return print_plan(actions=60, description_length=320)
+
+
 def draft_words(**options) -> str:
     """The words of a plan's file from its HTML alone (no PDF: the layout is not the point)."""
     plan = deliberation.plan_for_deliberation(plan_id=build_plan(**options).pk)
@@ -292,6 +299,49 @@ def test_the_annex_prints_each_description_in_full(big):
     assert len(big.descriptions[0]) >= 320
     assert plain(big.descriptions[0]) in big.words
     assert "…" not in big.words.split("Annexe")[-1].replace("……", "")
+
+
+def _action_rows_per_page(document) -> list[int]:
+    """How many action rows of the actions tables each page holds (the totals left out)."""
+    counts = []
+    for page in document.pages:
+        counts.append(
+            sum(
+                1
+                for box in _boxes(page._page_box)
+                if type(box).__name__ == "TableRowBox"
+                and box.element is not None
+                and box.element.get("class") != "total"
+                and box.element.find("td[@class='number']") is not None
+            )
+        )
+    return counts
+
+
+def test_no_page_holds_a_lone_action_row(medium):
+    pages = [(number, rows) for number, rows in enumerate(_action_rows_per_page(medium.layout), 1) if rows]
+
+    assert pages and all(rows >= 2 for _number, rows in pages), str(pages)
+
+
+def _lone_totals(document) -> list[int]:
+    """Pages whose actions part starts with a section's total row (its last action left behind)."""
+    lone = []
+    for number, page in enumerate(document.pages, start=1):
+        rows = [
+            box
+            for box in _boxes(page._page_box)
+            if type(box).__name__ == "TableRowBox"
+            and box.element is not None
+            and box.element.find("td") is not None
+        ]
+        if rows and rows[0].element.get("class") == "total":
+            lone.append(number)
+    return lone
+
+
+def test_a_section_total_never_starts_a_page(big, medium):
+    assert _lone_totals(big.layout) == _lone_totals(medium.layout) == []
 
 
 def test_the_watermark_lies_under_the_charts(small):
