@@ -241,13 +241,7 @@ def _territory_considerations(territory: dict, epci) -> list[str]:
     texts = []
     headline = territory["headline"]
     dataset = territory["dataset"]
-    source = ""
-    if dataset is not None:
-        source = " " + (
-            _("(source: %(dataset)s, demonstration data)")
-            if territory["is_demo"]
-            else _("(source: %(dataset)s)")
-        ) % {"dataset": dataset.name}
+    source = ""  # stated once, after the last figure (below)
     for key, with_change, without_change in (
         (
             "consumption",
@@ -276,7 +270,6 @@ def _territory_considerations(territory: dict, epci) -> list[str]:
             item = headline[key]
             text = with_change if item["change"] else without_change
             texts.append(text % {**item, "reference": territory["reference_year"], "source": source})
-            source = ""  # said once
     if "renewables" in headline:
         texts.append(
             _(
@@ -285,6 +278,20 @@ def _territory_considerations(territory: dict, epci) -> list[str]:
             )
             % headline["renewables"]
         )
+    if texts and dataset is not None:
+        if len(texts) == 1:
+            source = (
+                _("(source: %(dataset)s, demonstration data)")
+                if territory["is_demo"]
+                else _("(source: %(dataset)s)")
+            )
+        else:
+            source = (
+                _("(source of these figures: %(dataset)s, demonstration data)")
+                if territory["is_demo"]
+                else _("(source of these figures: %(dataset)s)")
+            )
+        texts[-1] = f"{texts[-1].rstrip(';')} {source % {'dataset': dataset.name}};"
     target = territory["target"]
     goals = []
     if target is not None:

@@ -266,7 +266,8 @@ def test_the_working_group_is_named_once_not_quoted_inside_its_own_kind(small):
 def test_the_source_of_the_figures_is_stated_once_in_the_deliberation(small):
     deliberation_part = small.words.split("Le conseil municipal, après en avoir délibéré")[0]
 
-    assert deliberation_part.count("(source :") == 1
+    assert deliberation_part.count("(source") == 1
+    assert "en 2022 (estimation) (source des chiffres : ORCAE" in deliberation_part  # after the last figure
 
 
 def test_the_budget_article_names_the_financial_years_that_remain(small):
