@@ -185,3 +185,20 @@ def test_the_signed_deliberation_comes_first_on_the_documents_page(voted, cast, 
     adopted = page.index("Dossier de délibération adopté (PDF)")
     drafts = page.index(f'id="plan-{draft.pk}"')
     assert signed < adopted < drafts
+
+
+def test_a_file_made_twice_still_downloads_under_its_clean_name(
+    cast, client, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    plan = build_plan(actions=1, insee_code="38229", commune_name="Meylan")
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.document_request(kind=DocumentKind.DELIBERATION_DOCX, user=cast.admin, plan=plan)
+        second = services.document_request(kind=DocumentKind.DELIBERATION_DOCX, user=cast.admin, plan=plan)
+    second.refresh_from_db()
+    client.force_login(cast.admin)
+
+    response = client.get(reverse("reporting:document_download", args=[second.pk]))
+
+    assert second.file.name != GeneratedDocument.objects.get(pk=first.pk).file.name  # the storage's suffix
+    assert response["Content-Disposition"] == 'attachment; filename="deliberation-meylan-v1.docx"'
