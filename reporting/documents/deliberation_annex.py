@@ -278,9 +278,23 @@ def _marked_on(figure: dict, day: date) -> dict:
     return figure
 
 
+ADOPTED_BAR_COLOUR = "#1e5631"
+
+
+def _commitments_only(figure: dict) -> dict:
+    """An adopted file shows what the council committed to, not the follow-up that came after the vote:
+    every bar in one colour, no milestone marked as reached."""
+    bars = figure["data"][0]
+    bars["marker"]["color"] = [ADOPTED_BAR_COLOUR] * len(bars["y"])
+    milestones = figure["data"][1]
+    milestones["text"] = [text.removesuffix(" ✓") for text in milestones["text"]]
+    return figure
+
+
 def schedule(plan: ActionPlan, groups: list[ActionGroup], *, day: date) -> dict:
     """The schedule figure of actions/charts.py as print SVG: one chart for a small plan, else one per
-    section, cut in parts of at most SCHEDULE_ROWS_PER_CHART actions; the dotted line marks `day`."""
+    section, cut in parts of at most SCHEDULE_ROWS_PER_CHART actions; the dotted line marks `day`. A
+    draft's bars are coloured by status; an adopted plan's are not (the file is the vote's)."""
     dated = [[row for row in group.rows if row.action.start_date and row.action.end_date] for group in groups]
     count = sum(len(rows) for rows in dated)
     parts: list[tuple[str, list[ActionRow]]] = []
@@ -305,15 +319,17 @@ def schedule(plan: ActionPlan, groups: list[ActionGroup], *, day: date) -> dict:
             continue
         figure = _relabelled(schedule_figure(plan=plan, actions=[row.action for row in rows]), rows)
         figure = _marked_on(figure, day)
+        if plan.is_adopted:
+            figure = _commitments_only(figure)
         row_height = 22 if len(rows) <= 12 else 15
         svg = figure_svg(figure, width=CHART_WIDTH, height=44 + row_height * len(rows))
         svgs.append({"title": title, "svg": mark_safe(svg)})  # built and escaped by figure_svg
     return {
         "charts": svgs,
         "undated": sum(len(group.rows) for group in groups) - count,
-        "legend": [
-            (str(label), STATUS_COLOURS[ActionStatus(value)]) for value, label in ActionStatus.choices
-        ],
+        "legend": []
+        if plan.is_adopted
+        else [(str(label), STATUS_COLOURS[ActionStatus(value)]) for value, label in ActionStatus.choices],
     }
 
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from docx import Document
 
-from actions.models import PlanStatus
+from actions.models import ActionStatus, PlanStatus
 from actions.services import plan_transition
 from communes.models import Commune
 from reporting import services
@@ -103,6 +103,7 @@ def test_a_file_frozen_on_first_request_still_describes_the_vote_and_says_when_i
     with time_machine.travel(datetime.datetime(2026, 6, 2, 10, tzinfo=datetime.UTC), tick=False):
         # adopted on 12 March 2024 in bulk, as the demo does: never frozen
         plan = build_plan(actions=2, status=PlanStatus.FOLLOW_UP, insee_code="38229", commune_name="Meylan")
+        plan.actions.update(status=ActionStatus.DONE)  # the follow-up since the vote
         with django_capture_on_commit_callbacks(execute=True):
             document = services.document_request(kind=DocumentKind.DELIBERATION, user=cast.admin, plan=plan)
     document.refresh_from_db()
@@ -116,6 +117,7 @@ def test_a_file_frozen_on_first_request_still_describes_the_vote_and_says_when_i
     text, _pages = pdf_text(document.file.read())
     assert "Dossier tel qu'adopté le 12 mars 2024" in text
     assert "Version 1 — Délibéré" in text
+    assert "Réalisé" not in text  # the actions' progress after the vote is not the vote's
 
 
 def test_a_commune_of_another_agglomeration_gets_a_text_naming_its_own(cast):
