@@ -204,3 +204,18 @@ def test_a_file_made_twice_still_downloads_under_its_clean_name(
 
     assert second.file.name != GeneratedDocument.objects.get(pk=first.pk).file.name  # the storage's suffix
     assert response["Content-Disposition"] == 'attachment; filename="deliberation-meylan-v1.docx"'
+
+
+def test_council_details_that_do_not_add_up_generate_nothing_and_say_why(cast, client):
+    plan = build_plan(actions=1, insee_code="38229", commune_name="Meylan")
+    client.force_login(cast.admin)
+    prefix = f"plan-{plan.pk}"
+
+    response = client.post(
+        reverse("reporting:plan_document_request", args=[plan.pk, DocumentKind.DELIBERATION]),
+        {f"{prefix}-in_office": "29", f"{prefix}-present": "31"},
+        follow=True,
+    )
+
+    assert not GeneratedDocument.objects.filter(plan=plan).exists()
+    assert "Plus que les conseillers en exercice." in response.text
