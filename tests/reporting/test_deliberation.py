@@ -133,9 +133,9 @@ def small(django_db_setup, django_db_blocker) -> Printed:
 
 @pytest.fixture(scope="module")
 def big(django_db_setup, django_db_blocker) -> Printed:
-    """A 200-action draft with 250-character titles and long descriptions, printed once."""
+    """A 200-action draft with 250-character titles, printed once."""
     with rolled_back(django_db_blocker):
-        return print_plan(actions=200, title_length=LONG_TITLE_LENGTH, description_length=320)
+        return print_plan(actions=200, title_length=LONG_TITLE_LENGTH)
 
 
 @pytest.fixture(scope="module")
@@ -285,21 +285,24 @@ def test_french_typography_puts_no_break_spaces_where_french_wants_them(small):
 
 
 def test_a_200_action_plan_with_long_titles_lays_out_inside_the_pages(big):
-    text, pages = pdf_text(big.content)
-
-    assert 30 <= pages <= 150
+    # The words are those of the HTML the PDF was laid out from (pypdf reading 50 pages back costs more
+    # than the layout); the small and medium plans' files are read back from the PDF itself.
+    assert 30 <= big.pages == len(big.layout.pages) <= 150
+    assert big.content.startswith(b"%PDF")
     assert overflows(big.layout) == []
-    assert "Saint-Martin-d'Hères" in text
+    assert "Saint-Martin-d'Hères" in big.words
     for title in (big.titles[0], big.titles[99], big.titles[-1]):
-        assert plain(title) in text
-    assert plain(money(big.total)) in text
-    assert "Le conseil municipal, après en avoir délibéré, décide" in text
+        assert plain(title) in big.words
+    assert plain(money(big.total)) in big.words
+    assert "Le conseil municipal, après en avoir délibéré, décide" in big.words
 
 
-def test_the_annex_prints_each_description_in_full(big):
-    assert len(big.descriptions[0]) >= 320
-    assert plain(big.descriptions[0]) in big.words
-    assert "…" not in big.words.split("Annexe")[-1].replace("……", "")
+def test_the_annex_prints_each_description_in_full(medium):
+    assert len(medium.descriptions[0]) >= 320
+    for description in medium.descriptions:
+        assert plain(description) in medium.words
+    text, _pages = pdf_text(medium.content)
+    assert plain(medium.descriptions[-1]) in text
 
 
 def _action_rows_per_page(document) -> list[int]:
