@@ -140,9 +140,9 @@ def big(django_db_setup, django_db_blocker) -> Printed:
 
 @pytest.fixture(scope="module")
 def medium(django_db_setup, django_db_blocker) -> Printed:
-    """A 60-action draft with the usual titles and 320-character descriptions, printed once."""
+    """A 36-action draft with the usual titles and 320-character descriptions, printed once."""
     with rolled_back(django_db_blocker):
-        return print_plan(actions=60, description_length=320)
+        return print_plan(actions=36, description_length=320)
 
 
 def draft_words(**options) -> str:
