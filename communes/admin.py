@@ -14,7 +14,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Epci)
 class EpciAdmin(admin.ModelAdmin):
-    list_display = ("name", "siren")
+    list_display = ("name", "siren", "climate_plan_name", "climate_plan_year", "holds_agglomeration_targets")
     search_fields = ("name", "siren")
 
 

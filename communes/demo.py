@@ -12,7 +12,7 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from .importers import GRENOBLE_METROPOLE, METRO_FILE, communes_import
+from .importers import GRENOBLE_METROPOLE, GRENOBLE_METROPOLE_CLIMATE_PLAN, METRO_FILE, communes_import
 from .models import Commune, CommuneGroup, Membership, Role, Signatory, SignatoryType, Stage
 
 User = get_user_model()
@@ -149,6 +149,9 @@ def demo_load(*, reset_passwords: bool = False) -> list[tuple[DemoPerson, str | 
     result = communes_import(
         path=METRO_FILE, epci_siren=GRENOBLE_METROPOLE["siren"], epci_name=GRENOBLE_METROPOLE["name"]
     )
+    for name, value in GRENOBLE_METROPOLE_CLIMATE_PLAN.items():
+        setattr(result.epci, name, value)
+    result.epci.save(update_fields=list(GRENOBLE_METROPOLE_CLIMATE_PLAN))
     ranked = sorted(result.created, key=lambda commune: -(commune.population or 0))
     for rank, commune in enumerate(ranked):
         for name, value in _engagement(commune, rank).items():

@@ -15,6 +15,12 @@ NATIONAL_FILE = DATA_DIR / "communes-france.csv"
 METRO_FILE = DATA_DIR / "communes-grenoble-alpes-metropole.csv"
 
 GRENOBLE_METROPOLE = {"siren": "200040715", "name": "Grenoble-Alpes Métropole"}
+# What the platform knows of La Métro's own climate plan (see communes.Epci).
+GRENOBLE_METROPOLE_CLIMATE_PLAN = {
+    "climate_plan_name": "Plan Climat Air Énergie Territorial de Grenoble-Alpes Métropole",
+    "climate_plan_year": 2020,
+    "holds_agglomeration_targets": True,
+}
 
 REQUIRED_COLUMNS = ("insee_code", "name", "population_municipale")
 

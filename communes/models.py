@@ -65,11 +65,38 @@ class Epci(models.Model):
 
     siren = models.CharField(_("SIREN"), max_length=9, unique=True, validators=[validate_siren])
     name = models.CharField(_("name"), max_length=200)
+    # The EPCI's own climate plan, quoted by the communes' deliberations when it is known.
+    climate_plan_name = models.CharField(
+        _("climate plan"),
+        max_length=300,
+        blank=True,
+        help_text=_("Its full name, e.g. “Plan Climat Air Énergie Territorial de Grenoble-Alpes Métropole”."),
+    )
+    climate_plan_year = models.PositiveSmallIntegerField(
+        _("climate plan adopted in"), null=True, blank=True, validators=[MinValueValidator(1990)]
+    )
+    holds_agglomeration_targets = models.BooleanField(
+        _("its plan sets the agglomeration targets"),
+        default=False,
+        help_text=_(
+            "The observatory's targets for the whole agglomeration are those of this EPCI's climate plan: "
+            "its communes' deliberations quote them."
+        ),
+    )
 
     class Meta:
         verbose_name = _("EPCI")
         verbose_name_plural = _("EPCIs")
         ordering = ["name"]
+        constraints = [
+            # The observatory's agglomeration-wide targets (a target with no commune) belong to one plan.
+            models.UniqueConstraint(
+                fields=["holds_agglomeration_targets"],
+                condition=Q(holds_agglomeration_targets=True),
+                name="communes_one_epci_holds_agglomeration_targets",
+                violation_error_message=_("Another EPCI already holds the agglomeration targets."),
+            ),
+        ]
 
     def __str__(self):
         return self.name

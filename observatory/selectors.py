@@ -22,7 +22,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext as _
 
-from communes.models import Commune
+from communes.models import Commune, Epci
 from pcl import formatting
 
 from .coverage import Coverage, YearCoverage, territory_coverage
@@ -276,6 +276,19 @@ class TerritoryObservatory:
         return {year: 100 * (value - reference) / reference for year, value in values.items()}
 
 
+def territory_targets(*, commune=None) -> list[Target]:
+    """The targets a territory works to: a commune's own, else the agglomeration's. The agglomeration's
+    targets are those of one EPCI's climate plan (Epci.holds_agglomeration_targets): a commune of another
+    EPCI has none. One or two queries."""
+    if commune is not None:
+        own = list(Target.objects.filter(commune=commune).order_by("target_year"))
+        if own:
+            return own
+        holder = Epci.objects.filter(pk=commune.epci_id, holds_agglomeration_targets=True)
+        return list(Target.objects.filter(Exists(holder), commune__isnull=True).order_by("target_year"))
+    return list(Target.objects.filter(commune__isnull=True).order_by("target_year"))
+
+
 def territory_observatory(
     *, commune_ids: list[int], dataset: Dataset | None, commune=None
 ) -> TerritoryObservatory:
@@ -300,9 +313,7 @@ def territory_observatory(
         Series(quantity=Quantity.POPULATION, years=list(population), totals=population, by_part={}), coverage
     )
     names = _part_names()
-    targets = list(Target.objects.filter(commune=commune).order_by("target_year")) or list(
-        Target.objects.filter(commune__isnull=True).order_by("target_year")
-    )
+    targets = territory_targets(commune=commune)
     reference_year = targets[0].reference_year if targets else 2005
     view = TerritoryObservatory(
         dataset=dataset,

@@ -97,3 +97,50 @@ def section_formset(letter: Letter, data=None) -> BaseSectionFormSet:
         for position, section in enumerate(letter.sections.all(), start=1)
     ]
     return SectionFormSet(data=data, initial=initial, prefix="sections")
+
+
+def _count(label):
+    return forms.IntegerField(label=label, required=False, min_value=0, max_value=500)
+
+
+class DeliberationCouncilForm(forms.Form):
+    """The blanks of a draft deliberation that the council's secretariat knows before the meeting, all
+    optional: those given are printed, the others stay blanks to fill in by hand."""
+
+    meeting_date = forms.DateField(label=_("Date of the council meeting"), required=False, widget=DateInput())
+    notice_date = forms.DateField(
+        label=_("Date of the notice of meeting"), required=False, widget=DateInput()
+    )
+    in_office = _count(_("Councillors in office"))
+    present = _count(_("Present"))
+    represented = _count(_("Represented"))
+    voting = _count(_("Voting"))
+    rapporteur = forms.CharField(label=_("Rapporteur"), required=False, max_length=200)
+    votes_for = _count(_("For"))
+    votes_against = _count(_("Against"))
+    abstentions = _count(_("Abstentions"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-control form-control-sm")
+
+    def clean(self):
+        cleaned = super().clean()
+        meeting, notice = cleaned.get("meeting_date"), cleaned.get("notice_date")
+        if meeting and notice and notice > meeting:
+            self.add_error("notice_date", _("The notice of meeting comes before the meeting."))
+        in_office = cleaned.get("in_office")
+        for name in ("present", "voting"):
+            value = cleaned.get(name)
+            if in_office is not None and value is not None and value > in_office:
+                self.add_error(name, _("More than the councillors in office."))
+        return cleaned
+
+    def details(self) -> dict:
+        """What was filled in, as stored with the document (dates in ISO form)."""
+        return {
+            name: value.isoformat() if isinstance(value, date) else value
+            for name, value in self.cleaned_data.items()
+            if value not in (None, "")
+        }

@@ -29,8 +29,9 @@ def visible_documents(user, *, commune_insee: str = "", limit: int = 200) -> lis
 
 
 def commune_documents(*, commune) -> dict:
-    """The commune's plans (to generate their deliberation file) and its documents, newest first."""
-    plans = commune_plans(commune=commune)
+    """The commune's plans and its documents, newest first. Adopted versions come first (an elected
+    official looks for the signed deliberation, then the adopted file), then the drafts."""
+    plans = sorted(commune_plans(commune=commune), key=lambda plan: not plan.is_adopted)
     documents = list(
         GeneratedDocument.objects.filter(commune=commune, kind__in=COMMUNE_KINDS).select_related(
             "plan", "requested_by"

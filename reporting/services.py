@@ -24,11 +24,21 @@ def frozen_document(*, plan: ActionPlan, kind: str) -> GeneratedDocument | None:
 
 @transaction.atomic
 def document_request(
-    *, kind: str, user, commune=None, plan: ActionPlan | None = None, year: int | None = None, letter=None
+    *,
+    kind: str,
+    user,
+    commune=None,
+    plan: ActionPlan | None = None,
+    year: int | None = None,
+    letter=None,
+    council: dict | None = None,
+    at_adoption: bool = False,
 ) -> GeneratedDocument:
     """Queues the generation of a document (a Celery job; run at once without a broker).
 
-    The deliberation file of an adopted plan is not generated again: the frozen one is returned.
+    The deliberation file of an adopted plan is not generated again: the frozen one is returned; it
+    describes the vote whenever it is made (`at_adoption` says it was made when the adoption was
+    recorded). `council` holds the blanks of a draft deliberation the advisor filled in.
     """
     kind = DocumentKind(kind)
     if kind in PLAN_KINDS:
@@ -46,6 +56,7 @@ def document_request(
         raise ValidationError(_("Which commune?"))
     if kind == DocumentKind.LETTER and letter is None:
         raise ValidationError(_("Which letter?"))
+    frozen = bool(plan and plan.is_adopted and kind in PLAN_KINDS)
     document = GeneratedDocument.objects.create(
         kind=kind,
         commune=commune,
@@ -55,7 +66,9 @@ def document_request(
         year=year,
         letter=letter,
         requested_by=user,
-        is_frozen=bool(plan and plan.is_adopted and kind in PLAN_KINDS),
+        is_frozen=frozen,
+        made_at_adoption=frozen and at_adoption,
+        council=(council or {}) if kind in PLAN_KINDS and not frozen else {},
         step=_("Waiting for a worker…"),
     )
     transaction.on_commit(lambda: tasks.generate_document_task.delay(document.pk))
@@ -75,7 +88,7 @@ def deliberation_freeze(*, plan: ActionPlan, user) -> list[GeneratedDocument]:
                 documents.append(stale)
                 continue
             GeneratedDocument.objects.filter(pk=stale.pk).update(is_frozen=False)
-        documents.append(document_request(kind=kind, user=user, plan=plan))
+        documents.append(document_request(kind=kind, user=user, plan=plan, at_adoption=True))
     return documents
 
 
@@ -110,11 +123,14 @@ def document_run(*, document: GeneratedDocument) -> GeneratedDocument:
         document.refresh_from_db()
         return document
     document.file.save(rendered.filename, ContentFile(rendered.content), save=False)
+    document.filename = rendered.filename
     document.size = len(rendered.content)
     document.pages = rendered.pages
     document.status = DocumentStatus.DONE
     document.progress = 100
     document.step = ""
     document.finished_at = timezone.now()
-    document.save(update_fields=["file", "size", "pages", "status", "progress", "step", "finished_at"])
+    document.save(
+        update_fields=["file", "filename", "size", "pages", "status", "progress", "step", "finished_at"]
+    )
     return document

@@ -28,6 +28,9 @@ class EpciFactory(factory.django.DjangoModelFactory):
 
     siren = "200040715"
     name = "Grenoble-Alpes Métropole"
+    climate_plan_name = "Plan Climat Air Énergie Territorial de Grenoble-Alpes Métropole"
+    climate_plan_year = 2020
+    holds_agglomeration_targets = True
 
 
 class CommuneFactory(factory.django.DjangoModelFactory):

@@ -178,8 +178,9 @@ def meetings_of_period(*, start: date, end: date) -> list[Meeting]:
 
 
 def working_group_on(*, commune, day: date, meetings_until: datetime | None = None) -> WorkingGroup | None:
-    """The commune's group with its members on `day` (`current_members`) and the number of meetings
-    held up to `meetings_until` (now by default; `meetings_held`): two queries."""
+    """The commune's group as it was on `day` (none if set up later), with its members that day
+    (`current_members`) and the number of meetings held up to `meetings_until` (now by default;
+    `meetings_held`): two queries."""
     members = (
         GroupMember.objects.filter(joined_on__lte=day)
         .filter(Q(left_on__isnull=True) | Q(left_on__gte=day))
@@ -187,7 +188,7 @@ def working_group_on(*, commune, day: date, meetings_until: datetime | None = No
     )
     until = meetings_until or timezone.now()
     return (
-        WorkingGroup.objects.filter(commune=commune)
+        WorkingGroup.objects.filter(commune=commune, created_on__lte=day)
         .annotate(meetings_held=Count("meetings", filter=Q(meetings__starts_at__lte=until)))
         .prefetch_related(Prefetch("members", queryset=members, to_attr="current_members"))
         .first()

@@ -9,7 +9,7 @@ comes from that same layout.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -20,7 +20,7 @@ from weasyprint import HTML
 from weasyprint.document import Document as WeasyDocument
 
 from actions import selectors as actions_selectors
-from actions.models import ActionPlan
+from actions.models import ActionPlan, PlanStatus
 from pcl.formatting import NBSP, date_text, number, quantity, typography, typography_html
 from workgroups import selectors as workgroups_selectors
 from workgroups.models import Function, WorkingGroup
@@ -35,7 +35,7 @@ from .deliberation_annex import (
     schedule,
     territory,
 )
-from .deliberation_text import DeliberationText, deliberation_text
+from .deliberation_text import DeliberationText, deliberation_text, group_noun, names_itself
 
 TEMPLATE = "reporting/pdf/deliberation.html"
 FUNCTION_ORDER = {value: index for index, value in enumerate(Function.values)}
@@ -46,9 +46,29 @@ def plan_for_deliberation(*, plan_id: int) -> ActionPlan:
     return actions_selectors.plan_with_actions(plan_id=plan_id)
 
 
-def working_group_for(commune, *, day: date) -> WorkingGroup | None:
-    """The commune's group with its members on `day` and its meetings held so far: two queries."""
-    return workgroups_selectors.working_group_on(commune=commune, day=day)
+def working_group_for(commune, *, day: date, meetings_until: datetime) -> WorkingGroup | None:
+    """The commune's group with its members on `day` and its meetings held up to `meetings_until`."""
+    return workgroups_selectors.working_group_on(commune=commune, day=day, meetings_until=meetings_until)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The day the file describes. An adopted plan's file is the council's vote: its day, the status
+    the version had then ("Deliberated"), the meetings held before the vote and the members of that
+    day, whenever the file is generated or downloaded. A draft describes today."""
+
+    day: date
+    status: str
+    meetings_until: datetime
+
+    @classmethod
+    def of(cls, plan: ActionPlan) -> "Snapshot":
+        if plan.is_adopted:
+            vote = plan.deliberation_date
+            vote_day_starts = timezone.make_aware(datetime.combine(vote, time.min))
+            before_the_vote_day = vote_day_starts - timedelta(microseconds=1)
+            return cls(day=vote, status=str(PlanStatus.DELIBERATED.label), meetings_until=before_the_vote_day)
+        return cls(day=timezone.localdate(), status=plan.get_status_display(), meetings_until=timezone.now())
 
 
 @dataclass
@@ -59,30 +79,40 @@ class Parts:
     working_group: WorkingGroup | None
     territory: dict
     text: DeliberationText
+    snapshot: Snapshot
 
 
-def _parts(plan: ActionPlan, *, with_charts: bool) -> Parts:
+def _parts(plan: ActionPlan, *, with_charts: bool, council: dict | None = None) -> Parts:
+    snapshot = Snapshot.of(plan)
     groups = action_groups(plan, list(plan.actions.all()))
     rows = [row for group in groups for row in group.rows]
     budget = budget_summary(plan, rows)
-    working_group = working_group_for(plan.commune, day=timezone.localdate())
-    figures = territory(plan.commune, with_charts=with_charts)
+    working_group = working_group_for(plan.commune, day=snapshot.day, meetings_until=snapshot.meetings_until)
+    figures = territory(plan.commune, with_charts=with_charts, day=snapshot.day)
     text = deliberation_text(
-        plan=plan, working_group=working_group, territory=figures, budget=budget, rows=rows
+        plan=plan,
+        working_group=working_group,
+        territory=figures,
+        budget=budget,
+        rows=rows,
+        day=snapshot.day,
+        council=council or {},
     )
-    return Parts(groups, rows, budget, working_group, figures, text)
+    return Parts(groups, rows, budget, working_group, figures, text, snapshot)
 
 
-def deliberation_text_for(plan: ActionPlan) -> DeliberationText:
+def deliberation_text_for(plan: ActionPlan, *, council: dict | None = None) -> DeliberationText:
     """The deliberation alone (for the .docx): no chart is drawn."""
-    return _parts(plan, with_charts=False).text
+    return _parts(plan, with_charts=False, council=council).text
 
 
-def deliberation_context(plan: ActionPlan) -> dict:
+def deliberation_context(plan: ActionPlan, *, council: dict | None = None) -> dict:
     """Everything the deliberation file shows, formatted. `plan` should come from
-    `plan_for_deliberation`; otherwise every action costs its own queries."""
+    `plan_for_deliberation`; otherwise every action costs its own queries. `council` holds the
+    blanks the advisor filled in before generating (see DeliberationCouncilForm)."""
     commune = plan.commune
-    parts = _parts(plan, with_charts=True)
+    parts = _parts(plan, with_charts=True, council=council)
+    snapshot = parts.snapshot
     groups, rows, budget, working_group = parts.groups, parts.rows, parts.budget, parts.working_group
     members = []
     if working_group is not None:
@@ -106,9 +136,9 @@ def deliberation_context(plan: ActionPlan) -> dict:
         "title": typography(plan.title),
         "commune_name": typography(commune.name),
         "is_adopted": plan.is_adopted,
-        "status": plan.get_status_display(),
+        "status": snapshot.status,
         "period": f"{plan.start_year}–{plan.end_year}",
-        "generated_on": date_text(timezone.localdate()),
+        "generated_on": date_text(snapshot.day),
         "deliberation_date": date_text(plan.deliberation_date, empty=""),
         "population": number(commune.population, empty=""),
         "charter_signed_on": date_text(commune.charter_signed_on, empty=""),
@@ -121,22 +151,30 @@ def deliberation_context(plan: ActionPlan) -> dict:
             "mwh_renewable": quantity(impacts["mwh_renewable"], per_year),
         },
         "budget": budget,
-        "schedule": schedule(plan, groups),
+        "schedule": schedule(plan, groups, day=snapshot.day),
         "observatory": parts.territory,
         "working_group": working_group,
         "working_group_since": date_text(working_group.created_on) if working_group else "",
+        "working_group_name": _group_name(working_group) if working_group else "",
         "members": members,
         "nbsp": NBSP,
         "colon": typography("x:")[1:],  # " :" with its no-break space in French, ":" otherwise
     }
 
 
+def _group_name(group: WorkingGroup) -> str:
+    """ "The Groupe de travail interne PCL", or "The group “Copil énergie”" (never its kind twice)."""
+    if names_itself(group.name):
+        return typography(_("The %(name)s") % {"name": group_noun(group.name)})
+    return typography(_("The group “%(name)s”") % {"name": group.name})
+
+
 def deliberation_filename(plan: ActionPlan, extension: str) -> str:
     return f"deliberation-{slugify(plan.commune.name)}-v{plan.version}.{extension}"
 
 
-def deliberation_html(plan: ActionPlan) -> str:
-    return typography_html(render_to_string(TEMPLATE, deliberation_context(plan)))
+def deliberation_html(plan: ActionPlan, *, council: dict | None = None) -> str:
+    return typography_html(render_to_string(TEMPLATE, deliberation_context(plan, council=council)))
 
 
 def layout(html: str) -> WeasyDocument:
@@ -149,7 +187,7 @@ def render_pdf(document, progress: Progress) -> Rendered:
     progress(5, _("Reading the plan…"))
     plan = plan_for_deliberation(plan_id=document.plan_id)
     progress(15, _("Computing the figures and drawing the charts…"))
-    context = deliberation_context(plan)
+    context = deliberation_context(plan, council=document.council)
     progress(30, _("Writing the pages…"))
     html = typography_html(render_to_string(TEMPLATE, context))
     progress(40, _("Laying out the pages…"))

@@ -5,9 +5,9 @@ here except the observatory's own fixed set."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -90,13 +90,6 @@ def _impacts(action: Action) -> list[tuple[str, str]]:
     return impacts
 
 
-def shorten(text: str, length: int) -> str:
-    text = " ".join(text.split())
-    if len(text) <= length:
-        return text
-    return text[:length].rsplit(" ", 1)[0].rstrip(" ,;:.") + "…"
-
-
 def action_row(index: int, action: Action) -> ActionRow:
     by_year: dict[int, Decimal] = defaultdict(lambda: ZERO)
     investment = operating = ZERO
@@ -112,7 +105,7 @@ def action_row(index: int, action: Action) -> ActionRow:
         action=action,
         title=typography(action.title),
         details=[action.theme.name, str(action.get_origin_display())],
-        description=typography(shorten(action.description, 260)),
+        description=typography(" ".join(action.description.split())),  # in full: the council adopts it
         owner=typography(action.owner_label or DASH),
         elected_referent=typography(action.elected_referent),
         period=period_text(action.start_date, action.end_date, empty=_("not dated yet")),
@@ -278,9 +271,30 @@ def _relabelled(figure: dict, rows: list[ActionRow]) -> dict:
     return figure
 
 
-def schedule(plan: ActionPlan, groups: list[ActionGroup]) -> dict:
+def _marked_on(figure: dict, day: date) -> dict:
+    """The dotted line of the schedule on the day the file describes (the vote's), not today."""
+    for shape in figure["layout"].get("shapes", []):
+        shape["x0"] = shape["x1"] = day.isoformat()
+    return figure
+
+
+ADOPTED_BAR_COLOUR = "#1e5631"
+
+
+def _commitments_only(figure: dict) -> dict:
+    """An adopted file shows what the council committed to, not the follow-up that came after the vote:
+    every bar in one colour, no milestone marked as reached."""
+    bars = figure["data"][0]
+    bars["marker"]["color"] = [ADOPTED_BAR_COLOUR] * len(bars["y"])
+    milestones = figure["data"][1]
+    milestones["text"] = [text.removesuffix(" ✓") for text in milestones["text"]]
+    return figure
+
+
+def schedule(plan: ActionPlan, groups: list[ActionGroup], *, day: date) -> dict:
     """The schedule figure of actions/charts.py as print SVG: one chart for a small plan, else one per
-    section, cut in parts of at most SCHEDULE_ROWS_PER_CHART actions."""
+    section, cut in parts of at most SCHEDULE_ROWS_PER_CHART actions; the dotted line marks `day`. A
+    draft's bars are coloured by status; an adopted plan's are not (the file is the vote's)."""
     dated = [[row for row in group.rows if row.action.start_date and row.action.end_date] for group in groups]
     count = sum(len(rows) for rows in dated)
     parts: list[tuple[str, list[ActionRow]]] = []
@@ -304,15 +318,18 @@ def schedule(plan: ActionPlan, groups: list[ActionGroup]) -> dict:
         if not rows:
             continue
         figure = _relabelled(schedule_figure(plan=plan, actions=[row.action for row in rows]), rows)
+        figure = _marked_on(figure, day)
+        if plan.is_adopted:
+            figure = _commitments_only(figure)
         row_height = 22 if len(rows) <= 12 else 15
         svg = figure_svg(figure, width=CHART_WIDTH, height=44 + row_height * len(rows))
         svgs.append({"title": title, "svg": mark_safe(svg)})  # built and escaped by figure_svg
     return {
         "charts": svgs,
         "undated": sum(len(group.rows) for group in groups) - count,
-        "legend": [
-            (str(label), STATUS_COLOURS[ActionStatus(value)]) for value, label in ActionStatus.choices
-        ],
+        "legend": []
+        if plan.is_adopted
+        else [(str(label), STATUS_COLOURS[ActionStatus(value)]) for value, label in ActionStatus.choices],
     }
 
 
@@ -350,10 +367,9 @@ def _reduction(value, basis) -> str:
     return percent(-value) + (" " + _("per inhabitant") if basis == Basis.PER_INHABITANT else "")
 
 
-def target_to_quote(targets: list[Target]) -> Target | None:
-    """The target the deliberation quotes: the first whose year is still ahead, else the last one."""
-    this_year = timezone.localdate().year
-    upcoming = [target for target in targets if target.target_year >= this_year]
+def target_to_quote(targets: list[Target], *, day: date) -> Target | None:
+    """The target the deliberation quotes: the first whose year is still ahead on `day`, else the last."""
+    upcoming = [target for target in targets if target.target_year >= day.year]
     return upcoming[0] if upcoming else (targets[-1] if targets else None)
 
 
@@ -374,9 +390,10 @@ def _territory_figures(view) -> list[dict]:
     return figures
 
 
-def territory(commune, *, with_charts: bool = True) -> dict:
+def territory(commune, *, day: date, with_charts: bool = True) -> dict:
     """The commune's observatory series (the dataset its observatory page shows), its headline
-    figures per inhabitant against the reference year, the charts and the targets."""
+    figures per inhabitant against the reference year, the charts and the targets (the commune's own,
+    else those of its EPCI's climate plan, see observatory.selectors.territory_targets)."""
     dataset = observatory_selectors.datasets_with_data(commune_ids=[commune.pk]).first()
     view = observatory_selectors.territory_observatory(
         commune_ids=[commune.pk], dataset=dataset, commune=commune
@@ -439,5 +456,5 @@ def territory(commune, *, with_charts: bool = True) -> dict:
             for target in view.targets
         ],
         "commune_targets": any(target.commune_id for target in view.targets),
-        "target": target_to_quote(view.targets),
+        "target": target_to_quote(view.targets, day=day),
     }

@@ -145,7 +145,7 @@ def render_docx(document, progress: Progress) -> Rendered:
     progress(10, _("Reading the plan…"))
     plan = plan_for_deliberation(plan_id=document.plan_id)
     progress(40, _("Writing the deliberation…"))
-    text = deliberation_text_for(plan)
+    text = deliberation_text_for(plan, council=document.council)
     language = "fr-FR" if is_french() else "en-GB"
     content = deliberation_docx(text, commune_name=plan.commune.name, language=language)
     return Rendered(content=content, filename=deliberation_filename(plan, "docx"), pages=None)

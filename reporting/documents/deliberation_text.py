@@ -2,12 +2,15 @@
 the recitals (Considérant… ;), the decision (Le conseil municipal, après en avoir délibéré, décide :)
 and its articles, the vote and the signature. The PDF and the editable .docx print the same paragraphs.
 
-Before the vote, the fields only the council knows (meeting date, councillors present, votes) are left
-blank for the secretariat; once the plan is adopted, the meeting date and the deliberation number are
-those recorded on the plan.
+Before the vote, the fields only the council knows (meeting date, councillors present, rapporteur, votes)
+are left blank for the secretariat, unless the advisor filled them in before generating (`council`, see
+reporting.forms.DeliberationCouncilForm); once the plan is adopted, the meeting date and the deliberation
+number are those recorded on the plan. The agglomeration, its climate plan and its targets come from the
+data (communes.Epci, the observatory's targets): what the data does not know is not said.
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
@@ -19,6 +22,7 @@ from pcl.formatting import (
     is_french,
     list_text,
     money,
+    number,
     ordinal,
     percent,
     quantity,
@@ -52,10 +56,45 @@ class DeliberationText:
     colon: str  # " :" with a no-break space in French, ":" otherwise
 
 
+def _filled(council: dict, name: str) -> str:
+    """A blank the advisor filled in (a date, a count or a name), else the dotted blank."""
+    value = council.get(name)
+    if value in (None, ""):
+        return BLANK
+    if name.endswith("_date"):
+        return date_text(date.fromisoformat(value))
+    if isinstance(value, int):
+        return number(value)
+    return typography(str(value))
+
+
+def _budget_years(plan: ActionPlan, day: date) -> str:
+    """The financial years the plan still has from the vote (or today): "2026 to 2030", "2030"."""
+    first = min(max(plan.start_year, day.year), plan.end_year)
+    if first == plan.end_year:
+        return _(
+            "To state that the corresponding appropriations will be entered in the budget of %(year)s."
+        ) % {"year": first}
+    return _(
+        "To state that the corresponding appropriations will be entered in the budgets of the years "
+        "%(start)s to %(end)s."
+    ) % {"start": first, "end": plan.end_year}
+
+
 def deliberation_text(
-    *, plan: ActionPlan, working_group, territory: dict, budget: dict, rows: list[ActionRow]
+    *,
+    plan: ActionPlan,
+    working_group,
+    territory: dict,
+    budget: dict,
+    rows: list[ActionRow],
+    day: date,
+    council: dict,
 ) -> DeliberationText:
+    """`day` is the day the file describes (the vote's for an adopted plan); `council` the blanks the
+    advisor filled in (draft only)."""
     commune = plan.commune
+    epci = commune.epci
     adopted = plan.is_adopted
     values = {
         "commune": commune.name,
@@ -84,15 +123,21 @@ def deliberation_text(
         }
     else:
         heading = _("Draft deliberation")
-        meeting = _("Meeting of the municipal council of %(date)s") % {"date": BLANK}
+        meeting = _("Meeting of the municipal council of %(date)s") % {
+            "date": _filled(council, "meeting_date")
+        }
         attendance = [
-            (_("Date of the notice of meeting"), BLANK),
-            (_("Councillors in office"), BLANK),
-            (_("Present"), BLANK),
-            (_("Represented"), BLANK),
-            (_("Voting"), BLANK),
+            (_("Date of the notice of meeting"), _filled(council, "notice_date")),
+            (_("Councillors in office"), _filled(council, "in_office")),
+            (_("Present"), _filled(council, "present")),
+            (_("Represented"), _filled(council, "represented")),
+            (_("Voting"), _filled(council, "voting")),
         ]
-        vote = [(_("For"), BLANK), (_("Against"), BLANK), (_("Abstentions"), BLANK)]
+        vote = [
+            (_("For"), _filled(council, "votes_for")),
+            (_("Against"), _filled(council, "votes_against")),
+            (_("Abstentions"), _filled(council, "abstentions")),
+        ]
         adoption = ""
 
     visas = [
@@ -101,15 +146,22 @@ def deliberation_text(
             "territoriales), in particular its article L. 2121-29;"
         ),
         _("Having regard to law no. 2015-992 of 17 August 2015 on the energy transition for green growth;"),
-        _("Having regard to the Plan Climat Air Énergie Territorial of Grenoble-Alpes Métropole;"),
     ]
+    if epci is not None and epci.climate_plan_name:
+        if epci.climate_plan_year:
+            visas.append(
+                _("Having regard to the %(plan)s, adopted in %(year)s;")
+                % {"plan": epci.climate_plan_name, "year": epci.climate_plan_year}
+            )
+        else:
+            visas.append(_("Having regard to the %(plan)s;") % {"plan": epci.climate_plan_name})
     if commune.charter_signed_on:
         visas.append(
             _("Having regard to the charter of the Plan Climat Local signed by the commune on %(date)s;")
             % {"date": date_text(commune.charter_signed_on)}
         )
     considerations = [
-        *_territory_considerations(territory),
+        *_territory_considerations(territory, epci),
         _group_consideration(working_group),
         _plan_consideration(rows),
     ]
@@ -140,11 +192,7 @@ def deliberation_text(
             "the plan, which will be the subject of a yearly review presented to the municipal council, "
             "drawing on the indicators of the territorial observatory;"
         ),
-        _(
-            "To state that the corresponding appropriations will be entered in the budgets of the years "
-            "%(start)s to %(end)s."
-        )
-        % values,
+        _budget_years(plan, day),
     ]
     return DeliberationText(
         is_adopted=adopted,
@@ -162,7 +210,7 @@ def deliberation_text(
         preamble=_("The municipal council,"),
         visas=[typography(text) for text in visas],
         considerations=[typography(text) for text in considerations],
-        report_line=typography(_("On the report of %(name)s,") % {"name": BLANK}),
+        report_line=typography(_("On the report of %(name)s,") % {"name": _filled(council, "rapporteur")}),
         decision=typography(_("The municipal council, having deliberated, decides:")),
         articles=[
             # French legal numbering: "Article 1er", then "Article 2", "Article 3"...
@@ -189,17 +237,11 @@ def deliberation_text(
     )
 
 
-def _territory_considerations(territory: dict) -> list[str]:
+def _territory_considerations(territory: dict, epci) -> list[str]:
     texts = []
     headline = territory["headline"]
     dataset = territory["dataset"]
-    source = ""
-    if dataset is not None:
-        source = " " + (
-            _("(source: %(dataset)s, demonstration data)")
-            if territory["is_demo"]
-            else _("(source: %(dataset)s)")
-        ) % {"dataset": dataset.name}
+    source = ""  # stated once, after the last figure (below)
     for key, with_change, without_change in (
         (
             "consumption",
@@ -228,7 +270,6 @@ def _territory_considerations(territory: dict) -> list[str]:
             item = headline[key]
             text = with_change if item["change"] else without_change
             texts.append(text % {**item, "reference": territory["reference_year"], "source": source})
-            source = ""  # said once
     if "renewables" in headline:
         texts.append(
             _(
@@ -237,6 +278,20 @@ def _territory_considerations(territory: dict) -> list[str]:
             )
             % headline["renewables"]
         )
+    if texts and dataset is not None:
+        if len(texts) == 1:
+            source = (
+                _("(source: %(dataset)s, demonstration data)")
+                if territory["is_demo"]
+                else _("(source: %(dataset)s)")
+            )
+        else:
+            source = (
+                _("(source of these figures: %(dataset)s, demonstration data)")
+                if territory["is_demo"]
+                else _("(source of these figures: %(dataset)s)")
+            )
+        texts[-1] = f"{texts[-1].rstrip(';')} {source % {'dataset': dataset.name}};"
     target = territory["target"]
     goals = []
     if target is not None:
@@ -269,13 +324,28 @@ def _territory_considerations(territory: dict) -> list[str]:
                 "Considering the targets the commune has set itself against %(reference)s: by %(year)s, "
                 "%(goals)s;"
             )
-        else:
-            text = _(
-                "Considering the targets the Grenoble agglomeration has set itself against %(reference)s: "
-                "by %(year)s, %(goals)s;"
-            )
-        texts.append(text % values)
+            texts.append(text % values)
+        elif epci is not None and epci.climate_plan_name:
+            # The observatory gives agglomeration targets only to the communes of the EPCI that set them.
+            text = _("Considering the targets of the %(plan)s against %(reference)s: by %(year)s, %(goals)s;")
+            texts.append(text % {**values, "plan": epci.climate_plan_name})
     return texts
+
+
+# A group named after what it is ("Groupe de travail interne PCL") is not quoted after its own kind
+# ("the internal working group “Groupe de travail interne PCL”"): its name is the noun.
+GROUP_WORDS = ("groupe", "comité", "working group", "committee", "steering")
+
+
+def names_itself(name: str) -> bool:
+    return name.casefold().startswith(GROUP_WORDS)
+
+
+def group_noun(name: str) -> str:
+    """The group's name used as a noun inside a sentence: "groupe de travail interne PCL"."""
+    if len(name) > 1 and name[1].islower():
+        return name[0].lower() + name[1:]
+    return name
 
 
 def _group_consideration(group) -> str:
@@ -292,7 +362,19 @@ def _group_consideration(group) -> str:
         "meetings": ngettext("%(count)d time", "%(count)d times", group.meetings_held)
         % {"count": group.meetings_held},
     }
-    if group.meetings_held:
+    if names_itself(group.name):
+        values["name"] = group_noun(group.name)
+        if group.meetings_held:
+            text = _(
+                "Considering the work of the %(name)s, set up on %(date)s, which brings together "
+                "%(members)s and met %(meetings)s to draw up this action plan;"
+            )
+        else:
+            text = _(
+                "Considering the work of the %(name)s, set up on %(date)s, which brings together "
+                "%(members)s to draw up this action plan;"
+            )
+    elif group.meetings_held:
         text = _(
             "Considering the work of the internal working group “%(name)s”, set up on %(date)s, which "
             "brings together %(members)s and met %(meetings)s to draw up this action plan;"

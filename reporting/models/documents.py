@@ -86,11 +86,19 @@ class GeneratedDocument(models.Model):
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     step = models.CharField(_("step"), max_length=200, blank=True)
     file = models.FileField(_("file"), upload_to=document_upload_path, blank=True, max_length=255)
+    # The name the file is downloaded under ("deliberation-meylan-v1.pdf"): the stored file's name may
+    # carry the storage's random suffix when the same name was stored before.
+    filename = models.CharField(_("file name"), max_length=150, blank=True)
     size = models.PositiveIntegerField(_("size (bytes)"), null=True, blank=True)
     pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
     # The deliberation file of an adopted plan is frozen with the version it describes.
     is_frozen = models.BooleanField(_("adopted version"), default=False)
+    # Frozen when the council's adoption was recorded (not later, on a first request: the demo's plans).
+    made_at_adoption = models.BooleanField(_("made at adoption"), default=False)
+    # The blanks of a draft deliberation the advisor filled in before generating it (rapporteur, votes…),
+    # as DeliberationCouncilForm cleaned them: kept with the file they went into.
+    council = models.JSONField(_("council's details"), default=dict, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("requested by"),
@@ -138,6 +146,10 @@ class GeneratedDocument(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (DocumentStatus.DONE, DocumentStatus.FAILED)
+
+    @property
+    def download_name(self) -> str:
+        return self.filename or self.file.name.rsplit("/", 1)[-1]
 
     @property
     def is_pdf(self) -> bool:

@@ -1,17 +1,20 @@
 """Generated documents: ask for one, watch its progress, download it, see who made which version."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from actions.selectors import plan_for_user
 from communes import permissions
+from pcl.formatting import date_text
 
 from .. import selectors, services
+from ..forms import DeliberationCouncilForm
 from ..models import PLAN_KINDS, DocumentKind, DocumentStatus, GeneratedDocument
 
 
@@ -45,6 +48,8 @@ def commune_documents(request, insee_code):
     context = selectors.commune_documents(commune=commune)
     context["years"] = selectors.report_years()
     context["can_generate"] = permissions.can_generate_commune_documents(request.user, commune)
+    for plan in context["plans"]:
+        plan.council_form = None if plan.is_adopted else DeliberationCouncilForm(prefix=f"plan-{plan.pk}")
     return render(request, "reporting/commune_documents.html", context)
 
 
@@ -55,7 +60,18 @@ def plan_document_request(request, plan_id, kind):
     if kind not in PLAN_KINDS:
         raise Http404
     permissions.require(permissions.can_generate_commune_documents(request.user, plan.commune))
-    document = services.document_request(kind=kind, user=request.user, plan=plan)
+    council = {}
+    if not plan.is_adopted:
+        form = DeliberationCouncilForm(request.POST, prefix=f"plan-{plan.pk}")
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect(
+                f"{reverse('reporting:commune_documents', args=[plan.commune.insee_code])}#plan-{plan.pk}"
+            )
+        council = form.details()
+    document = services.document_request(kind=kind, user=request.user, plan=plan, council=council)
     return redirect("reporting:document", document.pk)
 
 
@@ -96,7 +112,11 @@ def _document_for_user(user, document_id) -> GeneratedDocument:
 def document(request, document_id):
     document = _document_for_user(request.user, document_id)
     template = "reporting/document_progress.html" if request.htmx else "reporting/document_detail.html"
-    return render(request, template, {"document": document})
+    context = {"document": document}
+    if document.is_frozen and document.plan is not None:
+        context["vote_date"] = date_text(document.plan.deliberation_date)
+        context["made_on"] = date_text(document.created_at)
+    return render(request, template, context)
 
 
 @login_required
@@ -124,8 +144,7 @@ def document_download(request, document_id):
     document = _document_for_user(request.user, document_id)
     if not document.is_ready:
         raise Http404
-    name = document.file.name.rsplit("/", 1)[-1]
-    return FileResponse(document.file.open("rb"), as_attachment=True, filename=name)
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.download_name)
 
 
 urlpatterns = [

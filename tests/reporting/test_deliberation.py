@@ -1,15 +1,21 @@
 """The deliberation file (PDF) and its editable text (.docx): opened and read back as a council
-secretariat would, laid out inside the page however long the titles, in a fixed number of queries."""
+secretariat would, laid out inside the page however long the titles, in a fixed number of queries.
 
+Each PDF is rendered once per module (`printed`): the tests that read its words read it from the
+rendered HTML; a few read the PDF itself, end to end."""
+
+import html as html_lib
 import io
 import re
 import xml.etree.ElementTree as ET
+from contextlib import contextmanager
+from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
+from django.utils import timezone, translation
 from docx import Document
 from pypdf import PdfReader
 from weasyprint import HTML
@@ -51,6 +57,98 @@ def pdf_text(content: bytes) -> tuple[str, int]:
 
 def plain(text: str) -> str:
     return normalise(text)
+
+
+def html_words(markup: str) -> str:
+    """The words of an HTML page as a reader sees them (no style, no tags), spaces normalised."""
+    markup = re.sub(r"<(style|title)\b.*?</\1\s*>", " ", markup, flags=re.DOTALL)
+    return normalise(html_lib.unescape(re.sub(r"<[^>]+>", " ", markup)))
+
+
+@dataclass
+class Printed:
+    """One rendering of a plan's deliberation file, kept for the module's tests."""
+
+    plan_id: int
+    titles: list[str]
+    descriptions: list[str]
+    total: Decimal
+    html: str
+    words: str
+    content: bytes
+    filename: str
+    pages: int
+    layout: object
+    steps: list
+
+
+@contextmanager
+def rolled_back(django_db_blocker):
+    """Writes for one module-wide rendering, undone afterwards (each test keeps its clean database)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+def print_plan(**options) -> Printed:
+    plan = build_plan(**options)
+    actions = list(plan.actions.order_by("order").prefetch_related("budget_lines"))
+    documents, pages_html, steps = [], [], []
+    layout = deliberation.layout
+
+    def recording(markup):
+        pages_html.append(markup)  # the very HTML the PDF is laid out from
+        documents.append(layout(markup))
+        return documents[-1]
+
+    deliberation.layout = recording
+    try:
+        rendered = deliberation.render_pdf(
+            document_for(plan), lambda percent, step: steps.append((percent, step))
+        )
+    finally:
+        deliberation.layout = layout
+    markup = pages_html[0]
+    return Printed(
+        plan_id=plan.pk,
+        titles=[action.title for action in actions],
+        descriptions=[action.description for action in actions],
+        total=sum((line.forecast for action in actions for line in action.budget_lines.all()), Decimal(0)),
+        html=markup,
+        words=html_words(markup),
+        content=rendered.content,
+        filename=rendered.filename,
+        pages=rendered.pages,
+        layout=documents[0],
+        steps=steps,
+    )
+
+
+@pytest.fixture(scope="module")
+def small(django_db_setup, django_db_blocker) -> Printed:
+    """A 3-action draft, printed once."""
+    with rolled_back(django_db_blocker):
+        return print_plan(actions=3)
+
+
+@pytest.fixture(scope="module")
+def big(django_db_setup, django_db_blocker) -> Printed:
+    """A 200-action draft with 250-character titles, printed once."""
+    with rolled_back(django_db_blocker):
+        return print_plan(actions=200, title_length=LONG_TITLE_LENGTH)
+
+
+@pytest.fixture(scope="module")
+def medium(django_db_setup, django_db_blocker) -> Printed:
+    """A 36-action draft with the usual titles and 320-character descriptions, printed once."""
+    with rolled_back(django_db_blocker):
+        return print_plan(actions=36, description_length=320)
+
+
+def draft_words(**options) -> str:
+    """The words of a plan's file from its HTML alone (no PDF: the layout is not the point)."""
+    plan = deliberation.plan_for_deliberation(plan_id=build_plan(**options).pk)
+    return html_words(deliberation.deliberation_html(plan))
 
 
 def bar_rects(svg: str) -> list:
@@ -114,85 +212,145 @@ def overflows(document, tolerance: float = 0.5) -> list[str]:
 # --- the PDF ------------------------------------------------------------------------------------
 
 
-def test_it_prints_a_small_plan_with_its_commune_actions_and_totals(layouts):
-    plan = build_plan(actions=3)
-    steps = []
+def test_it_prints_a_small_plan_with_its_commune_actions_and_totals(small):
+    text, pages = pdf_text(small.content)
 
-    rendered = deliberation.render_pdf(
-        document_for(plan), lambda percent, step: steps.append((percent, step))
-    )
-
-    text, pages = pdf_text(rendered.content)
-    assert rendered.filename == "deliberation-saint-martin-dheres-v1.pdf"
-    assert rendered.pages == pages == len(layouts[0].pages)
+    assert small.filename == "deliberation-saint-martin-dheres-v1.pdf"
+    assert small.pages == pages == len(small.layout.pages)
     assert 6 <= pages <= 16
     assert "Saint-Martin-d'Hères" in text
     assert "Plan climat 2024-2030" in text
-    for action in plan.actions.all():
-        assert plain(action.title) in text
-    total = sum(
-        (line.forecast for action in plan.actions.all() for line in action.budget_lines.all()), Decimal(0)
-    )
-    assert plain(money(total)) in text
+    for title in small.titles:
+        assert plain(title) in text
+    assert plain(money(small.total)) in text
     assert "Le conseil municipal, après en avoir délibéré, décide" in text
-    assert [percent for percent, _step in steps] == sorted(percent for percent, _step in steps)
-    assert len(steps) >= 4
+    assert [percent for percent, _step in small.steps] == sorted(percent for percent, _step in small.steps)
+    assert len(small.steps) >= 4
 
 
-def test_the_draft_reads_as_a_french_deliberation_with_blanks_for_the_council(layouts):
-    plan = build_plan(actions=3)
-
-    text, _pages = pdf_text(deliberation.render_pdf(document_for(plan), lambda *args: None).content)
+def test_the_draft_reads_as_a_french_deliberation_with_blanks_for_the_council(small):
+    text = small.words
 
     assert "Projet de délibération" in text
     assert "Vu le code général des collectivités territoriales, notamment son article L. 2121-29 ;" in text
     assert "Vu la loi n° 2015-992 du 17 août 2015 relative à la transition énergétique" in text
     assert "Vu la charte du Plan Climat Local signée par la commune le 17 mai 2008 ;" in text
     assert "Considérant" in text
-    assert "Groupe de travail interne PCL" in text
     assert "Article 1er — D'adopter le plan d'actions" in text
     assert "Article 2 —" in text and "Article 3 —" in text
     assert "Présents : ……" in text
     assert "Pour : ……" in text
+    assert "Sur le rapport de ……" in text
     assert "Sommaire" in text
     assert "Camille Durand" in text  # the working group's current members
     assert "Ancien membre" not in text
 
 
-def test_french_typography_puts_no_break_spaces_where_french_wants_them():
-    plan = deliberation.plan_for_deliberation(plan_id=build_plan(actions=3).pk)
+def test_the_draft_names_the_agglomeration_its_climate_plan_and_its_targets(small):
+    text = small.words
 
-    html_text = deliberation.deliberation_html(plan)
-
-    assert "territoriales, notamment son article L.\u00a02121-29\u202f;" in html_text
-    assert "17\u00a0mai\u00a02008" in html_text
-    assert "Le conseil municipal, après en avoir délibéré, décide\u00a0:" in html_text
-    assert re.search(r"\d\u202f\d{3},\d\d\u00a0€", html_text)  # "40 500,00 €"
-
-
-def test_a_200_action_plan_with_long_titles_lays_out_inside_the_pages(layouts):
-    plan = build_plan(actions=200, title_length=LONG_TITLE_LENGTH)
-    actions = list(plan.actions.order_by("order"))
-    assert len(actions[0].title) == LONG_TITLE_LENGTH
-
-    rendered = deliberation.render_pdf(document_for(plan), lambda *args: None)
-
-    text, pages = pdf_text(rendered.content)
-    assert 30 <= pages <= 150
-    assert overflows(layouts[0]) == []
-    assert "Saint-Martin-d'Hères" in text
-    for action in (actions[0], actions[99], actions[-1]):
-        assert plain(action.title) in text
-    total = sum(
-        (
-            line.forecast
-            for action in plan.actions.prefetch_related("budget_lines")
-            for line in action.budget_lines.all()
-        ),
-        Decimal(0),
+    assert "Vu le Plan Climat Air Énergie Territorial de Grenoble-Alpes Métropole, adopté en 2020 ;" in text
+    assert (
+        "Considérant les objectifs du Plan Climat Air Énergie Territorial de Grenoble-Alpes Métropole" in text
     )
-    assert plain(money(total)) in text
-    assert "Le conseil municipal, après en avoir délibéré, décide" in text
+    assert "agglomération grenobloise" not in text
+
+
+def test_the_working_group_is_named_once_not_quoted_inside_its_own_kind(small):
+    text = small.words
+
+    assert "Considérant les travaux du groupe de travail interne PCL, constitué le" in text
+    assert "« Groupe de travail interne PCL »" not in text
+
+
+def test_the_source_of_the_figures_is_stated_once_in_the_deliberation(small):
+    deliberation_part = small.words.split("Le conseil municipal, après en avoir délibéré")[0]
+
+    assert deliberation_part.count("(source") == 1
+    assert "en 2022 (estimation) (source des chiffres : ORCAE" in deliberation_part  # after the last figure
+
+
+def test_the_budget_article_names_the_financial_years_that_remain(small):
+    this_year = timezone.localdate().year
+    assert 2024 < this_year < 2030  # the plan runs 2024–2030: its first years are behind us
+    assert f"seront inscrits aux budgets des exercices {this_year} à 2030." in small.words
+    assert "exercices 2024 à 2030" not in small.words
+
+
+def test_french_typography_puts_no_break_spaces_where_french_wants_them(small):
+    assert "territoriales, notamment son article L.\u00a02121-29\u202f;" in small.html
+    assert "17\u00a0mai\u00a02008" in small.html
+    assert "Le conseil municipal, après en avoir délibéré, décide\u00a0:" in small.html
+    assert re.search(r"\d\u202f\d{3},\d\d\u00a0€", small.html)  # "40 500,00 €"
+
+
+def test_a_200_action_plan_with_long_titles_lays_out_inside_the_pages(big):
+    # The words are those of the HTML the PDF was laid out from (pypdf reading 50 pages back costs more
+    # than the layout); the small and medium plans' files are read back from the PDF itself.
+    assert 30 <= big.pages == len(big.layout.pages) <= 150
+    assert big.content.startswith(b"%PDF")
+    assert overflows(big.layout) == []
+    assert "Saint-Martin-d'Hères" in big.words
+    for title in (big.titles[0], big.titles[99], big.titles[-1]):
+        assert plain(title) in big.words
+    assert plain(money(big.total)) in big.words
+    assert "Le conseil municipal, après en avoir délibéré, décide" in big.words
+
+
+def test_the_annex_prints_each_description_in_full(medium):
+    assert len(medium.descriptions[0]) >= 320
+    for description in medium.descriptions:
+        assert plain(description) in medium.words
+    text, _pages = pdf_text(medium.content)
+    assert plain(medium.descriptions[-1]) in text
+
+
+def _action_rows_per_page(document) -> list[int]:
+    """How many action rows of the actions tables each page holds (the totals left out)."""
+    counts = []
+    for page in document.pages:
+        counts.append(
+            sum(
+                1
+                for box in _boxes(page._page_box)
+                if type(box).__name__ == "TableRowBox"
+                and box.element is not None
+                and box.element.get("class") != "total"
+                and box.element.find("td[@class='number']") is not None
+            )
+        )
+    return counts
+
+
+def test_no_page_holds_a_lone_action_row(medium):
+    pages = [(number, rows) for number, rows in enumerate(_action_rows_per_page(medium.layout), 1) if rows]
+
+    assert pages and all(rows >= 2 for _number, rows in pages), str(pages)
+
+
+def _lone_totals(document) -> list[int]:
+    """Pages whose actions part starts with a section's total row (its last action left behind)."""
+    lone = []
+    for number, page in enumerate(document.pages, start=1):
+        rows = [
+            box
+            for box in _boxes(page._page_box)
+            if type(box).__name__ == "TableRowBox"
+            and box.element is not None
+            and box.element.find("td") is not None
+        ]
+        if rows and rows[0].element.get("class") == "total":
+            lone.append(number)
+    return lone
+
+
+def test_a_section_total_never_starts_a_page(big, medium):
+    assert _lone_totals(big.layout) == _lone_totals(medium.layout) == []
+
+
+def test_the_watermark_lies_under_the_charts(small):
+    assert 'class="watermark"' in small.html
+    assert re.search(r"figure \{ background: #fff; \}", small.html)
 
 
 def test_the_schedule_of_a_big_plan_is_cut_into_charts_that_each_fit_a_page():
@@ -229,10 +387,10 @@ def test_the_overflow_check_catches_a_table_wider_than_the_page():
     assert overflows(HTML(string=html).render())
 
 
-def test_an_adopted_plan_shows_its_deliberation_number_and_date(layouts):
+def test_an_adopted_plan_shows_its_deliberation_number_and_date():
     plan = build_plan(actions=3, status=PlanStatus.FOLLOW_UP)
 
-    text, _pages = pdf_text(deliberation.render_pdf(document_for(plan), lambda *args: None).content)
+    text = html_words(deliberation.deliberation_html(deliberation.plan_for_deliberation(plan_id=plan.pk)))
 
     assert "Délibération n° 2024-031 du conseil municipal" in text
     assert "Séance du 12 mars 2024" in text
@@ -241,30 +399,30 @@ def test_an_adopted_plan_shows_its_deliberation_number_and_date(layouts):
     assert "Présents :" not in text
 
 
-def test_demonstration_data_is_labelled_as_such(layouts):
+def test_demonstration_data_is_labelled_as_such():
     plan = build_plan(actions=3, dataset_code="demo")
 
-    text, _pages = pdf_text(deliberation.render_pdf(document_for(plan), lambda *args: None).content)
+    text = html_words(deliberation.deliberation_html(deliberation.plan_for_deliberation(plan_id=plan.pk)))
 
     assert "Données de démonstration" in text
     assert "données de démonstration)" in text  # in the recital quoting the figures
 
 
-def test_a_plan_without_axes_groups_its_actions_by_theme(layouts):
+def test_a_plan_without_axes_groups_its_actions_by_theme():
     plan = build_plan(actions=4, with_axes=False)
 
-    text, _pages = pdf_text(deliberation.render_pdf(document_for(plan), lambda *args: None).content)
+    text = html_words(deliberation.deliberation_html(deliberation.plan_for_deliberation(plan_id=plan.pk)))
 
     theme = plan.actions.select_related("theme").first().theme.name
     assert f"Thématique : {theme}" in text
     assert "Axe 1" not in text
 
 
-def test_a_commune_with_no_observatory_data_nor_group_still_gets_its_file(layouts):
+def test_a_commune_with_no_observatory_data_nor_group_still_gets_its_file():
     plan = build_plan(actions=2, observatory=False)
     plan.commune.working_group.delete()
 
-    text, _pages = pdf_text(deliberation.render_pdf(document_for(plan), lambda *args: None).content)
+    text = html_words(deliberation.deliberation_html(deliberation.plan_for_deliberation(plan_id=plan.pk)))
 
     assert "L'observatoire ne dispose encore d'aucune série pour la commune" in text
     assert "n'a pas encore constitué son groupe de travail interne" in text
@@ -282,11 +440,11 @@ def test_the_generation_job_stores_the_file_and_its_page_count(settings, tmp_pat
     assert document.pages == len(PdfReader(document.file.path).pages)
 
 
-def test_english_readers_get_english_with_english_spacing(layouts):
+def test_english_readers_get_english_with_english_spacing():
     plan = build_plan(actions=2)
 
     with translation.override("en"):
-        text, _pages = pdf_text(deliberation.render_pdf(document_for(plan), lambda *args: None).content)
+        text = html_words(deliberation.deliberation_html(deliberation.plan_for_deliberation(plan_id=plan.pk)))
 
     assert "The municipal council, having deliberated, decides:" in text
     assert "Article 1 — To adopt the action plan" in text

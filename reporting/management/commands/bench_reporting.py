@@ -30,6 +30,7 @@ from actions.models import (
     PlanStatus,
     Theme,
 )
+from communes.importers import GRENOBLE_METROPOLE, GRENOBLE_METROPOLE_CLIMATE_PLAN
 from communes.models import Commune, Epci, Stage, sort_key
 from observatory.models import (
     BatchStatus,
@@ -76,13 +77,14 @@ def build_plan(
     status: str = PlanStatus.VALIDATED,
     observatory: bool = True,
     dataset_code: str = "orcae",
+    description_length: int = 0,
 ) -> ActionPlan:
     """A commune with a plan of `actions` actions over 2024–2030 (axes and a sub-axis, milestones, budget
     lines over the plan's years, co-funders), a working group and observatory series; written with
     bulk_create, so that 200 actions take a fraction of a second. `title_length` pads every title to that
     many characters (long titles must wrap inside the tables)."""
     epci, _created = Epci.objects.get_or_create(
-        siren="200040715", defaults={"name": "Grenoble-Alpes Métropole"}
+        siren=GRENOBLE_METROPOLE["siren"], defaults={**GRENOBLE_METROPOLE, **GRENOBLE_METROPOLE_CLIMATE_PLAN}
     )
     commune = Commune.objects.create(
         insee_code=insee_code,
@@ -121,6 +123,13 @@ def build_plan(
         if title_length and len(title) < title_length:
             filler = " et poursuivre la démarche de sobriété énergétique engagée avec les usagers"
             title = (title + filler * (title_length // len(filler) + 1))[:title_length]
+        description = (
+            "Diagnostic, programme de travaux, consultation des entreprises puis réalisation "
+            "et suivi des consommations pendant deux hivers."
+        )
+        if description_length:
+            more = " Chaque étape est présentée au groupe de travail, qui en suit les consommations."
+            description = (description + more * (description_length // len(more) + 1))[:description_length]
         start = datetime.date(2024 + index % 5, 1 + index % 12, 1)
         rows.append(
             Action(
@@ -129,8 +138,7 @@ def build_plan(
                 theme=themes[index % len(themes)],
                 origin=Origin.ALREADY_ENGAGED if index % 4 == 0 else Origin.NEW,
                 title=title,
-                description="Diagnostic, programme de travaux, consultation des entreprises puis réalisation "
-                "et suivi des consommations pendant deux hivers.",
+                description=description,
                 owner_name=["Services techniques", "Direction de l'éducation", "Pôle aménagement"][index % 3],
                 elected_referent="Adjointe à la transition écologique" if index % 2 else "",
                 partners="ALEC, Grenoble-Alpes Métropole",
