@@ -20,7 +20,7 @@ from observatory import selectors as observatory_selectors
 from observatory.models import Basis, Target
 from pcl.formatting import DASH, money, number, percent, period_text, quantity, typography
 
-from ..svg import figure_svg
+from ..print_charts import figure_svg
 
 ZERO = Decimal(0)
 CHART_WIDTH = 640

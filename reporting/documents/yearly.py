@@ -56,7 +56,7 @@ from workgroups.models import Meeting
 from workgroups.selectors import regularity_by_commune
 
 from ..pdf import template_to_pdf
-from ..svg import figure_svg
+from ..print_charts import figure_svg
 from . import Rendered
 
 ZERO = Decimal(0)
