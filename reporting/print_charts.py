@@ -69,6 +69,7 @@ MARKERS = {"circle": "o", "diamond": "D", "square": "s", "triangle-up": "^", "x"
 DAY_MS = 86_400_000
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$")
 _FONT = FontProperties(family="DejaVu Sans")
+_YEAR = re.compile(r"^(\d{4})\b")
 
 
 # --- text ---------------------------------------------------------------------------------------
@@ -100,9 +101,13 @@ def fit_label(text: str, max_width: float, *, size: float = FONT_SIZE, max_lines
     fitted = []
     for line in lines:
         if text_width(line, size) > max_width:
-            while line and text_width(line + "…", size) > max_width:
+            words = line.split(" ")
+            while len(words) > 1 and text_width(" ".join(words) + "…", size) > max_width:
+                words.pop()
+            line = " ".join(words)
+            while line and text_width(line + "…", size) > max_width:  # one word longer than the line
                 line = line[:-1]
-            line = line.rstrip() + "…"
+            line = line.rstrip(" ,;:") + "…"
         fitted.append(line)
     return "\n".join(fitted)
 
@@ -509,11 +514,11 @@ class PrintChart:
         dtick = _number(axis.spec.get("dtick"))
         step = max(int(dtick), 1) if dtick else 1
         if axis.letter == "x":
-            # Labels that would overlap keep one in `step`, as plotly.js thins them.
-            slot = self._panel_width(panel) / count
-            widest = max((text_width(label) for label in axis.categories), default=0)
-            step = max(step, math.ceil((widest + 6) / max(slot, 1)))
             labels = axis.categories
+            slot = self._panel_width(panel) / count
+            mpl_axis.set_major_locator(FixedLocator(_thinned(labels, slot, step)))
+            mpl_axis.set_major_formatter(FuncFormatter(lambda value, _pos: _category(labels, value)))
+            return
         else:
             limit = 0.42 * self.width
             lines = 2 if (self.height - 40) / count >= 2.4 * FONT_SIZE else 1
@@ -616,6 +621,36 @@ class PrintChart:
             handlelength=1.4,
             columnspacing=1.2,
         )
+
+
+def _thinned(labels: list[str], slot: float, step: int = 1) -> list[int]:
+    """The categories to label on a horizontal axis of `slot` points each: one in `step`, fewer when
+    labels would overlap (as plotly.js thins them), and every estimate ("2021 (e)") in place of the
+    neighbours it would overlap, so that the print keeps the "(e)" marks."""
+    widths = [text_width(label) + 6 for label in labels]
+    needed = max(step, math.ceil(max(widths, default=0) * 0.9 / max(slot, 1)))
+    step = next((nice for nice in (1, 2, 5, 10, 20, 25, 50, 100) if nice >= needed), needed)
+    # Years fall on round numbers: 2005, 2010, 2015... rather than 2005, 2009, 2013...
+    years = [_YEAR.match(label) for label in labels]
+    first = 0
+    if step >= 5 and labels and all(years):
+        first = next((i for i, year in enumerate(years) if int(year.group(1)) % step == 0), 0)
+    shown = set(range(first, len(labels), step))
+
+    def apart(one: int, other: int) -> bool:
+        return abs(one - other) * slot >= (widths[one] + widths[other]) / 2
+
+    if shown and 0 not in shown and apart(0, min(shown)):
+        shown.add(0)  # the first year (often the reference year) keeps its label
+
+    estimates: list[int] = []
+    for index, label in enumerate(labels):
+        if "(e)" in label and all(apart(index, other) for other in estimates):
+            estimates.append(index)
+    for index in estimates:
+        shown = {other for other in shown if other in estimates or apart(other, index)}
+        shown.add(index)
+    return sorted(shown)
 
 
 def _category(labels: list[str], value: float) -> str:
