@@ -55,6 +55,8 @@ class Series:
     # The sums of the years when only part of the territory has values: not totals of the territory,
     # kept apart so that nothing adds, charts or compares them as such by mistake.
     partial_totals: dict[int, float] = field(default_factory=dict)
+    # Every part of the administrators' list, in its order (what keeps a part's colour in the charts).
+    part_order: list[str] = field(default_factory=list)
 
 
 def _complete_only(series: Series, coverage: Coverage) -> Series:
@@ -72,6 +74,7 @@ def _complete_only(series: Series, coverage: Coverage) -> Series:
         },
         estimated_years=series.estimated_years,
         partial_totals={year: value for year, value in series.totals.items() if year not in complete},
+        part_order=series.part_order,
     )
 
 
@@ -136,6 +139,7 @@ def _series(observations, quantity: str, part: str | None, names: dict | None = 
         totals=dict(totals),
         by_part={name: by_part[name] for name in sorted(by_part)},
         estimated_years=estimated,
+        part_order=list(names.values()) if part else [],
     )
 
 

@@ -96,7 +96,7 @@ def _bar(name: str, x: list, y: list, colour, **extra) -> dict:
 
 
 def deliberations_chart(by_year: dict[int, int]) -> Chart:
-    years = [str(year) for year in by_year]
+    years = [year_label(year) for year in by_year]
     figure = {
         "data": [
             _bar(
@@ -202,7 +202,7 @@ def actions_by_status_chart(summary) -> Chart:
 
 
 def completed_chart(by_year: dict[int, int]) -> Chart:
-    years = [str(year) for year in by_year]
+    years = [year_label(year) for year in by_year]
     figure = {
         "data": [
             _bar(
@@ -309,7 +309,7 @@ def schedule_chart(plan, actions) -> Chart:
 
 
 def budget_by_year_chart(budget) -> Chart:
-    years = [str(entry["year"]) for entry in budget.years]
+    years = [year_label(entry["year"]) for entry in budget.years]
     figure = {
         "data": [
             _bar(
@@ -442,7 +442,7 @@ def cofunding_chart(budget) -> Chart:
 
 
 def meetings_chart(by_year: dict[int, int]) -> Chart:
-    years = [str(year) for year in by_year]
+    years = [year_label(year) for year in by_year]
     figure = {
         "data": [
             _bar(
@@ -527,7 +527,7 @@ def compared_trend_chart(
                 "type": "scatter",
                 "mode": "lines+markers",
                 "name": name,
-                "x": shown,
+                "x": [year_label(year) for year in shown],
                 "y": [values[year] for year in shown],
                 "line": {"color": colour, "dash": dash, "width": 3 if dash == "solid" else 2},
                 "hovertemplate": f"{name}<br>%{{x}} : %{{y:,.{decimals}f}} {unit}<extra></extra>",
@@ -536,7 +536,9 @@ def compared_trend_chart(
     figure = {
         "data": data,
         "layout": _layout(
-            height=300, yaxis={"title": {"text": unit}, "rangemode": "tozero"}, xaxis={"dtick": 5}
+            height=300,
+            yaxis={"title": {"text": unit}, "rangemode": "tozero"},
+            xaxis=observatory_charts.year_axis(years),
         ),
     }
     table = Table(
