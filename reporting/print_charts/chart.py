@@ -3,15 +3,17 @@ shapes, annotations, the title and one legend below, written as SVG."""
 
 import io
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import matplotlib
 from matplotlib import dates as mdates
 from matplotlib.backends.backend_svg import FigureCanvasSVG
+from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, MultipleLocator
+from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, MultipleLocator, NullLocator
+from matplotlib.transforms import offset_copy
 
 from pcl import formatting
 
@@ -69,6 +71,8 @@ class Panel:
     y: Axis
     traces: list[tuple[int, dict]]
     ax: object = None
+    domain: tuple = ((0.0, 1.0), (0.0, 1.0))  # (x, y) fractions of the plotting area
+    side_labels: list[str] = field(default_factory=list)  # category labels drawn as text on the left
 
 
 class PrintChart:
@@ -77,8 +81,9 @@ class PrintChart:
         self.traces = [trace for trace in figure.get("data") or [] if trace.get("visible", True) is not False]
         self.width = float(width)
         self.height = float(height or self.layout.get("height") or 400)
-        self.figure = Figure(figsize=(self.width / 72, self.height / 72), dpi=72, layout="constrained")
-        self.figure.get_layout_engine().set(w_pad=4 / 72, h_pad=4 / 72, wspace=0.04, hspace=0.04)
+        # Laid out by hand (see _place) rather than by matplotlib's constrained layout, which draws every
+        # label once more to measure it: the schedule of a big plan would take seconds.
+        self.figure = Figure(figsize=(self.width / 72, self.height / 72), dpi=72)
         self.legend: dict[str, tuple] = {}  # label → (handle, label)
         self.panels = self._panels()
 
@@ -100,20 +105,48 @@ class PrintChart:
             for (x_key, y_key), traces in grouped.items()
         ]
         domains = grid_domains(self.layout, [(panel.x.key, panel.y.key) for panel in panels])
-        # The panels' domains as cells of a grid: columns from the x domains, rows from the y domains.
-        x_edges = sorted({domains[(p.x.key, p.y.key)][0] for p in panels})
-        y_edges = sorted({domains[(p.x.key, p.y.key)][1] for p in panels}, reverse=True)
-        grid = self.figure.add_gridspec(
-            len(y_edges),
-            len(x_edges),
-            width_ratios=[max(high - low, 0.05) for low, high in x_edges],
-            height_ratios=[max(high - low, 0.05) for low, high in y_edges],
-        )
         for panel in panels:
-            x_domain, y_domain = domains[(panel.x.key, panel.y.key)]
-            panel.ax = self.figure.add_subplot(grid[y_edges.index(y_domain), x_edges.index(x_domain)])
+            panel.domain = domains[(panel.x.key, panel.y.key)]
+            panel.ax = self.figure.add_axes((0, 0, 1, 1))
             panel.ax.set_gid(f"panel-{panel.x.key}-{panel.y.key}")
         return panels
+
+    def _place(self, legend_rows: int) -> None:
+        """Each panel in its domain of the plotting area, leaving room for its tick labels and axis
+        titles, the figure's title above and the legend below (sizes in points)."""
+        top = 6 + (TITLE_SIZE * 1.6 + 4 if self.title_text else 0)
+        bottom = 4 + (legend_rows * FONT_SIZE * 1.6 + 6 if legend_rows else 0)
+        right = 8
+        area_width, area_height = self.width - right, self.height - top - bottom
+        for panel in self.panels:
+            (x0, x1), (y0, y1) = panel.domain
+            left_room, bottom_room, right_room = self._rooms(panel)
+            left = x0 * area_width + left_room
+            width = (x1 - x0) * area_width - left_room - (right_room if x1 >= 1 else 8)
+            low = bottom + y0 * area_height + bottom_room
+            height = (y1 - y0) * area_height - bottom_room - (0 if y1 >= 1 else 8)
+            panel.ax.set_position(
+                (
+                    left / self.width,
+                    low / self.height,
+                    max(width, 10) / self.width,
+                    max(height, 10) / self.height,
+                )
+            )
+
+    def _rooms(self, panel: Panel) -> tuple[float, float, float]:
+        """The room the panel's y labels take on its left, its x labels below, its last x label on
+        the right."""
+        ax = panel.ax
+        y_labels = _tick_labels(ax.yaxis) + panel.side_labels
+        widest = max((text_width(line) for label in y_labels for line in label.split("\n")), default=0)
+        left = widest + 9 + (FONT_SIZE * 1.3 + 4 if ax.get_ylabel() else 0)
+        x_labels = _tick_labels(ax.xaxis)
+        below = 8 + FONT_SIZE * 1.2 + (FONT_SIZE * 1.3 + 4 if ax.get_xlabel() else 0)
+        # A number or a date can sit at the very end of its axis; a category sits inside its slot.
+        edge = x_labels and panel.x.kind != "category"
+        right = max(8.0, text_width(x_labels[-1]) / 2 + 2) if edge else 8.0
+        return left, below, right
 
     # -- drawing -------------------------------------------------------------------------------
 
@@ -125,7 +158,7 @@ class PrintChart:
             self._axes(panel)
         self._annotations()
         self._title()
-        self._legend()
+        self._place(self._legend())
         buffer = io.StringIO()
         FigureCanvasSVG(self.figure).print_svg(buffer, metadata={"Date": None})
         return inline(buffer.getvalue(), self.title_text)
@@ -192,13 +225,18 @@ class PrintChart:
                 starts.append(start)
                 sizes.append(length)
                 colours.append(self._colour(index, trace, point))
-            drawn_width = width * (1 - group_gap) if grouped else width
-            draw = panel.ax.barh if horizontal else panel.ax.bar
-            container = draw(
-                centres, sizes, drawn_width, starts, color=colours, edgecolor="#ffffff", linewidth=0.4
+            half = (width * (1 - group_gap) if grouped else width) / 2
+            polygons = []
+            for centre, start, size in zip(centres, starts, sizes, strict=True):
+                corners = [(start, centre - half), (start + size, centre - half)]
+                corners += [(start + size, centre + half), (start, centre + half)]
+                polygons.append(corners if horizontal else [(y, x) for x, y in corners])
+            # One collection per trace: a matplotlib artist per bar costs milliseconds each.
+            collection = PolyCollection(
+                polygons, facecolors=colours, edgecolors="#ffffff", linewidths=0.4, zorder=2
             )
-            for number, patch in enumerate(container.patches):
-                patch.set_gid(f"bar-{index}-{number}")
+            collection.set_gid(f"bars-{index}")
+            panel.ax.add_collection(collection)
             colour = (
                 colours[0]
                 if colours and not isinstance((trace.get("marker") or {}).get("color"), list)
@@ -306,11 +344,11 @@ class PrintChart:
             if title:
                 (ax.set_xlabel if axis.letter == "x" else ax.set_ylabel)(title, fontsize=FONT_SIZE)
             if axis.kind == "category":
-                self._categoryread_axis(axis, mpl_axis, ax, panel)
+                self._category_axis(axis, mpl_axis, ax, panel)
             elif axis.kind == "date":
-                self._dateread_axis(axis, mpl_axis, ax)
+                self._date_axis(axis, mpl_axis, ax)
             else:
-                self._numberread_axis(axis, mpl_axis, ax, panel)
+                self._number_axis(axis, mpl_axis, ax, panel)
                 value_axes.append(axis.letter)
             if axis.spec.get("autorange") == "reversed":
                 (ax.invert_xaxis if axis.letter == "x" else ax.invert_yaxis)()
@@ -318,7 +356,7 @@ class PrintChart:
             ax.grid(True, axis=letter, color=GRID_COLOUR, linewidth=0.6)
         ax.set_axisbelow(True)
 
-    def _categoryread_axis(self, axis: Axis, mpl_axis, ax, panel: Panel) -> None:
+    def _category_axis(self, axis: Axis, mpl_axis, ax, panel: Panel) -> None:
         count = max(len(axis.categories), 1)
         (ax.set_xlim if axis.letter == "x" else ax.set_ylim)(-0.5, count - 0.5)
         positions = list(range(len(axis.categories)))
@@ -330,20 +368,30 @@ class PrintChart:
             mpl_axis.set_major_locator(FixedLocator(thinned(labels, slot, step)))
             mpl_axis.set_major_formatter(FuncFormatter(lambda value, _pos: category_label(labels, value)))
             return
-        else:
-            limit = 0.42 * self.width
-            lines = 2 if (self.height - 40) / count >= 2.4 * FONT_SIZE else 1
-            labels = [fit_label(label, limit, max_lines=lines) for label in axis.categories]
-            if count * FONT_SIZE * 1.25 > self.height * 0.9:
-                step = max(step, math.ceil(count * FONT_SIZE * 1.25 / (self.height * 0.9)))
-        mpl_axis.set_major_locator(FixedLocator(positions[::step]))
-        mpl_axis.set_major_formatter(FuncFormatter(lambda value, _pos: category_label(labels, value)))
+        limit = 0.42 * self.width
+        lines = 2 if (self.height - 40) / count >= 2.4 * FONT_SIZE else 1
+        labels = [fit_label(label, limit, max_lines=lines) for label in axis.categories]
+        if count * FONT_SIZE * 1.25 > self.height * 0.9:
+            step = max(step, math.ceil(count * FONT_SIZE * 1.25 / (self.height * 0.9)))
+        # The labels as plain text beside the axis: a matplotlib tick (two lines, two texts) per row
+        # would cost more than the rest of a 48-row schedule.
+        mpl_axis.set_major_locator(NullLocator())
+        beside = offset_copy(ax.get_yaxis_transform(), fig=self.figure, x=-5, units="points")
+        for position in positions[::step]:
+            ax.text(
+                0, position, labels[position], transform=beside, ha="right", va="center", fontsize=FONT_SIZE
+            )
+        panel.side_labels = [labels[position] for position in positions[::step]]
+        widest = max(
+            (text_width(line) for label in panel.side_labels for line in label.split("\n")), default=0
+        )
+        mpl_axis.labelpad = widest + 4
 
     def _panel_width(self, panel: Panel) -> float:
         columns = len({p.x.key for p in self.panels})
         return (self.width - 90) / max(columns, 1)
 
-    def _dateread_axis(self, axis: Axis, mpl_axis, ax) -> None:
+    def _date_axis(self, axis: Axis, mpl_axis, ax) -> None:
         declared = axis.spec.get("range")
         if declared and len(declared) == 2:
             low, high = date_number(declared[0]), date_number(declared[1])
@@ -359,14 +407,13 @@ class PrintChart:
                 FuncFormatter(lambda value, _pos: formatting.month_text(mdates.num2date(value), short=True))
             )
 
-    def _numberread_axis(self, axis: Axis, mpl_axis, ax, panel: Panel) -> None:
+    def _number_axis(self, axis: Axis, mpl_axis, ax, panel: Panel) -> None:
         declared = axis.spec.get("range")
         set_limits = ax.set_xlim if axis.letter == "x" else ax.set_ylim
         if declared and len(declared) == 2 and None not in declared:
             set_limits(float(declared[0]), float(declared[1]))
-        elif axis.spec.get("rangemode") == "tozero" or any(t.get("type") == "bar" for _i, t in panel.traces):
-            low, high = ax.get_xlim() if axis.letter == "x" else ax.get_ylim()
-            set_limits(min(low, 0), max(high, 0))
+        else:
+            set_limits(*_value_range(ax, axis, panel))
         dtick = number_of(axis.spec.get("dtick"))
         integer = axis.spec.get("tickformat") == "d"
         if dtick:
@@ -412,12 +459,21 @@ class PrintChart:
 
     def _title(self) -> None:
         if self.title_text:
-            self.figure.suptitle(self.title_text, fontsize=TITLE_SIZE, fontweight="bold", x=0.02, ha="left")
+            self.figure.text(
+                6 / self.width,
+                1 - 6 / self.height,
+                self.title_text,
+                fontsize=TITLE_SIZE,
+                fontweight="bold",
+                ha="left",
+                va="top",
+            )
 
-    def _legend(self) -> None:
+    def _legend(self) -> int:
+        """Draws the legend below the panels; the number of rows it takes."""
         shown = self.layout.get("showlegend")
         if shown is False or not self.legend or (shown is None and len(self.legend) < 2):
-            return
+            return 0
         handles = [handle for handle, _label in self.legend.values()]
         labels = [label for _handle, label in self.legend.values()]
         # As many entries on a row as fit the width (a legend does not wrap by itself).
@@ -426,10 +482,39 @@ class PrintChart:
         self.figure.legend(
             handles,
             labels,
-            loc="outside lower center",
+            loc="lower center",
+            bbox_to_anchor=(0.5, 0),
+            borderaxespad=0.2,
             ncols=columns,
             fontsize=FONT_SIZE,
             frameon=False,
             handlelength=1.4,
             columnspacing=1.2,
         )
+        return math.ceil(len(labels) / columns)
+
+
+def _tick_labels(mpl_axis) -> list[str]:
+    """The labels the axis will print (its locator's ticks within its limits, formatted)."""
+    low, high = sorted(mpl_axis.get_view_interval())
+    ticks = [value for value in mpl_axis.get_major_locator()() if low - 1e-9 <= value <= high + 1e-9]
+    formatter = mpl_axis.get_major_formatter()
+    formatter.set_locs(ticks)
+    return [label for label in (formatter(value, index) for index, value in enumerate(ticks)) if label]
+
+
+def _value_range(ax, axis: Axis, panel: Panel) -> tuple[float, float]:
+    """The limits of a numeric axis: its data with a 5 % margin, from zero for bars and `tozero`
+    (as plotly.js draws them)."""
+    low, high = ax.dataLim.intervalx if axis.letter == "x" else ax.dataLim.intervaly
+    if not (math.isfinite(low) and math.isfinite(high)):
+        low, high = 0.0, 1.0
+    from_zero = axis.spec.get("rangemode") == "tozero" or any(
+        t.get("type") == "bar" for _i, t in panel.traces
+    )
+    if from_zero:
+        low, high = min(low, 0.0), max(high, 0.0)
+    margin = 0.05 * (high - low) or 1.0
+    return (low if from_zero and low == 0 else low - margin), (
+        high if from_zero and high == 0 else high + margin
+    )

@@ -5,7 +5,7 @@ import re
 
 _PROLOGUE = re.compile(r"^.*?(?=<svg)", re.DOTALL)
 _METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.DOTALL)
-_MARKED = re.compile(r'id="(bar|panel|trace)-[^"]*"')
+_MARKED = re.compile(r'id="(bars|panel|trace)-[^"]*"')
 _ID = re.compile(r' id="([^"]+)"')
 _REFERENCE = re.compile(r'(url\(#|href="#)([^)"]+)')
 _STYLE = re.compile(r' style="([^"]*)"')

@@ -152,8 +152,14 @@ def draft_words(**options) -> str:
 
 
 def bar_rects(svg: str) -> list:
-    """The bars of a print chart (reporting/print_charts.py marks each with the class "bar")."""
-    return [group for group in ET.fromstring(svg).iter(f"{SVG}g") if group.get("class") == "bar"]
+    """The bars of a print chart (reporting/print_charts marks each bar trace's group "bars")."""
+    groups = [group for group in ET.fromstring(svg).iter(f"{SVG}g") if group.get("class") == "bars"]
+    return [
+        element
+        for group in groups
+        for element in group.iter()
+        if element.tag == f"{SVG}use" or (element.tag == f"{SVG}path" and not element.get("id"))
+    ]
 
 
 @pytest.fixture

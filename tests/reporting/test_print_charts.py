@@ -21,6 +21,7 @@ from reporting import charts as reporting_charts
 from reporting.print_charts import figure_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
+XLINK = "{http://www.w3.org/1999/xlink}"
 SECTORS = ["Agriculture", "Branche énergie", "Résidentiel", "Transport routier"]
 
 
@@ -39,18 +40,34 @@ def texts(root: ET.Element) -> list[str]:
 
 
 def marked(root: ET.Element, kind: str) -> list[ET.Element]:
+    """The groups print_charts marks with a class: "panel", "trace" (a line), "bars" (a bar trace)."""
     return [group for group in root.iter(f"{SVG}g") if group.get("class") == kind]
 
 
-def fill(element: ET.Element) -> str:
-    path = element if element.tag == f"{SVG}path" else next(element.iter(f"{SVG}path"))
-    return path.get("fill")
+def bars_of(root: ET.Element) -> list[SimpleNamespace]:
+    """Every bar, trace after trace: a path, or a <use> of a path defined once (as matplotlib writes
+    a collection when that is shorter), with its outline, offset and fill."""
+    defined = {path.get("id"): path for path in root.iter(f"{SVG}path") if path.get("id")}
+    bars = []
+    for group in marked(root, "bars"):
+        for element in group.iter():
+            if element.tag == f"{SVG}path" and not element.get("id"):
+                bars.append(SimpleNamespace(d=element.get("d"), dx=0.0, dy=0.0, fill=element.get("fill")))
+            elif element.tag == f"{SVG}use":
+                path = defined[element.get(f"{XLINK}href").removeprefix("#")]
+                x, y = float(element.get("x", 0)), float(element.get("y", 0))
+                bars.append(SimpleNamespace(d=path.get("d"), dx=x, dy=y, fill=element.get("fill")))
+    return bars
 
 
-def box(bar: ET.Element) -> tuple[float, float, float, float]:
+def fill(bar: SimpleNamespace) -> str:
+    return bar.fill
+
+
+def box(bar: SimpleNamespace) -> tuple[float, float, float, float]:
     """(left, top, right, bottom) of a bar's rectangle, in SVG units."""
-    numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", next(bar.iter(f"{SVG}path")).get("d"))]
-    xs, ys = numbers[0::2], numbers[1::2]
+    numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", bar.d)]
+    xs, ys = [x + bar.dx for x in numbers[0::2]], [y + bar.dy for y in numbers[1::2]]
     return min(xs), min(ys), max(xs), max(ys)
 
 
@@ -124,7 +141,7 @@ def test_the_stacked_bars_keep_the_pages_series_colours_and_year_labels():
     root = parse(figure_svg(figure, width=640, height=330))
 
     labels = texts(root)
-    bars = marked(root, "bar")
+    bars = bars_of(root)
     assert len(bars) == 4 * 5
     for trace in figure["data"]:
         assert trace["name"] in labels
@@ -138,14 +155,14 @@ def test_the_series_read_in_the_same_order_and_colours_on_the_page_and_in_the_pd
     root = parse(figure_svg(figure))
 
     # One bar per series in the one year, stacked in the order of the page's traces.
-    bars = sorted(marked(root, "bar"), key=lambda bar: -box(bar)[3])
+    bars = sorted(bars_of(root), key=lambda bar: -box(bar)[3])
     assert [fill(bar) for bar in bars] == [trace["marker"]["color"] for trace in figure["data"]]
 
 
 def test_stacked_bars_sit_on_each_other_with_heights_in_proportion():
     figure = charts.stacked_bars(series(years=(2020,), estimated=()), "MWh")
 
-    bars = sorted((box(bar) for bar in marked(parse(figure_svg(figure)), "bar")), key=lambda b: -b[3])
+    bars = sorted((box(bar) for bar in bars_of(parse(figure_svg(figure)))), key=lambda b: -b[3])
 
     heights = [bottom - top for _left, top, _right, bottom in bars]
     assert heights[1] == pytest.approx(2 * heights[0], rel=0.01)
@@ -164,7 +181,7 @@ def test_grouped_bars_stand_side_by_side():
         "layout": {"barmode": "group"},
     }
 
-    bars = [box(bar) for bar in marked(parse(figure_svg(figure)), "bar")]
+    bars = [box(bar) for bar in bars_of(parse(figure_svg(figure)))]
 
     forecast_2025, _forecast_2026, actual_2025 = bars
     assert actual_2025[0] == pytest.approx(forecast_2025[2], abs=0.5)
@@ -204,7 +221,7 @@ def test_the_schedule_draws_one_bar_per_action_in_its_status_colour():
 
     root = parse(figure_svg(figure, width=640, height=44 + 15 * 5))
 
-    bars = marked(root, "bar")
+    bars = bars_of(root)
     assert len(bars) == 5
     assert [fill(bar) for bar in bars] == figure["data"][0]["marker"]["color"]
     assert STATUS_COLOURS[ActionStatus.IN_PROGRESS] in {fill(bar) for bar in bars}
@@ -220,7 +237,7 @@ def test_a_figure_with_subplots_keeps_both_panels():
 
     panels = marked(root, "panel")
     assert len(panels) == 2
-    left, right = ([box(bar) for bar in marked(panel, "bar")] for panel in panels)
+    left, right = ([box(bar) for bar in bars_of(panel)] for panel in panels)
     assert len(left) == len(right) == 2
     assert max(bar[2] for bar in left) < min(bar[0] for bar in right)  # side by side, not squashed
     # Each panel has its own scale: 400 fills the right panel as 2 fills the left one.
@@ -238,7 +255,7 @@ def test_the_impacts_figure_keeps_its_three_panels():
     root = parse(figure_svg(reporting_charts.impacts_chart(summary).figure))
 
     assert len(marked(root, "panel")) == 3
-    assert len(marked(root, "bar")) == 6
+    assert len(bars_of(root)) == 6
     assert texts(root).count("Attendu") + texts(root).count("Expected") == 1  # one legend entry
 
 
