@@ -316,3 +316,10 @@ def test_chart_labels_stay_text_in_the_pdf_and_weasyprint_has_nothing_to_complai
     text = pdf.pages[0].extract_text()
     assert "Transport routier" in text and "2022 (e)" in text
     assert [record.getMessage() for record in caplog.records] == []
+
+
+def test_a_figure_without_data_still_prints_an_empty_frame():
+    root = parse(figure_svg({"data": [], "layout": {}}, width=300, height=200))
+
+    assert root.get("viewBox") == "0 0 300 200"
+    assert bars_of(root) == []
