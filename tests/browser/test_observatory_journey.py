@@ -65,6 +65,11 @@ def test_metro_officer_imports_a_file_and_sees_the_commune_against_its_targets(
     assert "2005" in years and "2023 (e)" in years
     assert page.locator("#chart-emissions .main-svg").count() >= 1
     assert "ORCAE" in page.locator("#provenance").inner_text()
+    # Years are categories: the estimated year keeps its bar and its "(e)", no "2 014,5" between.
+    consumption = page.locator("#chart-consumption")
+    consumption.locator(".main-svg").first.wait_for()
+    assert consumption.locator(".xtick text").all_text_contents() == ["2005", "2023 (e)"]
+    assert consumption.locator(".bars .point").count() == 2
 
 
 def test_observatory_pages_have_no_accessibility_violation(live_server, page, tmp_path):
