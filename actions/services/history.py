@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext as _
 
-from pcl.formatting import date_text, datetime_text, number, to_decimal
+from pcl.formatting import date_text, datetime_text, money, number, to_decimal
 
 from ..models import (
     HistoryEntry,
@@ -31,7 +31,12 @@ def _display(instance: models.Model, field: models.Field) -> str:
     if isinstance(value, date):
         return date_text(value)
     if isinstance(value, int | float | Decimal):
-        return number(value, max(0, -to_decimal(value).as_tuple().exponent))  # the decimals it was typed with
+        # By the field, not by how the value was typed: a stored 125.00 and a typed 12.5 read alike.
+        if "€" in str(field.verbose_name):
+            return money(value)
+        # Every significant decimal up to the field's, none more: 125.00 → "125", 12.50 → "12,5".
+        exponent = to_decimal(value).normalize().as_tuple().exponent
+        return number(value, min(max(0, -exponent), getattr(field, "decimal_places", None) or 0))
     return str(value)
 
 

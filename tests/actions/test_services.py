@@ -194,6 +194,30 @@ def test_every_change_is_kept_with_who_when_before_and_after(plan, cast):
     assert entry.at is not None
 
 
+def test_history_writes_a_figure_by_its_field_not_by_how_it_was_typed(plan, cast):
+    """A stored 125.00 and a typed 12.5 read alike ("125 → 12,5", not "125,00 → 12,5"); amounts in
+    euros are money, with their cents, as in the budget tables."""
+    action = new_action(plan, cast.advisor, mwh_saved=Decimal("125"))
+    action.refresh_from_db()  # as stored: Decimal("125.00")
+    line = BudgetLine.objects.create(action=action, year=2025, kind="investment", forecast=Decimal("120000"))
+    action = services.action_update(
+        action=action, data={"mwh_saved": Decimal("12.5")}, user=cast.advisor, base_revision=action.revision
+    )
+    line.refresh_from_db()
+    line.forecast = Decimal("12500.5")
+    services.action_planning_save(
+        action=action,
+        rows=services.PlanningRows(milestones=[], budget_lines=[line], cofunders=[], deleted=[]),
+        user=cast.advisor,
+        base_revision=None,
+    )
+    energy, budget = HistoryEntry.objects.filter(action=action).order_by("at", "pk")[1:]
+    assert [(change["before"], change["after"]) for change in energy.changes] == [("125", "12,5")]
+    assert [(change["before"], change["after"]) for change in budget.changes] == [
+        ("120\u202f000,00\u00a0€", "12\u202f500,50\u00a0€")
+    ]
+
+
 def test_a_stale_revision_is_refused_with_what_changed(plan, cast):
     action = new_action(plan, cast.advisor)
     base = action.revision
