@@ -4,7 +4,7 @@ from datetime import date, datetime, time
 
 from django.utils.translation import gettext as _
 
-from pcl.formatting import short_date
+from pcl.formatting import plotly_date, short_date
 
 from .models import ActionStatus
 
@@ -55,7 +55,7 @@ def schedule_figure(*, plan, actions) -> dict:
         "y": milestone_y,
         "text": milestone_text,
         "marker": {"symbol": "diamond", "size": 11, "color": "#212529"},
-        "hovertemplate": "%{text}<br>%{x|%d/%m/%Y}<extra></extra>",
+        "hovertemplate": "%{text}<br>" + plotly_date("x") + "<extra></extra>",
         "name": _("Milestones"),
     }
     layout = {

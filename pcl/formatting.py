@@ -166,7 +166,12 @@ def quantity(value, unit: str = "", decimals: int = 0, *, signed: bool = False, 
     text = number(value, decimals, signed=signed, empty="")
     if not text:
         return empty
-    return f"{text}{NBSP}{unit}" if unit else text
+    return f"{text}{NBSP}{unit_text(unit)}" if unit else text
+
+
+def unit_text(unit: str) -> str:
+    """A unit that never splits across two lines: "t CO2e" → "t CO2e" with a no-break space."""
+    return _TONNES.sub(f"t{NBSP}CO2e", unit)
 
 
 def percent(value, decimals: int = 0, *, signed: bool = False, empty: str = DASH) -> str:
@@ -334,6 +339,29 @@ def plotly_money(field: str = "y", decimals: int = 0) -> str:
     French, "€%{y:,.0f}" in English (the separators come from `plotly_separators`)."""
     value = f"%{{{field}:,.{decimals}f}}"
     return f"{value}{NBSP}€" if is_french() else f"€{value}"
+
+
+def plotly_number(field: str = "y", decimals: int = 0, unit: str = "") -> str:
+    """A plotly hover template's figure with its unit after a no-break space, as `quantity` and `percent`
+    write it: "%{y:,.1f} MWh", "%{y:,.1f} %" in French, "%{y:,.1f}%" in English."""
+    value = f"%{{{field}:,.{decimals}f}}"
+    if not unit:
+        return value
+    if unit == "%" and not is_french():
+        return f"{value}%"
+    return f"{value}{NBSP}{unit_text(unit)}"
+
+
+def plotly_date(field: str = "x") -> str:
+    """A plotly hover template's date as `short_date` writes it: "01/03/2026" in French, "2026-03-01"
+    in English."""
+    return f"%{{{field}|%d/%m/%Y}}" if is_french() else f"%{{{field}|%Y-%m-%d}}"
+
+
+def colon() -> str:
+    """What stands between a label and its value: " : " after a no-break space in French, ": " in English
+    (for texts that no template's `typo` reaches, such as chart hover labels)."""
+    return f"{NBSP}: " if is_french() else ": "
 
 
 # Spreadsheet cells hold numbers, not text: these number formats tell the spreadsheet how to show them.

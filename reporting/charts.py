@@ -16,10 +16,12 @@ from observatory.models import Basis
 from observatory.selectors import TerritoryObservatory, trajectory
 from pcl.formatting import (
     auto_decimals,
+    colon,
     money,
     number,
     percent,
     plotly_money,
+    plotly_number,
     plotly_separators,
     quantity,
     ratio,
@@ -104,7 +106,7 @@ def deliberations_chart(by_year: dict[int, int]) -> Chart:
                 years,
                 list(by_year.values()),
                 "#1e5631",
-                hovertemplate="%{x} : %{y}<extra></extra>",
+                hovertemplate="%{x}" + colon() + "%{y}<extra></extra>",
             )
         ],
         "layout": _layout(
@@ -138,7 +140,7 @@ def actions_by_theme_chart(summary) -> Chart:
                 themes,
                 STATUS_COLOURS[status],
                 orientation="h",
-                hovertemplate="%{y} — " + labels[status] + " : %{x}<extra></extra>",
+                hovertemplate="%{y} — " + labels[status] + colon() + "%{x}<extra></extra>",
             )
             for status in ActionStatus
         ],
@@ -176,7 +178,7 @@ def actions_by_status_chart(summary) -> Chart:
                 list(labels.values()),
                 [summary.by_status[status] for status in ActionStatus],
                 [STATUS_COLOURS[status] for status in ActionStatus],
-                hovertemplate="%{x} : %{y}<extra></extra>",
+                hovertemplate="%{x}" + colon() + "%{y}<extra></extra>",
             )
         ],
         "layout": _layout(
@@ -210,7 +212,7 @@ def completed_chart(by_year: dict[int, int]) -> Chart:
                 years,
                 list(by_year.values()),
                 STATUS_COLOURS[ActionStatus.DONE],
-                hovertemplate="%{x} : %{y}<extra></extra>",
+                hovertemplate="%{x}" + colon() + "%{y}<extra></extra>",
             )
         ],
         "layout": _layout(
@@ -258,7 +260,10 @@ def impacts_chart(summary) -> Chart:
                     colour,
                     legendgroup=kind,
                     showlegend=index == 1,
-                    hovertemplate=f"{label} : %{{y:,.1f}} {IMPACT_UNITS[name]}<extra></extra>",
+                    hovertemplate=label
+                    + colon()
+                    + plotly_number("y", 1, IMPACT_UNITS[name])
+                    + "<extra></extra>",
                     **axes,
                 )
             )
@@ -317,14 +322,14 @@ def budget_by_year_chart(budget) -> Chart:
                 years,
                 [float(entry["forecast"]) for entry in budget.years],
                 FORECAST_COLOUR,
-                hovertemplate="%{x} — " + _("Forecast") + " : " + plotly_money("y") + "<extra></extra>",
+                hovertemplate="%{x} — " + _("Forecast") + colon() + plotly_money("y") + "<extra></extra>",
             ),
             _bar(
                 _("Actual"),
                 years,
                 [None if entry["actual"] is None else float(entry["actual"]) for entry in budget.years],
                 ACTUAL_COLOUR,
-                hovertemplate="%{x} — " + _("Actual") + " : " + plotly_money("y") + "<extra></extra>",
+                hovertemplate="%{x} — " + _("Actual") + colon() + plotly_money("y") + "<extra></extra>",
             ),
         ],
         "layout": _layout(
@@ -365,7 +370,7 @@ def budget_by_theme_chart(budget) -> Chart:
                 themes,
                 FORECAST_COLOUR,
                 orientation="h",
-                hovertemplate="%{y} — " + _("Forecast") + " : " + plotly_money("x") + "<extra></extra>",
+                hovertemplate="%{y} — " + _("Forecast") + colon() + plotly_money("x") + "<extra></extra>",
             ),
             _bar(
                 _("Actual"),
@@ -373,7 +378,7 @@ def budget_by_theme_chart(budget) -> Chart:
                 themes,
                 ACTUAL_COLOUR,
                 orientation="h",
-                hovertemplate="%{y} — " + _("Actual") + " : " + plotly_money("x") + "<extra></extra>",
+                hovertemplate="%{y} — " + _("Actual") + colon() + plotly_money("x") + "<extra></extra>",
             ),
         ],
         "layout": _layout(
@@ -411,7 +416,7 @@ def cofunding_chart(budget) -> Chart:
                 [labels[status] for status in statuses],
                 [float(rows[status]["amount"]) for status in statuses],
                 [COFUNDING_COLOURS[status] for status in statuses],
-                hovertemplate="%{x} : " + plotly_money("y") + "<extra></extra>",
+                hovertemplate="%{x}" + colon() + plotly_money("y") + "<extra></extra>",
             )
         ],
         "layout": _layout(
@@ -450,7 +455,7 @@ def meetings_chart(by_year: dict[int, int]) -> Chart:
                 years,
                 list(by_year.values()),
                 "#5a2d91",
-                hovertemplate="%{x} : %{y}<extra></extra>",
+                hovertemplate="%{x}" + colon() + "%{y}<extra></extra>",
             )
         ],
         "layout": _layout(
@@ -530,7 +535,11 @@ def compared_trend_chart(
                 "x": [year_label(year) for year in shown],
                 "y": [values[year] for year in shown],
                 "line": {"color": colour, "dash": dash, "width": 3 if dash == "solid" else 2},
-                "hovertemplate": f"{name}<br>%{{x}} : %{{y:,.{decimals}f}} {unit}<extra></extra>",
+                "hovertemplate": name
+                + "<br>%{x}"
+                + colon()
+                + plotly_number("y", decimals, unit)
+                + "<extra></extra>",
             }
         )
     figure = {

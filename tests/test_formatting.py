@@ -5,6 +5,7 @@ import re
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,6 +13,7 @@ from django.template import Context, Template
 from django.utils import translation
 from django.utils.formats import date_format, number_format
 
+from actions.charts import schedule_figure
 from pcl.formatting import (
     MINUS,
     NBSP,
@@ -37,7 +39,7 @@ from pcl.formatting import (
     typography_html,
     year_label,
 )
-from reporting.charts import deliberations_chart
+from reporting.charts import compared_trend_chart, deliberations_chart, impacts_chart
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -133,7 +135,7 @@ def test_money_has_cents_and_its_sign_in_the_right_place(french):
 def test_quantities_and_percentages_keep_their_unit_on_the_line(french):
     assert quantity(1234.5, "MWh") == f"1{NNBSP}235{NBSP}MWh"
     assert quantity(1234.5, "MWh", 1) == f"1{NNBSP}234,5{NBSP}MWh"
-    assert quantity(6.15, "t CO2e", 1) == f"6,2{NBSP}t CO2e"
+    assert quantity(6.15, "t CO2e", 1) == f"6,2{NBSP}t{NBSP}CO2e"
     assert percent(12.25, 1) == f"12,3{NBSP}%"
     with translation.override("en"):
         assert quantity(1234.5, "MWh", 1) == f"1,234.5{NBSP}MWh"
@@ -148,6 +150,49 @@ def test_chart_separators_and_amounts_follow_the_language(french):
         assert plotly_separators() == ".,"
         assert plotly_money("x", 2) == "€%{x:,.2f}"
         assert deliberations_chart({2024: 1}).figure["layout"]["separators"] == ".,"
+
+
+def test_chart_hover_labels_write_units_colons_and_dates_by_the_language(french):
+    """What a reader sees on hovering a chart: the unit after a no-break space (none before "%" in
+    English), a no-break space before the colon in French, dates as in the tables."""
+    trend = compared_trend_chart(
+        commune_name="Meylan",
+        commune_values={2020: 4.2},
+        agglomeration_values={2020: 5.1},
+        unit="%",
+        caption="",
+    )
+    assert (
+        trend.figure["data"][0]["hovertemplate"]
+        == f"Meylan<br>%{{x}}{NBSP}: %{{y:,.2f}}{NBSP}%<extra></extra>"
+    )
+    summary = SimpleNamespace(
+        expected={"mwh_saved": 1, "tco2e_avoided": 2, "mwh_renewable": 3},
+        achieved={"mwh_saved": 1, "tco2e_avoided": 2, "mwh_renewable": 3},
+        total=3,
+    )
+    hovers = [trace["hovertemplate"] for trace in impacts_chart(summary).figure["data"]]
+    assert f"Attendu{NBSP}: %{{y:,.1f}}{NBSP}t{NBSP}CO2e<extra></extra>" in hovers
+    plan = SimpleNamespace(start_year=2026, end_year=2030)
+    assert (
+        schedule_figure(plan=plan, actions=[])["data"][1]["hovertemplate"]
+        == "%{text}<br>%{x|%d/%m/%Y}<extra></extra>"
+    )
+    with translation.override("en"):
+        trend = compared_trend_chart(
+            commune_name="Meylan", commune_values={2020: 4.2}, agglomeration_values={}, unit="%", caption=""
+        )
+        assert trend.figure["data"][0]["hovertemplate"] == "Meylan<br>%{x}: %{y:,.2f}%<extra></extra>"
+        hovers = [trace["hovertemplate"] for trace in impacts_chart(summary).figure["data"]]
+        assert f"Expected: %{{y:,.1f}}{NBSP}MWh<extra></extra>" in hovers
+        assert schedule_figure(plan=plan, actions=[])["data"][1]["hovertemplate"] == (
+            "%{text}<br>%{x|%Y-%m-%d}<extra></extra>"
+        )
+
+
+def test_a_unit_never_splits_from_its_figure_nor_within_itself(french):
+    assert quantity(Decimal("24.5"), "t CO2e", 1) == f"24,5{NBSP}t{NBSP}CO2e"
+    assert quantity(3, "t CO2e par habitant") == f"3{NBSP}t{NBSP}CO2e par habitant"
 
 
 # --- dates --------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actions.models import Action
 from communes.models import Commune
+from pcl.formatting import date_text, datetime_text
 
 
 class Function(models.TextChoices):
@@ -129,7 +130,7 @@ class Meeting(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.group.commune} — {timezone.localtime(self.starts_at):%d/%m/%Y %H:%M}"
+        return f"{self.group.commune} — {datetime_text(self.starts_at)}"
 
     @property
     def is_held(self) -> bool:
@@ -197,4 +198,4 @@ class Reminder(models.Model):
         indexes = [models.Index(fields=["commune", "sent_at"])]
 
     def __str__(self):
-        return f"{self.commune} {self.sent_at:%Y-%m-%d}"
+        return f"{self.commune} — {date_text(self.sent_at)}"

@@ -153,6 +153,7 @@ def test_reminders_send_emails_the_advisor_and_referent_and_records_it(cast, qui
     assert sent == [reminder]
     assert reminder.commune == cast.commune
     assert reminder.reason == ReminderReason.QUIET
+    assert str(reminder) == f"{cast.commune.name} — 2\u00a0juin\u00a02025"
     assert reminder.sent_at == T0
     assert reminder.last_meeting_on == date(2025, 1, 10)
     assert set(reminder.recipients.split(", ")) == {cast.advisor.email, cast.referent.email}

@@ -23,6 +23,12 @@ def messages_of(excinfo) -> str:
     return " ".join(excinfo.value.messages)
 
 
+def test_a_meeting_names_itself_by_its_commune_and_its_date_in_words(cast, group):
+    """As the administration's lists and choices show it: "1er" and no-break spaces, local time."""
+    meeting = new_meeting(group, paris(2026, 3, 1, 18, 30))
+    assert str(meeting) == f"{cast.commune.name} — 1er\u00a0mars\u00a02026\u00a0à\u00a018\u00a0h\u00a030"
+
+
 # --- set-up -------------------------------------------------------------------------------------
 
 
