@@ -2,6 +2,7 @@
 workflow, versions, axes."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -154,6 +155,27 @@ def test_plan_page_lists_the_actions_with_their_budget_and_offers_edits_only_to_
     editor_page = as_role("referent").get(url("plan", scene.plan.pk)).content.decode()
     assert url("action_create", scene.plan.pk) in editor_page
     assert url("plan_transition", scene.plan.pk, "submitted") in editor_page
+
+
+def test_plan_totals_read_as_headline_figures_that_never_break_inside(as_role, scene):
+    """The totals above the table: euros without cents (as on the dashboards), each figure kept on one
+    line (a card would otherwise cut "1 369 500,0|0 €"), "t CO2e" whole."""
+    BudgetLineFactory(
+        action=scene.action, year=2025, forecast=Decimal("1369500.40"), actual=Decimal("452000")
+    )
+    scene.action.mwh_saved, scene.action.tco2e_avoided = Decimal("1136.64"), Decimal("197.14")
+    scene.action.save()
+    content = as_role("elected").get(url("plan", scene.plan.pk)).content.decode()
+    totals = content[
+        content.index('id="plan-totals"') : content.index("</section>", content.index('id="plan-totals"'))
+    ]
+    figures = re.findall(r'<p class="fs-4 mb-0 text-nowrap">([^<]*)', totals)
+    assert figures[:4] == [
+        "1\u202f369\u202f500\u00a0€",
+        "452\u202f000\u00a0€",
+        "1\u202f136,6\u00a0MWh",
+        "197,1\u00a0t\u00a0CO2e",
+    ]
 
 
 def test_plan_page_offers_closing_only_to_advisors(as_role, scene):
