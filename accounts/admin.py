@@ -3,6 +3,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from pcl.admin_columns import date_column
+
 from .models import User
 
 
@@ -23,7 +25,14 @@ class UserAdmin(BaseUserAdmin):
     form = UserEditForm
     add_form = UserCreationForm
     ordering = ("full_name", "email")
-    list_display = ("email", "full_name", "is_metro_officer", "is_superuser", "is_active", "last_login")
+    list_display = (
+        "email",
+        "full_name",
+        "is_metro_officer",
+        "is_superuser",
+        "is_active",
+        date_column(User, "last_login"),
+    )
     list_filter = ("is_metro_officer", "is_superuser", "is_staff", "is_active")
     search_fields = ("email", "full_name")
     fieldsets = (

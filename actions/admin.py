@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from pcl.admin_columns import date_column, year_column
+
 from .models import (
     Action,
     ActionPlan,
@@ -44,7 +46,15 @@ class PlanTransitionInline(admin.TabularInline):
 
 @admin.register(ActionPlan)
 class ActionPlanAdmin(admin.ModelAdmin):
-    list_display = ("commune", "title", "version", "status", "start_year", "end_year", "deliberation_date")
+    list_display = (
+        "commune",
+        "title",
+        "version",
+        "status",
+        year_column(ActionPlan, "start_year"),
+        year_column(ActionPlan, "end_year"),
+        date_column(ActionPlan, "deliberation_date"),
+    )
     list_filter = ("status",)
     search_fields = ("commune__name", "title", "deliberation_number")
     list_select_related = ("commune",)
@@ -79,7 +89,15 @@ class AwarenessReportInline(admin.TabularInline):
 
 @admin.register(Action)
 class ActionAdmin(admin.ModelAdmin):
-    list_display = ("title", "plan", "theme", "status", "progress", "origin", "updated_at")
+    list_display = (
+        "title",
+        "plan",
+        "theme",
+        "status",
+        "progress",
+        "origin",
+        date_column(Action, "updated_at"),
+    )
     list_filter = ("status", "origin", "theme")
     search_fields = ("title", "plan__commune__name")
     list_select_related = ("plan__commune", "theme")
@@ -90,7 +108,7 @@ class ActionAdmin(admin.ModelAdmin):
 
 @admin.register(HistoryEntry)
 class HistoryEntryAdmin(admin.ModelAdmin):
-    list_display = ("at", "plan", "action", "user", "summary")
+    list_display = (date_column(HistoryEntry, "at"), "plan", "action", "user", "summary")
     list_select_related = ("plan__commune", "action", "user")
     readonly_fields = ("plan", "action", "user", "at", "summary", "changes", "revision")
 

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from pcl.admin_columns import date_column
+
 from .models import Commune, CommuneGroup, Epci, Invitation, Membership, Signatory
 
 
@@ -20,7 +22,14 @@ class EpciAdmin(admin.ModelAdmin):
 
 @admin.register(Commune)
 class CommuneAdmin(admin.ModelAdmin):
-    list_display = ("name", "insee_code", "population", "stage", "charter_signed_on", "epci")
+    list_display = (
+        "name",
+        "insee_code",
+        "population",
+        "stage",
+        date_column(Commune, "charter_signed_on"),
+        "epci",
+    )
     list_filter = ("stage", "epci")
     search_fields = ("name", "insee_code", "siren")
     inlines = [MembershipInline]
@@ -28,7 +37,7 @@ class CommuneAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ("user", "commune", "role", "created_at")
+    list_display = ("user", "commune", "role", date_column(Membership, "created_at"))
     list_filter = ("role",)
     search_fields = ("user__email", "user__full_name", "commune__name", "commune__insee_code")
     autocomplete_fields = ("user", "commune")
@@ -37,7 +46,13 @@ class MembershipAdmin(admin.ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
-    list_display = ("email", "commune", "role", "invited_by", "created_at", "accepted_at", "revoked_at")
+    list_display = (
+        "email",
+        "commune",
+        "role",
+        "invited_by",
+        *(date_column(Invitation, name) for name in ("created_at", "accepted_at", "revoked_at")),
+    )
     list_filter = ("role",)
     search_fields = ("email", "commune__name")
     list_select_related = ("commune", "invited_by")
@@ -47,7 +62,7 @@ class InvitationAdmin(admin.ModelAdmin):
 
 @admin.register(Signatory)
 class SignatoryAdmin(admin.ModelAdmin):
-    list_display = ("name", "type", "signed_on", "is_demo")
+    list_display = ("name", "type", date_column(Signatory, "signed_on"), "is_demo")
     list_filter = ("type", "is_demo")
     search_fields = ("name", "siren")
 

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from pcl.admin_columns import date_column
+
 from .models import Decision, GroupMember, Meeting, MeetingDocument, Reminder, WorkingGroup
 
 
@@ -11,7 +13,7 @@ class GroupMemberInline(admin.TabularInline):
 
 @admin.register(WorkingGroup)
 class WorkingGroupAdmin(admin.ModelAdmin):
-    list_display = ("commune", "name", "created_on", "reminder_interval_days")
+    list_display = ("commune", "name", date_column(WorkingGroup, "created_on"), "reminder_interval_days")
     inlines = [GroupMemberInline]
 
 
@@ -28,12 +30,12 @@ class MeetingDocumentInline(admin.TabularInline):
 
 @admin.register(Meeting)
 class MeetingAdmin(admin.ModelAdmin):
-    list_display = ("group", "starts_at", "place")
+    list_display = ("group", date_column(Meeting, "starts_at"), "place")
     list_select_related = ("group__commune",)
     inlines = [DecisionInline, MeetingDocumentInline]
 
 
 @admin.register(Reminder)
 class ReminderAdmin(admin.ModelAdmin):
-    list_display = ("commune", "sent_at", "reason", "recipients")
+    list_display = ("commune", date_column(Reminder, "sent_at"), "reason", "recipients")
     list_filter = ("reason",)
