@@ -9,6 +9,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pcl.formatting import number
+
 from ..models import (
     Action,
     ActionPlan,
@@ -269,7 +271,7 @@ def awareness_report_add(*, report: AwarenessReport, user) -> AwarenessReport:
     _touch(
         action,
         user,
-        _("Awareness follow-up added: %(events)d events, %(people)d people reached")
-        % {"events": report.events_held, "people": report.people_reached},
+        _("Awareness follow-up added (events held: %(events)s; people reached: %(people)s)")
+        % {"events": number(report.events_held), "people": number(report.people_reached)},
     )
     return report

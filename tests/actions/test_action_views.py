@@ -256,6 +256,18 @@ def test_plan_editors_and_the_staff_owner_record_awareness_events(as_role, scene
     assert Action.objects.get(pk=scene.action.pk).updated_by == scene.user(role)
 
 
+def test_the_history_counts_awareness_events_and_people_as_figures(as_role, scene):
+    as_role("referent").post(
+        url("action_awareness_add", scene.action.pk), awareness_data(events_held="1", people_reached="1500")
+    )
+    page = as_role("referent").get(url("action", scene.action.pk)).content.decode()
+    added = (
+        "Suivi de sensibilisation ajouté (événements organisés\u00a0: 1\u00a0; "
+        "personnes touchées\u00a0: 1\u202f500)"
+    )
+    assert added in page.replace("&nbsp;", "\u00a0")
+
+
 @pytest.mark.parametrize("role, status", ACTION_REFUSED)
 def test_others_cannot_record_awareness_events(as_role, scene, role, status):
     response = as_role(role).post(url("action_awareness_add", scene.action.pk), awareness_data())
