@@ -171,7 +171,7 @@ def quantity(value, unit: str = "", decimals: int = 0, *, signed: bool = False, 
 
 def unit_text(unit: str) -> str:
     """A unit that never splits across two lines: "t CO2e" → "t CO2e" with a no-break space."""
-    return _TONNES.sub(f"t{NBSP}CO2e", unit)
+    return _TONNES.sub(f"t{NBSP}CO2e", str(unit))
 
 
 def percent(value, decimals: int = 0, *, signed: bool = False, empty: str = DASH) -> str:

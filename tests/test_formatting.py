@@ -12,6 +12,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext_lazy
 
 from actions.charts import schedule_figure
 from pcl.formatting import (
@@ -193,6 +194,7 @@ def test_chart_hover_labels_write_units_colons_and_dates_by_the_language(french)
 def test_a_unit_never_splits_from_its_figure_nor_within_itself(french):
     assert quantity(Decimal("24.5"), "t CO2e", 1) == f"24,5{NBSP}t{NBSP}CO2e"
     assert quantity(3, "t CO2e par habitant") == f"3{NBSP}t{NBSP}CO2e par habitant"
+    assert quantity(1500, gettext_lazy("inhabitants")) == f"1{NNBSP}500{NBSP}habitants"  # a lazy unit
 
 
 # --- dates --------------------------------------------------------------------------------------
