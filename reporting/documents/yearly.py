@@ -51,6 +51,7 @@ from communes.models import Commune, Stage
 from observatory import charts
 from observatory import selectors as observatory_selectors
 from observatory.models import Basis, Dataset
+from pcl.formatting import DASH, year_label
 from workgroups import selectors as workgroups_selectors
 from workgroups.models import Meeting
 from workgroups.selectors import regularity_by_commune
@@ -212,9 +213,7 @@ class ObservatoryPart:
         return bool(self.dataset and self.dataset.is_demo)
 
     def label(self, year) -> str:
-        if year is None:
-            return "—"
-        return f"{year} (e)" if year in self.estimated_years else str(year)
+        return DASH if year is None else year_label(year, self.estimated_years)
 
     @property
     def year_label(self) -> str:

@@ -327,7 +327,8 @@ def test_sending_emails_the_network_once_with_an_html_version(
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html"
     assert "<li>premier point</li>" in html and "&lt;b&gt;gras&lt;/b&gt;" in html
-    assert f"https://pcl.example.org/reporting/letters/{letter.pk}/" in message.body
+    link = f"https://pcl.example.org/reporting/letters/{letter.pk}/"
+    assert f"Lire cette lettre sur la plateforme\u00a0: {link}" in message.body  # French spacing, as on pages
     assert "- premier point" in message.body
     letter.refresh_from_db()
     assert (letter.recipient_count, letter.sent_by) == (7, cast.metro_officer)
