@@ -2,6 +2,7 @@
 
 from datetime import date, datetime, time
 
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from pcl.formatting import plotly_date, short_date
@@ -23,7 +24,10 @@ def _ms(day: date) -> int:
 
 def schedule_figure(*, plan, actions) -> dict:
     """A Gantt-like chart: one bar per dated action, coloured by status, milestones as diamonds."""
-    labels = [f"{index}. {action.title[:60]}" for index, action in enumerate(actions, start=1)]
+    # A long title is shortened for the axis, with "…" so that it reads as shortened (the table has it whole).
+    labels = [
+        f"{index}. {Truncator(action.title).chars(60)}" for index, action in enumerate(actions, start=1)
+    ]
     bars = {
         "type": "bar",
         "orientation": "h",
