@@ -1,8 +1,15 @@
-"""`manage.py load_demo` (in reporting, which loads each app's demo in order): loaded twice without harm."""
+"""`manage.py load_demo` (in reporting, which loads each app's demo in order): loaded twice without harm.
+
+The demo is loaded once for the module (`demo`, undone after it): loading 49 communes' plans and series
+takes seconds, and each test's own changes are rolled back as usual."""
+
+import io
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
 from actions.models import ADOPTED_STATUSES, ActionPlan
 from communes.models import Commune, Membership, Role, Signatory
@@ -15,9 +22,20 @@ pytestmark = pytest.mark.django_db
 User = get_user_model()
 
 
-def test_demo_loads_the_49_communes_people_of_each_role_and_58_signatories(capsys):
-    call_command("load_demo")
-    output = capsys.readouterr().out
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker) -> str:
+    """`load_demo` run once on an empty database; what it printed. Undone after the module's tests."""
+    # The fast hasher of `fast_test_settings` (function-scoped), for the passwords the tests check.
+    fast_hasher = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    with fast_hasher, django_db_blocker.unblock(), transaction.atomic():
+        output = io.StringIO()
+        call_command("load_demo", stdout=output)
+        yield output.getvalue()
+        transaction.set_rollback(True)
+
+
+def test_demo_loads_the_49_communes_people_of_each_role_and_58_signatories(demo):
+    output = demo
     assert Commune.objects.count() == 49
     assert Commune.objects.filter(charter_signed_on__isnull=False).count() + Signatory.objects.count() == 58
     roles = set(Membership.objects.values_list("role", flat=True))
@@ -34,8 +52,7 @@ def test_demo_loads_the_49_communes_people_of_each_role_and_58_signatories(capsy
     assert User.objects.get(email=email).check_password(password)
 
 
-def test_demo_load_is_idempotent_and_keeps_changes(capsys):
-    call_command("load_demo")
+def test_demo_load_is_idempotent_and_keeps_changes(demo, capsys):
     Commune.objects.filter(insee_code="38185").update(population=1)
     Membership.objects.filter(role=Role.STAFF).delete()
     counts = (
@@ -59,8 +76,7 @@ def test_demo_load_is_idempotent_and_keeps_changes(capsys):
     assert not Membership.objects.filter(role=Role.STAFF).exists()
 
 
-def test_demo_loads_every_apps_part_and_adopts_plans_without_generating_files(capsys):
-    call_command("load_demo")
+def test_demo_loads_every_apps_part_and_adopts_plans_without_generating_files(demo):
     assert ActionPlan.objects.filter(status__in=ADOPTED_STATUSES).exists()
     assert Observation.objects.exists() and WorkingGroup.objects.exists() and Letter.objects.exists()
     # The demo adopts its plans with announce=False: their files are made on first request.
