@@ -8,18 +8,22 @@ import re
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.management import call_command
+from django.db import transaction
+from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 from docx import Document
 
-from actions.models import ActionStatus, PlanStatus
+from actions.models import ActionPlan, ActionStatus, PlanStatus
 from actions.services import plan_transition
 from communes.models import Commune
 from reporting import services
 from reporting.documents import deliberation
 from reporting.management.commands.bench_reporting import build_plan
 from reporting.models import DocumentKind, DocumentStatus, GeneratedDocument
+from tests.factories import UserFactory
 from tests.reporting.test_deliberation import html_words, normalise, pdf_text
 from workgroups.models import Meeting
 
@@ -34,29 +38,45 @@ def _meeting(group, day: datetime.date) -> Meeting:
     )
 
 
-@pytest.fixture
-def voted(cast, settings, tmp_path, django_capture_on_commit_callbacks):
-    """A plan voted on 12 March 2025 with two meetings before the vote and three after, now in follow-up."""
-    settings.MEDIA_ROOT = tmp_path
-    with time_machine.travel(datetime.datetime(2025, 3, 14, 9, tzinfo=datetime.UTC), tick=False):
-        plan = build_plan(actions=3, status=PlanStatus.VALIDATED, commune_name="Meylan", insee_code="38229")
-        group = plan.commune.working_group
-        for day in (datetime.date(2024, 11, 5), datetime.date(2025, 2, 4)):
-            _meeting(group, day)
-        with django_capture_on_commit_callbacks(execute=True):
-            plan_transition(
-                plan=plan,
-                to_status=PlanStatus.DELIBERATED,
-                user=cast.advisor,
-                deliberation_date=VOTE,
-                deliberation_number="2025-017",
+@pytest.fixture(scope="module")
+def voted_once(django_db_setup, django_db_blocker, tmp_path_factory):
+    """A plan of Meylan voted on 12 March 2025 with two meetings before the vote and three after, now in
+    follow-up; made once for the module (the files frozen at adoption take seconds to print), undone
+    after it. (The other tests' Meylan takes another INSEE code: this one stays for the whole module.)"""
+    once = override_settings(
+        MEDIA_ROOT=tmp_path_factory.mktemp("voted"),
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+    )
+    with once, django_db_blocker.unblock(), transaction.atomic():
+        advisor = UserFactory(full_name="Claire Conseillère")
+        with time_machine.travel(datetime.datetime(2025, 3, 14, 9, tzinfo=datetime.UTC), tick=False):
+            plan = build_plan(
+                actions=3, status=PlanStatus.VALIDATED, commune_name="Meylan", insee_code="38229"
             )
-    for day in (datetime.date(2025, 4, 1), datetime.date(2025, 9, 9), datetime.date(2026, 1, 6)):
-        _meeting(group, day)
-    plan.refresh_from_db()
-    plan_transition(plan=plan, to_status=PlanStatus.FOLLOW_UP, user=cast.advisor)
-    plan.refresh_from_db()
-    return plan
+            group = plan.commune.working_group
+            for day in (datetime.date(2024, 11, 5), datetime.date(2025, 2, 4)):
+                _meeting(group, day)
+            with TestCase.captureOnCommitCallbacks(execute=True):
+                plan_transition(
+                    plan=plan,
+                    to_status=PlanStatus.DELIBERATED,
+                    user=advisor,
+                    deliberation_date=VOTE,
+                    deliberation_number="2025-017",
+                )
+        for day in (datetime.date(2025, 4, 1), datetime.date(2025, 9, 9), datetime.date(2026, 1, 6)):
+            _meeting(group, day)
+        plan.refresh_from_db()
+        plan_transition(plan=plan, to_status=PlanStatus.FOLLOW_UP, user=advisor)
+        yield plan.pk, settings.MEDIA_ROOT
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def voted(voted_once, settings):
+    """The voted plan, read afresh for each test (a test's changes to it are rolled back with it)."""
+    plan_id, settings.MEDIA_ROOT = voted_once
+    return ActionPlan.objects.get(pk=plan_id)
 
 
 def _frozen(plan, kind=DocumentKind.DELIBERATION) -> GeneratedDocument:
@@ -102,7 +122,7 @@ def test_a_file_frozen_on_first_request_still_describes_the_vote_and_says_when_i
     settings.MEDIA_ROOT = tmp_path
     with time_machine.travel(datetime.datetime(2026, 6, 2, 10, tzinfo=datetime.UTC), tick=False):
         # adopted on 12 March 2024 in bulk, as the demo does: never frozen
-        plan = build_plan(actions=2, status=PlanStatus.FOLLOW_UP, insee_code="38229", commune_name="Meylan")
+        plan = build_plan(actions=2, status=PlanStatus.FOLLOW_UP, insee_code="38995", commune_name="Meylan")
         plan.actions.update(status=ActionStatus.DONE)  # the follow-up since the vote
         with django_capture_on_commit_callbacks(execute=True):
             document = services.document_request(kind=DocumentKind.DELIBERATION, user=cast.admin, plan=plan)
@@ -142,7 +162,7 @@ def test_the_advisor_fills_in_the_council_blanks_and_they_go_into_the_text(
     cast, client, settings, tmp_path, django_capture_on_commit_callbacks
 ):
     settings.MEDIA_ROOT = tmp_path
-    plan = build_plan(actions=2, insee_code="38229", commune_name="Meylan")
+    plan = build_plan(actions=2, insee_code="38995", commune_name="Meylan")
     client.force_login(cast.admin)
     prefix = f"plan-{plan.pk}"
 
@@ -193,7 +213,7 @@ def test_a_file_made_twice_still_downloads_under_its_clean_name(
     cast, client, settings, tmp_path, django_capture_on_commit_callbacks
 ):
     settings.MEDIA_ROOT = tmp_path
-    plan = build_plan(actions=1, insee_code="38229", commune_name="Meylan")
+    plan = build_plan(actions=1, insee_code="38995", commune_name="Meylan")
     with django_capture_on_commit_callbacks(execute=True):
         first = services.document_request(kind=DocumentKind.DELIBERATION_DOCX, user=cast.admin, plan=plan)
         second = services.document_request(kind=DocumentKind.DELIBERATION_DOCX, user=cast.admin, plan=plan)
@@ -207,7 +227,7 @@ def test_a_file_made_twice_still_downloads_under_its_clean_name(
 
 
 def test_council_details_that_do_not_add_up_generate_nothing_and_say_why(cast, client):
-    plan = build_plan(actions=1, insee_code="38229", commune_name="Meylan")
+    plan = build_plan(actions=1, insee_code="38995", commune_name="Meylan")
     client.force_login(cast.admin)
     prefix = f"plan-{plan.pk}"
 
