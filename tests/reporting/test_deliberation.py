@@ -186,21 +186,6 @@ def bar_rects(svg: str) -> list:
     ]
 
 
-@pytest.fixture
-def layouts(monkeypatch):
-    """The WeasyPrint layouts the renderer makes (one per PDF: the pages are counted and written from
-    it), kept so that tests can walk their boxes."""
-    documents = []
-    layout = deliberation.layout
-
-    def recording(html):
-        documents.append(layout(html))
-        return documents[-1]
-
-    monkeypatch.setattr(deliberation, "layout", recording)
-    return documents
-
-
 def _boxes(box):
     yield box
     for child in getattr(box, "children", []):
