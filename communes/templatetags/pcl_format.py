@@ -46,6 +46,13 @@ def percent(value, decimals=0):
 
 
 @register.filter
+def reduction(value, decimals=1):
+    """A reduction stored as a positive percentage, written as the fall it is: `50|reduction` → "−50,0 %"."""
+    amount = formatting.to_decimal(value)
+    return formatting.percent(None if amount is None else -amount, int(decimals))
+
+
+@register.filter
 def change(value, decimals=1):
     """A change in %, always signed: "+3,2 %", "−14,0 %"."""
     return formatting.percent(value, int(decimals), signed=True)
