@@ -10,7 +10,9 @@ What counts as a highlight of the period (from `period_start` to `period_end`, b
   (`actions.selectors.followed_plans`, as in the dashboards and the yearly reports), so an action
   carried over to a new plan version is listed once;
 - observatory news: imports finished in the period and, when the dataset shown first was among them,
-  the agglomeration's change since the reference year in it (news only when new figures came in);
+  the agglomeration's change since the reference year in it (news only when new figures came in),
+  under the observatory's rule of totals: a change only between years when every commune has values,
+  with that coverage; a later partial year as a sum labelled partial with its coverage;
 - working groups: meetings held in the period (on a day of it, and not in the future), summarised
   rather than listed: how many meetings in how many communes with how many decisions, the count of
   each commune (the busiest ones named), and a few of the latest decisions.
@@ -40,8 +42,8 @@ from communes import permissions
 from communes import selectors as communes_selectors
 from communes.models import sort_key
 from observatory import selectors as observatory_selectors
-from observatory.models import Quantity
-from pcl.formatting import date_text, list_text, number, percent
+from observatory.models import Dataset
+from pcl.formatting import date_text, list_text, number, percent, quantity, year_label
 from workgroups import selectors as workgroups_selectors
 
 from . import letter_tasks
@@ -281,64 +283,101 @@ def _observatory_news(period_start: date, period_end: date) -> list[str]:
             }
         items.append(item)
     change = agglomeration_change()
-    if change is not None and any(batch.dataset_id == change["dataset"].pk for batch in batches):
-        item = _(
-            "Greenhouse-gas emissions of the agglomeration: %(change)s between %(reference)s and %(year)s"
-        ) % {
-            "change": percent(change["emissions"], 1, signed=True),
-            "reference": change["reference_year"],
-            "year": change["year_label"],
-        }
-        if change["consumption"] is not None:
-            item += "; " + _("final energy consumption: %(change)s") % {
-                "change": percent(change["consumption"], 1, signed=True)
-            }
-        if change["is_demo"]:
-            item += " " + _("(demonstration data)")
-        items.append(item)
+    if change is not None and any(batch.dataset_id == change.dataset.pk for batch in batches):
+        items.extend(change.sentences())
     return items
 
 
-def agglomeration_change() -> dict | None:
-    """Emissions and consumption of the agglomeration, latest year against the reference year, over
-    the communes that have both years (in the dataset pages show first). Three queries."""
+@dataclass
+class AgglomerationChange:
+    """The agglomeration in the dataset pages show first, read through the observatory's rule of totals
+    (observatory.selectors.territory_observatory): a change since the reference year only between years
+    when every commune has values, with that coverage; a later year covering part of the territory only
+    as a partial sum, labelled so, with its coverage (communes and share of the population)."""
+
+    dataset: Dataset
+    reference_year: int
+    # The latest complete year after the reference, its label ("2023 (e)") and coverage, and the changes.
+    year: int | None
+    year_label: str
+    coverage: str
+    emissions: float | None
+    consumption: float | None
+    # The latest year, when it covers only part of the territory: its label, coverage and emissions sum.
+    partial_year_label: str
+    partial_coverage: str
+    partial_emissions: float | None
+
+    def sentences(self) -> list[str]:
+        demo = " " + _("(demonstration data)") if self.dataset.is_demo else ""
+        items = []
+        if self.emissions is not None:
+            item = _(
+                "Greenhouse-gas emissions of the agglomeration, measured in %(coverage)s: %(change)s"
+                " between %(reference)s and %(year)s"
+            ) % {
+                "coverage": self.coverage,
+                "change": percent(self.emissions, 1, signed=True),
+                "reference": self.reference_year,
+                "year": self.year_label,
+            }
+            if self.consumption is not None:
+                item += "; " + _("final energy consumption: %(change)s") % {
+                    "change": percent(self.consumption, 1, signed=True)
+                }
+            items.append(item + demo)
+        if self.partial_emissions is not None:
+            items.append(
+                _(
+                    "Greenhouse-gas emissions in %(year)s, partial data measured in %(coverage)s:"
+                    " %(total)s, not a total of the agglomeration"
+                )
+                % {
+                    "year": self.partial_year_label,
+                    "coverage": self.partial_coverage,
+                    "total": quantity(self.partial_emissions, "t CO2e"),
+                }
+                + demo
+            )
+        return items
+
+
+def agglomeration_change() -> AgglomerationChange | None:
+    """The agglomeration's emissions and consumption, latest complete year against the reference year,
+    and its latest year when that one is partial (None without emissions after the reference year)."""
     dataset = observatory_selectors.datasets_with_data().first()
     if dataset is None:
         return None
-    target = observatory_selectors.agglomeration_target()
-    reference_year = target.reference_year if target else 2005
-    rows = observatory_selectors.totals_by_commune_and_year(
-        dataset=dataset, quantities=[Quantity.EMISSIONS, Quantity.CONSUMPTION], from_year=reference_year
+    view = observatory_selectors.territory_observatory(
+        commune_ids=communes_selectors.commune_ids_all(), dataset=dataset
     )
-    values: dict[str, dict[int, dict[int, float]]] = {}
-    estimated: set[int] = set()
-    for row in rows:
-        values.setdefault(row["quantity"], {}).setdefault(row["year"], {})[row["commune_id"]] = row["total"]
-        if row["estimates"]:
-            estimated.add(row["year"])
-    emissions = values.get(Quantity.EMISSIONS, {})
-    if reference_year not in emissions or len(emissions) < 2:
+    reference_year = view.reference_year
+    emissions = view.emissions
+    complete = [year for year in emissions.totals if year > reference_year]
+    year = max(complete) if complete and reference_year in emissions.totals else None
+    partial = [year_ for year_ in emissions.partial_totals if year_ > (year or reference_year)]
+    latest_partial = max(partial) if partial else None
+    if year is None and latest_partial is None:
         return None
-    year = max(emissions)
 
-    def change(quantity) -> float | None:
-        by_year = values.get(quantity, {})
-        reference, latest = by_year.get(reference_year, {}), by_year.get(year, {})
-        communes = reference.keys() & latest.keys()
-        before = sum(reference[c] for c in communes)
-        if not communes or not before:
-            return None
-        return 100 * (sum(latest[c] for c in communes) - before) / before
+    def label(year_: int) -> str:
+        return year_label(year_, emissions.estimated_years)
 
-    return {
-        "dataset": dataset,
-        "is_demo": dataset.is_demo,
-        "reference_year": reference_year,
-        "year": year,
-        "year_label": f"{year} (e)" if year in estimated else str(year),
-        "emissions": change(Quantity.EMISSIONS),
-        "consumption": change(Quantity.CONSUMPTION),
-    }
+    def change(series) -> float | None:
+        return view.change_since_reference(series.totals).get(year) if year is not None else None
+
+    return AgglomerationChange(
+        dataset=dataset,
+        reference_year=reference_year,
+        year=year,
+        year_label=label(year) if year is not None else "",
+        coverage=view.coverage.get(year).text if year is not None else "",
+        emissions=change(emissions),
+        consumption=change(view.consumption),
+        partial_year_label=label(latest_partial) if latest_partial is not None else "",
+        partial_coverage=view.coverage.get(latest_partial).text if latest_partial is not None else "",
+        partial_emissions=emissions.partial_totals.get(latest_partial),
+    )
 
 
 def _working_groups(period_start: date, period_end: date) -> list[str]:

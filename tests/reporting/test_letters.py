@@ -5,6 +5,7 @@ import datetime
 import io
 import re
 from datetime import timedelta
+from html import unescape
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,11 +14,12 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from pypdf import PdfReader
 
 from actions.models import ActionStatus, PlanStatus
-from communes.models import Role
+from communes.models import Commune, Role
 from observatory.models import BatchStatus, Dataset, ImportBatch, Observation, Quantity
 from reporting import letters
 from reporting.models import DocumentStatus, GeneratedDocument, Letter, LetterStatus
@@ -159,7 +161,9 @@ def test_assembling_picks_the_highlights_of_the_period_and_only_them(cast, perio
         assert outside not in done
     news = sections["Nouvelles de l’observatoire"]
     assert "20 février 2025" in news and "(années 2005–2023)" in news and "2022" not in news
-    assert "−25,0 % entre 2005 et 2023" in news
+    # One commune of three has emissions: a partial sum with its coverage, no agglomeration change.
+    assert "−25,0" not in news
+    assert "2023, données partielles mesurées dans 1 commune sur 3" in news
     groups = letter.sections.get(heading="Groupes de travail").body.split("\n")
     assert [plain(line) for line in groups] == [
         "- 1 réunion de groupe de travail dans 1 commune, 0 décision prise",
@@ -535,6 +539,106 @@ def test_the_agglomerations_change_is_news_only_when_its_figures_came_in_during_
     assert "Nouvelles de l’observatoire" not in sections
 
 
+def observatory_news(user) -> str:
+    """The section's text as stored, no-break spaces kept (they are part of the figures)."""
+    return assemble(user).sections.get(heading=_("News from the observatory")).body
+
+
+def visible(html: str) -> str:
+    """The text of a page, its markup's white space collapsed; no-break spaces kept."""
+    return re.sub(r"[ \t\r\n]+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
+
+
+def emissions_everywhere(*, years, partial_year=None):
+    """Emissions of every commune in `years` (1 000 t, then 800 t), and of one commune in `partial_year`."""
+    orcae = Dataset.objects.get(code="orcae")
+    batch = ImportBatch.objects.get(original_name="orcae-2025.csv")
+    Observation.objects.filter(dataset=orcae).delete()
+    communes = list(Commune.objects.order_by("pk"))
+    rows = [
+        Observation(
+            dataset=orcae,
+            batch=batch,
+            commune=commune,
+            year=year,
+            quantity=quantity_,
+            value=value if quantity_ == Quantity.EMISSIONS else 10 * value,
+        )
+        for commune in communes
+        for year, value in zip(years, (1000.0, 800.0), strict=True)
+        for quantity_ in (Quantity.EMISSIONS, Quantity.CONSUMPTION)
+    ]
+    if partial_year:
+        rows.append(
+            Observation(
+                dataset=orcae,
+                batch=batch,
+                commune=communes[0],
+                year=partial_year,
+                quantity=Quantity.EMISSIONS,
+                value=700.0,
+            )
+        )
+    Observation.objects.bulk_create(rows)
+    return communes
+
+
+def test_the_observatory_news_gives_a_partial_year_as_a_labelled_sum_with_its_coverage(cast, period):
+    Commune.objects.update(population=10000)
+    Commune.objects.filter(pk=cast.commune.pk).update(population=30000)
+    news = observatory_news(cast.advisor)
+    total = Commune.objects.count()
+    assert total == 3
+    assert (
+        "- Émissions de gaz à effet de serre en 2023, données partielles mesurées dans 1 commune sur 3"
+        " (60\u00a0% de la population)\u00a0: 750\u00a0t\u00a0CO2e, pas un total de l’agglomération"
+    ) in news
+    assert "entre 2005 et 2023" not in news
+
+
+def test_the_observatory_news_gives_the_agglomerations_change_with_its_coverage_in_french_and_english(
+    cast, period, settings
+):
+    emissions_everywhere(years=(2005, 2023), partial_year=2024)
+    news = observatory_news(cast.advisor)
+    assert (
+        "- Émissions de gaz à effet de serre de l’agglomération, mesurées dans toutes les communes (3)"
+        "\u00a0: −20,0\u00a0% entre 2005 et 2023\u00a0; consommation d’énergie finale\u00a0: −20,0\u00a0%"
+    ) in news
+    assert (
+        "- Émissions de gaz à effet de serre en 2024, données partielles mesurées dans 1 commune sur 3"
+        " (33\u00a0% de la population)\u00a0: 700\u00a0t\u00a0CO2e, pas un total de l’agglomération"
+    ) in news
+    with translation.override("en"):
+        news = observatory_news(cast.advisor)
+    assert (
+        "Greenhouse-gas emissions of the agglomeration, measured in every commune (3): −20.0% between 2005"
+        " and 2023; final energy consumption: −20.0%"
+    ) in news
+    assert (
+        "Greenhouse-gas emissions in 2024, partial data measured in 1 commune of 3 (33% of the population):"
+        " 700\u00a0t\u00a0CO2e, not a total of the agglomeration"
+    ) in news
+
+
+def test_the_letters_email_and_pdf_show_the_coverage_of_the_agglomerations_change(cast, period, login):
+    emissions_everywhere(years=(2005, 2023))
+    letter = assemble(cast.advisor)
+    client = login(cast.advisor)
+    expected = "mesurées dans toutes les communes (3)\u00a0: −20,0\u00a0% entre 2005 et 2023"
+    assert expected in visible(client.get(url("letter", letter)).text)
+    assert expected in visible(client.get(url("letter_email", letter)).text)
+    letter = letters.letter_with_sections(letter_id=letter.pk)
+    sections = letter.sections.all()
+    assert expected in visible(
+        render_to_string("reporting/email/letter.txt", {"letter": letter, "sections": sections})
+    )
+    pdf_html = render_to_string(
+        "reporting/pdf/letter.html", {"letter": letter, "sections": sections, "subject": "x"}
+    )
+    assert expected in visible(pdf_html)
+
+
 def test_thirty_meetings_read_as_a_summary_with_counts_per_commune_and_a_few_decisions(cast):
     names = [
         "Meylan",
@@ -557,7 +661,9 @@ def test_thirty_meetings_read_as_a_summary_with_counts_per_commune_and_a_few_dec
                 group=group, starts_at=paris(2025, 1 + index % 3, 10 + index, 18)
             )
             meeting.decisions.create(text=f"Décision {commune.name} {index}")
-    items = [plain(line) for line in letters.letter_highlights(period_start=START, period_end=END)[-1].items]
+    items = [
+        visible(line) for line in letters.letter_highlights(period_start=START, period_end=END)[-1].items
+    ]
     assert len(items) == 5  # a summary, the communes, three decisions: not thirty lines
     assert items[0] == "30 réunions de groupe de travail dans 11 communes, 30 décisions prises"
     assert items[1] == (
