@@ -312,20 +312,24 @@ class AgglomerationChange:
         demo = " " + _("(demonstration data)") if self.dataset.is_demo else ""
         items = []
         if self.emissions is not None:
-            item = _(
-                "Greenhouse-gas emissions of the agglomeration, measured in %(coverage)s: %(change)s"
-                " between %(reference)s and %(year)s"
-            ) % {
+            values = {
                 "coverage": self.coverage,
                 "change": percent(self.emissions, 1, signed=True),
                 "reference": self.reference_year,
                 "year": self.year_label,
+                "consumption": percent(self.consumption, 1, signed=True),
             }
-            if self.consumption is not None:
-                item += "; " + _("final energy consumption: %(change)s") % {
-                    "change": percent(self.consumption, 1, signed=True)
-                }
-            items.append(item + demo)
+            if self.consumption is None:
+                item = _(
+                    "Greenhouse-gas emissions of the agglomeration, measured in %(coverage)s: %(change)s"
+                    " between %(reference)s and %(year)s"
+                )
+            else:
+                item = _(
+                    "Greenhouse-gas emissions of the agglomeration, measured in %(coverage)s: %(change)s"
+                    " between %(reference)s and %(year)s; final energy consumption: %(consumption)s"
+                )
+            items.append(item % values + demo)
         if self.partial_emissions is not None:
             items.append(
                 _(
