@@ -30,6 +30,7 @@ def observatory_demo_load() -> None:
                 file="observatory/demo/demonstration-series.csv",
                 status=BatchStatus.RUNNING,
                 message="Séries de démonstration générées par la plateforme.",
+                message_code="demo",
             )
             result = import_file(
                 path_or_file=handle.name,

@@ -109,7 +109,11 @@ class ImportBatch(models.Model):
     error_count = models.PositiveIntegerField(_("errors"), default=0)
     # The first errors, each {"line", "column", "value", "reason"}; the count above has them all.
     errors = models.JSONField(_("error report"), default=list, blank=True)
+    # The result's sentence, written in the import's language; rows since `message_code` keep the code
+    # and values that write it again in the reader's language (importers.common.batch_message).
     message = models.TextField(_("message"), blank=True)
+    message_code = models.CharField(_("message code"), max_length=32, blank=True)
+    message_params = models.JSONField(_("message values"), default=dict, blank=True)
     years = models.JSONField(_("years"), default=list, blank=True)
     replaced_by = models.ForeignKey(
         "self",

@@ -26,7 +26,7 @@ from communes.models import Commune, Epci
 from pcl import formatting
 
 from .coverage import Coverage, YearCoverage, territory_coverage
-from .importers.common import error_reason
+from .importers.common import batch_message, error_reason
 from .models import (
     Basis,
     BatchStatus,
@@ -501,6 +501,13 @@ def batch_errors(batch: ImportBatch, *, limit: int | None = None) -> list[dict]:
     """The batch's errors, each {"line", "column", "value", "reason"}, the reason a sentence in the
     active language (the page's, the command's), whatever the language of the import."""
     return [{**error, "reason": error_reason(error)} for error in batch.errors[:limit]]
+
+
+def batch_result_message(batch: ImportBatch) -> str:
+    """The sentence the batch's result opens with ("40 752 values imported for 2005–2024.", why a file
+    was refused), in the active language whatever the language of the import; an import recorded before
+    the platform kept its code reads as it was written."""
+    return batch_message(batch.message_code, batch.message_params) or batch.message
 
 
 def import_history():

@@ -6,12 +6,9 @@ from django.core.cache import cache
 from django.core.files.base import File
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
-
-from pcl.formatting import number
 
 from . import reference, tasks
-from .importers import ImportFailed, import_file
+from .importers import ImportFailed, batch_message, import_file
 from .models import BatchStatus, Carrier, Dataset, ImportBatch, RenewableSource, Sector, Target
 
 PROGRESS_TIMEOUT = 24 * 3600
@@ -102,21 +99,22 @@ def batch_run(*, batch: ImportBatch, path: str | None = None, progress_callback=
         fields.update(
             status=BatchStatus.FAILED,
             message=failure.message,
+            message_code=failure.code,
+            message_params=failure.params,
             errors=failure.errors,
             error_count=failure.error_count,
         )
     else:
+        imported = {"values": result.rows_imported, "years": result.years}
         fields.update(
             status=BatchStatus.DONE,
             rows_read=result.rows_read,
             rows_imported=result.rows_imported,
             rows_skipped=result.rows_skipped,
             years=result.years,
-            message=_("%(values)s values imported for %(years)s.")
-            % {
-                "values": number(result.rows_imported),
-                "years": _years_text(result.years),
-            },
+            message=batch_message("imported", imported),
+            message_code="imported",
+            message_params=imported,
         )
         _mark_replaced(batch, result.years)
         timings = result.timings
@@ -126,12 +124,6 @@ def batch_run(*, batch: ImportBatch, path: str | None = None, progress_callback=
     batch.refresh_from_db()
     batch.timings = timings
     return batch
-
-
-def _years_text(years: list[int]) -> str:
-    if not years:
-        return "—"
-    return f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
 
 
 def _mark_replaced(batch: ImportBatch, years: list[int]) -> None:

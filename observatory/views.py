@@ -311,6 +311,7 @@ def import_detail(request, batch_id):
     context = {
         "batch": batch,
         "errors": selectors.batch_errors(batch, limit=200),
+        "message": selectors.batch_result_message(batch),
         "progress": services.progress_get(batch.pk),
     }
     template = "observatory/import_progress.html" if request.htmx else "observatory/import_detail.html"

@@ -8,7 +8,6 @@ Re-importing a dataset replaces the years the file covers, so the same file twic
 import io
 
 from django.db import connection, transaction
-from django.utils.translation import gettext as _
 
 from ..models import ImportFormat
 from .common import (
@@ -18,6 +17,7 @@ from .common import (
     ImportResult,
     Progress,
     Timer,
+    batch_message,
     no_progress,
     read_header,
 )
@@ -44,7 +44,7 @@ POSTGRES_SETTINGS = {
     "synchronous_commit": "off",
 }
 
-__all__ = ["ImportFailed", "ImportResult", "import_file"]
+__all__ = ["ImportFailed", "ImportResult", "batch_message", "import_file"]
 
 
 def import_file(
@@ -59,10 +59,7 @@ def import_file(
         required = LONG_COLUMNS if file_format == ImportFormat.LONG else ORE_COLUMNS
         missing = [column for column in required if column not in header]
         if missing:
-            raise ImportFailed(
-                _("The file lacks the columns %(missing)s (found: %(found)s). Is it the right format?")
-                % {"missing": ", ".join(missing), "found": ", ".join(header) or "—"}
-            )
+            raise ImportFailed("missing_columns", {"missing": missing, "found": header})
         timer = Timer()
         postgres = connection.vendor == "postgresql"
         handle.seek(0)

@@ -13,8 +13,6 @@ A file already in the platform's own form does not come here on PostgreSQL: dire
 into the fact table."""
 
 from django.db import DataError, connection, transaction
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from ..models import Quantity
 from .common import (
@@ -63,9 +61,7 @@ def import_long(
         with timer.phase("checks"):
             report(staging, codes, kinds)
         # Nothing the checks know of (a number too large for a float...): the database's own words.
-        raise ImportFailed(
-            _("The file could not be imported: %(reason)s") % {"reason": str(rejected).splitlines()[0]}
-        ) from rejected
+        raise ImportFailed("rejected", {"reason": str(rejected).splitlines()[0]}) from rejected
     return ImportResult(rows_read=staging.rows, rows_imported=imported, rows_skipped=0, years=years)
 
 
@@ -227,16 +223,7 @@ def report(staging: Staging, codes: str, kinds: str) -> None:
     except DataError:
         return  # a number the checks accept but the database cannot hold: the caller says so
     if duplicate_count and not count:
-        raise ImportFailed(
-            ngettext(
-                "%(count)d row repeats a value given on an earlier line: nothing was imported.",
-                "%(count)d rows repeat a value given on an earlier line: nothing was imported.",
-                duplicate_count,
-            )
-            % {"count": duplicate_count},
-            duplicates,
-            duplicate_count,
-        )
+        raise ImportFailed("duplicates", {"count": duplicate_count}, duplicates, duplicate_count)
     if count or duplicate_count:
         errors = sorted(errors + duplicates, key=lambda error: error["line"])[:MAX_ERRORS]
         # A repeated line has no other problem (only right lines are compared): the lines add up.

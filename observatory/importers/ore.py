@@ -1,7 +1,5 @@
 """The Agence ORE file of electricity and gas consumption by commune."""
 
-from django.utils.translation import gettext as _
-
 from .common import (
     NUMBER,
     ORE_CARRIERS,
@@ -95,9 +93,7 @@ def import_ore(
             select_sql=rows_sql, dataset_id=dataset_id, batch_id=batch_id, years=years, timer=timer
         )
     except RowsRejected as rejected:
-        raise ImportFailed(
-            _("The file could not be imported: %(reason)s") % {"reason": str(rejected).splitlines()[0]}
-        ) from rejected
+        raise ImportFailed("rejected", {"reason": str(rejected).splitlines()[0]}) from rejected
     rows = staging.rows
     return ImportResult(
         rows_read=rows, rows_imported=imported, rows_skipped=rows - known_rows + secret_rows, years=years

@@ -5,7 +5,6 @@ import io
 from contextlib import contextmanager
 
 from django.db import connection
-from django.utils.translation import gettext as _
 from psycopg import errors as pg_errors
 
 from .common import CHUNK, Dialect, ImportFailed, Progress
@@ -91,19 +90,14 @@ class Staging:
             next(reader)  # the header, already read; decoding it may already meet a bad byte further on
             for line, record in enumerate(reader, start=2):
                 if len(record) != width:
-                    raise ImportFailed(
-                        _("Line %(line)d has %(found)d fields instead of %(expected)d: nothing was imported.")
-                        % {"line": line, "found": len(record), "expected": width}
-                    )
+                    raise ImportFailed("field_count", {"line": line, "found": len(record), "expected": width})
                 rows.append([line, *record])
                 if len(rows) == 10_000:
                     cursor.executemany(sql, rows)
                     rows = []
                     progress("reading", handle.tell(), size)
         except UnicodeDecodeError as error:
-            raise ImportFailed(
-                _("The file is not UTF-8 text: save it as CSV UTF-8 and try again.")
-            ) from error
+            raise ImportFailed("not_utf8") from error
         finally:
             text.detach()
         if rows:
@@ -123,22 +117,18 @@ def copy_errors(lines_before: int = 0):
     try:
         yield
     except pg_errors.CharacterNotInRepertoire as error:
-        raise ImportFailed(
-            _("The file is not UTF-8 text (line %(line)s): save it as CSV UTF-8 and try again.")
-            % {"line": copy_error_line(error, lines_before)}
-        ) from error
+        raise ImportFailed("not_utf8", {"line": copy_error_line(error, lines_before)}) from error
     except (pg_errors.BadCopyFileFormat, pg_errors.DataError) as error:
-        raise ImportFailed(copy_error_message(error, lines_before)) from error
+        raise ImportFailed(
+            "unreadable_line",
+            {
+                "line": copy_error_line(error, lines_before),
+                "reason": (error.diag.message_primary or str(error)).strip(),
+            },
+        ) from error
 
 
 def copy_error_line(error, lines_before: int = 0) -> str:
     context = getattr(error.diag, "context", "") or ""
     line = context.rsplit("line ", 1)[-1].split(",")[0].split(":")[0].strip() if "line " in context else "?"
     return str(int(line) + lines_before) if line.isdigit() else line
-
-
-def copy_error_message(error, lines_before: int = 0) -> str:
-    return _("Line %(line)s cannot be read as CSV (%(reason)s): nothing was imported.") % {
-        "line": copy_error_line(error, lines_before),
-        "reason": (error.diag.message_primary or str(error)).strip(),
-    }

@@ -4,6 +4,7 @@ language the import ran in. Run on SQLite and on PostgreSQL: each has its own ch
 
 import csv
 import io
+from html import unescape
 
 import pytest
 from django.conf import settings
@@ -149,3 +150,65 @@ def test_the_command_speaks_english_when_english_is_active(commune, tmp_path):
     assert message.startswith("1 row is wrong: nothing was imported.")
     for (column, value), reason in zip(LINE_3, ENGLISH_REASONS, strict=True):
         assert f"line 3, column {column}, value “{value}”: {reason}" in message
+
+
+# --- the result's sentence ------------------------------------------------------------------------
+
+
+def result_sentence(client, batch) -> str:
+    content = client.get(reverse("observatory:import_detail", args=[batch.pk])).content.decode()
+    alert = content.split('id="import-result"', 1)[1].split("</p>", 1)[0]
+    return unescape(alert.split(">", 2)[2]).strip()
+
+
+def test_the_sentence_above_the_errors_reads_in_the_pages_language_whatever_the_import_spoke(commune, login):
+    with translation.override("en"):
+        batch = import_rows(ROWS)
+    assert (batch.message_code, batch.message_params) == ("rows_wrong", {"count": 1})
+    client = login(UserFactory(is_metro_officer=True))
+    assert result_sentence(client, batch) == (
+        "1 ligne est erronée : rien n'a été importé. Corrigez-la et importez à nouveau le fichier."
+    )
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert result_sentence(client, batch) == (
+        "1 row is wrong: nothing was imported. Correct it and import the file again."
+    )
+
+
+def test_the_success_sentence_writes_its_figures_in_the_pages_language(commune, login):
+    with translation.override("en"):
+        batch = import_rows(ROWS[:1])
+    assert (batch.message_code, batch.message_params) == ("imported", {"values": 1, "years": [2020]})
+    # As a large import of twenty years records it.
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        message_params={"values": 40752, "years": list(range(2005, 2025))}
+    )
+    client = login(UserFactory(is_metro_officer=True))
+    assert result_sentence(client, batch) == "40\u202f752 valeurs importées pour 2005–2024."
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert result_sentence(client, batch) == "40,752 values imported for 2005–2024."
+
+
+def test_a_refused_file_says_why_in_the_commands_language(commune, tmp_path):
+    with translation.override("fr"):
+        bad = tmp_path / "bad.csv"
+        bad.write_text("insee_code,year\n38421,2020\n", encoding="utf-8")
+        with pytest.raises(CommandError) as raised:
+            call_command("import_observatory", str(bad), "--format", "long", "--dataset", "orcae")
+    assert str(raised.value).startswith("Colonnes manquantes dans le fichier\u00a0: quantity, sector")
+    batch = ImportBatch.objects.get()
+    assert batch.message_code == "missing_columns"
+    with translation.override("en"):
+        assert selectors.batch_result_message(batch) == (
+            "The file lacks the columns quantity, sector, energy, value, unit, status"
+            " (found: insee_code, year). Is it the right format?"
+        )
+
+
+def test_an_import_recorded_before_the_codes_reads_as_it_was_written(refused, login):
+    ImportBatch.objects.filter(pk=refused.pk).update(
+        message="Ancien message d'une importation.", message_code="", message_params={}
+    )
+    client = login(UserFactory(is_metro_officer=True))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert result_sentence(client, refused) == "Ancien message d'une importation."

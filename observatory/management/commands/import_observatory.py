@@ -47,7 +47,7 @@ class Command(BaseCommand):
             ]
             if batch.error_count > len(shown):
                 lines.append("  " + _("… and %(count)s more") % {"count": batch.error_count - len(shown)})
-            raise CommandError("\n".join([batch.message, *lines]))
+            raise CommandError("\n".join([selectors.batch_result_message(batch), *lines]))
         self.stdout.write(
             self.style.SUCCESS(
                 _(
@@ -55,7 +55,7 @@ class Command(BaseCommand):
                     "(import #%(batch)s)."
                 )
                 % {
-                    "message": batch.message,
+                    "message": selectors.batch_result_message(batch),
                     "read": formatting.number(batch.rows_read),
                     "imported": formatting.number(batch.rows_imported),
                     "skipped": formatting.number(batch.rows_skipped),
