@@ -212,3 +212,15 @@ def test_an_import_recorded_before_the_codes_reads_as_it_was_written(refused, lo
     client = login(UserFactory(is_metro_officer=True))
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     assert result_sentence(client, refused) == "Ancien message d'une importation."
+
+
+def test_the_commands_progress_writes_its_percentage_in_the_commands_language(commune, tmp_path, capsys):
+    good = tmp_path / "good.csv"
+    good.write_text(csv_text(ROWS[:1]), encoding="utf-8")
+    with translation.override("fr"):
+        call_command("import_observatory", str(good), "--format", "long", "--dataset", "orcae")
+    assert "100\u00a0%" in capsys.readouterr().err
+    with translation.override("en"):
+        call_command("import_observatory", str(good), "--format", "long", "--dataset", "orcae")
+    err = capsys.readouterr().err
+    assert "100%" in err and " %" not in err

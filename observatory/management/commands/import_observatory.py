@@ -65,6 +65,8 @@ class Command(BaseCommand):
         )
 
     def _progress(self, phase: str, done: int, total: int) -> None:
-        percent = f" {100 * done // total:3d} %" if total and phase == "reading" else ""
+        percent = (
+            " " + formatting.percent(100 * done // total).rjust(5) if total and phase == "reading" else ""
+        )
         sys.stderr.write(f"\r{phase:<10}{percent}   ")
         sys.stderr.flush()
