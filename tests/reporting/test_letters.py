@@ -622,6 +622,16 @@ def test_the_observatory_news_gives_the_agglomerations_change_with_its_coverage_
     ) in news
 
 
+def test_the_agglomerations_change_reads_the_observatory_in_a_fixed_number_of_queries(
+    cast, period, django_assert_max_num_queries
+):
+    emissions_everywhere(years=(2005, 2023), partial_year=2024)
+    # The commune ids, then the observatory's territory selector (coverage, series, targets, provenance).
+    with django_assert_max_num_queries(12):
+        change = letters.agglomeration_change()
+    assert (change.year, change.partial_year_label) == (2023, "2024")
+
+
 def test_the_letters_email_and_pdf_show_the_coverage_of_the_agglomerations_change(cast, period, login):
     emissions_everywhere(years=(2005, 2023))
     letter = assemble(cast.advisor)
