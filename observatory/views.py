@@ -11,7 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from communes import permissions
-from communes.models import Commune
+from communes import selectors as communes_selectors
 from pcl import formatting
 from pcl.formatting import data_text
 
@@ -146,7 +146,7 @@ INDICATOR_UNITS = {
 def agglomeration(request):
     user = request.user
     permissions.require(permissions.can_view_observatory(user))
-    communes = list(Commune.objects.order_by("sort_name"))
+    communes = communes_selectors.communes_all()
     commune_ids = [commune.pk for commune in communes]
     form, dataset, view = _territory(request, commune_ids=commune_ids)
     first_year, last_year = selectors.year_range(dataset=dataset)
@@ -240,7 +240,7 @@ def _export(request, rows, dataset, view, name: str) -> HttpResponse:
 @login_required
 def agglomeration_export(request):
     permissions.require(permissions.can_view_observatory(request.user))
-    commune_ids = list(Commune.objects.values_list("pk", flat=True))
+    commune_ids = communes_selectors.commune_ids_all()
     _form, dataset, view = _territory(request, commune_ids=commune_ids)
     return _export(request, _yearly_rows(view), dataset, view, "agglomeration")
 
