@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune, ManagedList
+from pcl.constraints import CheckConstraint
 
 YEAR_VALIDATORS = [MinValueValidator(1990), MaxValueValidator(2100)]
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -44,9 +45,9 @@ class Impact(models.Model):
         abstract = True
 
 
-def non_negative(*fields: str) -> list[models.CheckConstraint]:
+def non_negative(*fields: str) -> list[CheckConstraint]:
     return [
-        models.CheckConstraint(
+        CheckConstraint(
             condition=Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": 0}),
             name=f"%(app_label)s_%(class)s_{field}_non_negative",
             violation_error_message=_("Amounts and quantities cannot be negative."),
@@ -79,7 +80,7 @@ class CatalogueAction(Impact):
         ordering = ["theme__order", "title"]
         constraints = [
             *non_negative("cost_min", "cost_max", "mwh_saved", "tco2e_avoided", "mwh_renewable"),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(cost_min__isnull=True)
                 | Q(cost_max__isnull=True)
                 | Q(cost_max__gte=F("cost_min")),
@@ -142,12 +143,12 @@ class ActionPlan(models.Model):
         ordering = ["commune__sort_name", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["commune", "version"], name="actions_plan_unique_version"),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(end_year__gte=F("start_year")),
                 name="actions_plan_period_ordered",
                 violation_error_message=_("The plan cannot end before it starts."),
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=~Q(status__in=ADOPTED_STATUSES) | Q(deliberation_date__isnull=False),
                 name="actions_plan_adopted_has_deliberation_date",
                 violation_error_message=_("A deliberated plan needs the date of the council meeting."),
@@ -302,16 +303,14 @@ class Action(Impact):
                 "achieved_tco2e_avoided",
                 "achieved_mwh_renewable",
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(start_date__isnull=True)
                 | Q(end_date__isnull=True)
                 | Q(end_date__gte=F("start_date")),
                 name="actions_action_dates_ordered",
                 violation_error_message=_("An action cannot end before it starts."),
             ),
-            models.CheckConstraint(
-                condition=Q(progress__lte=100), name="actions_action_progress_at_most_100"
-            ),
+            CheckConstraint(condition=Q(progress__lte=100), name="actions_action_progress_at_most_100"),
         ]
 
     def __str__(self):

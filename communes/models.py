@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from pcl.constraints import CheckConstraint
+
 insee_code_validator = RegexValidator(
     r"^(?:\d{5}|2[AB]\d{3})$",
     _("An INSEE code has five characters: five digits, or 2A/2B followed by three digits for Corsica."),
@@ -141,21 +143,21 @@ class Commune(models.Model):
         verbose_name_plural = _("communes")
         ordering = ["sort_name"]
         constraints = [
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(charter_end_year__isnull=True)
                 | Q(charter_start_year__isnull=True)
                 | Q(charter_end_year__gte=models.F("charter_start_year")),
                 name="communes_commune_charter_period_ordered",
                 violation_error_message=_("The charter period cannot end before it starts."),
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(stage="not_signatory") | Q(charter_signed_on__isnull=False),
                 name="communes_commune_engaged_has_signed",
                 violation_error_message=_(
                     "A commune past the 'not a signatory' stage must have a charter signature date."
                 ),
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(population_year__isnull=True) | Q(population__isnull=False),
                 name="communes_commune_population_year_needs_population",
                 violation_error_message=_("A population year needs a population."),
@@ -252,7 +254,7 @@ class Invitation(models.Model):
                 condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
                 name="communes_invitation_one_pending_per_commune",
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(accepted_at__isnull=True) | Q(revoked_at__isnull=True),
                 name="communes_invitation_not_accepted_and_revoked",
             ),

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from communes.models import Commune, ManagedList
+from pcl.constraints import CheckConstraint
 
 
 class Quantity(models.TextChoices):
@@ -240,7 +241,7 @@ class Target(models.Model):
         verbose_name_plural = pgettext_lazy("observatory", "targets")
         ordering = ["commune__sort_name", "target_year"]
         constraints = [
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(target_year__gt=models.F("reference_year")),
                 name="observatory_target_after_reference",
                 violation_error_message=_("The target year must come after the reference year."),

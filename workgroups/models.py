@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actions.models import Action
 from communes.models import Commune
+from pcl.constraints import CheckConstraint
 from pcl.formatting import date_text, datetime_text
 
 
@@ -70,12 +71,12 @@ class GroupMember(models.Model):
         verbose_name_plural = _("group members")
         ordering = ["left_on", "function", "name"]
         constraints = [
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(user__isnull=False) | ~Q(name=""),
                 name="workgroups_member_is_someone",
                 violation_error_message=_("Choose an account or give the person's name."),
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(left_on__isnull=True) | Q(left_on__gte=models.F("joined_on")),
                 name="workgroups_member_period_ordered",
                 violation_error_message=_("A member cannot leave before joining."),
@@ -122,7 +123,7 @@ class Meeting(models.Model):
         verbose_name_plural = _("meetings")
         ordering = ["-starts_at"]
         constraints = [
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(ends_at__isnull=True) | Q(ends_at__gt=models.F("starts_at")),
                 name="workgroups_meeting_ends_after_start",
                 violation_error_message=_("A meeting cannot end before it starts."),

@@ -5,9 +5,25 @@ import pytest
 
 from actions.services import catalogue_load_starter
 from observatory.services import reference_load
-from tests.browser.fixtures import axe_violations, chromium_path, describe, sign_in
+from tests.browser.fixtures import (
+    axe_violations,
+    chromium_path,
+    describe,
+    describe_tour,
+    page_problems,
+    sign_in,
+    tour_problems,
+)
 
-__all__ = ["axe_violations", "chromium_path", "describe", "sign_in"]
+__all__ = [
+    "axe_violations",
+    "chromium_path",
+    "describe",
+    "describe_tour",
+    "page_problems",
+    "sign_in",
+    "tour_problems",
+]
 
 
 @pytest.fixture(autouse=True)

@@ -84,6 +84,34 @@ def axe_violations(page) -> list[dict]:
     return result["violations"]
 
 
+def page_problems(page) -> str:
+    """What is wrong with the page as it stands: not exactly one `main h1`, or axe-core violations."""
+    found = []
+    headings = page.locator("main h1").count()
+    if headings != 1:
+        found.append(f"{headings} main h1 instead of one")
+    violations = axe_violations(page)
+    if violations:
+        found.append(describe(violations))
+    return "\n".join(found)
+
+
+def tour_problems(page, base_url: str, paths) -> dict[str, str]:
+    """Visits each page in turn in one signed-in tab; what is wrong with each (`page_problems`).
+    One tour instead of one test per page: the sign-in, the data and the database flush are paid
+    once, and every page is still reported by its path."""
+    problems = {}
+    for path in paths:
+        page.goto(base_url + path)
+        if found := page_problems(page):
+            problems[path] = found
+    return problems
+
+
+def describe_tour(problems: dict[str, str]) -> str:
+    return "\n\n".join(f"{path}:\n{found}" for path, found in problems.items())
+
+
 def describe(violations: list[dict]) -> str:
     lines = []
     for violation in violations:

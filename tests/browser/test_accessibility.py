@@ -3,7 +3,7 @@
 import pytest
 
 from communes.models import Role, Stage
-from tests.browser.conftest import axe_violations, describe, sign_in
+from tests.browser.conftest import axe_violations, describe, describe_tour, sign_in, tour_problems
 from tests.factories import (
     PASSWORD,
     CommuneFactory,
@@ -39,22 +39,19 @@ def test_login_page_has_no_accessibility_violation(live_server, page):
     assert violations == [], describe(violations)
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/portfolio/",
-        "/communes/",
-        "/communes/38382/",
-        "/communes/38382/edit/",
-        "/communes/38382/invite/",
-        "/signatories/",
-        "/signatories/new/",
-        "/account/",
-    ],
-)
-def test_main_pages_have_no_accessibility_violation(live_server, page, network, path):
+MAIN_PAGES = [
+    "/portfolio/",
+    "/communes/",
+    "/communes/38382/",
+    "/communes/38382/edit/",
+    "/communes/38382/invite/",
+    "/signatories/",
+    "/signatories/new/",
+    "/account/",
+]
+
+
+def test_main_pages_have_no_accessibility_violation(live_server, page, network):
     sign_in(page, live_server.url, "admin@example.org", PASSWORD)
-    page.goto(live_server.url + path)
-    assert page.locator("main h1").count() == 1
-    violations = axe_violations(page)
-    assert violations == [], describe(violations)
+    problems = tour_problems(page, live_server.url, MAIN_PAGES)
+    assert problems == {}, describe_tour(problems)

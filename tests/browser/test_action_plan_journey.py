@@ -6,7 +6,7 @@ import pytest
 from actions import services
 from actions.models import Action, ActionPlan, BudgetLine, CatalogueAction, Milestone, Origin, PlanStatus
 from communes.models import Role, Stage
-from tests.browser.conftest import axe_violations, describe, sign_in
+from tests.browser.conftest import describe_tour, sign_in, tour_problems
 from tests.factories import PASSWORD, CommuneFactory, MembershipFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -98,10 +98,7 @@ def test_advisor_and_referent_build_and_deliberate_a_plan(live_server, new_page)
     assert commune.stage == Stage.PLAN_DELIBERATED
 
 
-@pytest.mark.parametrize(
-    "path", ["plan", "action", "planning", "schedule", "budget", "catalogue", "catalogue_entry"]
-)
-def test_action_plan_pages_have_no_accessibility_violation(live_server, page, path):
+def test_action_plan_pages_have_no_accessibility_violation(live_server, page):
     commune = CommuneFactory(name="Saint-Égrève", insee_code="38382")
     advisor = UserFactory(email="claire@example.org", full_name="Claire Martin")
     MembershipFactory(user=advisor, commune=commune, role=Role.ADVISOR)
@@ -115,17 +112,15 @@ def test_action_plan_pages_have_no_accessibility_violation(live_server, page, pa
     BudgetLine.objects.create(action=action, year=2026, kind="investment", forecast=1000)
     Milestone.objects.create(action=action, name="Études", due_date="2026-02-01")
     Action.objects.filter(pk=action.pk).update(start_date="2025-09-01", end_date="2027-06-30")
-    urls = {
-        "plan": f"/plans/{plan.pk}/",
-        "action": f"/actions/{action.pk}/",
-        "planning": f"/actions/{action.pk}/planning/",
-        "schedule": f"/plans/{plan.pk}/schedule/",
-        "budget": f"/plans/{plan.pk}/budget/",
-        "catalogue": "/catalogue/",
-        "catalogue_entry": f"/catalogue/{entry.pk}/",
-    }
+    paths = [
+        f"/plans/{plan.pk}/",
+        f"/actions/{action.pk}/",
+        f"/actions/{action.pk}/planning/",
+        f"/plans/{plan.pk}/schedule/",
+        f"/plans/{plan.pk}/budget/",
+        "/catalogue/",
+        f"/catalogue/{entry.pk}/",
+    ]
     sign_in(page, live_server.url, "claire@example.org", PASSWORD)
-    page.goto(live_server.url + urls[path])
-    assert page.locator("main h1").count() == 1
-    violations = axe_violations(page)
-    assert violations == [], describe(violations)
+    problems = tour_problems(page, live_server.url, paths)
+    assert problems == {}, describe_tour(problems)

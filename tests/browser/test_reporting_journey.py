@@ -12,7 +12,7 @@ from communes.models import Role, Stage
 from reporting import services
 from reporting.models import DocumentKind, DocumentStatus, GeneratedDocument
 from tests.actions.factories import ActionFactory, ActionPlanFactory, BudgetLineFactory
-from tests.browser.conftest import axe_violations, describe, sign_in
+from tests.browser.conftest import axe_violations, describe, describe_tour, sign_in, tour_problems
 from tests.factories import PASSWORD, CommuneFactory, MembershipFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -98,23 +98,20 @@ def test_an_advisor_generates_the_network_report_and_watches_its_progress(
     assert "2025" in text and "Saint-Égrève" in text
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/reporting/",
-        "/communes/38382/dashboard/",
-        "/communes/38382/documents/",
-        "/reporting/documents/",
-        "/reporting/letters/",
-        "/reporting/letters/new/",
-    ],
-)
-def test_reporting_pages_have_no_accessibility_violation(live_server, page, network, path):
+REPORTING_PAGES = [
+    "/reporting/",
+    "/communes/38382/dashboard/",
+    "/communes/38382/documents/",
+    "/reporting/documents/",
+    "/reporting/letters/",
+    "/reporting/letters/new/",
+]
+
+
+def test_reporting_pages_have_no_accessibility_violation(live_server, page, network):
     sign_in(page, live_server.url, "claire@example.org", PASSWORD)
-    page.goto(live_server.url + path)
-    assert page.locator("main h1").count() == 1
-    violations = axe_violations(page)
-    assert violations == [], describe(violations)
+    problems = tour_problems(page, live_server.url, REPORTING_PAGES)
+    assert problems == {}, describe_tour(problems)
 
 
 def test_letter_and_document_pages_have_no_accessibility_violation(live_server, page, network):

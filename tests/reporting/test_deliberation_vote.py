@@ -27,7 +27,8 @@ from tests.factories import UserFactory
 from tests.reporting.test_deliberation import html_words, normalise, pdf_text
 from workgroups.models import Meeting
 
-pytestmark = pytest.mark.django_db
+# Its module-scoped fixtures are costly: `make test` (--dist loadgroup) keeps the module on one worker.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("reporting-deliberation-vote")]
 
 VOTE = datetime.date(2025, 3, 12)
 

@@ -17,7 +17,8 @@ from observatory.models import Observation
 from reporting.models import GeneratedDocument, Letter
 from workgroups.models import WorkingGroup
 
-pytestmark = pytest.mark.django_db
+# Its module-scoped fixtures are costly: `make test` (--dist loadgroup) keeps the module on one worker.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("reporting-demo")]
 
 User = get_user_model()
 

@@ -37,7 +37,8 @@ from tests.actions.factories import (
 from tests.factories import CommuneFactory, UserFactory
 from workgroups.models import Decision, Meeting, WorkingGroup
 
-pytestmark = pytest.mark.django_db
+# Its module-scoped fixtures are costly: `make test` (--dist loadgroup) keeps the module on one worker.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("reporting-yearly")]
 
 YEAR = 2025
 PARIS = ZoneInfo("Europe/Paris")
