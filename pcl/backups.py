@@ -118,7 +118,8 @@ def backup_create(*, destination: Path, exclude_table_prefixes: Sequence[str] = 
     vendor = _vendor()
     partial = destination.with_name(destination.name + ".partial")
     try:
-        with tempfile.TemporaryDirectory(prefix="pcl-backup-") as work:
+        # The dump is written next to the archive: on the disk chosen for backups, not in a small /tmp.
+        with tempfile.TemporaryDirectory(prefix=".pcl-backup-", dir=destination.parent) as work:
             dump = Path(work) / DATABASE_FILES[vendor]
             if vendor == "postgresql":
                 migrations, counts = _pg_dump(dump, exclude_table_prefixes)
@@ -387,7 +388,10 @@ END $$;
 def _pg_restore(dump: Path) -> None:
     """pg_restore writes the dump as SQL, which psql runs after PG_CLEAR in one transaction that is
     committed only once pg_restore has read the whole dump: any error, on either side, rolls it all back."""
-    pg_restore, psql = pg_client("pg_restore"), pg_client("psql")
+    pg_restore = pg_client("pg_restore")
+    # psql of the same installation reads what this pg_restore writes (its \restrict lines among others).
+    sibling = Path(pg_restore).with_name("psql")
+    psql = str(sibling) if sibling.is_file() else pg_client("psql")
     _run([pg_restore, "--list", str(dump)])
     connection.close()
     env = _pg_env()
