@@ -227,7 +227,7 @@ def test_a_backup_restored_into_an_empty_database_finds_every_plan_action_docume
     assert manifest["counts"]["actions.action"] == 4
     assert manifest["counts"]["observatory.observation"] == 29
     assert manifest["migrations"]["observatory"] == migrations["observatory"]
-    assert "Restored" in result.stdout or "Restauré" in result.stdout
+    assert "Restored" in result.stdout or "Restauration terminée" in result.stdout
 
     # Restored again over what is now in use (refused without --replace: tested below), with --replace.
     again = manage(
