@@ -413,3 +413,9 @@ def test_backup_refuses_to_overwrite_an_archive(db, tmp_path, english):
     with pytest.raises(CommandError, match=r"already exists"):
         call_command("backup", output=existing)
     assert existing.read_bytes() == b"an earlier backup"
+
+
+def test_backup_refuses_to_write_into_the_media_folder(db, media, english):
+    with pytest.raises(CommandError, match=r"outside the media folder"):
+        call_command("backup", output=media)
+    assert list(media.iterdir()) == []

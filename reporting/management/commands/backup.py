@@ -1,6 +1,7 @@
 from datetime import datetime
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
@@ -35,6 +36,11 @@ class Command(BaseCommand):
             raise CommandError(_("%(path)s already exists: choose another name.") % {"path": output})
         if not output.parent.is_dir():
             raise CommandError(_("No folder at %(path)s.") % {"path": output.parent})
+        if output.parent.resolve().is_relative_to(Path(settings.MEDIA_ROOT).resolve()):
+            # The archive would take in its own partial file, and the next backup all the earlier ones.
+            raise CommandError(
+                _("Write the archive outside the media folder %(path)s.") % {"path": settings.MEDIA_ROOT}
+            )
         try:
             manifest = backups.backup_create(
                 destination=output, exclude_table_prefixes=EXCLUDED_TABLE_PREFIXES
