@@ -136,7 +136,10 @@ def backup_create(*, destination: Path, exclude_table_prefixes: Sequence[str] = 
                 media_root = Path(settings.MEDIA_ROOT)
                 for path in media_files(media_root):
                     name = f"{MEDIA}/{path.relative_to(media_root).as_posix()}"
-                    manifest.files[name] = _add_file(archive, path, name)
+                    try:
+                        manifest.files[name] = _add_file(archive, path, name)
+                    except FileNotFoundError:
+                        continue  # deleted since the folder was listed (a document regenerated meanwhile)
                 content = manifest.to_json()
                 info = tarfile.TarInfo(MANIFEST)
                 info.size, info.mtime, info.mode = len(content), int(datetime.now(UTC).timestamp()), 0o644
@@ -241,7 +244,7 @@ def _sqlite_tables(database: sqlite3.Connection) -> list[str]:
 
 
 def _sqlite_restore(source: Path) -> None:
-    with closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as restored:
+    with closing(sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)) as restored:
         try:
             result = restored.execute("PRAGMA integrity_check").fetchone()[0]
         except sqlite3.DatabaseError as error:
@@ -426,9 +429,10 @@ def _pg_restore(dump: Path) -> None:
             except BrokenPipeError:
                 pass
             writer.wait()
+        # psql's error first: when it stops, pg_restore is killed and its own exit says nothing.
         for program, process, errors in (
-            ("pg_restore", reader, restore_errors),
             ("psql", writer, psql_errors),
+            ("pg_restore", reader, restore_errors),
         ):
             if process.returncode:
                 errors.seek(0)
