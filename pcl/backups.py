@@ -395,7 +395,11 @@ def _pg_restore(dump: Path) -> None:
     # psql of the same installation reads what this pg_restore writes (its \restrict lines among others).
     sibling = Path(pg_restore).with_name("psql")
     psql = str(sibling) if sibling.is_file() else pg_client("psql")
-    _run([pg_restore, "--list", str(dump)])
+    listed = subprocess.run([pg_restore, "--list", str(dump)], capture_output=True, text=True, env=_pg_env())
+    if listed.returncode:  # its table of contents is unreadable: nothing to start from
+        raise BackupError(
+            _("The archive's database is damaged (%(error)s).") % {"error": _tail(listed.stderr)}
+        )
     connection.close()
     env = _pg_env()
     with tempfile.TemporaryFile("w+") as restore_errors, tempfile.TemporaryFile("w+") as psql_errors:

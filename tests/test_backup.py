@@ -238,6 +238,21 @@ def test_a_backup_restored_into_an_empty_database_finds_every_plan_action_docume
         assert what_users_find(cursor) == before
     assert media_contents(restored_media) == media_before
 
+    # A dump that breaks off midway (its manifest vouching for it): on PostgreSQL the schema was
+    # already cleared and half the tables loaded in the restore's transaction when it fails.
+    damaged = with_truncated_database(archive, tmp_path / "damaged.tar.gz")
+    failed = manage(
+        "restore", str(damaged), "--replace", database_url=empty_database.url, media_root=restored_media
+    )
+    assert failed.returncode != 0
+    if connection.vendor == "postgresql":  # failed in the stream, not on the dump's table of contents
+        assert "pg_restore" in failed.stderr and "damaged" not in failed.stderr
+        assert "endommagée" not in failed.stderr
+    assert "Nothing was changed" in failed.stderr or "Rien n'a été modifié" in failed.stderr
+    with empty_database.cursor() as cursor:
+        assert what_users_find(cursor) == before
+    assert media_contents(restored_media) == media_before
+
 
 # --- refusals: a clear message, and nothing changed ------------------------------------------------
 
@@ -266,6 +281,21 @@ def write_archive(path: Path, *, manifest: dict | None = None, files: dict[str, 
             info.size = len(data)
             archive.addfile(info, io.BytesIO(data))
     return path
+
+
+def with_truncated_database(archive: Path, into: Path) -> Path:
+    """The same archive, its database file cut short (a PostgreSQL dump in its last data, after its table
+    of contents; a SQLite file at two thirds), with a manifest that vouches for it."""
+    with tarfile.open(archive) as opened:
+        members = {m.name: opened.extractfile(m).read() for m in opened.getmembers() if m.isfile()}
+    manifest = json.loads(members.pop(backups.MANIFEST))
+    name = backups.DATABASE_FILES[connection.vendor]
+    data = members[name]
+    members[name] = (
+        data[: len(data) - 100] if connection.vendor == "postgresql" else data[: len(data) * 2 // 3]
+    )
+    del manifest["files"]
+    return write_archive(into, manifest=manifest, files=members)
 
 
 @pytest.fixture
