@@ -7,9 +7,15 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 # WeasyPrint needs Pango; DejaVu fonts are the ones the PDF documents are laid out with.
+# `manage.py backup` and `restore` run the PostgreSQL client (pg_dump, pg_restore, psql) of the server's
+# major version (docker-compose.yml's postgres:16; Debian bookworm ships 15, which refuses to dump a 16
+# server), from the PostgreSQL project's repository: keep POSTGRES_MAJOR and the db image in step.
+ARG POSTGRES_MAJOR=16
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-       fonts-dejavu-core gettext curl \
+       fonts-dejavu-core gettext curl ca-certificates postgresql-common \
+    && /usr/share/postgresql-common/pgdg/apt.postgresql.org.sh -y \
+    && apt-get install -y --no-install-recommends postgresql-client-${POSTGRES_MAJOR} \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
@@ -19,7 +25,7 @@ RUN pip install -r requirements/base.txt
 COPY . .
 RUN DEBUG=false SECRET_KEY=collectstatic-only python manage.py collectstatic --no-input \
     && useradd --system --uid 1000 --home /app pcl \
-    && mkdir -p /app/media && chown pcl /app/media
+    && mkdir -p /app/media /app/backups && chown pcl /app/media /app/backups
 
 USER pcl
 EXPOSE 8000
