@@ -226,7 +226,7 @@ def migrated_template() -> Path:
     """A stopped cluster with the schema migrated and the scene made, kept in the temporary folder
     between sessions under a digest of the migrations and of this setup: migrating takes most of a
     minute, copying the cluster a second. The first pytest-xdist worker builds it, the other waits."""
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(SETUP.encode())
     for path in sorted(path for pattern in TEMPLATE_INPUTS for path in ROOT.glob(pattern)):
         digest.update(path.relative_to(ROOT).as_posix().encode() + path.read_bytes())
     templates = Path(tempfile.gettempdir()) / "pcl-faults-templates"
