@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from pcl import jobs
+
 from . import tasks
 from .models import Commune, Invitation, Membership, Role, Signatory
 
@@ -95,6 +97,7 @@ def invitation_create(*, commune: Commune, email: str, role: str, invited_by) ->
                 % {"email": email, "commune": commune}
             }
         )
+    jobs.require_queue()
     now = timezone.now()
     Invitation.objects.filter(
         commune=commune, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
@@ -102,7 +105,7 @@ def invitation_create(*, commune: Commune, email: str, role: str, invited_by) ->
     invitation = Invitation(commune=commune, email=email, role=role, invited_by=invited_by)
     invitation.full_clean()
     invitation.save()
-    transaction.on_commit(lambda: tasks.invitation_send_email_task.delay(invitation.pk))
+    transaction.on_commit(lambda: jobs.enqueue(tasks.invitation_send_email_task, invitation.pk))
     return invitation
 
 

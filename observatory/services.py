@@ -7,6 +7,8 @@ from django.core.files.base import File
 from django.db import connection, transaction
 from django.utils import timezone
 
+from pcl import jobs
+
 from . import reference, tasks
 from .importers import ImportFailed, batch_message, import_file
 from .models import BatchStatus, Carrier, Dataset, ImportBatch, RenewableSource, Sector, Target
@@ -58,6 +60,7 @@ def batch_create(
     *, dataset: Dataset, file_format: str, upload, user, version_date: date | None = None
 ) -> ImportBatch:
     """Stores the uploaded file and queues its import (a Celery job; run at once without a broker)."""
+    jobs.require_queue()
     batch = ImportBatch(
         dataset=dataset,
         format=file_format,
@@ -69,7 +72,7 @@ def batch_create(
     batch.file.save(upload.name.rsplit("/", 1)[-1], File(upload), save=False)
     batch.full_clean()
     batch.save()
-    transaction.on_commit(lambda: tasks.import_batch_task.delay(batch.pk))
+    transaction.on_commit(lambda: jobs.enqueue(tasks.import_batch_task, batch.pk))
     return batch
 
 

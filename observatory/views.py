@@ -291,14 +291,18 @@ def import_new(request):
     permissions.require(permissions.can_manage_observatory(user))
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        batch = services.batch_create(
-            dataset=form.cleaned_data["dataset"],
-            file_format=form.cleaned_data["format"],
-            upload=form.cleaned_data["file"],
-            user=user,
-            version_date=form.cleaned_data["version_date"],
-        )
-        return redirect("observatory:import_detail", batch.pk)
+        try:
+            batch = services.batch_create(
+                dataset=form.cleaned_data["dataset"],
+                file_format=form.cleaned_data["format"],
+                upload=form.cleaned_data["file"],
+                user=user,
+                version_date=form.cleaned_data["version_date"],
+            )
+        except ValidationError as error:  # the job queue is down: nothing was stored
+            form.add_error(None, error)
+        else:
+            return redirect("observatory:import_detail", batch.pk)
     return render(request, "observatory/import_form.html", {"form": form})
 
 

@@ -28,3 +28,5 @@ urlpatterns = [
 
 # Uploaded files (signed deliberations...) are never served as static media: views check
 # permissions and stream them.
+
+handler500 = "pcl.errors.server_error"

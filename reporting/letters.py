@@ -43,6 +43,7 @@ from communes import selectors as communes_selectors
 from communes.models import sort_key
 from observatory import selectors as observatory_selectors
 from observatory.models import Dataset
+from pcl import jobs
 from pcl.formatting import date_text, list_text, number, percent, quantity, year_label
 from workgroups import selectors as workgroups_selectors
 
@@ -168,12 +169,13 @@ def letter_send(*, letter: Letter, user) -> Letter:
             _("This letter was already sent on %(date)s.") % {"date": date_text(letter.sent_at)},
             code="sent",
         )
+    jobs.require_queue()
     letter.sent_at = timezone.now()
     letter.sent_by = user
     letter.full_clean()
     letter.save(update_fields=["sent_at", "sent_by", "updated_at"])
     letter_id = letter.pk
-    transaction.on_commit(lambda: letter_tasks.letter_email_task.delay(letter_id))
+    transaction.on_commit(lambda: jobs.enqueue(letter_tasks.letter_email_task, letter_id))
     return letter
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from actions.models import ActionPlan
 from actions.selectors import plan_by_id
+from pcl import jobs
 
 from . import tasks
 from .documents import renderer
@@ -56,6 +57,10 @@ def document_request(
         raise ValidationError(_("Which commune?"))
     if kind == DocumentKind.LETTER and letter is None:
         raise ValidationError(_("Which letter?"))
+    if not at_adoption:
+        # Refused with a message while the job queue is down. The adoption itself is not refused
+        # for it: its documents are recorded and wait for the queue.
+        jobs.require_queue()
     frozen = bool(plan and plan.is_adopted and kind in PLAN_KINDS)
     document = GeneratedDocument.objects.create(
         kind=kind,
@@ -71,7 +76,7 @@ def document_request(
         council=(council or {}) if kind in PLAN_KINDS and not frozen else {},
         step=_("Waiting for a worker…"),
     )
-    transaction.on_commit(lambda: tasks.generate_document_task.delay(document.pk))
+    transaction.on_commit(lambda: jobs.enqueue(tasks.generate_document_task, document.pk))
     return document
 
 

@@ -7,9 +7,11 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from django.db import OperationalError
 from django.urls import reverse
 
 import pcl
+from pcl import health
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -52,25 +54,45 @@ def test_production_passes_check_deploy_without_warning():
 
 
 @pytest.mark.django_db
-def test_health_reports_database_broker_and_version(client, settings):
+def test_health_reports_database_cache_broker_and_version(client, settings):
     settings.REDIS_URL = ""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     response = client.get(reverse("health"))
     assert response.status_code == 200
     assert response.json() == {
         "status": "ok",
         "version": pcl.__version__,
         "database": "ok",
+        "cache": "local (one per process)",
         "broker": "not configured (tasks run eagerly)",
     }
 
 
 @pytest.mark.django_db
-def test_health_reports_an_unreachable_broker_as_an_error(client, settings):
+def test_health_reports_an_unreachable_redis_as_degraded_since_pages_still_serve(client, settings):
     settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    settings.CACHES = {
+        "default": {"BACKEND": "pcl.cache.DegradingRedisCache", "LOCATION": settings.REDIS_URL}
+    }
+    response = client.get(reverse("health"))
+    assert response.status_code == 200  # a load balancer keeps sending requests: the site serves them
+    assert response.json()["status"] == "degraded"
+    assert response.json()["database"] == "ok"
+    assert response.json()["cache"] == "error: ConnectionError"
+    assert response.json()["broker"] == "error: ConnectionError"
+
+
+@pytest.mark.django_db
+def test_health_reports_an_unreachable_database_as_an_error(client, monkeypatch):
+    class Unreachable:
+        def cursor(self):
+            raise OperationalError("connection refused")
+
+    monkeypatch.setattr(health, "connection", Unreachable())
     response = client.get(reverse("health"))
     assert response.status_code == 503
     assert response.json()["status"] == "error"
-    assert response.json()["broker"].startswith("error")
+    assert response.json()["database"] == "error: OperationalError"
 
 
 @pytest.mark.django_db

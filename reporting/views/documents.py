@@ -18,6 +18,13 @@ from ..forms import DeliberationCouncilForm
 from ..models import PLAN_KINDS, DocumentKind, DocumentStatus, GeneratedDocument
 
 
+def _refused(request, error: ValidationError, *target):
+    """A request for a document refused (the job queue is down...): the reason, back where it was asked."""
+    for message in error.messages:
+        messages.error(request, message)
+    return redirect(*target)
+
+
 def _year(request) -> int | None:
     try:
         year = int(request.POST.get("year", ""))
@@ -71,7 +78,14 @@ def plan_document_request(request, plan_id, kind):
                 f"{reverse('reporting:commune_documents', args=[plan.commune.insee_code])}#plan-{plan.pk}"
             )
         council = form.details()
-    document = services.document_request(kind=kind, user=request.user, plan=plan, council=council)
+    try:
+        document = services.document_request(kind=kind, user=request.user, plan=plan, council=council)
+    except ValidationError as error:
+        return _refused(
+            request,
+            error,
+            f"{reverse('reporting:commune_documents', args=[plan.commune.insee_code])}#plan-{plan.pk}",
+        )
     return redirect("reporting:document", document.pk)
 
 
@@ -83,9 +97,12 @@ def commune_report_request(request, insee_code):
     year = _year(request)
     if year is None:
         return redirect("reporting:commune_documents", commune.insee_code)
-    document = services.document_request(
-        kind=DocumentKind.COMMUNE_REPORT, user=request.user, commune=commune, year=year
-    )
+    try:
+        document = services.document_request(
+            kind=DocumentKind.COMMUNE_REPORT, user=request.user, commune=commune, year=year
+        )
+    except ValidationError as error:
+        return _refused(request, error, "reporting:commune_documents", commune.insee_code)
     return redirect("reporting:document", document.pk)
 
 
@@ -96,7 +113,10 @@ def network_report_request(request):
     year = _year(request)
     if year is None:
         return redirect("reporting:documents")
-    document = services.document_request(kind=DocumentKind.NETWORK_REPORT, user=request.user, year=year)
+    try:
+        document = services.document_request(kind=DocumentKind.NETWORK_REPORT, user=request.user, year=year)
+    except ValidationError as error:
+        return _refused(request, error, "reporting:documents")
     return redirect("reporting:document", document.pk)
 
 
@@ -134,8 +154,8 @@ def document_retry(request, document_id):
             year=document.year,
             letter=document.letter,
         )
-    except ValidationError:
-        return redirect("reporting:document", document.pk)
+    except ValidationError as error:
+        return _refused(request, error, "reporting:document", document.pk)
     return redirect("reporting:document", retried.pk)
 
 

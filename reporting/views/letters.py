@@ -148,7 +148,11 @@ def letter_send(request, letter_id):
 def letter_pdf(request, letter_id):
     """Anyone who reads the letter may print it; the PDF is made by a job (progress on its page)."""
     letter = letters.letter_for_user(request.user, letter_id)
-    document = services.document_request(kind=DocumentKind.LETTER, letter=letter, user=request.user)
+    try:
+        document = services.document_request(kind=DocumentKind.LETTER, letter=letter, user=request.user)
+    except ValidationError as error:  # the job queue is down
+        _error(request, error)
+        return redirect("reporting:letter", letter.pk)
     return redirect("reporting:document", document.pk)
 
 
