@@ -755,7 +755,8 @@ def test_a_refused_upload_shows_its_errors_and_offers_them_as_csv(
     export = client.get(errors_url)
     assert export.status_code == 200
     assert export["Content-Type"].startswith("text/csv")
-    assert f"erreurs-import-{batch.pk}.csv" in export["Content-Disposition"]
+    assert export["Content-Disposition"] == f'attachment; filename="erreurs-import-{batch.pk}.csv"'
+    assert export["X-Content-Type-Options"] == "nosniff"
     rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=";"))
     assert len(rows[0]) == 4
     data = {int(line): (column, value, reason) for line, column, value, reason in rows[1:]}
