@@ -4,6 +4,7 @@ attachment, and never lost when replaced."""
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.urls import reverse
 from django.utils import timezone
 
 from actions import services
@@ -205,3 +206,17 @@ def test_a_traversing_name_is_stored_under_a_name_of_its_own(scene, media):
     assert name.startswith("deliberations/38421/v1-") and name.endswith(".pdf")
     assert ".." not in name and "passwd" not in name
     assert [path.relative_to(media).as_posix() for path in media.rglob("*.pdf")] == [name]
+
+
+def test_the_administration_shows_deliberation_files_without_a_way_around_the_page(login, scene, media):
+    adopt(scene.plan)
+    client = login(scene.cast.advisor)
+    attach(client, scene.plan, FIRST)
+    attach(client, scene.plan, SECOND)
+
+    change = login(scene.cast.admin).get(reverse("admin:actions_actionplan_change", args=[scene.plan.pk]))
+
+    content = change.content.decode()
+    assert change.status_code == 200
+    assert 'type="file"' not in content  # attached and replaced on the plan's page only, where it is checked
+    assert ReplacedDeliberation.objects.get().file.name in content

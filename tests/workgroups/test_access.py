@@ -218,3 +218,14 @@ def test_missing_objects_are_not_found(login, scene, cast, name):
     response = client.post(url) if name in ("decision_add", "document_add") else client.get(url)
 
     assert response.status_code == 404
+
+
+def test_the_administration_lists_meeting_documents_without_an_upload_around_the_checks(login, scene, cast):
+    change = login(cast.admin).get(reverse("admin:workgroups_meeting_change", args=[scene.meeting.pk]))
+
+    content = change.content.decode()
+    assert change.status_code == 200
+    assert scene.document.file.name in content
+    assert (
+        'type="file"' not in content
+    )  # documents are attached on the meeting's page, where they are checked
