@@ -14,6 +14,7 @@ from .models import (
     Milestone,
     PlanAxis,
     PlanTransition,
+    ReplacedDeliberation,
     Theme,
 )
 
@@ -44,6 +45,16 @@ class PlanTransitionInline(admin.TabularInline):
     can_delete = False
 
 
+class ReplacedDeliberationInline(admin.TabularInline):
+    model = ReplacedDeliberation
+    extra = 0
+    readonly_fields = ("file", "replaced_by", "replaced_at")
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(ActionPlan)
 class ActionPlanAdmin(admin.ModelAdmin):
     list_display = (
@@ -58,8 +69,10 @@ class ActionPlanAdmin(admin.ModelAdmin):
     list_filter = ("status",)
     search_fields = ("commune__name", "title", "deliberation_number")
     list_select_related = ("commune",)
-    inlines = [PlanAxisInline, PlanTransitionInline]
+    inlines = [PlanAxisInline, PlanTransitionInline, ReplacedDeliberationInline]
     raw_id_fields = ("previous_version",)
+    # Attached or replaced on the plan's page only: its type is checked there and an earlier file is kept.
+    readonly_fields = ("deliberation_file",)
 
 
 class MilestoneInline(admin.TabularInline):

@@ -1,7 +1,4 @@
-import math
-
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from communes.forms import DateInput
@@ -22,7 +19,7 @@ from .models import (
     Target,
     Theme,
 )
-from .services import ACTION_CONTENT_FIELDS, ACTION_FIELDS, FOLLOW_UP_FIELDS
+from .services import ACTION_CONTENT_FIELDS, ACTION_FIELDS, FOLLOW_UP_FIELDS, deliberation_file_check
 
 
 class PlanForm(forms.ModelForm):
@@ -72,17 +69,8 @@ class DeliberationFileForm(forms.Form):
 
 
 def validate_pdf(upload):
-    if upload is None:
-        return upload
-    if upload.size > settings.DELIBERATION_MAX_BYTES:
-        raise forms.ValidationError(
-            _("The file weighs %(size)d MB; at most %(max)d MB are accepted.")
-            % {"size": math.ceil(upload.size / 2**20), "max": settings.DELIBERATION_MAX_BYTES // 2**20}
-        )
-    head = upload.read(5)
-    upload.seek(0)
-    if head != b"%PDF-":
-        raise forms.ValidationError(_("The signed deliberation must be a PDF file."))
+    if upload is not None:
+        deliberation_file_check(upload)
     return upload
 
 

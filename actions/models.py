@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune, ManagedList
 from pcl.constraints import CheckConstraint
+from pcl.uploads import storage_name
 
 YEAR_VALIDATORS = [MinValueValidator(1990), MaxValueValidator(2100)]
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -107,7 +108,8 @@ ADOPTED_STATUSES = (PlanStatus.DELIBERATED, PlanStatus.FOLLOW_UP, PlanStatus.CLO
 
 
 def deliberation_upload_path(plan, filename):
-    return f"deliberations/{plan.commune.insee_code}/v{plan.version}-{filename}"
+    # Never the client's name: a random one (pcl.uploads.storage_name) that cannot traverse a path.
+    return f"deliberations/{plan.commune.insee_code}/v{plan.version}-{storage_name(filename)}"
 
 
 class ActionPlan(models.Model):
@@ -165,6 +167,32 @@ class ActionPlan(models.Model):
     @property
     def years(self) -> range:
         return range(self.start_year, self.end_year + 1)
+
+
+class ReplacedDeliberation(models.Model):
+    """A signed deliberation that another file replaced: the earlier file is kept, with who replaced it
+    and when."""
+
+    plan = models.ForeignKey(
+        ActionPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="replaced_deliberations"
+    )
+    file = models.FileField(_("file"), upload_to=deliberation_upload_path, max_length=255)
+    replaced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("replaced by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    replaced_at = models.DateTimeField(_("replaced at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("replaced signed deliberation")
+        verbose_name_plural = _("replaced signed deliberations")
+        ordering = ["-replaced_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.plan} — {self.file.name}"
 
 
 class PlanAxis(models.Model):

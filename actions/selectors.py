@@ -39,6 +39,7 @@ from .models import (
     HistoryEntry,
     Milestone,
     PlanAxis,
+    ReplacedDeliberation,
 )
 
 OPEN_STATUSES = (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)
@@ -56,6 +57,19 @@ def plan_for_user(user, plan_id: int) -> ActionPlan:
     plan = get_object_or_404(ActionPlan.objects.select_related("commune", "previous_version"), pk=plan_id)
     permissions.require_found(permissions.can_view_plan(user, plan))
     return plan
+
+
+def replaced_deliberations(*, plan: ActionPlan) -> list[ReplacedDeliberation]:
+    """The signed deliberations of the plan that later files replaced, the latest replaced first."""
+    return list(plan.replaced_deliberations.select_related("replaced_by"))
+
+
+def replaced_deliberation_for_user(user, plan_id: int, replaced_id: int) -> ReplacedDeliberation:
+    """An earlier signed deliberation, for whoever may read its plan (404 otherwise)."""
+    plan = plan_for_user(user, plan_id)
+    return get_object_or_404(
+        ReplacedDeliberation.objects.select_related("plan__commune"), plan=plan, pk=replaced_id
+    )
 
 
 def action_for_user(user, action_id: int) -> Action:

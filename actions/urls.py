@@ -10,6 +10,11 @@ urlpatterns = [
     path("plans/<int:plan_id>/edit/", views.plan_edit, name="plan_edit"),
     path("plans/<int:plan_id>/status/<str:status>/", views.plan_transition, name="plan_transition"),
     path("plans/<int:plan_id>/deliberation/", views.plan_deliberation_file, name="plan_deliberation_file"),
+    path(
+        "plans/<int:plan_id>/deliberation/replaced/<int:replaced_id>/",
+        views.plan_replaced_deliberation,
+        name="plan_replaced_deliberation",
+    ),
     path("plans/<int:plan_id>/new-version/", views.plan_new_version, name="plan_new_version"),
     path("plans/<int:plan_id>/axes/", views.plan_axes, name="plan_axes"),
     path("plans/<int:plan_id>/axes/<int:axis_id>/delete/", views.axis_delete, name="axis_delete"),

@@ -1,11 +1,13 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from communes.forms import DateInput
+from pcl.uploads import CSV, validate_upload
 
 from .models import Dataset, ImportFormat, Target
 
-MAX_UPLOAD_BYTES = 512 * 1024 * 1024
+IMPORT_TYPES = (CSV,)
 
 
 class ImportForm(forms.Form):
@@ -23,14 +25,7 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size == 0:
-            raise forms.ValidationError(_("The file is empty."))
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than 512 MB: import it with manage.py instead.")
-            )
-        if not upload.name.lower().endswith((".csv", ".txt")):
-            raise forms.ValidationError(_("Only CSV files (.csv) are accepted."))
+        validate_upload(upload, allowed=IMPORT_TYPES, max_bytes=settings.OBSERVATORY_IMPORT_MAX_BYTES)
         return upload
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import pgettext_lazy
 
 from communes.models import Commune, ManagedList
 from pcl.constraints import CheckConstraint
+from pcl.uploads import storage_name
 
 
 class Quantity(models.TextChoices):
@@ -80,7 +81,8 @@ class BatchStatus(models.TextChoices):
 
 
 def import_upload_path(batch, filename):
-    return f"observatory/imports/{batch.created_at:%Y/%m}/{filename}"
+    # Never the client's name (kept in `original_name`): a random one that cannot traverse a path.
+    return f"observatory/imports/{batch.created_at:%Y/%m}/{storage_name(filename)}"
 
 
 class ImportBatch(models.Model):

@@ -19,7 +19,7 @@ Free-text typography (French spacing of punctuation) lives here too: `typography
 import html
 import re
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils import timezone, translation
 
@@ -172,6 +172,23 @@ def quantity(value, unit: str = "", decimals: int = 0, *, signed: bool = False, 
 def unit_text(unit: str) -> str:
     """A unit that never splits across two lines: "t CO2e" → "t CO2e" with a no-break space."""
     return _TONNES.sub(f"t{NBSP}CO2e", str(unit))
+
+
+def file_size(size_bytes: int | None, *, empty: str = DASH) -> str:
+    """26_528_972 → "25,3 Mo" in French, "25.3 MB" in English (1 MB = 2**20 bytes), "20 Mo" for a
+    whole number; kilobytes below one megabyte, bytes below one kilobyte. Rounded *up* to a tenth, so
+    that a file one byte over a limit never reads as the limit itself ("1,1 Mo", not "1 Mo")."""
+    if size_bytes is None:
+        return empty
+    french = is_french()
+    units = [(2**20, "Mo" if french else "MB"), (2**10, "ko" if french else "kB")]
+    value, unit = Decimal(size_bytes), "octets" if french else "bytes"
+    for scale, name in units:
+        scaled = (Decimal(size_bytes) / scale).quantize(Decimal("0.1"), rounding=ROUND_CEILING)
+        if scaled >= 1:
+            value, unit = scaled, name
+            break
+    return f"{number(value, auto_decimals(value))}{NBSP}{unit}"
 
 
 def percent(value, decimals: int = 0, *, signed: bool = False, empty: str = DASH) -> str:

@@ -242,12 +242,17 @@ OBSERVATORY_IMPORT_SPLIT_BYTES = env.int("OBSERVATORY_IMPORT_SPLIT_BYTES", defau
 
 # Action plans: an open action with no update for this long reads as stale on the portfolio.
 STALE_ACTION_DAYS = env.int("STALE_ACTION_DAYS", default=183)
-# Largest signed deliberation accepted (bytes) and the types accepted.
-DELIBERATION_MAX_BYTES = env.int("DELIBERATION_MAX_BYTES", default=10 * 1024 * 1024)
 
 # Working groups: a commune's group that has not met for this long is flagged and reminded (daily).
 MEETING_INTERVAL_DAYS = env.int("MEETING_INTERVAL_DAYS", default=122)
-MEETING_DOCUMENT_MAX_BYTES = env.int("MEETING_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+
+# Uploads: the largest file accepted per field, in bytes (pcl/uploads.py checks type, content and size).
+# Signed deliberations are scanned PDFs; meeting documents any office file or photo; observatory imports
+# whole national CSV files (larger ones are imported with `manage.py import_observatory`).
+DELIBERATION_MAX_BYTES = env.int("DELIBERATION_MAX_BYTES", default=20 * 2**20)
+MEETING_DOCUMENT_MAX_BYTES = env.int("MEETING_DOCUMENT_MAX_BYTES", default=20 * 2**20)
+OBSERVATORY_IMPORT_MAX_BYTES = env.int("OBSERVATORY_IMPORT_MAX_BYTES", default=512 * 2**20)
+
 CELERY_BEAT_SCHEDULE = {
     "meeting-reminders": {
         "task": "workgroups.tasks.meeting_reminders_task",

@@ -21,6 +21,7 @@ from pcl.formatting import (
     NNBSP,
     date_text,
     datetime_text,
+    file_size,
     list_text,
     money,
     month_text,
@@ -55,6 +56,25 @@ def french():
 def english():
     with translation.override("en"):
         yield
+
+
+# --- file sizes ---------------------------------------------------------------------------------
+
+
+def test_file_sizes_in_french_round_up_to_a_tenth(french):
+    assert file_size(int(25.25 * 2**20)) == f"25,3{NBSP}Mo"
+    assert file_size(20 * 2**20) == f"20{NBSP}Mo"
+    assert file_size(2**20 + 1) == f"1,1{NBSP}Mo"  # one byte over a 1 MB limit never reads "1 Mo"
+    assert file_size(1536) == f"1,5{NBSP}ko"
+    assert file_size(500) == f"500{NBSP}octets"
+    assert file_size(600 * 2**20) == f"600{NBSP}Mo"
+    assert file_size(None) == "—"
+
+
+def test_file_sizes_in_english(english):
+    assert file_size(int(25.25 * 2**20)) == f"25.3{NBSP}MB"
+    assert file_size(2048) == f"2{NBSP}kB"
+    assert file_size(12) == f"12{NBSP}bytes"
 
 
 # --- numbers ------------------------------------------------------------------------------------

@@ -26,6 +26,11 @@ class DecisionInline(admin.TabularInline):
 class MeetingDocumentInline(admin.TabularInline):
     model = MeetingDocument
     extra = 0
+    # Attached on the meeting's page only, where their type and size are checked.
+    readonly_fields = ("file", "uploaded_by", "uploaded_at")
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Meeting)

@@ -8,6 +8,7 @@ from actions.models import Action
 from communes.models import Commune
 from pcl.constraints import CheckConstraint
 from pcl.formatting import date_text, datetime_text
+from pcl.uploads import storage_name
 
 
 class Function(models.TextChoices):
@@ -156,7 +157,9 @@ class Decision(models.Model):
 
 
 def document_upload_path(document, filename):
-    return f"workgroups/{document.meeting.group.commune.insee_code}/{document.meeting_id}/{filename}"
+    # Never the client's name (kept in `name`, for display): a random one that cannot traverse a path.
+    commune = document.meeting.group.commune
+    return f"workgroups/{commune.insee_code}/{document.meeting_id}/{storage_name(filename)}"
 
 
 class MeetingDocument(models.Model):

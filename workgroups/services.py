@@ -1,7 +1,6 @@
 """Writes of the working groups: set-up, members, meetings and minutes, documents, reminders."""
 
 import logging
-import math
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -14,25 +13,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from communes.models import Commune, Role, Stage
+from pcl.uploads import DOCX, JPEG, ODP, ODS, ODT, PDF, PNG, PPTX, TEXT, XLSX, display_name, validate_upload
 
 from .models import Decision, Function, GroupMember, Meeting, MeetingDocument, Reminder, WorkingGroup
 from .selectors import regularity_by_commune
 
 logger = logging.getLogger(__name__)
 
-DOCUMENT_EXTENSIONS = (
-    ".pdf",
-    ".odt",
-    ".ods",
-    ".odp",
-    ".docx",
-    ".xlsx",
-    ".pptx",
-    ".png",
-    ".jpg",
-    ".jpeg",
-    ".txt",
-)
+DOCUMENT_TYPES = (PDF, ODT, ODS, ODP, DOCX, XLSX, PPTX, PNG, JPEG, TEXT)
 
 
 @transaction.atomic
@@ -90,21 +78,9 @@ def decision_save(*, decision: Decision, actions=()) -> Decision:
 
 @transaction.atomic
 def document_add(*, meeting: Meeting, upload, user) -> MeetingDocument:
-    name = upload.name.rsplit("/", 1)[-1]
-    if not name.lower().endswith(DOCUMENT_EXTENSIONS):
-        raise ValidationError(
-            _("“%(name)s” is not an accepted type (%(types)s).")
-            % {"name": name, "types": ", ".join(extension[1:] for extension in DOCUMENT_EXTENSIONS)}
-        )
-    if upload.size > settings.MEETING_DOCUMENT_MAX_BYTES:
-        raise ValidationError(
-            _("“%(name)s” weighs %(size)d MB; at most %(max)d MB are accepted.")
-            % {
-                "name": name,
-                "size": math.ceil(upload.size / 2**20),
-                "max": settings.MEETING_DOCUMENT_MAX_BYTES // 2**20,
-            }
-        )
+    """Attaches a document to the meeting once its type (by name and content) and size are checked."""
+    validate_upload(upload, allowed=DOCUMENT_TYPES, max_bytes=settings.MEETING_DOCUMENT_MAX_BYTES)
+    name = display_name(upload.name)
     document = MeetingDocument(meeting=meeting, name=name[:200], uploaded_by=user)
     document.file.save(name, upload, save=False)
     document.save()

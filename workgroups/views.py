@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from communes import permissions
 from communes.models import Commune
 from communes.selectors import advisor_communes
+from pcl.uploads import attachment_response, content_type_of
 
 from . import calendar, documents, selectors, services
 from .forms import DecisionForm, DocumentForm, GroupForm, MeetingForm, MemberForm
@@ -213,7 +214,11 @@ def document(request, document_id):
         MeetingDocument.objects.select_related("meeting__group__commune"), pk=document_id
     )
     _require_meeting_access(request.user, document.meeting.group)
-    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.name)
+    return attachment_response(
+        document.file.open("rb"),
+        filename=document.name,
+        content_type=content_type_of(document.file.name, services.DOCUMENT_TYPES),
+    )
 
 
 @login_required
@@ -225,6 +230,7 @@ def minutes_pdf(request, meeting_id):
     response["Content-Disposition"] = (
         f'attachment; filename="compte-rendu-{slugify(meeting.group.commune.name)}-{day}.pdf"'
     )
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 

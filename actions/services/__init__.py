@@ -16,11 +16,13 @@ from .actions import (
 from .catalogue import catalogue_action_delete, catalogue_action_save, catalogue_load_starter
 from .history import diff, history_record, snapshot
 from .plans import (
+    DELIBERATION_TYPES,
     TRANSITIONS,
     adopted_message,
     allowed_transitions,
     axis_delete,
     axis_save,
+    deliberation_file_check,
     plan_create,
     plan_deliberation_file_attach,
     plan_new_version,
@@ -30,6 +32,7 @@ from .plans import (
 
 __all__ = [
     "ACTION_CONTENT_FIELDS",
+    "DELIBERATION_TYPES",
     "ACTION_FIELDS",
     "FOLLOW_UP_FIELDS",
     "TRANSITIONS",
@@ -47,6 +50,7 @@ __all__ = [
     "catalogue_action_delete",
     "catalogue_action_save",
     "catalogue_load_starter",
+    "deliberation_file_check",
     "diff",
     "history_record",
     "note_add",

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from communes.models import Commune, Stage
 from communes.services import commune_stage_update
+from pcl.uploads import PDF, validate_upload
 
 from ..models import (
     ADOPTED_STATUSES,
@@ -20,6 +22,7 @@ from ..models import (
     PlanAxis,
     PlanStatus,
     PlanTransition,
+    ReplacedDeliberation,
 )
 from ..signals import plan_adopted
 from .history import diff, history_record, snapshot
@@ -140,12 +143,17 @@ def plan_transition(
             errors["deliberation_date"] = _("The council meeting cannot be in the future.")
         if not deliberation_number.strip():
             errors["deliberation_number"] = _("Give the number of the deliberation.")
+        if deliberation_file:
+            try:
+                deliberation_file_check(deliberation_file)
+            except ValidationError as error:
+                errors["deliberation_file"] = error.messages
         if errors:
             raise ValidationError(errors)
         plan.deliberation_date = deliberation_date
         plan.deliberation_number = deliberation_number.strip()
         if deliberation_file:
-            plan.deliberation_file = deliberation_file
+            _deliberation_file_set(plan=plan, file=deliberation_file, user=user)
     plan.status = to_status
     plan.full_clean()
     plan.save()
@@ -165,14 +173,37 @@ def plan_transition(
     return plan
 
 
+DELIBERATION_TYPES = (PDF,)
+
+
+def deliberation_file_check(file) -> None:
+    """A signed deliberation is a PDF by its name and its content, under DELIBERATION_MAX_BYTES."""
+    validate_upload(file, allowed=DELIBERATION_TYPES, max_bytes=settings.DELIBERATION_MAX_BYTES)
+
+
+def _deliberation_file_set(*, plan: ActionPlan, file, user) -> None:
+    """Makes `file` the plan's signed deliberation (saved with the plan by the caller). An earlier file
+    is never lost: it stays in storage, listed with who replaced it and when."""
+    if plan.deliberation_file:
+        ReplacedDeliberation.objects.create(plan=plan, file=plan.deliberation_file.name, replaced_by=user)
+        history_record(
+            plan=plan, user=user, summary=_("Signed deliberation replaced (the earlier file is kept)")
+        )
+    else:
+        history_record(plan=plan, user=user, summary=_("Signed deliberation attached"))
+    plan.deliberation_file = file
+
+
 @transaction.atomic
 def plan_deliberation_file_attach(*, plan: ActionPlan, file, user) -> ActionPlan:
-    """The signed deliberation often arrives after the vote: it may be attached to an adopted plan."""
+    """The signed deliberation often arrives after the vote: it may be attached to an adopted plan,
+    or replace the one attached (the earlier file is kept)."""
+    plan = ActionPlan.objects.select_for_update().select_related("commune").get(pk=plan.pk)
     if not plan.is_adopted:
         raise ValidationError(_("Record the deliberation first."))
-    plan.deliberation_file = file
+    deliberation_file_check(file)
+    _deliberation_file_set(plan=plan, file=file, user=user)
     plan.save(update_fields=["deliberation_file", "updated_at"])
-    history_record(plan=plan, user=user, summary=_("Signed deliberation attached"))
     return plan
 
 

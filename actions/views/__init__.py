@@ -25,6 +25,7 @@ from .plans import (
     plan_export,
     plan_history,
     plan_new_version,
+    plan_replaced_deliberation,
     plan_schedule,
     plan_transition,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "plan_export",
     "plan_history",
     "plan_new_version",
+    "plan_replaced_deliberation",
     "plan_schedule",
     "plan_transition",
 ]

@@ -3,12 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from communes import permissions
+from pcl.uploads import attachment_response
 
 from .. import exports, selectors, services
 from ..charts import schedule_figure
@@ -82,6 +83,7 @@ def plan_detail(request, plan_id):
             "can_edit_content": can_edit and not plan.is_adopted,
             "transitions": transitions,
             "can_start_version": can_edit and selectors.plan_can_branch(plan=plan),
+            "replaced_deliberations": selectors.replaced_deliberations(plan=plan) if plan.is_adopted else [],
         },
     )
 
@@ -165,10 +167,22 @@ def plan_deliberation_file(request, plan_id):
         return redirect("actions:plan", plan.pk)
     if not plan.deliberation_file:
         raise Http404
-    return FileResponse(
+    return attachment_response(
         plan.deliberation_file.open("rb"),
-        as_attachment=True,
         filename=f"deliberation-{plan.commune.insee_code}-v{plan.version}.pdf",
+        content_type="application/pdf",
+    )
+
+
+@login_required
+def plan_replaced_deliberation(request, plan_id, replaced_id):
+    """Downloads a signed deliberation that a later file replaced, for whoever may read the plan."""
+    replaced = selectors.replaced_deliberation_for_user(request.user, plan_id, replaced_id)
+    plan = replaced.plan
+    return attachment_response(
+        replaced.file.open("rb"),
+        filename=f"deliberation-{plan.commune.insee_code}-v{plan.version}-remplacee-{replaced.pk}.pdf",
+        content_type="application/pdf",
     )
 
 

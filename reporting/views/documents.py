@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from actions.selectors import plan_for_user
 from communes import permissions
 from pcl.formatting import date_text
+from pcl.uploads import DOCX, PDF, attachment_response, content_type_of
 
 from .. import selectors, services
 from ..forms import DeliberationCouncilForm
@@ -164,7 +165,11 @@ def document_download(request, document_id):
     document = _document_for_user(request.user, document_id)
     if not document.is_ready:
         raise Http404
-    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.download_name)
+    return attachment_response(
+        document.file.open("rb"),
+        filename=document.download_name,
+        content_type=content_type_of(document.download_name, (PDF, DOCX)),
+    )
 
 
 urlpatterns = [

@@ -69,7 +69,8 @@ def exported_plan(scene):
 def test_csv_export_has_one_row_per_action_and_the_budget_per_year_in_french_format(as_role, exported_plan):
     response = as_role("elected").get(url("plan_export", exported_plan.pk, "csv"))
     assert response["Content-Type"].startswith("text/csv")
-    assert 'filename="plan-saint-martin-dheres-v1.csv"' in response["Content-Disposition"]
+    assert response["Content-Disposition"] == 'attachment; filename="plan-saint-martin-dheres-v1.csv"'
+    assert response["X-Content-Type-Options"] == "nosniff"
     assert response.content.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     header, data = rows[0], rows[1:]
@@ -96,6 +97,8 @@ def test_csv_export_has_one_row_per_action_and_the_budget_per_year_in_french_for
 def test_xlsx_export_opens_in_a_spreadsheet_with_the_actions_and_their_amounts(as_role, exported_plan):
     response = as_role("metro_officer").get(url("plan_export", exported_plan.pk, "xlsx"))
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert response["Content-Disposition"] == 'attachment; filename="plan-saint-martin-dheres-v1.xlsx"'
+    assert response["X-Content-Type-Options"] == "nosniff"
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert [row[1] for row in rows[1:]] == ["Rénover le groupe scolaire Langevin", "Sensibiliser les écoles"]

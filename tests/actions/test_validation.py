@@ -242,7 +242,7 @@ def deliberation(**overrides):
         (
             {"deliberation_file": SimpleUploadedFile("delib.pdf", b"<html>not a pdf</html>")},
             "deliberation_file",
-            "doit être un fichier PDF",
+            "n'est pas un PDF\xa0: son contenu est celui d'une page HTML.",
         ),
     ],
     ids=["future", "no-date", "no-number", "not-a-pdf"],

@@ -16,6 +16,7 @@ from django.utils import translation
 from communes.models import Commune
 from observatory import reference, services
 from observatory.models import BatchStatus, ImportBatch, ImportFormat, Observation, Status
+from tests import samples
 from tests.factories import CommuneFactory, UserFactory
 from tests.observatory.helpers import (
     LONG_HEADER,
@@ -653,6 +654,69 @@ def test_an_upload_is_queued_then_imported_and_its_page_shows_the_result(
     assert "Marc Métro" in content
 
 
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        (
+            "observatoire.csv",
+            samples.ELF,
+            "n'est pas un fichier CSV : son contenu est celui d'un programme exécutable.",
+        ),
+        (
+            "observatoire.csv",
+            samples.HTML,
+            "n'est pas un fichier CSV : son contenu est celui d'une page HTML.",
+        ),
+        (
+            "observatoire.csv",
+            samples.SVG_WITH_SCRIPT,
+            "n'est pas un fichier CSV : son contenu est celui d'une image SVG.",
+        ),
+        (
+            "observatoire.csv",
+            samples.xlsx(),
+            "n'est pas un fichier CSV : son contenu est celui d'un document bureautique",
+        ),
+        ("observatoire.xlsx", samples.xlsx(), "n'est pas d'un type accepté (csv, txt)."),
+        ("observatoire.csv", b"", "est vide."),
+        ("observatoire.csv", "insee_code;année\n".encode("cp1252"), "n'est pas encodé en UTF-8"),
+    ],
+    ids=["elf", "html", "svg", "xlsx-as-csv", "xlsx", "empty", "cp1252"],
+)
+def test_an_upload_that_is_not_a_utf8_csv_is_refused_and_changes_nothing(
+    communes, officer, login, media, name, content, message, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = post_import(login(officer), content, name=name)
+
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors["file"]).replace("\xa0", " ")
+    assert not ImportBatch.objects.exists() and not callbacks
+    assert not media.exists() or not any(media.rglob("*.*"))
+
+
+def test_an_upload_over_the_limit_is_refused_with_both_sizes(communes, officer, login, media, settings):
+    settings.OBSERVATORY_IMPORT_MAX_BYTES = 2**10
+
+    response = post_import(login(officer), csv_text(VALID_ROWS) + "#" * 2**10)
+
+    assert "la limite est de 1 ko." in " ".join(response.context["form"].errors["file"]).replace("\xa0", " ")
+    assert not ImportBatch.objects.exists()
+
+
+def test_an_upload_is_stored_under_a_name_of_its_own(
+    communes, officer, login, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        post_import(login(officer), csv_text(VALID_ROWS), name="../../etc/données 2024.csv")
+
+    batch = ImportBatch.objects.get()
+    assert batch.original_name == "données 2024.csv"
+    assert batch.file.name.startswith("observatory/imports/") and batch.file.name.endswith(".csv")
+    assert ".." not in batch.file.name and "donn" not in batch.file.name
+    assert batch.status == BatchStatus.DONE, batch.message
+
+
 def test_the_progress_fragment_is_served_to_htmx_and_polls_until_the_end(communes, officer, login):
     client = login(officer)
     batch = services.batch_create(
@@ -691,7 +755,8 @@ def test_a_refused_upload_shows_its_errors_and_offers_them_as_csv(
     export = client.get(errors_url)
     assert export.status_code == 200
     assert export["Content-Type"].startswith("text/csv")
-    assert f"erreurs-import-{batch.pk}.csv" in export["Content-Disposition"]
+    assert export["Content-Disposition"] == f'attachment; filename="erreurs-import-{batch.pk}.csv"'
+    assert export["X-Content-Type-Options"] == "nosniff"
     rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=";"))
     assert len(rows[0]) == 4
     data = {int(line): (column, value, reason) for line, column, value, reason in rows[1:]}

@@ -289,6 +289,8 @@ def test_the_commune_export_has_one_row_per_year_with_per_inhabitant_values(logi
     rows = parse_machine_export(response)
 
     assert "observatoire-saint-martin-dheres-donnees.csv" in response["Content-Disposition"]
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
     assert [(row["dataset"], row["year"], row["status"]) for row in rows] == [
         ("orcae", "2005", "consolidated"),
         ("orcae", "2021", "consolidated"),

@@ -71,7 +71,9 @@ def test_an_elected_official_generates_the_deliberation_file_and_downloads_it(
     download = client.get(reverse("reporting:document_download", args=[document.pk]))
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == f"%deliberation {document.pk}".encode()
-    assert f'filename="doc-{document.pk}.pdf"' in download["Content-Disposition"]
+    assert download["Content-Disposition"] == f'attachment; filename="doc-{document.pk}.pdf"'
+    assert download["Content-Type"] == "application/pdf"
+    assert download["X-Content-Type-Options"] == "nosniff"
 
 
 def test_a_pending_document_shows_its_progress_and_polls(scene, login, fake_renderer):

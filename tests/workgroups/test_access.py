@@ -5,6 +5,7 @@ from django.core import signing
 from django.urls import reverse
 
 from communes.models import Membership
+from tests import samples
 from tests.workgroups.helpers import new_meeting, paris
 from tests.workgroups.view_helpers import (
     MEETING_DAY,
@@ -171,6 +172,30 @@ def test_the_document_is_downloaded(login, scene, cast):
     assert b"".join(response.streaming_content) == b"%PDF-1.4 ordre du jour"
     assert 'filename="ordre-du-jour.pdf"' in response["Content-Disposition"]
     assert response["Content-Disposition"].startswith("attachment")
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_document_is_downloaded_under_a_slug_of_its_name_with_its_own_type(login, scene, cast):
+    document = services.document_add(
+        meeting=scene.meeting,
+        upload=samples.upload("../../Budget « prévisionnel » 2026.XLSX", samples.xlsx()),
+        user=cast.referent,
+    )
+
+    response = login(cast.referent).get(reverse("workgroups:document", args=[document.pk]))
+
+    assert response["Content-Disposition"] == 'attachment; filename="budget-previsionnel-2026.xlsx"'
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_minutes_pdf_is_an_attachment_that_is_not_sniffed(login, scene, cast):
+    response = login(cast.referent).get(reverse("workgroups:minutes_pdf", args=[scene.meeting.pk]))
+
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment; filename=")
+    assert response["X-Content-Type-Options"] == "nosniff"
 
 
 def test_objects_of_another_commune_are_not_found_for_the_outsider_but_theirs_are(login, scene, cast):
@@ -193,3 +218,14 @@ def test_missing_objects_are_not_found(login, scene, cast, name):
     response = client.post(url) if name in ("decision_add", "document_add") else client.get(url)
 
     assert response.status_code == 404
+
+
+def test_the_administration_lists_meeting_documents_without_an_upload_around_the_checks(login, scene, cast):
+    change = login(cast.admin).get(reverse("admin:workgroups_meeting_change", args=[scene.meeting.pk]))
+
+    content = change.content.decode()
+    assert change.status_code == 200
+    assert scene.document.file.name in content
+    assert (
+        'type="file"' not in content
+    )  # documents are attached on the meeting's page, where they are checked

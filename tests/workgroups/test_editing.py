@@ -9,6 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.html import escape
 
+from pcl.formatting import file_size
+from tests import samples
 from tests.workgroups.helpers import new_action, paris, tr
 from tests.workgroups.view_helpers import (
     DENIED,
@@ -107,7 +109,7 @@ def _document_stored(scene, cast, user):
     document = MeetingDocument.objects.get(name="budget.ods")
     assert document.meeting == scene.meeting and document.uploaded_by == user
     with document.file.open("rb") as stored:
-        assert stored.read() == b"budget"
+        assert stored.read() == samples.opendocument()
 
 
 def _meeting_page(scene, cast):
@@ -175,7 +177,7 @@ EDITS = {
         redirect=_meeting_page,
     ),
     "document_add": Edit(
-        data=lambda scene, cast: {"file": SimpleUploadedFile("budget.ods", b"budget")},
+        data=lambda scene, cast: {"file": SimpleUploadedFile("budget.ods", samples.opendocument())},
         stored=_document_stored,
         untouched=lambda scene, cast: list(MeetingDocument.objects.all()) == [scene.document],
         shows_form=False,
@@ -381,7 +383,12 @@ def test_a_too_large_document_is_refused_with_its_reason(login, scene, cast, set
     )
 
     assert messages_of(response) == [
-        tr("“%(name)s” weighs %(size)d MB; at most %(max)d MB are accepted.", name="plans.pdf", size=2, max=1)
+        tr(
+            "“%(name)s” weighs %(size)s; the limit is %(max)s.",
+            name="plans.pdf",
+            size=file_size(2**20 + 10),
+            max=file_size(2**20),
+        )
     ]
     assert list(MeetingDocument.objects.all()) == [scene.document]
 

@@ -4,10 +4,13 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from communes.models import Role
+from pcl.formatting import file_size
+from tests import samples
 from tests.factories import CommuneFactory, MembershipFactory
 from tests.workgroups.helpers import named_member, new_action, new_meeting, paris, tr
 from workgroups import selectors, services
@@ -16,7 +19,7 @@ from workgroups.models import Decision, Function, GroupMember, Meeting, MeetingD
 pytestmark = pytest.mark.django_db
 
 ACCEPTED_TYPES = "pdf, odt, ods, odp, docx, xlsx, pptx, png, jpg, jpeg, txt"
-TOO_LARGE = "“%(name)s” weighs %(size)d MB; at most %(max)d MB are accepted."
+TOO_LARGE = "“%(name)s” weighs %(size)s; the limit is %(max)s."
 
 
 def messages_of(excinfo) -> str:
@@ -257,6 +260,61 @@ def test_document_add_stores_an_accepted_file(cast, meeting, media):
         assert stored.read() == b"%PDF-1.4 fake"
 
 
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("photo.png", samples.png()),
+        ("photo.jpg", samples.jpeg()),
+        ("ordre-du-jour.docx", samples.docx()),
+        ("budget.xlsx", samples.xlsx()),
+        ("budget.ods", samples.opendocument()),
+        ("notes.txt", "Présents : 7\n"),
+    ],
+)
+def test_document_add_accepts_every_genuine_type(cast, meeting, media, name, content):
+    document = services.document_add(
+        meeting=meeting, upload=samples.upload(name, content), user=cast.referent
+    )
+
+    assert document.name == name
+    assert (media / document.file.name).read_bytes() == samples.upload(name, content).read()
+
+
+@pytest.mark.parametrize(
+    "name, content, found",
+    [
+        ("ordre-du-jour.pdf", samples.ELF, "celui d'un programme exécutable"),
+        ("ordre-du-jour.pdf", samples.PE, "celui d'un programme exécutable"),
+        ("ordre-du-jour.pdf", samples.HTML, "celui d'une page HTML"),
+        ("plan.png", samples.SVG_WITH_SCRIPT, "celui d'une image SVG"),
+        ("budget.xlsx", samples.plain_zip(), "celui d'une archive ZIP"),
+        ("notes.txt", samples.HTML, "celui d'une page HTML"),
+    ],
+    ids=["elf-as-pdf", "exe-as-pdf", "html-as-pdf", "svg-as-png", "zip-as-xlsx", "html-as-txt"],
+)
+def test_document_add_refuses_a_disguised_file_and_stores_nothing(cast, meeting, media, name, content, found):
+    with pytest.raises(ValidationError) as excinfo:
+        services.document_add(meeting=meeting, upload=samples.upload(name, content), user=cast.advisor)
+
+    message = messages_of(excinfo).replace("\xa0", " ")
+    assert message.startswith(f"« {name} » n'est pas ") and message.endswith(f" : son contenu est {found}.")
+    assert not MeetingDocument.objects.exists()
+    assert not media.exists() or not any(media.rglob("*.*"))
+
+
+def test_document_add_stores_a_traversing_name_under_a_name_of_its_own(cast, meeting, media):
+    # Django's uploaded files keep only the last part of a name; a service may be given any file.
+    upload = ContentFile(samples.PDF, name="../../etc/passwd.pdf")
+
+    document = services.document_add(meeting=meeting, upload=upload, user=cast.referent)
+
+    assert document.name == "passwd.pdf"
+    folder = f"workgroups/{cast.commune.insee_code}/{meeting.pk}/"
+    assert document.file.name.startswith(folder) and document.file.name.endswith(".pdf")
+    assert ".." not in document.file.name and "passwd" not in document.file.name
+    assert [path.relative_to(media).as_posix() for path in media.rglob("*.pdf")] == [document.file.name]
+
+
 def test_document_add_refuses_a_wrong_extension(cast, meeting, media):
     for name in ("virus.exe", "rapport.pdf.exe", "sans-extension"):
         with pytest.raises(ValidationError) as excinfo:
@@ -276,16 +334,20 @@ def test_document_add_refuses_a_too_large_file(cast, meeting, settings, media):
     with pytest.raises(ValidationError) as excinfo:
         services.document_add(meeting=meeting, upload=upload, user=cast.advisor)
 
-    assert messages_of(excinfo) == tr(TOO_LARGE, name="plans.pdf", size=2, max=1)
+    assert messages_of(excinfo) == tr(
+        TOO_LARGE, name="plans.pdf", size=file_size(2**20 + 1), max=file_size(2**20)
+    )
     assert not MeetingDocument.objects.exists()
     # The limit itself is accepted.
     assert services.document_add(
-        meeting=meeting, upload=SimpleUploadedFile("juste.pdf", b"x" * 2**20), user=cast.advisor
+        meeting=meeting,
+        upload=SimpleUploadedFile("juste.pdf", samples.PDF.ljust(2**20, b"x")),
+        user=cast.advisor,
     ).pk
 
 
 def test_document_add_reports_the_size_of_a_file_of_exactly_two_megabytes(cast, meeting, settings):
-    """A file of exactly 2 MB (2 × 2**20 bytes) weighs 2 MB, not 3."""
+    """A file of exactly 2 MB (2 × 2**20 bytes) weighs 2 MB, not 2.1."""
     settings.MEETING_DOCUMENT_MAX_BYTES = 2**20
 
     with pytest.raises(ValidationError) as excinfo:
@@ -293,7 +355,7 @@ def test_document_add_reports_the_size_of_a_file_of_exactly_two_megabytes(cast, 
             meeting=meeting, upload=SimpleUploadedFile("plans.pdf", b"x" * (2 * 2**20)), user=cast.advisor
         )
 
-    assert messages_of(excinfo) == tr(TOO_LARGE, name="plans.pdf", size=2, max=1)
+    assert messages_of(excinfo) == tr(TOO_LARGE, name="plans.pdf", size="2\xa0Mo", max="1\xa0Mo")
 
 
 # --- the group page's selector -----------------------------------------------------------------
