@@ -1,6 +1,11 @@
-"""Login throttling: repeated failures for one email, or from one address, lock further attempts."""
+"""Login throttling: repeated failures for one email, or from one address, lock further attempts.
+
+The counts live in the default cache, which must be shared by every web process (Redis through
+REDIS_URL) for the limits to hold: a process-local cache counts each process apart (see checks.py).
+"""
 
 import hashlib
+import ipaddress
 
 from django.conf import settings
 from django.core.cache import cache
@@ -9,12 +14,24 @@ from django.core.cache import cache
 ADDRESS_LIMIT_FACTOR = 4
 
 
+def _address_key(ip_address: str) -> str:
+    """One IPv6 client usually holds a whole /64: counting each of its addresses apart would let it
+    try 2**64 times."""
+    try:
+        address = ipaddress.ip_address(ip_address)
+    except ValueError:
+        return ip_address
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
 def _keys(*, email: str, ip_address: str) -> list[tuple[str, int]]:
     limit = settings.LOGIN_FAILURE_LIMIT
     email_digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
     keys = [(f"login-failures:email:{email_digest}", limit)]
     if ip_address:
-        keys.append((f"login-failures:ip:{ip_address}", limit * ADDRESS_LIMIT_FACTOR))
+        keys.append((f"login-failures:ip:{_address_key(ip_address)}", limit * ADDRESS_LIMIT_FACTOR))
     return keys
 
 
@@ -24,14 +41,24 @@ def login_is_locked(*, email: str, ip_address: str) -> bool:
     return any(counts.get(key, 0) >= limit for key, limit in keys)
 
 
-def login_failure_record(*, email: str, ip_address: str) -> None:
-    for key, _ in _keys(email=email, ip_address=ip_address):
+def login_failure_record(*, email: str, ip_address: str) -> list[str]:
+    """Counts a failure; returns what this failure locked ('email', 'address'), usually nothing."""
+    locked = []
+    for (key, limit), what in zip(
+        _keys(email=email, ip_address=ip_address), ("email", "address"), strict=False
+    ):
         # add() starts the lockout window at the first failure; incr() keeps its expiry.
-        if not cache.add(key, 1, timeout=settings.LOGIN_LOCKOUT_SECONDS):
+        if cache.add(key, 1, timeout=settings.LOGIN_LOCKOUT_SECONDS):
+            count = 1
+        else:
             try:
-                cache.incr(key)
+                count = cache.incr(key)
             except ValueError:  # expired between add() and incr()
                 cache.set(key, 1, timeout=settings.LOGIN_LOCKOUT_SECONDS)
+                count = 1
+        if count == limit:
+            locked.append(what)
+    return locked
 
 
 def login_failures_clear(*, email: str) -> None:

@@ -164,7 +164,7 @@ def invitation_accept(request, token):
             form.add_error(None, error)
         else:
             if signed_in is None and form is not None:
-                login(request, member, backend="django.contrib.auth.backends.ModelBackend")
+                login(request, member, backend="accounts.backends.ThrottledModelBackend")
             if request.user.is_authenticated:
                 messages.success(
                     request,
