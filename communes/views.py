@@ -82,7 +82,7 @@ def commune_invite(request, insee_code):
     user = request.user
     commune = permissions.commune_for_user(user, insee_code)
     permissions.require(permissions.can_manage_members(user, commune))
-    form = InvitationForm(request.POST or None, roles=permissions.invitable_roles(user, commune))
+    form = InvitationForm(request.POST or None, roles=permissions.grantable_roles(user, commune))
     if request.method == "POST" and form.is_valid():
         try:
             invitation = services.invitation_create(
@@ -108,8 +108,10 @@ def commune_invite(request, insee_code):
 def invitation_revoke(request, insee_code, invitation_id):
     user = request.user
     commune = permissions.commune_for_user(user, insee_code)
-    invitation = get_object_or_404(Invitation, pk=invitation_id, commune=commune)
-    permissions.require(permissions.can_manage_members(user, commune))
+    invitation = get_object_or_404(
+        Invitation.objects.select_related("commune"), pk=invitation_id, commune=commune
+    )
+    permissions.require(permissions.can_revoke_invitation(user, invitation))
     try:
         services.invitation_revoke(invitation=invitation)
     except ValidationError as error:
@@ -127,9 +129,9 @@ def membership_remove(request, insee_code, membership_id):
     user = request.user
     commune = permissions.commune_for_user(user, insee_code)
     membership = get_object_or_404(
-        Membership.objects.select_related("user"), pk=membership_id, commune=commune
+        Membership.objects.select_related("user", "commune"), pk=membership_id, commune=commune
     )
-    permissions.require(permissions.can_manage_members(user, commune))
+    permissions.require(permissions.can_remove_membership(user, membership))
     services.membership_remove(membership=membership)
     messages.success(
         request,
