@@ -7,4 +7,5 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from . import checks  # noqa: F401 - registers the system checks
+        # Registers the system checks and the sign-in receiver.
+        from . import checks, signals  # noqa: F401

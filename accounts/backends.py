@@ -1,9 +1,11 @@
+from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 
 from pcl.proxies import client_address
 
-from .services import login_failure_record, login_failures_clear, login_is_locked
+from .models import AuditAction
+from .services import audit_record, login_failure_record, login_failures_clear, login_is_locked
 
 
 class ThrottledModelBackend(ModelBackend):
@@ -23,7 +25,17 @@ class ThrottledModelBackend(ModelBackend):
             raise PermissionDenied
         user = super().authenticate(request, username=email, password=password, **kwargs)
         if user is None:
-            login_failure_record(email=email, ip_address=address)
+            locked = login_failure_record(email=email, ip_address=address)
+            # The email tried and the address, never the password. Attempts refused while locked
+            # are not recorded one by one: the lockout is, once, which bounds what a flood writes.
+            audit_record(action=AuditAction.SIGN_IN_FAILED, target=email, ip_address=address)
+            if locked:
+                audit_record(
+                    action=AuditAction.LOCKOUT,
+                    target=email,
+                    ip_address=address,
+                    details={"locked": locked, "seconds": settings.LOGIN_LOCKOUT_SECONDS},
+                )
         else:
             login_failures_clear(email=email)
         return user

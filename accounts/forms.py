@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pcl.proxies import client_address
 
+from .models import AuditAction
 from .services import login_is_locked
 
 User = get_user_model()
@@ -51,3 +52,26 @@ class NewAccountForm(SetPasswordForm):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
 
     field_order = ["full_name", "new_password1", "new_password2"]
+
+
+DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    person = forms.CharField(label=_("Person"), required=False, help_text=_("Name or email address"))
+    since = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
+    until = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("All actions")), *AuditAction.choices]
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = "form-select" if name == "action" else "form-control"
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and until < since:
+            raise forms.ValidationError(_("The end date comes before the start date."))
+        return cleaned

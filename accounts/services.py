@@ -1,6 +1,7 @@
-"""Login throttling: repeated failures for one email, or from one address, lock further attempts.
+"""Writes of the accounts app: the audit log, and the sign-in throttle.
 
-The counts live in the default cache, which must be shared by every web process (Redis through
+Throttle: repeated failures for one email, or from one client address, lock further attempts. The
+counts live in the default cache, which must be shared by every web process (Redis through
 REDIS_URL) for the limits to hold: a process-local cache counts each process apart (see checks.py).
 """
 
@@ -9,6 +10,43 @@ import ipaddress
 
 from django.conf import settings
 from django.core.cache import cache
+
+from .models import AuditAction, AuditEvent
+
+TARGET_MAX_LENGTH = AuditEvent._meta.get_field("target").max_length
+
+
+# --- audit log ----------------------------------------------------------------------------------
+
+
+def audit_record(
+    *,
+    action: AuditAction,
+    actor=None,
+    target: object = "",
+    commune=None,
+    ip_address: str = "",
+    details: dict | None = None,
+) -> AuditEvent:
+    """Adds an event to the audit log, inside the caller's transaction: it is kept if what it
+    records is, and rolled back with it otherwise. Never pass a password nor a token in `details`."""
+    actor = actor if actor is not None and actor.is_authenticated else None
+    event = AuditEvent(
+        action=action,
+        actor=actor,
+        actor_email=actor.email if actor else "",
+        target=str(target)[:TARGET_MAX_LENGTH],
+        commune=commune,
+        ip_address=ip_address or None,
+        details=details or {},
+    )
+    # The actor and the commune are objects in hand: validating them would cost a query each.
+    event.full_clean(exclude=["actor", "commune"])
+    event.save()
+    return event
+
+
+# --- sign-in throttle ---------------------------------------------------------------------------
 
 # One address may serve a whole town hall behind NAT: it gets more room than a single account.
 ADDRESS_LIMIT_FACTOR = 4

@@ -93,6 +93,11 @@ def can_revoke_invitation(user, invitation) -> bool:
     return invitation.role in grantable_roles(user, invitation.commune)
 
 
+def can_view_audit_log(user) -> bool:
+    """Read and export the audit log (sign-ins, roles, invitations, publications, deletions)."""
+    return is_administrator(user)
+
+
 def has_any_commune(user) -> bool:
     return sees_every_commune(user) or bool(commune_roles(user))
 

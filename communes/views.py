@@ -3,17 +3,22 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.forms import NewAccountForm
+from accounts import exports as accounts_exports
+from accounts import selectors as accounts_selectors
+from accounts.forms import AuditFilterForm, NewAccountForm
 
 from . import permissions, selectors, services
 from .forms import CommuneFilterForm, CommuneForm, InvitationForm, SignatoryForm
 from .models import Invitation, Membership, Signatory
 
 COMMUNES_PER_PAGE = 50
+AUDIT_EVENTS_PER_PAGE = 50
 
 
 @login_required
@@ -68,7 +73,9 @@ def commune_edit(request, insee_code):
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in CommuneForm.Meta.fields}
         try:
-            services.commune_update(commune=commune, data=data, advisors=form.cleaned_data.get("advisors"))
+            services.commune_update(
+                commune=commune, data=data, advisors=form.cleaned_data.get("advisors"), user=user
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -113,7 +120,7 @@ def invitation_revoke(request, insee_code, invitation_id):
     )
     permissions.require(permissions.can_revoke_invitation(user, invitation))
     try:
-        services.invitation_revoke(invitation=invitation)
+        services.invitation_revoke(invitation=invitation, user=user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -132,7 +139,7 @@ def membership_remove(request, insee_code, membership_id):
         Membership.objects.select_related("user", "commune"), pk=membership_id, commune=commune
     )
     permissions.require(permissions.can_remove_membership(user, membership))
-    services.membership_remove(membership=membership)
+    services.membership_remove(membership=membership, user=user)
     messages.success(
         request,
         _("%(person)s no longer holds the role %(role)s.")
@@ -214,3 +221,40 @@ def signatory_edit(request, signatory_id=None):
         messages.success(request, _("%(name)s was saved.") % {"name": signatory.name})
         return redirect("communes:signatories")
     return render(request, "communes/signatory_form.html", {"form": form, "signatory": signatory})
+
+
+def _audit_events(request) -> tuple[AuditFilterForm, object]:
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    events = accounts_selectors.audit_events(
+        action=filters.get("action", ""),
+        person=filters.get("person", ""),
+        since=filters.get("since"),
+        until=filters.get("until"),
+    )
+    return form, events
+
+
+@login_required
+def audit_log(request):
+    """The audit log, for the administrators: filters, pages, and the same selection as CSV."""
+    permissions.require(permissions.can_view_audit_log(request.user))
+    form, events = _audit_events(request)
+    page = Paginator(events, AUDIT_EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "communes/audit_log.html", {"form": form, "page": page, "query": query.urlencode()}
+    )
+
+
+@login_required
+def audit_log_export(request):
+    permissions.require(permissions.can_view_audit_log(request.user))
+    _form, events = _audit_events(request)
+    response = StreamingHttpResponse(
+        accounts_exports.audit_csv(events.iterator(chunk_size=2000)), content_type="text/csv; charset=utf-8"
+    )
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="journal-audit-{stamp}.csv"'
+    return response
