@@ -50,6 +50,7 @@ def test_login_page_has_no_accessibility_violation(live_server, page):
         "/signatories/",
         "/signatories/new/",
         "/account/",
+        "/audit/",
     ],
 )
 def test_main_pages_have_no_accessibility_violation(live_server, page, network, path):
