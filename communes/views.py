@@ -3,6 +3,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts import exports as accounts_exports
 from accounts import selectors as accounts_selectors
 from accounts.forms import AuditFilterForm, NewAccountForm
+from accounts.models import AuditEvent
 
 from . import permissions, selectors, services
 from .forms import CommuneFilterForm, CommuneForm, InvitationForm, SignatoryForm
@@ -223,7 +225,7 @@ def signatory_edit(request, signatory_id=None):
     return render(request, "communes/signatory_form.html", {"form": form, "signatory": signatory})
 
 
-def _audit_events(request) -> tuple[AuditFilterForm, object]:
+def _audit_events(request) -> tuple[AuditFilterForm, QuerySet[AuditEvent]]:
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     events = accounts_selectors.audit_events(
