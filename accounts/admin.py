@@ -5,7 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from pcl.admin_columns import date_column
 
-from .models import User
+from .models import AuditAction, AuditEvent, User
+from .services import audit_record
+
+NETWORK_ROLE_FIELDS = ("is_metro_officer", "is_superuser", "is_staff", "is_active")
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -48,3 +51,57 @@ class UserAdmin(BaseUserAdmin):
         (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),
     )
     filter_horizontal = ()
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        changed = [name for name in NETWORK_ROLE_FIELDS if name in form.changed_data]
+        if changed:
+            audit_record(
+                action=AuditAction.NETWORK_ROLE_CHANGED,
+                actor=request.user,
+                target=f"{obj.get_full_name()} <{obj.email}>",
+                details={
+                    "object": "user",
+                    "id": obj.pk,
+                    "changes": {name: getattr(obj, name) for name in changed},
+                },
+            )
+
+    def delete_model(self, request, obj):
+        self._audit_deletion(request, obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for user in queryset:
+            self._audit_deletion(request, user)
+        super().delete_queryset(request, queryset)
+
+    def _audit_deletion(self, request, user):
+        audit_record(
+            action=AuditAction.DELETED,
+            actor=request.user,
+            target=f"{user.get_full_name()} <{user.email}>",
+            details={"object": "user", "id": user.pk},
+        )
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """The audit log, read-only: no one adds, edits or deletes an event (the site's page at
+    /audit/ filters it too and exports it as CSV)."""
+
+    list_display = (date_column(AuditEvent, "at"), "action", "actor_email", "target", "commune", "ip_address")
+    list_filter = ("action",)
+    date_hierarchy = "at"
+    search_fields = ("actor_email", "actor__full_name", "target", "ip_address")
+    list_select_related = ("commune",)
+    readonly_fields = [field.name for field in AuditEvent._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -4,13 +4,16 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
-from .services import login_failure_record, login_failures_clear, login_is_locked
+from pcl.proxies import client_address
+
+from .models import AuditAction
+from .services import login_is_locked
 
 User = get_user_model()
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
-    """The standard login form, refusing attempts once an email or address has failed too often."""
+    """The standard login form, saying so when an email or address has failed too often."""
 
     error_messages = {
         **AuthenticationForm.error_messages,
@@ -21,22 +24,20 @@ class ThrottledAuthenticationForm(AuthenticationForm):
     }
 
     def clean(self):
+        # The backend (accounts/backends.py) counts failures and refuses a locked email or address;
+        # the form only tells the person why, instead of the usual "wrong password".
         email = self.cleaned_data.get("username") or ""
-        ip_address = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
-        if email and login_is_locked(email=email, ip_address=ip_address):
-            raise forms.ValidationError(
-                self.error_messages["locked"],
-                code="locked",
-                params={"minutes": max(1, settings.LOGIN_LOCKOUT_SECONDS // 60)},
-            )
+        ip_address = client_address(self.request) if self.request else ""
         try:
-            cleaned = super().clean()
+            return super().clean()
         except forms.ValidationError:
-            if email:
-                login_failure_record(email=email, ip_address=ip_address)
+            if email and login_is_locked(email=email, ip_address=ip_address):
+                raise forms.ValidationError(
+                    self.error_messages["locked"],
+                    code="locked",
+                    params={"minutes": max(1, settings.LOGIN_LOCKOUT_SECONDS // 60)},
+                ) from None
             raise
-        login_failures_clear(email=email)
-        return cleaned
 
 
 class AccountForm(forms.ModelForm):
@@ -51,3 +52,26 @@ class NewAccountForm(SetPasswordForm):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
 
     field_order = ["full_name", "new_password1", "new_password2"]
+
+
+DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    person = forms.CharField(label=_("Person"), required=False, help_text=_("Name or email address"))
+    since = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
+    until = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("All actions")), *AuditAction.choices]
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = "form-select" if name == "action" else "form-control"
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and until < since:
+            raise forms.ValidationError(_("The end date comes before the start date."))
+        return cleaned

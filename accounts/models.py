@@ -77,3 +77,72 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class AuditAction(models.TextChoices):
+    SIGN_IN = "sign_in", _("Sign-in")
+    SIGN_IN_FAILED = "sign_in_failed", _("Failed sign-in")
+    LOCKOUT = "lockout", _("Sign-in locked")
+    ROLE_GRANTED = "role_granted", _("Role granted")
+    ROLE_CHANGED = "role_changed", _("Role changed")
+    ROLE_WITHDRAWN = "role_withdrawn", _("Role withdrawn")
+    NETWORK_ROLE_CHANGED = "network_role_changed", _("Network-wide role changed")
+    INVITATION_SENT = "invitation_sent", _("Invitation sent")
+    INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
+    INVITATION_REVOKED = "invitation_revoked", _("Invitation withdrawn")
+    PUBLISHED = "published", _("Publication")
+    DELETED = "deleted", _("Deletion")
+
+
+# What an event of the log is about, when it names an object (details["object"]).
+AUDIT_OBJECTS = {
+    "action": _("action"),
+    "axis": _("plan axis"),
+    "catalogue_entry": _("catalogue action"),
+    "letter": _("letter"),
+    "user": _("account"),
+}
+
+
+class AuditEvent(models.Model):
+    """Who did what, when and from where: sign-ins, roles, invitations, publications, deletions.
+
+    Written by the services that do those things (`accounts.services.audit_record`), never edited nor
+    deleted: the administration shows it read-only. Texts are copied (the actor's email, the target's
+    description), so an event still reads right once its account or object is gone."""
+
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("person"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_email = models.EmailField(_("person's email"), blank=True)
+    action = models.CharField(_("action"), max_length=32, choices=AuditAction.choices)
+    target = models.CharField(_("on"), max_length=300, blank=True)
+    commune = models.ForeignKey(
+        "communes.Commune",
+        verbose_name=_("commune"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    ip_address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["action", "-at"], name="accounts_audit_action_at")]
+
+    def __str__(self):
+        return f"{self.get_action_display()} — {self.actor_email or self.target}"
+
+    @property
+    def object_label(self) -> str:
+        return str(AUDIT_OBJECTS.get(self.details.get("object"), ""))

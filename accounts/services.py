@@ -1,12 +1,67 @@
-"""Login throttling: repeated failures for one email, or from one address, lock further attempts."""
+"""Writes of the accounts app: the audit log, and the sign-in throttle.
+
+Throttle: repeated failures for one email, or from one client address, lock further attempts. The
+counts live in the default cache, which must be shared by every web process (Redis through
+REDIS_URL) for the limits to hold: a process-local cache counts each process apart (see checks.py).
+"""
 
 import hashlib
+import ipaddress
 
 from django.conf import settings
 from django.core.cache import cache
 
+from .models import AuditAction, AuditEvent
+
+TARGET_MAX_LENGTH = AuditEvent._meta.get_field("target").max_length
+
+
+# --- audit log ----------------------------------------------------------------------------------
+
+
+def audit_record(
+    *,
+    action: AuditAction,
+    actor=None,
+    target: object = "",
+    commune=None,
+    ip_address: str = "",
+    details: dict | None = None,
+) -> AuditEvent:
+    """Adds an event to the audit log, inside the caller's transaction: it is kept if what it
+    records is, and rolled back with it otherwise. Never pass a password nor a token in `details`."""
+    actor = actor if actor is not None and actor.is_authenticated else None
+    event = AuditEvent(
+        action=action,
+        actor=actor,
+        actor_email=actor.email if actor else "",
+        target=str(target)[:TARGET_MAX_LENGTH],
+        commune=commune,
+        ip_address=ip_address or None,
+        details=details or {},
+    )
+    # The actor and the commune are objects in hand: validating them would cost a query each.
+    event.full_clean(exclude=["actor", "commune"])
+    event.save()
+    return event
+
+
+# --- sign-in throttle ---------------------------------------------------------------------------
+
 # One address may serve a whole town hall behind NAT: it gets more room than a single account.
 ADDRESS_LIMIT_FACTOR = 4
+
+
+def _address_key(ip_address: str) -> str:
+    """One IPv6 client usually holds a whole /64: counting each of its addresses apart would let it
+    try 2**64 times."""
+    try:
+        address = ipaddress.ip_address(ip_address)
+    except ValueError:
+        return ip_address
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
 
 
 def _keys(*, email: str, ip_address: str) -> list[tuple[str, int]]:
@@ -14,7 +69,7 @@ def _keys(*, email: str, ip_address: str) -> list[tuple[str, int]]:
     email_digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
     keys = [(f"login-failures:email:{email_digest}", limit)]
     if ip_address:
-        keys.append((f"login-failures:ip:{ip_address}", limit * ADDRESS_LIMIT_FACTOR))
+        keys.append((f"login-failures:ip:{_address_key(ip_address)}", limit * ADDRESS_LIMIT_FACTOR))
     return keys
 
 
@@ -24,14 +79,24 @@ def login_is_locked(*, email: str, ip_address: str) -> bool:
     return any(counts.get(key, 0) >= limit for key, limit in keys)
 
 
-def login_failure_record(*, email: str, ip_address: str) -> None:
-    for key, _ in _keys(email=email, ip_address=ip_address):
+def login_failure_record(*, email: str, ip_address: str) -> list[str]:
+    """Counts a failure; returns what this failure locked ('email', 'address'), usually nothing."""
+    locked = []
+    for (key, limit), what in zip(
+        _keys(email=email, ip_address=ip_address), ("email", "address"), strict=False
+    ):
         # add() starts the lockout window at the first failure; incr() keeps its expiry.
-        if not cache.add(key, 1, timeout=settings.LOGIN_LOCKOUT_SECONDS):
+        if cache.add(key, 1, timeout=settings.LOGIN_LOCKOUT_SECONDS):
+            count = 1
+        else:
             try:
-                cache.incr(key)
+                count = cache.incr(key)
             except ValueError:  # expired between add() and incr()
                 cache.set(key, 1, timeout=settings.LOGIN_LOCKOUT_SECONDS)
+                count = 1
+        if count == limit:
+            locked.append(what)
+    return locked
 
 
 def login_failures_clear(*, email: str) -> None:

@@ -2,9 +2,26 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import AuditAction
+from accounts.services import audit_record
 from pcl.admin_columns import date_column
 
 from .models import Commune, CommuneGroup, Epci, Invitation, Membership, Signatory
+
+
+def _audit_membership(request, membership: Membership, *, action: AuditAction, before: str = "") -> None:
+    """Roles changed in the administration are logged like those changed on the site."""
+    person = membership.user
+    details = {"user_id": person.pk, "email": person.email, "role": membership.role}
+    if before:
+        details["previous_role"] = before
+    audit_record(
+        action=action,
+        actor=request.user,
+        target=f"{person.get_full_name()} <{person.email}> — {membership.get_role_display()}",
+        commune=membership.commune,
+        details={**details, "through": "admin"},
+    )
 
 
 class MembershipInline(admin.TabularInline):
@@ -34,6 +51,23 @@ class CommuneAdmin(admin.ModelAdmin):
     search_fields = ("name", "insee_code", "siren")
     inlines = [MembershipInline]
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Membership:
+            return super().save_formset(request, form, formset, change)
+        before = {
+            membership_form.instance.pk: membership_form.initial.get("role", "")
+            for membership_form in formset.initial_forms
+        }
+        super().save_formset(request, form, formset, change)
+        for membership in formset.new_objects:
+            _audit_membership(request, membership, action=AuditAction.ROLE_GRANTED)
+        for membership, _fields in formset.changed_objects:
+            _audit_membership(
+                request, membership, action=AuditAction.ROLE_CHANGED, before=before.get(membership.pk, "")
+            )
+        for membership in formset.deleted_objects:
+            _audit_membership(request, membership, action=AuditAction.ROLE_WITHDRAWN)
+
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
@@ -42,6 +76,23 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ("user__email", "user__full_name", "commune__name", "commune__insee_code")
     autocomplete_fields = ("user", "commune")
     list_select_related = ("user", "commune")
+
+    def save_model(self, request, obj, form, change):
+        before = form.initial.get("role", "") if change else ""
+        super().save_model(request, obj, form, change)
+        if not change:
+            _audit_membership(request, obj, action=AuditAction.ROLE_GRANTED)
+        elif form.changed_data:
+            _audit_membership(request, obj, action=AuditAction.ROLE_CHANGED, before=before)
+
+    def delete_model(self, request, obj):
+        _audit_membership(request, obj, action=AuditAction.ROLE_WITHDRAWN)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset.select_related("user", "commune"):
+            _audit_membership(request, membership, action=AuditAction.ROLE_WITHDRAWN)
+        super().delete_queryset(request, queryset)
 
 
 @admin.register(Invitation)

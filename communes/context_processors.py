@@ -11,6 +11,7 @@ def navigation(request):
             "portfolio": permissions.can_view_portfolio(user),
             "signatories": permissions.can_view_signatories(user),
             "admin": user.is_staff,
+            "audit_log": permissions.can_view_audit_log(user),
             "reminders": permissions.can_view_reminders(user),
             "evaluation": permissions.can_view_network_dashboard(user),
         }

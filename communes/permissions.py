@@ -75,10 +75,27 @@ def can_manage_members(user, commune: Commune) -> bool:
     return is_administrator(user) or bool(roles_in(user, commune) & MANAGER_ROLES)
 
 
-def invitable_roles(user, commune: Commune) -> list[Role]:
+def grantable_roles(user, commune: Commune) -> list[Role]:
+    """The roles the user may grant in the commune (by invitation) and withdraw from its members.
+
+    The advisor role follows `can_assign_advisors`: an advisor invites and removes the commune's
+    people, not a co-advisor, whom the administrator assigns."""
     if not can_manage_members(user, commune):
         return []
-    return list(Role)
+    return [role for role in Role if role != Role.ADVISOR or can_assign_advisors(user)]
+
+
+def can_remove_membership(user, membership: Membership) -> bool:
+    return membership.role in grantable_roles(user, membership.commune)
+
+
+def can_revoke_invitation(user, invitation) -> bool:
+    return invitation.role in grantable_roles(user, invitation.commune)
+
+
+def can_view_audit_log(user) -> bool:
+    """Read and export the audit log (sign-ins, roles, invitations, publications, deletions)."""
+    return is_administrator(user)
 
 
 def has_any_commune(user) -> bool:

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.models import AuditAction
+from accounts.services import audit_record
 from pcl import jobs
 
 from . import tasks
@@ -26,21 +28,38 @@ INVITATION_SALT = "communes.invitation"
 
 
 @transaction.atomic
-def commune_update(*, commune: Commune, data: dict, advisors=None) -> Commune:
-    """Updates a commune's fields and, when `advisors` is given, makes them its exact set of advisors."""
+def commune_update(*, commune: Commune, data: dict, advisors=None, user=None) -> Commune:
+    """Updates a commune's fields and, when `advisors` is given, makes them its exact set of advisors
+    (`user` is who does it, for the audit log)."""
     for field, value in data.items():
         setattr(commune, field, value)
     commune.full_clean()
     commune.save()
     if advisors is not None:
-        advisor_ids = {user.pk for user in advisors}
-        commune.memberships.filter(role=Role.ADVISOR).exclude(user_id__in=advisor_ids).delete()
-        existing = set(commune.memberships.filter(role=Role.ADVISOR).values_list("user_id", flat=True))
+        wanted = {advisor.pk: advisor for advisor in advisors}
+        current = list(commune.memberships.filter(role=Role.ADVISOR).select_related("user"))
+        current_ids = {membership.user_id for membership in current}
+        removed = [membership for membership in current if membership.user_id not in wanted]
+        added = [advisor for pk, advisor in wanted.items() if pk not in current_ids]
+        Membership.objects.filter(pk__in=[membership.pk for membership in removed]).delete()
         Membership.objects.bulk_create(
-            Membership(user_id=user_id, commune=commune, role=Role.ADVISOR)
-            for user_id in advisor_ids - existing
+            Membership(user=advisor, commune=commune, role=Role.ADVISOR) for advisor in added
         )
+        for membership in removed:
+            _audit_role(AuditAction.ROLE_WITHDRAWN, user=user, member=membership.user, commune=commune)
+        for advisor in added:
+            _audit_role(AuditAction.ROLE_GRANTED, user=user, member=advisor, commune=commune)
     return commune
+
+
+def _audit_role(action: AuditAction, *, user, member, commune: Commune, role: str = Role.ADVISOR, **details):
+    audit_record(
+        action=action,
+        actor=user,
+        target=f"{member.get_full_name()} <{member.email}> — {Role(role).label}",
+        commune=commune,
+        details={"user_id": member.pk, "email": member.email, "role": role, **details},
+    )
 
 
 def commune_stage_update(*, commune: Commune, stage: str) -> Commune:
@@ -54,7 +73,15 @@ def commune_stage_update(*, commune: Commune, stage: str) -> Commune:
 # --- memberships and invitations ----------------------------------------------------------------
 
 
-def membership_remove(*, membership: Membership) -> None:
+@transaction.atomic
+def membership_remove(*, membership: Membership, user) -> None:
+    _audit_role(
+        AuditAction.ROLE_WITHDRAWN,
+        user=user,
+        member=membership.user,
+        commune=membership.commune,
+        role=membership.role,
+    )
     membership.delete()
 
 
@@ -105,6 +132,13 @@ def invitation_create(*, commune: Commune, email: str, role: str, invited_by) ->
     invitation = Invitation(commune=commune, email=email, role=role, invited_by=invited_by)
     invitation.full_clean()
     invitation.save()
+    audit_record(
+        action=AuditAction.INVITATION_SENT,
+        actor=invited_by,
+        target=f"{email} — {invitation.get_role_display()}",
+        commune=commune,
+        details={"invitation_id": invitation.pk, "email": email, "role": role},
+    )
     transaction.on_commit(lambda: jobs.enqueue(tasks.invitation_send_email_task, invitation.pk))
     return invitation
 
@@ -123,11 +157,18 @@ def invitation_send_email(*, invitation: Invitation) -> None:
 
 
 @transaction.atomic
-def invitation_revoke(*, invitation: Invitation) -> None:
+def invitation_revoke(*, invitation: Invitation, user) -> None:
     if not invitation.is_pending:
         raise ValidationError(_("Only a pending invitation can be withdrawn."))
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
+    audit_record(
+        action=AuditAction.INVITATION_REVOKED,
+        actor=user,
+        target=f"{invitation.email} — {invitation.get_role_display()}",
+        commune=invitation.commune,
+        details={"invitation_id": invitation.pk, "email": invitation.email, "role": invitation.role},
+    )
 
 
 @transaction.atomic
@@ -153,10 +194,28 @@ def invitation_accept(*, invitation: Invitation, user=None, full_name: str = "",
         user.set_password(password)
         user.full_clean()
         user.save()
-    Membership.objects.get_or_create(user=user, commune=invitation.commune, role=invitation.role)
+    _membership, created = Membership.objects.get_or_create(
+        user=user, commune=invitation.commune, role=invitation.role
+    )
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    audit_record(
+        action=AuditAction.INVITATION_ACCEPTED,
+        actor=user,
+        target=f"{invitation.email} — {invitation.get_role_display()}",
+        commune=invitation.commune,
+        details={"invitation_id": invitation.pk, "invited_by": invitation.invited_by_id},
+    )
+    if created:
+        _audit_role(
+            AuditAction.ROLE_GRANTED,
+            user=user,
+            member=user,
+            commune=invitation.commune,
+            role=invitation.role,
+            invitation_id=invitation.pk,
+        )
     return user
 
 

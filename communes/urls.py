@@ -22,6 +22,8 @@ urlpatterns = [
         name="membership_remove",
     ),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("audit/", views.audit_log, name="audit_log"),
+    path("audit/export.csv", views.audit_log_export, name="audit_log_export"),
     path("signatories/", views.signatory_list, name="signatories"),
     path("signatories/new/", views.signatory_edit, name="signatory_create"),
     path("signatories/<int:signatory_id>/edit/", views.signatory_edit, name="signatory_edit"),

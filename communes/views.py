@@ -3,17 +3,24 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.forms import NewAccountForm
+from accounts import exports as accounts_exports
+from accounts import selectors as accounts_selectors
+from accounts.forms import AuditFilterForm, NewAccountForm
+from accounts.models import AuditEvent
 
 from . import permissions, selectors, services
 from .forms import CommuneFilterForm, CommuneForm, InvitationForm, SignatoryForm
 from .models import Invitation, Membership, Signatory
 
 COMMUNES_PER_PAGE = 50
+AUDIT_EVENTS_PER_PAGE = 50
 
 
 @login_required
@@ -68,7 +75,9 @@ def commune_edit(request, insee_code):
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in CommuneForm.Meta.fields}
         try:
-            services.commune_update(commune=commune, data=data, advisors=form.cleaned_data.get("advisors"))
+            services.commune_update(
+                commune=commune, data=data, advisors=form.cleaned_data.get("advisors"), user=user
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -82,7 +91,7 @@ def commune_invite(request, insee_code):
     user = request.user
     commune = permissions.commune_for_user(user, insee_code)
     permissions.require(permissions.can_manage_members(user, commune))
-    form = InvitationForm(request.POST or None, roles=permissions.invitable_roles(user, commune))
+    form = InvitationForm(request.POST or None, roles=permissions.grantable_roles(user, commune))
     if request.method == "POST" and form.is_valid():
         try:
             invitation = services.invitation_create(
@@ -108,10 +117,12 @@ def commune_invite(request, insee_code):
 def invitation_revoke(request, insee_code, invitation_id):
     user = request.user
     commune = permissions.commune_for_user(user, insee_code)
-    invitation = get_object_or_404(Invitation, pk=invitation_id, commune=commune)
-    permissions.require(permissions.can_manage_members(user, commune))
+    invitation = get_object_or_404(
+        Invitation.objects.select_related("commune"), pk=invitation_id, commune=commune
+    )
+    permissions.require(permissions.can_revoke_invitation(user, invitation))
     try:
-        services.invitation_revoke(invitation=invitation)
+        services.invitation_revoke(invitation=invitation, user=user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -127,10 +138,10 @@ def membership_remove(request, insee_code, membership_id):
     user = request.user
     commune = permissions.commune_for_user(user, insee_code)
     membership = get_object_or_404(
-        Membership.objects.select_related("user"), pk=membership_id, commune=commune
+        Membership.objects.select_related("user", "commune"), pk=membership_id, commune=commune
     )
-    permissions.require(permissions.can_manage_members(user, commune))
-    services.membership_remove(membership=membership)
+    permissions.require(permissions.can_remove_membership(user, membership))
+    services.membership_remove(membership=membership, user=user)
     messages.success(
         request,
         _("%(person)s no longer holds the role %(role)s.")
@@ -164,7 +175,7 @@ def invitation_accept(request, token):
             form.add_error(None, error)
         else:
             if signed_in is None and form is not None:
-                login(request, member, backend="django.contrib.auth.backends.ModelBackend")
+                login(request, member, backend="accounts.backends.ThrottledModelBackend")
             if request.user.is_authenticated:
                 messages.success(
                     request,
@@ -212,3 +223,40 @@ def signatory_edit(request, signatory_id=None):
         messages.success(request, _("%(name)s was saved.") % {"name": signatory.name})
         return redirect("communes:signatories")
     return render(request, "communes/signatory_form.html", {"form": form, "signatory": signatory})
+
+
+def _audit_events(request) -> tuple[AuditFilterForm, QuerySet[AuditEvent]]:
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    events = accounts_selectors.audit_events(
+        action=filters.get("action", ""),
+        person=filters.get("person", ""),
+        since=filters.get("since"),
+        until=filters.get("until"),
+    )
+    return form, events
+
+
+@login_required
+def audit_log(request):
+    """The audit log, for the administrators: filters, pages, and the same selection as CSV."""
+    permissions.require(permissions.can_view_audit_log(request.user))
+    form, events = _audit_events(request)
+    page = Paginator(events, AUDIT_EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "communes/audit_log.html", {"form": form, "page": page, "query": query.urlencode()}
+    )
+
+
+@login_required
+def audit_log_export(request):
+    permissions.require(permissions.can_view_audit_log(request.user))
+    _form, events = _audit_events(request)
+    response = StreamingHttpResponse(
+        accounts_exports.audit_csv(events.iterator(chunk_size=2000)), content_type="text/csv; charset=utf-8"
+    )
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="journal-audit-{stamp}.csv"'
+    return response

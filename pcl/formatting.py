@@ -310,6 +310,14 @@ def datetime_text(moment: datetime | None, *, empty: str = DASH, weekday: bool =
     return f"{date_text(moment, weekday=weekday)}{NBSP}{joiner}{NBSP}{time_text(moment)}"
 
 
+def data_datetime(moment: datetime | None, *, empty: str = "") -> str:
+    """A moment for a data file (CSV): local time in ISO 8601 with its offset,
+    "2026-03-01T18:30:05+01:00", which spreadsheets and programs read in any language."""
+    if moment is None:
+        return empty
+    return _local(moment).isoformat(timespec="seconds")
+
+
 def month_text(day: date, *, short: bool = False) -> str:
     """date(2026, 3, 12) → "mars 2026" ("févr. 2026" when short, for chart axes)."""
     if is_french():

@@ -153,10 +153,21 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 24 * 3600)
 INVITATION_MAX_AGE = env.int("INVITATION_MAX_AGE", default=14 * 24 * 3600)
-# Login throttling: after LOGIN_FAILURE_LIMIT failures for one email (or 4x that for one address),
-# further attempts are refused for LOGIN_LOCKOUT_SECONDS.
+# Sign-in throttling: after LOGIN_FAILURE_LIMIT failures for one email (or 4x that for one client
+# address), further attempts are refused for LOGIN_LOCKOUT_SECONDS. The authentication backend
+# enforces it, so the site's login, the administration's (which leads to it) and any API obey it.
+# The counts live in the default cache: with several web processes (WEB_CONCURRENCY) set REDIS_URL
+# so that they share one count (a system check warns otherwise).
+AUTHENTICATION_BACKENDS = ["accounts.backends.ThrottledModelBackend"]
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=15 * 60)
+# The client's address is read from X-Forwarded-For only when the request comes from one of these
+# proxies (addresses or networks); behind a TLS proxy (BEHIND_TLS_PROXY) the default trusts the
+# loopback and the private networks where a proxy or a container bridge usually sits.
+_PRIVATE_NETWORKS = ["127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"]
+TRUSTED_PROXIES = env.list(
+    "TRUSTED_PROXIES", default=_PRIVATE_NETWORKS if env.bool("BEHIND_TLS_PROXY", default=False) else []
+)
 
 # Email: printed on the console by default; SMTP through EMAIL_URL (smtp+tls://user:password@host:587).
 _email = env.email_url("EMAIL_URL", default="consolemail://")

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from accounts.views import admin_login
 from communes import urls as communes_urls
 from communes.views import home
 from reporting.views import communes as commune_pages
@@ -15,6 +16,8 @@ urlpatterns = [
     path("", home, name="home"),
     path("health/", health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Before the administration's own URLs: its login page is the site's throttled one.
+    path("admin/login/", admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
     # One `communes:` namespace: the communes app's pages, and the two pages that show every app's

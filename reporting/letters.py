@@ -36,6 +36,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.models import AuditAction
+from accounts.services import audit_record
 from actions import selectors as actions_selectors
 from actions.models import Action
 from communes import permissions
@@ -155,6 +157,12 @@ def letter_publish(*, letter: Letter, user) -> Letter:
     letter.published_by = user
     letter.full_clean()
     letter.save(update_fields=["status", "published_at", "published_by", "updated_at"])
+    audit_record(
+        action=AuditAction.PUBLISHED,
+        actor=user,
+        target=str(letter),
+        details={"object": "letter", "id": letter.pk},
+    )
     return letter
 
 

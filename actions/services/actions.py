@@ -9,6 +9,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import AuditAction
+from accounts.services import audit_record
 from pcl.formatting import number
 
 from ..models import (
@@ -170,6 +172,13 @@ def action_delete(*, action: Action, user) -> None:
     ensure_editable(action.plan)
     history_record(
         plan=action.plan, user=user, summary=_("Action deleted: %(title)s") % {"title": action.title}
+    )
+    audit_record(
+        action=AuditAction.DELETED,
+        actor=user,
+        target=action.title,
+        commune=action.plan.commune,
+        details={"object": "action", "id": action.pk, "plan_id": action.plan_id},
     )
     action.delete()
 

@@ -6,6 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import AuditAction
+from accounts.services import audit_record
+
 from .. import catalogue_data
 from ..models import (
     CatalogueAction,
@@ -65,7 +68,7 @@ def catalogue_action_save(*, entry: CatalogueAction) -> CatalogueAction:
 
 
 @transaction.atomic
-def catalogue_action_delete(*, entry: CatalogueAction) -> None:
+def catalogue_action_delete(*, entry: CatalogueAction, user) -> None:
     used = entry.actions.count()
     if used:
         raise ValidationError(
@@ -75,4 +78,10 @@ def catalogue_action_delete(*, entry: CatalogueAction) -> None:
             )
             % {"title": entry.title, "count": used}
         )
+    audit_record(
+        action=AuditAction.DELETED,
+        actor=user,
+        target=entry.title,
+        details={"object": "catalogue_entry", "id": entry.pk},
+    )
     entry.delete()

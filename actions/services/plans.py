@@ -9,6 +9,8 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import AuditAction
+from accounts.services import audit_record
 from communes.models import Commune, Stage
 from communes.services import commune_stage_update
 from pcl.uploads import PDF, validate_upload
@@ -282,4 +284,11 @@ def axis_save(*, axis: PlanAxis, user) -> PlanAxis:
 def axis_delete(*, axis: PlanAxis, user) -> None:
     ensure_editable(axis.plan)
     history_record(plan=axis.plan, user=user, summary=_("Axis deleted: %(title)s") % {"title": axis.title})
+    audit_record(
+        action=AuditAction.DELETED,
+        actor=user,
+        target=axis.title,
+        commune=axis.plan.commune,
+        details={"object": "axis", "id": axis.pk, "plan_id": axis.plan_id},
+    )
     axis.delete()

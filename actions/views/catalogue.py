@@ -86,7 +86,7 @@ def catalogue_delete(request, entry_id):
     permissions.require(permissions.can_manage_catalogue(user))
     entry = get_object_or_404(CatalogueAction, pk=entry_id)
     try:
-        services.catalogue_action_delete(entry=entry)
+        services.catalogue_action_delete(entry=entry, user=user)
     except ValidationError as error:
         messages.error(request, error_text(error))
         return redirect("actions:catalogue_detail", entry.pk)

@@ -50,6 +50,7 @@ def commune_detail(request, insee_code):
             "page": page,
             "can_edit": permissions.can_edit_commune(user, commune),
             "can_manage_members": can_manage,
+            "grantable_roles": permissions.grantable_roles(user, commune),
             "sections": commune_pages.commune_sections(commune=commune, user=user),
         },
     )

@@ -48,6 +48,7 @@ MAIN_PAGES = [
     "/signatories/",
     "/signatories/new/",
     "/account/",
+    "/audit/",
 ]
 
 

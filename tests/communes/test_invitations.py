@@ -6,9 +6,9 @@ Newcomers set their password; existing accounts just join.
 import pytest
 from django.urls import reverse
 
-from communes.models import Membership, Role
+from communes.models import Invitation, Membership, Role
 from communes.services import invitation_token
-from tests.factories import InvitationFactory, UserFactory
+from tests.factories import InvitationFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -118,3 +118,78 @@ def test_a_signed_in_person_cannot_accept_an_invitation_sent_to_someone_else(cli
     response = client.post(accept_url(invitation))
     assert response.status_code == 409
     assert not Membership.objects.filter(user=cast.outsider, commune=cast.commune).exists()
+
+
+# --- the advisor role is granted and withdrawn by those who assign advisors -----------------------
+
+
+def invite_url(cast):
+    return reverse("communes:invite", args=[cast.commune.insee_code])
+
+
+def test_an_advisor_is_not_offered_the_advisor_role_and_cannot_post_it(client, cast):
+    client.force_login(cast.advisor)
+    choices = dict(client.get(invite_url(cast)).context["form"].fields["role"].choices)
+    assert Role.ADVISOR not in choices and Role.REFERENT in choices
+    response = client.post(invite_url(cast), {"email": "friend@example.org", "role": Role.ADVISOR})
+    assert response.status_code == 200
+    assert "role" in response.context["form"].errors
+    assert not Invitation.objects.exists()
+
+
+def test_the_administrator_invites_an_advisor(client, cast):
+    client.force_login(cast.admin)
+    response = client.post(invite_url(cast), {"email": "new.advisor@example.org", "role": Role.ADVISOR})
+    assert response.status_code == 302
+    assert Invitation.objects.get().role == Role.ADVISOR
+
+
+def remove_url(cast, membership):
+    return reverse("communes:membership_remove", args=[cast.commune.insee_code, membership.pk])
+
+
+def test_an_advisor_cannot_remove_a_co_advisor_the_administrator_assigned(client, cast):
+    co_advisor = MembershipFactory(commune=cast.commune, role=Role.ADVISOR)
+    client.force_login(cast.advisor)
+    assert client.post(remove_url(cast, co_advisor)).status_code == 403
+    assert Membership.objects.filter(pk=co_advisor.pk).exists()
+    own = Membership.objects.get(user=cast.advisor, commune=cast.commune)
+    assert client.post(remove_url(cast, own)).status_code == 403
+    assert Membership.objects.filter(pk=own.pk).exists()
+
+
+def test_the_administrator_removes_an_advisor(client, cast):
+    co_advisor = MembershipFactory(commune=cast.commune, role=Role.ADVISOR)
+    client.force_login(cast.admin)
+    assert client.post(remove_url(cast, co_advisor)).status_code == 302
+    assert not Membership.objects.filter(pk=co_advisor.pk).exists()
+
+
+def test_an_advisor_still_removes_the_roles_they_may_grant(client, cast):
+    staff = Membership.objects.get(user=cast.staff, commune=cast.commune)
+    client.force_login(cast.advisor)
+    assert client.post(remove_url(cast, staff)).status_code == 302
+    assert not Membership.objects.filter(pk=staff.pk).exists()
+
+
+def test_an_advisor_cannot_withdraw_an_advisor_invitation(client, cast):
+    invitation = InvitationFactory(
+        commune=cast.commune, email="pending.advisor@example.org", role=Role.ADVISOR, invited_by=cast.admin
+    )
+    client.force_login(cast.advisor)
+    url = reverse("communes:invitation_revoke", args=[cast.commune.insee_code, invitation.pk])
+    assert client.post(url).status_code == 403
+    invitation.refresh_from_db()
+    assert invitation.is_pending
+
+
+def test_the_commune_page_offers_an_advisor_no_button_to_remove_an_advisor(client, cast):
+    co_advisor = MembershipFactory(commune=cast.commune, role=Role.ADVISOR)
+    staff = Membership.objects.get(user=cast.staff, commune=cast.commune)
+    client.force_login(cast.advisor)
+    page = client.get(reverse("communes:detail", args=[cast.commune.insee_code])).content.decode()
+    assert remove_url(cast, staff) in page
+    assert remove_url(cast, co_advisor) not in page
+    client.force_login(cast.admin)
+    page = client.get(reverse("communes:detail", args=[cast.commune.insee_code])).content.decode()
+    assert remove_url(cast, co_advisor) in page
