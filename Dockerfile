@@ -23,7 +23,8 @@ COPY requirements/base.txt requirements/base.txt
 RUN pip install -r requirements/base.txt
 
 COPY . .
-RUN DEBUG=false SECRET_KEY=collectstatic-only python manage.py collectstatic --no-input \
+# Build-time values for collectstatic alone (it sends no task): the containers get the real ones.
+RUN DEBUG=false SECRET_KEY=collectstatic-only CELERY_TASK_ALWAYS_EAGER=true python manage.py collectstatic --no-input \
     && useradd --system --uid 1000 --home /app pcl \
     && mkdir -p /app/media /app/backups && chown pcl /app/media /app/backups
 

@@ -42,6 +42,11 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements/dev.txt
 
 install: $(VENV)/.installed
 
+# The commands for a development machine run with DEBUG on unless the environment says otherwise: a
+# development SECRET_KEY, and Celery tasks executed inline when no REDIS_URL is set. The platform's own
+# default is production (DEBUG off, refusing to start without SECRET_KEY or a broker).
+migrate demo run serve messages bench: export DEBUG ?= true
+
 install-dev: $(VENV)/.installed-dev
 
 migrate: install
@@ -105,6 +110,7 @@ bench: install
 check-deploy: install
 	DEBUG=false SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
 		ALLOWED_HOSTS=pcl.example.org EMAIL_URL=smtp+tls://user:password@smtp.example.org:587 \
+		REDIS_URL=redis://redis.example.org:6379/0 \
 		$(PY) manage.py check --deploy --fail-level WARNING
 
 clean:

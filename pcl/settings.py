@@ -1,8 +1,10 @@
 """Settings for the Plan Climat Local platform.
 
 Everything that differs between machines is read from the environment through one `env`
-(see `.env.example` for every variable). With no environment at all the platform runs on
-SQLite with Celery tasks executed eagerly, so that `make run` works on a fresh machine.
+(see `.env.example` for every variable). Production is the default: DEBUG is off unless set, and
+the platform then refuses to start without SECRET_KEY, or without a broker unless tasks are asked to
+run inline. `make run` sets DEBUG=true, which brings the development defaults (a development key,
+SQLite, Celery tasks executed eagerly when no REDIS_URL is set) so that it works on a fresh machine.
 """
 
 from pathlib import Path
@@ -18,7 +20,8 @@ env = environ.Env()
 if (BASE_DIR / ".env").is_file():
     environ.Env.read_env(BASE_DIR / ".env")
 
-DEBUG = env.bool("DEBUG", default=True)
+# Off unless set: `make run` (and the test settings, tests/settings.py) turn it on for development.
+DEBUG = env.bool("DEBUG", default=False)
 
 # A development key is only acceptable while DEBUG is on: production refuses to start without one.
 SECRET_KEY = env.str("SECRET_KEY", default="")
@@ -101,7 +104,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Redis: Celery broker and shared cache when REDIS_URL is set; eager tasks and a local cache otherwise.
+# Redis: Celery broker and shared cache when REDIS_URL is set; a local cache otherwise, and tasks run
+# inline (eagerly) only when asked to or in development (see the check in the security section).
 # With Redis down the cache reads as empty (pcl/cache.py) and jobs are refused with a message (pcl/jobs.py):
 # every page still serves.
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -118,7 +122,7 @@ else:
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
-CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=DEBUG and not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -229,6 +233,14 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 MESSAGE_TAGS = {40: "danger"}
+
+# Tasks sent to no broker would never run: without REDIS_URL, tasks must be asked to run inline
+# (CELERY_TASK_ALWAYS_EAGER=true, the default in development only).
+if not REDIS_URL and not CELERY_TASK_ALWAYS_EAGER:
+    raise ImproperlyConfigured(
+        "REDIS_URL must be set (the Celery broker): without it, tasks would be queued where no worker "
+        "reads them. To run tasks inline in the web process instead, set CELERY_TASK_ALWAYS_EAGER=true."
+    )
 
 # Security: everything `manage.py check --deploy` asks for once DEBUG is off.
 SESSION_COOKIE_HTTPONLY = True

@@ -1,0 +1,13 @@
+"""The settings the test suite runs with: the platform's own (pcl.settings) with the development
+defaults that `make run` gives, for whatever the environment leaves unset: DEBUG on while the settings
+load (a development SECRET_KEY, tasks run inline when no REDIS_URL is set; pytest-django then runs the
+tests themselves with DEBUG off, as production does).
+
+Set in the environment rather than here so that processes the tests start (manage.py, workers) read the
+same; tests/test_settings.py starts its own with DJANGO_SETTINGS_MODULE=pcl.settings and no DEBUG."""
+
+import os
+
+os.environ.setdefault("DEBUG", "true")
+
+from pcl.settings import *  # noqa: E402, F403
