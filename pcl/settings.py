@@ -12,6 +12,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "pcl.middleware.LanguageMiddleware",
@@ -80,6 +82,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
@@ -241,6 +244,32 @@ if not REDIS_URL and not CELERY_TASK_ALWAYS_EAGER:
         "REDIS_URL must be set (the Celery broker): without it, tasks would be queued where no worker "
         "reads them. To run tasks inline in the web process instead, set CELERY_TASK_ALWAYS_EAGER=true."
     )
+
+# Content-Security-Policy on every response (Django's own middleware): everything from the site itself,
+# no inline script, no inline style, no eval; no frame, plugin or foreign form target. Charts are drawn
+# by plotly (static/vendor) in SVG; the map's outlines are fetched from the site's static files.
+# Two <style> elements are let in by the hash of their exact text, no other: plotly.js creates its style
+# elements empty and fills them through the CSSOM (which the policy leaves to scripts, already limited
+# to the site's own), and its map library (MapLibre) adds its fixed stylesheet. tests/test_csp.py checks
+# both hashes against the vendored plotly.min.js, so that an update of plotly that changes them fails.
+# Style attributes: only empty ones ('unsafe-hashes' with the empty text's hash), which plotly sets on a
+# colour bar's rectangles to clear them. MapLibre draws the map in a worker it starts from a blob: URL.
+CSP_PLOTLY_EMPTY_STYLE = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
+CSP_MAPLIBRE_STYLE = "'sha256-ji27qzEtxXZW+7dun6UwjHXJ18e6WAin1VvNtkzIE/o='"
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF, CSP_PLOTLY_EMPTY_STYLE, CSP_MAPLIBRE_STYLE],
+    "style-src-attr": [CSP.UNSAFE_HASHES, CSP_PLOTLY_EMPTY_STYLE],
+    "img-src": [CSP.SELF, "data:"],
+    "worker-src": [CSP.SELF, "blob:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 
 # Security: everything `manage.py check --deploy` asks for once DEBUG is off.
 SESSION_COOKIE_HTTPONLY = True

@@ -11,7 +11,9 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
+from django.utils.csp import CSP
 from django.utils.translation import gettext as _
+from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
 
 from communes import permissions
@@ -156,7 +158,20 @@ def letter_pdf(request, letter_id):
     return redirect("reporting:document", document.pk)
 
 
+# An email carries its styles in style attributes (mail clients drop style sheets): its preview allows
+# inline styles and nothing else of the page's own (no script at all, no stylesheet, no font, no request).
+EMAIL_PREVIEW_CSP = {
+    "default-src": [CSP.NONE],
+    "style-src": [CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+}
+
+
 @login_required
+@csp_override(EMAIL_PREVIEW_CSP)
 def letter_email_preview(request, letter_id):
     """The email as the network will receive it."""
     letter = letters.letter_for_user(request.user, letter_id)

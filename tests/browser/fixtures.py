@@ -45,15 +45,50 @@ def browser():
         del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
+# Every page reports what its Content-Security-Policy refused (an inline script or style, an eval, a
+# foreign resource): the init script is the browser's, which the policy does not apply to.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+    window.__cspViolation({
+        directive: event.effectiveDirective,
+        blocked: event.blockedURI,
+        source: event.sourceFile + ":" + event.lineNumber,
+        sample: event.sample,
+        page: document.location.pathname,
+    });
+});
+"""
+
+
 @pytest.fixture
-def new_page(browser):
+def csp_violations():
+    """What the Content-Security-Policy refused in the test's pages; none may be left at the end of any
+    browser test (a page that needs 'unsafe-inline' or 'unsafe-eval' fails it)."""
+    violations = []
+    yield violations
+    assert violations == [], "Content-Security-Policy violations:\n" + "\n".join(map(str, violations))
+
+
+@pytest.fixture
+def new_page(browser, csp_violations):
     contexts = []
 
     def open_page():
         context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
         context.set_default_timeout(10_000)
+        context.expose_binding("__cspViolation", lambda source, violation: csp_violations.append(violation))
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on(
+            "console",
+            lambda message: (
+                csp_violations.append({"console": message.text, "page": page.url})
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
+        return page
 
     yield open_page
     for context in contexts:
@@ -74,8 +109,11 @@ def sign_in(page, base_url: str, email: str, password: str) -> None:
 
 
 def axe_violations(page) -> list[dict]:
-    """Runs axe-core on the page with the WCAG 2.1 A and AA rules; returns the violations."""
-    page.add_script_tag(path=str(AXE_SCRIPT))
+    """Runs axe-core on the page with the WCAG 2.1 A and AA rules; returns the violations.
+
+    axe is evaluated through the browser's protocol (as the test's own code), not added as a <script>
+    element, which the page's Content-Security-Policy refuses as an inline script."""
+    page.evaluate(AXE_SCRIPT.read_text())
     result = page.evaluate(
         """() => axe.run(document, {
             runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}

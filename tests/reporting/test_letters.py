@@ -357,6 +357,20 @@ def test_the_email_preview_shows_the_letter_as_sent(cast, login):
     assert "<li>premier point</li>" in response.text and "&lt;b&gt;gras&lt;/b&gt;" in response.text
 
 
+def test_the_email_preview_allows_the_emails_inline_styles_and_no_script(cast, login):
+    """An email's HTML styles itself with style attributes; its preview lets them apply and runs nothing."""
+    response = login(cast.advisor).get(url("letter_email", published(cast)))
+    assert 'style="' in response.text
+    directives = dict(
+        (name, values)
+        for name, *values in (part.split() for part in response.headers["Content-Security-Policy"].split(";"))
+    )
+    assert directives["default-src"] == ["'none'"]  # no script, stylesheet, font or request at all
+    assert directives["style-src"] == ["'unsafe-inline'"]
+    assert "script-src" not in directives
+    assert directives["frame-ancestors"] == ["'none'"]
+
+
 # --- the PDF --------------------------------------------------------------------------------------
 
 
