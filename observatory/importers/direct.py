@@ -31,6 +31,7 @@ from contextlib import contextmanager
 
 import psycopg
 from django.db import connection, transaction
+from psycopg import sql
 
 from ..models import STORED_UNIT, Carrier, Quantity, RenewableSource, Sector, Status
 from .common import LONG_COLUMNS, ImportResult, Progress, Timer
@@ -66,23 +67,34 @@ class NotDirect(Exception):
     """The file is not in the platform's own form, or not right: the general path takes it."""
 
 
-def _literals(values) -> str:
-    return ", ".join("'" + value.replace("'", "''") + "'" for value in values)
+# Every name and value built into this module's SQL goes through psycopg.sql: names as sql.Identifier,
+# values (the codes of the platform's lists, units, numbers, the file's delimiter) as sql.Literal,
+# which psycopg quotes; only the SQL text of this module and of the catalogue is sql.SQL.
 
 
-def _kinds_check() -> str:
+def _literals(values) -> sql.Composable:
+    """The values as a list of SQL literals, or NULL (which nothing is IN) for none."""
+    literals = [sql.Literal(value) for value in values]
+    return sql.SQL(", ").join(literals) if literals else sql.SQL("NULL")
+
+
+def _kinds_check() -> sql.Composed:
     """Which sector, energy and unit each quantity takes, from the platform's lists."""
-    sectors = _literals(Sector.objects.values_list("code", flat=True)) or "NULL"
-    carriers = _literals(Carrier.objects.values_list("code", flat=True)) or "NULL"
-    sources = _literals(RenewableSource.objects.values_list("code", flat=True)) or "NULL"
-    unit = {quantity: "'" + STORED_UNIT[quantity] + "'" for quantity in Quantity.values}
-    return f"""coalesce(CASE quantity
-        WHEN 'consumption' THEN sector_code IN ({sectors}) AND energy IN ({carriers})
-            AND unit = {unit["consumption"]}
-        WHEN 'emissions' THEN sector_code IN ({sectors}) AND energy IS NULL AND unit = {unit["emissions"]}
-        WHEN 'production' THEN sector_code IS NULL AND energy IN ({sources}) AND unit = {unit["production"]}
-        WHEN 'population' THEN sector_code IS NULL AND energy IS NULL AND unit = {unit["population"]}
+    return sql.SQL(
+        """coalesce(CASE quantity
+        WHEN {consumption} THEN sector_code IN ({sectors}) AND energy IN ({carriers})
+            AND unit = {consumption_unit}
+        WHEN {emissions} THEN sector_code IN ({sectors}) AND energy IS NULL AND unit = {emissions_unit}
+        WHEN {production} THEN sector_code IS NULL AND energy IN ({sources}) AND unit = {production_unit}
+        WHEN {population} THEN sector_code IS NULL AND energy IS NULL AND unit = {population_unit}
     END, false)"""
+    ).format(
+        sectors=_literals(Sector.objects.values_list("code", flat=True)),
+        carriers=_literals(Carrier.objects.values_list("code", flat=True)),
+        sources=_literals(RenewableSource.objects.values_list("code", flat=True)),
+        **{quantity: sql.Literal(quantity) for quantity in Quantity.values},
+        **{f"{quantity}_unit": sql.Literal(STORED_UNIT[quantity]) for quantity in Quantity.values},
+    )
 
 
 class Part:
@@ -122,14 +134,23 @@ class Part:
                 yield cursor
 
     def run(
-        self, *, create_sql: str, constants_sql: str, header: list[str], delimiter: str, index_sql: str
+        self,
+        *,
+        create_sql: sql.Composable,
+        constants_sql: sql.Composable,
+        header: list[str],
+        delimiter: str,
+        index_sql: sql.Composable,
     ) -> None:
         """COPYs, checks and indexes the part. Raises NotDirect when a row does not fit."""
-        names = ", ".join(COLUMNS[name] for name in header)
-        sep = delimiter.replace("'", "''")
-        copy_sql = (
-            f"COPY {self.table} ({names}) FROM STDIN WITH (FORMAT csv, "
-            f"HEADER {str(self.index == 0).lower()}, DELIMITER '{sep}', ENCODING 'UTF8', FREEZE)"
+        copy_sql = sql.SQL(
+            "COPY {table} ({names}) FROM STDIN WITH (FORMAT csv, HEADER {header}, DELIMITER {delimiter}, "
+            "ENCODING 'UTF8', FREEZE)"
+        ).format(
+            table=sql.Identifier(self.table),
+            names=sql.SQL(", ").join(sql.Identifier(COLUMNS[name]) for name in header),
+            header=sql.Literal(self.index == 0),
+            delimiter=sql.Literal(delimiter),
         )
         try:
             with self._cursor() as cursor:
@@ -146,7 +167,11 @@ class Part:
                 with self.timer.phase("checks"):
                     # The communes and years, for the import's connection to check: from the index alone
                     # (a few thousand entries; COPY FREEZE has marked every page visible).
-                    cursor.execute(f"SELECT insee_code, year FROM {self.table} GROUP BY insee_code, year")
+                    cursor.execute(
+                        sql.SQL("SELECT insee_code, year FROM {} GROUP BY insee_code, year").format(
+                            sql.Identifier(self.table)
+                        )
+                    )
                     for code, year in cursor.fetchall():
                         self.codes.add(code)
                         self.years.add(year)
@@ -160,7 +185,7 @@ class Part:
         if self.connection is not None:
             with self.connection.cursor() as cursor:
                 cursor.execute("SET lock_timeout = '10s'")
-                cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
+                cursor.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(self.table)))
 
     def close(self) -> None:
         if self.connection is not None:
@@ -213,28 +238,42 @@ class Direct:
     def _id(self, line: int) -> int:
         return (self.batch_id << 32) + line
 
-    def _create_sql(self, part: Part, dataset_id: int, checks: list[tuple[str, str]], kinds: str) -> str:
+    def _create_sql(
+        self, part: Part, dataset_id: int, checks: list[tuple[str, str]], kinds: sql.Composable
+    ) -> sql.Composed:
         table = part.table
         bounds = []
         if len(self.parts) > 1:  # the range of ids (lines) the part holds within the batch
             if part.index == 0:
-                bounds.append(f"id < {self._id(self.parts[1].first_line)}")
+                bounds.append(sql.SQL("id < {}").format(sql.Literal(self._id(self.parts[1].first_line))))
             else:
-                bounds.append(f"id >= {self._id(part.first_line)}")
-        constraints = [f"CONSTRAINT {name} {definition}" for name, definition in checks]
+                bounds.append(sql.SQL("id >= {}").format(sql.Literal(self._id(part.first_line))))
+
+        def constraint(name: str, definition: sql.Composable) -> sql.Composed:
+            return sql.SQL("CONSTRAINT {} {}").format(sql.Identifier(name), definition)
+
+        # The parent's checks, as the catalogue writes them (pg_get_constraintdef): SQL of the database's own.
+        constraints = [
+            constraint(name, sql.SQL(definition.replace("{", "{{").replace("}", "}}")))
+            for name, definition in checks
+        ]
         constraints += [
-            f"CONSTRAINT {table}_year CHECK (year BETWEEN 1990 AND 2100)",
-            f"CONSTRAINT {table}_value CHECK (abs(value) < 'Infinity' "
-            "AND (value >= 0 OR quantity = 'emissions'))",
-            f"CONSTRAINT {table}_kind CHECK ({kinds})",
-            f"CONSTRAINT {table}_status CHECK (status IN ({_literals(Status.values)}))",
-            *(f"CONSTRAINT {table}_ids CHECK ({bound})" for bound in bounds),
+            constraint(f"{table}_year", sql.SQL("CHECK (year BETWEEN 1990 AND 2100)")),
+            constraint(
+                f"{table}_value",
+                sql.SQL("CHECK (abs(value) < 'Infinity' AND (value >= 0 OR quantity = {}))").format(
+                    sql.Literal(Quantity.EMISSIONS.value)
+                ),
+            ),
+            constraint(f"{table}_kind", sql.SQL("CHECK ({})").format(kinds)),
+            constraint(f"{table}_status", sql.SQL("CHECK (status IN ({}))").format(_literals(Status.values))),
+            *(constraint(f"{table}_ids", sql.SQL("CHECK ({})").format(bound)) for bound in bounds),
         ]
         sequence = f"{table}_line"
-        return (
-            f"CREATE SEQUENCE {sequence} START WITH {self._id(part.first_line)} CACHE 1000000; "
-            f"""CREATE TABLE {table} (
-                id bigint NOT NULL DEFAULT nextval('{sequence}'),
+        return sql.SQL(
+            """CREATE SEQUENCE {sequence} START WITH {start} CACHE 1000000;
+            CREATE TABLE {table} (
+                id bigint NOT NULL DEFAULT nextval({sequence_name}),
                 insee_code varchar(5) COLLATE "C" NOT NULL,
                 year smallint NOT NULL,
                 quantity varchar(12) COLLATE "C" NOT NULL,
@@ -243,20 +282,31 @@ class Direct:
                 value double precision NOT NULL,
                 status varchar(12) COLLATE "C" NOT NULL,
                 unit text NOT NULL,
-                {", ".join(constraints)}
+                {constraints}
             ); ALTER SEQUENCE {sequence} OWNED BY {table}.id"""
+        ).format(
+            sequence=sql.Identifier(sequence),
+            sequence_name=sql.Literal(sequence),
+            start=sql.Literal(self._id(part.first_line)),
+            table=sql.Identifier(table),
+            constraints=sql.SQL(", ").join(constraints),
         )
 
-    def _constants_sql(self, part: Part, dataset_id: int) -> str:
+    def _constants_sql(self, part: Part, dataset_id: int) -> sql.Composed:
         """The dataset and the batch, the same for every row: columns added once the rows are in, with a
         default, are not written into each row (PostgreSQL keeps the value once, for the rows before).
         Their checks (one scan) let ATTACH skip its own and queries skip other datasets' partitions."""
-        table = part.table
-        return (
-            f"ALTER TABLE {table} ADD COLUMN dataset_id bigint NOT NULL DEFAULT {dataset_id}, "
-            f"ADD COLUMN batch_id bigint NOT NULL DEFAULT {self.batch_id}, "
-            f"ADD CONSTRAINT {table}_batch CHECK (batch_id = {self.batch_id}), "
-            f"ADD CONSTRAINT {table}_dataset CHECK (dataset_id = {dataset_id})"
+        return sql.SQL(
+            "ALTER TABLE {table} ADD COLUMN dataset_id bigint NOT NULL DEFAULT {dataset}, "
+            "ADD COLUMN batch_id bigint NOT NULL DEFAULT {batch}, "
+            "ADD CONSTRAINT {batch_check} CHECK (batch_id = {batch}), "
+            "ADD CONSTRAINT {dataset_check} CHECK (dataset_id = {dataset})"
+        ).format(
+            table=sql.Identifier(part.table),
+            dataset=sql.Literal(dataset_id),
+            batch=sql.Literal(self.batch_id),
+            batch_check=sql.Identifier(f"{part.table}_batch"),
+            dataset_check=sql.Identifier(f"{part.table}_dataset"),
         )
 
     def _both(self, calls, tick=None) -> None:
@@ -322,15 +372,19 @@ class Direct:
             for table in tables:
                 # The file's unit was checked: the stored unit of the quantity. The sequence made the ids.
                 cursor.execute(
-                    f"ALTER TABLE {table} ALTER COLUMN id DROP DEFAULT, ALTER COLUMN dataset_id DROP "
-                    "DEFAULT, ALTER COLUMN batch_id DROP DEFAULT, DROP COLUMN unit"
+                    sql.SQL(
+                        "ALTER TABLE {} ALTER COLUMN id DROP DEFAULT, ALTER COLUMN dataset_id DROP "
+                        "DEFAULT, ALTER COLUMN batch_id DROP DEFAULT, DROP COLUMN unit"
+                    ).format(sql.Identifier(table))
                 )
-                cursor.execute(f"DROP SEQUENCE {table}_line")
+                cursor.execute(sql.SQL("DROP SEQUENCE {}").format(sql.Identifier(f"{table}_line")))
             if rows:
                 bounds = [self._id(part.first_line) for part in self.parts[1:]]
                 attach_partition(cursor, tables, self.batch_id, bounds)
             else:
-                cursor.execute(f"DROP TABLE {', '.join(tables)}")
+                cursor.execute(
+                    sql.SQL("DROP TABLE {}").format(sql.SQL(", ").join(map(sql.Identifier, tables)))
+                )
         for part in self.parts:
             for phase, seconds in part.timer.timings.items():
                 name = f"part {part.index + 1} · {phase}"
@@ -343,13 +397,16 @@ class Direct:
         shared = sorted(first.codes & second.codes)
         if not shared:
             return
-        same = " AND ".join(
-            f"a.{name} IS NOT DISTINCT FROM b.{name}" for name in KEY_COLUMNS if name != "insee_code"
+        same = sql.SQL(" AND ").join(
+            sql.SQL("a.{name} IS NOT DISTINCT FROM b.{name}").format(name=sql.Identifier(name))
+            for name in KEY_COLUMNS
+            if name != "insee_code"
         )
         cursor.execute(
-            f"SELECT EXISTS (SELECT 1 FROM {first.table} a JOIN {second.table} b "
-            f"ON b.insee_code = a.insee_code AND {same} "
-            "WHERE a.insee_code = ANY(%s) AND b.insee_code = ANY(%s))",  # both sides through their index
+            sql.SQL(
+                "SELECT EXISTS (SELECT 1 FROM {} a JOIN {} b ON b.insee_code = a.insee_code AND {} "
+                "WHERE a.insee_code = ANY(%s) AND b.insee_code = ANY(%s))"  # both sides through their index
+            ).format(sql.Identifier(first.table), sql.Identifier(second.table), same),
             [shared, shared],
         )
         if cursor.fetchone()[0]:

@@ -9,11 +9,16 @@ all its years are covered) and the new partition is attached. Each (dataset, yea
 batch's partition, which holds one value per commune, year, quantity, sector and energy; the dataset row
 is locked during the swap so that two imports of one dataset cannot interleave.
 
-On SQLite (the embedded default) the table is a plain one: the years are deleted and the rows inserted."""
+On SQLite (the embedded default) the table is a plain one: the years are deleted and the rows inserted.
+
+Names built into the PostgreSQL statements (the work tables, their indexes and constraints) go through
+psycopg.sql.Identifier and numbers through sql.Literal; `select_sql`, the SQL of the importers' own
+queries, is sql.SQL. The statements that SQLite shares take Django's parameters."""
 
 import re
 
 from django.db import DataError, IntegrityError, connection, transaction
+from psycopg import sql
 
 from ..models import BatchStatus, ImportBatch
 from .common import OBSERVATION_COLUMNS, Timer
@@ -66,6 +71,15 @@ def facts_write(*, select_sql: str, dataset_id: int, batch_id: int, years: list[
         return cursor.rowcount
 
 
+def _ident(name: str) -> sql.Identifier:
+    return sql.Identifier(name)
+
+
+def _sql_text(text: str) -> sql.SQL:
+    """SQL written by the importers or by the catalogue (pg_get_indexdef...), as a psycopg.sql fragment."""
+    return sql.SQL(text.replace("{", "{{").replace("}", "}}"))
+
+
 def _write_partition(select_sql, dataset_id: int, batch_id: int, years: list[int], timer: Timer) -> int:
     table = f"obs_new_{batch_id}"
     try:
@@ -86,39 +100,49 @@ def _write_partition(select_sql, dataset_id: int, batch_id: int, years: list[int
         if imported:
             attach_partition(cursor, [table], batch_id)
         else:
-            cursor.execute(f"DROP TABLE {table}")
+            cursor.execute(sql.SQL("DROP TABLE {}").format(_ident(table)))
     return imported
 
 
-def create_as_sql(table: str, select_sql: str, batch_id: int) -> str:
+def create_as_sql(table: str, select_sql: str, batch_id: int) -> sql.Composed:
     """The future partition of the batch, from the rows of `select_sql` (see facts_write)."""
     # Import rows get ids of their own range (batch << 32 | line): no sequence call per row, and no
     # collision with the ids the sequence gives rows created one by one.
-    columns = ", ".join(f"{_typed(name, kind)} AS {name}" for name, kind in COLUMN_TYPES.items())
-    return (
-        f"CREATE TABLE {table} AS SELECT CAST(({batch_id}::bigint << 32) + r.line AS bigint) "
-        f"AS id, {columns} FROM ({select_sql}) AS r"
-    )
+    columns = sql.SQL(", ").join(_typed(name, kind) for name, kind in COLUMN_TYPES.items())
+    return sql.SQL(
+        "CREATE TABLE {table} AS SELECT CAST(({batch}::bigint << 32) + r.line AS bigint) AS id, {columns} "
+        "FROM ({select}) AS r"
+    ).format(table=_ident(table), batch=sql.Literal(batch_id), columns=columns, select=_sql_text(select_sql))
 
 
-def _typed(name: str, kind: str) -> str:
-    cast = f"CAST(r.{name} AS {kind})"
-    return f'{cast} COLLATE "C"' if kind.startswith("varchar") else cast
+def _typed(name: str, kind: str) -> sql.Composed:
+    cast = sql.SQL("CAST(r.{name} AS {kind})").format(name=_ident(name), kind=sql.SQL(kind))
+    if kind.startswith("varchar"):
+        cast = sql.SQL('{} COLLATE "C"').format(cast)
+    return sql.SQL("{} AS {}").format(cast, _ident(name))
 
 
-def partition_checks_sql(cursor, table: str, dataset_id: int, batch_id: int) -> str:
+def partition_checks_sql(cursor, table: str, dataset_id: int, batch_id: int) -> sql.Composed:
     """The ALTER TABLE that checks a future partition in one scan: NOT NULL, the parent's checks, and
     the batch and dataset checks that let ATTACH skip its own scan and the planner skip other datasets'
     partitions."""
-    checks = [f"ALTER COLUMN {name} SET NOT NULL" for name in NOT_NULL]
-    checks += [f"ADD CONSTRAINT {name} {definition}" for name, definition in parent_checks(cursor)]
+    checks = [sql.SQL("ALTER COLUMN {} SET NOT NULL").format(_ident(name)) for name in NOT_NULL]
     checks += [
-        f"ADD CONSTRAINT {table}_batch CHECK (batch_id = {batch_id})",
-        f"ADD CONSTRAINT {table}_dataset CHECK (dataset_id = {dataset_id})",
-        f"ADD CONSTRAINT {table}_value CHECK (abs(value) < 'Infinity' "
-        "AND (value >= 0 OR quantity = 'emissions'))",
+        sql.SQL("ADD CONSTRAINT {} {}").format(_ident(name), _sql_text(definition))
+        for name, definition in parent_checks(cursor)
     ]
-    return f"ALTER TABLE {table} {', '.join(checks)}"
+    checks += [
+        sql.SQL("ADD CONSTRAINT {} CHECK (batch_id = {})").format(
+            _ident(f"{table}_batch"), sql.Literal(batch_id)
+        ),
+        sql.SQL("ADD CONSTRAINT {} CHECK (dataset_id = {})").format(
+            _ident(f"{table}_dataset"), sql.Literal(dataset_id)
+        ),
+        sql.SQL(
+            "ADD CONSTRAINT {} CHECK (abs(value) < 'Infinity' AND (value >= 0 OR quantity = 'emissions'))"
+        ).format(_ident(f"{table}_value")),
+    ]
+    return sql.SQL("ALTER TABLE {} {}").format(_ident(table), sql.SQL(", ").join(checks))
 
 
 def attach_partition(cursor, tables: list[str], batch_id: int, bounds: list[int] = ()) -> None:
@@ -127,31 +151,50 @@ def attach_partition(cursor, tables: list[str], batch_id: int, bounds: list[int]
     ids (`bounds`: the first id of each table but the first), under a partition of the batch
     partitioned by id."""
     final = partition_name(batch_id)
+
+    def rename(kind: str, old: str, new: str) -> None:
+        cursor.execute(sql.SQL("ALTER {} {} RENAME TO {}").format(sql.SQL(kind), _ident(old), _ident(new)))
+
     if len(tables) == 1:
-        cursor.execute(f"ALTER TABLE {tables[0]} RENAME TO {final}")
-        cursor.execute(f"ALTER INDEX {tables[0]}_key RENAME TO {final}_key")
+        rename("TABLE", tables[0], final)
+        rename("INDEX", f"{tables[0]}_key", f"{final}_key")
     else:
         cursor.execute(
-            f"CREATE TABLE {final} (LIKE {FACT_TABLE} INCLUDING CONSTRAINTS) PARTITION BY RANGE (id)"
+            sql.SQL("CREATE TABLE {} (LIKE {} INCLUDING CONSTRAINTS) PARTITION BY RANGE (id)").format(
+                _ident(final), _ident(FACT_TABLE)
+            )
         )
-        limits = ["MINVALUE", *(str(bound) for bound in bounds), "MAXVALUE"]
+        limits = [sql.SQL("MINVALUE"), *(sql.Literal(bound) for bound in bounds), sql.SQL("MAXVALUE")]
         for part, table in enumerate(tables):
             name = f"{final}_{part}"
-            cursor.execute(f"ALTER TABLE {table} RENAME TO {name}")
-            cursor.execute(f"ALTER INDEX {table}_key RENAME TO {name}_key")
-            bound = f"FROM ({limits[part]}) TO ({limits[part + 1]})"
-            cursor.execute(f"ALTER TABLE {final} ATTACH PARTITION {name} FOR VALUES {bound}")
-    cursor.execute(f"ALTER TABLE {FACT_TABLE} ATTACH PARTITION {final} FOR VALUES IN ({batch_id})")
+            rename("TABLE", table, name)
+            rename("INDEX", f"{table}_key", f"{name}_key")
+            cursor.execute(
+                sql.SQL("ALTER TABLE {} ATTACH PARTITION {} FOR VALUES FROM ({}) TO ({})").format(
+                    _ident(final), _ident(name), limits[part], limits[part + 1]
+                )
+            )
+    cursor.execute(
+        sql.SQL("ALTER TABLE {} ATTACH PARTITION {} FOR VALUES IN ({})").format(
+            _ident(FACT_TABLE), _ident(final), sql.Literal(batch_id)
+        )
+    )
 
 
 def repeats(cursor, table: str) -> bool:
     """Whether a key appears twice in the table: distinct hashes fewer than rows may be a collision
     only, which the exact (slower) count then settles."""
-    cursor.execute(f"SELECT count(*) - count(DISTINCT {KEY_HASH}) FROM {table}")
+    cursor.execute(
+        sql.SQL("SELECT count(*) - count(DISTINCT {}) FROM {}").format(sql.SQL(KEY_HASH), _ident(table))
+    )
     if not cursor.fetchone()[0]:
         return False
-    keys = ", ".join(KEY_COLUMNS)
-    cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table} GROUP BY {keys} HAVING count(*) > 1)")
+    keys = sql.SQL(", ").join(map(_ident, KEY_COLUMNS))
+    cursor.execute(
+        sql.SQL("SELECT EXISTS (SELECT 1 FROM {} GROUP BY {} HAVING count(*) > 1)").format(
+            _ident(table), keys
+        )
+    )
     return cursor.fetchone()[0]
 
 
@@ -165,11 +208,12 @@ def parent_checks(cursor) -> list[tuple[str, str]]:
     return cursor.fetchall()
 
 
-def key_index_sql(cursor, table: str) -> str:
+def key_index_sql(cursor, table: str) -> sql.Composed:
     """The parent's lookup index, for the new table: ATTACH then adopts it as the partition's."""
     cursor.execute("SELECT pg_get_indexdef(%s::regclass)", [KEY_INDEX])
-    definition = cursor.fetchone()[0]
-    return re.sub(r"INDEX \S+ ON (ONLY )?\S+ ", f"INDEX {table}_key ON {table} ", definition, count=1)
+    definition = cursor.fetchone()[0].replace("{", "{{").replace("}", "}}")
+    statement = re.sub(r"INDEX \S+ ON (ONLY )?\S+ ", "INDEX {index} ON {table} ", definition, count=1)
+    return sql.SQL(statement).format(index=_ident(f"{table}_key"), table=_ident(table))
 
 
 def swap_out(cursor, dataset_id: int, batch_id: int, years: list[int]) -> None:
@@ -185,14 +229,14 @@ def swap_out(cursor, dataset_id: int, batch_id: int, years: list[int]) -> None:
     }
     for other, name in partitions.items():
         if other == batch_id:  # the same batch run again
-            cursor.execute(f"DROP TABLE {name}")
+            cursor.execute(sql.SQL("DROP TABLE {}").format(_ident(name)))
         elif other not in batches:  # a batch deleted since: check its rows
             _delete_years(cursor, name, dataset_id, years)
         elif batches[other][0] == dataset_id:
             _replace_in(cursor, name, *batches[other][1:], years)
     default = f"{FACT_TABLE}_default"
     _delete_years(cursor, default, dataset_id, years)
-    cursor.execute(f"DELETE FROM {default} WHERE batch_id = %s", [batch_id])
+    cursor.execute(sql.SQL("DELETE FROM {} WHERE batch_id = %s").format(_ident(default)), [batch_id])
 
 
 def _replace_in(cursor, name: str, status: str, batch_years: list[int], years: list[int]) -> None:
@@ -201,12 +245,14 @@ def _replace_in(cursor, name: str, status: str, batch_years: list[int], years: l
         return
     covered = status == BatchStatus.DONE and bool(batch_years) and set(batch_years) <= set(years)
     if not covered:
-        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {name} WHERE year <> ALL(%s))", [years])
+        cursor.execute(
+            sql.SQL("SELECT EXISTS (SELECT 1 FROM {} WHERE year <> ALL(%s))").format(_ident(name)), [years]
+        )
         covered = not cursor.fetchone()[0]
     if covered:
-        cursor.execute(f"DROP TABLE {name}")
+        cursor.execute(sql.SQL("DROP TABLE {}").format(_ident(name)))
     else:
-        cursor.execute(f"DELETE FROM {name} WHERE year = ANY(%s)", [years])
+        cursor.execute(sql.SQL("DELETE FROM {} WHERE year = ANY(%s)").format(_ident(name)), [years])
 
 
 def _partitions(cursor) -> dict[int, str]:
@@ -221,8 +267,10 @@ def _partitions(cursor) -> dict[int, str]:
 
 
 def _delete_years(cursor, table: str, dataset_id: int, years: list[int]) -> None:
+    """On both databases: the table's name quoted by Django's backend, the values as parameters."""
     if years:
         placeholders = ", ".join(["%s"] * len(years))
+        name = connection.ops.quote_name(table)
         cursor.execute(
-            f"DELETE FROM {table} WHERE dataset_id = %s AND year IN ({placeholders})", [dataset_id, *years]
+            f"DELETE FROM {name} WHERE dataset_id = %s AND year IN ({placeholders})", [dataset_id, *years]
         )

@@ -10,8 +10,9 @@ import io
 import pytest
 from django.db import connection
 
+from communes.models import Commune
 from observatory.importers.split import SPLIT_SETTING, split_point
-from observatory.models import BatchStatus, Observation, Status
+from observatory.models import BatchStatus, Observation, Sector, Status
 from tests.factories import CommuneFactory
 from tests.observatory.helpers import csv_text, import_rows, run_import, series_rows
 
@@ -290,3 +291,23 @@ def test_a_value_given_in_both_halves_in_the_platform_form_is_refused_with_both_
     assert error["line"] == len(rows) + 1
     assert error["first_line"] == 2
     assert not Observation.objects.exists()
+
+
+@pytest.mark.parametrize("split", [1, 10**9])
+def test_a_code_with_a_quote_and_a_semicolon_is_imported_as_data_not_sql(settings, communes, split):
+    """The codes of the platform's lists are written into the direct path's checks as SQL literals
+    (psycopg.sql.Literal); the general path compares them as data. A code that would end the literal and
+    the statement if pasted in by hand is a code like any other on both."""
+    setattr(settings, SPLIT_SETTING, split)
+    code = "x'); drop table communes_commune; --"
+    Sector.objects.create(code=code, name="Usine")
+    rows = series_rows(CODES, [2020])
+    rows.append((CODES[0], 2020, "emissions", code, "", 42.5, "t CO2e", "consolidated"))
+
+    batch = import_rows(rows)
+
+    assert batch.status == BatchStatus.DONE, (batch.message, batch.errors)
+    assert direct(batch) == (connection.vendor == "postgresql")
+    assert stored() == expected(rows)
+    assert Observation.objects.get(sector__code=code).value == 42.5
+    assert Commune.objects.count() == len(CODES)
