@@ -238,7 +238,10 @@ def migrated_template() -> Path:
             building = PrivatePostgres(_temporary_folder("pcl-faults-template-"))
             try:
                 building.create()
-                env = server_environment(database_url=building.url, redis_url="")
+                # No broker for the setup: its tasks (if any) run inline, as production allows when asked.
+                env = server_environment(database_url=building.url, redis_url="") | {
+                    "CELERY_TASK_ALWAYS_EAGER": "true"
+                }
                 output = manage("shell", "-c", f"PASSWORD = {PASSWORD!r}\n{SETUP}", env=env)
                 building.stop()
                 template.mkdir()
