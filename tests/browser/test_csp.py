@@ -131,6 +131,7 @@ def test_no_page_needs_unsafe_inline(live_server, page, network, csp_violations)
         "/catalogue/": "main h1",
         "/signatories/": "main h1",
         "/account/": "main h1",
+        "/audit/": "main h1",
         "/admin/": "#content",
         "/admin/communes/commune/": "#changelist",
         f"/admin/communes/commune/{network['commune'].pk}/change/": "#content form",
