@@ -6,6 +6,7 @@ from contextlib import contextmanager
 
 from django.db import connection
 from psycopg import errors as pg_errors
+from psycopg import sql
 
 from .common import CHUNK, Dialect, ImportFailed, Progress
 
@@ -43,14 +44,22 @@ class Staging:
     def load(self, handle, size: int, progress: Progress) -> int:
         text_columns = self.text_columns()
         with connection.cursor() as cursor:
-            if self.dialect.postgres:
+            if self.dialect.postgres:  # names through psycopg.sql
                 cursor.execute(
-                    f"CREATE UNLOGGED TABLE {self.table} (line bigint GENERATED ALWAYS AS IDENTITY "
-                    f"(START WITH 2 CACHE 1000000), {text_columns})"
+                    sql.SQL(
+                        "CREATE UNLOGGED TABLE {} (line bigint GENERATED ALWAYS AS IDENTITY "
+                        "(START WITH 2 CACHE 1000000), {})"
+                    ).format(
+                        sql.Identifier(self.table),
+                        sql.SQL(", ").join(
+                            sql.SQL("{} text").format(sql.Identifier(column))
+                            for column in self.columns.values()
+                        ),
+                    )
                 )
                 self.rows = self._copy(cursor, handle, size, progress)
                 # New tables have no statistics: without them the planner expects a few rows.
-                cursor.execute(f"ANALYZE {self.table}")
+                cursor.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(self.table)))
             else:
                 cursor.execute(f"CREATE TEMP TABLE {self.table} (line integer, {text_columns})")
                 self._insert(cursor, handle, size, progress)
@@ -61,12 +70,17 @@ class Staging:
     def text_columns(self) -> str:
         return ", ".join(f"{column} text" for column in self.columns.values())
 
-    def copy_sql(self, table: str, *, header: bool) -> str:
-        names = ", ".join(self.columns.values())
-        delimiter = self.delimiter.replace("'", "''")
-        return (
-            f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv, HEADER {str(header).lower()}, "
-            f"DELIMITER '{delimiter}', ENCODING 'UTF8', FORCE_NOT_NULL ({names}))"
+    def copy_sql(self, table: str, *, header: bool) -> sql.Composed:
+        """PostgreSQL's COPY of the file into `table`: names and the file's delimiter through psycopg.sql."""
+        names = sql.SQL(", ").join(map(sql.Identifier, self.columns.values()))
+        return sql.SQL(
+            "COPY {table} ({names}) FROM STDIN WITH (FORMAT csv, HEADER {header}, DELIMITER {delimiter}, "
+            "ENCODING 'UTF8', FORCE_NOT_NULL ({names}))"
+        ).format(
+            table=sql.Identifier(table),
+            names=names,
+            header=sql.Literal(header),
+            delimiter=sql.Literal(self.delimiter),
         )
 
     def _copy(self, cursor, handle, size: int, progress: Progress) -> int:
@@ -106,8 +120,8 @@ class Staging:
 
     def drop(self) -> None:
         with connection.cursor() as cursor:
-            for table in reversed(self._tables):
-                cursor.execute(f"DROP TABLE IF EXISTS {table}")
+            for table in reversed(self._tables):  # on both databases: the name quoted by Django's backend
+                cursor.execute(f"DROP TABLE IF EXISTS {connection.ops.quote_name(table)}")
 
 
 @contextmanager
