@@ -53,7 +53,10 @@ def _utc(moment) -> str:
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def ics(*, meetings, name: str) -> str:
+def ics(*, meetings, name: str, readable: set[int]) -> str:
+    """The meetings as events. A meeting whose content the person may not read (not in `readable`)
+    shows what the group's list of meetings shows them: its time and its place, as busy time, with
+    neither agenda nor video link, and the group's page as its address."""
     now = _utc(timezone.now())
     host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0]
     lines = [
@@ -66,9 +69,6 @@ def ics(*, meetings, name: str) -> str:
     ]
     for meeting in meetings:
         ends_at = meeting.ends_at or meeting.starts_at + timedelta(hours=2)
-        description = meeting.agenda
-        if meeting.video_link:
-            description = f"{description}\n\n{meeting.video_link}".strip()
         lines += [
             "BEGIN:VEVENT",
             f"UID:meeting-{meeting.pk}@{host}",
@@ -76,10 +76,21 @@ def ics(*, meetings, name: str) -> str:
             f"DTSTART:{_utc(meeting.starts_at)}",
             f"DTEND:{_utc(ends_at)}",
             f"SUMMARY:{_escape(str(meeting.group.name) + ' — ' + meeting.group.commune.name)}",
-            f"LOCATION:{_escape(meeting.place or meeting.video_link)}",
-            f"DESCRIPTION:{_escape(description)}",
-            f"URL:{settings.SITE_URL}{reverse('workgroups:meeting', args=[meeting.pk])}",
-            "END:VEVENT",
         ]
+        if meeting.pk in readable:
+            description = meeting.agenda
+            if meeting.video_link:
+                description = f"{description}\n\n{meeting.video_link}".strip()
+            lines += [
+                f"LOCATION:{_escape(meeting.place or meeting.video_link)}",
+                f"DESCRIPTION:{_escape(description)}",
+                f"URL:{settings.SITE_URL}{reverse('workgroups:meeting', args=[meeting.pk])}",
+            ]
+        else:
+            if meeting.place:
+                lines.append(f"LOCATION:{_escape(meeting.place)}")
+            group_page = reverse("workgroups:group", args=[meeting.group.commune.insee_code])
+            lines += ["CLASS:CONFIDENTIAL", "TRANSP:OPAQUE", f"URL:{settings.SITE_URL}{group_page}"]
+        lines.append("END:VEVENT")
     lines.append("END:VCALENDAR")
     return "\r\n".join(_fold(line) for line in lines) + "\r\n"

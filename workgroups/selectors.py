@@ -130,12 +130,21 @@ def meetings_for_calendar(*, communes) -> list[Meeting]:
     )
 
 
-def is_current_member(*, group: WorkingGroup, user) -> bool:
+def _current_memberships(user):
     today = timezone.localdate()
-    return (
-        group.members.filter(user=user, joined_on__lte=today)
-        .filter(Q(left_on__isnull=True) | Q(left_on__gte=today))
-        .exists()
+    return GroupMember.objects.filter(user=user, joined_on__lte=today).filter(
+        Q(left_on__isnull=True) | Q(left_on__gte=today)
+    )
+
+
+def is_current_member(*, group: WorkingGroup, user) -> bool:
+    return _current_memberships(user).filter(group=group).exists()
+
+
+def current_member_group_ids(*, user, communes) -> set[int]:
+    """The groups of these communes the user belongs to today (one query)."""
+    return set(
+        _current_memberships(user).filter(group__commune__in=communes).values_list("group_id", flat=True)
     )
 
 

@@ -248,8 +248,19 @@ def calendar_feed(request, token):
         communes = list(advisor_communes(advisor=user))
         name = _("PCL working groups — %(name)s") % {"name": user.get_full_name()}
     meetings = selectors.meetings_for_calendar(communes=communes)
+    # The feed asks the meeting page's question: whoever would get a 403 on a meeting's page gets it
+    # as busy time only, as the group's list of meetings shows it to them (no agenda, no video link).
+    member_of = selectors.current_member_group_ids(user=user, communes=communes)
+    readable = {
+        meeting.pk
+        for meeting in meetings
+        if permissions.can_read_meetings(
+            user, meeting.group.commune, is_group_member=meeting.group_id in member_of
+        )
+    }
     return HttpResponse(
-        calendar.ics(meetings=meetings, name=name), content_type="text/calendar; charset=utf-8"
+        calendar.ics(meetings=meetings, name=name, readable=readable),
+        content_type="text/calendar; charset=utf-8",
     )
 
 

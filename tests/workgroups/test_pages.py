@@ -18,6 +18,7 @@ from tests.workgroups.view_helpers import (
 from workgroups import calendar, services
 from workgroups.models import (
     Decision,
+    GroupMember,
     MeetingDocument,
     Reminder,
     ReminderReason,
@@ -202,6 +203,56 @@ def test_the_advisor_feed_holds_the_meetings_of_all_their_communes_only(client, 
     }
     assert {str(event["UID"]).split("@")[0] for event in their} == {f"meeting-{theirs.pk}"}
     assert any("Seyssins" in str(event["SUMMARY"]) for event in mine)
+
+
+@pytest.mark.parametrize("role", ["staff", "elected"])
+def test_a_member_outside_the_group_gets_the_meetings_as_busy_time_only(client, scene, cast, login, role):
+    person = getattr(cast, role)
+    online = new_meeting(
+        scene.group,
+        paris(2026, 7, 3, 9, 30),
+        video_link="https://visio.example.org/secret-room",
+        agenda="Arbitrages budgétaires confidentiels",
+    )
+    token = calendar.feed_token(user=person, commune=cast.commune)
+
+    events = events_of(client.get(reverse("workgroups:calendar", args=[token])))
+
+    # The meeting's page refuses them its content ...
+    assert login(person).get(reverse("workgroups:meeting", args=[online.pk])).status_code == 403
+    # ... so their feed shows what the group's list shows them: the time and the place, nothing more.
+    assert len(events) == 2
+    feed = b"".join(event.to_ical() for event in events).decode()
+    assert "secret-room" not in feed and "visio.example.org" not in feed
+    assert "Arbitrages" not in feed and "Bilan annuel" not in feed
+    assert f"/meetings/{online.pk}/" not in feed and f"/meetings/{scene.meeting.pk}/" not in feed
+    by_uid = {str(event["UID"]): event for event in events}
+    busy = by_uid[f"meeting-{online.pk}@pcl.example.org"]
+    assert busy["DTSTART"].dt == paris(2026, 7, 3, 9, 30).astimezone(UTC)
+    assert str(busy["CLASS"]) == "CONFIDENTIAL" and "LOCATION" not in busy and "DESCRIPTION" not in busy
+    assert str(busy["URL"]) == f"https://pcl.example.org/communes/{cast.commune.insee_code}/group/"
+    held = by_uid[f"meeting-{scene.meeting.pk}@pcl.example.org"]
+    assert str(held["LOCATION"]) == "Salle du conseil, 1er étage"  # the group's list shows the place
+
+
+def test_a_member_of_the_group_reads_the_agenda_and_the_video_link_in_the_feed(client, scene, cast):
+    services.member_save(
+        member=GroupMember(group=scene.group, user=cast.staff, function="other", joined_on=date(2024, 1, 1))
+    )
+    online = new_meeting(
+        scene.group,
+        paris(2026, 7, 3, 9, 30),
+        video_link="https://visio.example.org/secret-room",
+        agenda="Arbitrages budgétaires",
+    )
+    token = calendar.feed_token(user=cast.staff, commune=cast.commune)
+
+    events = events_of(client.get(reverse("workgroups:calendar", args=[token])))
+
+    event = {str(event["UID"]): event for event in events}[f"meeting-{online.pk}@pcl.example.org"]
+    assert str(event["DESCRIPTION"]) == "Arbitrages budgétaires\n\nhttps://visio.example.org/secret-room"
+    assert str(event["LOCATION"]) == "https://visio.example.org/secret-room"
+    assert str(event["URL"]) == f"https://pcl.example.org/meetings/{online.pk}/"
 
 
 def sign_up_second_commune(cast):
