@@ -77,7 +77,9 @@ def validate_pdf(upload):
 class ActionForm(forms.ModelForm):
     """Content and follow-up of an action. Only the follow-up stays editable once the plan is adopted."""
 
-    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The revision the page was built from. A missing or garbled one reads as None, which the service
+    # refuses ("this page is out of date") with a message the page shows above the form.
+    revision = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Action
@@ -104,6 +106,10 @@ class ActionForm(forms.ModelForm):
             for name, field in self.fields.items():
                 if name not in FOLLOW_UP_FIELDS and name != "revision":
                     field.disabled = True
+
+    def clean_revision(self) -> int | None:
+        value = self.cleaned_data.get("revision") or ""
+        return int(value) if value.isdigit() else None
 
     def clean(self):
         cleaned = super().clean()

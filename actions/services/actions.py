@@ -67,8 +67,16 @@ class ActionConflict(Exception):
     current_revision: int
 
 
+def out_of_date_message() -> str:
+    return _("This page is out of date: reload it, then make your changes again. Nothing was saved.")
+
+
 def _check_revision(action: Action, base_revision: int | None) -> None:
-    if base_revision is not None and action.revision != base_revision:
+    """An edit says which revision it was made from; without one it could silently overwrite a
+    concurrent edit, so it is refused like a stale one."""
+    if base_revision is None:
+        raise ValidationError(out_of_date_message(), code="no_revision")
+    if action.revision != base_revision:
         entries = list(
             HistoryEntry.objects.filter(action=action, revision__gt=base_revision).select_related("user")
         )
@@ -131,7 +139,8 @@ def _validate_action(action: Action) -> None:
 
 @transaction.atomic
 def action_update(*, action: Action, data: dict, user, base_revision: int | None) -> Action:
-    """Saves an edit of an action made from `base_revision`; raises ActionConflict if it is stale."""
+    """Saves an edit of an action made from `base_revision`; raises ActionConflict if it is stale,
+    ValidationError if it is missing."""
     action = Action.objects.select_for_update().select_related("plan").get(pk=action.pk)
     _check_revision(action, base_revision)
     before = snapshot(action, ACTION_FIELDS)
@@ -210,7 +219,8 @@ def _row_label(row) -> str:
 
 @transaction.atomic
 def action_planning_save(*, action: Action, rows: PlanningRows, user, base_revision: int | None) -> Action:
-    """Saves milestones, budget lines and co-funders together, checking them against the plan."""
+    """Saves milestones, budget lines and co-funders together, checking them against the plan; the
+    revision is checked as in `action_update`."""
     action = Action.objects.select_for_update().select_related("plan").get(pk=action.pk)
     _check_revision(action, base_revision)
     plan = action.plan

@@ -89,7 +89,7 @@ def action_edit(request, action_id):
         data = {name: value for name, value in form.cleaned_data.items() if name != "revision"}
         try:
             services.action_update(
-                action=action, data=data, user=user, base_revision=form.cleaned_data.get("revision")
+                action=action, data=data, user=user, base_revision=form.cleaned_data["revision"]
             )
         except services.ActionConflict as error:
             conflict = error.entries

@@ -149,7 +149,7 @@ def test_an_adopted_version_freezes_commitments_but_not_follow_up(plan, cast):
     plan = deliberate(plan, cast.advisor)
     with pytest.raises(ValidationError, match="délibérée"):
         services.action_update(
-            action=action, data={"title": "Autre titre"}, user=cast.referent, base_revision=None
+            action=action, data={"title": "Autre titre"}, user=cast.referent, base_revision=action.revision
         )
     with pytest.raises(ValidationError):
         new_action(plan, cast.advisor)
@@ -157,7 +157,7 @@ def test_an_adopted_version_freezes_commitments_but_not_follow_up(plan, cast):
         action=action,
         data={"status": ActionStatus.IN_PROGRESS, "progress": 40},
         user=cast.referent,
-        base_revision=None,
+        base_revision=action.revision,
     )
     assert (action.title, action.status, action.progress) == ("Rénovation de l'école", "in_progress", 40)
 
@@ -175,7 +175,10 @@ def test_a_new_version_carries_the_actions_over_and_leaves_the_adopted_one_as_it
     assert list(copy.milestones.values_list("name", flat=True)) == ["Études"]
     assert copy.budget_lines.get().forecast == Decimal("120000")
     services.action_update(
-        action=copy, data={"title": "Rénovation de deux écoles"}, user=cast.advisor, base_revision=None
+        action=copy,
+        data={"title": "Rénovation de deux écoles"},
+        user=cast.advisor,
+        base_revision=copy.revision,
     )
     action.refresh_from_db()
     assert action.title == "Rénovation de l'école"
@@ -209,7 +212,7 @@ def test_history_writes_a_figure_by_its_field_not_by_how_it_was_typed(plan, cast
         action=action,
         rows=services.PlanningRows(milestones=[], budget_lines=[line], cofunders=[], deleted=[]),
         user=cast.advisor,
-        base_revision=None,
+        base_revision=action.revision,
     )
     energy, budget = HistoryEntry.objects.filter(action=action).order_by("at", "pk")[1:]
     assert [(change["before"], change["after"]) for change in energy.changes] == [("125", "12,5")]
@@ -238,7 +241,7 @@ def test_an_overdue_milestone_makes_an_action_late_unless_overridden(plan, cast)
         action=action,
         data={"late_override_reason": "Report voté en conseil"},
         user=cast.advisor,
-        base_revision=None,
+        base_revision=action.revision,
     )
     flagged = selectors.with_flags(Action.objects.filter(pk=action.pk)).get()
     assert not selectors.action_is_late(flagged)

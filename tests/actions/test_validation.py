@@ -1,6 +1,7 @@
 """Bad input on the action plans: each gets a clear message and changes nothing."""
 
 import datetime
+import html
 import re
 from decimal import Decimal
 
@@ -20,6 +21,7 @@ from actions.models import (
     CatalogueAction,
     CoFunder,
     FollowUpNote,
+    HistoryEntry,
     Milestone,
     PlanAxis,
     PlanStatus,
@@ -441,3 +443,86 @@ def test_the_second_of_two_concurrent_schedule_edits_is_refused(scene):
     assert list(Milestone.objects.values_list("name", flat=True)) == ["Études"]
     assert not BudgetLine.objects.exists()
     assert Action.objects.get(pk=scene.action.pk).revision == 2
+
+
+# --- the revision is required -------------------------------------------------------------------
+
+OUT_OF_DATE = "Cette page n'est plus à jour\u00a0: rechargez-la, puis refaites vos modifications."
+
+
+def without_revision(data, how):
+    """The edit's POST data with its revision removed, emptied or garbled."""
+    data = dict(data)
+    if how == "absent":
+        del data["revision"]
+    else:
+        data["revision"] = {"empty": "", "garbled": "deux"}[how]
+    return data
+
+
+@pytest.mark.parametrize("how", ["absent", "empty", "garbled"])
+def test_an_action_edit_without_its_revision_is_refused_and_changes_nothing(as_role, scene, how):
+    action = Action.objects.get(pk=scene.action.pk)
+    before, history = snapshot(action), HistoryEntry.objects.count()
+
+    response = as_role("referent").post(
+        url("action_edit", action.pk), without_revision(action_data(action, title="Titre écrasé"), how)
+    )
+
+    assert response.status_code == 200
+    assert OUT_OF_DATE in " ".join(response.context["form"].non_field_errors())
+    assert OUT_OF_DATE in html.unescape(page_text(response))
+    assert snapshot(action) == before and HistoryEntry.objects.count() == history
+
+
+def test_an_action_edit_with_its_current_revision_is_saved(as_role, scene):
+    action = Action.objects.get(pk=scene.action.pk)
+
+    response = as_role("referent").post(
+        url("action_edit", action.pk), action_data(action, title="Titre neuf")
+    )
+
+    assert response.status_code == 302
+    assert Action.objects.get(pk=action.pk).title == "Titre neuf"
+
+
+@pytest.mark.parametrize("how", ["absent", "empty", "garbled"])
+def test_a_schedule_edit_without_its_revision_is_refused_and_changes_nothing(as_role, scene, how):
+    milestone = {"name": "Études", "due_date": "2025-04-30", "done_on": ""}
+    data = without_revision(planning_data(scene.action, milestones=[milestone]), how)
+
+    response = as_role("referent").post(url("action_planning", scene.action.pk), data)
+
+    assert response.status_code == 200
+    assert OUT_OF_DATE in response.context["error_message"]
+    assert not Milestone.objects.exists()
+    assert Action.objects.get(pk=scene.action.pk).revision == 1
+
+
+def test_a_schedule_edit_with_its_current_revision_is_saved(as_role, scene):
+    milestone = {"name": "Études", "due_date": "2025-04-30", "done_on": ""}
+
+    response = as_role("referent").post(
+        url("action_planning", scene.action.pk), planning_data(scene.action, milestones=[milestone])
+    )
+
+    assert response.status_code == 302
+    assert list(Milestone.objects.values_list("name", flat=True)) == ["Études"]
+
+
+def test_the_services_refuse_a_write_that_names_no_revision(scene):
+    action = Action.objects.get(pk=scene.action.pk)
+    before = snapshot(action)
+    with pytest.raises(ValidationError, match="plus à jour"):
+        services.action_update(
+            action=action, data={"title": "Écrasé"}, user=scene.cast.advisor, base_revision=None
+        )
+    rows = services.PlanningRows(
+        milestones=[Milestone(action=action, name="Études", due_date=datetime.date(2025, 4, 30))],
+        budget_lines=[],
+        cofunders=[],
+        deleted=[],
+    )
+    with pytest.raises(ValidationError, match="plus à jour"):
+        services.action_planning_save(action=action, rows=rows, user=scene.cast.advisor, base_revision=None)
+    assert snapshot(action) == before and not Milestone.objects.exists()
