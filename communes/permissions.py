@@ -225,6 +225,16 @@ def can_generate_network_documents(user) -> bool:
     return can_view_network_dashboard(user)
 
 
+def network_detail_commune_ids(user) -> list[int] | None:
+    """The communes whose detail (plan titles, deliberation numbers, actions, awareness comments) the
+    user reads in the network's evaluation: those they may open (`can_view_commune`), as the network
+    dashboard links them; the other communes are only counted. None: every commune. Sorted, so that
+    it names a document's scope (a network report made for one scope is for that scope only)."""
+    if sees_every_commune(user):
+        return None
+    return sorted(commune_roles(user))
+
+
 def can_manage_letters(user) -> bool:
     """Assemble, edit and publish the Lettre du Plan Climat."""
     return is_administrator(user) or is_metro_officer(user) or is_advisor(user)
@@ -244,7 +254,7 @@ class DocumentAudience(StrEnum):
     built on communes."""
 
     COMMUNE = "commune"  # the people of its commune, and the network roles
-    NETWORK = "network"  # the network roles
+    NETWORK = "network"  # the network roles that read the detail of the communes it details
     LETTER = "letter"  # the whole network once its letter is published, its writers before
 
 
@@ -256,7 +266,7 @@ def visible_documents_filter(user) -> Q | None:
     allowed = Q(kind_audience=DocumentAudience.COMMUNE, commune_id__in=list(commune_roles(user)))
     allowed |= Q(kind_audience=DocumentAudience.LETTER, letter_is_published=True)
     if can_generate_network_documents(user):
-        allowed |= Q(kind_audience=DocumentAudience.NETWORK)
+        allowed |= Q(kind_audience=DocumentAudience.NETWORK, detail_communes=network_detail_commune_ids(user))
     if can_manage_letters(user):
         allowed |= Q(kind_audience=DocumentAudience.LETTER)
     return allowed
@@ -265,7 +275,11 @@ def visible_documents_filter(user) -> Q | None:
 def can_view_document(user, document) -> bool:
     """Who may see a generated document and download it."""
     if document.audience == DocumentAudience.NETWORK:
-        return can_generate_network_documents(user)
+        # A network document details the communes of the person it was made for (`detail_communes`,
+        # None: all of them): it is for the people who read exactly those, and for whoever reads all.
+        return can_generate_network_documents(user) and (
+            sees_every_commune(user) or document.detail_communes == network_detail_commune_ids(user)
+        )
     if document.audience == DocumentAudience.LETTER:
         return document.letter is not None and can_read_letter(user, document.letter)
     return document.commune is not None and can_view_commune_documents(user, document.commune)

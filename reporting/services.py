@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from actions.models import ActionPlan
 from actions.selectors import plan_by_id
+from communes import permissions
 from pcl import jobs
 
 from . import tasks
@@ -74,6 +75,9 @@ def document_request(
         is_frozen=frozen,
         made_at_adoption=frozen and at_adoption,
         council=(council or {}) if kind in PLAN_KINDS and not frozen else {},
+        detail_communes=(
+            permissions.network_detail_commune_ids(user) if kind == DocumentKind.NETWORK_REPORT else None
+        ),
         step=_("Waiting for a worker…"),
     )
     transaction.on_commit(lambda: jobs.enqueue(tasks.generate_document_task, document.pk))

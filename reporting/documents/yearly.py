@@ -585,9 +585,58 @@ def commune_report_context(*, commune: Commune, year: int) -> dict:
     return context
 
 
-def network_report_context(*, year: int, communes: list[Commune] | None = None) -> dict:
+@dataclass
+class Detail:
+    """What the network report lists one by one, of the communes whose detail its reader reads
+    (`shown`), and how many of each it only counts, of the other communes (`hidden_*`): the network
+    dashboard shows every commune's figures but opens only the communes one follows."""
+
+    is_partial: bool
+    deliberations: list[ActionPlan]
+    hidden_deliberations: int
+    completed: list[Action]
+    hidden_completed: int
+    late: list[Action]
+    hidden_late: int
+    awareness: list[AwarenessReport]
+    hidden_awareness: tuple[int, int, int]  # (reports, events, people)
+
+
+def _detail(*, deliberations, actions: ActionsPart, awareness: AwarenessPart, detail_commune_ids) -> Detail:
+    if detail_commune_ids is None:
+        return Detail(
+            False, deliberations, 0, actions.completed, 0, actions.late, 0, awareness.reports, (0, 0, 0)
+        )
+    readable = set(detail_commune_ids)
+    shown_plans = [plan for plan in deliberations if plan.commune_id in readable]
+    completed = [action for action in actions.completed if action.plan.commune_id in readable]
+    late = [action for action in actions.late if action.plan.commune_id in readable]
+    reports = [report for report in awareness.reports if report.action.plan.commune_id in readable]
+    hidden_reports = [report for report in awareness.reports if report.action.plan.commune_id not in readable]
+    return Detail(
+        is_partial=True,
+        deliberations=shown_plans,
+        hidden_deliberations=len(deliberations) - len(shown_plans),
+        completed=completed,
+        hidden_completed=len(actions.completed) - len(completed),
+        late=late,
+        hidden_late=len(actions.late) - len(late),
+        awareness=reports,
+        hidden_awareness=(
+            len(hidden_reports),
+            sum(report.events_held for report in hidden_reports),
+            sum(report.people_reached for report in hidden_reports),
+        ),
+    )
+
+
+def network_report_context(
+    *, year: int, communes: list[Commune] | None = None, detail_commune_ids: list[int] | None = None
+) -> dict:
     """Everything the network's report shows, in the same number of queries whatever the number of
-    communes (all of them unless `communes` is given)."""
+    communes (all of them unless `communes` is given). Plan titles, deliberation numbers, actions and
+    awareness comments are listed for the communes of `detail_commune_ids` only (None: every commune;
+    see communes.permissions.network_detail_commune_ids), the others are counted."""
     if communes is None:
         communes = communes_selectors.communes_all()
     context = _common(communes=communes, commune=None, year=year, network=True)
@@ -614,12 +663,19 @@ def network_report_context(*, year: int, communes: list[Commune] | None = None) 
                 "regularity": regularity,
             }
         )
+    deliberations = deliberations_of_year(commune_ids=[c.pk for c in communes], year=year)
     context.update(
         {
             "communes": communes,
             "commune_rows": rows,
             "communes_without_plan": [c for c in communes if c.pk not in actions.plans],
-            "deliberations": deliberations_of_year(commune_ids=[c.pk for c in communes], year=year),
+            "deliberations": deliberations,
+            "detail": _detail(
+                deliberations=deliberations,
+                actions=actions,
+                awareness=awareness,
+                detail_commune_ids=detail_commune_ids,
+            ),
             "deliberated_total": sum(1 for plan in actions.plans.values() if plan.is_adopted),
             "epci": next((c.epci for c in communes if c.epci_id), None),
         }
@@ -661,7 +717,7 @@ def commune_report_html_context(document, progress=None) -> dict:
 def network_report_html_context(document, progress=None) -> dict:
     progress = progress or (lambda percent, step: None)
     progress(10, _("Reading the actions, the money and the meetings of every commune…"))
-    context = network_report_context(year=document.year)
+    context = network_report_context(year=document.year, detail_commune_ids=document.detail_communes)
     progress(60, _("Drawing the charts…"))
     _charts(context)
     context.update(_generated_by(document))

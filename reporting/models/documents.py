@@ -99,6 +99,10 @@ class GeneratedDocument(models.Model):
     # The blanks of a draft deliberation the advisor filled in before generating it (rapporteur, votes…),
     # as DeliberationCouncilForm cleaned them: kept with the file they went into.
     council = models.JSONField(_("council's details"), default=dict, blank=True)
+    # A network report shows the detail (plan titles, deliberation numbers, actions, comments) of the
+    # communes its requester reads, and counts the others: the ids of those communes, sorted (None:
+    # every commune). communes.permissions shows it only to the people who read the same communes.
+    detail_communes = models.JSONField(_("communes in detail"), null=True, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("requested by"),

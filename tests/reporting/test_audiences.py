@@ -41,7 +41,13 @@ def documents(cast):
         "own report": document(DocumentKind.COMMUNE_REPORT, commune=cast.commune, year=2025),
         "own deliberation": document(DocumentKind.DELIBERATION, commune=cast.commune),
         "other report": document(DocumentKind.COMMUNE_REPORT, commune=cast.other_commune, year=2025),
-        "network report": document(DocumentKind.NETWORK_REPORT, year=2025),
+        "network report": document(DocumentKind.NETWORK_REPORT, year=2025),  # every commune in detail
+        "advisor's network report": document(
+            DocumentKind.NETWORK_REPORT, year=2025, detail_communes=[cast.commune.pk]
+        ),
+        "outsider's network report": document(
+            DocumentKind.NETWORK_REPORT, year=2025, detail_communes=[cast.other_commune.pk]
+        ),
         "draft letter": document(DocumentKind.LETTER, letter=letter(1, LetterStatus.DRAFT)),
         "published letter": document(DocumentKind.LETTER, letter=letter(2, LetterStatus.PUBLISHED)),
     }
@@ -69,8 +75,14 @@ def test_the_audiences_give_each_role_what_it_should_read(cast, documents):
     assert readable("advisor") == {
         "own report",
         "own deliberation",
-        "network report",
+        "advisor's network report",
         "draft letter",
         "published letter",
     }
-    assert readable("outsider") == {"other report", "network report", "draft letter", "published letter"}
+    assert readable("outsider") == {
+        "other report",
+        "outsider's network report",
+        "draft letter",
+        "published letter",
+    }
+    assert readable("admin") == set(documents)
