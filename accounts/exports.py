@@ -5,7 +5,8 @@ from collections.abc import Iterable, Iterator
 
 from django.utils.translation import gettext as _
 
-from pcl.formatting import data_datetime, data_text, is_french
+from pcl.formatting import data_datetime, is_french
+from pcl.spreadsheet import safe_cell
 
 from .models import AuditEvent
 
@@ -18,9 +19,9 @@ class _Echo:
 
 
 def audit_csv(events: Iterable[AuditEvent]) -> Iterator[str]:
-    """The rows of the log, UTF-8 with a BOM; every text cell through `data_text`, so that an email
-    tried as "=HYPERLINK(…)" or a deleted action's title cannot run as a formula (OWASP's CSV
-    injection rule)."""
+    """The rows of the log, UTF-8 with a BOM; every text cell through `pcl.spreadsheet.safe_cell`, so
+    that an email tried as "=HYPERLINK(…)" or a deleted action's title cannot run as a formula (OWASP's
+    CSV injection rule)."""
     writer = csv.writer(_Echo(), delimiter=";" if is_french() else ",")
     yield "\ufeff"
     yield writer.writerow(
@@ -30,11 +31,11 @@ def audit_csv(events: Iterable[AuditEvent]) -> Iterator[str]:
         yield writer.writerow(
             [
                 data_datetime(event.at),
-                data_text(event.get_action_display()),
-                data_text(event.actor_email),
-                data_text(event.object_label),
-                data_text(event.target),
-                data_text(event.commune.name if event.commune else ""),
-                data_text(event.ip_address or ""),
+                safe_cell(event.get_action_display()),
+                safe_cell(event.actor_email),
+                safe_cell(event.object_label),
+                safe_cell(event.target),
+                safe_cell(event.commune.name if event.commune else ""),
+                safe_cell(event.ip_address or ""),
             ]
         )

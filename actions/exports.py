@@ -3,8 +3,8 @@ XLSX adds a sheet with one row per co-funder.
 
 Cells keep their type: amounts, quantities and dates stay numbers and dates that a spreadsheet adds up
 and sorts, shown with € and number formats in the XLSX. A text that starts like a formula (=, +, -, @)
-is written as text, never run as a formula: a string cell in the XLSX, an apostrophe before it in the
-CSV (what spreadsheets themselves do).
+is written as text, never run as a formula (pcl.spreadsheet): a string cell with the quote prefix in
+the XLSX, an apostrophe before it in the CSV (what spreadsheets themselves do).
 """
 
 import csv
@@ -24,12 +24,12 @@ from pcl.formatting import (
     XLSX_DATE,
     XLSX_MONEY,
     data_number,
-    data_text,
     is_french,
     list_text,
     money,
     short_date,
 )
+from pcl.spreadsheet import safe_cell, safe_xlsx_text
 
 from .models import ActionPlan, BudgetKind, CoFunder, CoFunderStatus
 from .selectors import action_is_late, with_flags
@@ -196,7 +196,7 @@ def _csv_value(value) -> str:
         return data_number(value)
     if hasattr(value, "isoformat"):
         return short_date(value)
-    return data_text(value)
+    return safe_cell(value)
 
 
 def csv_response(*, plan: ActionPlan, rows: PlanExport) -> HttpResponse:
@@ -217,6 +217,7 @@ def _sheet(sheet, table: Table, *, title_column: int | None = None) -> None:
     and widths that fit the values."""
     sheet.append(table.header)
     for cell in sheet[1]:
+        safe_xlsx_text(cell)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for values in table.rows:
@@ -227,7 +228,7 @@ def _sheet(sheet, table: Table, *, title_column: int | None = None) -> None:
         longest = 0
         for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
             if column.kind == TEXT and isinstance(cell.value, str):
-                cell.data_type = "s"  # "=HYPERLINK(…)" typed in a title stays a text
+                safe_xlsx_text(cell)  # "=HYPERLINK(…)" typed in a title stays a text
                 longest = max(longest, len(cell.value))
             elif number_format and cell.value is not None:
                 cell.number_format = number_format

@@ -6,7 +6,9 @@ decimal commas when the page is French. The table for a program never changes wi
 English headers, codes ("estimated"), a decimal point, commas. Both keep every digit of a value (no
 "1,02141e+07" for 10 214 138,2 MWh): `pcl.formatting.data_number`.
 
-The long CSV is written from the fact table.
+The long CSV is written from the fact table: codes of the platform's lists and numbers, no text a user
+typed, and a file a program reads back as it is; the table for a program likewise (its dataset code is
+a slug). The table for a spreadsheet writes its texts through `pcl.spreadsheet.safe_cell`.
 
 It is the format the import reads (docs/observatory-formats.md), in the platform's own form: the codes
 of its lists, each value in the stored unit of its quantity with a decimal point, "consolidated" or
@@ -24,6 +26,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from pcl.formatting import data_number, is_french
+from pcl.spreadsheet import safe_cell
 
 from .importers.common import LONG_COLUMNS
 from .models import STORED_UNIT, Observation, Status
@@ -86,16 +89,18 @@ def table_csv(*, rows: list[dict], dataset, reference_year: int, machine: bool =
     # French spreadsheets read a semicolon-separated file with decimal commas; a BOM tells them UTF-8.
     writer = csv.writer(buffer, delimiter=";" if is_french() else ",", lineterminator="\r\n")
     buffer.write("\ufeff")
-    writer.writerow([f"# {dataset}" if dataset else "# —"])
+    # Texts through safe_cell (none may run as a formula), figures through data_number: a negative
+    # value ("-4,2") stays a number the spreadsheet adds up.
+    writer.writerow([safe_cell(f"# {dataset}" if dataset else "# —")])
     labels = _table_labels(reference_year)
     writer.writerow(
-        [labels[key] for key, _header in TABLE_COLUMNS]
-        + [_("Communes with values"), _("Communes of the territory")]
+        [safe_cell(labels[key]) for key, _header in TABLE_COLUMNS]
+        + [safe_cell(_("Communes with values")), safe_cell(_("Communes of the territory"))]
     )
     for row in rows:
         status = Status.ESTIMATED if row["estimated"] else Status.CONSOLIDATED
         values = [data_number(row[key]) for key, _header in TABLE_COLUMNS[2:]]
-        writer.writerow([row["year"], status.label, *values, *_coverage(row)])
+        writer.writerow([row["year"], safe_cell(status.label), *values, *_coverage(row)])
     return buffer.getvalue()
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from communes import permissions
 from communes import selectors as communes_selectors
 from pcl import formatting
-from pcl.formatting import data_text
+from pcl.spreadsheet import safe_cell
 
 from . import charts, exports, selectors, services
 from .forms import DatasetChoiceForm, ImportForm, TargetForm
@@ -333,7 +333,7 @@ def import_errors(request, batch_id):
     writer.writerow([_("line"), _("column"), _("value"), _("reason")])
     for error in selectors.batch_errors(batch):
         # The value comes from the uploaded file: never let a spreadsheet run it as a formula.
-        writer.writerow([error["line"], error["column"], data_text(error["value"]), error["reason"]])
+        writer.writerow([error["line"], error["column"], safe_cell(error["value"]), error["reason"]])
     return response
 
 

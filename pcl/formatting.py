@@ -223,20 +223,6 @@ def data_number(value, decimals: int = 6, *, machine: bool = False, empty: str =
     return text if machine or not is_french() else text.replace(".", ",")
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
-
-
-def data_text(value) -> str:
-    """A text for a data file (CSV) cell: an apostrophe before a text a spreadsheet would otherwise run
-    as a formula ("=HYPERLINK(…)", "+33 4…", "@SUM(…)"), which is how spreadsheets mark a typed text.
-    A plain negative number ("-5") is left as it is: it is no formula."""
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text):
-        return "'" + text
-    return text
-
-
 def ratio(part, whole) -> float | None:
     """part / whole in %, or None when it has no meaning (no whole)."""
     return float(100 * part / whole) if part is not None and whole else None

@@ -1,9 +1,13 @@
-"""Figures and texts written into data files (CSV): what a spreadsheet or a program reads back."""
+"""Figures and texts written into data files (CSV, XLSX): what a spreadsheet or a program reads back."""
 
+import io
+
+import openpyxl
 import pytest
 from django.utils import translation
 
-from pcl.formatting import data_number, data_text
+from pcl.formatting import data_number
+from pcl.spreadsheet import safe_cell, safe_xlsx_text
 
 
 @pytest.mark.parametrize(
@@ -39,8 +43,33 @@ def test_a_number_keeps_its_digits_and_reads_back_as_a_number(value, french, mac
         ("-5", "-5"),  # a refused negative value reads as it was typed
         ("-4321,05", "-4321,05"),
         ("-5+cmd|' /C calc'!A0", "'-5+cmd|' /C calc'!A0"),
+        ("\t=1+1", "'\t=1+1"),
+        ("\r=1+1", "'\r=1+1"),
+        ("a=1+1", "a=1+1"),
         (None, ""),
     ],
 )
 def test_a_text_that_a_spreadsheet_would_run_as_a_formula_is_marked_as_text(text, written):
-    assert data_text(text) == written
+    assert safe_cell(text) == written
+
+
+def test_an_xlsx_text_that_looks_like_a_formula_is_a_quoted_string_never_a_formula():
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(['=HYPERLINK("http://x")', "@SUM(A1)", "\t=1", "Rénover l'école", -4.2, "-4,2"])
+    assert sheet["A1"].data_type == "f"  # what openpyxl makes of a text starting with "="
+    for cell in sheet[1]:
+        safe_xlsx_text(cell)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    cells = openpyxl.load_workbook(buffer).active[1]
+    assert [cell.value for cell in cells] == [
+        '=HYPERLINK("http://x")',
+        "@SUM(A1)",
+        "\t=1",
+        "Rénover l'école",
+        -4.2,
+        "-4,2",
+    ]
+    assert [cell.data_type for cell in cells] == ["s", "s", "s", "s", "n", "s"]
+    assert [bool(cell.quotePrefix) for cell in cells] == [True, True, True, False, False, False]

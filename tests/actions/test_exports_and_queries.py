@@ -183,7 +183,9 @@ def test_a_text_that_looks_like_a_formula_stays_a_text(as_role, funded_plan):
         "+33 4 76 00 00 00",
         "-moins de voitures",
     ):
-        assert cells[text].data_type == "s", text
+        # A string cell, marked as typed with a quote: editing it in the spreadsheet keeps it a text.
+        assert cells[text].data_type == "s" and cells[text].quotePrefix, text
+    assert not cells["Rénover le groupe scolaire Langevin"].quotePrefix  # other texts as they are
     response = as_role("elected").get(url("plan_export", funded_plan.pk, "csv"))
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     titles = [row[1] for row in rows[1:]]

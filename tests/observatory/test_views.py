@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from observatory.models import BatchStatus, Dataset, ImportBatch, Target
+from pcl.spreadsheet import looks_like_formula
 from tests.factories import CommuneFactory, UserFactory
 from tests.observatory.helpers import dataset, import_rows, series_rows, upload
 
@@ -320,6 +321,19 @@ def test_the_commune_export_has_one_row_per_year_with_per_inhabitant_values(logi
     assert by_year["2022"]["emissions_t_co2e_per_inhabitant"] == pytest.approx(0.25)
     assert by_year["2022"]["emissions_change_since_reference_pct"] == pytest.approx(-35.0)
     assert by_year["2022"]["renewable_share_pct"] == pytest.approx(10.0)
+
+
+def test_the_spreadsheet_table_runs_no_text_as_a_formula_and_keeps_negative_numbers(
+    login, cast, commune_data
+):
+    Dataset.objects.filter(code="orcae").update(name='=HYPERLINK("http://evil.example","orcae")')
+    response = login(cast.referent).get(reverse("observatory:commune_export", args=[cast.commune.insee_code]))
+
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    cells = [cell for row in rows for cell in row]
+    assert rows[0] == ['# =HYPERLINK("http://evil.example","orcae")']  # a comment, never a formula
+    assert [cell for cell in cells if looks_like_formula(cell)] == []
+    assert "-22" in cells and "-35" in cells  # a fall in emissions stays a number
 
 
 def test_the_agglomeration_export_adds_up_the_communes(login, cast, commune_data):
