@@ -313,3 +313,21 @@ def test_the_meeting_page_costs_a_bounded_number_of_queries(
 
     assert response.status_code == 200
     assert response.content.decode().count("Décision du jour") == count
+
+
+CALENDAR_FEED_QUERIES = 5
+
+
+@pytest.mark.parametrize("count", [3, 30])
+@pytest.mark.parametrize("role", ["advisor", "staff"])
+def test_the_calendar_feed_costs_a_bounded_number_of_queries(
+    client, scene, cast, django_assert_max_num_queries, count, role
+):
+    for n in range(count):
+        new_meeting(scene.group, MEETING_DAY + timedelta(days=30 * (n + 1)), agenda=f"Ordre du jour {n}")
+    token = calendar.feed_token(user=getattr(cast, role), commune=cast.commune)
+
+    with django_assert_max_num_queries(CALENDAR_FEED_QUERIES):
+        events = events_of(client.get(reverse("workgroups:calendar", args=[token])))
+
+    assert len(events) == count + 1
