@@ -603,18 +603,18 @@ class Detail:
 
 
 def _detail(*, deliberations, actions: ActionsPart, awareness: AwarenessPart, detail_commune_ids) -> Detail:
-    if detail_commune_ids is None:
-        return Detail(
-            False, deliberations, 0, actions.completed, 0, actions.late, 0, awareness.reports, (0, 0, 0)
-        )
-    readable = set(detail_commune_ids)
-    shown_plans = [plan for plan in deliberations if plan.commune_id in readable]
-    completed = [action for action in actions.completed if action.plan.commune_id in readable]
-    late = [action for action in actions.late if action.plan.commune_id in readable]
-    reports = [report for report in awareness.reports if report.action.plan.commune_id in readable]
-    hidden_reports = [report for report in awareness.reports if report.action.plan.commune_id not in readable]
+    readable = None if detail_commune_ids is None else set(detail_commune_ids)
+
+    def shown(commune_id) -> bool:
+        return readable is None or commune_id in readable
+
+    shown_plans = [plan for plan in deliberations if shown(plan.commune_id)]
+    completed = [action for action in actions.completed if shown(action.plan.commune_id)]
+    late = [action for action in actions.late if shown(action.plan.commune_id)]
+    reports = [report for report in awareness.reports if shown(report.action.plan.commune_id)]
+    hidden_reports = [report for report in awareness.reports if not shown(report.action.plan.commune_id)]
     return Detail(
-        is_partial=True,
+        is_partial=readable is not None,
         deliberations=shown_plans,
         hidden_deliberations=len(deliberations) - len(shown_plans),
         completed=completed,
