@@ -19,7 +19,13 @@ from .models import (
     Target,
     Theme,
 )
-from .services import ACTION_CONTENT_FIELDS, ACTION_FIELDS, FOLLOW_UP_FIELDS, deliberation_file_check
+from .services import (
+    ACTION_CONTENT_FIELDS,
+    ACTION_FIELDS,
+    FOLLOW_UP_FIELDS,
+    deliberation_file_check,
+    out_of_date_message,
+)
 
 
 class PlanForm(forms.ModelForm):
@@ -77,8 +83,9 @@ def validate_pdf(upload):
 class ActionForm(forms.ModelForm):
     """Content and follow-up of an action. Only the follow-up stays editable once the plan is adopted."""
 
-    # The revision the page was built from. A missing or garbled one reads as None, which the service
-    # refuses ("this page is out of date") with a message the page shows above the form.
+    # The revision the page was built from, required to edit an action: without it a save could
+    # silently overwrite a concurrent one. A missing or garbled one is refused above the form ("this
+    # page is out of date"), and by the service too.
     revision = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -113,6 +120,8 @@ class ActionForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if self.instance.pk and "revision" in self.fields and cleaned.get("revision") is None:
+            self.add_error(None, out_of_date_message())
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("An action cannot end before it starts."))

@@ -12,6 +12,7 @@ from .actions import (
     action_update,
     awareness_report_add,
     note_add,
+    out_of_date_message,
 )
 from .catalogue import catalogue_action_delete, catalogue_action_save, catalogue_load_starter
 from .history import diff, history_record, snapshot
@@ -54,6 +55,7 @@ __all__ = [
     "diff",
     "history_record",
     "note_add",
+    "out_of_date_message",
     "plan_create",
     "plan_deliberation_file_attach",
     "plan_new_version",
