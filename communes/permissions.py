@@ -285,6 +285,11 @@ def can_view_document(user, document) -> bool:
     return document.commune is not None and can_view_commune_documents(user, document.commune)
 
 
+def can_retry_job(user, requested_by_id: int | None) -> bool:
+    """A failed or stuck background job (an import, a document) is tried again by whoever asked for it."""
+    return bool(user.is_authenticated and user.is_active and requested_by_id == user.pk)
+
+
 # --- signatories --------------------------------------------------------------------------------
 
 

@@ -139,7 +139,7 @@ def invitation_create(*, commune: Commune, email: str, role: str, invited_by) ->
         commune=commune,
         details={"invitation_id": invitation.pk, "email": email, "role": role},
     )
-    transaction.on_commit(lambda: jobs.enqueue(tasks.invitation_send_email_task, invitation.pk))
+    transaction.on_commit(lambda: jobs.enqueue(tasks.invitation_send_email_task, invitation.pk), robust=True)
     return invitation
 
 

@@ -503,10 +503,12 @@ def batch_errors(batch: ImportBatch, *, limit: int | None = None) -> list[dict]:
     return [{**error, "reason": error_reason(error)} for error in batch.errors[:limit]]
 
 
-def batch_result_message(batch: ImportBatch) -> str:
+def batch_result_message(batch: ImportBatch, *, stuck: bool = False) -> str:
     """The sentence the batch's result opens with ("40 752 values imported for 2005–2024.", why a file
     was refused), in the active language whatever the language of the import; an import recorded before
-    the platform kept its code reads as it was written."""
+    the platform kept its code reads as it was written. A `stuck` one has lost its worker."""
+    if stuck:
+        return batch_message("worker_lost", {})
     return batch_message(batch.message_code, batch.message_params) or batch.message
 
 

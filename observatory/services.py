@@ -1,10 +1,14 @@
 """Writes of the observatory: reference lists, import batches, targets."""
 
-from datetime import date
+import logging
+import time
+from datetime import date, timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.cache import cache
 from django.core.files.base import File
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from pcl import jobs
@@ -13,7 +17,11 @@ from . import reference, tasks
 from .importers import ImportFailed, batch_message, import_file
 from .models import BatchStatus, Carrier, Dataset, ImportBatch, RenewableSource, Sector, Target
 
+logger = logging.getLogger(__name__)
+
 PROGRESS_TIMEOUT = 24 * 3600
+# The codes of the failures of the job itself (not of the file): trying again may succeed.
+JOB_FAILURE_CODES = ("worker_lost", "not_queued", "timeout", "error")
 
 
 @transaction.atomic
@@ -72,32 +80,103 @@ def batch_create(
     batch.file.save(upload.name.rsplit("/", 1)[-1], File(upload), save=False)
     batch.full_clean()
     batch.save()
-    transaction.on_commit(lambda: jobs.enqueue(tasks.import_batch_task, batch.pk))
+    _enqueue_on_commit(batch.pk)
     return batch
 
 
+def _enqueue_on_commit(batch_id: int) -> None:
+    """After the commit, and never at its expense: a broker that cannot take the job (it went down
+    after `require_queue`) records it as failed with a message, for a retry."""
+    transaction.on_commit(
+        lambda: jobs.enqueue(
+            tasks.import_batch_task,
+            batch_id,
+            on_failure=lambda: _fail(batch_id, "not_queued", statuses=[BatchStatus.PENDING]),
+        ),
+        robust=True,
+    )
+
+
+def batch_claim(*, batch_id: int) -> bool:
+    """PENDING → RUNNING, once: the job that wins runs the import; a second delivery of the same job
+    (or a job already finished, failed or running) changes nothing."""
+    return (
+        ImportBatch.objects.filter(pk=batch_id, status=BatchStatus.PENDING).update(
+            status=BatchStatus.RUNNING, started_at=timezone.now(), finished_at=None
+        )
+        == 1
+    )
+
+
+def _fail(batch_id: int, code: str, *, statuses, before=None) -> bool:
+    """Records a failure of the job itself (see `batch_message` for the sentences), only while the
+    batch is in one of `statuses` (and, for `before`, has shown no sign of life since then)."""
+    batches = ImportBatch.objects.filter(pk=batch_id, status__in=statuses)
+    if before is not None:
+        batches = batches.filter(Q(started_at__lt=before) | Q(started_at__isnull=True, created_at__lt=before))
+    return (
+        batches.update(
+            status=BatchStatus.FAILED,
+            message=batch_message(code, {}),
+            message_code=code,
+            message_params={},
+            finished_at=timezone.now(),
+        )
+        == 1
+    )
+
+
 def batch_run(*, batch: ImportBatch, path: str | None = None, progress_callback=None) -> ImportBatch:
-    """Imports the batch's file (or the file at `path`, for the command line). Its status is written
+    """Imports the batch's file (or the file at `path`, for the command line), once: a batch that is
+    not PENDING any more (a second delivery of its job) is returned as it is. Its status is written
     outside the import's transaction, so that a refused file still records why; the import itself is
     all or nothing. The returned batch's `timings` gives the seconds spent per phase (for `make bench`)."""
-    ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.RUNNING, started_at=timezone.now())
+    if not batch_claim(batch_id=batch.pk):
+        batch.refresh_from_db()
+        batch.timings = {}
+        return batch
 
     def progress(phase: str, done: int, total: int) -> None:
-        cache.set(progress_key(batch.pk), {"phase": phase, "done": done, "total": total}, PROGRESS_TIMEOUT)
+        # The time is the job's heartbeat (see batch_is_stuck); the cache, not the row: the row's
+        # import transaction is still open.
+        cache.set(
+            progress_key(batch.pk),
+            {"phase": phase, "done": done, "total": total, "at": time.time()},
+            PROGRESS_TIMEOUT,
+        )
         if progress_callback:
             progress_callback(phase, done, total)
 
-    fields = {"finished_at": None}
+    fields = {}
     timings = {}
     try:
-        with open(path, "rb") if path else batch.file.open("rb") as handle:
-            result = import_file(
-                path_or_file=handle,
-                file_format=batch.format,
-                dataset_id=batch.dataset_id,
-                batch_id=batch.pk,
-                progress=progress,
+        # The values and the batch's DONE are committed together: a worker killed before the commit
+        # leaves neither (the batch stays RUNNING for the sweep), never values under a batch not done.
+        with transaction.atomic():
+            with open(path, "rb") if path else batch.file.open("rb") as handle:
+                result = import_file(
+                    path_or_file=handle,
+                    file_format=batch.format,
+                    dataset_id=batch.dataset_id,
+                    batch_id=batch.pk,
+                    progress=progress,
+                )
+            imported = {"values": result.rows_imported, "years": result.years}
+            done = ImportBatch.objects.filter(pk=batch.pk, status=BatchStatus.RUNNING).update(
+                status=BatchStatus.DONE,
+                rows_read=result.rows_read,
+                rows_imported=result.rows_imported,
+                rows_skipped=result.rows_skipped,
+                years=result.years,
+                message=batch_message("imported", imported),
+                message_code="imported",
+                message_params=imported,
+                finished_at=timezone.now(),
             )
+            if not done:  # the sweep gave the batch up meanwhile: its values go with it
+                raise BatchTakenAway()
+            _mark_replaced(batch, result.years)
+            timings = result.timings
     except ImportFailed as failure:
         fields.update(
             status=BatchStatus.FAILED,
@@ -107,25 +186,81 @@ def batch_run(*, batch: ImportBatch, path: str | None = None, progress_callback=
             errors=failure.errors,
             error_count=failure.error_count,
         )
-    else:
-        imported = {"values": result.rows_imported, "years": result.years}
-        fields.update(
-            status=BatchStatus.DONE,
-            rows_read=result.rows_read,
-            rows_imported=result.rows_imported,
-            rows_skipped=result.rows_skipped,
-            years=result.years,
-            message=batch_message("imported", imported),
-            message_code="imported",
-            message_params=imported,
-        )
-        _mark_replaced(batch, result.years)
-        timings = result.timings
-    fields["finished_at"] = timezone.now()
-    ImportBatch.objects.filter(pk=batch.pk).update(**fields)
+    except BatchTakenAway:
+        logger.warning("Import %s was marked failed while it ran: nothing imported", batch.pk)
+    except SoftTimeLimitExceeded:
+        logger.warning("Import %s stopped at its time limit", batch.pk)
+        fields.update(status=BatchStatus.FAILED, message=batch_message("timeout", {}), message_code="timeout")
+    except Exception:  # the job must never stay "running": record it, the requester can try again
+        logger.exception("Import %s failed", batch.pk)
+        fields.update(status=BatchStatus.FAILED, message=batch_message("error", {}), message_code="error")
+    if fields:
+        fields["finished_at"] = timezone.now()
+        # Only the run that holds the batch writes its end (a batch the sweep failed meanwhile stays so).
+        ImportBatch.objects.filter(pk=batch.pk, status=BatchStatus.RUNNING).update(**fields)
     progress("finished", 1, 1)
     batch.refresh_from_db()
     batch.timings = timings
+    return batch
+
+
+class BatchTakenAway(Exception):
+    """The batch is no longer RUNNING when its import ends (the sweep failed it): roll back."""
+
+
+def batch_is_stuck(*, batch: ImportBatch, progress: dict | None = None, stale_after=None) -> bool:
+    """A batch waiting or running with no sign of life (start, progress) for `JOB_STALE_SECONDS`."""
+    if batch.status not in (BatchStatus.PENDING, BatchStatus.RUNNING):
+        return False
+    cutoff = jobs.stale_before(stale_after=stale_after)
+    progress = progress if progress is not None else progress_get(batch.pk)
+    beat = progress.get("at")
+    if beat is not None and beat >= cutoff.timestamp():
+        return False
+    return (batch.started_at or batch.created_at) < cutoff
+
+
+def stale_batches_sweep(*, stale_after: timedelta | None = None) -> list[int]:
+    """Marks FAILED the imports whose worker is gone (running, or waiting, with no sign of life for
+    `JOB_STALE_SECONDS`) and returns their ids: their page shows why, and the importer can try again.
+    A killed import wrote nothing (all or nothing); its work tables go with the nightly sweep."""
+    cutoff = jobs.stale_before(stale_after=stale_after)
+    candidates = ImportBatch.objects.filter(status__in=[BatchStatus.PENDING, BatchStatus.RUNNING]).filter(
+        Q(started_at__lt=cutoff) | Q(started_at__isnull=True, created_at__lt=cutoff)
+    )
+    failed = []
+    for batch in candidates:
+        if batch_is_stuck(batch=batch, stale_after=stale_after):
+            code = "worker_lost" if batch.status == BatchStatus.RUNNING else "not_queued"
+            if _fail(batch.pk, code, statuses=[batch.status], before=cutoff):
+                failed.append(batch.pk)
+    if failed:
+        logger.warning("Imports with no worker any more, marked failed: %s", failed)
+    return failed
+
+
+@transaction.atomic
+def batch_retry(*, batch: ImportBatch, stale_after: timedelta | None = None) -> ImportBatch:
+    """Queues a failed (or stuck) import again, as the same batch: FAILED → PENDING once, whoever
+    clicks twice. The file is kept with the batch; a batch from the command line has none to read.
+    Refused while the job queue does not answer (nothing changes)."""
+    jobs.require_queue()
+    if batch_is_stuck(batch=batch, stale_after=stale_after):
+        _fail(batch.pk, "worker_lost", statuses=[BatchStatus.PENDING, BatchStatus.RUNNING])
+    reset = ImportBatch.objects.filter(pk=batch.pk, status=BatchStatus.FAILED).update(
+        status=BatchStatus.PENDING,
+        started_at=None,
+        finished_at=None,
+        message="",
+        message_code="",
+        message_params={},
+        errors=[],
+        error_count=0,
+    )
+    if reset:
+        cache.delete(progress_key(batch.pk))
+        _enqueue_on_commit(batch.pk)
+    batch.refresh_from_db()
     return batch
 
 
@@ -175,6 +310,7 @@ def work_tables_sweep() -> list[str]:
     """
     if connection.vendor != "postgresql":
         return []  # SQLite imports in one transaction: nothing outlives it
+    stale_batches_sweep()  # an import whose worker is gone blocks nothing any more
     patterns = [prefix.replace("_", r"\_") + "%" for prefix in WORK_TABLE_PREFIXES]
     with connection.cursor() as cursor:
         cursor.execute(

@@ -14,6 +14,7 @@ urlpatterns = [
     path("observatory/imports/", views.import_list, name="imports"),
     path("observatory/imports/new/", views.import_new, name="import_new"),
     path("observatory/imports/<int:batch_id>/", views.import_detail, name="import_detail"),
+    path("observatory/imports/<int:batch_id>/retry/", views.import_retry, name="import_retry"),
     path("observatory/imports/<int:batch_id>/errors.csv", views.import_errors, name="import_errors"),
     path("observatory/targets/", views.target_list, name="targets"),
     path("observatory/targets/new/", views.target_edit, name="target_create"),

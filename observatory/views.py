@@ -9,6 +9,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from communes import permissions
 from communes import selectors as communes_selectors
@@ -312,14 +313,34 @@ def import_detail(request, batch_id):
     batch = get_object_or_404(
         ImportBatch.objects.select_related("dataset", "uploaded_by", "replaced_by"), pk=batch_id
     )
+    progress = services.progress_get(batch.pk)
+    stuck = services.batch_is_stuck(batch=batch, progress=progress)
     context = {
         "batch": batch,
         "errors": selectors.batch_errors(batch, limit=200),
-        "message": selectors.batch_result_message(batch),
-        "progress": services.progress_get(batch.pk),
+        "message": selectors.batch_result_message(batch, stuck=stuck),
+        "progress": progress,
+        # A job whose worker is gone shows as failed (not a bar spinning for ever) with its retry.
+        "stuck": stuck,
+        "can_retry": (stuck or batch.message_code in services.JOB_FAILURE_CODES)
+        and permissions.can_retry_job(request.user, batch.uploaded_by_id),
     }
     template = "observatory/import_progress.html" if request.htmx else "observatory/import_detail.html"
     return render(request, template, context)
+
+
+@login_required
+@require_POST
+def import_retry(request, batch_id):
+    permissions.require(permissions.can_manage_observatory(request.user))
+    batch = get_object_or_404(ImportBatch, pk=batch_id)
+    permissions.require(permissions.can_retry_job(request.user, batch.uploaded_by_id))
+    try:
+        services.batch_retry(batch=batch)
+    except ValidationError as error:  # the job queue does not answer: nothing changed
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect("observatory:import_detail", batch.pk)
 
 
 @login_required

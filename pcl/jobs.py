@@ -4,12 +4,21 @@ A service that starts a job calls `require_queue()` before it writes anything, s
 broker unreachable the person is told at once, in plain words, and nothing is recorded; then it
 queues the job after its transaction commits through `enqueue()`, which never raises into the page.
 Without a broker (`make run`, tests) tasks run eagerly and the queue is always there.
+
+A job record (an observatory import, a generated document) moves PENDING → RUNNING once, by a
+compare-and-set in its app's service; it ends DONE or FAILED with a message. A job with no sign of
+life for `JOB_STALE_SECONDS` (longer than the hard time limit) has lost its worker: the sweep marks
+it FAILED, and the person who asked for it can try again.
 """
 
 import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from celery import current_app
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from kombu.exceptions import OperationalError
 from redis.exceptions import RedisError
@@ -54,9 +63,10 @@ def require_queue() -> None:
         raise QueueUnavailable()
 
 
-def enqueue(task, *args) -> bool:
-    """Queues `task(*args)`; says whether it was queued. A broker error is logged, never raised (the
-    job's record stays pending until the sweep of stale jobs marks it failed, for a retry). Run eagerly,
+def enqueue(task, *args, on_failure: Callable[[], None] | None = None) -> bool:
+    """Queues `task(*args)`; says whether it was queued. A broker error is logged, never raised (meant
+    for `on_commit(..., robust=True)`): `on_failure` records on the job why it will not run (failed,
+    with a message, for a retry); without it the record waits for the sweep of stale jobs. Run eagerly,
     the task's own errors propagate as they always did."""
     if _eager():
         task.apply_async(args=args)
@@ -65,5 +75,14 @@ def enqueue(task, *args) -> bool:
         task.apply_async(args=args)
     except BROKER_ERRORS as error:
         logger.error("Job %s%r not queued: %s: %s", task.name, args, error.__class__.__name__, error)
+        if on_failure is not None:
+            on_failure()
         return False
     return True
+
+
+def stale_before(*, stale_after: timedelta | None = None) -> datetime:
+    """Jobs with no sign of life since this moment have lost their worker."""
+    if stale_after is None:
+        stale_after = timedelta(seconds=settings.JOB_STALE_SECONDS)
+    return timezone.now() - stale_after

@@ -127,7 +127,20 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=DEBUG and not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_TASK_TIME_LIMIT = 30 * 60
+# Background jobs (observatory imports, documents, letters) lose nothing and never stay stuck: a message is
+# acknowledged only once its task has ended and given back to the broker when the worker dies; past the
+# soft limit the task records its job as failed; the sweep (below) fails jobs whose worker is gone.
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
+CELERY_TASK_SOFT_TIME_LIMIT = env.int(
+    "CELERY_TASK_SOFT_TIME_LIMIT", default=max(CELERY_TASK_TIME_LIMIT - 60, CELERY_TASK_TIME_LIMIT * 9 // 10)
+)
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis gives an unacknowledged message to another worker after this long: longer than any task may run.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": max(3600, 2 * CELERY_TASK_TIME_LIMIT)}
+# A job still running (or waiting) with no sign of life for this long has lost its worker.
+JOB_STALE_SECONDS = env.int("JOB_STALE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 5 * 60)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Queueing a job from a page must not hold the page when the broker is down: short socket timeouts and
 # a short publish retry, after which pcl.jobs.enqueue reports the job as refused.
@@ -309,6 +322,14 @@ CELERY_BEAT_SCHEDULE = {
     "meeting-reminders": {
         "task": "workgroups.tasks.meeting_reminders_task",
         "schedule": crontab(hour=7, minute=30),
+    },
+    "observatory-stale-imports-sweep": {
+        "task": "observatory.tasks.stale_batches_sweep_task",
+        "schedule": crontab(minute="*/10"),
+    },
+    "reporting-stale-jobs-sweep": {
+        "task": "reporting.tasks.stale_jobs_sweep_task",
+        "schedule": crontab(minute="*/10"),
     },
     "observatory-work-tables-sweep": {
         "task": "observatory.tasks.work_tables_sweep_task",

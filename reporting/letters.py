@@ -49,7 +49,7 @@ from pcl import jobs
 from pcl.formatting import date_text, list_text, number, percent, quantity, year_label
 from workgroups import selectors as workgroups_selectors
 
-from . import letter_tasks
+from . import tasks
 from .models import DocumentStatus, GeneratedDocument, Letter, LetterSection, LetterStatus
 
 # How much of the period's meetings the letter names: the busiest communes, the latest decisions.
@@ -172,7 +172,7 @@ def letter_send(*, letter: Letter, user) -> Letter:
     letter = Letter.objects.select_for_update().get(pk=letter.pk)
     if not letter.is_published:
         raise ValidationError(_("Publish the letter before sending it."), code="draft")
-    if letter.is_sent:
+    if letter.is_sent and not letter.sending_stuck:
         raise ValidationError(
             _("This letter was already sent on %(date)s.") % {"date": date_text(letter.sent_at)},
             code="sent",
@@ -183,13 +183,32 @@ def letter_send(*, letter: Letter, user) -> Letter:
     letter.full_clean()
     letter.save(update_fields=["sent_at", "sent_by", "updated_at"])
     letter_id = letter.pk
-    transaction.on_commit(lambda: jobs.enqueue(letter_tasks.letter_email_task, letter_id))
+
+    def enqueue() -> None:
+        # A broker that cannot take the job leaves the letter unsent: it can be sent again at once.
+        jobs.enqueue(
+            tasks.letter_email_task,
+            letter_id,
+            on_failure=lambda: Letter.objects.filter(pk=letter_id, recipient_count__isnull=True).update(
+                sent_at=None, sent_by=None
+            ),
+        )
+
+    transaction.on_commit(enqueue, robust=True)
     return letter
+
+
+def letter_email_job(*, letter_id: int) -> int:
+    """The emailing job: sends a letter asked for and not handed over yet; a second delivery of the
+    job, once the mail is handed over, sends nothing."""
+    letter = Letter.objects.filter(pk=letter_id, sent_at__isnull=False, recipient_count__isnull=True).first()
+    return letter_email_send(letter=letter) if letter is not None else 0
 
 
 def letter_email_send(*, letter: Letter) -> int:
     """Emails the letter to every recipient (one message each: addresses are not shared) and records
-    how many it was sent to. Run by the Celery job; a second run of the same job sends nothing."""
+    how many it was sent to, once the mail server has taken them: a job lost before that leaves the
+    letter unsent (`Letter.sending_stuck`), to be sent again. A second run of the same job sends nothing."""
     if letter.recipient_count is not None:
         return 0
     letter = letter_with_sections(letter_id=letter.pk)

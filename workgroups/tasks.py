@@ -1,8 +1,8 @@
 from celery import shared_task
 
-from . import services
-
 
 @shared_task
 def meeting_reminders_task() -> int:
+    from . import services
+
     return len(services.reminders_send())

@@ -171,7 +171,9 @@ def plan_transition(
     )
     _sync_commune_stage(plan)
     if announce and to_status == PlanStatus.DELIBERATED:
-        transaction.on_commit(lambda: plan_adopted.send(sender=ActionPlan, plan=plan, user=user))
+        # Robust: the adoption is committed; what follows it (the frozen deliberation's job) must not
+        # turn its response into an error.
+        transaction.on_commit(lambda: plan_adopted.send(sender=ActionPlan, plan=plan, user=user), robust=True)
     return plan
 
 

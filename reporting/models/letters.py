@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -26,7 +29,8 @@ class Letter(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    # Sending to the network: asked for once (sent_at, sent_by); the job fills in how many it reached.
+    # Sending to the network: asked for once (sent_at, sent_by); the job fills in how many it reached once
+    # the mail is handed over. Asked long ago and still not handed over: the job was lost, send it again.
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -67,6 +71,19 @@ class Letter(models.Model):
     @property
     def is_sent(self) -> bool:
         return self.sent_at is not None
+
+    @property
+    def sending_stuck(self) -> bool:
+        """Asked for, never handed over to the mail server, and its job has lost its worker."""
+        return (
+            self.sent_at is not None
+            and self.recipient_count is None
+            and self.sent_at < timezone.now() - timedelta(seconds=settings.JOB_STALE_SECONDS)
+        )
+
+    @property
+    def can_be_sent(self) -> bool:
+        return self.is_published and (not self.is_sent or self.sending_stuck)
 
 
 class LetterSection(models.Model):

@@ -133,7 +133,14 @@ def _document_for_user(user, document_id) -> GeneratedDocument:
 def document(request, document_id):
     document = _document_for_user(request.user, document_id)
     template = "reporting/document_progress.html" if request.htmx else "reporting/document_detail.html"
-    context = {"document": document}
+    stuck = services.document_is_stuck(document=document)
+    context = {
+        "document": document,
+        # A job whose worker is gone shows as failed (not a bar spinning for ever), with its retry.
+        "stuck": stuck,
+        "can_retry": (stuck or document.status == DocumentStatus.FAILED)
+        and permissions.can_retry_job(request.user, document.requested_by_id),
+    }
     if document.is_frozen and document.plan is not None:
         context["vote_date"] = date_text(document.plan.deliberation_date)
         context["made_on"] = date_text(document.created_at)
@@ -143,21 +150,15 @@ def document(request, document_id):
 @login_required
 @require_POST
 def document_retry(request, document_id):
+    """The person who asked for a document tries again when it failed or its job was lost."""
     document = _document_for_user(request.user, document_id)
-    if document.status != DocumentStatus.FAILED:
-        return redirect("reporting:document", document.pk)
-    try:
-        retried = services.document_request(
-            kind=document.kind,
-            user=request.user,
-            commune=document.commune,
-            plan=document.plan,
-            year=document.year,
-            letter=document.letter,
-        )
-    except ValidationError as error:
-        return _refused(request, error, "reporting:document", document.pk)
-    return redirect("reporting:document", retried.pk)
+    permissions.require(permissions.can_retry_job(request.user, document.requested_by_id))
+    if services.document_can_retry(document=document):
+        try:
+            document = services.document_retry(document=document)
+        except ValidationError as error:  # the job queue does not answer: nothing changed
+            return _refused(request, error, "reporting:document", document.pk)
+    return redirect("reporting:document", document.pk)
 
 
 @login_required

@@ -77,7 +77,7 @@ def letter_detail(request, letter_id):
             "can_manage": can_manage,
             "pdfs": letters.letter_pdfs(letter=letter),
             "recipient_count": len(letters.letter_recipients())
-            if can_manage and letter.is_published and not letter.is_sent
+            if can_manage and letter.can_be_sent
             else None,
         },
     )
