@@ -9,6 +9,13 @@ Fixtures (session-scoped):
   `.url` (postgres://postgres@127.0.0.1:<port>/pcl), `.port`, `.start()`, `.stop()`, `.restart()`.
 - `web_server`: gunicorn serving the site in production mode against both; `.url`, `.worker_pids()`,
   and the people and pages created for the tests (`.email`, `.password`, `.insee_code`, `.plan_id`).
+
+Fixtures for the tests of jobs (function-scoped):
+- `faults_database`: a fresh database on `private_postgres`, migrated and empty (a copy of `pcl_migrated`,
+  kept in the template cluster), for the test alone; its URL.
+- `use_faults_database`: this test process's ORM on that database for the test (factories, services, reads).
+- `celery_worker_factory`: starts real `celery worker` processes (solo pool, own process group) on it;
+  `.kill()` sends SIGKILL, `.stop()` a warm shutdown; all are killed at the end of the test.
 """
 
 import fcntl
@@ -179,6 +186,19 @@ class PrivatePostgres:
     def restart(self) -> None:
         self._ctl("restart", "-m", "fast", "-l", str(self.directory / "server.log"))
 
+    def url_of(self, name: str) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
+
+    def create_database(self, name: str, *, template: str = "template1") -> str:
+        """A database copied from `template` (nobody may be connected to it); its URL."""
+        host = ["-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres"]
+        self._run(str(self.bin / "createdb"), *host, "-T", template, name)
+        return self.url_of(name)
+
+    def drop_database(self, name: str) -> None:
+        host = ["-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres"]
+        self._run(str(self.bin / "dropdb"), *host, "--if-exists", "--force", name)
+
 
 def _temporary_folder(prefix: str) -> Path:
     # Not under pytest's tmp_path: its parents are private to root, and the cluster belongs to postgres.
@@ -214,6 +234,7 @@ ActionFactory(plan=plan, title="Rénover le groupe scolaire Langevin")
 print(json.dumps({"email": admin.email, "insee_code": commune.insee_code, "plan_id": plan.pk}))
 """
 PASSWORD = "faults-correct-horse-battery"
+MIGRATED_DATABASE = "pcl_migrated"  # the schema without the scene: copied for each test of jobs
 TEMPLATE_INPUTS = [
     "*/migrations/*.py",
     "tests/factories.py",
@@ -242,6 +263,8 @@ def migrated_template() -> Path:
                 env = server_environment(database_url=building.url, redis_url="") | {
                     "CELERY_TASK_ALWAYS_EAGER": "true"
                 }
+                manage("migrate", "--no-input", "-v", "0", env=env)
+                building.create_database(MIGRATED_DATABASE, template="pcl")  # migrated, empty
                 output = manage("shell", "-c", f"PASSWORD = {PASSWORD!r}\n{SETUP}", env=env)
                 building.stop()
                 template.mkdir()
@@ -411,3 +434,136 @@ def browser(web_server):
     page = session.sign_in(web_server.email, web_server.password)
     assert page.status == 200 and "/login/" not in page.url, page.text[:500]
     return session
+
+
+# --- jobs: a fresh database, this process's ORM on it, real Celery workers -------------------------
+
+
+def wait_until(predicate, *, timeout: float, interval: float = 0.05, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"Timed out after {timeout} s waiting for {what}")
+
+
+@pytest.fixture
+def faults_database(private_postgres) -> str:
+    """A fresh migrated database of the test's own (no test sees another's rows, nor the scene's)."""
+    private_postgres.drop_database("pcl_jobs")
+    return private_postgres.create_database("pcl_jobs", template=MIGRATED_DATABASE)
+
+
+@pytest.fixture
+def use_faults_database(faults_database, private_postgres, django_db_blocker, settings, tmp_path):
+    """This test process's ORM on `faults_database` (its own connection; the test database of the other
+    tests is left alone), with a media folder the workers share; yields the media folder."""
+    from django.db import connections
+    from django.db.utils import load_backend
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    backend = load_backend("django.db.backends.postgresql")
+    settings_dict = {
+        **connections.settings["default"],
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": "pcl_jobs",
+        "USER": "postgres",
+        "PASSWORD": "",
+        "HOST": "127.0.0.1",
+        "PORT": str(private_postgres.port),
+        "CONN_MAX_AGE": 0,
+        "CONN_HEALTH_CHECKS": False,
+        "OPTIONS": {},
+    }
+    previous = connections["default"]
+    private = backend.DatabaseWrapper(settings_dict, alias="default")
+    connections["default"] = private
+    try:
+        with django_db_blocker.unblock():
+            yield settings.MEDIA_ROOT
+            private.close()
+    finally:
+        connections["default"] = previous
+
+
+def worker_environment(*, database_url: str, redis_url: str, media_root: Path | None = None, **extra) -> dict:
+    """A Celery worker of the platform on the private services (as in production: DEBUG off, a broker)."""
+    env = server_environment(database_url=database_url, redis_url=redis_url)
+    env.update(CELERY_TASK_ALWAYS_EAGER="false", CELERY_SKIP_CHECKS="1", PYTHONUNBUFFERED="1")
+    if media_root is not None:
+        env["MEDIA_ROOT"] = str(media_root)
+    env.update({key: str(value) for key, value in extra.items()})
+    return env
+
+
+@dataclass
+class Worker:
+    process: subprocess.Popen
+    log: Path
+    name: str
+
+    def text(self) -> str:
+        return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+    def wait_ready(self, timeout: float = 90) -> "Worker":
+        def ready():
+            if self.process.poll() is not None:
+                raise AssertionError(f"The worker exited ({self.process.returncode}):\n{self.text()[-3000:]}")
+            return " ready." in self.text()
+
+        wait_until(ready, timeout=timeout, interval=0.1, what=f"worker {self.name}")
+        return self
+
+    def kill(self) -> None:
+        """SIGKILL to the worker and any child of it: no warm shutdown, no message given back."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+class WorkerFactory:
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.workers: list[Worker] = []
+
+    def __call__(self, *, environment: dict, app: str = "pcl", wait: bool = True) -> Worker:
+        """A `celery -A <app> worker` (solo pool: the task runs in the process SIGKILL hits), ready
+        (or starting, with `wait=False`: `worker.wait_ready()` then)."""
+        name = f"faults{len(self.workers)}-{os.getpid()}"
+        log = self.folder / f"{name}.log"
+        with open(log, "wb") as output:
+            process = subprocess.Popen(
+                [
+                    sys.executable, "-m", "celery", "-A", app, "worker", "--pool=solo", "-n", f"{name}@%h",
+                    "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO",
+                ],
+                cwd=ROOT,
+                env=environment,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # its own process group, killed at once
+            )  # fmt: skip
+        worker = Worker(process=process, log=log, name=name)
+        self.workers.append(worker)
+        return worker.wait_ready() if wait else worker
+
+    def kill_all(self) -> None:
+        for worker in self.workers:
+            worker.kill()
+
+
+@pytest.fixture
+def celery_worker_factory(tmp_path):
+    factory = WorkerFactory(tmp_path)
+    yield factory
+    factory.kill_all()

@@ -457,12 +457,13 @@ def test_values_created_one_by_one_are_replaced_for_the_years_the_file_covers(co
     )
 
 
-def test_running_a_batch_again_replaces_its_own_values(communes):
+def test_running_a_finished_batch_again_changes_nothing(communes):
     batch = import_rows(VALID_ROWS)
 
     again = services.batch_run(batch=batch)
 
     assert again.status == BatchStatus.DONE, again.message
+    assert again.finished_at == batch.finished_at  # not run a second time
     assert Observation.objects.count() == 8
     assert stored() == approx_values(VALID_VALUES)
 

@@ -47,6 +47,7 @@ def urls(cast, batch):
         "import_new": reverse("observatory:import_new"),
         "import_detail": reverse("observatory:import_detail", args=[batch.pk]),
         "import_errors": reverse("observatory:import_errors", args=[batch.pk]),
+        "import_retry": reverse("observatory:import_retry", args=[batch.pk]),
         "targets": reverse("observatory:targets"),
         "target_create": reverse("observatory:target_create"),
         "target_edit": reverse("observatory:target_edit", args=[target.pk]),
@@ -64,6 +65,7 @@ ALL_URLS = [
     "import_new",
     "import_detail",
     "import_errors",
+    "import_retry",
     "targets",
     "target_create",
     "target_edit",
@@ -71,13 +73,14 @@ ALL_URLS = [
 OPEN_URLS = ["agglomeration", "agglomeration_export", "agglomeration_data", "targets"]
 COMMUNE_URLS = ["commune", "commune_export", "commune_data"]
 MANAGER_URLS = ["imports", "import_new", "import_detail", "import_errors", "target_create", "target_edit"]
+UPLOADER_URLS = ["import_retry"]  # POST only, by the manager who uploaded the file
 
 
 def test_every_url_of_the_app_is_in_the_matrix():
     from observatory.urls import urlpatterns
 
     assert sorted(pattern.name for pattern in urlpatterns) == sorted(ALL_URLS)
-    assert sorted(OPEN_URLS + COMMUNE_URLS + MANAGER_URLS) == sorted(ALL_URLS)
+    assert sorted(OPEN_URLS + COMMUNE_URLS + MANAGER_URLS + UPLOADER_URLS) == sorted(ALL_URLS)
 
 
 # --- the permission matrix ------------------------------------------------------------------------
@@ -124,6 +127,14 @@ def test_imports_and_target_forms_are_for_administrators_and_the_metro(login, ca
 @pytest.mark.parametrize("role", NOT_MANAGERS)
 def test_imports_and_target_forms_are_forbidden_to_everyone_else(login, cast, batch, name, role):
     assert login(getattr(cast, role)).get(urls(cast, batch)[name]).status_code == 403
+
+
+@pytest.mark.parametrize("role", [role for role in EVERYONE if role != "metro_officer"])
+def test_only_the_uploader_may_try_an_import_again(login, cast, batch, role):
+    url = urls(cast, batch)["import_retry"]
+    assert login(getattr(cast, role)).post(url).status_code == 403
+    assert login(cast.metro_officer).get(url).status_code == 405
+    assert login(cast.metro_officer).post(url).status_code == 302
 
 
 TARGET_DATA = {

@@ -123,9 +123,9 @@ def test_a_failed_generation_is_recorded_and_can_be_retried(
     retry = request_document(
         client, reverse("reporting:document_retry", args=[failed.pk]), django_capture_on_commit_callbacks
     )
-    retried = GeneratedDocument.objects.exclude(pk=failed.pk).get()
-    assert retry.url == reverse("reporting:document", args=[retried.pk])
-    assert retried.status == DocumentStatus.DONE and retried.plan == scene.plan
+    retried = GeneratedDocument.objects.get()  # the same document, made again
+    assert retried.pk == failed.pk and retry.url == reverse("reporting:document", args=[retried.pk])
+    assert retried.status == DocumentStatus.DONE and retried.plan == scene.plan and not retried.error
 
 
 def test_adoption_freezes_the_deliberation_file_and_its_text(
