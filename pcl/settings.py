@@ -137,15 +137,19 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int(
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Redis gives an unacknowledged message to another worker after this long: longer than any task may run.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": max(3600, 2 * CELERY_TASK_TIME_LIMIT)}
 # A job still running (or waiting) with no sign of life for this long has lost its worker.
 JOB_STALE_SECONDS = env.int("JOB_STALE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 5 * 60)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Queueing a job from a page must not hold the page when the broker is down: short socket timeouts and
 # a short publish retry, after which pcl.jobs.enqueue reports the job as refused.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    # Redis gives an unacknowledged message (acks_late) to another worker after this long: longer than
+    # any task may run.
+    "visibility_timeout": max(3600, 2 * CELERY_TASK_TIME_LIMIT),
+}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 2,
     "interval_start": 0,

@@ -44,3 +44,5 @@ def test_tasks_are_acknowledged_late_and_given_back_when_their_worker_dies():
     assert settings.CELERY_TASK_ACKS_LATE is True
     assert settings.CELERY_TASK_REJECT_ON_WORKER_LOST is True
     assert settings.CELERY_TASK_SOFT_TIME_LIMIT < settings.CELERY_TASK_TIME_LIMIT < settings.JOB_STALE_SECONDS
+    # Redis does not give a running job's message to another worker before the job may have ended.
+    assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] > settings.CELERY_TASK_TIME_LIMIT

@@ -33,6 +33,24 @@ def communes(db):
 
 
 @pytest.fixture
+def broker_fails_after_commit(monkeypatch):
+    """A real broker configuration whose queue answered when the job was asked for (require_queue)
+    but refuses the job once the request's transaction has committed."""
+    from pcl import jobs
+    from pcl.celery import app as celery_app
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to redis:6379. Connection refused.")
+
+    saved = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    monkeypatch.setattr(jobs, "queue_available", lambda: True)
+    monkeypatch.setattr("celery.app.task.Task.apply_async", refuse)
+    yield
+    celery_app.conf.task_always_eager = saved
+
+
+@pytest.fixture
 def officer(db):
     return UserFactory(is_metro_officer=True)
 
@@ -152,13 +170,9 @@ def test_a_refused_file_offers_no_retry(communes, officer, login, django_capture
     assert 'id="import-result"' in page.text and 'id="import-retry"' not in page.text
 
 
-def test_an_unreachable_broker_fails_the_upload_clearly(
-    communes, officer, login, monkeypatch, django_capture_on_commit_callbacks, english
+def test_a_broker_error_after_the_commit_fails_the_upload_clearly(
+    communes, officer, login, broker_fails_after_commit, django_capture_on_commit_callbacks, english
 ):
-    def down(*args, **kwargs):
-        raise OperationalError("Error 111 connecting to redis:6379. Connection refused.")
-
-    monkeypatch.setattr(tasks.import_batch_task, "delay", down)
     with django_capture_on_commit_callbacks(execute=True):
         batch = waiting_batch(officer)
     batch.refresh_from_db()

@@ -22,8 +22,22 @@ from tests.actions.helpers import adopt
 pytestmark = pytest.mark.django_db
 
 
-def broker_down(*args, **kwargs):
-    raise OperationalError("Error 111 connecting to redis:6379. Connection refused.")
+@pytest.fixture
+def broker_fails_after_commit(monkeypatch):
+    """A real broker configuration whose queue answered when the job was asked for (require_queue)
+    but refuses the job once the request's transaction has committed."""
+    from pcl import jobs
+    from pcl.celery import app as celery_app
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to redis:6379. Connection refused.")
+
+    saved = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    monkeypatch.setattr(jobs, "queue_available", lambda: True)
+    monkeypatch.setattr("celery.app.task.Task.apply_async", refuse)
+    yield
+    celery_app.conf.task_always_eager = saved
 
 
 @pytest.fixture
@@ -164,10 +178,9 @@ def test_a_stuck_frozen_deliberation_is_made_again_not_returned_as_it_is(
 
 
 def test_a_broker_error_after_the_adoption_leaves_it_committed_and_says_why(
-    scene, login, monkeypatch, settings, tmp_path, django_capture_on_commit_callbacks
+    scene, login, broker_fails_after_commit, settings, tmp_path, django_capture_on_commit_callbacks
 ):
     settings.MEDIA_ROOT = tmp_path
-    monkeypatch.setattr(tasks.generate_document_task, "delay", broker_down)
     adopt(scene.plan, status=PlanStatus.VALIDATED)
     with django_capture_on_commit_callbacks(execute=True):
         response = login(scene.cast.referent).post(
@@ -209,10 +222,9 @@ def test_the_emailing_job_delivered_twice_sends_once(cast, django_capture_on_com
 
 
 def test_a_broker_error_leaves_the_letter_unsent_to_send_again(
-    cast, login, monkeypatch, django_capture_on_commit_callbacks
+    cast, login, broker_fails_after_commit, django_capture_on_commit_callbacks
 ):
     letter = published_letter(cast)
-    monkeypatch.setattr(tasks.letter_email_task, "delay", broker_down)
     client = login(cast.metro_officer)
     send = reverse("reporting:letter_send", args=[letter.pk])
     with django_capture_on_commit_callbacks(execute=True):
