@@ -74,7 +74,9 @@ def test_an_advisor_generates_the_network_report_and_watches_its_progress(
     # The job waits in the queue (as with a real broker) until the test runs it, so that the page's
     # progress is seen moving from waiting to ready.
     queued = []
-    monkeypatch.setattr(services.tasks.generate_document_task, "delay", queued.append)
+    monkeypatch.setattr(
+        services.tasks.generate_document_task, "apply_async", lambda args: queued.append(args[0])
+    )
     base = live_server.url
     sign_in(page, base, "claire@example.org", PASSWORD)
     page.locator("#nav-evaluation").click()
