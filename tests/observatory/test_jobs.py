@@ -187,5 +187,6 @@ def test_a_lost_import_no_longer_blocks_the_work_tables_sweep(communes, officer)
     started_long_ago(waiting_batch(officer))
     with connection.cursor() as cursor:
         cursor.execute("CREATE UNLOGGED TABLE obs_half_lost99_0 (line bigint)")
-    assert services.work_tables_sweep() == ["obs_half_lost99_0"]
+    # (Other tests on this database may have left work tables of their own: DDL outlives their rollback.)
+    assert "obs_half_lost99_0" in services.work_tables_sweep()
     assert not ImportBatch.objects.filter(status=BatchStatus.RUNNING).exists()
