@@ -13,7 +13,6 @@ import pytest
 
 from actions.models import BudgetKind, PlanAxis
 from communes.models import Role, Stage
-from reporting.letters import letter_assemble
 from reporting.models import DocumentKind, DocumentStatus, GeneratedDocument
 from tests.actions.factories import ActionFactory, ActionPlanFactory, BudgetLineFactory
 from tests.browser.conftest import sign_in
@@ -86,16 +85,12 @@ def network(settings, tmp_path):
         requested_by=admin,
         status=DocumentStatus.PENDING,
     )
-    letter = letter_assemble(
-        period_start=datetime.date(2025, 1, 1), period_end=datetime.date(2025, 12, 31), user=admin
-    )
     return {
         "commune": commune,
         "plan": plan,
         "action": action,
         "batch": batch,
         "pending": pending,
-        "letter": letter,
     }
 
 
@@ -106,32 +101,19 @@ def test_no_page_needs_unsafe_inline(live_server, page, network, csp_violations)
     sign_in(page, base, "admin@example.org", PASSWORD)
     plan, action = network["plan"], network["action"]
     # Pages, and what must be seen on them: the charts and the map are drawn by plotly under the policy.
+    # Every browser test fails on a violation (the `csp_violations` fixture), so the pages that the
+    # accessibility tours already visit (portfolio, communes, dashboards, reporting, documents, letters,
+    # plan, budget, catalogue, account, audit log) are not visited again here: this tour covers the rest.
     pages = {
-        "/portfolio/": "main h1",
-        "/communes/": "main h1",
-        "/communes/38382/": "main h1",
         "/communes/38382/edit/": "main form",
-        "/communes/38382/dashboard/": "main .main-svg",
-        "/reporting/": "main .main-svg",
-        "/reporting/documents/": "main h1",
-        "/communes/38382/documents/": "main h1",
-        f"/reporting/letters/{network['letter'].pk}/": "main h1",
-        f"/reporting/letters/{network['letter'].pk}/edit/": "main form",
-        f"/reporting/letters/{network['letter'].pk}/email/": "h1",  # the email, with its inline styles
         "/observatory/": "main h1",
         "/observatory/communes/38382/": "#chart-emissions .main-svg",
         f"/observatory/imports/{network['batch'].pk}/": "#import-result",
         "/observatory/imports/new/": "main form",
-        f"/plans/{plan.pk}/": "main h1",
         f"/plans/{plan.pk}/axes/": "#axes .axis-depth-1",
         f"/plans/{plan.pk}/schedule/": "#schedule-chart .main-svg",
-        f"/plans/{plan.pk}/budget/": "main h1",
         f"/actions/{action.pk}/": "main .progress-bar.pct-40",
         f"/actions/{action.pk}/edit/": "main form",
-        "/catalogue/": "main h1",
-        "/signatories/": "main h1",
-        "/account/": "main h1",
-        "/audit/": "main h1",
         "/admin/": "#content",
         "/admin/communes/commune/": "#changelist",
         f"/admin/communes/commune/{network['commune'].pk}/change/": "#content form",

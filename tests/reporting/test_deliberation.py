@@ -30,8 +30,7 @@ from reporting.documents import deliberation, deliberation_annex, deliberation_d
 from reporting.management.commands.bench_reporting import build_plan
 from reporting.models import DocumentKind, DocumentStatus, GeneratedDocument
 
-# Its module-scoped fixtures are costly: `make test` (--dist loadgroup) keeps the module on one worker.
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("reporting-deliberation")]
+pytestmark = pytest.mark.django_db
 
 LONG_TITLE_LENGTH = 250
 SVG = "{http://www.w3.org/2000/svg}"

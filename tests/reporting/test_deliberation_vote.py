@@ -27,8 +27,7 @@ from tests.factories import UserFactory
 from tests.reporting.test_deliberation import html_words, normalise, pdf_text
 from workgroups.models import Meeting
 
-# Its module-scoped fixtures are costly: `make test` (--dist loadgroup) keeps the module on one worker.
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("reporting-deliberation-vote")]
+pytestmark = pytest.mark.django_db
 
 VOTE = datetime.date(2025, 3, 12)
 

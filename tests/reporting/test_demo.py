@@ -17,8 +17,7 @@ from observatory.models import Observation
 from reporting.models import GeneratedDocument, Letter
 from workgroups.models import WorkingGroup
 
-# Its module-scoped fixtures are costly: `make test` (--dist loadgroup) keeps the module on one worker.
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("reporting-demo")]
+pytestmark = pytest.mark.django_db
 
 User = get_user_model()
 

@@ -37,8 +37,7 @@ from tests.actions.factories import (
 from tests.factories import CommuneFactory, UserFactory
 from workgroups.models import Decision, Meeting, WorkingGroup
 
-# Its module-scoped fixtures are costly: `make test` (--dist loadgroup) keeps the module on one worker.
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("reporting-yearly")]
+pytestmark = pytest.mark.django_db
 
 YEAR = 2025
 PARIS = ZoneInfo("Europe/Paris")
