@@ -4,8 +4,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.core.cache import cache
+from kombu.exceptions import OperationalError
 
 from communes.models import Role
+from pcl import jobs
 from pcl.celery import app as celery_app
 from tests.factories import PASSWORD, CommuneFactory, MembershipFactory, UserFactory
 
@@ -34,6 +36,22 @@ def celery_eager():
     """Tasks run in-process in tests, whether or not a broker is configured."""
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
+
+
+@pytest.fixture
+def broker_fails_after_commit(monkeypatch):
+    """A real broker configuration whose queue answered when the job was asked for (require_queue)
+    but refuses the job once the request's transaction has committed."""
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to redis:6379. Connection refused.")
+
+    saved = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    monkeypatch.setattr(jobs, "queue_available", lambda: True)
+    monkeypatch.setattr("celery.app.task.Task.apply_async", refuse)
+    yield
+    celery_app.conf.task_always_eager = saved
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,6 @@ from django.core.cache import cache
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
 from observatory import services, tasks
 from observatory.models import BatchStatus, ImportBatch, Observation
@@ -30,24 +29,6 @@ ROWS = [
 def communes(db):
     CommuneFactory(insee_code="38421")
     CommuneFactory(insee_code="38151")
-
-
-@pytest.fixture
-def broker_fails_after_commit(monkeypatch):
-    """A real broker configuration whose queue answered when the job was asked for (require_queue)
-    but refuses the job once the request's transaction has committed."""
-    from pcl import jobs
-    from pcl.celery import app as celery_app
-
-    def refuse(*args, **kwargs):
-        raise OperationalError("Error 111 connecting to redis:6379. Connection refused.")
-
-    saved = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = False
-    monkeypatch.setattr(jobs, "queue_available", lambda: True)
-    monkeypatch.setattr("celery.app.task.Task.apply_async", refuse)
-    yield
-    celery_app.conf.task_always_eager = saved
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone, translation
-from kombu.exceptions import OperationalError
 
 from actions.models import ActionPlan, PlanStatus
 from reporting import letters, services, tasks
@@ -20,24 +19,6 @@ from tests.actions.factories import build_scene
 from tests.actions.helpers import adopt
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def broker_fails_after_commit(monkeypatch):
-    """A real broker configuration whose queue answered when the job was asked for (require_queue)
-    but refuses the job once the request's transaction has committed."""
-    from pcl import jobs
-    from pcl.celery import app as celery_app
-
-    def refuse(*args, **kwargs):
-        raise OperationalError("Error 111 connecting to redis:6379. Connection refused.")
-
-    saved = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = False
-    monkeypatch.setattr(jobs, "queue_available", lambda: True)
-    monkeypatch.setattr("celery.app.task.Task.apply_async", refuse)
-    yield
-    celery_app.conf.task_always_eager = saved
 
 
 @pytest.fixture
