@@ -1,6 +1,8 @@
 """Shared pieces of the observatory imports: formats, units, errors, small SQL helpers."""
 
 import csv
+import functools
+import re
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -9,6 +11,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from psycopg import sql as pgsql
 
 from pcl import formatting
 
@@ -207,7 +210,7 @@ class Dialect:
         self.postgres = connection.vendor == "postgresql"
 
     def matches(self, column: str, pattern: str) -> str:
-        return f"{column} ~ '{pattern}'" if self.postgres else f"{column} REGEXP '{pattern}'"
+        return f"{column} {'~' if self.postgres else 'REGEXP'} {sql_literal(pattern)}"
 
     @property
     def float(self) -> str:
@@ -290,10 +293,47 @@ def fetch_errors(sql: str, params=()) -> tuple[list[dict], int, int]:
     return errors, count, lines
 
 
+def sql_literal(value: str | int | float) -> str:
+    """A constant written into SQL text that SQLite and PostgreSQL share, quoted by the database's own
+    driver, never by hand: psycopg.sql.Literal on PostgreSQL, SQLite's quote() on SQLite."""
+    if connection.vendor == "postgresql":
+        connection.ensure_connection()
+        return pgsql.Literal(value).as_string(connection.connection)
+    return _sqlite_quoted(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _sqlite_quoted(value: str | int | float) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT quote(%s)", [value])
+        return cursor.fetchone()[0]
+
+
+PLAIN_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+def sql_name(name: str) -> str:
+    """A table or column name written into SQL text that SQLite and PostgreSQL share, quoted by the
+    database's own rules: psycopg.sql.Identifier on PostgreSQL, the SQLite backend's quote_name (which
+    does not escape quotes: the importers' names are plain, and anything else is refused)."""
+    if not PLAIN_NAME.match(name):
+        raise ValueError(f"Not a plain SQL name: {name!r}")
+    if connection.vendor == "postgresql":
+        connection.ensure_connection()
+        return pgsql.Identifier(name).as_string(connection.connection)
+    return connection.ops.quote_name(name)
+
+
+def sql_list(values) -> str:
+    """Constants for an IN (...) list, each quoted by `sql_literal`."""
+    return ", ".join(sql_literal(value) for value in values)
+
+
 def problems_table(problems: list[tuple[str, str]]) -> str:
     """The problems a line may have, as a portable subquery: (problem, code, position)."""
     return " UNION ALL ".join(
-        f"SELECT '{problem}' AS problem, '{code}' AS code, {position} AS position"
+        f"SELECT {sql_literal(problem)} AS problem, {sql_literal(code)} AS code,"
+        f" {sql_literal(position)} AS position"
         for position, (problem, code) in enumerate(problems)
     )
 
@@ -305,7 +345,8 @@ def refuse(errors: list[dict], count: int, lines: int) -> None:
 def unit_rows() -> str:
     """The unit table as a portable subquery (SQLite has no column list on VALUES)."""
     return " UNION ALL ".join(
-        f"SELECT '{quantity}' AS quantity, '{unit}' AS unit, {factor} AS factor"
+        f"SELECT {sql_literal(quantity)} AS quantity, {sql_literal(unit)} AS unit,"
+        f" {sql_literal(factor)} AS factor"
         for quantity, units in UNITS.items()
         for unit, factor in units.items()
     )

@@ -21,7 +21,7 @@ from django.db import DataError, IntegrityError, connection, transaction
 from psycopg import sql
 
 from ..models import BatchStatus, ImportBatch
-from .common import OBSERVATION_COLUMNS, Timer
+from .common import OBSERVATION_COLUMNS, Timer, sql_name
 
 FACT_TABLE = "observatory_observation"
 KEY_INDEX = "observatory_observation_key"
@@ -64,10 +64,12 @@ def facts_write(*, select_sql: str, dataset_id: int, batch_id: int, years: list[
     late on PostgreSQL)."""
     if connection.vendor == "postgresql":
         return _write_partition(select_sql, dataset_id, batch_id, years, timer)
-    columns = ", ".join(OBSERVATION_COLUMNS)
+    columns = ", ".join(sql_name(column) for column in OBSERVATION_COLUMNS)
     with timer.phase("write"), connection.cursor() as cursor:
         _delete_years(cursor, FACT_TABLE, dataset_id, years)
-        cursor.execute(f"INSERT INTO {FACT_TABLE} ({columns}) SELECT {columns} FROM ({select_sql}) AS r")
+        cursor.execute(
+            f"INSERT INTO {sql_name(FACT_TABLE)} ({columns}) SELECT {columns} FROM ({select_sql}) AS r"
+        )
         return cursor.rowcount
 
 

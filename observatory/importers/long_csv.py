@@ -28,6 +28,8 @@ from .common import (
     problems_table,
     refuse,
     scalar,
+    sql_list,
+    sql_literal,
     unit_rows,
     years_of,
 )
@@ -76,13 +78,13 @@ def lookups(
     d = staging.dialect
     codes, create_codes = staging.scratch_table("codes")
     kinds, create_kinds = staging.scratch_table("kinds")
-    estimated = ", ".join(f"'{s}'" for s in ESTIMATED)
-    statuses = ", ".join(f"'{s}'" for s in (*ESTIMATED, *CONSOLIDATED))
-    quantities = ", ".join(f"'{q}'" for q in Quantity.values)
-    years_table = " UNION ALL ".join(f"SELECT '{year}' AS y" for year in range(1990, 2101))
+    estimated = sql_list(ESTIMATED)
+    statuses = sql_list((*ESTIMATED, *CONSOLIDATED))
+    quantities = sql_list(Quantity.values)
+    years_table = " UNION ALL ".join(f"SELECT {sql_literal(str(year))} AS y" for year in range(1990, 2101))
     raw = ", ".join(f"{c(name)} AS {name}_raw" for name in KIND_COLUMNS)
-    codes_source = codes_source or f"SELECT DISTINCT {c('insee_code')} AS code_raw FROM {staging.table} s"
-    kinds_source = kinds_source or f"SELECT DISTINCT {raw} FROM {staging.table} s"
+    codes_source = codes_source or f"SELECT DISTINCT {c('insee_code')} AS code_raw FROM {staging.relation} s"
+    kinds_source = kinds_source or f"SELECT DISTINCT {raw} FROM {staging.relation} s"
     with connection.cursor() as cursor:
         cursor.execute(
             f"""{create_codes} AS
@@ -143,7 +145,9 @@ def lookups(
 def _joined(staging: Staging, codes: str, kinds: str) -> str:
     c = staging.col
     on_kind = " AND ".join(f"k.{name}_raw = {c(name)}" for name in KIND_COLUMNS)
-    return f"{staging.table} s JOIN {codes} co ON co.code_raw = {c('insee_code')} JOIN {kinds} k ON {on_kind}"
+    return (
+        f"{staging.relation} s JOIN {codes} co ON co.code_raw = {c('insee_code')} JOIN {kinds} k ON {on_kind}"
+    )
 
 
 def rows_sql(staging: Staging, codes: str, kinds: str, dataset_id: int, batch_id: int) -> str:
@@ -151,7 +155,8 @@ def rows_sql(staging: Staging, codes: str, kinds: str, dataset_id: int, batch_id
     d = staging.dialect
     value = f"CAST(replace(trim({staging.col('value')}), ',', '.') AS {d.float}) * k.factor"
     return f"""
-        SELECT s.line, {dataset_id} AS dataset_id, {batch_id} AS batch_id, co.insee_code, k.year, k.quantity,
+        SELECT s.line, {sql_literal(dataset_id)} AS dataset_id, {sql_literal(batch_id)} AS batch_id,
+            co.insee_code, k.year, k.quantity,
             k.sector_code, k.energy_code AS energy, {value} AS value,
             CASE WHEN k.is_estimate THEN 'estimated' ELSE 'consolidated' END AS status
         FROM {_joined(staging, codes, kinds)}
@@ -191,8 +196,8 @@ def report(staging: Staging, codes: str, kinds: str) -> None:
         "unit": "s.bad_unit",
         "status": "s.bad_status",
     }
-    matches = " OR ".join(f"(p.problem = '{name}' AND {flag})" for name, flag in flags.items())
-    cells = " ".join(f"WHEN '{name}' THEN s.{staging.columns[name]}" for name, _code in problems)
+    matches = " OR ".join(f"(p.problem = {sql_literal(name)} AND {flag})" for name, flag in flags.items())
+    cells = " ".join(f"WHEN {sql_literal(name)} THEN {c(name)}" for name, _code in problems)
     errors_sql = f"""
         SELECT s.line, p.problem, p.code, CASE p.problem {cells} END AS value, p.position,
             CAST(NULL AS integer) AS first_line

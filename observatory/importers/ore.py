@@ -13,6 +13,7 @@ from .common import (
     problems_table,
     refuse,
     scalar,
+    sql_literal,
     years_of,
 )
 from .facts import RowsRejected, facts_write
@@ -28,8 +29,12 @@ def import_ore(
     # Accents and case vary between releases (Electricité, ÉLECTRICITÉ...); SQLite's lower() is ASCII-only.
     filiere = f"replace(replace(replace(lower(trim({c('filiere')})), 'é', 'e'), 'É', 'e'), 'É', 'e')"
     sector = f"lower(trim({c('code_grand_secteur')}))"
-    carriers = " ".join(f"WHEN '{name}' THEN '{code}'" for name, code in ORE_CARRIERS.items())
-    sectors = " ".join(f"WHEN '{name}' THEN '{code}'" for name, code in ORE_SECTORS.items())
+    carriers = " ".join(
+        f"WHEN {sql_literal(name)} THEN {sql_literal(code)}" for name, code in ORE_CARRIERS.items()
+    )
+    sectors = " ".join(
+        f"WHEN {sql_literal(name)} THEN {sql_literal(code)}" for name, code in ORE_SECTORS.items()
+    )
     code = (
         f"lpad(trim({c('code_commune')}), 5, '0')"
         if d.postgres
@@ -47,7 +52,7 @@ def import_ore(
         WHEN trim({conso}) LIKE '-%%' THEN 'conso'
     END"""
     with timer.phase("checks"):
-        count_sql = f"SELECT 1 {known(staging.table)} WHERE {reason} IS NOT NULL"
+        count_sql = f"SELECT 1 {known(staging.relation)} WHERE {reason} IS NOT NULL"
         if scalar(f"SELECT count(*) FROM ({count_sql}) AS bad"):
             # Every problem of every line, one error each, in the order of the columns.
             flags = {
@@ -63,26 +68,29 @@ def import_ore(
                 ("code_grand_secteur", "ore_bad_sector"),
                 ("conso", "ore_bad_consumption"),
             ]
-            matches = " OR ".join(f"(p.problem = '{name}' AND ({flag}))" for name, flag in flags.items())
-            cells = " ".join(f"WHEN '{name}' THEN {c(name)}" for name in flags)
+            matches = " OR ".join(
+                f"(p.problem = {sql_literal(name)} AND ({flag}))" for name, flag in flags.items()
+            )
+            cells = " ".join(f"WHEN {sql_literal(name)} THEN {c(name)}" for name in flags)
             errors_sql = f"""
                 SELECT s.line, p.problem, p.code, CASE p.problem {cells} END AS value, p.position,
                     CAST(NULL AS integer) AS first_line
-                {known(staging.table)}
+                {known(staging.relation)}
                 JOIN ({problems_table(problems)}) AS p ON {matches}
             """
             refuse(*fetch_errors(errors_sql))
-        known_rows = scalar(f"SELECT count(*) {known(staging.table)}")
-        secret_rows = scalar(f"SELECT count(*) {known(staging.table)} WHERE trim({conso}) = ''")
-        years = years_of(f"SELECT DISTINCT CAST(trim({year}) AS integer) {known(staging.table)}")
+        known_rows = scalar(f"SELECT count(*) {known(staging.relation)}")
+        secret_rows = scalar(f"SELECT count(*) {known(staging.relation)} WHERE trim({conso}) = ''")
+        years = years_of(f"SELECT DISTINCT CAST(trim({year}) AS integer) {known(staging.relation)}")
     progress("writing", 0, 1)
     # Several operators may serve one commune: their rows for one year, energy and sector add up.
     rows_sql = f"""
-        SELECT min(s.line) AS line, {dataset_id} AS dataset_id, {batch_id} AS batch_id, co.insee_code,
+        SELECT min(s.line) AS line, {sql_literal(dataset_id)} AS dataset_id,
+            {sql_literal(batch_id)} AS batch_id, co.insee_code,
             CAST(trim({year}) AS integer) AS year, 'consumption' AS quantity, se.code AS sector_code,
             ca.code AS energy, sum(CAST(replace(trim({conso}), ',', '.') AS {d.float})) AS value,
             'consolidated' AS status
-        {known(staging.table)}
+        {known(staging.relation)}
         JOIN observatory_carrier ca ON ca.code = CASE {filiere} {carriers} END
         JOIN observatory_sector se ON se.code = CASE {sector} {sectors} END
         WHERE trim({conso}) <> ''

@@ -8,7 +8,7 @@ from django.db import connection
 from psycopg import errors as pg_errors
 from psycopg import sql
 
-from .common import CHUNK, Dialect, ImportFailed, Progress
+from .common import CHUNK, Dialect, ImportFailed, Progress, sql_name
 
 
 class Staging:
@@ -26,20 +26,22 @@ class Staging:
         self.delimiter = delimiter
         self.name = f"obs_staging_{batch_id}"
         self.table = f"({source})" if source else self.name
+        # What the SQL text of the importers reads the rows from: the table's quoted name, or the subquery.
+        self.relation = f"({source})" if source else sql_name(self.name)
         self.columns = {name: f"c{index}" for index, name in enumerate(header)}
         self.dialect = Dialect()
         self.rows = 0
         self._tables = [] if source else [self.name]
 
     def col(self, name: str, alias: str = "s") -> str:
-        return f"{alias}.{self.columns[name]}"
+        return f"{alias}.{sql_name(self.columns[name])}"
 
     def scratch_table(self, suffix: str) -> tuple[str, str]:
         """A name and CREATE prefix for a work table dropped with the staging table."""
         name = f"{self.name}_{suffix}"
         self._tables.append(name)
         kind = "UNLOGGED TABLE" if self.dialect.postgres else "TEMP TABLE"
-        return name, f"CREATE {kind} {name}"
+        return sql_name(name), f"CREATE {kind} {sql_name(name)}"
 
     def load(self, handle, size: int, progress: Progress) -> int:
         text_columns = self.text_columns()
@@ -61,14 +63,14 @@ class Staging:
                 # New tables have no statistics: without them the planner expects a few rows.
                 cursor.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(self.table)))
             else:
-                cursor.execute(f"CREATE TEMP TABLE {self.table} (line integer, {text_columns})")
+                cursor.execute(f"CREATE TEMP TABLE {sql_name(self.table)} (line integer, {text_columns})")
                 self._insert(cursor, handle, size, progress)
-                cursor.execute(f"SELECT count(*) FROM {self.table}")
+                cursor.execute(f"SELECT count(*) FROM {sql_name(self.table)}")
                 self.rows = cursor.fetchone()[0]
         return self.rows
 
     def text_columns(self) -> str:
-        return ", ".join(f"{column} text" for column in self.columns.values())
+        return ", ".join(f"{sql_name(column)} text" for column in self.columns.values())
 
     def copy_sql(self, table: str, *, header: bool) -> sql.Composed:
         """PostgreSQL's COPY of the file into `table`: names and the file's delimiter through psycopg.sql."""
@@ -98,7 +100,7 @@ class Staging:
         reader = csv.reader(text, delimiter=self.delimiter)
         width = len(self.columns)
         placeholders = ", ".join(["%s"] * (width + 1))
-        sql = f"INSERT INTO {self.table} VALUES ({placeholders})"
+        sql = f"INSERT INTO {sql_name(self.table)} VALUES ({placeholders})"
         rows = []
         try:
             next(reader)  # the header, already read; decoding it may already meet a bad byte further on
