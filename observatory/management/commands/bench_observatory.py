@@ -11,6 +11,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test.utils import override_settings, setup_databases, teardown_databases
+from psycopg import sql
 
 from communes.importers import NATIONAL_FILE
 from communes.models import Commune, Epci, sort_key
@@ -152,7 +153,8 @@ class Command(BaseCommand):
     def _raw_copy(self, path: str) -> float:
         with connection.cursor() as cursor:
             cursor.execute("DROP TABLE IF EXISTS bench_raw_copy")
-            cursor.execute(f"CREATE TABLE bench_raw_copy ({', '.join(f'{name} text' for name in HEADER)})")
+            columns = sql.SQL(", ").join(sql.SQL("{} text").format(sql.Identifier(name)) for name in HEADER)
+            cursor.execute(sql.SQL("CREATE TABLE bench_raw_copy ({})").format(columns))
             started = time.perf_counter()
             with (
                 open(path, "rb") as handle,
