@@ -4,9 +4,14 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.core.cache import cache
+from django.db import connection, transaction
 from kombu.exceptions import OperationalError
+from pytest_django.fixtures import validate_django_db
+from pytest_django.plugin import blocking_manager_key
 
+from actions.services import catalogue_load_starter
 from communes.models import Role
+from observatory.services import reference_load
 from pcl import jobs
 from pcl.celery import app as celery_app
 from tests.factories import PASSWORD, CommuneFactory, MembershipFactory, UserFactory
@@ -29,6 +34,38 @@ def pytest_configure(config):
     database = int(url.path.strip("/") or 0) + 1 + int(worker[2:])
     location = urlunsplit(url._replace(path=f"/{database % 16}"))
     settings.CACHES = {**settings.CACHES, "default": {**cache, "LOCATION": location}}
+
+
+# The database the settings name, before pytest-django swaps in the worker's test database: nothing is
+# ever loaded into it.
+CONFIGURED_DATABASE = connection.settings_dict["NAME"]
+
+
+def is_transactional(item: pytest.Item) -> bool:
+    """Whether pytest-django runs the test as a TransactionTestCase (the same rule as its own)."""
+    marker = item.get_closest_marker("django_db")
+    if marker:
+        transaction_, reset_sequences, *_ = validate_django_db(marker)
+        if transaction_ or reset_sequences:
+            return True
+    fixtures = getattr(item, "fixturenames", ())
+    return "transactional_db" in fixtures or "live_server" in fixtures
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test ends with a flush of every table, which also deletes what the data
+    migrations wrote (actions/0002: themes and starter catalogue; observatory/0002: sectors, energies,
+    sources, datasets, agglomeration targets; communes/0003 only updates EPCIs, which a flush leaves
+    none of). Every test starts from the database every installation has, whatever ran before it on
+    the worker: the reference data is loaded back, through the functions those migrations call."""
+    try:
+        return (yield)
+    finally:
+        if is_transactional(item) and connection.settings_dict["NAME"] != CONFIGURED_DATABASE:
+            with item.config.stash[blocking_manager_key].unblock(), transaction.atomic():
+                catalogue_load_starter()
+                reference_load()
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -23,9 +23,7 @@ from django.db import connection
 from django.utils import translation
 
 from actions.models import Action, ActionPlan
-from actions.services import catalogue_load_starter
 from observatory.models import Observation
-from observatory.services import reference_load
 from pcl import backups
 from reporting.models import DocumentKind, DocumentStatus, GeneratedDocument
 from tests.actions.factories import ActionFactory, ActionPlanFactory, adopted_plan
@@ -46,13 +44,6 @@ def media(settings, tmp_path):
 def english():
     with translation.override("en"):
         yield
-
-
-@pytest.fixture
-def reference_data(transactional_db):
-    """Transactional tests start from an empty database: the reference data every installation has."""
-    catalogue_load_starter()
-    reference_load()
 
 
 def build_platform() -> None:
@@ -190,7 +181,7 @@ def manage(*args, database_url: str, media_root: Path) -> subprocess.CompletedPr
 
 @pytest.mark.django_db(transaction=True)
 def test_a_backup_restored_into_an_empty_database_finds_every_plan_action_document_and_value(
-    reference_data, media, tmp_path, empty_database
+    media, tmp_path, empty_database
 ):
     build_platform()
     archive = tmp_path / "backup.tar.gz"

@@ -1,10 +1,6 @@
-"""Browser tests start from the reference data every installation has (see fixtures.py for the
-browser itself and the helpers)."""
+"""Browser tests (see fixtures.py for the browser itself and the helpers). Like every test, each starts from
+the reference data every installation has: tests/conftest.py loads it back after each flush."""
 
-import pytest
-
-from actions.services import catalogue_load_starter
-from observatory.services import reference_load
 from tests.browser.fixtures import (
     axe_violations,
     chromium_path,
@@ -24,11 +20,3 @@ __all__ = [
     "sign_in",
     "tour_problems",
 ]
-
-
-@pytest.fixture(autouse=True)
-def starter_catalogue(transactional_db):
-    """Browser tests run in transactions that are flushed after each test, data migrations included:
-    each one starts from the reference data that every installation has."""
-    catalogue_load_starter()
-    reference_load()

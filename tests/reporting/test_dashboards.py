@@ -14,11 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import ActionStatus, BudgetKind, CoFunderStatus, PlanStatus
-from actions.services import catalogue_load_starter
 from communes.demo import DEMO_GROUPS, commune_groups_demo_load
 from communes.importers import GRENOBLE_METROPOLE, METRO_FILE, communes_import
 from communes.models import Commune, CommuneGroup, Role, Stage
-from observatory.services import reference_load
 from reporting.charts import Link, Table
 from tests.actions.factories import (
     ActionFactory,
@@ -637,19 +635,11 @@ def test_a_signatory_whose_only_plan_is_a_draft_has_no_deliberated_plan(login, c
 # --- in a browser: the charts are drawn and the pages pass axe-core -----------------------------
 
 
-@pytest.fixture
-def reference_data(transactional_db):
-    """Transactional tests start from an empty database: the reference data every installation has."""
-    catalogue_load_starter()
-    reference_load()
-
-
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_dashboards_draw_their_charts_and_have_no_accessibility_violation(
     live_server,
     new_page,
-    reference_data,
     observatory_figures,
 ):
     page = new_page()
