@@ -10,6 +10,10 @@ PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 # Test processes in parallel (pytest-xdist); each has its own test database and Redis database.
 PYTEST_WORKERS ?= 2
+# Whole modules per worker (--dist loadscope): a module's costly module-scoped fixture (the demo load,
+# the 200-action deliberation layout) is then built once instead of on both workers; 307 s instead of
+# 374 s on two cores. Safe since every transactional test leaves the reference data back (tests/conftest.py).
+PYTEST_DIST ?= loadscope
 
 # The first interpreter of Python >= 3.12 found on the PATH (pyenv's shims read .python-version).
 PYTHON ?= $(shell for candidate in python3.14 python3.13 python3.12 python3; do \
@@ -74,10 +78,10 @@ browser-deps:
 	fi
 
 test: install-dev browser-deps
-	CHROMIUM=$(CHROMIUM) $(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	CHROMIUM=$(CHROMIUM) $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist $(PYTEST_DIST) $(PYTEST_ARGS)
 
 test-fast: install-dev
-	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) -m "not browser" $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist $(PYTEST_DIST) -m "not browser" $(PYTEST_ARGS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
