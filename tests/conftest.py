@@ -62,7 +62,12 @@ def pytest_runtest_teardown(item, nextitem):
     try:
         return (yield)
     finally:
-        if is_transactional(item) and connection.settings_dict["NAME"] != CONFIGURED_DATABASE:
+        # After the worker's last test the session's teardown has dropped the test database: nothing follows.
+        if (
+            nextitem is not None
+            and is_transactional(item)
+            and connection.settings_dict["NAME"] != CONFIGURED_DATABASE
+        ):
             with item.config.stash[blocking_manager_key].unblock(), transaction.atomic():
                 catalogue_load_starter()
                 reference_load()
