@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune, ManagedList
 from pcl.constraints import CheckConstraint
+from pcl.fields import DecimalField, MoneyField
 from pcl.uploads import storage_name
 
 YEAR_VALIDATORS = [MinValueValidator(1990), MaxValueValidator(2100)]
@@ -38,9 +39,9 @@ class Difficulty(models.IntegerChoices):
 class Impact(models.Model):
     """Yearly energy and climate figures: expected or achieved, per catalogue entry or action."""
 
-    mwh_saved = models.DecimalField(_("energy saved (MWh/year)"), **QUANTITY)
-    tco2e_avoided = models.DecimalField(_("emissions avoided (t CO2e/year)"), **QUANTITY)
-    mwh_renewable = models.DecimalField(_("renewable production (MWh/year)"), **QUANTITY)
+    mwh_saved = DecimalField(_("energy saved (MWh/year)"), **QUANTITY)
+    tco2e_avoided = DecimalField(_("emissions avoided (t CO2e/year)"), **QUANTITY)
+    mwh_renewable = DecimalField(_("renewable production (MWh/year)"), **QUANTITY)
 
     class Meta:
         abstract = True
@@ -64,8 +65,8 @@ class CatalogueAction(Impact):
     description = models.TextField(_("description"), blank=True)
     theme = models.ForeignKey(Theme, verbose_name=_("theme"), on_delete=models.PROTECT, related_name="+")
     target = models.CharField(_("target"), max_length=16, choices=Target.choices, default=Target.ASSETS)
-    cost_min = models.DecimalField(_("typical cost, from (€ excl. tax)"), null=True, blank=True, **MONEY)
-    cost_max = models.DecimalField(_("typical cost, up to (€ excl. tax)"), null=True, blank=True, **MONEY)
+    cost_min = MoneyField(_("typical cost, from (€ excl. tax)"), null=True, blank=True, **MONEY)
+    cost_max = MoneyField(_("typical cost, up to (€ excl. tax)"), null=True, blank=True, **MONEY)
     difficulty = models.PositiveSmallIntegerField(
         _("difficulty"), choices=Difficulty.choices, default=Difficulty.MEDIUM
     )
@@ -307,9 +308,9 @@ class Action(Impact):
         blank=True,
         help_text=_("Filled in, the action no longer reads as late despite an overdue milestone."),
     )
-    achieved_mwh_saved = models.DecimalField(_("energy saved, achieved (MWh/year)"), **QUANTITY)
-    achieved_tco2e_avoided = models.DecimalField(_("emissions avoided, achieved (t CO2e/year)"), **QUANTITY)
-    achieved_mwh_renewable = models.DecimalField(_("renewable production, achieved (MWh/year)"), **QUANTITY)
+    achieved_mwh_saved = DecimalField(_("energy saved, achieved (MWh/year)"), **QUANTITY)
+    achieved_tco2e_avoided = DecimalField(_("emissions avoided, achieved (t CO2e/year)"), **QUANTITY)
+    achieved_mwh_renewable = DecimalField(_("renewable production, achieved (MWh/year)"), **QUANTITY)
     order = models.PositiveIntegerField(_("order"), default=0)
     # Optimistic locking: every write bumps it; a form saved from an older revision is refused.
     revision = models.PositiveIntegerField(default=1)
@@ -377,8 +378,8 @@ class BudgetLine(models.Model):
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="budget_lines")
     year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
     kind = models.CharField(_("type"), max_length=16, choices=BudgetKind.choices)
-    forecast = models.DecimalField(_("forecast (€ excl. tax)"), default=0, **MONEY)
-    actual = models.DecimalField(_("actual (€ excl. tax)"), null=True, blank=True, **MONEY)
+    forecast = MoneyField(_("forecast (€ excl. tax)"), default=0, **MONEY)
+    actual = MoneyField(_("actual (€ excl. tax)"), null=True, blank=True, **MONEY)
 
     class Meta:
         verbose_name = _("budget line")
@@ -404,7 +405,7 @@ class CoFunderStatus(models.TextChoices):
 class CoFunder(models.Model):
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="cofunders")
     name = models.CharField(_("co-funder"), max_length=200)
-    amount = models.DecimalField(_("amount (€)"), **MONEY)
+    amount = MoneyField(_("amount (€)"), **MONEY)
     status = models.CharField(
         _("status"), max_length=16, choices=CoFunderStatus.choices, default=CoFunderStatus.REQUESTED
     )

@@ -7,6 +7,7 @@ from django.utils.translation import pgettext_lazy
 
 from communes.models import Commune, ManagedList
 from pcl.constraints import CheckConstraint
+from pcl.fields import DecimalField
 from pcl.uploads import storage_name
 
 
@@ -223,17 +224,17 @@ class Target(models.Model):
     )
     reference_year = models.PositiveSmallIntegerField(_("reference year"), default=2005)
     target_year = models.PositiveSmallIntegerField(_("target year"))
-    ghg_reduction_pct = models.DecimalField(
+    ghg_reduction_pct = DecimalField(
         _("GHG reduction (%)"), max_digits=5, decimal_places=1, null=True, blank=True
     )
     ghg_basis = models.CharField(_("GHG basis"), max_length=16, choices=Basis.choices, default=Basis.TOTAL)
-    consumption_reduction_pct = models.DecimalField(
+    consumption_reduction_pct = DecimalField(
         _("consumption reduction (%)"), max_digits=5, decimal_places=1, null=True, blank=True
     )
     consumption_basis = models.CharField(
         _("consumption basis"), max_length=16, choices=Basis.choices, default=Basis.PER_INHABITANT
     )
-    renewable_share_pct = models.DecimalField(
+    renewable_share_pct = DecimalField(
         _("renewable share of consumption (%)"), max_digits=5, decimal_places=1, null=True, blank=True
     )
     source = models.CharField(_("source"), max_length=300, blank=True)

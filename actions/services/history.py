@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext as _
 
+from pcl.fields import MoneyField
 from pcl.formatting import date_text, datetime_text, money, number, to_decimal
 
 from ..models import (
@@ -32,7 +33,7 @@ def _display(instance: models.Model, field: models.Field) -> str:
         return date_text(value)
     if isinstance(value, int | float | Decimal):
         # By the field, not by how the value was typed: a stored 125.00 and a typed 12.5 read alike.
-        if "€" in str(field.verbose_name):
+        if isinstance(field, MoneyField):  # euros always with their cents: "12,50 €"
             return money(value)
         # Every significant decimal up to the field's, none more: 125.00 → "125", 12.50 → "12,5".
         exponent = to_decimal(value).normalize().as_tuple().exponent
