@@ -73,8 +73,14 @@ def csp_violations():
 def new_page(browser, csp_violations):
     contexts = []
 
-    def open_page():
-        context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    def open_page(locale: str = "fr-FR"):
+        # The browser's locale also sets its Accept-Language (the platform itself speaks French until
+        # someone picks another language with the switch).
+        context = browser.new_context(
+            locale=locale,
+            extra_http_headers={"Accept-Language": f"{locale},{locale.split('-')[0]};q=0.9"},
+            viewport={"width": 1280, "height": 900},
+        )
         context.set_default_timeout(10_000)
         context.expose_binding("__cspViolation", lambda source, violation: csp_violations.append(violation))
         context.add_init_script(REPORT_CSP_VIOLATIONS)
