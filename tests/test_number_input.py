@@ -1,9 +1,12 @@
 """Numbers typed the French way are read right in both languages (pcl.forms), and every decimal model
 field of the project uses that reading (pcl.fields)."""
 
+import importlib
+import inspect
 from decimal import Decimal
 
 import pytest
+from django import forms
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
@@ -161,6 +164,21 @@ def test_every_decimal_model_field_reads_numbers_the_french_way():
     ]
     assert plain == []
     assert all(isinstance(field.formfield(), pcl_forms.DecimalField) for field in decimal_fields)
+
+
+def test_no_form_of_the_project_uses_djangos_own_decimal_field():
+    # Django's reads "12,5" its own way; a form's decimal field is pcl.forms.DecimalField.
+    plain = []
+    for app in ["accounts", "actions", "communes", "observatory", "reporting", "workgroups"]:
+        module = importlib.import_module(f"{app}.forms")
+        for name, form_class in inspect.getmembers(module, inspect.isclass):
+            if issubclass(form_class, forms.BaseForm) and form_class.__module__ == module.__name__:
+                plain += [
+                    f"{module.__name__}.{name}.{field_name}"
+                    for field_name, field in form_class.base_fields.items()
+                    if isinstance(field, forms.DecimalField) and not isinstance(field, pcl_forms.DecimalField)
+                ]
+    assert plain == []
 
 
 @pytest.mark.parametrize(

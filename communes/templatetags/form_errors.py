@@ -24,14 +24,16 @@ class FormError:
     anchor: str = ""
 
 
-def _forms(items):
+def _forms(items, depth: int = 2):
+    """The forms and formsets among `items`, and inside their dicts, lists and tuples (two levels down:
+    a page's `formsets` dict, not every row of its tables)."""
     for item in items:
-        if isinstance(item, dict):
-            yield from _forms(item.values())
-        elif isinstance(item, list | tuple):
-            yield from _forms(item)
-        elif isinstance(item, forms.BaseForm | forms.BaseFormSet):
+        if isinstance(item, forms.BaseForm | forms.BaseFormSet):
             yield item
+        elif depth and isinstance(item, dict):
+            yield from _forms(item.values(), depth - 1)
+        elif depth and isinstance(item, list | tuple):
+            yield from _forms(item, depth - 1)
 
 
 def _form_errors(form: forms.BaseForm, row: int | None = None) -> list[FormError]:
@@ -86,6 +88,6 @@ def error_summary(context, *items):
 def error_title_prefix(context) -> str:
     """ "Erreur : " when a form of the page holds errors (any form or formset of the context)."""
     for item in _forms(context.flatten().values()):
-        if item.is_bound and (form_errors(item)):
+        if item.is_bound and form_errors(item):
             return _("Error") + colon()
     return ""
