@@ -16,6 +16,7 @@ from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -69,43 +70,76 @@ class PlanExport:
     cofunders: Table
 
 
+# The headers of the actions' table, by what each column holds: the export writes them in the page's
+# language, the import (actions.imports) reads them back in either language.
+HEADERS = {
+    "number": gettext_lazy("Number"),
+    "title": gettext_lazy("Title"),
+    "axis": gettext_lazy("Axis"),
+    "theme": gettext_lazy("Theme"),
+    "origin": gettext_lazy("Origin"),
+    "catalogue_action": gettext_lazy("Catalogue action"),
+    "owner": gettext_lazy("Responsible"),
+    "elected_referent": gettext_lazy("Elected referent"),
+    "partners": gettext_lazy("Partners"),
+    "start_date": gettext_lazy("Start"),
+    "end_date": gettext_lazy("End"),
+    "status": gettext_lazy("Status"),
+    "progress": gettext_lazy("Progress (%)"),
+    "late": gettext_lazy("Late"),
+    "mwh_saved": gettext_lazy("Expected energy saved (MWh/year)"),
+    "tco2e_avoided": gettext_lazy("Expected emissions avoided (t CO2e/year)"),
+    "mwh_renewable": gettext_lazy("Expected renewable production (MWh/year)"),
+    "achieved_mwh_saved": gettext_lazy("Achieved energy saved (MWh/year)"),
+    "achieved_tco2e_avoided": gettext_lazy("Achieved emissions avoided (t CO2e/year)"),
+    "achieved_mwh_renewable": gettext_lazy("Achieved renewable production (MWh/year)"),
+    "forecast_total": gettext_lazy("Total forecast (€ excl. tax)"),
+    "actual_total": gettext_lazy("Total actual (€ excl. tax)"),
+    "cofunding_requested": gettext_lazy("Co-funding requested (€)"),
+    "cofunding_granted": gettext_lazy("Co-funding granted (€)"),
+    "cofunding_received": gettext_lazy("Co-funding received (€)"),
+    "cofunders": gettext_lazy("Co-funders"),
+}
+# The budget of one year: "%(year)d" is replaced by the year.
+YEAR_HEADERS = {
+    "investment": gettext_lazy("%(year)d investment forecast (€ excl. tax)"),
+    "operating": gettext_lazy("%(year)d operating forecast (€ excl. tax)"),
+    "actual": gettext_lazy("%(year)d actual (€ excl. tax)"),
+}
+ACTION_KINDS = {
+    "number": INTEGER,
+    "start_date": DATE,
+    "end_date": DATE,
+    "progress": INTEGER,
+    **dict.fromkeys(
+        [
+            "mwh_saved",
+            "tco2e_avoided",
+            "mwh_renewable",
+            "achieved_mwh_saved",
+            "achieved_tco2e_avoided",
+            "achieved_mwh_renewable",
+        ],
+        QUANTITY,
+    ),
+    **dict.fromkeys(
+        ["forecast_total", "actual_total", "cofunding_requested", "cofunding_granted", "cofunding_received"],
+        MONEY,
+    ),
+}
+BEFORE_YEARS = list(HEADERS)[: list(HEADERS).index("achieved_mwh_renewable") + 1]
+AFTER_YEARS = list(HEADERS)[len(BEFORE_YEARS) :]
+
+
+def year_header(key: str, year: int) -> str:
+    return str(YEAR_HEADERS[key]) % {"year": year}
+
+
 def _action_columns(years) -> list[Column]:
-    columns = [
-        Column(_("Number"), INTEGER),
-        Column(_("Title")),
-        Column(_("Axis")),
-        Column(_("Theme")),
-        Column(_("Origin")),
-        Column(_("Catalogue action")),
-        Column(_("Responsible")),
-        Column(_("Elected referent")),
-        Column(_("Partners")),
-        Column(_("Start"), DATE),
-        Column(_("End"), DATE),
-        Column(_("Status")),
-        Column(_("Progress (%)"), INTEGER),
-        Column(_("Late")),
-        Column(_("Expected energy saved (MWh/year)"), QUANTITY),
-        Column(_("Expected emissions avoided (t CO2e/year)"), QUANTITY),
-        Column(_("Expected renewable production (MWh/year)"), QUANTITY),
-        Column(_("Achieved energy saved (MWh/year)"), QUANTITY),
-        Column(_("Achieved emissions avoided (t CO2e/year)"), QUANTITY),
-        Column(_("Achieved renewable production (MWh/year)"), QUANTITY),
-    ]
+    columns = [Column(str(HEADERS[key]), ACTION_KINDS.get(key, TEXT)) for key in BEFORE_YEARS]
     for year in years:
-        columns += [
-            Column(_("%(year)d investment forecast (€ excl. tax)") % {"year": year}, MONEY),
-            Column(_("%(year)d operating forecast (€ excl. tax)") % {"year": year}, MONEY),
-            Column(_("%(year)d actual (€ excl. tax)") % {"year": year}, MONEY),
-        ]
-    columns += [
-        Column(_("Total forecast (€ excl. tax)"), MONEY),
-        Column(_("Total actual (€ excl. tax)"), MONEY),
-        Column(_("Co-funding requested (€)"), MONEY),
-        Column(_("Co-funding granted (€)"), MONEY),
-        Column(_("Co-funding received (€)"), MONEY),
-        Column(_("Co-funders")),
-    ]
+        columns += [Column(year_header(key, year), MONEY) for key in YEAR_HEADERS]
+    columns += [Column(str(HEADERS[key]), ACTION_KINDS.get(key, TEXT)) for key in AFTER_YEARS]
     return columns
 
 

@@ -1,9 +1,12 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from communes.forms import DateInput
 from communes.selectors import commune_people
+from pcl.uploads import validate_upload
 
+from .imports import IMPORT_TYPES
 from .models import (
     Action,
     ActionPlan,
@@ -72,6 +75,27 @@ class DeliberationFileForm(forms.Form):
 
     def clean_deliberation_file(self):
         return validate_pdf(self.cleaned_data.get("deliberation_file"))
+
+
+class ActionImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet of actions (XLSX or CSV)"),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,.csv,text/csv,"
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload is not None:
+            # Type by name and content, size: pcl.uploads, like every upload.
+            self.file_type = validate_upload(
+                upload, allowed=IMPORT_TYPES, max_bytes=settings.ACTION_IMPORT_MAX_BYTES
+            )
+        return upload
 
 
 def validate_pdf(upload):

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from communes import permissions
 from communes.models import Commune, sort_key
+from communes.selectors import commune_people
 
 from .models import (
     ADOPTED_STATUSES,
@@ -40,6 +41,7 @@ from .models import (
     Milestone,
     PlanAxis,
     ReplacedDeliberation,
+    Theme,
 )
 
 OPEN_STATUSES = (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)
@@ -650,3 +652,26 @@ def portfolio_plans(*, commune_ids: Iterable[int] | None) -> dict[int, Portfolio
         )
         for commune_id, plan in (latest | adopted).items()
     }
+
+
+@dataclass
+class ImportReferences:
+    """What an import of actions into a plan names: themes, the plan's axes and action titles, the
+    catalogue, the commune's people."""
+
+    themes: list[Theme]
+    axes: list[PlanAxis]
+    action_titles: list[str]
+    catalogue: list[CatalogueAction]
+    people: list
+
+
+def plan_import_references(*, plan: ActionPlan) -> ImportReferences:
+    """In 5 queries, whatever the plan's size."""
+    return ImportReferences(
+        themes=list(Theme.objects.order_by("order", "name")),
+        axes=list(plan.axes.order_by("order", "title")),
+        action_titles=list(plan.actions.values_list("title", flat=True)),
+        catalogue=list(CatalogueAction.objects.filter(is_active=True).select_related("theme")),
+        people=list(commune_people(commune=plan.commune)),
+    )

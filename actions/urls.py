@@ -22,6 +22,13 @@ urlpatterns = [
     path("plans/<int:plan_id>/budget/", views.plan_budget, name="plan_budget"),
     path("plans/<int:plan_id>/history/", views.plan_history, name="plan_history"),
     path("plans/<int:plan_id>/export.<str:fmt>", views.plan_export, name="plan_export"),
+    path("plans/<int:plan_id>/import/", views.plan_import, name="plan_import"),
+    path("plans/<int:plan_id>/import/preview/", views.plan_import_preview, name="plan_import_preview"),
+    path(
+        "plans/<int:plan_id>/import/template.<str:fmt>",
+        views.plan_import_template,
+        name="plan_import_template",
+    ),
     path("plans/<int:plan_id>/actions/new/", views.action_create, name="action_create"),
     path("actions/<int:action_id>/", views.action_detail, name="action"),
     path("actions/<int:action_id>/edit/", views.action_edit, name="action_edit"),

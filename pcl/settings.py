@@ -321,6 +321,8 @@ MEETING_INTERVAL_DAYS = env.int("MEETING_INTERVAL_DAYS", default=122)
 DELIBERATION_MAX_BYTES = env.int("DELIBERATION_MAX_BYTES", default=20 * 2**20)
 MEETING_DOCUMENT_MAX_BYTES = env.int("MEETING_DOCUMENT_MAX_BYTES", default=20 * 2**20)
 OBSERVATORY_IMPORT_MAX_BYTES = env.int("OBSERVATORY_IMPORT_MAX_BYTES", default=512 * 2**20)
+# A commune's list of actions (XLSX or CSV) to import into a draft plan: a few hundred rows at most.
+ACTION_IMPORT_MAX_BYTES = env.int("ACTION_IMPORT_MAX_BYTES", default=5 * 2**20)
 
 CELERY_BEAT_SCHEDULE = {
     "meeting-reminders": {

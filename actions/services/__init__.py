@@ -16,6 +16,7 @@ from .actions import (
 )
 from .catalogue import catalogue_action_delete, catalogue_action_save, catalogue_load_starter
 from .history import diff, history_record, snapshot
+from .imports import ensure_importable, import_refused_message, plan_actions_import
 from .plans import (
     DELIBERATION_TYPES,
     TRANSITIONS,
@@ -53,9 +54,12 @@ __all__ = [
     "catalogue_load_starter",
     "deliberation_file_check",
     "diff",
+    "ensure_importable",
     "history_record",
+    "import_refused_message",
     "note_add",
     "out_of_date_message",
+    "plan_actions_import",
     "plan_create",
     "plan_deliberation_file_attach",
     "plan_new_version",

@@ -14,6 +14,7 @@ from .catalogue import (
     catalogue_edit,
     catalogue_list,
 )
+from .imports import plan_import, plan_import_preview, plan_import_template
 from .plans import (
     axis_delete,
     plan_axes,
@@ -52,6 +53,9 @@ __all__ = [
     "plan_edit",
     "plan_export",
     "plan_history",
+    "plan_import",
+    "plan_import_preview",
+    "plan_import_template",
     "plan_new_version",
     "plan_replaced_deliberation",
     "plan_schedule",
