@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 
-from pcl.formatting import data_number, is_french, list_text, number, short_date
+from pcl.formatting import NBSP, data_number, is_french, list_text, number, short_date
 from pcl.spreadsheet import FORMULA_STARTS, safe_cell, safe_xlsx_text
 from pcl.uploads import CSV, XLSX
 
@@ -458,7 +458,7 @@ def _choice_names(choices) -> dict[str, str]:
 
 
 def allowed_text(values) -> str:
-    return list_text([f"« {value} »" if is_french() else f"“{value}”" for value in values])
+    return list_text([f"«{NBSP}{value}{NBSP}»" if is_french() else f"“{value}”" for value in values])
 
 
 # --- rows ---------------------------------------------------------------------------------------
@@ -726,7 +726,8 @@ def template_response(*, plan: ActionPlan, context: ImportContext, extension: st
     a second sheet saying what each column takes."""
     header = _template_columns(plan)
     example = _example_row(plan, context)
-    filename = f"{_('actions-import-template')}.{extension}"
+    stem = _("actions-import-template")
+    filename = f"{stem}.{extension}"
     if extension == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response.write("\ufeff")

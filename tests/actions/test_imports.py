@@ -187,7 +187,9 @@ def test_errors_are_written_in_the_page_language(scene):
     with translation.override("fr"):
         ((line, column, message),) = errors_of(preview(scene.plan, content))
     assert (line, column) == (2, "Theme")
-    assert message.startswith("Thématique inconnue « Energy »")
+    assert message.replace("\u00a0", " ").startswith(
+        "Thématique inconnue « Energy » : l’une de « Bâtiments communaux »"
+    )
 
 
 def test_a_title_the_plan_has_or_the_file_repeats_is_refused(scene):
