@@ -6,6 +6,7 @@ again against the plan as it is then, so that nothing seen stale is created.
 """
 
 import secrets
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -27,6 +29,8 @@ from ..models import ActionPlan
 from .common import error_text
 
 STORAGE_FOLDER = "action-imports"
+# A file never confirmed nor cancelled (the tab was closed) is deleted at the next upload after this.
+PENDING_MAX_AGE = timedelta(days=1)
 
 
 def _session_key(plan: ActionPlan) -> str:
@@ -44,6 +48,19 @@ def _forget(request, plan: ActionPlan) -> None:
     pending = request.session.pop(_session_key(plan), None)
     if pending and pending.get("path", "").startswith(f"{STORAGE_FOLDER}/"):
         default_storage.delete(pending["path"])
+
+
+def _sweep_abandoned() -> None:
+    """Deletes the files waiting for a confirmation that never came."""
+    try:
+        _folders, names = default_storage.listdir(STORAGE_FOLDER)
+    except FileNotFoundError:
+        return
+    cutoff = timezone.now() - PENDING_MAX_AGE
+    for name in names:
+        path = f"{STORAGE_FOLDER}/{name}"
+        if default_storage.get_modified_time(path) < cutoff:
+            default_storage.delete(path)
 
 
 def _pending(request, plan: ActionPlan) -> dict | None:
@@ -78,6 +95,7 @@ def plan_import(request, plan_id):
             )
         else:
             _forget(request, plan)
+            _sweep_abandoned()
             path = default_storage.save(
                 f"{STORAGE_FOLDER}/{secrets.token_hex(16)}.{extension}", ContentFile(content)
             )

@@ -5,6 +5,7 @@ import csv
 import datetime
 import html
 import io
+import os
 from decimal import Decimal
 
 import openpyxl
@@ -283,6 +284,17 @@ def test_cancelling_drops_the_file(as_role, scene, media):
     response = client.post(url("plan_import_preview", scene.plan.pk), {"cancel": ""})
     assert response.url == url("plan", scene.plan.pk)
     assert stored_files(media) == [] and scene.plan.actions.count() == 1
+
+
+def test_files_abandoned_for_a_day_are_deleted_at_the_next_upload(as_role, scene, media):
+    client = as_role("advisor")
+    upload(client, scene.plan, csv_bytes(FR_HEADER, *GOOD_ROWS))
+    (abandoned,) = stored_files(media)
+    a_day_ago = (datetime.datetime.now() - datetime.timedelta(days=1, minutes=1)).timestamp()
+    os.utime(abandoned, (a_day_ago, a_day_ago))
+    other = ActionPlanFactory(commune=scene.plan.commune)
+    upload(as_role("referent"), other, csv_bytes(FR_HEADER, *GOOD_ROWS))
+    assert abandoned not in stored_files(media) and len(stored_files(media)) == 1
 
 
 # --- query counts -------------------------------------------------------------------------------
