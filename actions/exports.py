@@ -106,6 +106,15 @@ YEAR_HEADERS = {
     "operating": gettext_lazy("%(year)d operating forecast (€ excl. tax)"),
     "actual": gettext_lazy("%(year)d actual (€ excl. tax)"),
 }
+# The co-funders' sheet of the XLSX: one row per co-funder, tied to its action by the action's number.
+COFUNDER_HEADERS = {
+    "number": gettext_lazy("Action number"),
+    "action": gettext_lazy("Action"),
+    "name": gettext_lazy("Co-funder"),
+    "status": gettext_lazy("Status"),
+    "amount": gettext_lazy("Amount (€)"),
+}
+COFUNDER_KINDS = {"number": INTEGER, "amount": MONEY}
 ACTION_KINDS = {
     "number": INTEGER,
     "start_date": DATE,
@@ -164,13 +173,7 @@ def plan_rows(*, plan: ActionPlan) -> PlanExport:
     years = list(plan.years)
     table = Table(_action_columns(years))
     cofunders = Table(
-        [
-            Column(_("Action number"), INTEGER),
-            Column(_("Action")),
-            Column(_("Co-funder")),
-            Column(_("Status")),
-            Column(_("Amount (€)"), MONEY),
-        ]
+        [Column(str(header), COFUNDER_KINDS.get(key, TEXT)) for key, header in COFUNDER_HEADERS.items()]
     )
     for number, action in enumerate(actions, start=1):
         by_year = {year: {"investment": None, "operating": None, "actual": None} for year in years}

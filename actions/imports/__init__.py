@@ -11,13 +11,23 @@ checked them again against the plan as it is then.
 
 from .columns import IMPORT_TYPES, MAX_ROWS, normalize
 from .reading import ImportFileError, read_sheet
-from .rows import BudgetEntry, ImportContext, ImportPreview, ImportRow, RowError, max_bytes, preview_file
+from .rows import (
+    BudgetEntry,
+    CofunderEntry,
+    ImportContext,
+    ImportPreview,
+    ImportRow,
+    RowError,
+    max_bytes,
+    preview_file,
+)
 from .template import template_response
 
 __all__ = [
     "IMPORT_TYPES",
     "MAX_ROWS",
     "BudgetEntry",
+    "CofunderEntry",
     "ImportContext",
     "ImportFileError",
     "ImportPreview",

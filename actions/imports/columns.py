@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from pcl.uploads import CSV, XLSX
 
-from ..exports import HEADERS, YEAR_HEADERS, year_header
+from ..exports import COFUNDER_HEADERS, HEADERS, YEAR_HEADERS, year_header
 from ..models import ActionStatus
 
 IMPORT_TYPES = (XLSX, CSV)
@@ -45,15 +45,16 @@ FIELD_KINDS = {
 LABELS = {**HEADERS, "description": gettext_lazy("Description")}
 # Columns of the export the platform computes (totals, lateness, co-funding sums): known, not read.
 COMPUTED = (
-    "number",
     "late",
     "forecast_total",
     "actual_total",
     "cofunding_requested",
     "cofunding_granted",
     "cofunding_received",
-    "cofunders",
 )
+# Known, read for another purpose: the number ties the co-funders' sheet to its action; the co-funders'
+# text column is read from that sheet instead (only the XLSX has it).
+NOT_FIELDS = ("number", "cofunders", "computed")
 # Headers communes write in their own tables (compared without case nor accents), besides the export's.
 SYNONYMS = {
     "title": (
@@ -139,4 +140,25 @@ def column_keys(header: list[str]) -> dict[int, object]:
             continue
         seen.add(key)
         keys[index] = key
+    return keys
+
+
+@functools.cache
+def _cofunder_aliases() -> dict[str, str]:
+    aliases = {}
+    for language in ("fr", "en"):
+        with translation.override(language):
+            for key, label in COFUNDER_HEADERS.items():
+                aliases[normalize(label)] = key
+    return aliases
+
+
+def cofunder_keys(header: list[str]) -> dict[int, str]:
+    """{column index: key} of the co-funders' sheet of a plan export (COFUNDER_HEADERS)."""
+    aliases = _cofunder_aliases()
+    keys: dict[int, str] = {}
+    for index, text in enumerate(header):
+        key = aliases.get(normalize(text))
+        if key and key not in keys.values():
+            keys[index] = key
     return keys

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from pcl.formatting import number
 from pcl.spreadsheet import FORMULA_STARTS
 
-from .columns import HEADER_SEARCH_LINES, LABELS, MAX_LINES, MAX_ROWS, column_keys
+from .columns import HEADER_SEARCH_LINES, LABELS, MAX_LINES, MAX_ROWS, cofunder_keys, column_keys
 
 
 class ImportFileError(Exception):
@@ -26,12 +26,22 @@ class ImportFileError(Exception):
 
 
 @dataclass
+class CofunderSheet:
+    """The co-funders' sheet of a plan export (XLSX): its name, header and non-empty lines."""
+
+    title: str
+    header: list[str]
+    lines: list[tuple[int, list]]
+
+
+@dataclass
 class Sheet:
     """The cells of a file: its header line and the lines under it that are not empty."""
 
     header: list[str]
     header_line: int
     lines: list[tuple[int, list]]
+    cofunders: CofunderSheet | None = None
 
 
 def cell_text(value) -> str:
@@ -48,6 +58,33 @@ def cell_text(value) -> str:
 
 def _is_empty(cells) -> bool:
     return all(cell_text(cell) == "" for cell in cells)
+
+
+def _xlsx_cofunders(content: bytes) -> CofunderSheet | None:
+    """The first sheet after the actions' whose first line is the co-funders' header of the export."""
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as error:  # as in _xlsx_lines
+        raise ImportFileError(_("The file cannot be read as an XLSX spreadsheet.")) from error
+    try:
+        for sheet in workbook.worksheets[1:]:
+            lines = sheet.iter_rows(values_only=True)
+            first = next(lines, None)
+            header = [cell_text(cell) for cell in first or ()]
+            if not {"number", "name"} <= set(cofunder_keys(header).values()):
+                continue
+            rows = []
+            for line, cells in enumerate(lines, start=2):
+                if line > MAX_LINES:
+                    break
+                if not _is_empty(cells):
+                    rows.append((line, list(cells)))
+            return CofunderSheet(title=sheet.title, header=header, lines=rows)
+    except Exception as error:
+        raise ImportFileError(_("The file cannot be read as an XLSX spreadsheet.")) from error
+    finally:
+        workbook.close()
+    return None
 
 
 def _xlsx_lines(content: bytes):
@@ -122,7 +159,8 @@ def read_sheet(content: bytes, extension: str) -> Sheet:
         )
     if not rows:
         raise ImportFileError(_("The file has headers but no action under them."))
-    return Sheet(header=header, header_line=header_line, lines=rows)
+    cofunders = _xlsx_cofunders(content) if extension == "xlsx" else None
+    return Sheet(header=header, header_line=header_line, lines=rows, cofunders=cofunders)
 
 
 # --- cells --------------------------------------------------------------------------------------

@@ -11,9 +11,21 @@ from django.utils.translation import gettext as _
 
 from pcl.formatting import NBSP, is_french, list_text, short_date
 
-from ..models import Action, ActionPlan, ActionStatus, BudgetKind, Origin
+from ..exports import COFUNDER_HEADERS
+from ..models import Action, ActionPlan, ActionStatus, BudgetKind, CoFunderStatus, Origin
 from ..selectors import plan_import_references
-from .columns import DATE, FIELD_KINDS, LABELS, PERCENT, QUANTITY, STATUS_SYNONYMS, column_keys, normalize
+from .columns import (
+    DATE,
+    FIELD_KINDS,
+    LABELS,
+    NOT_FIELDS,
+    PERCENT,
+    QUANTITY,
+    STATUS_SYNONYMS,
+    cofunder_keys,
+    column_keys,
+    normalize,
+)
 from .reading import CellError, Sheet, cell_text, parse_date, parse_decimal, parse_progress, read_sheet
 
 
@@ -37,13 +49,26 @@ class BudgetEntry:
 
 
 @dataclass
+class CofunderEntry:
+    name: str
+    amount: Decimal
+    status: str
+
+    @property
+    def status_label(self) -> str:
+        return CoFunderStatus(self.status).label
+
+
+@dataclass
 class ImportRow:
     line: int
     data: dict = field(default_factory=dict)  # Action fields, ready for actions.services.action_create
     axis_title: str = ""  # an axis the plan does not have yet: created with the actions
     catalogue_action: object = None
     budget: list[BudgetEntry] = field(default_factory=list)
+    cofunders: list[CofunderEntry] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    number: str = ""  # the export's number of the action, which its co-funders refer to
 
     @property
     def forecast_total(self) -> Decimal:
@@ -67,10 +92,12 @@ class ImportPreview:
     columns: list[str]  # the file's headers that are read
     ignored: list[str]  # the file's headers that are not
     new_axes: list[str]
+    notes: list[str] = field(default_factory=list)
+    other_errors: list[RowError] = field(default_factory=list)  # of lines tied to no action
 
     @property
     def errors(self) -> list[RowError]:
-        return [error for row in self.rows for error in row.errors]
+        return [error for row in self.rows for error in row.errors] + self.other_errors
 
 
 @dataclass
@@ -219,12 +246,75 @@ def preview_rows(*, sheet: Sheet, context: ImportContext, plan: ActionPlan) -> I
             )
         _read_budget(row, values, headers, plan, error)
         _check_fields(row, headers, error)
+        row.number = cell_text(values.get("number"))
         rows.append(row)
-    columns = [sheet.header[index] for index, key in keys.items() if key != "computed"]
+    columns = [sheet.header[index] for index, key in keys.items() if key not in NOT_FIELDS]
     ignored = [
-        text for index, text in enumerate(sheet.header) if text and keys.get(index) in (None, "computed")
+        text for index, text in enumerate(sheet.header) if text and keys.get(index) in (None, *NOT_FIELDS)
     ]
-    return ImportPreview(rows=rows, columns=columns, ignored=ignored, new_axes=list(new_axes.values()))
+    result = ImportPreview(rows=rows, columns=columns, ignored=ignored, new_axes=list(new_axes.values()))
+    if sheet.cofunders is not None:
+        _read_cofunders(result, sheet.cofunders)
+    elif "cofunders" in keys.values():
+        texts = {
+            cell_text(cells[index])
+            for line, cells in sheet.lines
+            for index, key in keys.items()
+            if key == "cofunders" and index < len(cells)
+        }
+        if texts - {""}:
+            result.notes.append(
+                _(
+                    "The co-funders are not imported from a CSV file: import the XLSX export, which lists "
+                    "them on a sheet of their own, or add them on each action's schedule and budget page."
+                )
+            )
+    return result
+
+
+def _read_cofunders(result: ImportPreview, sheet) -> None:
+    """The co-funders' sheet of a plan export: each line goes to the action with its number."""
+    keys = cofunder_keys(sheet.header)
+    headers = {key: sheet.header[index] for index, key in keys.items()}
+    by_number = {row.number: row for row in result.rows if row.number}
+    statuses = _choice_names(CoFunderStatus)
+    for line, cells in sheet.lines:
+        values = {key: cells[index] if index < len(cells) else None for index, key in keys.items()}
+        number_text = cell_text(values.get("number"))
+        row = by_number.get(number_text)
+        errors = row.errors if row is not None else result.other_errors
+
+        def error(key, message, line=line, errors=errors):
+            column = f"{sheet.title} › {headers.get(key, COFUNDER_HEADERS[key])}"
+            errors.append(RowError(line=line, column=column, message=message))
+
+        if row is None:
+            error(
+                "number",
+                _("No action of the first sheet has the number “%(value)s”.") % {"value": number_text},
+            )
+            continue
+        name = cell_text(values.get("name"))
+        if not name:
+            error("name", _("The co-funder's name is missing."))
+        try:
+            amount = parse_decimal(values.get("amount"))
+        except CellError as cell_error:
+            error("amount", str(cell_error))
+            amount = None
+        else:
+            if amount is None:
+                error("amount", _("The amount is missing."))
+        status_text = cell_text(values.get("status"))
+        status = statuses.get(normalize(status_text)) if status_text else CoFunderStatus.REQUESTED
+        if status is None:
+            error(
+                "status",
+                _("Unknown status “%(value)s”: one of %(known)s.")
+                % {"value": status_text, "known": allowed_text(CoFunderStatus.labels)},
+            )
+        if name and amount is not None and status:
+            row.cofunders.append(CofunderEntry(name=name[:200], amount=amount, status=status))
 
 
 def _read_budget(row: ImportRow, values: dict, headers: dict, plan: ActionPlan, error) -> None:

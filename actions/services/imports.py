@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ..imports import ImportRow, normalize
-from ..models import Action, ActionPlan, BudgetLine, PlanAxis, PlanStatus
+from ..models import Action, ActionPlan, BudgetLine, CoFunder, PlanAxis, PlanStatus
 from .actions import PlanningRows, action_create, action_planning_save
 from .history import history_record
 from .plans import axis_save
@@ -49,14 +49,18 @@ def plan_actions_import(*, plan: ActionPlan, rows: list[ImportRow], user, source
             data["axis"] = axis
         try:
             action = action_create(plan=plan, data=data, user=user, catalogue_action=row.catalogue_action)
-            if row.budget:
+            if row.budget or row.cofunders:
                 lines = [
                     BudgetLine(year=entry.year, kind=entry.kind, forecast=entry.forecast, actual=entry.actual)
                     for entry in row.budget
                 ]
+                cofunders = [
+                    CoFunder(name=entry.name, amount=entry.amount, status=entry.status)
+                    for entry in row.cofunders
+                ]
                 action = action_planning_save(
                     action=action,
-                    rows=PlanningRows(milestones=[], budget_lines=lines, cofunders=[], deleted=[]),
+                    rows=PlanningRows(milestones=[], budget_lines=lines, cofunders=cofunders, deleted=[]),
                     user=user,
                     base_revision=action.revision,
                 )

@@ -14,7 +14,8 @@ def csv_bytes(header, *rows, delimiter=";", bom=True) -> bytes:
     return (("\ufeff" if bom else "") + buffer.getvalue()).encode()
 
 
-def xlsx_bytes(header, *rows, above=()) -> bytes:
+def xlsx_bytes(header, *rows, above=(), sheets=None) -> bytes:
+    """`sheets`: {title: [header, *rows]} of the sheets after the first."""
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     for line in above:
@@ -22,6 +23,10 @@ def xlsx_bytes(header, *rows, above=()) -> bytes:
     sheet.append(header)
     for row in rows:
         sheet.append(row)
+    for title, lines in (sheets or {}).items():
+        other = workbook.create_sheet(title)
+        for line in lines:
+            other.append(line)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

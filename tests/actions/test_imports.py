@@ -231,6 +231,35 @@ def test_amounts_are_checked_and_budget_years_must_be_in_the_plan(scene):
     ]
 
 
+def test_the_cofunders_sheet_of_an_export_goes_to_the_actions_by_their_number(scene):
+    content = xlsx_bytes(
+        ["Number", "Title", "Theme"],
+        [1, "Bikes", "Mobilité"],
+        [2, "Lights", "Éclairage public"],
+        sheets={
+            "Co-funders": [
+                ["Action number", "Action", "Co-funder", "Status", "Amount (€)"],
+                [2, "Lights", "Région", "Granted", 12000.5],
+                [2, "Lights", "Département", "", 3000],
+                [3, "Ghost", "État", "Requested", 10],
+                [1, "Bikes", "", "Perçu", None],
+            ]
+        },
+    )
+    with translation.override("en"):
+        result = preview(scene.plan, content, "xlsx")
+    bikes, lights = result.rows
+    assert [(c.name, c.amount, c.status) for c in lights.cofunders] == [
+        ("Région", Decimal("12000.50"), "granted"),
+        ("Département", Decimal("3000.00"), "requested"),
+    ]
+    assert errors_of(result) == [
+        (5, "Co-funders › Co-funder", "The co-funder's name is missing."),
+        (5, "Co-funders › Amount (€)", "The amount is missing."),
+        (4, "Co-funders › Action number", "No action of the first sheet has the number “3”."),
+    ]
+
+
 # --- bad files ----------------------------------------------------------------------------------
 
 
