@@ -157,6 +157,11 @@ def read_sheet(content: bytes, extension: str) -> Sheet:
             )
             % {"title": LABELS["title"]}
         )
+    if "theme" not in column_keys(header).values():
+        raise ImportFileError(
+            _("The file has no “%(theme)s” column: every action needs a theme (see the template).")
+            % {"theme": LABELS["theme"]}
+        )
     if not rows:
         raise ImportFileError(_("The file has headers but no action under them."))
     cofunders = _xlsx_cofunders(content) if extension == "xlsx" else None
@@ -167,6 +172,9 @@ def read_sheet(content: bytes, extension: str) -> Sheet:
 
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y")
 NUMBER_NOISE = re.compile(r"[\s\u00a0\u202f€%]|MWh|t\s*CO2e", re.IGNORECASE)
+
+
+MAX_NUMBER = Decimal(10) ** 10  # what the amounts and quantities hold (12 digits, 2 of them decimals)
 
 
 class CellError(ValueError):
@@ -217,6 +225,8 @@ def parse_decimal(value) -> Decimal | None:
         raise CellError(_("“%(value)s” is not a number.") % {"value": value})
     if number_ < 0:
         raise CellError(_("%(value)s is negative: amounts and quantities cannot be.") % {"value": value})
+    if number_ >= MAX_NUMBER:
+        raise CellError(_("%(value)s is too large a number.") % {"value": value})
     return number_.quantize(Decimal("0.01"))
 
 

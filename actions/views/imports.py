@@ -25,7 +25,7 @@ from pcl.uploads import XLSX, display_name
 
 from .. import imports, selectors, services
 from ..forms import ActionImportForm
-from ..models import ActionPlan
+from ..models import ActionPlan, PlanStatus
 from .common import error_text
 
 STORAGE_FOLDER = "action-imports"
@@ -77,7 +77,7 @@ def _pending(request, plan: ActionPlan) -> dict | None:
 @login_required
 def plan_import(request, plan_id):
     plan = _editable_plan(request, plan_id)
-    if plan.status != "draft":
+    if plan.status != PlanStatus.DRAFT:
         messages.error(request, services.import_refused_message(plan))
         return redirect("actions:plan", plan.pk)
     form = ActionImportForm(request.POST or None, request.FILES or None)
@@ -136,7 +136,7 @@ def plan_import_preview(request, plan_id):
         _forget(request, plan)
         messages.info(request, _("The import was cancelled: nothing was changed."))
         return redirect("actions:plan", plan.pk)
-    if plan.status != "draft":
+    if plan.status != PlanStatus.DRAFT:
         _forget(request, plan)
         messages.error(request, services.import_refused_message(plan))
         return redirect("actions:plan", plan.pk)

@@ -268,6 +268,7 @@ def test_the_cofunders_sheet_of_an_export_goes_to_the_actions_by_their_number(sc
     [
         (csv_bytes(["Nom", "Prénom"], ["a", "b"]), "csv", "No column of the file is known"),
         (csv_bytes(["Title", "Theme"]), "csv", "no action under them"),
+        (csv_bytes(["Title", "Start"], ["Bikes", "01/01/2025"]), "csv", "The file has no “Theme” column"),
         ("Titre;Thématique\néclairage;x\n".encode("latin-1"), "csv", "not UTF-8"),
         (b"PK\x03\x04 not really a zip", "xlsx", "cannot be read as an XLSX"),
     ],
