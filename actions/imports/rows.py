@@ -196,7 +196,7 @@ def preview_rows(*, sheet: Sheet, context: ImportContext, plan: ActionPlan) -> I
         theme_text = data.pop("theme", "")
         theme = context.themes.get(normalize(theme_text))
         if theme is None:
-            known = allowed_text(theme.name for theme in context.theme_list)
+            known = allowed_text(known_theme.name for known_theme in context.theme_list)
             if theme_text:
                 error(
                     "theme",
