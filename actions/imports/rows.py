@@ -150,7 +150,10 @@ def preview_rows(*, sheet: Sheet, context: ImportContext, plan: ActionPlan) -> I
     """The rows of the sheet as the actions they will become, each with its errors (none: ready)."""
     keys = column_keys(sheet.header)
     headers = {key: sheet.header[index] for index, key in keys.items()}
-    statuses, origins = {**STATUS_SYNONYMS, **_choice_names(ActionStatus)}, _choice_names(Origin)
+    names = {
+        "status": {**STATUS_SYNONYMS, **_choice_names(ActionStatus)},
+        "origin": _choice_names(Origin),
+    }
     seen_titles: dict[str, int] = {}
     new_axes: dict[str, str] = {}
     rows = []
@@ -193,50 +196,7 @@ def preview_rows(*, sheet: Sheet, context: ImportContext, plan: ActionPlan) -> I
                 )
             else:
                 seen_titles[name] = line
-        theme_text = data.pop("theme", "")
-        theme = context.themes.get(normalize(theme_text))
-        if theme is None:
-            known = allowed_text(known_theme.name for known_theme in context.theme_list)
-            if theme_text:
-                error(
-                    "theme",
-                    _("Unknown theme “%(value)s”: one of %(known)s.") % {"value": theme_text, "known": known},
-                )
-            else:
-                error("theme", _("The theme is missing: one of %(known)s.") % {"known": known})
-        data["theme"] = theme
-        axis_text = data.pop("axis", "")
-        data["axis"] = context.axes.get(normalize(axis_text))
-        if axis_text and data["axis"] is None:
-            row.axis_title = new_axes.setdefault(normalize(axis_text), axis_text)
-        status_text = data.pop("status", "")
-        if status_text:
-            status = statuses.get(normalize(status_text))
-            if status is None:
-                error(
-                    "status",
-                    _("Unknown status “%(value)s”: one of %(known)s.")
-                    % {"value": status_text, "known": allowed_text(ActionStatus.labels)},
-                )
-            data["status"] = status or ActionStatus.PLANNED
-        # A commune's own table lists what it already undertook: déjà engagée. A plan export carries
-        # each action's origin: read back as it was, so that a round trip changes nothing.
-        origin_text = data.pop("origin", "")
-        data["origin"] = Origin.ALREADY_ENGAGED
-        if origin_text:
-            origin = origins.get(normalize(origin_text))
-            if origin is None:
-                error(
-                    "origin",
-                    _("Unknown origin “%(value)s”: one of %(known)s.")
-                    % {"value": origin_text, "known": allowed_text(Origin.labels)},
-                )
-            data["origin"] = origin or Origin.ALREADY_ENGAGED
-        catalogue_text = data.pop("catalogue_action", "")
-        row.catalogue_action = context.catalogue.get(normalize(catalogue_text)) if catalogue_text else None
-        owner_text = data.pop("owner", "")
-        data["owner"] = context.members.get(normalize(owner_text)) if owner_text else None
-        data["owner_name"] = "" if data["owner"] else owner_text
+        _read_names(row, context=context, names=names, new_axes=new_axes, error=error)
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
             error(
@@ -315,6 +275,56 @@ def _read_cofunders(result: ImportPreview, sheet) -> None:
             )
         if name and amount is not None and status:
             row.cofunders.append(CofunderEntry(name=name[:200], amount=amount, status=status))
+
+
+def _read_names(row: ImportRow, *, context: ImportContext, names: dict, new_axes: dict, error) -> None:
+    """The cells that name something: a theme, an axis, a status, an origin, a catalogue action, a
+    person; replaced in `row.data` by what they name."""
+    data = row.data
+    theme_text = data.pop("theme", "")
+    theme = context.themes.get(normalize(theme_text))
+    if theme is None:
+        known = allowed_text(known_theme.name for known_theme in context.theme_list)
+        if theme_text:
+            error(
+                "theme",
+                _("Unknown theme “%(value)s”: one of %(known)s.") % {"value": theme_text, "known": known},
+            )
+        else:
+            error("theme", _("The theme is missing: one of %(known)s.") % {"known": known})
+    data["theme"] = theme
+    axis_text = data.pop("axis", "")
+    data["axis"] = context.axes.get(normalize(axis_text))
+    if axis_text and data["axis"] is None:
+        row.axis_title = new_axes.setdefault(normalize(axis_text), axis_text)
+    status_text = data.pop("status", "")
+    if status_text:
+        status = names["status"].get(normalize(status_text))
+        if status is None:
+            error(
+                "status",
+                _("Unknown status “%(value)s”: one of %(known)s.")
+                % {"value": status_text, "known": allowed_text(ActionStatus.labels)},
+            )
+        data["status"] = status or ActionStatus.PLANNED
+    # A commune's own table lists what it already undertook: déjà engagée. A plan export carries
+    # each action's origin: read back as it was, so that a round trip changes nothing.
+    origin_text = data.pop("origin", "")
+    data["origin"] = Origin.ALREADY_ENGAGED
+    if origin_text:
+        origin = names["origin"].get(normalize(origin_text))
+        if origin is None:
+            error(
+                "origin",
+                _("Unknown origin “%(value)s”: one of %(known)s.")
+                % {"value": origin_text, "known": allowed_text(Origin.labels)},
+            )
+        data["origin"] = origin or Origin.ALREADY_ENGAGED
+    catalogue_text = data.pop("catalogue_action", "")
+    row.catalogue_action = context.catalogue.get(normalize(catalogue_text)) if catalogue_text else None
+    owner_text = data.pop("owner", "")
+    data["owner"] = context.members.get(normalize(owner_text)) if owner_text else None
+    data["owner_name"] = "" if data["owner"] else owner_text
 
 
 def _read_budget(row: ImportRow, values: dict, headers: dict, plan: ActionPlan, error) -> None:
