@@ -6,6 +6,7 @@ import datetime
 import html
 import io
 import os
+import re
 from decimal import Decimal
 
 import openpyxl
@@ -178,7 +179,10 @@ def test_a_bad_file_is_refused_with_a_clear_message_and_nothing_kept(
     client = as_role("advisor")
     response = upload(client, scene.plan, content, name)
     assert response.status_code == 200
-    assert message in text_of(response)
+    page = text_of(response)
+    assert message in page
+    assert '<a class="alert-link" href="#id_file">' in page  # the error summary links to the field
+    assert re.search(r"<title>\s*Erreur : Importer des actions", page)
     assert stored_files(media) == []
     assert client.get(url("plan_import_preview", scene.plan.pk)).status_code == 302
 
