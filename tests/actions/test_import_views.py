@@ -333,6 +333,20 @@ def test_the_preview_query_count_does_not_grow_with_the_rows(as_role, scene, dja
     assert len(large.captured_queries) == len(small.captured_queries)
 
 
+@pytest.mark.parametrize("name, args", [("plan_import", ()), ("plan_import_template", ("xlsx",))])
+def test_the_upload_page_and_the_template_do_not_grow_with_the_plan(
+    as_role, scene, django_assert_max_num_queries, name, args
+):
+    client = as_role("advisor")
+    with django_assert_max_num_queries(10) as small:
+        assert client.get(url(name, scene.plan.pk, *args)).status_code == 200
+    for _index in range(15):
+        ActionFactory(plan=scene.plan, axis=PlanAxisFactory(plan=scene.plan))
+    with django_assert_max_num_queries(10) as large:
+        assert client.get(url(name, scene.plan.pk, *args)).status_code == 200
+    assert len(large.captured_queries) == len(small.captured_queries)
+
+
 def test_the_confirmation_query_count_is_bounded_per_row(as_role, scene, django_assert_max_num_queries):
     """Each row goes through action_create (its checks, insert and history) and each new axis through
     axis_save: a fixed cost per row, nothing per row on top of it."""
