@@ -35,6 +35,17 @@ def plan_actions_import(*, plan: ActionPlan, rows: list[ImportRow], user, source
     ensure_importable(plan)
     if any(row.errors for row in rows):
         raise ValidationError(_("The file has errors: nothing was imported."))
+    # Checked again under the plan's lock: another import may have been confirmed since the preview.
+    titles = {normalize(title) for title in plan.actions.values_list("title", flat=True)}
+    for row in rows:
+        if normalize(row.data.get("title", "")) in titles:
+            raise ValidationError(
+                _("Line %(line)s: %(reason)s")
+                % {
+                    "line": row.line,
+                    "reason": _("The plan already has an action “%(title)s”.") % {"title": row.data["title"]},
+                }
+            )
     axes = {normalize(axis.title): axis for axis in plan.axes.all()}
     next_order = max((axis.order for axis in axes.values()), default=0) + 1
     actions = []

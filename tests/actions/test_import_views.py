@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from actions import exports, services
+from actions.imports import ImportContext, preview_file
 from actions.models import (
     Action,
     ActionStatus,
@@ -281,6 +282,21 @@ def test_a_failure_while_creating_rolls_the_whole_import_back(as_role, scene, mo
     assert list(scene.plan.actions.all()) == [scene.action]
     assert not PlanAxis.objects.filter(plan=scene.plan).exists()
     assert not HistoryEntry.objects.filter(plan=scene.plan, summary__contains="import").exists()
+
+
+def test_the_service_checks_the_titles_again_under_the_plans_lock(scene, cast):
+    context = ImportContext.of(scene.plan)
+    checked = preview_file(
+        content=csv_bytes(FR_HEADER, *GOOD_ROWS), extension="csv", context=context, plan=scene.plan
+    )
+    assert checked.errors == []
+    ActionFactory(plan=scene.plan, title="chaufferie  BOIS")  # another import, confirmed meanwhile
+    with pytest.raises(ValidationError, match="Line 3: The plan already has an action “Chaufferie bois”."):
+        with translation.override("en"):
+            services.plan_actions_import(
+                plan=scene.plan, rows=checked.rows, user=cast.advisor, source="a.csv"
+            )
+    assert scene.plan.actions.count() == 2 and not PlanAxis.objects.filter(plan=scene.plan).exists()
 
 
 def test_cancelling_drops_the_file(as_role, scene, media):
