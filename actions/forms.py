@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes.forms import DateInput
 from communes.selectors import commune_people
+from pcl.formatting import money
 from pcl.uploads import validate_upload
 
 from .imports import IMPORT_TYPES
@@ -12,9 +13,12 @@ from .models import (
     ActionPlan,
     ActionStatus,
     AwarenessReport,
+    BudgetKind,
     BudgetLine,
     CatalogueAction,
     CoFunder,
+    CoFunderStatus,
+    FollowUpNote,
     Milestone,
     Origin,
     PlanAxis,
@@ -26,8 +30,10 @@ from .services import (
     ACTION_CONTENT_FIELDS,
     ACTION_FIELDS,
     FOLLOW_UP_FIELDS,
+    FollowUp,
     deliberation_file_check,
     out_of_date_message,
+    snapshot,
 )
 
 
@@ -138,6 +144,12 @@ class ActionForm(forms.ModelForm):
                 if name not in FOLLOW_UP_FIELDS and name != "revision":
                     field.disabled = True
 
+    def read_only(self) -> list[tuple[str, str]]:
+        """(label, value as text) of the fields the person may read but not change here: shown as
+        text, not as disabled inputs."""
+        names = [name for name, field in self.fields.items() if field.disabled]
+        return list(snapshot(self.instance, names).values())
+
     def clean_revision(self) -> int | None:
         value = self.cleaned_data.get("revision") or ""
         return int(value) if value.isdigit() else None
@@ -210,9 +222,12 @@ def planning_formsets(action, data=None, content_editable=True):
         formset = formset_class(data, instance=action, prefix=prefix, form_kwargs=form_kwargs)
         if not content_editable:
             for form in formset.forms:
+                # What the follow-up added after the vote is no commitment: it stays editable (a
+                # spending line added then keeps no forecast).
+                added = getattr(form.instance, "added_after_adoption", False)
                 for name, field in form.fields.items():
                     if name not in FOLLOW_UP_ROW_FIELDS[form_class] and name not in ("id", "action"):
-                        field.disabled = True
+                        field.disabled = not added or name == "forecast"
         formsets[prefix] = formset
     return formsets
 
@@ -280,6 +295,7 @@ class PlanFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False)
     owner = forms.ChoiceField(label=_("Responsible"), required=False)
     origin = forms.ChoiceField(label=_("Origin"), required=False)
+    flag = forms.ChoiceField(label=_("Follow-up"), required=False)
     sort = forms.ChoiceField(label=_("Sort by"), required=False)
 
     def __init__(self, *args, owners, **kwargs):
@@ -288,6 +304,11 @@ class PlanFilterForm(forms.Form):
         self.fields["status"].choices = [("", _("All statuses")), *ActionStatus.choices]
         self.fields["owner"].choices = [("", _("Everyone")), *owners]
         self.fields["origin"].choices = [("", _("All origins")), *Origin.choices]
+        self.fields["flag"].choices = [
+            ("", _("All actions")),
+            ("late", _("Late")),
+            ("stale", _("Not updated for a long time")),
+        ]
         self.fields["sort"].choices = [
             ("order", _("Plan order")),
             ("title", _("Title")),
@@ -307,3 +328,78 @@ PLAN_STATUS_ACTIONS = {
     PlanStatus.CLOSED: _("Close and evaluate"),
     PlanStatus.DRAFT: _("Send back to draft"),
 }
+
+
+class FollowUpForm(forms.Form):
+    """What a follow-up changes, saved at once (`services.action_follow_up`): status, progress, the
+    year's spending by type, a note and, when one turned up, a new co-funder. The figures are the models'
+    own form fields, so that they read numbers as every other form does."""
+
+    revision = forms.CharField(widget=forms.HiddenInput, required=False)
+    status = Action._meta.get_field("status").formfield()
+    progress = Action._meta.get_field("progress").formfield(max_value=100)
+    spending_investment = BudgetLine._meta.get_field("actual").formfield(required=False, min_value=0)
+    spending_operating = BudgetLine._meta.get_field("actual").formfield(required=False, min_value=0)
+    note = FollowUpNote._meta.get_field("text").formfield(
+        required=False, label=_("Follow-up note"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    cofunder_name = CoFunder._meta.get_field("name").formfield(required=False, label=_("New co-funder"))
+    cofunder_amount = CoFunder._meta.get_field("amount").formfield(
+        required=False, min_value=0, label=_("Its amount (€)")
+    )
+    cofunder_status = CoFunder._meta.get_field("status").formfield(required=False, label=_("Its status"))
+
+    def __init__(self, *args, action: Action, year: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action, self.year = action, year
+        lines = {line.kind: line for line in action.budget_lines.all() if line.year == year}
+        self.planned = {kind: kind in lines and bool(lines[kind].forecast) for kind in BudgetKind.values}
+        self.fields["cofunder_status"].choices = CoFunderStatus.choices
+        for kind in BudgetKind.values:
+            name = f"spending_{kind}"
+            self.fields[name].label = _("Spent in %(year)s, %(kind)s (€ excl. tax)") % {
+                "year": year,
+                "kind": BudgetKind(kind).label.lower(),
+            }
+            line = lines.get(kind)
+            self.fields[name].initial = line.actual if line else None
+            if line is None or not line.forecast:
+                self.fields[name].help_text = _("No forecast for this year: it will read as not planned.")
+            else:
+                self.fields[name].help_text = _("Forecast: %(amount)s.") % {"amount": money(line.forecast)}
+        self.fields["status"].initial = action.status
+        self.fields["progress"].initial = action.progress
+        self.fields["revision"].initial = action.revision
+
+    def clean_revision(self) -> int | None:
+        value = self.cleaned_data.get("revision") or ""
+        return int(value) if value.isdigit() else None
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("revision") is None and "revision" not in self.errors:
+            self.add_error(None, out_of_date_message())
+        name, amount = cleaned.get("cofunder_name"), cleaned.get("cofunder_amount")
+        if name and amount is None and "cofunder_amount" not in self.errors:
+            self.add_error("cofunder_amount", _("Give the amount of the new co-funder."))
+        if amount is not None and not name:
+            self.add_error("cofunder_name", _("Give the name of the new co-funder."))
+        return cleaned
+
+    def follow_up(self) -> FollowUp:
+        data = self.cleaned_data
+        cofunder = None
+        if data.get("cofunder_name"):
+            cofunder = CoFunder(
+                name=data["cofunder_name"],
+                amount=data["cofunder_amount"],
+                status=data.get("cofunder_status") or CoFunderStatus.REQUESTED,
+            )
+        return FollowUp(
+            status=data["status"],
+            progress=data["progress"],
+            year=self.year,
+            spending={kind: data.get(f"spending_{kind}") for kind in BudgetKind.values},
+            note=data.get("note") or "",
+            cofunder=cofunder,
+        )

@@ -306,7 +306,9 @@ class Action(Impact):
         _("why it is not late"),
         max_length=300,
         blank=True,
-        help_text=_("Filled in, the action no longer reads as late despite an overdue milestone."),
+        help_text=_(
+            "Filled in, the action no longer reads as late despite an overdue milestone or a passed end date."
+        ),
     )
     achieved_mwh_saved = DecimalField(_("energy saved, achieved (MWh/year)"), **QUANTITY)
     achieved_tco2e_avoided = DecimalField(_("emissions avoided, achieved (t CO2e/year)"), **QUANTITY)
@@ -380,6 +382,9 @@ class BudgetLine(models.Model):
     kind = models.CharField(_("type"), max_length=16, choices=BudgetKind.choices)
     forecast = MoneyField(_("forecast (€ excl. tax)"), default=0, **MONEY)
     actual = MoneyField(_("actual (€ excl. tax)"), null=True, blank=True, **MONEY)
+    # Spending recorded during the follow-up for a year and type the adopted plan had no forecast for:
+    # not planned, not a commitment (its forecast stays 0), so not frozen like the adopted lines.
+    added_after_adoption = models.BooleanField(_("not planned (added after the adoption)"), default=False)
 
     class Meta:
         verbose_name = _("budget line")
@@ -390,6 +395,11 @@ class BudgetLine(models.Model):
                 fields=["action", "year", "kind"], name="actions_budgetline_unique_year_kind"
             ),
             *non_negative("forecast", "actual"),
+            CheckConstraint(
+                condition=Q(added_after_adoption=False) | Q(forecast=0),
+                name="actions_budgetline_unplanned_has_no_forecast",
+                violation_error_message=_("Spending added after the adoption has no forecast."),
+            ),
         ]
 
     def __str__(self):
@@ -409,6 +419,8 @@ class CoFunder(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=CoFunderStatus.choices, default=CoFunderStatus.REQUESTED
     )
+    # A co-funder found during the follow-up: the adopted ones are commitments (frozen), not this one.
+    added_after_adoption = models.BooleanField(_("added after the adoption"), default=False)
 
     class Meta:
         verbose_name = _("co-funder")

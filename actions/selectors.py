@@ -8,9 +8,11 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import (
+    Case,
     Count,
     DecimalField,
     Exists,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -18,14 +20,15 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce, ExtractYear
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from communes import permissions
-from communes.models import Commune, sort_key
-from communes.selectors import commune_people
+from communes.models import Commune, Role, sort_key
+from communes.selectors import advisor_communes, commune_people
 
 from .models import (
     ADOPTED_STATUSES,
@@ -262,18 +265,31 @@ def started_filter(start: date, end: date, *, today: date | None = None) -> Q:
     return Q(status__in=STARTED_STATUSES, start_date__range=(start, min(end, today)))
 
 
-def late_filter() -> Q:
-    return Q(has_overdue_milestone=True, late_override_reason="", status__in=OPEN_STATUSES)
+# "Late" and "stale", the one definition every page, dashboard, export and document reads.
+#
+# An action is late when it is still open (planned or in progress: a completed action is never late,
+# nor one suspended or abandoned) and a milestone is overdue or its end date has passed, unless someone
+# wrote why it is not late (`late_override_reason`). It is stale when it is still open and nobody updated
+# it for `STALE_ACTION_DAYS` days. `late_filter` needs the `has_overdue_milestone` annotation
+# (`with_flags`); `action_is_late` reads it on an annotated action.
+
+
+def late_filter(*, today: date | None = None) -> Q:
+    today = today or timezone.localdate()
+    return Q(late_override_reason="", status__in=OPEN_STATUSES) & (
+        Q(has_overdue_milestone=True) | Q(end_date__lt=today)
+    )
 
 
 def stale_filter() -> Q:
     return Q(updated_at__lt=stale_cutoff(), status__in=OPEN_STATUSES)
 
 
-def action_is_late(action: Action) -> bool:
-    return bool(
-        action.has_overdue_milestone and not action.late_override_reason and action.status in OPEN_STATUSES
-    )
+def action_is_late(action: Action, *, today: date | None = None) -> bool:
+    today = today or timezone.localdate()
+    if action.status not in OPEN_STATUSES or action.late_override_reason:
+        return False
+    return bool(action.has_overdue_milestone or (action.end_date is not None and action.end_date < today))
 
 
 def action_is_stale(action: Action) -> bool:
@@ -298,6 +314,7 @@ class PlanFilters:
     status: str = ""
     owner: str = ""  # "user:<id>" or "name:<text>"
     origin: str = ""
+    flag: str = ""  # "late" or "stale"
     sort: str = "order"
 
 
@@ -364,6 +381,10 @@ def _matches(action: Action, filters: PlanFilters) -> bool:
         return False
     if filters.origin and action.origin != filters.origin:
         return False
+    if filters.flag == "late" and not action.is_late:
+        return False
+    if filters.flag == "stale" and not action.is_stale:
+        return False
     if filters.owner:
         kind, _sep, value = filters.owner.partition(":")
         if kind == "user" and str(action.owner_id) != value:
@@ -387,6 +408,53 @@ def axis_tree(axes: list[PlanAxis]) -> list[tuple[PlanAxis, int]]:
 
     walk(None, 0)
     return ordered
+
+
+# --- what a person has to update ---------------------------------------------------------------
+
+
+class UpdatePriority:
+    """The order of the "to update" list: late actions first, then stale ones, then the rest."""
+
+    LATE = 0
+    STALE = 1
+    OTHER = 2
+
+
+def actions_to_update(*, user) -> QuerySet[Action]:
+    """The actions the user keeps up to date, in the followed plans of their communes (those whose
+    follow-up goes on: the plan in force, or the one in preparation while none is adopted): every action
+    of the communes they advise (`advisor_communes`) or are the referent of, and the actions they are
+    responsible for. Each has `priority` (`UpdatePriority`), its flags and its plan, commune, theme and
+    last author; late first, then stale, then the rest, each group least recently updated first. A
+    queryset to paginate: one query for the plans, then the page's (and its count)."""
+    commune_ids = None if permissions.sees_every_commune(user) else list(permissions.commune_roles(user))
+    plan_ids = [plan.pk for plan in followed_plans(commune_ids=commune_ids).values()]
+    followed = Q(plan__commune__in=advisor_communes(advisor=user)) | Q(owner=user)
+    referent_of = permissions.communes_with_role(user, Role.REFERENT)
+    if referent_of:
+        followed |= Q(plan__commune_id__in=referent_of)
+    return (
+        Action.objects.filter(followed, plan_id__in=plan_ids)
+        .annotate(has_overdue_milestone=Exists(_overdue_milestones()))
+        .annotate(
+            priority=Case(
+                When(late_filter(), then=Value(UpdatePriority.LATE)),
+                When(stale_filter(), then=Value(UpdatePriority.STALE)),
+                default=Value(UpdatePriority.OTHER),
+                output_field=IntegerField(),
+            )
+        )
+        .select_related("plan__commune", "theme", "owner", "updated_by")
+        .order_by("priority", "updated_at", "pk")
+    )
+
+
+def mark_flags(actions: Iterable[Action]) -> None:
+    """Sets `is_late` and `is_stale` on actions annotated with `has_overdue_milestone` (no query)."""
+    for action in actions:
+        action.is_late = action_is_late(action)
+        action.is_stale = action_is_stale(action)
 
 
 # --- action page --------------------------------------------------------------------------------
@@ -628,15 +696,14 @@ class PortfolioPlan:
 def portfolio_plans(*, commune_ids: Iterable[int] | None) -> dict[int, PortfolioPlan]:
     """For each commune with a plan, its current and followed plans and the followed plan's late and
     stale action counts (one query)."""
-    late = Exists(_overdue_milestones())
     plans = list(
         _plans_of(commune_ids).annotate(
             late_count=Count(
                 "actions",
                 filter=Q(
-                    actions__in=Action.objects.annotate(overdue=late).filter(
-                        overdue=True, late_override_reason="", status__in=OPEN_STATUSES
-                    )
+                    actions__in=Action.objects.annotate(
+                        has_overdue_milestone=Exists(_overdue_milestones())
+                    ).filter(late_filter())
                 ),
             ),
             stale_count=Count(

@@ -9,6 +9,7 @@ def navigation(request):
     return {
         "nav": {
             "portfolio": permissions.can_view_portfolio(user),
+            "to_update": permissions.can_view_actions_to_update(user),
             "signatories": permissions.can_view_signatories(user),
             "admin": user.is_staff,
             "audit_log": permissions.can_view_audit_log(user),

@@ -51,6 +51,11 @@ def roles_in(user, commune: Commune) -> frozenset[str]:
     return commune_roles(user).get(commune.pk, frozenset())
 
 
+def communes_with_role(user, role: Role) -> list[int]:
+    """The ids of the communes where the user holds `role` (from the cached roles: no query)."""
+    return sorted(commune_id for commune_id, roles in commune_roles(user).items() if role in roles)
+
+
 def is_advisor(user) -> bool:
     return any(Role.ADVISOR in roles for roles in commune_roles(user).values())
 
@@ -116,6 +121,7 @@ def visible_communes(user) -> QuerySet[Commune]:
 # --- action plans (objects of the actions app, read through their commune) ---------------------
 
 PLAN_EDITOR_ROLES = frozenset({Role.ADVISOR, Role.REFERENT})
+ACTION_UPDATER_ROLES = frozenset({Role.ADVISOR, Role.REFERENT, Role.STAFF})
 
 
 def can_view_plan(user, plan) -> bool:
@@ -134,6 +140,13 @@ def can_edit_plan(user, plan) -> bool:
 def can_close_plan(user, plan) -> bool:
     """Closing a plan after its evaluation is the advisor's call."""
     return is_administrator(user) or bool(roles_in(user, plan.commune) & MANAGER_ROLES)
+
+
+def can_view_actions_to_update(user) -> bool:
+    """The "to update" list: for whoever keeps actions up to date in a commune (its advisor, its
+    referent, a staff member responsible for actions); an elected official reads, the network roles
+    follow the evaluation."""
+    return any(roles & ACTION_UPDATER_ROLES for roles in commune_roles(user).values())
 
 
 def can_edit_action(user, action) -> bool:

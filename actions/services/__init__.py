@@ -15,6 +15,7 @@ from .actions import (
     out_of_date_message,
 )
 from .catalogue import catalogue_action_delete, catalogue_action_save, catalogue_load_starter
+from .follow_up import FollowUp, action_follow_up, spending_field
 from .history import diff, history_record, snapshot
 from .imports import ensure_importable, import_refused_message, plan_actions_import
 from .plans import (
@@ -39,6 +40,9 @@ __all__ = [
     "FOLLOW_UP_FIELDS",
     "TRANSITIONS",
     "ActionConflict",
+    "FollowUp",
+    "action_follow_up",
+    "spending_field",
     "PlanningRows",
     "action_create",
     "action_delete",

@@ -217,6 +217,19 @@ def _row_label(row) -> str:
     return _("co-funder “%(name)s”") % {"name": row.name}
 
 
+def _added_after_adoption_error(row) -> str:
+    """Why this row cannot be added to an adopted plan ("" when it can): the follow-up records
+    spending (with no forecast: it was not planned) and new co-funders, never new commitments."""
+    if isinstance(row, Milestone):
+        return _("This plan version was deliberated: milestones can no longer be added.")
+    if isinstance(row, BudgetLine) and row.forecast:
+        return _(
+            "This plan version was deliberated: no forecast can be added (%(row)s). Record what was spent "
+            "with no forecast: it will read as not planned."
+        ) % {"row": _row_label(row)}
+    return ""
+
+
 @transaction.atomic
 def action_planning_save(*, action: Action, rows: PlanningRows, user, base_revision: int | None) -> Action:
     """Saves milestones, budget lines and co-funders together, checking them against the plan; the
@@ -236,15 +249,22 @@ def action_planning_save(*, action: Action, rows: PlanningRows, user, base_revis
         fields, follow_up = ROW_FIELDS[type(row)]
         if row.pk is None:
             if plan.is_adopted:
-                errors.append(_("This plan version was deliberated: rows can no longer be added."))
-                continue
+                error = _added_after_adoption_error(row)
+                if error:
+                    errors.append(error)
+                    continue
+                row.added_after_adoption = True
             changes.append({"field": _row_label(row), "before": "—", "after": _("added")})
             continue
         previous = type(row).objects.get(pk=row.pk)
+        # Only the service says which rows the adoption froze: never the form.
+        unfrozen = getattr(previous, "added_after_adoption", False)
+        if unfrozen:
+            row.added_after_adoption = True
         before, after = snapshot(previous, fields), snapshot(row, fields)
         for name in fields:
             if before[name] != after[name]:
-                if plan.is_adopted and name not in follow_up:
+                if plan.is_adopted and name not in follow_up and not unfrozen:
                     errors.append(
                         _("This plan version was deliberated: the %(field)s of %(row)s can no longer change.")
                         % {"field": after[name][0], "row": _row_label(previous)}
@@ -257,7 +277,7 @@ def action_planning_save(*, action: Action, rows: PlanningRows, user, base_revis
                     }
                 )
     for row in rows.deleted:
-        if plan.is_adopted:
+        if plan.is_adopted and not getattr(row, "added_after_adoption", False):
             errors.append(_("This plan version was deliberated: rows can no longer be deleted."))
         changes.append({"field": _row_label(row), "before": _("present"), "after": _("deleted")})
     if errors:

@@ -251,6 +251,9 @@ def plan_new_version(*, plan: ActionPlan, user) -> ActionPlan:
         for rows, target in zip(children, (milestones, budget_lines, cofunders), strict=True):
             for row in rows:
                 row.pk, row._state.adding, row.action = None, True, action
+                if hasattr(row, "added_after_adoption"):
+                    # In the new version every row is a proposal, which its adoption will freeze.
+                    row.added_after_adoption = False
                 target.append(row)
     Milestone.objects.bulk_create(milestones)
     BudgetLine.objects.bulk_create(budget_lines)

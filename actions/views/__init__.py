@@ -14,6 +14,7 @@ from .catalogue import (
     catalogue_edit,
     catalogue_list,
 )
+from .follow_up import action_follow_up, actions_to_update
 from .imports import plan_import, plan_import_preview, plan_import_template
 from .plans import (
     axis_delete,
@@ -37,6 +38,8 @@ __all__ = [
     "action_delete",
     "action_detail",
     "action_edit",
+    "action_follow_up",
+    "actions_to_update",
     "action_note_add",
     "action_planning",
     "axis_delete",

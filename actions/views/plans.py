@@ -62,6 +62,7 @@ def plan_detail(request, plan_id):
             status=data.get("status") or "",
             owner=data.get("owner") or "",
             origin=data.get("origin") or "",
+            flag=data.get("flag") or "",
             sort=data.get("sort") or "order",
         )
         page = selectors.plan_page_filtered(page, filters)

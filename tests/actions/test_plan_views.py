@@ -82,6 +82,8 @@ ANONYMOUS_CASES = [
     ("action", _action, "get"),
     ("action_edit", _action, "post"),
     ("action_planning", _action, "post"),
+    ("action_follow_up", _action, "post"),
+    ("to_update", lambda s: [], "get"),
     ("action_note_add", _action, "post"),
     ("action_awareness_add", _action, "post"),
     ("action_delete", _action, "post"),
