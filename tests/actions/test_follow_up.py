@@ -504,3 +504,11 @@ def test_an_advisor_with_nothing_to_follow_sees_an_empty_list(login, cast):
     response = login(cast.outsider).get(url("to_update"))
     assert response.status_code == 200
     assert 'id="to-update-empty"' in response.content.decode()
+
+
+def test_the_follow_up_form_reads_spending_typed_the_french_way(login, cast, action):
+    response = login(cast.referent).post(
+        url("action_follow_up", action.pk), form_data(action, spending_investment="12 500,5")
+    )
+    assert response.status_code == 302
+    assert BudgetLine.objects.get(action=action, kind=BudgetKind.INVESTMENT).actual == Decimal("12500.5")
