@@ -176,20 +176,66 @@ class MilestoneForm(forms.ModelForm):
         widgets = {"due_date": DateInput(), "done_on": DateInput()}
 
 
-class BudgetLineForm(forms.ModelForm):
-    class Meta:
-        model = BudgetLine
-        fields = ["year", "kind", "forecast", "actual"]
+class BudgetGridForm(forms.Form):
+    """An action's budget for every year of its plan in one grid: for each type (investment,
+    operating) a forecast row and an actual row, one cell per year. Once the plan is adopted the
+    forecasts are frozen (disabled), the actuals stay editable."""
 
-    def __init__(self, *args, plan, **kwargs):
+    ROWS = [
+        (kind, measure)
+        for kind in BudgetKind.values
+        for measure in ("forecast", "actual")
+    ]
+
+    def __init__(self, *args, budget, content_editable=True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"] = forms.TypedChoiceField(
-            label=_("Year"),
-            coerce=int,
-            choices=[("", "---------"), *[(year, str(year)) for year in plan.years]],
-        )
-        if self.instance.pk and self.instance.year not in plan.years:
-            self.fields["year"].choices.append((self.instance.year, str(self.instance.year)))
+        self.budget = budget
+        by_cell = {(line.kind, line.year): line for line in budget.lines}
+        self.years = budget.years
+        measure_labels = {"forecast": _("forecast"), "actual": _("actual")}
+        for kind, measure in self.ROWS:
+            for year in self.years:
+                line = by_cell.get((kind, year))
+                field = BudgetLine._meta.get_field(measure).formfield(
+                    required=False, localize=True, min_value=0
+                )
+                field.label = _("%(kind)s, %(measure)s, %(year)s") % {
+                    "kind": BudgetKind(kind).label,
+                    "measure": measure_labels[measure],
+                    "year": year,
+                }
+                field.widget.attrs.update({"inputmode": "decimal", "class": "form-control text-end"})
+                field.initial = getattr(line, measure) if line else None
+                if measure == "forecast" and not content_editable:
+                    field.disabled = True
+                self.fields[self.cell_name(kind, measure, year)] = field
+
+    @staticmethod
+    def cell_name(kind: str, measure: str, year: int) -> str:
+        return f"{kind}-{measure}-{year}"
+
+    def rows(self):
+        """[(kind label, measure, [bound field per year], row total)] in display order."""
+        return [
+            (
+                BudgetKind(kind).label,
+                measure,
+                [self[self.cell_name(kind, measure, year)] for year in self.years],
+                self.budget.row_totals[(kind, measure)],
+            )
+            for kind, measure in self.ROWS
+        ]
+
+    def cells(self) -> dict[tuple[str, int], tuple]:
+        """(kind, year) → (forecast, actual) from the cleaned data; None for an empty cell."""
+        return {
+            (kind, year): (
+                self.cleaned_data.get(self.cell_name(kind, "forecast", year)),
+                self.cleaned_data.get(self.cell_name(kind, "actual", year)),
+            )
+            for kind in BudgetKind.values
+            for year in self.years
+        }
 
 
 class CoFunderForm(forms.ModelForm):
@@ -200,18 +246,16 @@ class CoFunderForm(forms.ModelForm):
 
 FOLLOW_UP_ROW_FIELDS = {
     MilestoneForm: {"done_on"},
-    BudgetLineForm: {"actual"},
     CoFunderForm: {"amount", "status"},
 }
 
 
 def planning_formsets(action, data=None, content_editable=True):
-    """The three formsets of the schedule-and-budget page; frozen fields are disabled once adopted."""
-    plan = action.plan
+    """The formsets of the milestones-and-co-funders page; frozen fields are disabled once adopted.
+    The budget has its own grid (BudgetGridForm)."""
     extra = 2 if content_editable else 0
     specs = [
         ("milestones", Milestone, MilestoneForm, {}),
-        ("budget", BudgetLine, BudgetLineForm, {"plan": plan}),
         ("cofunders", CoFunder, CoFunderForm, {}),
     ]
     formsets = {}

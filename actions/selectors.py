@@ -214,6 +214,17 @@ def editable_plans_for(*, user) -> list[ActionPlan]:
     return [plan for plan in plans.order_by("commune__sort_name") if permissions.can_edit_plan(user, plan)]
 
 
+def editable_plan_for(*, user, plan_id) -> ActionPlan | None:
+    """The plan in preparation an advisor came from (`?plan=` in the catalogue), if they may add actions
+    to it; None for anything else, which then just leaves the choice open."""
+    if not str(plan_id or "").isdigit():
+        return None
+    plan = ActionPlan.objects.select_related("commune").filter(pk=int(plan_id)).first()
+    if plan is None or plan.is_adopted or not permissions.can_edit_plan(user, plan):
+        return None
+    return plan
+
+
 # --- the plan page ------------------------------------------------------------------------------
 
 
@@ -555,6 +566,43 @@ def plan_budget_summary(*, plan: ActionPlan) -> BudgetSummary:
         cofunding=cofunding,
         cofunding_total=sum((row["amount"] for row in cofunding), Decimal(0)),
     )
+
+
+@dataclass
+class ActionBudget:
+    """An action's budget lines laid out as the grid shows them: years in columns; for each type a
+    forecast and an actual row; totals per row and per year (None where nothing was spent yet)."""
+
+    years: list[int]
+    lines: list[BudgetLine]
+    row_totals: dict[tuple[str, str], Decimal | None]
+    year_totals: dict[str, list[Decimal | None]]
+    totals: dict[str, Decimal | None]
+
+
+def _sum_or_none(values) -> Decimal | None:
+    values = [value for value in values if value is not None]
+    return sum(values, Decimal(0)) if values else None
+
+
+def action_budget(*, action: Action) -> ActionBudget:
+    lines = list(action.budget_lines.all())
+    # The plan's years, and any year a line was kept for although the period changed since.
+    years = sorted(set(action.plan.years) | {line.year for line in lines})
+    row_totals = {
+        (kind, measure): _sum_or_none(getattr(line, measure) for line in lines if line.kind == kind)
+        for kind in BudgetKind.values
+        for measure in ("forecast", "actual")
+    }
+    for kind in BudgetKind.values:
+        row_totals[(kind, "forecast")] = row_totals[(kind, "forecast")] or Decimal(0)
+    year_totals = {
+        measure: [_sum_or_none(getattr(line, measure) for line in lines if line.year == year) for year in years]
+        for measure in ("forecast", "actual")
+    }
+    totals = {measure: _sum_or_none(getattr(line, measure) for line in lines) for measure in ("forecast", "actual")}
+    totals["forecast"] = totals["forecast"] or Decimal(0)
+    return ActionBudget(years=years, lines=lines, row_totals=row_totals, year_totals=year_totals, totals=totals)
 
 
 def plan_schedule(*, plan: ActionPlan) -> list[Action]:

@@ -35,6 +35,7 @@ urlpatterns = [
     path("actions/<int:action_id>/follow-up/", views.action_follow_up, name="action_follow_up"),
     path("to-update/", views.actions_to_update, name="to_update"),
     path("actions/<int:action_id>/planning/", views.action_planning, name="action_planning"),
+    path("actions/<int:action_id>/budget/", views.action_budget, name="action_budget"),
     path("actions/<int:action_id>/notes/", views.action_note_add, name="action_note_add"),
     path("actions/<int:action_id>/awareness/", views.action_awareness_add, name="action_awareness_add"),
     path("actions/<int:action_id>/delete/", views.action_delete, name="action_delete"),

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -11,12 +12,13 @@ from django.utils.translation import gettext as _
 
 from accounts.models import AuditAction
 from accounts.services import audit_record
-from pcl.formatting import number
+from pcl.formatting import money, number
 
 from ..models import (
     Action,
     ActionPlan,
     AwarenessReport,
+    BudgetKind,
     BudgetLine,
     CatalogueAction,
     CoFunder,
@@ -290,6 +292,76 @@ def action_planning_save(*, action: Action, rows: PlanningRows, user, base_revis
         row.save()
     if changes:
         _touch(action, user, _("Schedule and budget edited"), changes)
+    return action
+
+
+BudgetCells = dict[tuple[str, int], tuple[Decimal | None, Decimal | None]]
+
+
+def _budget_label(kind: str, year: int) -> str:
+    return _("budget %(year)s %(kind)s") % {"year": year, "kind": BudgetKind(kind).label}
+
+
+@transaction.atomic
+def action_budget_save(*, action: Action, cells: BudgetCells, user, base_revision: int | None) -> Action:
+    """Saves an action's budget grid: `cells` maps (kind, year) to (forecast, actual), None for an
+    empty cell. A cell pair left empty (or a zero forecast with no actual) keeps no line: an existing
+    one is deleted. Once the plan is adopted, forecasts are commitments and cannot change (a year
+    without a line counts as a zero forecast); actuals are follow-up and stay editable. The revision
+    is checked as in `action_update`."""
+    action = Action.objects.select_for_update().select_related("plan").get(pk=action.pk)
+    _check_revision(action, base_revision)
+    plan = action.plan
+    existing = {(line.kind, line.year): line for line in action.budget_lines.all()}
+    allowed_years = set(plan.years) | {year for _kind, year in existing}
+    errors, changes, to_save, to_delete = [], [], [], []
+    forecast_field, actual_field = BudgetLine._meta.get_field("forecast"), BudgetLine._meta.get_field("actual")
+    for (kind, year), (forecast, actual) in sorted(cells.items(), key=lambda item: (item[0][1], item[0][0])):
+        if kind not in BudgetKind.values:
+            errors.append(_("Unknown budget type: %(kind)s.") % {"kind": kind})
+            continue
+        if year not in allowed_years:
+            errors.append(
+                _("Budget year %(year)s is outside the plan period %(start)d–%(end)d.")
+                % {"year": year, "start": plan.start_year, "end": plan.end_year}
+            )
+            continue
+        line = existing.get((kind, year))
+        before_forecast = line.forecast if line else Decimal(0)
+        before_actual = line.actual if line else None
+        after_forecast = forecast or Decimal(0)
+        if plan.is_adopted and after_forecast != before_forecast:
+            errors.append(
+                _("This plan version was deliberated: the forecast of %(row)s can no longer change.")
+                % {"row": _budget_label(kind, year)}
+            )
+            continue
+        kept = after_forecast != 0 or actual is not None
+        label = _budget_label(kind, year)
+        for field, before, after in (
+            (forecast_field, money(before_forecast) if line else "—", money(after_forecast) if kept else "—"),
+            (actual_field, money(before_actual), money(actual)),
+        ):
+            if before != after:
+                changes.append({"field": f"{label} — {field.verbose_name}", "before": before, "after": after})
+        if not kept:
+            if line is not None:
+                to_delete.append(line)
+            continue
+        if line is None:
+            line = BudgetLine(action=action, kind=kind, year=year)
+        if line.pk is None or (line.forecast, line.actual) != (after_forecast, actual):
+            line.forecast, line.actual = after_forecast, actual
+            to_save.append(line)
+    if errors:
+        raise ValidationError(errors)
+    for line in to_delete:
+        line.delete()
+    for line in to_save:
+        line.full_clean()
+        line.save()
+    if changes:
+        _touch(action, user, _("Budget edited"), changes)
     return action
 
 

@@ -1,5 +1,6 @@
 from .actions import (
     action_awareness_add,
+    action_budget,
     action_create,
     action_delete,
     action_detail,
@@ -34,6 +35,7 @@ from .plans import (
 
 __all__ = [
     "action_awareness_add",
+    "action_budget",
     "action_create",
     "action_delete",
     "action_detail",

@@ -13,6 +13,7 @@ from .. import selectors, services
 from ..forms import (
     ActionForm,
     AwarenessReportForm,
+    BudgetGridForm,
     NewActionForm,
     NoteForm,
     planning_formsets,
@@ -129,7 +130,7 @@ def action_planning(request, action_id):
         if all(formset.is_valid() for formset in formsets.values()):
             rows = services.PlanningRows(
                 milestones=[f.instance for f in formsets["milestones"].forms if _kept(f)],
-                budget_lines=[f.instance for f in formsets["budget"].forms if _kept(f)],
+                budget_lines=[],  # the budget has its own grid: action_budget
                 cofunders=[f.instance for f in formsets["cofunders"].forms if _kept(f)],
                 deleted=[f.instance for fs in formsets.values() for f in fs.deleted_forms if f.instance.pk],
             )
@@ -157,6 +158,52 @@ def action_planning(request, action_id):
             "plan": action.plan,
             "action": action,
             "formsets": formsets,
+            "conflict": conflict,
+            "error_message": error_message,
+            "content_editable": content_editable,
+        },
+    )
+
+
+@login_required
+def action_budget(request, action_id):
+    """The action's budget for every year of its plan, in one grid saved at once."""
+    user = request.user
+    action = selectors.action_for_user(user, action_id)
+    permissions.require(permissions.can_edit_action(user, action))
+    content_editable = not action.plan.is_adopted
+    budget = selectors.action_budget(action=action)
+    form = BudgetGridForm(request.POST or None, budget=budget, content_editable=content_editable)
+    conflict = None
+    error_message = ""
+    if request.method == "POST":
+        base_revision = request.POST.get("revision")
+        if form.is_valid():
+            try:
+                services.action_budget_save(
+                    action=action,
+                    cells=form.cells(),
+                    user=user,
+                    base_revision=int(base_revision) if base_revision and base_revision.isdigit() else None,
+                )
+            except services.ActionConflict as error:
+                conflict = error.entries
+                error_message = _conflict_message(error)
+            except ValidationError as error:
+                error_message = error_text(error)
+            else:
+                messages.success(request, _("The budget was saved."))
+                return redirect("actions:action", action.pk)
+        else:
+            error_message = _("Some amounts are not valid: see the messages in the grid. Nothing was saved.")
+    return render(
+        request,
+        "actions/action_budget.html",
+        {
+            "plan": action.plan,
+            "action": action,
+            "form": form,
+            "budget": budget,
             "conflict": conflict,
             "error_message": error_message,
             "content_editable": content_editable,

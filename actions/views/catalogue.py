@@ -1,9 +1,12 @@
 """The catalogue of standard actions: browse, maintain, add to a plan."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -36,7 +39,14 @@ def catalogue_list(request):
         include_inactive=can_manage,
     )
     return render(
-        request, "actions/catalogue_list.html", {"form": form, "entries": entries, "can_manage": can_manage}
+        request,
+        "actions/catalogue_list.html",
+        {
+            "form": form,
+            "entries": entries,
+            "can_manage": can_manage,
+            "from_plan": selectors.editable_plan_for(user=user, plan_id=request.GET.get("plan")),
+        },
     )
 
 
@@ -50,6 +60,11 @@ def catalogue_detail(request, entry_id):
     uses = selectors.catalogue_uses(entry=entry)
     if not can_manage:  # communes see only their own uses
         uses = [action for action in uses if permissions.can_view_plan(user, action.plan)]
+    # The plan the advisor came from (its page links here with ?plan=): preselected, and back to it after.
+    from_plan = next((plan for plan in plans if str(plan.pk) == request.GET.get("plan")), None)
+    add_form = None
+    if plans and entry.is_active:
+        add_form = AddToPlanForm(plans=plans, initial={"plan": from_plan.pk} if from_plan else None)
     return render(
         request,
         "actions/catalogue_detail.html",
@@ -57,7 +72,8 @@ def catalogue_detail(request, entry_id):
             "entry": entry,
             "uses": uses,
             "can_manage": can_manage,
-            "add_form": AddToPlanForm(plans=plans) if plans and entry.is_active else None,
+            "add_form": add_form,
+            "from_plan": from_plan,
         },
     )
 
@@ -101,9 +117,13 @@ def catalogue_add_to_plan(request, entry_id):
     permissions.require(permissions.can_view_catalogue(user))
     entry = get_object_or_404(CatalogueAction, pk=entry_id)
     form = AddToPlanForm(request.POST, plans=selectors.editable_plans_for(user=user))
+    from_plan = request.POST.get("from_plan", "")
+    back = reverse("actions:catalogue_detail", args=[entry.pk])
+    if from_plan.isdigit():
+        back += "?" + urlencode({"plan": from_plan})
     if not form.is_valid():
         messages.error(request, _("Choose one of your plans in preparation."))
-        return redirect("actions:catalogue_detail", entry.pk)
+        return redirect(back)
     plan = form.cleaned_data["plan"]
     try:
         action = services.action_create(
@@ -111,7 +131,15 @@ def catalogue_add_to_plan(request, entry_id):
         )
     except ValidationError as error:
         messages.error(request, error_text(error))
-        return redirect("actions:catalogue_detail", entry.pk)
+        return redirect(back)
+    if from_plan == str(plan.pk):
+        # Picking actions from the catalogue for a plan is a series: back to the plan for the next one.
+        messages.success(
+            request,
+            _("“%(title)s” was added to the plan: complete its owner, schedule and budget from its page.")
+            % {"title": entry.title},
+        )
+        return redirect("actions:plan", plan.pk)
     messages.success(
         request,
         _("“%(title)s” was added to the plan of %(commune)s: complete its owner, schedule and budget.")

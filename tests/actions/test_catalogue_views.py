@@ -190,3 +190,70 @@ def test_catalogue_detail_shows_communes_only_their_own_uses(login, scene):
     uses = login(scene.cast.referent).get(url("catalogue_detail", entry.pk)).context["uses"]
     assert [action.plan.commune for action in uses] == [scene.cast.commune]
     assert len(login(scene.cast.advisor).get(url("catalogue_detail", entry.pk)).context["uses"]) == 2
+
+
+# --- "pick from the catalogue" for one plan: the plan is remembered --------------------------------
+
+
+def test_the_plan_page_links_to_the_catalogue_for_this_plan(as_role, scene):
+    html = as_role("advisor").get(url("plan", scene.plan.pk)).content.decode()
+    assert f'href="{url("catalogue")}?plan={scene.plan.pk}"' in html
+
+
+def test_the_catalogue_keeps_the_plan_in_its_links_and_filters(as_role, scene, django_assert_max_num_queries):
+    client = as_role("advisor")
+    entry = CatalogueAction.objects.order_by("pk").first()
+    with django_assert_max_num_queries(8):
+        response = client.get(url("catalogue"), {"plan": scene.plan.pk})
+    assert response.context["from_plan"] == scene.plan
+    html = response.content.decode()
+    assert f'href="{url("catalogue_detail", entry.pk)}?plan={scene.plan.pk}"' in html
+    assert f'<input type="hidden" name="plan" value="{scene.plan.pk}">' in html
+    assert f'href="{url("plan", scene.plan.pk)}"' in html
+
+
+@pytest.mark.parametrize("plan_param", ["abc", "999999", "other_commune", "adopted"])
+def test_a_plan_the_user_cannot_add_to_is_ignored_by_the_catalogue(as_role, scene, plan_param):
+    if plan_param == "other_commune":
+        plan_param = ActionPlanFactory(commune=scene.cast.other_commune).pk
+    elif plan_param == "adopted":
+        plan_param = adopt(scene.plan).pk
+    response = as_role("referent").get(url("catalogue"), {"plan": plan_param})
+    assert response.status_code == 200 and response.context["from_plan"] is None
+    entry = CatalogueAction.objects.order_by("pk").first()
+    html = response.content.decode()
+    assert f'href="{url("catalogue_detail", entry.pk)}"' in html
+    assert 'name="plan"' not in html
+
+
+def test_the_catalogue_entry_preselects_the_plan_the_advisor_came_from(login, scene, django_assert_max_num_queries):
+    second = ActionPlanFactory(commune=scene.cast.other_commune)
+    client = login(scene.cast.admin)
+    entry = CatalogueAction.objects.order_by("pk").first()
+    assert client.get(url("catalogue_detail", entry.pk)).context["add_form"]["plan"].value() is None
+    with django_assert_max_num_queries(14):
+        response = client.get(url("catalogue_detail", entry.pk), {"plan": second.pk})
+    assert response.context["add_form"]["plan"].value() == second.pk
+    html = response.content.decode()
+    assert f'<input type="hidden" name="from_plan" value="{second.pk}">' in html
+    assert f'href="{url("catalogue")}?plan={second.pk}"' in html
+
+
+def test_after_adding_from_a_plan_the_advisor_is_back_on_that_plan(as_role, scene):
+    entry = CatalogueAction.objects.order_by("pk").first()
+    response = as_role("advisor").post(
+        url("catalogue_add_to_plan", entry.pk),
+        {"plan": scene.plan.pk, "origin": Origin.NEW, "from_plan": scene.plan.pk},
+    )
+    assert response.status_code == 302 and response.url == url("plan", scene.plan.pk)
+    assert Action.objects.get(catalogue_action=entry).plan == scene.plan
+    assert "was added to the plan" in messages_of(response)[0]
+
+
+def test_a_refused_add_from_a_plan_keeps_the_plan_in_the_return_link(as_role, scene):
+    entry = CatalogueAction.objects.order_by("pk").first()
+    response = as_role("advisor").post(
+        url("catalogue_add_to_plan", entry.pk), {"plan": "", "origin": Origin.NEW, "from_plan": scene.plan.pk}
+    )
+    assert response.status_code == 302
+    assert response.url == f"{url('catalogue_detail', entry.pk)}?plan={scene.plan.pk}"
