@@ -99,6 +99,7 @@ AUDIT_OBJECTS = {
     "action": _("action"),
     "axis": _("plan axis"),
     "catalogue_entry": _("catalogue action"),
+    "decision": _("working group decision"),
     "letter": _("letter"),
     "user": _("account"),
 }

@@ -181,11 +181,7 @@ class BudgetGridForm(forms.Form):
     operating) a forecast row and an actual row, one cell per year. Once the plan is adopted the
     forecasts are frozen (disabled), the actuals stay editable."""
 
-    ROWS = [
-        (kind, measure)
-        for kind in BudgetKind.values
-        for measure in ("forecast", "actual")
-    ]
+    ROWS = [(kind, measure) for kind in BudgetKind.values for measure in ("forecast", "actual")]
 
     def __init__(self, *args, budget, content_editable=True, **kwargs):
         super().__init__(*args, **kwargs)

@@ -597,12 +597,18 @@ def action_budget(*, action: Action) -> ActionBudget:
     for kind in BudgetKind.values:
         row_totals[(kind, "forecast")] = row_totals[(kind, "forecast")] or Decimal(0)
     year_totals = {
-        measure: [_sum_or_none(getattr(line, measure) for line in lines if line.year == year) for year in years]
+        measure: [
+            _sum_or_none(getattr(line, measure) for line in lines if line.year == year) for year in years
+        ]
         for measure in ("forecast", "actual")
     }
-    totals = {measure: _sum_or_none(getattr(line, measure) for line in lines) for measure in ("forecast", "actual")}
+    totals = {
+        measure: _sum_or_none(getattr(line, measure) for line in lines) for measure in ("forecast", "actual")
+    }
     totals["forecast"] = totals["forecast"] or Decimal(0)
-    return ActionBudget(years=years, lines=lines, row_totals=row_totals, year_totals=year_totals, totals=totals)
+    return ActionBudget(
+        years=years, lines=lines, row_totals=row_totals, year_totals=year_totals, totals=totals
+    )
 
 
 def plan_schedule(*, plan: ActionPlan) -> list[Action]:

@@ -195,6 +195,11 @@ def can_edit_group(user, commune: Commune) -> bool:
     return is_administrator(user) or bool(roles_in(user, commune) & GROUP_EDITOR_ROLES)
 
 
+def can_edit_decision(user, decision) -> bool:
+    """Edit or remove a meeting's decision: those who record them, the group's leaders."""
+    return can_edit_group(user, decision.meeting.group.commune)
+
+
 def can_view_reminders(user) -> bool:
     return is_administrator(user) or is_advisor(user)
 

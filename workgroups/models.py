@@ -156,6 +156,25 @@ class Decision(models.Model):
         return self.text[:80]
 
 
+class MeetingHistoryEntry(models.Model):
+    """One change to what a meeting recorded (its decisions): who, when, each field before and after."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="history")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    summary = models.CharField(max_length=300)
+    # [{"field": label, "before": text, "after": text}, ...], as actions.HistoryEntry.changes.
+    changes = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("meeting history entry")
+        verbose_name_plural = _("meeting history")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return self.summary
+
+
 def document_upload_path(document, filename):
     # Never the client's name (kept in `name`, for display): a random one that cannot traverse a path.
     commune = document.meeting.group.commune

@@ -10,7 +10,15 @@ from django.utils import timezone
 
 from communes.models import Commune, Stage
 
-from .models import Decision, GroupMember, Meeting, Reminder, ReminderReason, WorkingGroup
+from .models import (
+    Decision,
+    GroupMember,
+    Meeting,
+    MeetingHistoryEntry,
+    Reminder,
+    ReminderReason,
+    WorkingGroup,
+)
 
 
 @dataclass
@@ -117,6 +125,7 @@ def meeting_page(*, meeting: Meeting) -> Meeting:
             Prefetch("attendees", queryset=GroupMember.objects.select_related("user")),
             "decisions__actions",
             "documents",
+            Prefetch("history", queryset=MeetingHistoryEntry.objects.select_related("user")),
         )
         .get(pk=meeting.pk)
     )

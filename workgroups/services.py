@@ -12,10 +12,21 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.models import AuditAction
+from accounts.services import audit_record
 from communes.models import Commune, Role, Stage
 from pcl.uploads import DOCX, JPEG, ODP, ODS, ODT, PDF, PNG, PPTX, TEXT, XLSX, display_name, validate_upload
 
-from .models import Decision, Function, GroupMember, Meeting, MeetingDocument, Reminder, WorkingGroup
+from .models import (
+    Decision,
+    Function,
+    GroupMember,
+    Meeting,
+    MeetingDocument,
+    MeetingHistoryEntry,
+    Reminder,
+    WorkingGroup,
+)
 from .selectors import regularity_by_commune
 
 logger = logging.getLogger(__name__)
@@ -62,18 +73,80 @@ def meeting_save(*, meeting: Meeting, attendees=None, user=None) -> Meeting:
     return meeting
 
 
+def _decision_snapshot(decision: Decision, actions) -> dict[str, tuple[str, str]]:
+    fields = Decision._meta
+    titles = ", ".join(sorted(f"{action.title} (v{action.plan.version})" for action in actions))
+    return {
+        "text": (str(fields.get_field("text").verbose_name), decision.text),
+        "actions": (str(fields.get_field("actions").verbose_name), titles or "—"),
+    }
+
+
+def _excerpt(text: str) -> str:
+    return text if len(text) <= 80 else text[:79] + "…"
+
+
+def _meeting_history(*, meeting: Meeting, user, summary: str, changes=()) -> MeetingHistoryEntry:
+    return MeetingHistoryEntry.objects.create(
+        meeting=meeting, user=user, summary=summary[:300], changes=list(changes)
+    )
+
+
 @transaction.atomic
-def decision_save(*, decision: Decision, actions=()) -> Decision:
+def decision_save(*, decision: Decision, actions=(), user=None) -> Decision:
+    """Records a new decision of a meeting or an edit of one; the meeting's history keeps either."""
     commune = decision.meeting.group.commune
     foreign = [action for action in actions if action.plan.commune_id != commune.pk]
     if foreign:
         raise ValidationError(
             {"actions": _("A decision can only concern the actions of the commune's plans.")}
         )
+    before = None
+    if decision.pk is not None:
+        previous = Decision.objects.prefetch_related("actions__plan").get(pk=decision.pk)
+        before = _decision_snapshot(previous, previous.actions.all())
     decision.full_clean()
     decision.save()
     decision.actions.set(actions)
+    after = _decision_snapshot(decision, actions)
+    if before is None:
+        _meeting_history(
+            meeting=decision.meeting,
+            user=user,
+            summary=_("Decision recorded: %(text)s") % {"text": _excerpt(decision.text)},
+        )
+    else:
+        changes = [
+            {"field": label, "before": before[name][1], "after": value}
+            for name, (label, value) in after.items()
+            if before[name][1] != value
+        ]
+        if changes:
+            _meeting_history(
+                meeting=decision.meeting, user=user, summary=_("Decision edited"), changes=changes
+            )
     return decision
+
+
+@transaction.atomic
+def decision_delete(*, decision: Decision, user) -> None:
+    """Removes a decision; the meeting's history and the audit log keep what it said."""
+    meeting = decision.meeting
+    snapshot = _decision_snapshot(decision, decision.actions.select_related("plan"))
+    _meeting_history(
+        meeting=meeting,
+        user=user,
+        summary=_("Decision removed: %(text)s") % {"text": _excerpt(decision.text)},
+        changes=[{"field": label, "before": value, "after": "—"} for label, value in snapshot.values()],
+    )
+    audit_record(
+        action=AuditAction.DELETED,
+        actor=user,
+        target=_excerpt(decision.text),
+        commune=meeting.group.commune,
+        details={"object": "decision", "id": decision.pk, "meeting_id": meeting.pk},
+    )
+    decision.delete()
 
 
 @transaction.atomic

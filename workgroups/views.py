@@ -173,6 +173,7 @@ def decision_add(request, meeting_id):
             services.decision_save(
                 decision=Decision(meeting=meeting, text=form.cleaned_data["text"]),
                 actions=form.cleaned_data["actions"],
+                user=request.user,
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
@@ -189,6 +190,53 @@ def decision_add(request, meeting_id):
             ),
         )
     return redirect("workgroups:meeting", meeting.pk)
+
+
+def _decision_for(user, decision_id) -> Decision:
+    """A decision to edit or remove: 404 outside the commune, 403 for who may only read it."""
+    decision = get_object_or_404(Decision.objects.select_related("meeting__group__commune"), pk=decision_id)
+    _require_meeting_access(user, decision.meeting.group)
+    permissions.require(permissions.can_edit_decision(user, decision))
+    return decision
+
+
+@login_required
+def decision_edit(request, decision_id):
+    decision = _decision_for(request.user, decision_id)
+    meeting = decision.meeting
+    commune = meeting.group.commune
+    form = DecisionForm(request.POST or None, instance=decision, commune=commune)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decision_save(
+                decision=form.instance, actions=form.cleaned_data["actions"], user=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The decision was saved."))
+            return redirect(f"{reverse('workgroups:meeting', args=[meeting.pk])}#decisions")
+    return render(
+        request,
+        "workgroups/decision_form.html",
+        {"commune": commune, "meeting": meeting, "decision": decision, "form": form},
+    )
+
+
+@login_required
+def decision_delete(request, decision_id):
+    """A confirmation page (GET); the removal itself is a POST."""
+    decision = _decision_for(request.user, decision_id)
+    meeting = decision.meeting
+    if request.method == "POST":
+        services.decision_delete(decision=decision, user=request.user)
+        messages.success(request, _("The decision was removed; the meeting's history keeps what it said."))
+        return redirect(f"{reverse('workgroups:meeting', args=[meeting.pk])}#decisions")
+    return render(
+        request,
+        "workgroups/decision_delete.html",
+        {"commune": meeting.group.commune, "meeting": meeting, "decision": decision},
+    )
 
 
 @login_required

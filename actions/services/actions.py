@@ -313,20 +313,23 @@ def action_budget_save(*, action: Action, cells: BudgetCells, user, base_revisio
     _check_revision(action, base_revision)
     plan = action.plan
     existing = {(line.kind, line.year): line for line in action.budget_lines.all()}
-    allowed_years = set(plan.years) | {year for _kind, year in existing}
     errors, changes, to_save, to_delete = [], [], [], []
-    forecast_field, actual_field = BudgetLine._meta.get_field("forecast"), BudgetLine._meta.get_field("actual")
+    forecast_field, actual_field = (
+        BudgetLine._meta.get_field("forecast"),
+        BudgetLine._meta.get_field("actual"),
+    )
     for (kind, year), (forecast, actual) in sorted(cells.items(), key=lambda item: (item[0][1], item[0][0])):
         if kind not in BudgetKind.values:
             errors.append(_("Unknown budget type: %(kind)s.") % {"kind": kind})
             continue
-        if year not in allowed_years:
+        line = existing.get((kind, year))
+        out_of_period = year not in plan.years
+        if out_of_period and line is None and (forecast or actual is not None):
             errors.append(
                 _("Budget year %(year)s is outside the plan period %(start)d–%(end)d.")
                 % {"year": year, "start": plan.start_year, "end": plan.end_year}
             )
             continue
-        line = existing.get((kind, year))
         before_forecast = line.forecast if line else Decimal(0)
         before_actual = line.actual if line else None
         after_forecast = forecast or Decimal(0)
@@ -347,6 +350,13 @@ def action_budget_save(*, action: Action, cells: BudgetCells, user, base_revisio
         if not kept:
             if line is not None:
                 to_delete.append(line)
+            continue
+        if out_of_period:
+            # A line left outside a period changed since: it may only be emptied, into a year of the plan.
+            errors.append(
+                _("Budget year %(year)s is outside the plan period %(start)d–%(end)d.")
+                % {"year": year, "start": plan.start_year, "end": plan.end_year}
+            )
             continue
         if line is None:
             line = BudgetLine(action=action, kind=kind, year=year)

@@ -10,7 +10,6 @@ from actions.models import (
     Action,
     ActionStatus,
     AwarenessReport,
-    BudgetKind,
     BudgetLine,
     CoFunder,
     FollowUpNote,
@@ -20,7 +19,6 @@ from actions.models import (
 )
 from tests.actions.factories import (
     ActionFactory,
-    BudgetLineFactory,
     CoFunderFactory,
     MilestoneFactory,
 )
@@ -150,7 +148,7 @@ def test_a_staff_member_edits_only_the_actions_they_are_responsible_for(as_role,
 
 
 @pytest.mark.parametrize("role", ACTION_EDITORS)
-def test_plan_editors_and_the_staff_owner_plan_milestones_budget_and_cofunding(as_role, scene, role):
+def test_plan_editors_and_the_staff_owner_plan_milestones_and_cofunding(as_role, scene, role):
     client = as_role(role)
     action = scene.action
     assert client.get(url("action_planning", action.pk)).status_code == 200
@@ -159,20 +157,12 @@ def test_plan_editors_and_the_staff_owner_plan_milestones_budget_and_cofunding(a
         planning_data(
             action,
             milestones=[{"name": "Choix du maître d'œuvre", "due_date": "2025-04-30", "done_on": ""}],
-            budget=[
-                {"year": "2025", "kind": "investment", "forecast": "150000", "actual": ""},
-                {"year": "2026", "kind": "operating", "forecast": "2500.50", "actual": ""},
-            ],
             cofunders=[{"name": "Fonds vert", "amount": "45000", "status": "requested"}],
         ),
     )
     assert response.status_code == 302 and response.url == url("action", action.pk)
     assert list(action.milestones.values_list("name", "due_date")) == [
         ("Choix du maître d'œuvre", datetime.date(2025, 4, 30))
-    ]
-    assert list(action.budget_lines.values_list("year", "kind", "forecast")) == [
-        (2025, BudgetKind.INVESTMENT, Decimal("150000")),
-        (2026, BudgetKind.OPERATING, Decimal("2500.50")),
     ]
     assert list(action.cofunders.values_list("name", "amount", "status")) == [
         ("Fonds vert", Decimal("45000"), "requested")
@@ -185,14 +175,12 @@ def test_plan_editors_and_the_staff_owner_plan_milestones_budget_and_cofunding(a
 def test_planning_updates_and_deletes_existing_rows(as_role, scene):
     action = scene.action
     milestone = MilestoneFactory(action=action, name="Études", due_date=datetime.date(2025, 3, 1))
-    line = BudgetLineFactory(action=action, year=2025, forecast=Decimal("1000"))
     cofunder = CoFunderFactory(action=action, name="Région")
     data = planning_data(
         action,
         milestones=[
             {"id": milestone.pk, "name": "Études", "due_date": "2025-03-01", "done_on": "2025-02-27"}
         ],
-        budget=[{"id": line.pk, "year": "2025", "kind": "investment", "forecast": "1000", "actual": "980"}],
         cofunders=[
             {"id": cofunder.pk, "name": "Région", "amount": "5000", "status": "granted", "DELETE": "on"}
         ],
@@ -200,7 +188,6 @@ def test_planning_updates_and_deletes_existing_rows(as_role, scene):
     response = as_role("referent").post(url("action_planning", action.pk), data)
     assert response.status_code == 302
     assert Milestone.objects.get(pk=milestone.pk).done_on == datetime.date(2025, 2, 27)
-    assert BudgetLine.objects.get(pk=line.pk).actual == Decimal("980")
     assert not CoFunder.objects.exists()
 
 
@@ -212,7 +199,6 @@ def test_others_cannot_plan_the_action(as_role, scene, role, status):
     data = planning_data(
         action,
         milestones=[{"name": "Études", "due_date": "2025-04-30"}],
-        budget=[{"year": "2025", "kind": "investment", "forecast": "1000"}],
         cofunders=[{"name": "Fonds vert", "amount": "45000", "status": "requested"}],
     )
     assert client.post(url("action_planning", action.pk), data).status_code == status

@@ -26,7 +26,9 @@ def grid_data(action, cells=None, revision=None):
 
 
 def lines_of(action):
-    return list(action.budget_lines.order_by("year", "kind").values_list("year", "kind", "forecast", "actual"))
+    return list(
+        action.budget_lines.order_by("year", "kind").values_list("year", "kind", "forecast", "actual")
+    )
 
 
 @pytest.mark.parametrize("role", ACTION_EDITORS)
@@ -66,7 +68,9 @@ def test_others_cannot_open_nor_save_the_grid(as_role, scene, role, status):
     client = as_role(role)
     action = scene.action
     assert client.get(url("action_budget", action.pk)).status_code == status
-    response = client.post(url("action_budget", action.pk), grid_data(action, {"investment-forecast-2025": "1"}))
+    response = client.post(
+        url("action_budget", action.pk), grid_data(action, {"investment-forecast-2025": "1"})
+    )
     assert response.status_code == status
     assert lines_of(action) == []
 
@@ -78,7 +82,9 @@ def test_a_staff_member_opens_only_the_grids_of_their_actions(as_role, scene):
 
 def test_the_grid_shows_every_year_of_the_plan_with_the_saved_amounts_and_totals(as_role, scene):
     action = scene.action
-    BudgetLineFactory(action=action, year=2025, kind="investment", forecast=Decimal("1000"), actual=Decimal("900"))
+    BudgetLineFactory(
+        action=action, year=2025, kind="investment", forecast=Decimal("1000"), actual=Decimal("900")
+    )
     BudgetLineFactory(action=action, year=2026, kind="operating", forecast=Decimal("500"))
     with translation.override("fr"):
         response = as_role("advisor").get(url("action_budget", action.pk), HTTP_ACCEPT_LANGUAGE="fr")
@@ -105,8 +111,12 @@ def test_a_year_outside_a_shortened_period_keeps_its_column(as_role, scene):
 
 def test_cleared_cells_delete_the_line_or_its_actual(as_role, scene):
     action = scene.action
-    BudgetLineFactory(action=action, year=2025, kind="investment", forecast=Decimal("1000"), actual=Decimal("900"))
-    BudgetLineFactory(action=action, year=2026, kind="investment", forecast=Decimal("2000"), actual=Decimal("100"))
+    BudgetLineFactory(
+        action=action, year=2025, kind="investment", forecast=Decimal("1000"), actual=Decimal("900")
+    )
+    BudgetLineFactory(
+        action=action, year=2026, kind="investment", forecast=Decimal("2000"), actual=Decimal("100")
+    )
     BudgetLineFactory(action=action, year=2027, kind="operating", forecast=Decimal("0"), actual=Decimal("40"))
     data = grid_data(
         action,
@@ -183,8 +193,9 @@ def test_after_adoption_forecasts_are_frozen_and_actuals_stay_editable(as_role, 
 
 
 def test_the_service_refuses_a_forecast_change_after_adoption(scene):
-    from actions import services
     from django.core.exceptions import ValidationError
+
+    from actions import services
 
     action = scene.action
     BudgetLineFactory(action=action, year=2025, kind="investment", forecast=Decimal("1000"))
@@ -207,8 +218,9 @@ def test_the_service_refuses_a_forecast_change_after_adoption(scene):
 
 
 def test_the_service_refuses_a_year_outside_the_plan(scene):
-    from actions import services
     from django.core.exceptions import ValidationError
+
+    from actions import services
 
     with pytest.raises(ValidationError, match="2035"):
         services.action_budget_save(
@@ -223,7 +235,9 @@ def test_the_service_refuses_a_year_outside_the_plan(scene):
 def test_a_stale_grid_is_refused_with_what_changed(as_role, scene):
     action = scene.action
     data = grid_data(action, {"investment-forecast-2025": "5000"}, revision=1)
-    as_role("referent").post(url("action_budget", action.pk), grid_data(action, {"operating-forecast-2026": "10"}))
+    as_role("referent").post(
+        url("action_budget", action.pk), grid_data(action, {"operating-forecast-2026": "10"})
+    )
     response = as_role("advisor").post(url("action_budget", action.pk), data)
     assert response.status_code == 200 and response.context["conflict"]
     assert lines_of(action) == [(2026, "operating", Decimal("10.00"), None)]
@@ -237,3 +251,18 @@ def test_the_grid_view_runs_a_constant_number_of_queries(as_role, scene, django_
     client = as_role("advisor")
     with django_assert_max_num_queries(8):
         assert client.get(url("action_budget", action.pk)).status_code == 200
+
+
+def test_a_line_left_outside_the_plan_period_must_be_emptied_before_saving(as_role, scene):
+    action = scene.action
+    BudgetLineFactory(action=action, year=2031, forecast=Decimal("1000"))
+    client = as_role("referent")
+    cells = {"investment-forecast-2025": "500", "investment-forecast-2031": "1000"}
+    response = client.post(url("action_budget", action.pk), grid_data(action, cells))
+    assert response.status_code == 200
+    assert "2031" in response.context["error_message"]
+    assert lines_of(action) == [(2031, "investment", Decimal("1000.00"), None)]
+    cells = {"investment-forecast-2025": "1500", "investment-forecast-2031": ""}
+    response = client.post(url("action_budget", action.pk), grid_data(action, cells))
+    assert response.status_code == 302
+    assert lines_of(action) == [(2025, "investment", Decimal("1500.00"), None)]

@@ -226,7 +226,9 @@ def test_a_plan_the_user_cannot_add_to_is_ignored_by_the_catalogue(as_role, scen
     assert 'name="plan"' not in html
 
 
-def test_the_catalogue_entry_preselects_the_plan_the_advisor_came_from(login, scene, django_assert_max_num_queries):
+def test_the_catalogue_entry_preselects_the_plan_the_advisor_came_from(
+    login, scene, django_assert_max_num_queries
+):
     second = ActionPlanFactory(commune=scene.cast.other_commune)
     client = login(scene.cast.admin)
     entry = CatalogueAction.objects.order_by("pk").first()

@@ -3,7 +3,6 @@
 import datetime
 import html
 import re
-from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -137,53 +136,21 @@ def assert_planning_unchanged(action, revision=1):
 
 
 @pytest.mark.parametrize(
-    "budget, cofunders",
-    [
-        ([{"year": "2025", "kind": "investment", "forecast": "-500", "actual": ""}], []),
-        ([{"year": "2025", "kind": "investment", "forecast": "500", "actual": "-1"}], []),
-        ([], [{"name": "Région", "amount": "-1000", "status": "requested"}]),
-    ],
-    ids=["forecast", "actual", "co-funding"],
+    "cofunders",
+    [[{"name": "Région", "amount": "-1000", "status": "requested"}]],
+    ids=["co-funding"],
 )
-def test_a_negative_amount_is_refused_and_nothing_is_saved(as_role, scene, budget, cofunders):
+def test_a_negative_amount_is_refused_and_nothing_is_saved(as_role, scene, cofunders):
+    # The budget's amounts are checked in their grid: tests/actions/test_budget_grid.py.
     data = planning_data(
         scene.action,
         milestones=[{"name": "Études", "due_date": "2025-04-30", "done_on": ""}],
-        budget=budget,
         cofunders=cofunders,
     )
     response = as_role("advisor").post(url("action_planning", scene.action.pk), data)
     assert response.status_code == 200
     assert "Rien n'a été enregistré" in response.context["error_message"]
     assert "Les montants et les quantités ne peuvent pas être négatifs." in page_text(response)
-    assert_planning_unchanged(scene.action)
-
-
-def test_a_budget_year_outside_the_plan_period_is_refused(as_role, scene):
-    data = planning_data(
-        scene.action,
-        milestones=[{"name": "Études", "due_date": "2025-04-30", "done_on": ""}],
-        budget=[{"year": "2035", "kind": "investment", "forecast": "1000", "actual": ""}],
-    )
-    response = as_role("referent").post(url("action_planning", scene.action.pk), data)
-    assert response.status_code == 200
-    assert "Rien n'a été enregistré" in response.context["error_message"]
-    year_errors = response.context["formsets"]["budget"].forms[0].errors["year"]
-    assert "2035 n’en fait pas partie" in " ".join(year_errors)
-    assert_planning_unchanged(scene.action)
-
-
-def test_a_budget_line_left_outside_the_plan_period_must_be_moved_before_saving(as_role, scene):
-    line = BudgetLineFactory(action=scene.action, year=2031, forecast=Decimal("1000"))
-    data = planning_data(
-        scene.action,
-        milestones=[{"name": "Études", "due_date": "2025-04-30", "done_on": ""}],
-        budget=[{"id": line.pk, "year": "2031", "kind": "investment", "forecast": "1000", "actual": ""}],
-    )
-    response = as_role("referent").post(url("action_planning", scene.action.pk), data)
-    assert response.status_code == 200
-    message = "L'année budgétaire 2031 est hors de la période du plan (2024–2030)."
-    assert message in response.context["error_message"]
     assert_planning_unchanged(scene.action)
 
 
@@ -356,23 +323,6 @@ def test_the_service_refuses_commitment_changes_on_an_adopted_plan_and_names_the
     assert (action.title, action.progress, action.revision) == ("Rénover le groupe scolaire Langevin", 0, 1)
 
 
-def test_on_an_adopted_plan_spending_is_recorded_but_forecasts_and_new_rows_are_refused(as_role, scene):
-    adopt(scene.plan)
-    line = BudgetLineFactory(action=scene.action, year=2025, forecast=Decimal("1000"))
-    client = as_role("staff_owner")
-    row = {"id": line.pk, "year": "2025", "kind": "investment", "forecast": "5000", "actual": "800"}
-    response = client.post(url("action_planning", scene.action.pk), planning_data(scene.action, budget=[row]))
-    assert response.status_code == 302
-    line.refresh_from_db()
-    assert (line.forecast, line.actual) == (Decimal("1000"), Decimal("800"))
-    action = Action.objects.get(pk=scene.action.pk)
-    new_row = {"year": "2026", "kind": "operating", "forecast": "300", "actual": "10"}
-    response = client.post(url("action_planning", action.pk), planning_data(action, budget=[row, new_row]))
-    assert response.status_code == 200
-    assert response.context["error_message"]
-    assert list(BudgetLine.objects.values_list("pk", flat=True)) == [line.pk]
-
-
 # --- optimistic locking -------------------------------------------------------------------------
 
 
@@ -435,13 +385,13 @@ def test_the_second_of_two_concurrent_schedule_edits_is_refused(scene):
     assert first.get(planning).status_code == 200 and second.get(planning).status_code == 200
     milestone = {"name": "Études", "due_date": "2025-04-30", "done_on": ""}
     assert first.post(planning, planning_data(scene.action, milestones=[milestone])).status_code == 302
-    budget = [{"year": "2025", "kind": "investment", "forecast": "1000", "actual": ""}]
-    response = second.post(planning, planning_data(scene.action, budget=budget, revision=1))
+    cofunders = [{"name": "Région", "amount": "1000", "status": "requested"}]
+    response = second.post(planning, planning_data(scene.action, cofunders=cofunders, revision=1))
     assert response.status_code == 200
     assert "Quelqu'un a enregistré cette action" in response.context["error_message"]
     assert [entry.user for entry in response.context["conflict"]] == [scene.cast.advisor]
     assert list(Milestone.objects.values_list("name", flat=True)) == ["Études"]
-    assert not BudgetLine.objects.exists()
+    assert not CoFunder.objects.exists()
     assert Action.objects.get(pk=scene.action.pk).revision == 2
 
 

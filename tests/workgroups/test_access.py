@@ -38,6 +38,10 @@ LOGIN_ONLY = [
     ("meeting_edit", "get"),
     ("meeting_edit", "post"),
     ("decision_add", "post"),
+    ("decision_edit", "get"),
+    ("decision_edit", "post"),
+    ("decision_delete", "get"),
+    ("decision_delete", "post"),
     ("document_add", "post"),
     ("minutes_pdf", "get"),
     ("document", "get"),
@@ -51,9 +55,10 @@ def test_every_url_is_covered():
 
 @pytest.mark.parametrize("name, method", LOGIN_ONLY)
 def test_anonymous_visitors_are_sent_to_login(client, scene, cast, name, method):
+    url = url_of(name, scene, cast)
     before = Meeting.objects.count(), GroupMember.objects.count(), Decision.objects.count()
 
-    response = getattr(client, method)(url_of(name, scene, cast))
+    response = getattr(client, method)(url)
 
     assert_login_redirect(response)
     assert (Meeting.objects.count(), GroupMember.objects.count(), Decision.objects.count()) == before

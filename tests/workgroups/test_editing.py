@@ -9,16 +9,19 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.html import escape
 
+from accounts.models import AuditAction, AuditEvent
 from pcl.formatting import file_size
 from tests import samples
 from tests.workgroups.helpers import new_action, paris, tr
 from tests.workgroups.view_helpers import (
+    DECISION_TEXT,
     DENIED,
     EDITORS,
     MINUTES,
     meeting_data,
     member_data,
     messages_of,
+    scene_decision,
     url_of,
 )
 from workgroups import services
@@ -28,6 +31,7 @@ from workgroups.models import (
     GroupMember,
     Meeting,
     MeetingDocument,
+    MeetingHistoryEntry,
     WorkingGroup,
 )
 
@@ -116,6 +120,37 @@ def _meeting_page(scene, cast):
     return reverse("workgroups:meeting", args=[scene.meeting.pk])
 
 
+def _decision_edited(scene, cast, user):
+    decision = Decision.objects.get(meeting=scene.meeting, text__contains="et de la mairie")
+    assert list(decision.actions.all()) == []
+    entry = MeetingHistoryEntry.objects.get(meeting=scene.meeting)
+    assert (entry.user, entry.summary) == (user, tr("Decision edited"))
+    assert [(change["before"], change["after"]) for change in entry.changes] == [
+        (DECISION_TEXT, "Commander l'audit énergétique des écoles et de la mairie."),
+        (f"{scene.action.title} (v1)", "—"),
+    ]
+
+
+def _decision_untouched(scene, cast):
+    decision = scene_decision(scene)
+    assert decision.text == DECISION_TEXT and list(decision.actions.all()) == [scene.action]
+    assert not MeetingHistoryEntry.objects.exists()
+
+
+def _decision_deleted(scene, cast, user):
+    assert not Decision.objects.filter(text=DECISION_TEXT).exists()
+    entry = MeetingHistoryEntry.objects.get(meeting=scene.meeting)
+    assert entry.user == user
+    assert DECISION_TEXT in entry.summary
+    assert entry.changes[0]["before"] == DECISION_TEXT
+    event = AuditEvent.objects.get(action=AuditAction.DELETED)
+    assert (event.actor, event.details["object"]) == (user, "decision")
+
+
+def _meeting_decisions(scene, cast):
+    return reverse("workgroups:meeting", args=[scene.meeting.pk]) + "#decisions"
+
+
 EDITS = {
     "group_edit": Edit(
         data=lambda scene, cast: {
@@ -175,6 +210,18 @@ EDITS = {
         untouched=lambda scene, cast: not Decision.objects.exists(),
         shows_form=False,
         redirect=_meeting_page,
+    ),
+    "decision_edit": Edit(
+        data=lambda scene, cast: {"text": "Commander l'audit énergétique des écoles et de la mairie."},
+        stored=_decision_edited,
+        untouched=_decision_untouched,
+        redirect=_meeting_decisions,
+    ),
+    "decision_delete": Edit(
+        data=lambda scene, cast: {},
+        stored=_decision_deleted,
+        untouched=_decision_untouched,
+        redirect=_meeting_decisions,
     ),
     "document_add": Edit(
         data=lambda scene, cast: {"file": SimpleUploadedFile("budget.ods", samples.opendocument())},

@@ -20,6 +20,7 @@ from workgroups.models import (
     Decision,
     GroupMember,
     MeetingDocument,
+    MeetingHistoryEntry,
     Reminder,
     ReminderReason,
 )
@@ -273,6 +274,7 @@ def fill(scene, cast, count):
         MeetingDocument.objects.create(meeting=meeting, file=f"workgroups/x/{n}.pdf", name=f"doc-{n}.pdf")
         decision = Decision.objects.create(meeting=scene.meeting, text=f"Décision du jour {n}")
         decision.actions.add(scene.action)
+        MeetingHistoryEntry.objects.create(meeting=scene.meeting, user=cast.advisor, summary=f"Décision {n}")
         MeetingDocument.objects.create(
             meeting=scene.meeting, file=f"workgroups/y/{n}.pdf", name=f"cr-{n}.pdf"
         )
@@ -282,7 +284,7 @@ def fill(scene, cast, count):
 
 
 GROUP_PAGE_QUERIES = 12
-MEETING_PAGE_QUERIES = 10
+MEETING_PAGE_QUERIES = 11  # the history of its decisions: one query
 
 
 @pytest.mark.parametrize("count", [3, 30])

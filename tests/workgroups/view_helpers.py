@@ -4,13 +4,15 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from tests.workgroups.helpers import paris
-from workgroups import calendar
+from workgroups import calendar, services
+from workgroups.models import Decision, MeetingHistoryEntry
 
 READERS = ["admin", "metro_officer", "advisor", "referent", "staff", "elected"]
 EDITORS = ["admin", "advisor", "referent"]
 READ_ONLY = ["staff", "elected", "metro_officer"]
 DENIED = [(role, 403) for role in READ_ONLY] + [("outsider", 404)]
 
+DECISION_TEXT = "Commander l'audit énergétique des écoles."
 MEETING_DAY = paris(2026, 3, 12, 18)
 MINUTES = """Le groupe a fait le point sur le plan d'actions.
 
@@ -27,8 +29,21 @@ def assert_login_redirect(response):
     assert response.url.startswith(reverse("accounts:login"))
 
 
+def scene_decision(scene) -> Decision:
+    """The decision of the scene's meeting that the edit and delete views work on (made on first use)."""
+    decision = scene.meeting.decisions.filter(text=DECISION_TEXT).first()
+    if decision is None:
+        decision = services.decision_save(
+            decision=Decision(meeting=scene.meeting, text=DECISION_TEXT), actions=[scene.action]
+        )
+        MeetingHistoryEntry.objects.filter(meeting=scene.meeting).delete()
+    return decision
+
+
 def url_of(name, scene, cast):
     """The address of each view of workgroups/urls.py for the scene's objects."""
+    if name in ("decision_edit", "decision_delete"):
+        return reverse(f"workgroups:{name}", args=[scene_decision(scene).pk])
     insee = cast.commune.insee_code
     args = {
         "group": [insee],
