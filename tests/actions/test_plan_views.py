@@ -573,3 +573,43 @@ def test_an_axis_of_another_plan_is_404(as_role, scene):
     other = PlanAxisFactory(plan=ActionPlanFactory(commune=scene.cast.other_commune))
     assert as_role("advisor").post(url("axis_delete", scene.plan.pk, other.pk)).status_code == 404
     assert PlanAxis.objects.filter(pk=other.pk).exists()
+
+
+# --- the plan page's buttons: the main ones in view, the rest in one menu ---------------------------
+
+
+def _plan_page_parts(client, plan):
+    html = client.get(url("plan", plan.pk)).content.decode()
+    toolbar = html[html.index('id="plan-actions"') : html.index('id="plan-more"')]
+    menu = html[html.index('id="plan-more-menu"') :]
+    menu = menu[: menu.index("</ul>")]
+    return toolbar, menu, html
+
+
+def test_the_plan_page_keeps_its_main_actions_in_view_and_the_rest_in_a_menu(as_role, scene):
+    toolbar, menu, html = _plan_page_parts(as_role("advisor"), scene.plan)
+    for main in (
+        url("action_create", scene.plan.pk) + '"',
+        f"{url('catalogue')}?plan={scene.plan.pk}",
+        url("plan_budget", scene.plan.pk),
+        url("plan_schedule", scene.plan.pk),
+        url("plan_transition", scene.plan.pk, "submitted"),
+    ):
+        assert main in toolbar, main
+    for other in (
+        url("plan_export", scene.plan.pk, "csv"),
+        url("plan_export", scene.plan.pk, "xlsx"),
+        f"/communes/{scene.plan.commune.insee_code}/documents/",
+        url("plan_history", scene.plan.pk),
+        url("plan_edit", scene.plan.pk),
+    ):
+        assert other in menu and other not in toolbar, other
+    assert 'data-bs-toggle="dropdown" aria-expanded="false"' in html
+    assert 'class="row g-2 align-items-end mb-2 filter-bar"' in html
+
+
+def test_readers_get_the_exports_in_the_menu_and_no_editing_entry(as_role, scene):
+    toolbar, menu, _html = _plan_page_parts(as_role("elected"), scene.plan)
+    assert url("plan_export", scene.plan.pk, "csv") in menu
+    assert url("plan_edit", scene.plan.pk) not in menu
+    assert url("action_create", scene.plan.pk) not in toolbar

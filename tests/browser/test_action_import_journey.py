@@ -69,6 +69,7 @@ def test_advisor_imports_a_template_and_an_export_into_a_draft_plan(live_server,
     page = new_page()
     sign_in(page, base, "claire@example.org", PASSWORD)
     page.goto(f"{base}/plans/{draft.pk}/")
+    page.locator("#plan-more-button").click()  # the import is in the plan's menu
     page.locator("#import-actions").click()
     assert page.url.endswith(f"/plans/{draft.pk}/import/")
     assert page_problems(page) == ""
@@ -116,6 +117,7 @@ def test_advisor_imports_a_template_and_an_export_into_a_draft_plan(live_server,
     assert imported.budget_lines.get().forecast == Decimal("4200.00")
 
     # The template's example line, imported: marked already under way.
+    page.locator("#plan-more-button").click()  # the import is in the plan's menu
     page.locator("#import-actions").click()
     choose(page, "modele.xlsx", template, XLSX_TYPE)
     page.locator("#import-confirm button[name=confirm]").click()
