@@ -48,6 +48,7 @@ def test_advisor_and_referent_build_and_deliberate_a_plan(live_server, new_page)
         assert "/actions/" in page.url
     # ... and one already under way.
     page.goto(f"{base}/plans/{plan.pk}/")
+    page.locator("#plan-more-button").click()  # "add an action already under way" is in the plan's menu
     page.locator(f'a[href="/plans/{plan.pk}/actions/new/?origin=already_engaged"]').click()
     page.locator("#id_title").fill("Suivi mensuel des consommations des écoles")
     page.locator("#id_theme").select_option(index=1)
@@ -65,15 +66,16 @@ def test_advisor_and_referent_build_and_deliberate_a_plan(live_server, new_page)
     referent_page.locator(f'a[href="/actions/{action.pk}/planning/"]').click()
     referent_page.locator("#id_milestones-0-name").fill("Consultation des entreprises")
     referent_page.locator("#id_milestones-0-due_date").fill("2026-03-31")
-    referent_page.locator("#id_budget-0-year").select_option("2026")
-    referent_page.locator("#id_budget-0-kind").select_option("investment")
-    referent_page.locator("#id_budget-0-forecast").fill("85000")
     referent_page.locator("#id_cofunders-0-name").fill("Région Auvergne-Rhône-Alpes")
     referent_page.locator("#id_cofunders-0-amount").fill("20000")
     referent_page.locator("main form button[type=submit]").click()
     assert referent_page.url.endswith(f"/actions/{action.pk}/")
     assert "Consultation des entreprises" in referent_page.locator("#milestones-table").inner_text()
     assert Milestone.objects.get(action=action).name == "Consultation des entreprises"
+    referent_page.locator(f'a[href="/actions/{action.pk}/budget/"]').click()
+    referent_page.locator("#id_investment-forecast-2026").fill("85000")
+    referent_page.locator("main form button[type=submit]").click()
+    assert referent_page.url.endswith(f"/actions/{action.pk}/")
     assert BudgetLine.objects.get(action=action).forecast == 85000
 
     # The advisor takes the plan through the working group to the council.
@@ -116,6 +118,7 @@ def test_action_plan_pages_have_no_accessibility_violation(live_server, page):
         f"/plans/{plan.pk}/",
         f"/actions/{action.pk}/",
         f"/actions/{action.pk}/planning/",
+        f"/actions/{action.pk}/budget/",
         f"/plans/{plan.pk}/schedule/",
         f"/plans/{plan.pk}/budget/",
         "/catalogue/",
