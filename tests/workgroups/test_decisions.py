@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.workgroups.helpers import tr
+from tests.workgroups.helpers import new_action, tr
 from tests.workgroups.view_helpers import DECISION_TEXT, scene_decision, url_of
 from workgroups.models import Decision, MeetingHistoryEntry
 
@@ -65,3 +65,15 @@ def test_an_edit_without_text_is_refused_and_changes_nothing(login, scene, cast)
 def test_a_decision_page_of_another_commune_is_not_found(login, scene, cast):
     url = url_of("decision_edit", scene, cast)
     assert login(cast.outsider).get(url).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["decision_edit", "decision_delete"])
+def test_the_decision_pages_cost_a_bounded_number_of_queries(
+    login, scene, cast, name, django_assert_max_num_queries
+):
+    for number in range(5):  # choices of the actions concerned: one query whatever their number
+        new_action(cast.commune, cast.advisor, f"Action {number}")
+    url = url_of(name, scene, cast)
+    client = login(cast.advisor)
+    with django_assert_max_num_queries(9):
+        assert client.get(url).status_code == 200
