@@ -249,7 +249,7 @@ def test_after_adding_from_a_plan_the_advisor_is_back_on_that_plan(as_role, scen
     )
     assert response.status_code == 302 and response.url == url("plan", scene.plan.pk)
     assert Action.objects.get(catalogue_action=entry).plan == scene.plan
-    assert "was added to the plan" in messages_of(response)[0]
+    assert "a été ajoutée au plan\u00a0: complétez" in messages_of(response)[0]
 
 
 def test_a_refused_add_from_a_plan_keeps_the_plan_in_the_return_link(as_role, scene):

@@ -84,6 +84,7 @@ ANONYMOUS_CASES = [
     ("action_planning", _action, "post"),
     ("action_follow_up", _action, "post"),
     ("to_update", lambda s: [], "get"),
+    ("action_budget", _action, "post"),
     ("action_note_add", _action, "post"),
     ("action_awareness_add", _action, "post"),
     ("action_delete", _action, "post"),
