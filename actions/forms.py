@@ -192,9 +192,7 @@ class BudgetGridForm(forms.Form):
         for kind, measure in self.ROWS:
             for year in self.years:
                 line = by_cell.get((kind, year))
-                field = BudgetLine._meta.get_field(measure).formfield(
-                    required=False, localize=True, min_value=0
-                )
+                field = BudgetLine._meta.get_field(measure).formfield(required=False, min_value=0)
                 field.label = _("%(kind)s, %(measure)s, %(year)s") % {
                     "kind": BudgetKind(kind).label,
                     "measure": measure_labels[measure],

@@ -148,9 +148,10 @@ def test_a_save_without_change_records_no_history(as_role, scene):
 @pytest.mark.parametrize(
     "value, message",
     [
-        ("douze", "Saisissez un nombre."),
+        ("douze", "n'est pas un nombre"),
         ("-5", "supérieure ou égale à 0"),
-        ("12,345", "2 chiffres après la virgule"),
+        ("12,5555", "2 chiffres après la virgule"),
+        ("12,345", "peut se lire de deux façons"),
     ],
 )
 def test_a_bad_amount_is_shown_in_its_cell_and_nothing_is_saved(as_role, scene, value, message):

@@ -100,7 +100,9 @@ def test_an_advisor_fills_an_action_budget_in_one_grid(live_server, page, adviso
     cell = page.get_by_label("Fonctionnement, réalisé, 2028")
     assert cell.get_attribute("aria-invalid") == "true"
     described_by = cell.get_attribute("aria-describedby")
-    assert page.locator(f"#{described_by}").inner_text() == "Saisissez un nombre."
+    assert "n'est pas un nombre" in page.locator(f"#{described_by}").inner_text()
+    # The error summary at the top links to the cell.
+    assert page.locator(f'.error-summary a[href="#{cell.get_attribute("id")}"]').count() == 1
     assert "Rien n'a été enregistré" in page.locator("#budget-error").inner_text()
     assert BudgetLine.objects.get(action=action, year=2026).forecast == Decimal("80000")
     assert page_problems(page) == ""
