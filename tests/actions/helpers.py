@@ -8,6 +8,7 @@ from django.urls import reverse
 from actions.models import (
     Action,
     ActionStatus,
+    BudgetKind,
     CatalogueAction,
     Origin,
     PlanStatus,
@@ -130,6 +131,18 @@ def planning_data(action, milestones=(), budget=(), cofunders=(), revision=None)
         for index, row in enumerate(rows):
             for key, value in row.items():
                 data[f"{prefix}-{index}-{key}"] = form_value(value)
+    return data
+
+
+def grid_data(action, cells=None, revision=None):
+    """POST data of the grid: every cell of the plan's years empty but those given, as
+    {"investment-forecast-2025": "12 500,50", ...}."""
+    data = {"revision": str(action.revision if revision is None else revision)}
+    for kind in BudgetKind.values:
+        for measure in ("forecast", "actual"):
+            for year in action.plan.years:
+                data[f"{kind}-{measure}-{year}"] = ""
+    data.update(cells or {})
     return data
 
 

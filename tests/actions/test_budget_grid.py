@@ -6,23 +6,11 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from actions.models import BudgetKind, BudgetLine, HistoryEntry
+from actions.models import BudgetLine, HistoryEntry
 from tests.actions.factories import ActionFactory, BudgetLineFactory
-from tests.actions.helpers import ACTION_EDITORS, ACTION_REFUSED, adopt, url
+from tests.actions.helpers import ACTION_EDITORS, ACTION_REFUSED, adopt, grid_data, url
 
 pytestmark = pytest.mark.django_db
-
-
-def grid_data(action, cells=None, revision=None):
-    """POST data of the grid: every cell of the plan's years empty but those given, as
-    {"investment-forecast-2025": "12 500,50", ...}."""
-    data = {"revision": str(action.revision if revision is None else revision)}
-    for kind in BudgetKind.values:
-        for measure in ("forecast", "actual"):
-            for year in action.plan.years:
-                data[f"{kind}-{measure}-{year}"] = ""
-    data.update(cells or {})
-    return data
 
 
 def lines_of(action):

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.conf import settings
 
-from tests.actions.helpers import new_action_data, plan_data, planning_data, url
+from tests.actions.helpers import grid_data, new_action_data, plan_data, planning_data, url
 
 pytestmark = pytest.mark.django_db
 
@@ -67,14 +67,25 @@ def test_formset_errors_name_their_row(as_role, scene):
     action = scene.action
     data = planning_data(
         action,
-        budget=[
-            {"year": "2025", "kind": "investment", "forecast": "1000", "actual": ""},
-            {"year": "2026", "kind": "investment", "forecast": "mille", "actual": ""},
+        cofunders=[
+            {"name": "Région", "amount": "1000", "status": "requested"},
+            {"name": "Département", "amount": "mille", "status": "requested"},
         ],
     )
     page = as_role("referent").post(url("action_planning", action.pk), data).content.decode()
     summary = summary_of(page)
     assert "Le formulaire contient 1 erreur</h2>" in summary
-    assert 'href="#id_budget-1-forecast">Prévisionnel (€ HT) (ligne 2)\u00a0: «\u00a0mille\u00a0»' in summary
-    assert 'id="id_budget-1-forecast"' in page
+    assert 'href="#id_cofunders-1-amount">Montant (€) (ligne 2)\u00a0: «\u00a0mille\u00a0»' in summary
+    assert 'id="id_cofunders-1-amount"' in page
+    assert title_of(page).startswith("Erreur\u00a0: ")
+
+
+def test_the_budget_grid_opens_on_the_error_summary_linked_to_the_cell(as_role, scene):
+    data = grid_data(scene.action, {"investment-forecast-2025": "1000", "operating-actual-2026": "mille"})
+    page = as_role("referent").post(url("action_budget", scene.action.pk), data).content.decode()
+    summary = summary_of(page)
+    assert "Le formulaire contient 1 erreur</h2>" in summary
+    assert (
+        'href="#id_operating-actual-2026">Fonctionnement, réalisé, 2026\u00a0: «\u00a0mille\u00a0»' in summary
+    )
     assert title_of(page).startswith("Erreur\u00a0: ")

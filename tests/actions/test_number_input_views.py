@@ -7,7 +7,7 @@ from django.conf import settings
 
 from actions.models import BudgetLine, HistoryEntry
 from tests.actions.factories import BudgetLineFactory
-from tests.actions.helpers import action_data, planning_data, url
+from tests.actions.helpers import action_data, grid_data, url
 
 pytestmark = pytest.mark.django_db
 
@@ -49,26 +49,15 @@ def test_a_decimal_comma_typed_on_the_english_page_is_stored_as_a_decimal(in_lan
 def test_amounts_with_cents_typed_in_french_are_stored_and_shown_with_their_cents(in_language, scene):
     action = scene.action
     line = BudgetLineFactory(action=action, year=2025, forecast=Decimal("1000"))
-    data = planning_data(
-        action,
-        budget=[
-            {
-                "id": line.pk,
-                "year": "2025",
-                "kind": "investment",
-                "forecast": "1\u202f000,00",
-                "actual": "12,5",
-            }
-        ],
-    )
-    response = in_language("referent", "en").post(url("action_planning", action.pk), data)
+    data = grid_data(action, {"investment-forecast-2025": "1\u202f000,00", "investment-actual-2025": "12,5"})
+    response = in_language("referent", "en").post(url("action_budget", action.pk), data)
     assert response.status_code == 302
     assert BudgetLine.objects.get(pk=line.pk).actual == Decimal("12.50")
     entry = HistoryEntry.objects.get(action=action)
     assert [(change["before"], change["after"]) for change in entry.changes] == [("—", "€12.50")]
     # The French page shows the amount with its cents, in the form and on the action's page.
     client = in_language("referent", "fr")
-    assert 'value="12,50"' in client.get(url("action_planning", action.pk)).content.decode()
+    assert 'value="12,50"' in client.get(url("action_budget", action.pk)).content.decode()
     assert "12,50\u00a0€" in client.get(url("action", action.pk)).content.decode()
 
 
