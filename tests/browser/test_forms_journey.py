@@ -54,12 +54,10 @@ def test_a_decimal_comma_typed_in_an_english_browser_is_stored_as_typed(live_ser
     change = page.locator("#history tbody tr", has_text="energy saved").inner_text()
     assert change.split("\t")[1:] == ["125", "12.5"]
 
-    # An amount with cents in a budget line, with a narrow no-break space between thousands.
-    page.goto(f"{base}/actions/{action.pk}/planning/")
-    page.locator("#id_budget-0-year").select_option("2025")
-    page.locator("#id_budget-0-kind").select_option("investment")
-    page.locator("#id_budget-0-forecast").fill("1\u202f234,5")
-    page.locator("#id_budget-0-actual").fill("12,5")
+    # Amounts with cents in the budget grid, with a narrow no-break space between thousands.
+    page.goto(f"{base}/actions/{action.pk}/budget/")
+    page.locator("#id_investment-forecast-2025").fill("1\u202f234,5")
+    page.locator("#id_investment-actual-2025").fill("12,5")
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(f"{base}/actions/{action.pk}/")
     line = BudgetLine.objects.get(action=action)
@@ -67,9 +65,9 @@ def test_a_decimal_comma_typed_in_an_english_browser_is_stored_as_typed(live_ser
     budget = page.locator("main table", has_text="2025").first.inner_text()
     assert "€1,234.50" in budget and "€12.50" in budget
     # The form shows them back with their cents, in the page's language.
-    page.goto(f"{base}/actions/{action.pk}/planning/")
-    assert page.locator("#id_budget-0-forecast").input_value() == "1,234.50"
-    assert page.locator("#id_budget-0-actual").input_value() == "12.50"
+    page.goto(f"{base}/actions/{action.pk}/budget/")
+    assert page.locator("#id_investment-forecast-2025").input_value() == "1,234.50"
+    assert page.locator("#id_investment-actual-2025").input_value() == "12.50"
 
 
 def test_a_failed_submit_opens_on_an_error_summary_that_leads_to_each_field(live_server, new_page, action):
