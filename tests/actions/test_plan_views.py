@@ -603,6 +603,7 @@ def test_the_plan_page_keeps_its_main_actions_in_view_and_the_rest_in_a_menu(as_
         f"/communes/{scene.plan.commune.insee_code}/documents/",
         url("plan_history", scene.plan.pk),
         url("plan_edit", scene.plan.pk),
+        url("plan_import", scene.plan.pk),
     ):
         assert other in menu and other not in toolbar, other
     assert 'data-bs-toggle="dropdown" aria-expanded="false"' in html
