@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from actions import services
-from actions.models import BudgetLine, CatalogueAction, Origin
+from actions.models import ActionPlan, BudgetLine, CatalogueAction, Origin, PlanStatus
 from communes.models import Role
 from tests.browser.conftest import describe_tour, page_problems, sign_in, tour_problems
 from tests.factories import PASSWORD, CommuneFactory, MembershipFactory, UserFactory
@@ -105,6 +105,19 @@ def test_an_advisor_fills_an_action_budget_in_one_grid(live_server, page, adviso
     assert page.locator(f'.error-summary a[href="#{cell.get_attribute("id")}"]').count() == 1
     assert "Rien n'a été enregistré" in page.locator("#budget-error").inner_text()
     assert BudgetLine.objects.get(action=action, year=2026).forecast == Decimal("80000")
+    assert page_problems(page) == ""
+
+    # Once the council has voted, the forecasts are read-only and the amounts spent still editable.
+    ActionPlan.objects.filter(pk=plan.pk).update(
+        status=PlanStatus.FOLLOW_UP, deliberation_date=datetime.date(2026, 1, 20)
+    )
+    page.goto(f"{base}/actions/{action.pk}/budget/")
+    assert page.get_by_label("Investissement, prévu, 2026").is_disabled()
+    page.get_by_label("Investissement, réalisé, 2026").fill("79 500")
+    page.get_by_role("button", name="Enregistrer le budget").click()
+    assert page.url.endswith(f"/actions/{action.pk}/")
+    assert BudgetLine.objects.get(action=action, year=2026).actual == Decimal("79500")
+    page.goto(f"{base}/actions/{action.pk}/budget/")
     assert page_problems(page) == ""
 
 
