@@ -240,7 +240,7 @@ def test_the_grid_view_runs_a_constant_number_of_queries(as_role, scene, django_
         BudgetLineFactory(action=action, year=year, kind="investment", actual=Decimal("5"))
         BudgetLineFactory(action=action, year=year, kind="operating")
     client = as_role("advisor")
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(5):  # whatever the number of lines (14 here)
         assert client.get(url("action_budget", action.pk)).status_code == 200
 
 
