@@ -200,6 +200,8 @@ class BudgetGridForm(forms.Form):
                 }
                 field.widget.attrs.update({"inputmode": "decimal", "class": "form-control text-end"})
                 field.initial = getattr(line, measure) if line else None
+                if line and measure == "forecast" and line.added_after_adoption:
+                    field.initial = None  # not planned: spending recorded after the adoption
                 if measure == "forecast" and not content_editable:
                     field.disabled = True
                 self.fields[self.cell_name(kind, measure, year)] = field

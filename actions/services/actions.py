@@ -307,8 +307,10 @@ def action_budget_save(*, action: Action, cells: BudgetCells, user, base_revisio
     """Saves an action's budget grid: `cells` maps (kind, year) to (forecast, actual), None for an
     empty cell. A cell pair left empty (or a zero forecast with no actual) keeps no line: an existing
     one is deleted. Once the plan is adopted, forecasts are commitments and cannot change (a year
-    without a line counts as a zero forecast); actuals are follow-up and stay editable. The revision
-    is checked as in `action_update`."""
+    without a line counts as a zero forecast) and the adopted lines stay; actuals are follow-up and
+    stay editable, spending in a year and type with no line is recorded as not planned
+    (`added_after_adoption`, as the follow-up form does). The revision is checked as in
+    `action_update`."""
     action = Action.objects.select_for_update().select_related("plan").get(pk=action.pk)
     _check_revision(action, base_revision)
     plan = action.plan
@@ -334,12 +336,19 @@ def action_budget_save(*, action: Action, cells: BudgetCells, user, base_revisio
         before_actual = line.actual if line else None
         after_forecast = forecast or Decimal(0)
         if plan.is_adopted and after_forecast != before_forecast:
-            errors.append(
-                _("This plan version was deliberated: the forecast of %(row)s can no longer change.")
-                % {"row": _budget_label(kind, year)}
-            )
+            if line is None:
+                errors.append(
+                    _added_after_adoption_error(BudgetLine(kind=kind, year=year, forecast=after_forecast))
+                )
+            else:
+                errors.append(
+                    _("This plan version was deliberated: the forecast of %(row)s can no longer change.")
+                    % {"row": _budget_label(kind, year)}
+                )
             continue
-        kept = after_forecast != 0 or actual is not None
+        # A line the council adopted stays, even emptied: it is part of the voted version.
+        adopted_line = plan.is_adopted and line is not None and not line.added_after_adoption
+        kept = after_forecast != 0 or actual is not None or adopted_line
         label = _budget_label(kind, year)
         for field, before, after in (
             (forecast_field, money(before_forecast) if line else "—", money(after_forecast) if kept else "—"),
@@ -359,7 +368,8 @@ def action_budget_save(*, action: Action, cells: BudgetCells, user, base_revisio
             )
             continue
         if line is None:
-            line = BudgetLine(action=action, kind=kind, year=year)
+            # Spending recorded after the adoption, with no forecast: it reads as not planned.
+            line = BudgetLine(action=action, kind=kind, year=year, added_after_adoption=plan.is_adopted)
         if line.pk is None or (line.forecast, line.actual) != (after_forecast, actual):
             line.forecast, line.actual = after_forecast, actual
             to_save.append(line)

@@ -181,6 +181,19 @@ def test_after_adoption_forecasts_are_frozen_and_actuals_stay_editable(as_role, 
         (2025, "investment", Decimal("1000.00"), Decimal("1050.00")),
         (2026, "operating", Decimal("0.00"), Decimal("75.00")),
     ]
+    # Spending with no line reads as not planned, as in the follow-up form; the grid shows no forecast.
+    assert list(action.budget_lines.order_by("year").values_list("added_after_adoption", flat=True)) == [
+        False,
+        True,
+    ]
+    form = client.get(url("action_budget", action.pk)).context["form"]
+    assert form["operating-forecast-2026"].value() is None
+
+    # Emptied, the adopted line stays (it is part of the voted version); the unplanned one goes.
+    action.refresh_from_db()
+    response = client.post(url("action_budget", action.pk), grid_data(action))
+    assert response.status_code == 302
+    assert lines_of(action) == [(2025, "investment", Decimal("1000.00"), None)]
 
 
 def test_the_service_refuses_a_forecast_change_after_adoption(scene):
