@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from communes.models import managed_list_load
 from pcl import jobs
 
 from . import reference, tasks
@@ -42,8 +43,7 @@ def reference_load(
         (carrier_model, reference.CARRIERS),
         (source_model, reference.SOURCES),
     ):
-        for order, (code, name) in enumerate(rows):
-            model.objects.get_or_create(code=code, defaults={"name": name, "order": order})
+        managed_list_load(model, rows)
     for dataset in reference.DATASETS:
         dataset_model.objects.get_or_create(code=dataset["code"], defaults=dataset)
     for target in reference.TARGETS:
