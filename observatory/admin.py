@@ -15,7 +15,8 @@ class ManagedListAdmin(admin.ModelAdmin):
 
 @admin.register(Dataset)
 class DatasetAdmin(admin.ModelAdmin):
-    list_display = ("name", "producer", "priority", "is_demo")
+    list_display = ("name", "name_en", "producer", "priority", "is_demo")
+    list_editable = ("name_en",)
 
 
 @admin.register(ImportBatch)

@@ -39,6 +39,7 @@ DATASETS = [
     {
         "code": "orcae",
         "name": "ORCAE — consommations, émissions et productions par commune",
+        "name_en": "ORCAE — consumption, emissions and production by commune",
         "producer": "Observatoire régional climat air énergie Auvergne-Rhône-Alpes (ORCAE)",
         "licence": "Conditions d'utilisation des données de l'ORCAE",
         "url": "https://www.orcae-auvergne-rhone-alpes.fr/",
@@ -49,6 +50,7 @@ DATASETS = [
     {
         "code": "agence-ore",
         "name": "Agence ORE — consommation annuelle d'électricité et de gaz par commune",
+        "name_en": "Agence ORE — yearly electricity and gas consumption by commune",
         "producer": "Agence ORE (Opérateurs de réseaux d'énergie)",
         "licence": "Licence Ouverte / Open Licence version 2.0",
         "url": "https://opendata.agenceore.fr/",
@@ -59,6 +61,7 @@ DATASETS = [
     {
         "code": "demo",
         "name": "Données de démonstration (synthétiques)",
+        "name_en": "Demonstration data (synthetic)",
         "producer": "Plateforme Plan Climat Local (générateur de démonstration)",
         "licence": "—",
         "description": "Séries inventées, calibrées sur les ordres de grandeur publics de l'agglomération "

@@ -10,7 +10,7 @@ from django.utils import translation
 
 from actions.charts import schedule_figure
 from actions.models import Theme
-from observatory.models import Carrier, RenewableSource, Sector
+from observatory.models import Carrier, Dataset, RenewableSource, Sector
 from pcl.formatting import NBSP
 from pcl.widgets import DateInput
 from reporting.dashboards import action_summary
@@ -125,6 +125,14 @@ def test_the_reference_lists_have_english_names(model, code, french, english):
         assert str(entry) == french
     with translation.override("en"):
         assert str(entry) == english
+
+
+def test_the_datasets_have_english_names():
+    orcae = Dataset.objects.get(code="orcae")
+    with translation.override("fr"):
+        assert str(orcae) == "ORCAE — consommations, émissions et productions par commune"
+    with translation.override("en"):
+        assert str(orcae) == "ORCAE — consumption, emissions and production by commune"
 
 
 def test_an_entry_with_no_english_name_keeps_its_french_name_in_english():
