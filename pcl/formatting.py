@@ -282,6 +282,20 @@ def date_input_hint() -> str:
     return "jj/mm/aaaa" if is_french() else "yyyy-mm-dd"
 
 
+def datetime_input_value(moment: datetime | None) -> str:
+    """A moment as a date-and-time field shows it and reads it back, in local time on a 24-hour clock:
+    "14/09/2026 18:30" in French, "2026-09-14 18:30" in English; "" when there is none."""
+    if moment is None:
+        return ""
+    moment = _local(moment)
+    return f"{date_input_value(moment)} {moment:%H:%M}"
+
+
+def datetime_input_hint() -> str:
+    """What a person types in a date-and-time field: "jj/mm/aaaa hh:mm", "yyyy-mm-dd hh:mm"."""
+    return f"{date_input_hint()} hh:mm"
+
+
 def time_text(moment: datetime | None, *, empty: str = DASH) -> str:
     """An aware datetime's local time: "18 h 30" in French, "6:30 p.m." in English."""
     if moment is None:

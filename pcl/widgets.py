@@ -1,6 +1,6 @@
 """Form widgets shared by every app."""
 
-from datetime import date
+from datetime import date, datetime
 
 from django import forms
 
@@ -25,4 +25,24 @@ class DateInput(forms.DateInput):
         widget_attrs.setdefault("placeholder", formatting.date_input_hint())
         widget_attrs.setdefault("autocomplete", "off")
         widget_attrs.setdefault("size", 10)
+        return context
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """A date and time in the page's language, for the same reason as `DateInput`: "14/09/2026 18:30" in
+    French, "2026-09-14 18:30" in English (and ISO 8601, "2026-09-14T18:30", in both)."""
+
+    input_type = "text"
+
+    def format_value(self, value):
+        if isinstance(value, datetime):
+            return formatting.datetime_input_value(value)
+        return super().format_value(value)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget_attrs = context["widget"]["attrs"]
+        widget_attrs.setdefault("placeholder", formatting.datetime_input_hint())
+        widget_attrs.setdefault("autocomplete", "off")
+        widget_attrs.setdefault("size", 16)
         return context

@@ -6,13 +6,13 @@ import pytest
 from django import forms
 from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from actions.charts import schedule_figure
 from actions.models import Theme
 from observatory.models import Carrier, Dataset, RenewableSource, Sector
 from pcl.formatting import NBSP
-from pcl.widgets import DateInput
+from pcl.widgets import DateInput, DateTimeInput
 from reporting.dashboards import action_summary
 from tests.actions.factories import MilestoneFactory, build_scene
 
@@ -68,6 +68,29 @@ def test_a_date_field_shows_its_date_and_hint_in_the_language(language, value, p
     assert 'type="text"' in html
     assert f'value="{value}"' in html
     assert f'placeholder="{placeholder}"' in html
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "shown", "placeholder"),
+    [
+        ("fr", "14/09/2026 18:30", "14/09/2026 18:30", "jj/mm/aaaa hh:mm"),
+        ("fr", "2026-09-14T18:30", "14/09/2026 18:30", "jj/mm/aaaa hh:mm"),
+        ("en", "2026-09-14 18:30", "2026-09-14 18:30", "yyyy-mm-dd hh:mm"),
+        ("en", "2026-09-14T18:30", "2026-09-14 18:30", "yyyy-mm-dd hh:mm"),
+    ],
+)
+def test_a_date_and_time_field_reads_and_shows_the_language_s_form(language, typed, shown, placeholder):
+    field = forms.DateTimeField(widget=DateTimeInput())
+    with translation.override(language):
+        moment = field.clean(typed)
+        html = field.widget.render("starts_at", moment)
+    assert timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") == "2026-09-14 18:30"
+    assert f'value="{shown}"' in html and f'placeholder="{placeholder}"' in html
+
+
+def test_an_english_date_and_time_field_refuses_an_american_date():
+    with translation.override("en"), pytest.raises(forms.ValidationError):
+        forms.DateTimeField(widget=DateTimeInput()).clean("09/14/2026 18:30")
 
 
 def test_the_action_pages_write_dates_in_french(scene, login, speak):
