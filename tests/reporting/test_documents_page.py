@@ -91,7 +91,7 @@ def test_the_documents_page_shows_the_signed_deliberation_then_the_adopted_file_
     with django_assert_max_num_queries(12):
         page = client.get(reverse("reporting:commune_documents", args=[plan.commune.insee_code])).text
     signed = page.index(f'id="signed-deliberation-{plan.pk}"')
-    adopted_button = page.index(reverse("reporting:document_download", args=[documents["adopted"].pk]))
+    adopted_button = page.index(f'id="adopted-file-{plan.pk}"')
     rows = [
         page.index(f'id="document-row-{documents[name].pk}"')
         for name in ("adopted", "newer_draft", "older_draft")
