@@ -14,7 +14,7 @@ def fill_english_names(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("actions", "0003_replaced_deliberation"),
+        ("actions", "0004_follow_up_additions"),
     ]
 
     operations = [
