@@ -121,6 +121,13 @@ def test_the_french_header_fits_a_1366_pixel_screen(live_server, new_page, netwo
     assert measures["scrollWidth"] <= measures["width"]
     assert measures["header"] < 70, f"the header takes two rows: {measures}"
     assert page.locator("#language-select").is_visible()
+    # At this width the account menu shows its icon; the person's name stays its accessible name.
+    account = page.locator("#nav-account")
+    assert account.is_visible()
+    assert account.evaluate("(button) => button.textContent.trim()") in (
+        "Claire Conseillère-Martin",
+        "Alexandra Administratrice-Delacroix",
+    )
 
 
 NO_SIDEWAYS_SCROLL = "() => document.documentElement.scrollWidth <= window.innerWidth"
