@@ -166,7 +166,10 @@ def test_the_wide_tables_scroll_inside_the_page_on_a_phone(live_server, new_page
     sign_in(page, live_server.url, "admin@example.org", PASSWORD)
     paths = [
         "/portfolio/",
+        "/to-update/",
         f"/plans/{network['plan'].pk}/",
+        f"/plans/{network['plan'].pk}/schedule/",
+        f"/plans/{network['plan'].pk}/budget/",
         "/reporting/documents/",
         "/observatory/",
         "/observatory/communes/38421/",
