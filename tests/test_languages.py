@@ -15,6 +15,7 @@ from pcl.formatting import NBSP
 from pcl.widgets import DateInput, DateTimeInput
 from reporting.dashboards import action_summary
 from tests.actions.factories import MilestoneFactory, build_scene
+from tests.observatory.helpers import import_rows, series_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -180,3 +181,18 @@ def test_the_plan_dashboard_names_its_themes_in_the_page_s_language(scene, login
     with translation.override("en"):
         names = [theme.name for theme in action_summary(scene.plan.actions.all()).themes]
     assert names == [str(Theme.objects.order_by("pk").first().name_en)]
+
+
+def test_the_observatory_names_sectors_and_sources_in_the_page_s_language(cast, login, speak):
+    import_rows(series_rows(["38421"], [2020, 2021, 2022]), user=cast.metro_officer)
+    client = login(cast.elected)
+    url = reverse("observatory:commune", args=["38421"])
+    speak("en")
+    english = client.get(url).content.decode()
+    assert "Residential" in english and "Road transport" in english and "Solar photovoltaics" in english
+    # The charts' data is JSON, where "é" is written "\u00e9".
+    assert "sidentiel" not in english and "Transport routier" not in english
+    assert "ORCAE — consumption, emissions and production by commune" in english
+    speak("fr")
+    french = client.get(url).content.decode()
+    assert "Transport routier" in french and "Residential" not in french and "Road transport" not in french
