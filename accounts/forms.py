@@ -5,6 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 from pcl.proxies import client_address
+from pcl.widgets import DateInput
 
 from .models import AuditAction
 from .services import login_is_locked
@@ -54,7 +55,7 @@ class NewAccountForm(SetPasswordForm):
     field_order = ["full_name", "new_password1", "new_password2"]
 
 
-DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+DATE_INPUT = DateInput()
 
 
 class AuditFilterForm(forms.Form):

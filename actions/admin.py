@@ -21,9 +21,9 @@ from .models import (
 
 @admin.register(Theme)
 class ThemeAdmin(admin.ModelAdmin):
-    list_display = ("name", "code", "order")
-    list_editable = ("order",)
-    search_fields = ("name", "code")
+    list_display = ("name", "name_en", "code", "order")
+    list_editable = ("name_en", "order")
+    search_fields = ("name", "name_en", "code")
 
 
 @admin.register(CatalogueAction)

@@ -9,18 +9,18 @@ gains per year once the action is complete.
 # electricity in France ~0.055, natural gas ~0.227, fuel oil ~0.324, petrol/diesel ~0.27,
 # renewable heat replacing gas ~0.2. Mixed uses (gas + electricity) use an intermediate factor.
 
-THEMES = [  # (code, French name), in display order
-    ("municipal_buildings", "Bâtiments communaux"),
-    ("public_lighting", "Éclairage public"),
-    ("municipal_fleet", "Flotte de véhicules municipale"),
-    ("renewable_energy", "Énergies renouvelables"),
-    ("mobility", "Mobilité"),
-    ("planning_housing", "Urbanisme et habitat"),
-    ("public_procurement", "Commande publique"),
-    ("awareness", "Sensibilisation et communication"),
-    ("water_waste", "Eau et déchets"),
-    ("agriculture_food", "Agriculture et alimentation"),
-    ("adaptation", "Adaptation au changement climatique"),
+THEMES = [  # (code, French name, English name), in display order
+    ("municipal_buildings", "Bâtiments communaux", "Municipal buildings"),
+    ("public_lighting", "Éclairage public", "Public lighting"),
+    ("municipal_fleet", "Flotte de véhicules municipale", "Municipal vehicle fleet"),
+    ("renewable_energy", "Énergies renouvelables", "Renewable energy"),
+    ("mobility", "Mobilité", "Mobility"),
+    ("planning_housing", "Urbanisme et habitat", "Planning and housing"),
+    ("public_procurement", "Commande publique", "Public procurement"),
+    ("awareness", "Sensibilisation et communication", "Awareness and communication"),
+    ("water_waste", "Eau et déchets", "Water and waste"),
+    ("agriculture_food", "Agriculture et alimentation", "Agriculture and food"),
+    ("adaptation", "Adaptation au changement climatique", "Climate change adaptation"),
 ]
 
 CATALOGUE = [
@@ -1207,7 +1207,7 @@ if __name__ == "__main__":
     # Self-check: run `python3 actions/catalogue_data.py`.
     from collections import Counter
 
-    theme_codes = [code for code, _name in THEMES]
+    theme_codes = [code for code, _name, _name_en in THEMES]
     assert len(theme_codes) == len(set(theme_codes)), "duplicate theme codes"
     expected_keys = {
         "title",
@@ -1249,7 +1249,7 @@ if __name__ == "__main__":
         assert all(isinstance(i, str) and i for i in action["indicators"]), title
         assert action["sources"].strip(), f"{title}: empty sources"
     per_theme = Counter(action["theme"] for action in CATALOGUE)
-    for code, name in THEMES:
+    for code, name, _name_en in THEMES:
         assert per_theme[code] >= 2, f"theme {code} has fewer than 2 actions"
         print(f"{name:<40} {per_theme[code]:>3}")
     print(f"{'Total':<40} {len(CATALOGUE):>3}")

@@ -5,7 +5,7 @@ from datetime import date, datetime, time
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from pcl.formatting import plotly_date, short_date
+from pcl.formatting import month_text, plotly_date, short_date
 
 from .models import ActionStatus
 
@@ -62,10 +62,20 @@ def schedule_figure(*, plan, actions) -> dict:
         "hovertemplate": "%{text}<br>" + plotly_date("x") + "<extra></extra>",
         "name": _("Milestones"),
     }
+    # A tick each January and July of the plan, each January only for a plan of more than six years.
+    months = (1, 7) if plan.end_year - plan.start_year < 6 else (1,)
+    ticks = [date(year, month, 1) for year in range(plan.start_year, plan.end_year + 1) for month in months]
     layout = {
         "height": 120 + 32 * max(len(actions), 3),
         "margin": {"l": 340, "r": 20, "t": 20, "b": 40},
-        "xaxis": {"type": "date", "range": [f"{plan.start_year}-01-01", f"{plan.end_year}-12-31"]},
+        "xaxis": {
+            "type": "date",
+            "range": [f"{plan.start_year}-01-01", f"{plan.end_year}-12-31"],
+            # Ticks named by pcl.formatting, not by plotly (whose month names are English in every language).
+            "tickmode": "array",
+            "tickvals": [day.isoformat() for day in ticks],
+            "ticktext": [month_text(day, short=True) for day in ticks],
+        },
         "yaxis": {"autorange": "reversed", "automargin": True},
         "showlegend": False,
         "bargap": 0.35,

@@ -22,13 +22,13 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from pcl.formatting import (
-    XLSX_DATE,
     XLSX_MONEY,
     data_number,
     is_french,
     list_text,
     money,
     short_date,
+    xlsx_date,
 )
 from pcl.spreadsheet import safe_cell, safe_xlsx_text
 
@@ -41,7 +41,6 @@ NUMBER_FORMATS = {
     INTEGER: "0",
     QUANTITY: "#,##0.0#",
     MONEY: XLSX_MONEY,
-    DATE: XLSX_DATE,
 }
 # Column widths in characters: wide enough for the values, never wider than a screen's third.
 WIDTHS = {INTEGER: (6, 10), QUANTITY: (10, 16), MONEY: (12, 18), DATE: (11, 11), TEXT: (10, 48)}
@@ -261,7 +260,7 @@ def _sheet(sheet, table: Table, *, title_column: int | None = None) -> None:
         sheet.append([float(value) if isinstance(value, Decimal) else value for value in values])
     for index, column in enumerate(table.columns, start=1):
         letter = get_column_letter(index)
-        number_format = NUMBER_FORMATS.get(column.kind)
+        number_format = xlsx_date() if column.kind == DATE else NUMBER_FORMATS.get(column.kind)
         longest = 0
         for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
             if column.kind == TEXT and isinstance(cell.value, str):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from communes.models import Commune, ManagedList
 from pcl.constraints import CheckConstraint
 from pcl.fields import DecimalField, MoneyField
-from pcl.uploads import storage_name
+from pcl.uploads import name_part, storage_name
 
 YEAR_VALIDATORS = [MinValueValidator(1990), MaxValueValidator(2100)]
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -169,6 +169,20 @@ class ActionPlan(models.Model):
     def years(self) -> range:
         return range(self.start_year, self.end_year + 1)
 
+    @property
+    def download_stem(self) -> str:
+        """How the names of the plan's files begin: "Plan-climat-Echirolles-2024-2030" ("-v2" after it
+        for a second version). The files are the council's, in French whatever the page's language."""
+        years = (
+            f"{self.start_year}-{self.end_year}" if self.end_year != self.start_year else f"{self.start_year}"
+        )
+        version = f"-v{self.version}" if self.version > 1 else ""
+        return f"Plan-climat-{name_part(self.commune.name)}-{years}{version}"
+
+    @property
+    def signed_deliberation_name(self) -> str:
+        return f"{self.download_stem}-deliberation-signee.pdf"
+
 
 class ReplacedDeliberation(models.Model):
     """A signed deliberation that another file replaced: the earlier file is kept, with who replaced it
@@ -194,6 +208,11 @@ class ReplacedDeliberation(models.Model):
 
     def __str__(self):
         return f"{self.plan} — {self.file.name}"
+
+    @property
+    def download_name(self) -> str:
+        replaced_on = timezone.localdate(self.replaced_at)
+        return f"{self.plan.download_stem}-deliberation-signee-remplacee-le-{replaced_on:%Y-%m-%d}.pdf"
 
 
 class PlanAxis(models.Model):

@@ -2,16 +2,11 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from pcl.widgets import DateInput  # noqa: F401 (the apps import it from here)
+
 from .models import Commune, Role, Signatory, Stage
 
 User = get_user_model()
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class CommuneForm(forms.ModelForm):

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from pcl.constraints import CheckConstraint
+from pcl.formatting import is_french
 
 insee_code_validator = RegexValidator(
     r"^(?:\d{5}|2[AB]\d{3})$",
@@ -47,11 +48,37 @@ def sort_key(text: str) -> str:
 YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2100)]
 
 
+def localized_name(name: str, name_en: str = "") -> str:
+    """The name of a managed list's entry in the active language: its English label in English pages when
+    it has one, its French name otherwise (and in the documents written in French)."""
+    if name_en and not is_french():
+        return name_en
+    return name
+
+
+def managed_list_load(model, rows) -> None:
+    """Creates the entries of a managed list that are missing, from (code, French name, English name)
+    rows in display order; an existing entry keeps its name and order as administrators edited them and
+    gets the English name only when it has none. `model` may be a data migration's historical model, from
+    before the English names (then they are left out)."""
+    has_english = any(field.name == "name_en" for field in model._meta.get_fields())
+    for order, (code, name, name_en) in enumerate(rows):
+        defaults = {"name": name, "order": order} | ({"name_en": name_en} if has_english else {})
+        entry, created = model.objects.get_or_create(code=code, defaults=defaults)
+        if has_english and not created and not entry.name_en:
+            entry.name_en = name_en
+            entry.save(update_fields=["name_en"])
+
+
 class ManagedList(models.Model):
-    """A list administrators keep (themes, sectors, energy carriers...): a stable code, a name, an order."""
+    """A list administrators keep (themes, sectors, energy carriers...): a stable code, a name, an order.
+    The name is French; `name_en` is shown in English pages (blank: the French name)."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(
+        _("English name"), max_length=100, blank=True, help_text=_("Shown in English pages; blank: the name.")
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -59,7 +86,12 @@ class ManagedList(models.Model):
         ordering = ["order", "name"]
 
     def __str__(self):
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the active language."""
+        return localized_name(self.name, self.name_en)
 
 
 class Epci(models.Model):

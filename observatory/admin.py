@@ -5,8 +5,8 @@ from .models import Carrier, Dataset, ImportBatch, RenewableSource, Sector, Targ
 
 @admin.register(Sector, Carrier, RenewableSource)
 class ManagedListAdmin(admin.ModelAdmin):
-    list_display = ("name", "code", "order")
-    list_editable = ("order",)
+    list_display = ("name", "name_en", "code", "order")
+    list_editable = ("name_en", "order")
 
     def get_readonly_fields(self, request, obj=None):
         # The observations and the files imported name an entry by its code: it stays as created.
@@ -15,7 +15,8 @@ class ManagedListAdmin(admin.ModelAdmin):
 
 @admin.register(Dataset)
 class DatasetAdmin(admin.ModelAdmin):
-    list_display = ("name", "producer", "priority", "is_demo")
+    list_display = ("name", "name_en", "producer", "priority", "is_demo")
+    list_editable = ("name_en",)
 
 
 @admin.register(ImportBatch)

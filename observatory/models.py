@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from communes.models import Commune, ManagedList
+from communes.models import Commune, ManagedList, localized_name
 from pcl.constraints import CheckConstraint
 from pcl.fields import DecimalField
 from pcl.uploads import storage_name
@@ -51,6 +51,9 @@ class Dataset(models.Model):
 
     code = models.SlugField(_("code"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(
+        _("English name"), max_length=200, blank=True, help_text=_("Shown in English pages; blank: the name.")
+    )
     producer = models.CharField(_("producer"), max_length=200)
     licence = models.CharField(_("licence"), max_length=200, blank=True)
     url = models.URLField(_("web page"), blank=True)
@@ -66,7 +69,12 @@ class Dataset(models.Model):
         ordering = ["priority", "name"]
 
     def __str__(self):
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the active language (the documents for the council, in French, keep `name`)."""
+        return localized_name(self.name, self.name_en)
 
 
 class ImportFormat(models.TextChoices):

@@ -2,43 +2,44 @@
 targets, as shipped with the platform (loaded by a data migration, editable afterwards)."""
 
 SECTORS = [
-    ("residential", "Résidentiel"),
-    ("tertiary", "Tertiaire"),
-    ("industry", "Industrie"),
-    ("energy_branch", "Branche énergie"),
-    ("waste", "Déchets"),
-    ("road_transport", "Transport routier"),
-    ("other_transport", "Autres transports"),
-    ("agriculture", "Agriculture"),
-    ("unallocated", "Non affecté"),
+    ("residential", "Résidentiel", "Residential"),
+    ("tertiary", "Tertiaire", "Services"),
+    ("industry", "Industrie", "Industry"),
+    ("energy_branch", "Branche énergie", "Energy industry"),
+    ("waste", "Déchets", "Waste"),
+    ("road_transport", "Transport routier", "Road transport"),
+    ("other_transport", "Autres transports", "Other transport"),
+    ("agriculture", "Agriculture", "Agriculture"),
+    ("unallocated", "Non affecté", "Unallocated"),
 ]
 
 CARRIERS = [
-    ("electricity", "Électricité"),
-    ("natural_gas", "Gaz naturel"),
-    ("oil_products", "Produits pétroliers"),
-    ("wood_energy", "Bois-énergie"),
-    ("district_heating", "Chauffage urbain"),
-    ("other_renewables", "Autres énergies renouvelables"),
-    ("coal", "Charbon"),
-    ("unidentified", "Non identifié"),
+    ("electricity", "Électricité", "Electricity"),
+    ("natural_gas", "Gaz naturel", "Natural gas"),
+    ("oil_products", "Produits pétroliers", "Oil products"),
+    ("wood_energy", "Bois-énergie", "Wood energy"),
+    ("district_heating", "Chauffage urbain", "District heating"),
+    ("other_renewables", "Autres énergies renouvelables", "Other renewables"),
+    ("coal", "Charbon", "Coal"),
+    ("unidentified", "Non identifié", "Unidentified"),
 ]
 
 SOURCES = [
-    ("hydro", "Hydroélectricité"),
-    ("photovoltaic", "Photovoltaïque"),
-    ("wind", "Éolien"),
-    ("solar_thermal", "Solaire thermique"),
-    ("wood_energy", "Bois-énergie (biomasse solide)"),
-    ("biogas", "Biogaz"),
-    ("geothermal_heat_pumps", "Géothermie et pompes à chaleur"),
-    ("waste_heat_recovery", "Valorisation thermique des déchets"),
+    ("hydro", "Hydroélectricité", "Hydropower"),
+    ("photovoltaic", "Photovoltaïque", "Solar photovoltaics"),
+    ("wind", "Éolien", "Wind power"),
+    ("solar_thermal", "Solaire thermique", "Solar thermal"),
+    ("wood_energy", "Bois-énergie (biomasse solide)", "Wood energy (solid biomass)"),
+    ("biogas", "Biogaz", "Biogas"),
+    ("geothermal_heat_pumps", "Géothermie et pompes à chaleur", "Geothermal energy and heat pumps"),
+    ("waste_heat_recovery", "Valorisation thermique des déchets", "Heat recovery from waste"),
 ]
 
 DATASETS = [
     {
         "code": "orcae",
         "name": "ORCAE — consommations, émissions et productions par commune",
+        "name_en": "ORCAE — consumption, emissions and production by commune",
         "producer": "Observatoire régional climat air énergie Auvergne-Rhône-Alpes (ORCAE)",
         "licence": "Conditions d'utilisation des données de l'ORCAE",
         "url": "https://www.orcae-auvergne-rhone-alpes.fr/",
@@ -49,6 +50,7 @@ DATASETS = [
     {
         "code": "agence-ore",
         "name": "Agence ORE — consommation annuelle d'électricité et de gaz par commune",
+        "name_en": "Agence ORE — yearly electricity and gas consumption by commune",
         "producer": "Agence ORE (Opérateurs de réseaux d'énergie)",
         "licence": "Licence Ouverte / Open Licence version 2.0",
         "url": "https://opendata.agenceore.fr/",
@@ -59,6 +61,7 @@ DATASETS = [
     {
         "code": "demo",
         "name": "Données de démonstration (synthétiques)",
+        "name_en": "Demonstration data (synthetic)",
         "producer": "Plateforme Plan Climat Local (générateur de démonstration)",
         "licence": "—",
         "description": "Séries inventées, calibrées sur les ordres de grandeur publics de l'agglomération "

@@ -22,7 +22,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext as _
 
-from communes.models import Commune, Epci
+from communes.models import Commune, Epci, localized_name
 from pcl import formatting
 
 from .coverage import Coverage, YearCoverage, territory_coverage
@@ -81,9 +81,11 @@ def _complete_only(series: Series, coverage: Coverage) -> Series:
 def _part_names() -> dict[str, dict[str, str]]:
     """{part: {code: name}}: the fact table refers to sectors, carriers and sources by code."""
     return {
-        "sector": dict(Sector.objects.values_list("code", "name")),
-        "carrier": dict(Carrier.objects.values_list("code", "name")),
-        "source": dict(RenewableSource.objects.values_list("code", "name")),
+        part: {
+            code: localized_name(name, name_en)
+            for code, name, name_en in model.objects.values_list("code", "name", "name_en")
+        }
+        for part, model in (("sector", Sector), ("carrier", Carrier), ("source", RenewableSource))
     }
 
 

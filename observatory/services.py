@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from communes.models import managed_list_load
 from pcl import jobs
 
 from . import reference, tasks
@@ -42,10 +43,17 @@ def reference_load(
         (carrier_model, reference.CARRIERS),
         (source_model, reference.SOURCES),
     ):
-        for order, (code, name) in enumerate(rows):
-            model.objects.get_or_create(code=code, defaults={"name": name, "order": order})
+        managed_list_load(model, rows)
+    # A data migration's historical model may be from before the English names: they are left out then.
+    has_english = any(field.name == "name_en" for field in dataset_model._meta.get_fields())
     for dataset in reference.DATASETS:
-        dataset_model.objects.get_or_create(code=dataset["code"], defaults=dataset)
+        defaults = (
+            dataset if has_english else {key: value for key, value in dataset.items() if key != "name_en"}
+        )
+        entry, created = dataset_model.objects.get_or_create(code=dataset["code"], defaults=defaults)
+        if has_english and not created and not entry.name_en:
+            entry.name_en = dataset["name_en"]
+            entry.save(update_fields=["name_en"])
     for target in reference.TARGETS:
         target_model.objects.get_or_create(
             commune=None, target_year=target["target_year"], defaults={"reference_year": 2005, **target}

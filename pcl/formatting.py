@@ -270,6 +270,32 @@ def short_date(day: date | datetime | None, *, empty: str = DASH) -> str:
     return f"{day:%d/%m/%Y}" if is_french() else f"{day:%Y-%m-%d}"
 
 
+def date_input_value(day: date | datetime | None) -> str:
+    """A date as a date field shows it and reads it back: the short date of the active language
+    ("01/03/2026" in French, "2026-03-01" in English), "" when there is none. The formats in
+    pcl/formats/ read this form first, and ISO 8601 in both languages."""
+    return short_date(day, empty="")
+
+
+def date_input_hint() -> str:
+    """What a person types in a date field: "jj/mm/aaaa" in French, "yyyy-mm-dd" in English."""
+    return "jj/mm/aaaa" if is_french() else "yyyy-mm-dd"
+
+
+def datetime_input_value(moment: datetime | None) -> str:
+    """A moment as a date-and-time field shows it and reads it back, in local time on a 24-hour clock:
+    "14/09/2026 18:30" in French, "2026-09-14 18:30" in English; "" when there is none."""
+    if moment is None:
+        return ""
+    moment = _local(moment)
+    return f"{date_input_value(moment)} {moment:%H:%M}"
+
+
+def datetime_input_hint() -> str:
+    """What a person types in a date-and-time field: "jj/mm/aaaa hh:mm", "yyyy-mm-dd hh:mm"."""
+    return f"{date_input_hint()} hh:mm"
+
+
 def time_text(moment: datetime | None, *, empty: str = DASH) -> str:
     """An aware datetime's local time: "18 h 30" in French, "6:30 p.m." in English."""
     if moment is None:
@@ -380,6 +406,12 @@ def colon() -> str:
 # reader's own separators, so that "4 200,50 €" in French reads "4,200.50 €" for an English reader.
 XLSX_MONEY = '#,##0.00\u00a0"€"'
 XLSX_DATE = "DD/MM/YYYY"
+XLSX_DATE_ISO = "YYYY-MM-DD"
+
+
+def xlsx_date() -> str:
+    """A spreadsheet's date format as `short_date` writes dates: "DD/MM/YYYY" in French, ISO in English."""
+    return XLSX_DATE if is_french() else XLSX_DATE_ISO
 
 
 # --- free text ------------------------------------------------------------------------------------

@@ -3,7 +3,10 @@
 A service that starts a job calls `require_queue()` before it writes anything, so that with the
 broker unreachable the person is told at once, in plain words, and nothing is recorded; then it
 queues the job after its transaction commits through `enqueue()`, which never raises into the page.
-Without a broker (`make run`, tests) tasks run eagerly and the queue is always there.
+Without a broker (`make run`, tests) tasks run eagerly and the queue is always there. Eagerly, but not
+inside the request: with `JOBS_EAGER_IN_BACKGROUND` (on under `make run`) `enqueue()` (called after the
+commit) runs the task in a thread of the web process, so that the page answers at once and shows the job's
+progress as it would with a worker; the tests set it off and run each task inline, in order.
 
 A job record (an observatory import, a generated document) moves PENDING → RUNNING once, by a
 compare-and-set in its app's service; it ends DONE or FAILED with a message. A job with no sign of
@@ -12,12 +15,14 @@ it FAILED, and the person who asked for it can try again.
 """
 
 import logging
+import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import connections
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from kombu.exceptions import OperationalError
@@ -44,6 +49,43 @@ def _eager() -> bool:
     return bool(current_app.conf.task_always_eager)
 
 
+def _in_background() -> bool:
+    return _eager() and bool(getattr(settings, "JOBS_EAGER_IN_BACKGROUND", False))
+
+
+_background_threads: list[threading.Thread] = []
+_background_lock = threading.Lock()
+
+
+def _run_in_background(task, args: tuple) -> None:
+    """Runs `task(*args)` in a thread of this process: a job's record says how it went (DONE or FAILED
+    with its message), so an error is logged here and reaches no page. The thread's own database
+    connection is closed at the end (Django opens one per thread and only closes a request's)."""
+
+    def run() -> None:
+        try:
+            task.apply(args=args, throw=True)
+        except Exception:
+            logger.exception("Job %s%r failed in the background", task.name, args)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run, name=f"job {task.name}{args!r}", daemon=True)
+    with _background_lock:
+        _background_threads[:] = [running for running in _background_threads if running.is_alive()]
+        _background_threads.append(thread)
+    thread.start()
+
+
+def background_jobs_wait(timeout: float = 60) -> bool:
+    """Waits for the jobs running in background threads to end; says whether they all did."""
+    with _background_lock:
+        threads = list(_background_threads)
+    for thread in threads:
+        thread.join(timeout)
+    return not any(thread.is_alive() for thread in threads)
+
+
 def queue_available() -> bool:
     """Whether a job queued now would reach the broker (one short connection attempt)."""
     if _eager():
@@ -68,6 +110,9 @@ def enqueue(task, *args, on_failure: Callable[[], None] | None = None) -> bool:
     for `on_commit(..., robust=True)`): `on_failure` records on the job why it will not run (failed,
     with a message, for a retry); without it the record waits for the sweep of stale jobs. Run eagerly,
     the task's own errors propagate as they always did."""
+    if _in_background():
+        _run_in_background(task, args)
+        return True
     if _eager():
         task.apply_async(args=args)
         return True

@@ -127,6 +127,9 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=DEBUG and not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
+# Run eagerly, a job runs in a thread of the web process after the request's commit (pcl/jobs.py), so that
+# a page asking for a 10-second document answers at once and shows its progress; off: inside the request.
+JOBS_EAGER_IN_BACKGROUND = env.bool("JOBS_EAGER_IN_BACKGROUND", default=True)
 # Background jobs (observatory imports, documents, letters) lose nothing and never stay stuck: a message is
 # acknowledged only once its task has ended and given back to the broker when the worker dies; past the
 # soft limit the task records its job as failed; the sweep (below) fails jobs whose worker is gone.

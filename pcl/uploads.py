@@ -17,6 +17,7 @@ downloaded, never displayed inline, with their real content type and `nosniff`.
 import codecs
 import re
 import secrets
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 
@@ -278,21 +279,31 @@ def storage_name(filename: str) -> str:
     return f"{secrets.token_hex(12)}.{extension}" if extension.isalnum() else secrets.token_hex(12)
 
 
-def download_name(name: str, *, default: str = "document") -> str:
+def name_part(text) -> str:
+    """A part of a download name that keeps its capitals: "Saint-Martin-d'Hères" → "Saint-Martin-d-Heres"
+    (ASCII letters and digits, anything else one hyphen)."""
+    ascii_text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-")
+
+
+def download_name(name: str, *, default: str = "document", keep_case: bool = False) -> str:
     """A download name that is safe in a header and on any disk: "Compte-rendu mars.PDF" →
-    "compte-rendu-mars.pdf"."""
+    "compte-rendu-mars.pdf" ("Compte-rendu-mars.pdf" with `keep_case`)."""
     stem, dot, extension = display_name(name).rpartition(".")
     if not dot:
         stem, extension = extension, ""
-    stem = slugify(stem)[:100] or default
+    stem = (name_part(stem) if keep_case else slugify(stem))[:150] or default
     extension = slugify(extension)[:8]
     return f"{stem}.{extension}" if extension else stem
 
 
-def attachment_response(file, *, filename: str, content_type: str) -> FileResponse:
+def attachment_response(file, *, filename: str, content_type: str, keep_case: bool = False) -> FileResponse:
     """A stored file served for download: never displayed inline, never sniffed into another type."""
     response = FileResponse(
-        file, as_attachment=True, filename=download_name(filename), content_type=content_type
+        file,
+        as_attachment=True,
+        filename=download_name(filename, keep_case=keep_case),
+        content_type=content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

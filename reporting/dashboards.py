@@ -41,7 +41,7 @@ from actions.selectors import (
     with_adopted_plan,
     with_flags,
 )
-from communes.models import Commune, CommuneGroup
+from communes.models import Commune, CommuneGroup, localized_name
 from communes.selectors import commune_ids_all, network_communes
 from observatory.models import Dataset
 from observatory.selectors import TerritoryObservatory, datasets_with_data, territory_observatory
@@ -156,7 +156,7 @@ def action_summary(actions: QuerySet[Action]) -> ActionSummary:
     """Counts by theme and status, late and stale actions, progress and impacts: one query."""
     rows = (
         with_flags(actions)
-        .values("theme__name", "theme__order", "status")
+        .values("theme__name", "theme__name_en", "theme__order", "status")
         .annotate(
             count=Count("pk"),
             late=Count("pk", filter=late_filter()),
@@ -170,9 +170,10 @@ def action_summary(actions: QuerySet[Action]) -> ActionSummary:
     themes: dict[str, ThemeRow] = {}
     progress_total = progress_count = 0
     for row in rows:
+        name = localized_name(row["theme__name"], row["theme__name_en"])
         theme = themes.setdefault(
             row["theme__name"],
-            ThemeRow(row["theme__name"], {s: 0 for s in ActionStatus}, 0, _zero_impacts(), _zero_impacts()),
+            ThemeRow(name, {s: 0 for s in ActionStatus}, 0, _zero_impacts(), _zero_impacts()),
         )
         theme.by_status[row["status"]] += row["count"]
         theme.total += row["count"]
@@ -254,10 +255,14 @@ def budget_summary(
         for key in BUDGET_KEYS:
             budget.totals[key] = _add(budget.totals[key], entry[key])
     budget.themes = list(
-        lines.values("action__theme__name", "action__theme__order")
+        lines.values("action__theme__name", "action__theme__name_en", "action__theme__order")
         .annotate(forecast=Sum("forecast"), actual=Sum("actual"))
         .order_by("action__theme__order", "action__theme__name")
     )
+    for row in budget.themes:  # the theme's name in the active language
+        row["action__theme__name"] = localized_name(
+            row["action__theme__name"], row.pop("action__theme__name_en")
+        )
     budget.cofunding = list(
         cofunders.values("status").annotate(amount=Sum("amount"), count=Count("pk")).order_by("status")
     )

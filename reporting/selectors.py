@@ -29,13 +29,13 @@ def visible_documents(user, *, commune_insee: str = "", limit: int = 200) -> lis
 
 
 def commune_documents(*, commune) -> dict:
-    """The commune's plans and its documents, newest first. Adopted versions come first (an elected
-    official looks for the signed deliberation, then the adopted file), then the drafts."""
+    """The commune's plans and its documents. Adopted versions come first (an elected official looks
+    for the signed deliberation, then the adopted file), then the drafts, newest first."""
     plans = sorted(commune_plans(commune=commune), key=lambda plan: not plan.is_adopted)
     documents = list(
-        GeneratedDocument.objects.filter(commune=commune, kind__in=COMMUNE_KINDS).select_related(
-            "plan", "requested_by"
-        )[:200]
+        GeneratedDocument.objects.filter(commune=commune, kind__in=COMMUNE_KINDS)
+        .select_related("commune", "plan__commune", "requested_by")
+        .order_by("-is_frozen", "-created_at", "-pk")[:200]
     )
     frozen = {(document.plan_id, document.kind): document for document in documents if document.is_frozen}
     for plan in plans:

@@ -11,3 +11,7 @@ import os
 os.environ.setdefault("DEBUG", "true")
 
 from pcl.settings import *  # noqa: E402, F403
+
+# Jobs run inline, inside the request that asks for them, so that a test reads their result at once
+# (tests/test_background_jobs.py turns the background thread on).
+JOBS_EAGER_IN_BACKGROUND = False

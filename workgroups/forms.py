@@ -4,15 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from actions.selectors import commune_actions
 from communes.forms import DateInput
 from communes.selectors import commune_people
+from pcl.widgets import DateTimeInput
 
 from .models import Decision, GroupMember, Meeting, WorkingGroup
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 class GroupForm(forms.ModelForm):
@@ -64,8 +58,6 @@ class MeetingForm(forms.ModelForm):
         self.fields["attendees"].label_from_instance = lambda member: (
             f"{member.label} ({member.get_function_display()})"
         )
-        self.fields["starts_at"].input_formats = ["%Y-%m-%dT%H:%M"]
-        self.fields["ends_at"].input_formats = ["%Y-%m-%dT%H:%M"]
 
 
 class DecisionForm(forms.ModelForm):

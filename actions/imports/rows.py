@@ -117,6 +117,8 @@ class ImportContext:
         references = plan_import_references(plan=plan)
         themes = {normalize(theme.code): theme for theme in references.themes}
         themes.update({normalize(theme.name): theme for theme in references.themes})
+        # A file exported from an English page names its themes in English.
+        themes.update({normalize(theme.name_en): theme for theme in references.themes if theme.name_en})
         return cls(
             theme_list=references.themes,
             axis_list=references.axes,
@@ -284,7 +286,7 @@ def _read_names(row: ImportRow, *, context: ImportContext, names: dict, new_axes
     theme_text = data.pop("theme", "")
     theme = context.themes.get(normalize(theme_text))
     if theme is None:
-        known = allowed_text(known_theme.name for known_theme in context.theme_list)
+        known = allowed_text(known_theme.label for known_theme in context.theme_list)
         if theme_text:
             error(
                 "theme",

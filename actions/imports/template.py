@@ -47,7 +47,7 @@ def _template_columns(plan: ActionPlan) -> list[str]:
 
 
 def _example_row(plan: ActionPlan, context: ImportContext) -> list:
-    theme = context.theme_list[0].name if context.theme_list else ""
+    theme = context.theme_list[0].label if context.theme_list else ""
     axis = context.axis_list[0].title if context.axis_list else ""
     start = date(plan.start_year, 3, 1)
     values = {
@@ -78,7 +78,7 @@ def _help_rows(plan: ActionPlan, context: ImportContext) -> list[list[str]]:
         "description": _("Optional: what the action is, where, for whom."),
         "axis": _("Optional. An axis of the plan, or a new one, created with the actions."),
         "theme": _("Required. One of: %(values)s.")
-        % {"values": allowed_text(t.name for t in context.theme_list)},
+        % {"values": allowed_text(t.label for t in context.theme_list)},
         "owner": _("The person or service responsible (a member's full name links their account)."),
         "elected_referent": _("Optional: the elected member following the action."),
         "partners": _("Optional."),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import AuditAction
 from accounts.services import audit_record
+from communes.models import managed_list_load
 
 from .. import catalogue_data
 from ..models import (
@@ -29,11 +30,8 @@ def catalogue_load_starter(*, theme_model=Theme, entry_model=CatalogueAction) ->
     The models are parameters so that the data migration can pass its historical models.
     Returns the number of catalogue entries created.
     """
-    themes = {}
-    for order, (code, name) in enumerate(catalogue_data.THEMES):
-        themes[code], _created = theme_model.objects.get_or_create(
-            code=code, defaults={"name": name, "order": order}
-        )
+    managed_list_load(theme_model, catalogue_data.THEMES)
+    themes = {theme.code: theme for theme in theme_model.objects.all()}
     existing = set(entry_model.objects.values_list("title", flat=True))
     new = [
         entry_model(

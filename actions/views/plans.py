@@ -170,8 +170,9 @@ def plan_deliberation_file(request, plan_id):
         raise Http404
     return attachment_response(
         plan.deliberation_file.open("rb"),
-        filename=f"deliberation-{plan.commune.insee_code}-v{plan.version}.pdf",
+        filename=plan.signed_deliberation_name,
         content_type="application/pdf",
+        keep_case=True,
     )
 
 
@@ -179,11 +180,11 @@ def plan_deliberation_file(request, plan_id):
 def plan_replaced_deliberation(request, plan_id, replaced_id):
     """Downloads a signed deliberation that a later file replaced, for whoever may read the plan."""
     replaced = selectors.replaced_deliberation_for_user(request.user, plan_id, replaced_id)
-    plan = replaced.plan
     return attachment_response(
         replaced.file.open("rb"),
-        filename=f"deliberation-{plan.commune.insee_code}-v{plan.version}-remplacee-{replaced.pk}.pdf",
+        filename=replaced.download_name,
         content_type="application/pdf",
+        keep_case=True,
     )
 
 

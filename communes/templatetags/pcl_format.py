@@ -65,6 +65,11 @@ def points(value, decimals=1):
 
 
 @register.filter
+def file_size(value):
+    return formatting.file_size(value)
+
+
+@register.filter
 def date_text(value, empty=formatting.DASH):
     """`day|date_text` → "1er mars 2026"; `|date_text:"…"` for another text when there is no date."""
     return formatting.date_text(value or None, empty=empty)

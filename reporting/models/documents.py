@@ -1,11 +1,13 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, Q, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from actions.models import ActionPlan
 from communes.models import Commune
 from communes.permissions import DocumentAudience
+from pcl.uploads import name_part
 
 from .letters import Letter, LetterStatus
 
@@ -153,6 +155,25 @@ class GeneratedDocument(models.Model):
 
     @property
     def download_name(self) -> str:
+        """The name the file is downloaded under: what it is and whose, never a storage suffix or an id.
+        "Plan-climat-Echirolles-2024-2030-dossier-de-deliberation-adopte.pdf",
+        "Plan-climat-Echirolles-2024-2030-projet-de-deliberation-2026-03-01.docx",
+        "Rapport-evaluation-2025-Echirolles.pdf". The documents are the council's, in French."""
+        extension = "docx" if self.kind == DocumentKind.DELIBERATION_DOCX else "pdf"
+        if self.kind in PLAN_KINDS and self.plan is not None:
+            stem = self.plan.download_stem
+            if self.is_frozen:
+                what = "dossier-de-deliberation-adopte" if extension == "pdf" else "deliberation-adoptee"
+            else:
+                made_on = timezone.localdate(self.created_at) if self.created_at else timezone.localdate()
+                what = (
+                    "dossier-de-deliberation-projet" if extension == "pdf" else "projet-de-deliberation"
+                ) + f"-{made_on:%Y-%m-%d}"
+            return f"{stem}-{what}.{extension}"
+        if self.kind == DocumentKind.COMMUNE_REPORT and self.commune is not None:
+            return f"Rapport-evaluation-{self.year}-{name_part(self.commune.name)}.pdf"
+        if self.kind == DocumentKind.NETWORK_REPORT:
+            return f"Rapport-evaluation-{self.year}-reseau.pdf"
         return self.filename or self.file.name.rsplit("/", 1)[-1]
 
     @property

@@ -170,6 +170,7 @@ def document_download(request, document_id):
         document.file.open("rb"),
         filename=document.download_name,
         content_type=content_type_of(document.download_name, (PDF, DOCX)),
+        keep_case=True,
     )
 
 

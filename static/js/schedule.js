@@ -8,6 +8,12 @@
     return;
   }
   const figure = JSON.parse(source.textContent);
+  // On a phone the actions' titles would leave no room for the bars: the chart shows the bars only
+  // (the table under it names every action).
+  if (element.clientWidth < 576) {
+    figure.layout.margin = Object.assign({}, figure.layout.margin, {l: 12});
+    figure.layout.yaxis = Object.assign({}, figure.layout.yaxis, {showticklabels: false, automargin: false});
+  }
   Plotly.newPlot(element, figure.data, figure.layout, {
     responsive: true,
     displaylogo: false,

@@ -84,7 +84,8 @@ def test_readers_download_an_earlier_deliberation_as_a_safe_attachment(as_role, 
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == FIRST
     assert response["Content-Disposition"] == (
-        f'attachment; filename="deliberation-38421-v1-remplacee-{replaced.pk}.pdf"'
+        'attachment; filename="Plan-climat-Saint-Martin-d-Heres-2024-2030-deliberation-signee-remplacee-le-'
+        f'{timezone.localdate(replaced.replaced_at):%Y-%m-%d}.pdf"'
     )
     assert response["Content-Type"] == "application/pdf"
     assert response["X-Content-Type-Options"] == "nosniff"
@@ -112,7 +113,9 @@ def test_the_signed_deliberation_is_served_as_a_safe_attachment(as_role, scene, 
 
     response = as_role("elected").get(url("plan_deliberation_file", scene.plan.pk))
 
-    assert response["Content-Disposition"] == 'attachment; filename="deliberation-38421-v1.pdf"'
+    assert response["Content-Disposition"] == (
+        'attachment; filename="Plan-climat-Saint-Martin-d-Heres-2024-2030-deliberation-signee.pdf"'
+    )
     assert response["Content-Type"] == "application/pdf"
     assert response["X-Content-Type-Options"] == "nosniff"
 

@@ -380,3 +380,13 @@ def test_the_csv_follows_the_page_language(as_role, funded_plan, settings):
     header, renovation = rows[0], rows[1]
     assert header[:2] == ["Number", "Title"] and header[-1] == "Co-funders"
     assert (renovation[9], renovation[-6]) == ("2025-01-06", "95500.5")
+
+
+def test_the_xlsx_dates_follow_the_page_language(as_role, funded_plan, settings):
+    client = as_role("elected")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    sheet = workbook_of(client.get(url("plan_export", funded_plan.pk, "xlsx")))["Actions"]
+    header = [cell.value for cell in sheet[1]]
+    renovation = {title: cell for title, cell in zip(header, sheet[2], strict=True)}
+    assert renovation["Start"].value.date() == datetime.date(2025, 1, 6)
+    assert renovation["Start"].number_format == "YYYY-MM-DD"

@@ -72,6 +72,25 @@ def test_it_reads_a_csv_with_english_headers_commas_iso_dates_and_no_bom(scene):
     assert row.data["mwh_saved"] == Decimal("12.50")
 
 
+def test_a_theme_named_in_english_as_an_english_export_writes_it_is_read(scene):
+    content = csv_bytes(
+        EN_HEADER,
+        ["Bike lanes", "Mobility", "", "", "2025-01-15", "2025-06-30", "Planned", ""],
+        ["LED", "public lighting", "", "", "2025-01-15", "2025-06-30", "Planned", ""],
+        delimiter=",",
+    )
+    result = preview(scene.plan, content)
+    assert result.errors == []
+    assert [row.data["theme"].code for row in result.rows] == ["mobility", "public_lighting"]
+
+
+def test_an_unknown_theme_lists_the_themes_in_the_page_language(scene):
+    content = csv_bytes(EN_HEADER, ["Bike lanes", "Bikes", "", "", "", "", "Planned", ""], delimiter=",")
+    with translation.override("en"):
+        (message,) = [error.message for error in preview(scene.plan, content).errors]
+    assert "Municipal buildings" in message and "Bâtiments communaux" not in message
+
+
 def test_it_reads_a_french_csv_with_bom_semicolons_decimal_commas_and_french_dates(scene):
     content = csv_bytes(
         [*FR_HEADER, "Énergie économisée attendue (MWh/an)", "2025 – investissement prévisionnel (€ HT)"],

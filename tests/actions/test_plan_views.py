@@ -224,7 +224,10 @@ def test_readers_download_the_signed_deliberation(as_role, scene, media, role):
     response = as_role(role).get(url("plan_deliberation_file", scene.plan.pk))
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF
-    assert "deliberation-38421-v1.pdf" in response["Content-Disposition"]
+    assert (
+        "Plan-climat-Saint-Martin-d-Heres-2024-2030-deliberation-signee.pdf"
+        in response["Content-Disposition"]
+    )
 
 
 def test_outsiders_get_404_on_the_signed_deliberation(as_role, scene, media):

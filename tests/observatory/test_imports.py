@@ -312,7 +312,7 @@ def test_a_file_whose_header_is_not_utf8_is_refused_clearly(communes):
 @pytest.mark.parametrize("good_rows_before", [0, 900], ids=["early", "late"])
 def test_a_file_whose_rows_are_not_utf8_is_refused_clearly(communes, good_rows_before):
     # A spreadsheet saved as "CSV (Windows)": the header is plain ASCII, a row holds a Latin-1 "é".
-    sectors = [code for code, _name in reference.SECTORS]
+    sectors = [code for code, _name, _name_en in reference.SECTORS]
     rows = [
         ("38421", 1990 + n % 100, "emissions", sectors[n // 100], "", n, "t CO2e", "")
         for n in range(good_rows_before)

@@ -110,7 +110,9 @@ def test_the_frozen_file_downloads_the_same_a_year_later_and_a_new_rendering_rea
         rendered_later = deliberation.deliberation_html(deliberation.plan_for_deliberation(plan_id=voted.pk))
 
     assert b"".join(download.streaming_content) == stored
-    assert download["Content-Disposition"] == 'attachment; filename="deliberation-meylan-v1.pdf"'
+    assert download["Content-Disposition"] == (
+        'attachment; filename="Plan-climat-Meylan-2024-2030-dossier-de-deliberation-adopte.pdf"'
+    )
     assert again.pk == frozen.pk  # the frozen file is given back, not made again
     assert html_words(rendered_later) == html_words(rendered_then)
     assert "20 mars 2027" not in html_words(rendered_later)
@@ -223,7 +225,10 @@ def test_a_file_made_twice_still_downloads_under_its_clean_name(
     response = client.get(reverse("reporting:document_download", args=[second.pk]))
 
     assert second.file.name != GeneratedDocument.objects.get(pk=first.pk).file.name  # the storage's suffix
-    assert response["Content-Disposition"] == 'attachment; filename="deliberation-meylan-v1.docx"'
+    made_on = timezone.localdate(second.created_at)
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="Plan-climat-Meylan-2024-2030-projet-de-deliberation-{made_on:%Y-%m-%d}.docx"'
+    )
 
 
 def test_council_details_that_do_not_add_up_generate_nothing_and_say_why(cast, client):

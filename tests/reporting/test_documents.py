@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from actions.models import PlanStatus
 from actions.services import plan_transition
@@ -71,7 +72,11 @@ def test_an_elected_official_generates_the_deliberation_file_and_downloads_it(
     download = client.get(reverse("reporting:document_download", args=[document.pk]))
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == f"%deliberation {document.pk}".encode()
-    assert download["Content-Disposition"] == f'attachment; filename="doc-{document.pk}.pdf"'
+    made_on = timezone.localdate(document.created_at)
+    assert download["Content-Disposition"] == (
+        'attachment; filename="Plan-climat-Saint-Martin-d-Heres-2024-2030-dossier-de-deliberation-projet-'
+        f'{made_on:%Y-%m-%d}.pdf"'
+    )
     assert download["Content-Type"] == "application/pdf"
     assert download["X-Content-Type-Options"] == "nosniff"
 
