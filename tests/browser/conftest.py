@@ -2,21 +2,33 @@
 the reference data every installation has: tests/conftest.py loads it back after each flush."""
 
 from tests.browser.fixtures import (
+    State,
     axe_violations,
     chromium_path,
+    click,
     describe,
     describe_tour,
+    open_details,
+    open_menu,
     page_problems,
     sign_in,
+    submit,
     tour_problems,
+    with_errors,
 )
 
 __all__ = [
+    "State",
     "axe_violations",
     "chromium_path",
+    "click",
     "describe",
     "describe_tour",
+    "open_details",
+    "open_menu",
     "page_problems",
     "sign_in",
+    "submit",
     "tour_problems",
+    "with_errors",
 ]

@@ -4,6 +4,8 @@ A pytest plugin (tests/conftest.py loads it) so that browser tests in any folder
 
 import os
 import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -140,15 +142,108 @@ def page_problems(page) -> str:
     return "\n".join(found)
 
 
-def tour_problems(page, base_url: str, paths) -> dict[str, str]:
-    """Visits each page in turn in one signed-in tab; what is wrong with each (`page_problems`).
-    One tour instead of one test per page: the sign-in, the data and the database flush are paid
-    once, and every page is still reported by its path."""
+@dataclass(frozen=True)
+class State:
+    """A page in one of its states: `path` is loaded, then `act` puts it in the state (submits its form
+    with errors, opens a menu or the data behind a chart...). `shows` is what must then be on the page
+    (the error summary, the open menu): a state the tour fails to reach is reported, not passed over."""
+
+    path: str
+    name: str
+    act: Callable | None = None
+    shows: str | None = None
+    email: bool = False  # an email's preview: a page of its own, without the site's header nor `main`
+
+    def __str__(self) -> str:
+        return f"{self.path} [{self.name}]"
+
+
+ERRORS_SHOWN = "[data-error-summary], .is-invalid, .invalid-feedback, .errorlist, .alert-danger"
+
+
+def submit(form: str = "main form[method=post]", fill: dict[str, str] | None = None, clear: bool = True):
+    """Submits the page's form with errors: its text fields emptied (`clear`), then `fill`'s bad values
+    typed (selector → text); the browser's own checks are bypassed, the server's answer is checked."""
+
+    def act(page) -> None:
+        target = page.locator(form).first
+        if clear:
+            target.evaluate(
+                """form => form.querySelectorAll(
+                    "input:not([type]), input[type=text], input[type=email], input[type=number],"
+                    + " input[type=url], input[type=date], input[type=datetime-local], input[type=password],"
+                    + " textarea"
+                ).forEach(field => { field.value = ""; })"""
+            )
+        for selector, value in (fill or {}).items():
+            page.locator(selector).fill(value)
+        with page.expect_navigation():
+            target.evaluate("form => { form.noValidate = true; form.requestSubmit(); }")
+        page.wait_for_load_state()
+
+    return act
+
+
+def with_errors(path: str, form: str = "main form[method=post]", **options) -> State:
+    """The page's form sent back with its errors (see `submit`)."""
+    return State(path, "form with errors", submit(form, **options), shows=ERRORS_SHOWN)
+
+
+def open_details(path: str, selector: str = "main details") -> State:
+    """Every `<details>` of the page open: the data behind each chart, the forms folded in a summary."""
+
+    def act(page) -> None:
+        page.wait_for_load_state("networkidle")
+        page.locator(selector).evaluate_all("elements => elements.forEach(each => { each.open = true; })")
+
+    return State(path, "details open", act, shows=f"{selector}[open]")
+
+
+def open_menu(path: str, toggle: str, name: str = "menu open") -> State:
+    """A Bootstrap dropdown or collapsed menu opened by its button, as a user clicks it."""
+
+    def act(page) -> None:
+        page.locator(toggle).first.click()
+        page.locator(f"{toggle}[aria-expanded=true]").first.wait_for()
+        page.wait_for_timeout(400)  # the collapse's transition ends, its final colours are checked
+
+    return State(path, name, act, shows=f"{toggle}[aria-expanded=true]")
+
+
+def click(path: str, button: str, name: str, shows: str = ".alert-success") -> State:
+    """The page after a click on `button` (a deletion, a transition...): what it shows then."""
+
+    def act(page) -> None:
+        with page.expect_navigation():
+            page.locator(button).first.click()
+        page.wait_for_load_state()
+
+    return State(path, name, act, shows=shows)
+
+
+def tour_problems(page, base_url: str, steps, width: int | None = None) -> dict[str, str]:
+    """Visits each page (a path) or state (a `State`) in turn in one signed-in tab; what is wrong with
+    each (`page_problems`). One tour instead of one test per page: the sign-in, the data and the
+    database flush are paid once, and every page is still reported by its path (and state).
+    `width` narrows the window for the whole tour (390: a phone), then gives it back."""
     problems = {}
-    for path in paths:
-        page.goto(base_url + path)
-        if found := page_problems(page):
-            problems[path] = found
+    size = page.viewport_size
+    if width:
+        page.set_viewport_size({"width": width, "height": 844})
+    try:
+        for step in steps:
+            state = step if isinstance(step, State) else State(step, "")
+            page.goto(base_url + state.path)
+            if state.act:
+                state.act(page)
+            found = describe(axe_violations(page)) if state.email else page_problems(page)
+            if state.shows and not page.locator(state.shows).count():
+                found = "\n".join(filter(None, [f"state not reached: nothing matches {state.shows}", found]))
+            if found:
+                key = str(state) if state.name else state.path
+                problems[f"{key} ({width}px)" if width else key] = found
+    finally:
+        page.set_viewport_size(size)
     return problems
 
 
