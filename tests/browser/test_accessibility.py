@@ -59,6 +59,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 USER_MENU = "header .dropdown-toggle[data-bs-toggle=dropdown]:not(#nav-evaluation)"
 NOTHING_FOUND = "zzz-introuvable"
+BUDGET_CELL = "#budget-grid input[type=text]:not([disabled]) >> nth=0"
 
 
 @pytest.fixture
@@ -132,7 +133,9 @@ def network(settings, tmp_path, monkeypatch):
         attendees=list(group.members.all()),
         user=advisor,
     )
-    decision_save(decision=Decision(meeting=meeting, text="Le groupe valide le plan."), actions=[action])
+    decision = decision_save(
+        decision=Decision(meeting=meeting, text="Le groupe valide le plan."), actions=[action]
+    )
 
     run_import(
         csv_text(series_rows(["38382", "38474"], [2005, 2015, 2022, 2023], estimated_years=(2023,))),
@@ -165,6 +168,7 @@ def network(settings, tmp_path, monkeypatch):
         "action": action,
         "group": group,
         "meeting": meeting,
+        "decision": decision,
         "batch": ImportBatch.objects.get(),
         "target": target,
         "letter": letter,
@@ -317,6 +321,7 @@ def test_advisor_pages_have_no_accessibility_violation(live_server, page, networ
         "/communes/38382/plans/new/",
         with_errors("/communes/38382/plans/new/"),
         f"/plans/{plan}/",
+        open_menu(f"/plans/{plan}/", "#plan-more-button", "plan menu open"),
         f"/plans/{plan}/?flag=late",
         f"/plans/{plan}/?status=done",
         f"/plans/{plan}/edit/",
@@ -341,9 +346,12 @@ def test_advisor_pages_have_no_accessibility_violation(live_server, page, networ
         f"/actions/{action}/edit/",
         with_errors(f"/actions/{action}/edit/"),
         f"/actions/{action}/planning/",
-        with_errors(f"/actions/{action}/planning/", clear=False, fill={"#id_budget-0-forecast": "beaucoup"}),
+        with_errors(f"/actions/{action}/planning/", clear=False, fill={"#id_milestones-0-name": ""}),
+        f"/actions/{action}/budget/",
+        with_errors(f"/actions/{action}/budget/", clear=False, fill={BUDGET_CELL: "beaucoup"}),
         "/catalogue/",
-        f"/catalogue/{n['entry'].pk}/",
+        f"/catalogue/?plan={plan}",
+        f"/catalogue/{n['entry'].pk}/?plan={plan}",
         "/communes/38382/group/",
         "/communes/38382/group/edit/",
         "/communes/38382/group/members/new/",
@@ -354,6 +362,9 @@ def test_advisor_pages_have_no_accessibility_violation(live_server, page, networ
         f"/meetings/{meeting}/",
         open_details(f"/meetings/{meeting}/"),
         f"/meetings/{meeting}/edit/",
+        f"/decisions/{n['decision'].pk}/edit/",
+        with_errors(f"/decisions/{n['decision'].pk}/edit/"),
+        f"/decisions/{n['decision'].pk}/delete/",
         "/communes/38382/dashboard/",
         open_details("/communes/38382/dashboard/"),
         "/communes/38382/documents/",
@@ -365,6 +376,7 @@ def test_advisor_pages_have_no_accessibility_violation(live_server, page, networ
         click(f"/plans/{plan}/axes/", "#axes form button", "axis deleted"),
         click("/communes/38382/", "#pending-invitations form button", "invitation revoked"),
         click(f"/actions/{n['late'].pk}/", "form[action$='/delete/'] button", "action deleted"),
+        click(f"/decisions/{n['decision'].pk}/delete/", "main form button[type=submit]", "decision removed"),
     ]
     sign_in(page, live_server.url, "claire@example.org", PASSWORD)
     assert_no_problem(page, live_server.url, steps)
@@ -375,7 +387,9 @@ def test_advisor_pages_have_no_accessibility_violation(live_server, page, networ
         "/communes/",
         "/communes/38382/",
         f"/plans/{plan}/",
+        open_menu(f"/plans/{plan}/", "#plan-more-button", "plan menu open"),
         f"/actions/{action}/",
+        f"/actions/{action}/budget/",
         with_errors(f"/plans/{plan}/actions/new/"),
         f"/plans/{plan}/schedule/",
         f"/plans/{plan}/budget/",
