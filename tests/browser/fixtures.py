@@ -6,6 +6,7 @@ import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -116,12 +117,17 @@ def sign_in(page, base_url: str, email: str, password: str) -> None:
     page.wait_for_load_state()
 
 
+@cache
+def axe_source() -> str:
+    return AXE_SCRIPT.read_text()
+
+
 def axe_violations(page) -> list[dict]:
     """Runs axe-core on the page with the WCAG 2.1 A and AA rules; returns the violations.
 
     axe is evaluated through the browser's protocol (as the test's own code), not added as a <script>
     element, which the page's Content-Security-Policy refuses as an inline script."""
-    page.evaluate(AXE_SCRIPT.read_text())
+    page.evaluate(axe_source())
     result = page.evaluate(
         """() => axe.run(document, {
             runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}
@@ -158,6 +164,7 @@ class State:
         return f"{self.path} [{self.name}]"
 
 
+CHARTS = "[data-plotly-figure], #observatory-charts"
 ERRORS_SHOWN = "[data-error-summary], .is-invalid, .invalid-feedback, .errorlist, .alert-danger"
 
 
@@ -234,6 +241,8 @@ def tour_problems(page, base_url: str, steps, width: int | None = None) -> dict[
         for step in steps:
             state = step if isinstance(step, State) else State(step, "")
             page.goto(base_url + state.path)
+            if page.locator(CHARTS).count():
+                page.wait_for_load_state("networkidle")  # the charts drawn, the map's outlines fetched
             if state.act:
                 state.act(page)
             found = describe(axe_violations(page)) if state.email else page_problems(page)

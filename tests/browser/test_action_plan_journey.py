@@ -3,10 +3,9 @@ the advisor records the deliberation, and the portfolio's count of deliberated p
 
 import pytest
 
-from actions import services
-from actions.models import Action, ActionPlan, BudgetLine, CatalogueAction, Milestone, Origin, PlanStatus
+from actions.models import ActionPlan, BudgetLine, Milestone, Origin, PlanStatus
 from communes.models import Role, Stage
-from tests.browser.conftest import describe_tour, sign_in, tour_problems
+from tests.browser.conftest import sign_in
 from tests.factories import PASSWORD, CommuneFactory, MembershipFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -98,32 +97,3 @@ def test_advisor_and_referent_build_and_deliberate_a_plan(live_server, new_page)
     assert "2026" in page.locator("#figure-deliberated_plans").inner_text()
     commune.refresh_from_db()
     assert commune.stage == Stage.PLAN_DELIBERATED
-
-
-def test_action_plan_pages_have_no_accessibility_violation(live_server, page):
-    commune = CommuneFactory(name="Saint-Égrève", insee_code="38382")
-    advisor = UserFactory(email="claire@example.org", full_name="Claire Martin")
-    MembershipFactory(user=advisor, commune=commune, role=Role.ADVISOR)
-    plan = services.plan_create(
-        commune=commune, title="Plan climat", start_year=2025, end_year=2030, user=advisor
-    )
-    entry = CatalogueAction.objects.first()
-    action = services.action_create(
-        plan=plan, data={"origin": Origin.NEW}, user=advisor, catalogue_action=entry
-    )
-    BudgetLine.objects.create(action=action, year=2026, kind="investment", forecast=1000)
-    Milestone.objects.create(action=action, name="Études", due_date="2026-02-01")
-    Action.objects.filter(pk=action.pk).update(start_date="2025-09-01", end_date="2027-06-30")
-    paths = [
-        f"/plans/{plan.pk}/",
-        f"/actions/{action.pk}/",
-        f"/actions/{action.pk}/planning/",
-        f"/actions/{action.pk}/budget/",
-        f"/plans/{plan.pk}/schedule/",
-        f"/plans/{plan.pk}/budget/",
-        "/catalogue/",
-        f"/catalogue/{entry.pk}/",
-    ]
-    sign_in(page, live_server.url, "claire@example.org", PASSWORD)
-    problems = tour_problems(page, live_server.url, paths)
-    assert problems == {}, describe_tour(problems)

@@ -2,10 +2,9 @@
 
 import pytest
 
-from communes.models import Role
 from observatory.models import BatchStatus, ImportBatch, Observation
-from tests.browser.conftest import axe_violations, describe, sign_in
-from tests.factories import PASSWORD, CommuneFactory, MembershipFactory, UserFactory
+from tests.browser.conftest import sign_in
+from tests.factories import PASSWORD, CommuneFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -70,25 +69,3 @@ def test_metro_officer_imports_a_file_and_sees_the_commune_against_its_targets(
     consumption.locator(".main-svg").first.wait_for()
     assert consumption.locator(".xtick text").all_text_contents() == ["2005", "2023 (e)"]
     assert consumption.locator(".bars .point").count() == 2
-
-
-def test_observatory_pages_have_no_accessibility_violation(live_server, page, tmp_path):
-    commune = CommuneFactory(name="Saint-Égrève", insee_code="38382", population=16000)
-    UserFactory(email="marc@example.org", full_name="Marc Métro", is_metro_officer=True)
-    MembershipFactory(commune=commune, role=Role.REFERENT)
-    sign_in(page, live_server.url, "marc@example.org", PASSWORD)
-    upload(page, live_server.url, tmp_path, "saint-egreve.csv", GOOD)
-    batch = ImportBatch.objects.get()
-    for path in [
-        "/observatory/",
-        "/observatory/communes/38382/",
-        "/observatory/imports/",
-        "/observatory/imports/new/",
-        f"/observatory/imports/{batch.pk}/",
-        "/observatory/targets/",
-    ]:
-        page.goto(live_server.url + path)
-        page.wait_for_load_state("networkidle")
-        assert page.locator("main h1").count() == 1, path
-        violations = axe_violations(page)
-        assert violations == [], f"{path}: {describe(violations)}"

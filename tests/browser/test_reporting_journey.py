@@ -12,7 +12,7 @@ from communes.models import Role, Stage
 from reporting import services
 from reporting.models import DocumentKind, DocumentStatus, GeneratedDocument
 from tests.actions.factories import ActionFactory, ActionPlanFactory, BudgetLineFactory
-from tests.browser.conftest import axe_violations, describe, describe_tour, sign_in, tour_problems
+from tests.browser.conftest import sign_in
 from tests.factories import PASSWORD, CommuneFactory, MembershipFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -98,49 +98,3 @@ def test_an_advisor_generates_the_network_report_and_watches_its_progress(
     reader = PdfReader(download_info.value.path())
     text = "\n".join(pdf_page.extract_text() for pdf_page in reader.pages)
     assert "2025" in text and "Saint-Égrève" in text
-
-
-REPORTING_PAGES = [
-    "/reporting/",
-    "/communes/38382/dashboard/",
-    "/communes/38382/documents/",
-    "/reporting/documents/",
-    "/reporting/letters/",
-    "/reporting/letters/new/",
-]
-
-
-def test_reporting_pages_have_no_accessibility_violation(live_server, page, network):
-    sign_in(page, live_server.url, "claire@example.org", PASSWORD)
-    problems = tour_problems(page, live_server.url, REPORTING_PAGES)
-    assert problems == {}, describe_tour(problems)
-
-
-def test_letter_and_document_pages_have_no_accessibility_violation(live_server, page, network):
-    from reporting.letters import letter_assemble
-
-    letter = letter_assemble(
-        period_start=datetime.date(2025, 1, 1),
-        period_end=datetime.date(2025, 12, 31),
-        user=network["advisor"],
-    )
-    document = GeneratedDocument.objects.create(
-        kind=DocumentKind.DELIBERATION,
-        commune=network["commune"],
-        plan=network["plan"],
-        plan_version=1,
-        requested_by=network["advisor"],
-        status=DocumentStatus.FAILED,
-        error="Le document n'a pas pu être généré (RuntimeError).",
-    )
-    sign_in(page, live_server.url, "claire@example.org", PASSWORD)
-    for path in (
-        f"/reporting/letters/{letter.pk}/",
-        f"/reporting/letters/{letter.pk}/edit/",
-        f"/reporting/letters/{letter.pk}/email/",
-        f"/reporting/documents/{document.pk}/",
-        f"/plans/{network['plan'].pk}/",
-    ):
-        page.goto(live_server.url + path)
-        violations = axe_violations(page)
-        assert violations == [], f"{path}: {describe(violations)}"

@@ -6,10 +6,9 @@ import pytest
 from django.utils import timezone
 
 from communes.models import Role, Stage
-from tests.browser.conftest import axe_violations, describe, sign_in
+from tests.browser.conftest import sign_in
 from tests.factories import PASSWORD, CommuneFactory, MembershipFactory, UserFactory
 from workgroups.models import Meeting
-from workgroups.services import group_setup, meeting_save
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -65,30 +64,3 @@ def test_a_quiet_group_meets_and_its_flag_clears(live_server, new_page):
     cell = group_cell(page, "Saint-Égrève")
     assert "text-bg-danger" not in cell.inner_html() and "text-bg-warning" not in cell.inner_html()
     assert this_morning.strftime("%d/%m/%Y") in cell.inner_text()
-
-
-def test_working_group_pages_have_no_accessibility_violation(live_server, page):
-    commune = CommuneFactory(
-        name="Saint-Égrève", insee_code="38382", stage=Stage.SIGNATORY, charter_signed_on="2006-05-04"
-    )
-    advisor = UserFactory(email="claire@example.org", full_name="Claire Martin")
-    MembershipFactory(user=advisor, commune=commune, role=Role.ADVISOR)
-    group = group_setup(commune=commune, user=advisor)
-    meeting = meeting_save(
-        meeting=Meeting(group=group, starts_at=timezone.now() - timedelta(days=2), minutes="Compte rendu."),
-        attendees=list(group.members.all()),
-        user=advisor,
-    )
-    sign_in(page, live_server.url, "claire@example.org", PASSWORD)
-    for path in [
-        f"/communes/{commune.insee_code}/group/",
-        f"/communes/{commune.insee_code}/group/meetings/new/",
-        f"/communes/{commune.insee_code}/group/members/new/",
-        f"/meetings/{meeting.pk}/",
-        f"/meetings/{meeting.pk}/edit/",
-        "/workgroups/reminders/",
-    ]:
-        page.goto(live_server.url + path)
-        assert page.locator("main h1").count() == 1, path
-        violations = axe_violations(page)
-        assert violations == [], f"{path}: {describe(violations)}"
