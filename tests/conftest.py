@@ -5,6 +5,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.utils import translation
 from kombu.exceptions import OperationalError
 from pytest_django.fixtures import validate_django_db
 from pytest_django.plugin import blocking_manager_key
@@ -94,6 +95,14 @@ def broker_fails_after_commit(monkeypatch):
     monkeypatch.setattr("celery.app.task.Task.apply_async", refuse)
     yield
     celery_app.conf.task_always_eager = saved
+
+
+@pytest.fixture(autouse=True)
+def language_back_to_default():
+    """A request activates its language in the thread (pcl.middleware) and leaves it there; code a test
+    runs outside a request afterwards (a service's message) speaks LANGUAGE_CODE again, as in a worker."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
