@@ -16,8 +16,10 @@ from tests.browser.fixtures import (
     tour_problems,
     with_errors,
 )
+from tests.browser.tours import network
 
 __all__ = [
+    "network",
     "State",
     "axe_violations",
     "chromium_path",

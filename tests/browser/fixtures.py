@@ -130,7 +130,8 @@ def axe_violations(page) -> list[dict]:
     page.evaluate(axe_source())
     result = page.evaluate(
         """() => axe.run(document, {
-            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}
+            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
+            resultTypes: ['violations']
         })"""
     )
     return result["violations"]
