@@ -166,6 +166,17 @@ class State:
 
 
 CHARTS = "[data-plotly-figure], #observatory-charts"
+# On a narrow screen the page itself never scrolls sideways: wide tables scroll inside their region.
+NO_SIDEWAYS_SCROLL = "() => document.documentElement.scrollWidth <= window.innerWidth"
+# The innermost elements reaching past the right edge of the screen: what makes a page scroll sideways.
+PAST_THE_EDGE = """() => [...document.body.querySelectorAll("*")]
+    .filter(each => each.getBoundingClientRect().right > window.innerWidth + 1
+        && ![...each.children].some(child => child.getBoundingClientRect().right > window.innerWidth + 1)
+        && !each.closest(".table-responsive, .visually-hidden"))
+    .slice(0, 5)
+    .map(each => each.tagName.toLowerCase() + (each.id ? "#" + each.id : "")
+        + [...each.classList].map(name => "." + name).join("")
+        + " (" + Math.round(each.getBoundingClientRect().right) + " px)")"""
 ERRORS_SHOWN = "[data-error-summary], .is-invalid, .invalid-feedback, .errorlist, .alert-danger"
 
 
@@ -233,7 +244,8 @@ def tour_problems(page, base_url: str, steps, width: int | None = None) -> dict[
     """Visits each page (a path) or state (a `State`) in turn in one signed-in tab; what is wrong with
     each (`page_problems`). One tour instead of one test per page: the sign-in, the data and the
     database flush are paid once, and every page is still reported by its path (and state).
-    `width` narrows the window for the whole tour (390: a phone), then gives it back."""
+    `width` narrows the window for the whole tour (390: a phone), then gives it back; a page wider than
+    that is a problem too (its wide tables must scroll inside their own region)."""
     problems = {}
     size = page.viewport_size
     if width:
@@ -247,6 +259,11 @@ def tour_problems(page, base_url: str, steps, width: int | None = None) -> dict[
             if state.act:
                 state.act(page)
             found = describe(axe_violations(page)) if state.email else page_problems(page)
+            if width and not page.evaluate(NO_SIDEWAYS_SCROLL):
+                wider = page.evaluate("() => document.documentElement.scrollWidth")
+                past = ", ".join(page.evaluate(PAST_THE_EDGE))
+                sideways = f"the page scrolls sideways: {wider} px wide ({past})"
+                found = "\n".join(filter(None, [sideways, found]))
             if state.shows and not page.locator(state.shows).count():
                 found = "\n".join(filter(None, [f"state not reached: nothing matches {state.shows}", found]))
             if found:
