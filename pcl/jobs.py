@@ -16,12 +16,13 @@ it FAILED, and the person who asked for it can try again.
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from celery import current_app
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import MiddlewareNotUsed, ValidationError
 from django.db import connections
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -84,6 +85,52 @@ def background_jobs_wait(timeout: float = 60) -> bool:
     for thread in threads:
         thread.join(timeout)
     return not any(thread.is_alive() for thread in threads)
+
+
+def beat_due(schedule: dict, last_runs: dict[str, datetime], now: datetime) -> list[str]:
+    """The tasks of a beat schedule (CELERY_BEAT_SCHEDULE's form) due at `now`, given when each last ran;
+    their last run becomes `now`."""
+    due = []
+    for name, entry in schedule.items():
+        if entry["schedule"].is_due(last_runs.setdefault(name, now)).is_due:
+            last_runs[name] = now
+            due.append(entry["task"])
+    return due
+
+
+_beat_started = threading.Event()
+
+
+def _beat_forever(period: float) -> None:
+    last_runs: dict[str, datetime] = {}
+    beat_due(settings.CELERY_BEAT_SCHEDULE, last_runs, timezone.now())  # counted from the start
+    while True:
+        time.sleep(period)
+        for name in beat_due(settings.CELERY_BEAT_SCHEDULE, last_runs, timezone.now()):
+            try:
+                current_app.tasks[name].apply(throw=True)
+            except Exception:
+                logger.exception("Periodic job %s failed", name)
+            finally:
+                connections.close_all()
+
+
+class EagerBeatMiddleware:
+    """Without a broker there is no Celery beat either: in a web process that runs its jobs in background
+    threads (`make run`), a thread runs the beat schedule (the sweep of stuck jobs every 10 minutes, the
+    meeting reminders), so that a job cut short by a restart ends FAILED and can be retried, as with a
+    worker. Not used anywhere else (MiddlewareNotUsed)."""
+
+    def __init__(self, get_response):
+        if not _in_background():
+            raise MiddlewareNotUsed
+        if not _beat_started.is_set():
+            _beat_started.set()
+            threading.Thread(target=_beat_forever, args=(60,), name="eager beat", daemon=True).start()
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
 
 
 def queue_available() -> bool:

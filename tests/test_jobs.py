@@ -3,10 +3,15 @@ nothing is recorded; a broker error after the commit is logged, never turned int
 
 import datetime
 import logging
+import threading
+from types import SimpleNamespace
 
 import pytest
+from celery.schedules import crontab
 from django.contrib.messages import get_messages
+from django.core.exceptions import MiddlewareNotUsed
 from django.urls import reverse
+from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from communes.models import Invitation, Role
@@ -151,3 +156,42 @@ def test_a_letter_sent_while_the_queue_is_down_stays_unsent(cast, login, queue_d
     assert messages_of(response) == [REFUSED]
     letter.refresh_from_db()
     assert letter.sent_at is None
+
+
+# Without a broker (make run) the web process runs the beat schedule in a thread: the sweep of stuck jobs
+# and the reminders still happen.
+
+
+def test_the_in_process_beat_runs_a_task_once_its_interval_has_passed_and_not_again_at_once():
+    schedule = {
+        "sweep": {"task": "reporting.tasks.stale_jobs_sweep_task", "schedule": crontab(minute="*/10")}
+    }
+    now = timezone.now()
+    last_runs = {"sweep": now - datetime.timedelta(minutes=11)}
+    assert jobs.beat_due(schedule, last_runs, now) == ["reporting.tasks.stale_jobs_sweep_task"]
+    assert last_runs == {"sweep": now}
+    assert jobs.beat_due(schedule, last_runs, now) == []
+
+
+def test_the_in_process_beat_counts_a_task_s_interval_from_its_start():
+    schedule = {
+        "sweep": {"task": "reporting.tasks.stale_jobs_sweep_task", "schedule": crontab(minute="*/10")}
+    }
+    last_runs = {}
+    assert jobs.beat_due(schedule, last_runs, timezone.now()) == []
+    assert "sweep" in last_runs
+
+
+def test_the_in_process_beat_starts_only_where_jobs_run_in_background_threads(settings, monkeypatch):
+    started = []
+    monkeypatch.setattr(jobs, "_beat_started", threading.Event())
+    monkeypatch.setattr(
+        jobs.threading, "Thread", lambda **kwargs: SimpleNamespace(start=lambda: started.append(kwargs))
+    )
+    settings.JOBS_EAGER_IN_BACKGROUND = False
+    with pytest.raises(MiddlewareNotUsed):
+        jobs.EagerBeatMiddleware(lambda request: None)
+    settings.JOBS_EAGER_IN_BACKGROUND = True
+    jobs.EagerBeatMiddleware(lambda request: None)
+    jobs.EagerBeatMiddleware(lambda request: None)  # a second handler of the same process: one beat
+    assert [kwargs["name"] for kwargs in started] == ["eager beat"]
