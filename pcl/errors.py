@@ -13,9 +13,20 @@ from django.views import defaults
 RETRY_AFTER_SECONDS = 10
 
 
+def _database_unavailable(error: BaseException | None) -> bool:
+    """Whether the error comes from a database that does not answer, itself or through the errors it
+    caused (an error raised while handling one: a template, a transaction that can no longer run)."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, OperationalError | InterfaceError):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
+
+
 def server_error(request, template_name=defaults.ERROR_500_TEMPLATE_NAME):
-    error = sys.exc_info()[1]
-    if isinstance(error, OperationalError | InterfaceError):
+    if _database_unavailable(sys.exc_info()[1]):
         response = HttpResponse(loader.get_template("503.html").render(), status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response

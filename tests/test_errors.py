@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import OperationalError
+from django.db.transaction import TransactionManagementError
 from django.test import Client
 from django.urls import reverse
 
@@ -42,3 +43,19 @@ def test_any_other_error_gets_the_500_page(production, cast, monkeypatch):
     content = response.content.decode()
     assert "Erreur du serveur" in content
     assert "secret-bug" not in content
+
+
+def test_an_error_raised_while_the_database_did_not_answer_gets_the_503_page(production, cast, monkeypatch):
+    """A database error turned into another one on its way up (a template, a broken transaction)."""
+    production.force_login(cast.referent)
+
+    def unreachable_then_broken(self):
+        try:
+            raise OperationalError("server closed the connection unexpectedly")
+        except OperationalError:
+            raise TransactionManagementError("An error occurred in the current transaction.")  # noqa: B904
+
+    monkeypatch.setattr(SessionStore, "_get_session_from_db", unreachable_then_broken)
+    response = production.get(reverse("home"))
+    assert response.status_code == 503
+    assert "Service momentanément indisponible" in response.content.decode()
