@@ -19,7 +19,7 @@ from ..forms import (
     planning_formsets,
 )
 from ..models import ActionStatus, Origin
-from .common import error_text
+from .common import error_text, posted_revision
 
 # --- actions ------------------------------------------------------------------------------------
 
@@ -126,7 +126,6 @@ def action_planning(request, action_id):
     conflict = None
     error_message = ""
     if request.method == "POST":
-        base_revision = request.POST.get("revision")
         if all(formset.is_valid() for formset in formsets.values()):
             rows = services.PlanningRows(
                 milestones=[f.instance for f in formsets["milestones"].forms if _kept(f)],
@@ -139,7 +138,7 @@ def action_planning(request, action_id):
                     action=action,
                     rows=rows,
                     user=user,
-                    base_revision=int(base_revision) if base_revision and base_revision.isdigit() else None,
+                    base_revision=posted_revision(request),
                 )
             except services.ActionConflict as error:
                 conflict = error.entries
@@ -147,7 +146,7 @@ def action_planning(request, action_id):
             except ValidationError as error:
                 error_message = error_text(error)
             else:
-                messages.success(request, _("The schedule and budget were saved."))
+                messages.success(request, _("The milestones and co-funders were saved."))
                 return redirect("actions:action", action.pk)
         else:
             error_message = _("Some rows are not valid: see the messages next to them. Nothing was saved.")
@@ -177,14 +176,13 @@ def action_budget(request, action_id):
     conflict = None
     error_message = ""
     if request.method == "POST":
-        base_revision = request.POST.get("revision")
         if form.is_valid():
             try:
                 services.action_budget_save(
                     action=action,
                     cells=form.cells(),
                     user=user,
-                    base_revision=int(base_revision) if base_revision and base_revision.isdigit() else None,
+                    base_revision=posted_revision(request),
                 )
             except services.ActionConflict as error:
                 conflict = error.entries
