@@ -198,7 +198,9 @@ class BudgetGridForm(forms.Form):
                     "measure": measure_labels[measure],
                     "year": year,
                 }
-                field.widget.attrs.update({"inputmode": "decimal", "class": "form-control form-control-sm text-end"})
+                field.widget.attrs.update(
+                    {"inputmode": "decimal", "class": "form-control form-control-sm text-end"}
+                )
                 field.initial = getattr(line, measure) if line else None
                 if line and measure == "forecast" and line.added_after_adoption:
                     field.initial = None  # not planned: spending recorded after the adoption
