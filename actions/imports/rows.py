@@ -299,29 +299,29 @@ def _read_names(row: ImportRow, *, context: ImportContext, names: dict, new_axes
     data["axis"] = context.axes.get(normalize(axis_text))
     if axis_text and data["axis"] is None:
         row.axis_title = new_axes.setdefault(normalize(axis_text), axis_text)
-    status_text = data.pop("status", "")
-    if status_text:
-        status = names["status"].get(normalize(status_text))
-        if status is None:
-            error(
-                "status",
-                _("Unknown status “%(value)s”: one of %(known)s.")
-                % {"value": status_text, "known": allowed_text(ActionStatus.labels)},
-            )
-        data["status"] = status or ActionStatus.PLANNED
+
+    def choice(field: str, choices, default, unknown: str):
+        """The choice a cell names (in either language); `default` when it is empty or unknown, the
+        unknown one reported with `unknown` (a message with %(value)s and %(known)s)."""
+        text = data.pop(field, "")
+        if not text:
+            return None
+        value = names[field].get(normalize(text))
+        if value is None:
+            error(field, unknown % {"value": text, "known": allowed_text(choices.labels)})
+        return value or default
+
+    status = choice(
+        "status", ActionStatus, ActionStatus.PLANNED, _("Unknown status “%(value)s”: one of %(known)s.")
+    )
+    if status:
+        data["status"] = status
     # A commune's own table lists what it already undertook: déjà engagée. A plan export carries
     # each action's origin: read back as it was, so that a round trip changes nothing.
-    origin_text = data.pop("origin", "")
-    data["origin"] = Origin.ALREADY_ENGAGED
-    if origin_text:
-        origin = names["origin"].get(normalize(origin_text))
-        if origin is None:
-            error(
-                "origin",
-                _("Unknown origin “%(value)s”: one of %(known)s.")
-                % {"value": origin_text, "known": allowed_text(Origin.labels)},
-            )
-        data["origin"] = origin or Origin.ALREADY_ENGAGED
+    data["origin"] = (
+        choice("origin", Origin, Origin.ALREADY_ENGAGED, _("Unknown origin “%(value)s”: one of %(known)s."))
+        or Origin.ALREADY_ENGAGED
+    )
     catalogue_text = data.pop("catalogue_action", "")
     row.catalogue_action = context.catalogue.get(normalize(catalogue_text)) if catalogue_text else None
     owner_text = data.pop("owner", "")
