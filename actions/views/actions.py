@@ -19,7 +19,7 @@ from ..forms import (
     planning_formsets,
 )
 from ..models import ActionStatus, Origin
-from .common import error_text, posted_revision
+from .common import conflict_message, conflict_shown, error_text, posted_revision
 
 # --- actions ------------------------------------------------------------------------------------
 
@@ -69,13 +69,6 @@ def action_detail(request, action_id):
     )
 
 
-def _conflict_message(conflict: services.ActionConflict) -> str:
-    return _(
-        "Someone saved this action while you were editing it: your changes were not saved. "
-        "Here is what changed; check it, then make your changes again."
-    )
-
-
 @login_required
 def action_edit(request, action_id):
     user = request.user
@@ -93,11 +86,7 @@ def action_edit(request, action_id):
                 action=action, data=data, user=user, base_revision=form.cleaned_data["revision"]
             )
         except services.ActionConflict as error:
-            conflict = error.entries
-            form.add_error(None, _conflict_message(error))
-            # The person has now seen what changed: a new save starts from the current revision.
-            form.data = form.data.copy()
-            form.data["revision"] = error.current_revision
+            conflict = conflict_shown(form, error)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -142,7 +131,7 @@ def action_planning(request, action_id):
                 )
             except services.ActionConflict as error:
                 conflict = error.entries
-                error_message = _conflict_message(error)
+                error_message = conflict_message()
             except ValidationError as error:
                 error_message = error_text(error)
             else:
@@ -186,7 +175,7 @@ def action_budget(request, action_id):
                 )
             except services.ActionConflict as error:
                 conflict = error.entries
-                error_message = _conflict_message(error)
+                error_message = conflict_message()
             except ValidationError as error:
                 error_message = error_text(error)
             else:

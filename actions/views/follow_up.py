@@ -12,7 +12,7 @@ from communes import permissions
 
 from .. import selectors, services
 from ..forms import FollowUpForm
-from .actions import _conflict_message
+from .common import conflict_shown
 
 TO_UPDATE_PAGE_SIZE = 25
 
@@ -47,11 +47,7 @@ def action_follow_up(request, action_id):
                 follow_up=form.follow_up(),
             )
         except services.ActionConflict as error:
-            conflict = error.entries
-            form.add_error(None, _conflict_message(error))
-            # What the person typed stays in the form; saving again starts from the revision they now saw.
-            form.data = form.data.copy()
-            form.data["revision"] = error.current_revision
+            conflict = conflict_shown(form, error)
         except ValidationError as error:
             for name, field_errors in getattr(error, "error_dict", {None: error.error_list}).items():
                 form.add_error(name if name in form.fields else None, field_errors)
