@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +13,7 @@ from accounts import exports as accounts_exports
 from accounts import selectors as accounts_selectors
 from accounts.forms import AuditFilterForm, NewAccountForm
 from accounts.models import AuditEvent
+from pcl.pagination import paginate
 
 from . import permissions, selectors, services
 from .forms import CommuneFilterForm, CommuneForm, InvitationForm, SignatoryForm
@@ -48,16 +48,12 @@ def commune_list(request):
         stage=filters.get("stage", ""),
         advisor_id=advisor.pk if advisor else None,
     )
-    page = Paginator(communes, COMMUNES_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "communes/commune_list.html",
         {
             "form": form,
-            "page": page,
-            "query": query.urlencode(),
+            **paginate(request, communes, COMMUNES_PER_PAGE),
             "has_any_commune": permissions.has_any_commune(user),
         },
     )
@@ -199,11 +195,14 @@ def signatory_list(request):
     choices = selectors.signatory_type_choices()
     if type_filter not in {value for value, _label in choices}:
         type_filter = ""
+    context = paginate(request, selectors.signatory_rows(type_filter=type_filter))
+    context["page"].object_list = [selectors.signatory_row(values) for values in context["page"].object_list]
     return render(
         request,
         "communes/signatory_list.html",
         {
-            "rows": selectors.signatory_rows(type_filter=type_filter),
+            **context,
+            "rows": context["page"].object_list,
             "type_choices": choices,
             "type_filter": type_filter,
             "counts": selectors.network_counts(),
@@ -242,11 +241,8 @@ def audit_log(request):
     """The audit log, for the administrators: filters, pages, and the same selection as CSV."""
     permissions.require(permissions.can_view_audit_log(request.user))
     form, events = _audit_events(request)
-    page = Paginator(events, AUDIT_EVENTS_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
-        request, "communes/audit_log.html", {"form": form, "page": page, "query": query.urlencode()}
+        request, "communes/audit_log.html", {"form": form, **paginate(request, events, AUDIT_EVENTS_PER_PAGE)}
     )
 
 

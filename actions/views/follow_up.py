@@ -3,12 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communes import permissions
+from pcl.pagination import paginate
 
 from .. import selectors, services
 from ..forms import FollowUpForm
@@ -21,13 +21,11 @@ TO_UPDATE_PAGE_SIZE = 25
 def actions_to_update(request):
     user = request.user
     permissions.require(permissions.can_view_actions_to_update(user))
-    page = Paginator(selectors.actions_to_update(user=user), TO_UPDATE_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    selectors.mark_flags(page.object_list)
-    for action in page.object_list:
+    context = paginate(request, selectors.actions_to_update(user=user), TO_UPDATE_PAGE_SIZE)
+    selectors.mark_flags(context["page"].object_list)
+    for action in context["page"].object_list:
         action.can_update = permissions.can_edit_action(user, action)
-    return render(request, "actions/to_update.html", {"page": page})
+    return render(request, "actions/to_update.html", context)
 
 
 @login_required
