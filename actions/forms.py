@@ -328,7 +328,9 @@ class AddToPlanForm(forms.Form):
 
     def __init__(self, *args, plans, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["plan"].queryset = ActionPlan.objects.filter(pk__in=[plan.pk for plan in plans])
+        self.fields["plan"].queryset = ActionPlan.objects.filter(
+            pk__in=[plan.pk for plan in plans]
+        ).select_related("commune")
         self.fields["plan"].label_from_instance = lambda plan: f"{plan.commune} — {plan}"
 
 

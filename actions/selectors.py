@@ -471,6 +471,9 @@ def mark_flags(actions: Iterable[Action]) -> None:
 # --- action page --------------------------------------------------------------------------------
 
 
+ACTION_PAGE_HISTORY = 20
+
+
 def action_page(*, action: Action) -> Action:
     """The action with everything its page shows, in a fixed number of queries."""
     action = (
@@ -482,7 +485,12 @@ def action_page(*, action: Action) -> Action:
             "cofunders",
             "awareness_reports",
             Prefetch("notes", queryset=action.notes.select_related("author")),
-            Prefetch("history", queryset=HistoryEntry.objects.select_related("user")),
+            # The latest changes, and one more to know whether the plan's history page has older ones.
+            Prefetch(
+                "history",
+                queryset=HistoryEntry.objects.select_related("user")[: ACTION_PAGE_HISTORY + 1],
+                to_attr="recent_history",
+            ),
         )
         .get()
     )
@@ -494,8 +502,12 @@ def action_page(*, action: Action) -> Action:
     return action
 
 
-def plan_history(*, plan: ActionPlan) -> list[HistoryEntry]:
-    return list(plan.history.select_related("user", "action"))
+def plan_history(*, plan: ActionPlan, action_id: int | None = None) -> QuerySet[HistoryEntry]:
+    """The plan's changes, newest first (only one action's when `action_id` is given), to cut into pages."""
+    entries = plan.history.select_related("user", "action")
+    if action_id is not None:
+        entries = entries.filter(action_id=action_id)
+    return entries.order_by("-at", "-pk")
 
 
 # --- budget and schedule ------------------------------------------------------------------------
@@ -642,11 +654,13 @@ def catalogue_list(
     return entries.order_by("theme__order", "title")
 
 
-def catalogue_uses(*, entry: CatalogueAction) -> list[Action]:
-    """The plan actions drawn from this catalogue entry, with their commune, for the advisors."""
-    return list(
-        entry.actions.select_related("plan__commune").order_by("plan__commune__sort_name", "-plan__version")
-    )
+def catalogue_uses(*, entry: CatalogueAction, communes: QuerySet | None = None) -> QuerySet[Action]:
+    """The plan actions drawn from this catalogue entry, with their commune (only those of `communes`
+    when given): a queryset the catalogue page cuts into pages."""
+    uses = entry.actions.select_related("plan__commune")
+    if communes is not None:
+        uses = uses.filter(plan__commune__in=communes)
+    return uses.order_by("plan__commune__sort_name", "-plan__version", "pk")
 
 
 # --- network figures ----------------------------------------------------------------------------

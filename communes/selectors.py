@@ -4,7 +4,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, IntegerField, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy
 
 from . import permissions
@@ -153,37 +154,65 @@ class SignatoryRow:
     name: str
     type_label: str
     signed_on: date | None
-    commune: Commune | None = None
-    signatory: Signatory | None = None
+    insee_code: str = ""  # a commune's, for its link
+    signatory_id: int | None = None  # another actor's, for its edit link
+    is_demo: bool = False
 
 
 COMMUNE_TYPE = "commune"
 COMMUNE_TYPE_LABEL = gettext_lazy("Commune")
+SIGNATORY_COLUMNS = ("row_name", "row_type", "signed", "sort_date", "insee", "signatory_pk", "demo")
 
 
-def signatory_rows(*, type_filter: str = "") -> list[SignatoryRow]:
-    """The network of charter signatories: communes that signed, and the other actors."""
-    rows: list[SignatoryRow] = []
+def signatory_rows(*, type_filter: str = "") -> QuerySet:
+    """The network of charter signatories, communes that signed and the other actors, by signature date
+    (undated last) then name: one query of both tables, as dicts, that the page cuts into pages
+    (`signatory_row` makes a row of each)."""
+    parts = []
     if type_filter in ("", COMMUNE_TYPE):
-        communes = Commune.objects.filter(charter_signed_on__isnull=False).only(
-            "insee_code", "name", "charter_signed_on"
-        )
-        rows += [
-            SignatoryRow(
-                name=c.name, type_label=str(COMMUNE_TYPE_LABEL), signed_on=c.charter_signed_on, commune=c
+        parts.append(
+            Commune.objects.filter(charter_signed_on__isnull=False)
+            .annotate(
+                row_name=F("name"),
+                row_type=Value(COMMUNE_TYPE),
+                signed=F("charter_signed_on"),
+                sort_date=Coalesce("charter_signed_on", Value(date.max)),
+                insee=F("insee_code"),
+                signatory_pk=Value(None, output_field=IntegerField()),
+                demo=Value(False),
             )
-            for c in communes
-        ]
+            .values(*SIGNATORY_COLUMNS)
+        )
     if type_filter != COMMUNE_TYPE:
         signatories = Signatory.objects.all()
         if type_filter:
             signatories = signatories.filter(type=type_filter)
-        rows += [
-            SignatoryRow(name=s.name, type_label=s.get_type_display(), signed_on=s.signed_on, signatory=s)
-            for s in signatories
-        ]
-    rows.sort(key=lambda row: (row.signed_on is None, row.signed_on or date.max, row.name))
-    return rows
+        parts.append(
+            signatories.annotate(
+                row_name=F("name"),
+                row_type=F("type"),
+                signed=F("signed_on"),
+                sort_date=Coalesce("signed_on", Value(date.max)),
+                insee=Value(""),
+                signatory_pk=F("pk"),
+                demo=F("is_demo"),
+            ).values(*SIGNATORY_COLUMNS)
+        )
+    parts = [part.order_by() for part in parts]  # a compound statement orders once, as a whole
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    return rows.order_by("sort_date", "row_name")
+
+
+def signatory_row(values: dict) -> SignatoryRow:
+    labels = {COMMUNE_TYPE: COMMUNE_TYPE_LABEL, **dict(SignatoryType.choices)}
+    return SignatoryRow(
+        name=values["row_name"],
+        type_label=str(labels.get(values["row_type"], values["row_type"])),
+        signed_on=values["signed"],
+        insee_code=values["insee"],
+        signatory_id=values["signatory_pk"],
+        is_demo=bool(values["demo"]),
+    )
 
 
 def signatory_type_choices() -> list[tuple[str, str]]:

@@ -3,6 +3,7 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_POST
 from communes import permissions
 from communes import selectors as communes_selectors
 from pcl import formatting
+from pcl.pagination import paginate
 from pcl.spreadsheet import safe_cell
 
 from . import charts, exports, selectors, services
@@ -283,7 +285,7 @@ def commune_data(request, insee_code):
 @login_required
 def import_list(request):
     permissions.require(permissions.can_manage_observatory(request.user))
-    return render(request, "observatory/import_list.html", {"batches": selectors.import_history()[:200]})
+    return render(request, "observatory/import_list.html", paginate(request, selectors.import_history()))
 
 
 @login_required
@@ -368,7 +370,13 @@ def target_list(request):
         request,
         "observatory/target_list.html",
         {
-            "targets": Target.objects.select_related("commune"),
+            # The agglomeration's targets first on every database (SQLite and PostgreSQL sort nulls apart).
+            **paginate(
+                request,
+                Target.objects.select_related("commune").order_by(
+                    F("commune__sort_name").asc(nulls_first=True), "target_year", "pk"
+                ),
+            ),
             "can_manage": permissions.can_manage_observatory(request.user),
         },
     )

@@ -459,12 +459,12 @@ def letter_recipients() -> list[str]:
     return communes_selectors.network_emails()
 
 
-def letters_for_user(user) -> list[Letter]:
+def letters_for_user(user) -> QuerySet[Letter]:
     """Managers see every issue (drafts first); the rest of the network the published ones."""
     letters = Letter.objects.annotate(section_count=Count("sections"))
     if not permissions.can_manage_letters(user):
         letters = letters.filter(status=LetterStatus.PUBLISHED)
-    return list(letters.order_by("status", "-number"))
+    return letters.order_by("status", "-number", "-pk")
 
 
 def _letters_with_sections() -> QuerySet[Letter]:

@@ -16,7 +16,8 @@ def report_years() -> list[int]:
     return list(range(timezone.localdate().year, FIRST_REPORT_YEAR - 1, -1))
 
 
-def visible_documents(user, *, commune_insee: str = "", limit: int = 200) -> list[GeneratedDocument]:
+def visible_documents(user, *, commune_insee: str = "") -> QuerySet[GeneratedDocument]:
+    """The documents `user` may see, newest first: a queryset the documents page cuts into pages."""
     documents: QuerySet[GeneratedDocument] = GeneratedDocument.objects.with_audience().select_related(
         "commune", "plan", "letter", "requested_by"
     )
@@ -25,7 +26,7 @@ def visible_documents(user, *, commune_insee: str = "", limit: int = 200) -> lis
         documents = documents.filter(allowed)
     if commune_insee:
         documents = documents.filter(commune__insee_code=commune_insee)
-    return list(documents[:limit])
+    return documents.order_by("-created_at", "-pk")
 
 
 def commune_documents(*, commune) -> dict:

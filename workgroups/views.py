@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from communes import permissions
 from communes.models import Commune
 from communes.selectors import advisor_communes
+from pcl.pagination import paginate
 from pcl.uploads import attachment_response, content_type_of
 
 from . import calendar, documents, selectors, services
@@ -321,7 +322,12 @@ def reminders(request):
         request,
         "workgroups/reminders.html",
         {
-            "reminders": Reminder.objects.filter(commune__in=communes).select_related("commune")[:200],
+            **paginate(
+                request,
+                Reminder.objects.filter(commune__in=communes)
+                .select_related("commune")
+                .order_by("-sent_at", "-pk"),
+            ),
             "feed_url": request.build_absolute_uri(
                 reverse("workgroups:calendar", args=[calendar.feed_token(user=user)])
             ),

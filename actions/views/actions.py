@@ -61,6 +61,8 @@ def action_detail(request, action_id):
         {
             "action": action,
             "plan": action.plan,
+            "history": action.recent_history[: selectors.ACTION_PAGE_HISTORY],
+            "has_older_history": len(action.recent_history) > selectors.ACTION_PAGE_HISTORY,
             "can_edit": can_edit,
             "can_delete": permissions.can_edit_plan(user, action.plan) and not action.plan.is_adopted,
             "note_form": NoteForm(),

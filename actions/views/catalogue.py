@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from communes import permissions
+from pcl.pagination import paginate
 
 from .. import selectors, services
 from ..forms import (
@@ -43,7 +44,7 @@ def catalogue_list(request):
         "actions/catalogue_list.html",
         {
             "form": form,
-            "entries": entries,
+            **paginate(request, entries),
             "can_manage": can_manage,
             "from_plan": selectors.editable_plan_for(user=user, plan_id=request.GET.get("plan")),
         },
@@ -57,9 +58,11 @@ def catalogue_detail(request, entry_id):
     entry = get_object_or_404(CatalogueAction.objects.select_related("theme"), pk=entry_id)
     plans = selectors.editable_plans_for(user=user)
     can_manage = permissions.can_manage_catalogue(user)
-    uses = selectors.catalogue_uses(entry=entry)
-    if not can_manage:  # communes see only their own uses
-        uses = [action for action in uses if permissions.can_view_plan(user, action.plan)]
+    # Communes see only their own uses.
+    uses = selectors.catalogue_uses(
+        entry=entry, communes=None if can_manage else permissions.visible_communes(user)
+    )
+    pages = paginate(request, uses)
     # The plan the advisor came from (its page links here with ?plan=): preselected, and back to it after.
     from_plan = next((plan for plan in plans if str(plan.pk) == request.GET.get("plan")), None)
     add_form = None
@@ -70,7 +73,8 @@ def catalogue_detail(request, entry_id):
         "actions/catalogue_detail.html",
         {
             "entry": entry,
-            "uses": uses,
+            **pages,
+            "uses": pages["page"].object_list,
             "can_manage": can_manage,
             "add_form": add_form,
             "from_plan": from_plan,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from communes import permissions
+from pcl.pagination import paginate
 from pcl.uploads import attachment_response
 
 from .. import exports, selectors, services
@@ -268,12 +269,17 @@ def plan_budget(request, plan_id):
 @login_required
 def plan_history(request, plan_id):
     plan = selectors.plan_for_user(request.user, plan_id)
+    action_id = request.GET.get("action", "")
+    action_id = int(action_id) if action_id.isdigit() else None
+    context = paginate(request, selectors.plan_history(plan=plan, action_id=action_id))
     return render(
         request,
         "actions/plan_history.html",
         {
+            **context,
             "plan": plan,
-            "entries": selectors.plan_history(plan=plan),
+            "entries": context["page"].object_list,
+            "for_action": action_id is not None,
             "transitions": plan.transitions.select_related("by"),
         },
     )

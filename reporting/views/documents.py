@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from actions.selectors import plan_for_user
 from communes import permissions
 from pcl.formatting import date_text
+from pcl.pagination import paginate
 from pcl.uploads import DOCX, PDF, attachment_response, content_type_of
 
 from .. import selectors, services
@@ -42,7 +43,7 @@ def document_list(request):
         request,
         "reporting/document_list.html",
         {
-            "documents": documents,
+            **paginate(request, documents),
             "can_network": permissions.can_generate_network_documents(request.user),
             "years": selectors.report_years(),
         },

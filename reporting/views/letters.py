@@ -17,6 +17,7 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
 
 from communes import permissions
+from pcl.pagination import paginate
 
 from .. import letters, services
 from ..forms import LetterForm, LetterPeriodForm, section_formset
@@ -34,7 +35,7 @@ def letter_list(request):
         request,
         "reporting/letter_list.html",
         {
-            "letters": letters.letters_for_user(request.user),
+            **paginate(request, letters.letters_for_user(request.user)),
             "can_manage": permissions.can_manage_letters(request.user),
         },
     )

@@ -58,7 +58,7 @@ def test_the_documents_list_shows_exactly_the_documents_a_person_may_open(cast, 
     user = getattr(cast, role)
     may_open = {name for name, doc in documents.items() if permissions.can_view_document(user, doc)}
     client = login(user)
-    listed = {doc.pk for doc in client.get(reverse("reporting:documents")).context["documents"]}
+    listed = {doc.pk for doc in client.get(reverse("reporting:documents")).context["page"].object_list}
     assert listed == {documents[name].pk for name in may_open}
     for name, doc in documents.items():
         status = client.get(reverse("reporting:document", args=[doc.pk])).status_code

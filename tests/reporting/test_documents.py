@@ -283,10 +283,10 @@ def test_network_reports_are_hidden_from_commune_roles(scene, login, fake_render
     referent = login(scene.cast.referent)
     assert referent.get(reverse("reporting:document", args=[report.pk])).status_code == 404
     listing = referent.get(reverse("reporting:documents"))
-    shown = {doc.pk for doc in listing.context["documents"]}
+    shown = {doc.pk for doc in listing.context["page"].object_list}
     assert shown == {own.pk}
     officer = login(scene.cast.metro_officer).get(reverse("reporting:documents"))
-    assert {doc.pk for doc in officer.context["documents"]} == {report.pk, own.pk, other.pk}
+    assert {doc.pk for doc in officer.context["page"].object_list} == {report.pk, own.pk, other.pk}
 
 
 def test_a_year_out_of_range_generates_nothing(scene, login, fake_renderer):

@@ -101,7 +101,7 @@ def test_a_report_made_for_one_scope_is_never_served_to_another(cast, login, net
         (cast.metro_officer, {full, mine, theirs}),
     ):
         client = login(user)
-        listed = set(client.get(reverse("reporting:documents")).context["documents"])
+        listed = set(client.get(reverse("reporting:documents")).context["page"].object_list)
         assert listed == readable, user
         for document in (full, mine, theirs):
             status = client.get(reverse("reporting:document", args=[document.pk])).status_code

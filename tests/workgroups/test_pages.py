@@ -48,7 +48,7 @@ def test_the_reminders_page_lists_the_reminders_of_ones_communes(login, cast, re
     response = login(getattr(cast, role)).get(reverse("workgroups:reminders"))
 
     assert response.status_code == 200
-    shown = {reminder.commune_id for reminder in response.context["reminders"]}
+    shown = {reminder.commune_id for reminder in response.context["page"].object_list}
     assert shown == {getattr(cast, name).pk for name in sees}
     html = response.content.decode()
     for commune in (cast.commune, cast.other_commune):
