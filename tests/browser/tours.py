@@ -53,6 +53,7 @@ def network(settings, tmp_path, monkeypatch):
     monkeypatch.setattr("communes.views.COMMUNES_PER_PAGE", 2)
     monkeypatch.setattr("communes.views.AUDIT_EVENTS_PER_PAGE", 2)
     monkeypatch.setattr("actions.views.follow_up.TO_UPDATE_PAGE_SIZE", 1)
+    monkeypatch.setattr("pcl.pagination.PAGE_SIZE", 2)
     commune = CommuneFactory(
         name="Saint-Égrève",
         insee_code="38382",
