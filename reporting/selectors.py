@@ -30,15 +30,17 @@ def visible_documents(user, *, commune_insee: str = "") -> QuerySet[GeneratedDoc
 
 
 def commune_documents(*, commune) -> dict:
-    """The commune's plans and its documents. Adopted versions come first (an elected official looks
-    for the signed deliberation, then the adopted file), then the drafts, newest first."""
+    """The commune's plans and its documents (a queryset the page cuts into pages). Adopted versions
+    come first (an elected official looks for the signed deliberation, then the adopted file), then the
+    drafts, newest first."""
     plans = sorted(commune_plans(commune=commune), key=lambda plan: not plan.is_adopted)
-    documents = list(
+    documents = (
         GeneratedDocument.objects.filter(commune=commune, kind__in=COMMUNE_KINDS)
         .select_related("commune", "plan__commune", "requested_by")
-        .order_by("-is_frozen", "-created_at", "-pk")[:200]
+        .order_by("-is_frozen", "-created_at", "-pk")
     )
-    frozen = {(document.plan_id, document.kind): document for document in documents if document.is_frozen}
+    # At most one frozen document per plan and kind (a constraint): the plans' adopted files.
+    frozen = {(document.plan_id, document.kind): document for document in documents.filter(is_frozen=True)}
     for plan in plans:
         plan.frozen_pdf = frozen.get((plan.pk, DocumentKind.DELIBERATION))
         plan.frozen_docx = frozen.get((plan.pk, DocumentKind.DELIBERATION_DOCX))

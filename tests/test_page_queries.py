@@ -55,6 +55,7 @@ PINNED = {
     "catalogue": ("advisor", 6),
     "catalogue_entry": ("advisor", 8),
     "documents": ("admin", 5),
+    "commune_documents": ("referent", 8),
     "imports": ("metro_officer", 5),
     "targets": ("metro_officer", 5),
     "to_update": ("advisor", 6),
@@ -190,6 +191,18 @@ def build_scene(size: int) -> Scene:
             )
             for each in communes
         ]
+        + [
+            GeneratedDocument(
+                kind=DocumentKind.DELIBERATION,
+                commune=commune,
+                plan=plan,
+                plan_version=1,
+                status=DocumentStatus.DONE,
+                file=f"documents/deliberation-{index}.pdf",
+                requested_by=users["referent"],
+            )
+            for index in range(size)
+        ]
     )
     dataset = Dataset.objects.order_by("pk").first()
     ImportBatch.objects.bulk_create(
@@ -254,6 +267,7 @@ def build_scene(size: int) -> Scene:
         "catalogue": reverse("actions:catalogue"),
         "catalogue_entry": reverse("actions:catalogue_detail", args=[entry.pk]),
         "documents": reverse("reporting:documents"),
+        "commune_documents": reverse("reporting:commune_documents", args=[insee]),
         "imports": reverse("observatory:imports"),
         "targets": reverse("observatory:targets"),
         "to_update": reverse("actions:to_update"),
@@ -340,7 +354,8 @@ def test_page_query_count_is_pinned_and_does_not_grow_with_the_communes(measured
 
 @pytest.mark.parametrize(
     "page",
-    ["communes", "plan_history", "catalogue", "catalogue_entry", "documents", "imports", "targets"]
+    ["communes", "plan_history", "catalogue", "catalogue_entry", "documents", "commune_documents", "imports"]
+    + ["targets"]
     + ["to_update", "letters", "signatories", "reminders", "audit_log"],
 )
 def test_a_long_list_shows_one_page_of_it(measured, page):

@@ -99,6 +99,28 @@ def test_the_documents_are_listed_by_page_with_the_commune_filter_kept(admin_cli
     assert {document.commune_id for document in response.context["page"].object_list} == {towns[0].pk}
 
 
+def test_a_commune_lists_its_documents_by_page_its_adopted_file_still_offered(login, cast):
+    plan = ActionPlanFactory(commune=cast.commune)
+    GeneratedDocument.objects.bulk_create(
+        [
+            GeneratedDocument(
+                kind=DocumentKind.DELIBERATION,
+                commune=cast.commune,
+                plan=plan,
+                plan_version=1,
+                status=DocumentStatus.DONE,
+                file=f"documents/{index}.pdf",
+                is_frozen=index == 0,
+            )
+            for index in range(PAGE_SIZE + EXTRA)
+        ]
+    )
+    path = reverse("reporting:commune_documents", args=[cast.commune.insee_code])
+    response = assert_paginated(login(cast.referent), path, total=PAGE_SIZE + EXTRA)
+    assert f'id="adopted-file-{plan.pk}"' in response.content.decode()
+    assert f'id="adopted-file-{plan.pk}"' in login(cast.referent).get(path, {"page": 2}).content.decode()
+
+
 def test_the_catalogue_is_listed_by_page_with_its_search_kept(login):
     theme_id = CatalogueAction.objects.values_list("theme_id", flat=True).first()
     CatalogueAction.objects.bulk_create(

@@ -55,6 +55,7 @@ def commune_documents(request, insee_code):
     commune = permissions.commune_for_user(request.user, insee_code)
     permissions.require_found(permissions.can_view_commune_documents(request.user, commune))
     context = selectors.commune_documents(commune=commune)
+    context.update(paginate(request, context.pop("documents")))
     context["years"] = selectors.report_years()
     context["can_generate"] = permissions.can_generate_commune_documents(request.user, commune)
     for plan in context["plans"]:
