@@ -278,7 +278,7 @@ if not REDIS_URL and not CELERY_TASK_ALWAYS_EAGER:
 # Two <style> elements are let in by the hash of their exact text, no other: plotly.js creates its style
 # elements empty and fills them through the CSSOM (which the policy leaves to scripts, already limited
 # to the site's own), and its map library (MapLibre) adds its fixed stylesheet. tests/test_csp.py checks
-# both hashes against the vendored plotly.min.js, so that an update of plotly that changes them fails.
+# both hashes against the two vendored plotly bundles, so that an update of plotly that changes them fails.
 # Style attributes: only empty ones ('unsafe-hashes' with the empty text's hash), which plotly sets on a
 # colour bar's rectangles to clear them. MapLibre draws the map in a worker it starts from a blob: URL.
 CSP_PLOTLY_EMPTY_STYLE = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"

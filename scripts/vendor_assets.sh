@@ -2,13 +2,15 @@
 # Vendor the front-end assets so the site works offline (no CDN).
 #
 # Fetches pinned releases from the npm registry with `npm pack` (no CDN, no
-# other URL) and copies plotly.min.js out of the installed Python `plotly`
-# package, together with each project's licence:
+# other URL), together with each project's licence:
 #
 #   static/vendor/bootstrap/        bootstrap.min.css, bootstrap.bundle.min.js, LICENSE
 #   static/vendor/bootstrap-icons/  bootstrap-icons.min.css, fonts/*.woff2|*.woff, LICENSE
 #   static/vendor/htmx/             htmx.min.js, LICENSE
-#   static/vendor/plotly/           plotly.min.js, LICENSE
+#   static/vendor/plotly/           plotly-basic.min.js (scatter, bar, pie: every chart
+#                                   but the map), plotly.min.js (all traces, for the
+#                                   observatory's map alone), LICENSE; one plotly.js
+#                                   version for both
 #   tests/vendor/axe-core/          axe.min.js, LICENSE, LICENSE-3RD-PARTY.txt (tests only)
 #   static/vendor/README.md         versions, sources and licences
 #
@@ -23,25 +25,23 @@
 #                                       # pins below to what it reports)
 #
 # Environment overrides: BOOTSTRAP_VERSION, BOOTSTRAP_ICONS_VERSION,
-# HTMX_VERSION, AXE_CORE_VERSION, PYTHON (default: .venv/bin/python),
-# PLOTLY_WAIT_SECONDS (default 600: how long to wait for plotly to become
-# importable while the venv is still being installed; polled every 20 s).
+# HTMX_VERSION, PLOTLY_JS_VERSION, AXE_CORE_VERSION.
 set -euo pipefail
 
 # --- Pinned versions (allowed ranges in comments; bump with --latest) -------
 BOOTSTRAP_VERSION="${BOOTSTRAP_VERSION:-5.3.9}"              # 5.3.x
 BOOTSTRAP_ICONS_VERSION="${BOOTSTRAP_ICONS_VERSION:-1.13.2}" # 1.x
 HTMX_VERSION="${HTMX_VERSION:-2.0.11}"                       # 2.0.x
+PLOTLY_JS_VERSION="${PLOTLY_JS_VERSION:-4.1.1}"              # 4.x (both plotly bundles)
 AXE_CORE_VERSION="${AXE_CORE_VERSION:-4.14.1}"               # 4.x
 
 BOOTSTRAP_RANGE="5.3"
 BOOTSTRAP_ICONS_RANGE="1"
 HTMX_RANGE="2.0"
+PLOTLY_JS_RANGE="4"
 AXE_CORE_RANGE="4"
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-PYTHON="${PYTHON:-$ROOT/.venv/bin/python}"
-PLOTLY_WAIT_SECONDS="${PLOTLY_WAIT_SECONDS:-600}"
 
 STATIC_VENDOR="$ROOT/static/vendor"
 TESTS_VENDOR="$ROOT/tests/vendor"
@@ -60,7 +60,6 @@ done
 
 command -v npm >/dev/null || die "npm is required"
 command -v node >/dev/null || die "node is required"
-[[ -x "$PYTHON" ]] || die "Python interpreter not found: $PYTHON (create .venv first)"
 
 TMP="$(mktemp -d "${TMPDIR:-/tmp}/vendor_assets.XXXXXX")"
 trap 'rm -rf "$TMP"' EXIT
@@ -85,9 +84,12 @@ if [[ "$USE_LATEST" == 1 ]]; then
     BOOTSTRAP_VERSION="$(resolve_latest bootstrap "$BOOTSTRAP_RANGE")"
     BOOTSTRAP_ICONS_VERSION="$(resolve_latest bootstrap-icons "$BOOTSTRAP_ICONS_RANGE")"
     HTMX_VERSION="$(resolve_latest htmx.org "$HTMX_RANGE")"
+    # The basic bundle is published with each release, after the full one: take the newest that has both.
+    PLOTLY_JS_VERSION="$(resolve_latest plotly.js-basic-dist-min "$PLOTLY_JS_RANGE")"
     AXE_CORE_VERSION="$(resolve_latest axe-core "$AXE_CORE_RANGE")"
     log "resolved latest: bootstrap $BOOTSTRAP_VERSION, bootstrap-icons $BOOTSTRAP_ICONS_VERSION," \
-        "htmx.org $HTMX_VERSION, axe-core $AXE_CORE_VERSION (update the pins in this script)"
+        "htmx.org $HTMX_VERSION, plotly.js $PLOTLY_JS_VERSION, axe-core $AXE_CORE_VERSION" \
+        "(update the pins in this script)"
 fi
 
 # npm pack PKG VERSION -> unpacks into $TMP/src/PKG, records integrity.
@@ -130,6 +132,8 @@ strip_sourcemap() {
 fetch bootstrap "$BOOTSTRAP_VERSION"
 fetch bootstrap-icons "$BOOTSTRAP_ICONS_VERSION"
 fetch htmx.org "$HTMX_VERSION"
+fetch plotly.js-dist-min "$PLOTLY_JS_VERSION"
+fetch plotly.js-basic-dist-min "$PLOTLY_JS_VERSION"
 fetch axe-core "$AXE_CORE_VERSION"
 
 # --- bootstrap ---------------------------------------------------------------
@@ -158,67 +162,18 @@ if [[ -f "$TMP/src/axe-core/LICENSE-3RD-PARTY.txt" ]]; then
     copy "$TMP/src/axe-core/LICENSE-3RD-PARTY.txt" "$d/LICENSE-3RD-PARTY.txt"
 fi
 
-# --- plotly (from the installed Python package) -----------------------------------
-waited=0
-until PLOTLY_DIR="$("$PYTHON" -c 'import plotly, os; print(os.path.dirname(plotly.__file__))' 2>/dev/null)"; do
-    if (( waited >= PLOTLY_WAIT_SECONDS )); then
-        die "plotly is not importable with $PYTHON (waited ${waited}s); install requirements first"
-    fi
-    log "plotly not importable yet (venv still installing?); retrying in 20 s"
-    sleep 20
-    waited=$(( waited + 20 ))
-done
-PLOTLY_PY_VERSION="$("$PYTHON" -c 'import plotly; print(plotly.__version__)')"
+# --- plotly.js: the basic bundle for every chart, the full one for the map alone ----------
+# Both from the same release, so that a page draws the same with either.
 d="$STAGE/static/plotly"
-copy "$PLOTLY_DIR/package_data/plotly.min.js" "$d/plotly.min.js"
-PLOTLY_JS_VERSION="$(head -c 2000 "$d/plotly.min.js" | grep -o -m1 'plotly\.js v[0-9][0-9A-Za-z.+-]*' | sed 's/^plotly\.js v//' || true)"
-PLOTLY_JS_VERSION="${PLOTLY_JS_VERSION:-unknown}"
-
-# Licence file shipped in plotly's dist-info (e.g. licenses/LICENSE.txt), if any.
-PLOTLY_LICENSE_FILE="$("$PYTHON" - <<'PY'
-from importlib import metadata
-dist = metadata.distribution("plotly")
-for f in sorted(dist.files or [], key=str):
-    parts = str(f).replace("\\", "/").split("/")
-    if ".dist-info" in parts[0] and parts[-1].upper().startswith(("LICENSE", "LICENCE")):
-        print(dist.locate_file(f))
-        break
-PY
-)"
-if [[ -n "$PLOTLY_LICENSE_FILE" ]]; then
-    copy "$PLOTLY_LICENSE_FILE" "$d/LICENSE"
-else
-    log "no LICENSE in plotly's dist-info; writing the MIT text"
-    cat > "$d/LICENSE" <<'EOF'
-MIT License
-
-Copyright (c) 2016-2024 Plotly Technologies Inc.
-
-Permission is hereby granted, free of charge, to any person obtaining a copy
-of this software and associated documentation files (the "Software"), to deal
-in the Software without restriction, including without limitation the rights
-to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
-copies of the Software, and to permit persons to whom the Software is
-furnished to do so, subject to the following conditions:
-
-The above copyright notice and this permission notice shall be included in all
-copies or substantial portions of the Software.
-
-THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
-AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
-LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
-OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
-SOFTWARE.
-EOF
-fi
-PLOTLY_LICENSE_ID="$("$PYTHON" - <<'PY'
-from importlib import metadata
-md = metadata.metadata("plotly")
-print(md.get("License-Expression") or md.get("License") or "MIT")
-PY
-)"
+copy "$TMP/src/plotly.js-basic-dist-min/plotly-basic.min.js" "$d/plotly-basic.min.js"
+copy "$TMP/src/plotly.js-dist-min/plotly.min.js" "$d/plotly.min.js"
+copy "$TMP/src/plotly.js-dist-min/LICENSE" "$d/LICENSE"
+cmp -s "$TMP/src/plotly.js-dist-min/LICENSE" "$TMP/src/plotly.js-basic-dist-min/LICENSE" ||
+    die "the two plotly.js bundles carry different licences"
+for f in "$d/plotly-basic.min.js" "$d/plotly.min.js"; do
+    head -c 300 "$f" | grep -qF "v${PLOTLY_JS_VERSION}" ||
+        die "$f does not announce plotly.js v${PLOTLY_JS_VERSION} in its header"
+done
 
 # --- strip source-map references from every vendored minified file ---------------
 while IFS= read -r -d '' f; do
@@ -248,7 +203,8 @@ check_size "$STAGE/static/bootstrap-icons/bootstrap-icons.min.css" 50000
 check_size "$STAGE/static/bootstrap-icons/fonts/bootstrap-icons.woff2" 50000
 check_size "$STAGE/static/bootstrap-icons/fonts/bootstrap-icons.woff" 50000
 check_size "$STAGE/static/htmx/htmx.min.js" 20000
-check_size "$STAGE/static/plotly/plotly.min.js" 1000000
+check_size "$STAGE/static/plotly/plotly-basic.min.js" 500000
+check_size "$STAGE/static/plotly/plotly.min.js" 2000000
 check_size "$STAGE/tests/axe-core/axe.min.js" 200000
 for f in "$STAGE"/static/*/LICENSE "$STAGE"/tests/*/LICENSE; do check_size "$f" 300; done
 
@@ -256,6 +212,7 @@ for f in "$STAGE"/static/*/LICENSE "$STAGE"/tests/*/LICENSE; do check_size "$f" 
 BOOTSTRAP_LICENSE_ID="$(npm_license bootstrap)"
 BOOTSTRAP_ICONS_LICENSE_ID="$(npm_license bootstrap-icons)"
 HTMX_LICENSE_ID="$(npm_license htmx.org)"
+PLOTLY_LICENSE_ID="$(npm_license plotly.js-dist-min)"
 AXE_CORE_LICENSE_ID="$(npm_license axe-core)"
 
 cat > "$STAGE/static/README.md" <<EOF
@@ -274,7 +231,8 @@ storage does not look for missing \`.map\` files.
 | \`bootstrap/\` (\`bootstrap.min.css\`, \`bootstrap.bundle.min.js\`) | ${BOOTSTRAP_VERSION} | npm package \`bootstrap\` | ${BOOTSTRAP_LICENSE_ID} (\`bootstrap/LICENSE\`) |
 | \`bootstrap-icons/\` (\`bootstrap-icons.min.css\`, \`fonts/\`) | ${BOOTSTRAP_ICONS_VERSION} | npm package \`bootstrap-icons\` | ${BOOTSTRAP_ICONS_LICENSE_ID} (\`bootstrap-icons/LICENSE\`) |
 | \`htmx/\` (\`htmx.min.js\`) | ${HTMX_VERSION} | npm package \`htmx.org\` | ${HTMX_LICENSE_ID} (\`htmx/LICENSE\`) |
-| \`plotly/\` (\`plotly.min.js\`) | plotly.js ${PLOTLY_JS_VERSION} (from plotly ${PLOTLY_PY_VERSION}) | PyPI package \`plotly\` (\`plotly/package_data/plotly.min.js\`) | ${PLOTLY_LICENSE_ID} (\`plotly/LICENSE\`) |
+| \`plotly/\` (\`plotly-basic.min.js\`: scatter, bar, pie — every chart but the map) | plotly.js ${PLOTLY_JS_VERSION} | npm package \`plotly.js-basic-dist-min\` | ${PLOTLY_LICENSE_ID} (\`plotly/LICENSE\`) |
+| \`plotly/\` (\`plotly.min.js\`: every trace type, for the observatory's map alone) | plotly.js ${PLOTLY_JS_VERSION} | npm package \`plotly.js-dist-min\` | ${PLOTLY_LICENSE_ID} (\`plotly/LICENSE\`) |
 | \`tests/vendor/axe-core/\` (\`axe.min.js\`) — browser accessibility tests only, not served | ${AXE_CORE_VERSION} | npm package \`axe-core\` | ${AXE_CORE_LICENSE_ID} (\`tests/vendor/axe-core/LICENSE\`) |
 
 npm tarball integrity (as reported by \`npm pack\`):
@@ -282,6 +240,8 @@ npm tarball integrity (as reported by \`npm pack\`):
 - bootstrap ${BOOTSTRAP_VERSION}: \`${INTEGRITY[bootstrap]}\`
 - bootstrap-icons ${BOOTSTRAP_ICONS_VERSION}: \`${INTEGRITY[bootstrap-icons]}\`
 - htmx.org ${HTMX_VERSION}: \`${INTEGRITY[htmx.org]}\`
+- plotly.js-basic-dist-min ${PLOTLY_JS_VERSION}: \`${INTEGRITY[plotly.js-basic-dist-min]}\`
+- plotly.js-dist-min ${PLOTLY_JS_VERSION}: \`${INTEGRITY[plotly.js-dist-min]}\`
 - axe-core ${AXE_CORE_VERSION}: \`${INTEGRITY[axe-core]}\`
 EOF
 
@@ -300,4 +260,4 @@ mkdir -p "$STATIC_VENDOR"
 cp "$STAGE/static/README.md" "$STATIC_VENDOR/README.md"
 
 log "done: bootstrap $BOOTSTRAP_VERSION, bootstrap-icons $BOOTSTRAP_ICONS_VERSION, htmx.org $HTMX_VERSION," \
-    "axe-core $AXE_CORE_VERSION, plotly.js $PLOTLY_JS_VERSION (plotly $PLOTLY_PY_VERSION)"
+    "plotly.js $PLOTLY_JS_VERSION, axe-core $AXE_CORE_VERSION"
