@@ -1,6 +1,11 @@
 // Draws the observatory charts from the JSON the page embeds (no data is fetched but the map outlines).
+// Loaded with `defer` after plotly (templates/includes/plotly_script.html): it runs once plotly is there;
+// the year and comparison tables give the same figures meanwhile, or without it.
 (function () {
   "use strict";
+  if (typeof Plotly === "undefined") {
+    return;
+  }
   const config = {responsive: true, displaylogo: false, locale: document.documentElement.lang};
   const charts = JSON.parse(document.getElementById("observatory-charts").textContent);
   for (const [name, figure] of Object.entries(charts)) {

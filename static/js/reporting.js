@@ -1,8 +1,17 @@
 // Draws every chart of the page from the JSON it embeds next to it (see
 // templates/reporting/includes/chart_with_table.html). The figures are also in the table under each chart.
+// Loaded with `defer` after plotly (templates/includes/plotly_script.html): it runs once plotly is there.
 (function () {
   "use strict";
   if (typeof Plotly === "undefined") {
+    // plotly did not load (refused, offline copy without it): no chart, so each table of figures unfolds
+    // in its place.
+    document.querySelectorAll("[data-plotly-figure]").forEach((element) => {
+      const details = element.closest("figure").querySelector("details");
+      if (details) {
+        details.open = true;
+      }
+    });
     return;
   }
   // No mode bar: its buttons would be focusable inside an element that reads as one image.

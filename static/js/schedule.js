@@ -1,5 +1,6 @@
 // Draws a plan's schedule from the JSON the page embeds (templates/actions/plan_schedule.html); the same
-// data is in the table under the chart.
+// data is in the table under the chart. Loaded with `defer` after plotly (templates/includes/
+// plotly_script.html): it runs once plotly is there.
 (function () {
   "use strict";
   const source = document.getElementById("schedule-data");
