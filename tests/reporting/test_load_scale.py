@@ -1,0 +1,113 @@
+"""manage.py load_scale (PostgreSQL only: the observatory's partitions and COPY import) on a small size:
+the first 30 communes of the national list under their EPCIs, three years of observatory values through
+the observatory import, three plans of five actions, the bench accounts; then every page bench_pages
+reads answers 200 to the role that reads it."""
+
+import csv
+import io
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from actions.models import Action, ActionPlan, BudgetLine
+from communes.importers import NATIONAL_FILE
+from communes.models import Commune, Epci, Membership, Role
+from observatory.models import BatchStatus, ImportBatch, Observation
+
+pytestmark = pytest.mark.django_db
+
+postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="load_scale needs PostgreSQL")
+
+COMMUNES, YEARS, PLANS, ACTIONS = 30, 3, 3, 5
+VALUES_PER_COMMUNE_AND_YEAR = 30  # 12 consumption, 9 emissions, 8 productions, the population
+
+
+def first_rows() -> list[dict]:
+    with NATIONAL_FILE.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))[:COMMUNES]
+
+
+@pytest.fixture
+def loaded():
+    out = io.StringIO()
+    call_command(
+        "load_scale",
+        communes=COMMUNES,
+        years=YEARS,
+        plans=PLANS,
+        actions=ACTIONS,
+        password="s3cret",
+        stdout=out,
+    )
+    return out.getvalue()
+
+
+@postgres_only
+def test_it_loads_the_communes_under_their_epcis_the_values_and_the_plans(loaded):
+    rows = first_rows()
+
+    assert Commune.objects.count() == COMMUNES
+    assert Epci.objects.count() == len({row["epci_siren"] for row in rows})
+    assert dict(Commune.objects.values_list("insee_code", "epci__siren")) == {
+        row["insee_code"]: row["epci_siren"] for row in rows
+    }
+    assert Observation.objects.count() == COMMUNES * YEARS * VALUES_PER_COMMUNE_AND_YEAR
+    batches = ImportBatch.objects.all()
+    assert {batch.status for batch in batches} == {BatchStatus.DONE}
+    assert {batch.dataset.is_demo for batch in batches} == {True}
+    assert sorted(year for batch in batches for year in batch.years) == [2022, 2023, 2024]
+    assert ActionPlan.objects.count() == PLANS
+    assert Action.objects.count() == PLANS * ACTIONS
+    assert BudgetLine.objects.count() == PLANS * ACTIONS * 7 * 2
+    assert f"{COMMUNES} communes" in loaded
+
+
+@postgres_only
+def test_the_bench_accounts_sign_in_with_the_given_password_in_their_roles(loaded):
+    advisor = authenticate(username="advisor-001@bench.example", password="s3cret")
+    referent = authenticate(username="referent-001@bench.example", password="s3cret")
+
+    assert advisor is not None and referent is not None
+    assert Membership.objects.filter(user=advisor, role=Role.ADVISOR).count() == COMMUNES
+    plan_communes = set(ActionPlan.objects.values_list("commune_id", flat=True))
+    assert (
+        set(Membership.objects.filter(role=Role.REFERENT).values_list("commune_id", flat=True))
+        == plan_communes
+    )
+    assert (
+        set(Membership.objects.filter(role=Role.ELECTED).values_list("commune_id", flat=True))
+        == plan_communes
+    )
+
+
+@postgres_only
+def test_it_fills_only_an_empty_database_unless_asked_if_empty(loaded):
+    with pytest.raises(CommandError, match="already holds communes"):
+        call_command("load_scale", communes=5, years=1, plans=1, actions=1, stdout=io.StringIO())
+
+    out = io.StringIO()
+    call_command("load_scale", communes=5, years=1, plans=1, actions=1, if_empty=True, stdout=out)
+
+    assert "already loaded" in out.getvalue()
+    assert Commune.objects.count() == COMMUNES
+
+
+@postgres_only
+def test_every_benchmarked_page_answers_its_reader(loaded):
+    out = io.StringIO()
+
+    call_command("bench_pages", repeat=1, warmup=0, stdout=out, stderr=io.StringIO())
+
+    table = out.getvalue()
+    assert "/portfolio/" in table and "/observatory/imports/" in table
+    assert " 200 " in table and "not 200" not in table
+
+
+@pytest.mark.skipif(connection.vendor == "postgresql", reason="the SQLite answer")
+def test_it_refuses_sqlite_with_what_to_do():
+    with pytest.raises(CommandError, match="needs PostgreSQL"):
+        call_command("load_scale", communes=5, stdout=io.StringIO())
+
+    assert not Commune.objects.exists()
