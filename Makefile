@@ -26,7 +26,7 @@ help:
 	@echo "make run    install, migrate, load the demo data and serve http://$(HOST):$(PORT)"
 	@echo "make test   install the test dependencies and run the whole suite"
 	@echo "make lint   ruff;  make lock   re-pin requirements/*.txt;  make messages   update translations"
-	@echo "make bench  performance figures on PostgreSQL (BENCH_DATABASE_URL, BENCH_ROWS)"
+	@echo "make bench  performance figures on PostgreSQL (BENCH_DATABASE_URL, BENCH_ROWS, BENCH_SCALE_DATABASE_URL)"
 
 $(VENV)/bin/activate:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -103,13 +103,24 @@ check-messages:
 		cmp -s /tmp/pcl-check.mo "$${po%.po}.mo" || { echo "$${po%.po}.mo is stale: run 'make messages'"; exit 1; }; \
 	done; echo "Translations compiled and up to date."
 
-# Performance figures (PostgreSQL): the observatory import of ~1M rows next to a raw COPY.
+# Performance figures (PostgreSQL): the observatory import of ~1M rows next to a raw COPY, the
+# deliberation file of a 200-action plan, then the main pages at national scale: the scale database
+# (every commune, 21M observatory values, 300 plans) is loaded once (load_scale --if-empty: a few
+# minutes the first time), its pages timed against /account/ (bench_pages), then loaded by 50 users
+# through gunicorn (bench_load, locust on the loopback).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/pcl
 BENCH_ROWS ?= 1000000
-bench: install
+BENCH_SCALE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/pcl_scale
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/11
+BENCH_PAGES_REPEAT ?= 7
+BENCH_LOAD_SECONDS ?= 60
+bench: install-dev
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_observatory --rows $(BENCH_ROWS)
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_observatory --rows $(BENCH_ROWS) --other-spellings --repeat 1
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_reporting --actions 200
+	DATABASE_URL=$(BENCH_SCALE_DATABASE_URL) $(PY) manage.py load_scale --if-empty
+	DATABASE_URL=$(BENCH_SCALE_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(PY) manage.py bench_pages --repeat $(BENCH_PAGES_REPEAT)
+	DATABASE_URL=$(BENCH_SCALE_DATABASE_URL) $(PY) manage.py bench_load --redis-url $(BENCH_REDIS_URL) --run-time $(BENCH_LOAD_SECONDS)
 
 check-deploy: install
 	DEBUG=false SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \

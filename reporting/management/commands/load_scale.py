@@ -2,9 +2,9 @@
 years of observatory values for all of them (~21 million, imported through the observatory import), 300
 plans of 60 actions, and the people who read them (see reporting/scale/).
 
-It fills an empty database (migrated, with no commune yet); `--reset` empties a database it filled
-before (every table dropped, then migrated again); `--if-empty` loads only when no commune exists yet
-(`make bench`)."""
+It creates the database when the server has none of that name, migrates it, and fills it when it holds
+no commune yet; `--reset` empties a database it filled before (every table dropped) first; `--if-empty`
+does nothing on a database that already holds communes (`make bench`)."""
 
 import time
 from contextlib import contextmanager
@@ -12,7 +12,8 @@ from contextlib import contextmanager
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.db import OperationalError, connection
+from psycopg import sql
 
 from actions.models import Action, ActionPlan, BudgetLine, CoFunder, Milestone, PlanAxis
 from communes.models import Commune, Epci, Membership
@@ -64,8 +65,10 @@ class Command(BaseCommand):
                 "load_scale needs PostgreSQL (the observatory's partitions, its COPY import): "
                 "set DATABASE_URL=postgres://... to a database of its own, e.g. pcl_scale."
             )
+        self._database_ensure()
         if reset:
             self._reset()
+        call_command("migrate", "--no-input", verbosity=0)
         if Commune.objects.exists():
             if if_empty:
                 self.stdout.write(
@@ -128,6 +131,21 @@ class Command(BaseCommand):
         self.timings[name] = time.perf_counter() - started
         self.stdout.write(f"  {name}: {self.timings[name]:.1f} s")
 
+    def _database_ensure(self) -> None:
+        """Creates the database DATABASE_URL names when the server does not have it yet."""
+        try:
+            connection.ensure_connection()
+            return
+        except OperationalError as error:
+            if "does not exist" not in str(error):
+                raise
+        name = connection.settings_dict["NAME"]
+        self.stdout.write(f"Creating the database {name}…")
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(
+                sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)).as_string(cursor.connection)
+            )
+
     def _reset(self) -> None:
         others = User.objects.exclude(email__endswith=f"@{DOMAIN}")
         if others.exists():
@@ -139,4 +157,3 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             cursor.execute("DROP SCHEMA public CASCADE")
             cursor.execute("CREATE SCHEMA public")
-        call_command("migrate", "--no-input", verbosity=0)
