@@ -26,6 +26,10 @@ class Member(FastHttpUser):
     abstract = True
     role = ""
     wait_time = between(1, 3)
+    # A page slower than this counts as a failure (a timeout), rather than never being reported when
+    # the run ends while it is still waiting.
+    network_timeout = 30.0
+    connection_timeout = 30.0
 
     def on_start(self):
         account = next(ACCOUNTS[self.role])
@@ -44,7 +48,8 @@ class Member(FastHttpUser):
             catch_response=True,
         ) as response:
             # A refused sign-in shows the form again (200 on /login/); a good one redirects to the home page.
-            if response.status_code != 200 or "/login/" in (response.url or ""):
+            # (A timeout or an error status is reported as a failure by locust itself.)
+            if response.status_code == 200 and "/login/" in (response.url or ""):
                 response.failure(f"sign-in refused for {account['email']}")
 
     @task
