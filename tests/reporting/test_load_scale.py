@@ -45,7 +45,7 @@ def loaded():
 
 
 @postgres_only
-def test_it_loads_the_communes_under_their_epcis_the_values_and_the_plans(loaded):
+def test_it_loads_the_communes_under_their_epcis_the_values_the_plans_and_the_bench_accounts(loaded):
     rows = first_rows()
 
     assert Commune.objects.count() == COMMUNES
@@ -62,10 +62,13 @@ def test_it_loads_the_communes_under_their_epcis_the_values_and_the_plans(loaded
     assert Action.objects.count() == PLANS * ACTIONS
     assert BudgetLine.objects.count() == PLANS * ACTIONS * 7 * 2
     assert f"{COMMUNES} communes" in loaded
+    # One load (about 8 s) for every check that reads it.
+    the_bench_accounts_sign_in_with_the_given_password_in_their_roles()
+    every_benchmarked_page_answers_its_reader()
+    it_fills_only_an_empty_database_unless_asked_if_empty()
 
 
-@postgres_only
-def test_the_bench_accounts_sign_in_with_the_given_password_in_their_roles(loaded):
+def the_bench_accounts_sign_in_with_the_given_password_in_their_roles():
     advisor = authenticate(username="advisor-001@bench.example", password="s3cret")
     referent = authenticate(username="referent-001@bench.example", password="s3cret")
 
@@ -82,8 +85,7 @@ def test_the_bench_accounts_sign_in_with_the_given_password_in_their_roles(loade
     )
 
 
-@postgres_only
-def test_it_fills_only_an_empty_database_unless_asked_if_empty(loaded):
+def it_fills_only_an_empty_database_unless_asked_if_empty():
     with pytest.raises(CommandError, match="already holds communes"):
         call_command("load_scale", communes=5, years=1, plans=1, actions=1, stdout=io.StringIO())
 
@@ -94,8 +96,7 @@ def test_it_fills_only_an_empty_database_unless_asked_if_empty(loaded):
     assert Commune.objects.count() == COMMUNES
 
 
-@postgres_only
-def test_every_benchmarked_page_answers_its_reader(loaded):
+def every_benchmarked_page_answers_its_reader():
     out = io.StringIO()
 
     call_command("bench_pages", repeat=1, warmup=0, stdout=out, stderr=io.StringIO())
