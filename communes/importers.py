@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .models import Commune, Epci, insee_code_validator, sort_key, validate_siren
+from .signals import communes_imported
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 NATIONAL_FILE = DATA_DIR / "communes-france.csv"
@@ -194,4 +195,5 @@ def communes_import(
     fields = ["name", "sort_name", "population", "population_year", "epci", "siren"]
     Commune.objects.bulk_create(result.created)
     Commune.objects.bulk_update(result.updated, fields)
+    communes_imported.send(sender=Commune, communes=result.created + result.updated)
     return result

@@ -205,6 +205,8 @@ class Commune(models.Model):
         # The code as loaded: records that name the commune by its INSEE code follow a change of it
         # (observatory/signals.py).
         instance.loaded_insee_code = instance.__dict__.get("insee_code")
+        # And the population as loaded: the observatory's coverage counts it (observatory/signals.py).
+        instance.loaded_population = instance.__dict__.get("population")
         return instance
 
     def clean(self):

@@ -3,7 +3,7 @@ values and how much of its population they hold. Read by the observatory's selec
 territory's totals only where the coverage is complete (see selectors.territory_observatory)."""
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import CharField, FloatField, IntegerField, Sum, Value
 from django.db.models.functions import Cast
@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from communes.models import Commune
 from pcl import formatting
 
-from .models import Quantity
+from .models import COVERAGE_PAIRS, Quantity
 
 
 @dataclass(frozen=True)
@@ -26,15 +26,25 @@ class YearCoverage:
     population: int
     territory_communes: int
     territory_population: int
-    # {quantity: the INSEE codes of the communes with a value of it this year}
-    by_quantity: dict[str, frozenset[str]]
+    # {quantity: how many communes have a value of it this year}
+    by_quantity: dict[str, int]
+    # {(quantity, quantity): how many communes have a value of both} for models.COVERAGE_PAIRS
+    together: dict[tuple[str, str], int] = field(default_factory=dict)
 
     @property
     def is_complete(self) -> bool:
         return self.communes == self.territory_communes
 
     def is_complete_for(self, quantity: str) -> bool:
-        return len(self.by_quantity.get(quantity, ())) == self.territory_communes
+        return self.by_quantity.get(quantity, 0) == self.territory_communes
+
+    def same_communes(self, first: str, second: str) -> bool:
+        """Whether the same communes (at least one) give both quantities: two sets are equal when both
+        have the size of their intersection."""
+        count = self.by_quantity.get(first, 0)
+        if not count or first == second:
+            return bool(count)
+        return self.by_quantity.get(second, 0) == count and self.together.get((first, second)) == count
 
     @property
     def population_share(self) -> float | None:
@@ -69,7 +79,7 @@ class Coverage:
 
     def get(self, year: int) -> YearCoverage:
         return self.years.get(year) or YearCoverage(
-            year, 0, 0, self.territory_communes, self.territory_population, {}
+            year, 0, 0, self.territory_communes, self.territory_population, {}, {}
         )
 
     @property
@@ -85,15 +95,18 @@ class Coverage:
         return not self.partial_years
 
 
-def territory_coverage(observations, commune_ids) -> tuple[Coverage, dict[int, dict[str, float]]]:
+def territory_coverage(
+    observations, commune_ids, *, value: str = "value"
+) -> tuple[Coverage, dict[int, dict[str, float]]]:
     """Which communes of the territory have values, per year and quantity, and the population values
     ({year: {INSEE code: inhabitants}}), in one query whatever the number of years: the sums per year,
-    quantity and commune of the values, and, in the same UNION, the territory's communes with their
-    reference population (as year 0)."""
+    quantity and commune of the values (`observations`: the fact table's rows, or the communes' totals
+    with `value="total"`), and, in the same UNION, the territory's communes with their reference
+    population (as year 0)."""
     with_values = (
         observations.order_by()
         .values("year", "quantity", "commune_id")
-        .annotate(total=Sum("value"))
+        .annotate(total=Sum(value))
         .values_list("year", "quantity", "commune_id", "total")
     )
     territory = (
@@ -129,7 +142,32 @@ def territory_coverage(observations, commune_ids) -> tuple[Coverage, dict[int, d
             population=sum(populations[code] for code in codes),
             territory_communes=len(populations),
             territory_population=total,
-            by_quantity={quantity: frozenset(found) for quantity, found in quantities.items()},
+            by_quantity={quantity: len(found) for quantity, found in quantities.items()},
+            together={
+                (first, second): len(quantities.get(first, set()) & quantities.get(second, set()))
+                for first, second in COVERAGE_PAIRS
+            },
         )
     coverage = Coverage(territory_communes=len(populations), territory_population=total, years=years)
     return coverage, dict(inhabitants)
+
+
+def platform_coverage(rows, territory_communes: int, territory_population: int) -> Coverage:
+    """The coverage of the whole platform from its rows of PlatformCoverage (see totals.py)."""
+    years = {}
+    for row in rows:
+        counts = {quantity: getattr(row, f"with_{quantity}") for quantity in Quantity.values}
+        years[row.year] = YearCoverage(
+            year=row.year,
+            communes=row.communes,
+            population=row.population,
+            territory_communes=territory_communes,
+            territory_population=territory_population,
+            by_quantity={quantity: count for quantity, count in counts.items() if count},
+            together={
+                (first, second): getattr(row, f"{first}_and_{second}") for first, second in COVERAGE_PAIRS
+            },
+        )
+    return Coverage(
+        territory_communes=territory_communes, territory_population=territory_population, years=years
+    )

@@ -10,6 +10,7 @@ from communes.models import Commune
 from . import demo_series
 from .importers import import_file
 from .models import BatchStatus, Dataset, ImportBatch, ImportFormat, Observation
+from .totals import data_committed
 
 
 def observatory_demo_load() -> None:
@@ -44,3 +45,4 @@ def observatory_demo_load() -> None:
                 rows_imported=result.rows_imported,
                 years=result.years,
             )
+        data_committed()

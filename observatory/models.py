@@ -213,6 +213,115 @@ class Observation(models.Model):
         return self.status == Status.ESTIMATED
 
 
+# The pairs of quantities whose "same communes" pages ask (per inhabitant: a quantity and the population;
+# the renewable share: consumption and production), as PlatformCoverage counts them.
+COVERAGE_PAIRS = (
+    (Quantity.CONSUMPTION, Quantity.POPULATION),
+    (Quantity.EMISSIONS, Quantity.POPULATION),
+    (Quantity.PRODUCTION, Quantity.POPULATION),
+    (Quantity.CONSUMPTION, Quantity.PRODUCTION),
+)
+
+
+class ObservationTotal(models.Model):
+    """A commune's total of one quantity in one year, and how many of its values are estimates.
+
+    Derived from the fact table by the import, in its transaction and with one set-based statement
+    (observatory/totals.py); `Observation` stays the source of truth. Pages that read a territory's
+    coverage, population, yearly totals and comparison read these rows (four per commune and year)
+    instead of the commune's values by sector and energy (about eighty). Like the fact table it names
+    the commune by its INSEE code, with no database constraint; `batch` is the import the values came
+    from (each dataset's year lives in one batch), for the provenance of a page's figures.
+    """
+
+    dataset = models.ForeignKey(
+        Dataset, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    commune = models.ForeignKey(
+        Commune,
+        to_field="insee_code",
+        db_column="insee_code",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    year = models.PositiveSmallIntegerField()
+    quantity = models.CharField(max_length=12, choices=Quantity.choices)
+    total = models.FloatField()
+    estimates = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        # "A dataset's values of these communes" (dashboards, commune groups) and "of these years" (the
+        # import replacing years, the comparison of a year).
+        indexes = [
+            models.Index(fields=["dataset", "commune", "year"], name="observatory_total_commune"),
+            models.Index(fields=["dataset", "year"], name="observatory_total_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.commune_id} {self.year} {self.quantity} {self.total}"
+
+
+class PlatformTotal(models.Model):
+    """The whole platform's total (every commune, the agglomeration's page) of one quantity in one year,
+    by sector or energy (`part`: "sector" or "energy", `code` the part's code, empty for values without
+    one) or in all (`part` empty). Maintained with ObservationTotal (observatory/totals.py)."""
+
+    dataset = models.ForeignKey(
+        Dataset, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField()
+    quantity = models.CharField(max_length=12, choices=Quantity.choices)
+    part = models.CharField(max_length=8, blank=True)
+    code = models.CharField(max_length=40, null=True, blank=True)  # noqa: DJ001 (a value without a part)
+    total = models.FloatField()
+    estimates = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["dataset", "year"], name="observatory_platform_total")]
+
+    def __str__(self):
+        return f"{self.year} {self.quantity} {self.part} {self.code} {self.total}"
+
+
+class PlatformCoverage(models.Model):
+    """Which communes of the platform have values of a dataset in a year: how many have any value and
+    their reference population, how many have each quantity, and how many have two quantities at once
+    (the "same communes" rules of coverage.py: two sets are equal when both sizes equal the size of
+    their intersection). Maintained with ObservationTotal, and again when communes change."""
+
+    dataset = models.ForeignKey(
+        Dataset, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField()
+    communes = models.PositiveIntegerField()
+    population = models.BigIntegerField()
+    # The communes with a value of each quantity, then of two quantities at once (COVERAGE_PAIRS).
+    with_consumption = models.PositiveIntegerField(default=0)
+    with_emissions = models.PositiveIntegerField(default=0)
+    with_production = models.PositiveIntegerField(default=0)
+    with_population = models.PositiveIntegerField(default=0)
+    consumption_and_population = models.PositiveIntegerField(default=0)
+    emissions_and_population = models.PositiveIntegerField(default=0)
+    production_and_population = models.PositiveIntegerField(default=0)
+    consumption_and_production = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["dataset", "year"], name="observatory_platform_coverage_key")
+        ]
+
+    def __str__(self):
+        return f"{self.year}: {self.communes} communes"
+
+
 class Basis(models.TextChoices):
     TOTAL = "total", _("in total")
     PER_INHABITANT = "per_inhabitant", _("per inhabitant")

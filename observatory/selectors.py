@@ -11,21 +11,20 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import (
-    Count,
     Exists,
     Max,
     Min,
     OuterRef,
-    Q,
     Sum,
 )
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext as _
 
-from communes.models import Commune, Epci, localized_name
+from communes.models import Epci, localized_name
 from pcl import formatting
 
-from .coverage import Coverage, YearCoverage, territory_coverage
+from .coverage import Coverage, YearCoverage
+from .figures import communes_by_ids, territory_figures
 from .importers.common import batch_message, error_reason
 from .models import (
     Basis,
@@ -33,11 +32,11 @@ from .models import (
     Carrier,
     Dataset,
     ImportBatch,
-    Observation,
+    ObservationTotal,
+    PlatformCoverage,
     Quantity,
     RenewableSource,
     Sector,
-    Status,
     Target,
 )
 
@@ -89,59 +88,38 @@ def _part_names() -> dict[str, dict[str, str]]:
     }
 
 
-# The fact table's column naming each part: the sector's code, or the energy's (a carrier's code for a
-# consumption, a source's for a production).
-PART_COLUMNS = {"sector": "sector_id", "carrier": "energy", "source": "energy"}
-
-
-def communes_by_ids(commune_ids):
-    """The communes of these ids, as the fact table's references take them (by INSEE code, in SQL)."""
-    return Commune.objects.filter(pk__in=commune_ids)
-
-
 def datasets_with_data(*, commune_ids=None):
     """The datasets holding values (of these communes, when given), in the order pages show them: the
-    first is the one shown by default. One query when evaluated."""
-    has_data = Observation.objects.filter(dataset=OuterRef("pk"))
-    if commune_ids is not None:
-        has_data = has_data.filter(commune__in=communes_by_ids(commune_ids))
+    first is the one shown by default. One query when evaluated, on the aggregates (totals.py)."""
+    if commune_ids is None:
+        has_data = PlatformCoverage.objects.filter(dataset=OuterRef("pk"))
+    else:
+        has_data = ObservationTotal.objects.filter(
+            dataset=OuterRef("pk"), commune__in=communes_by_ids(commune_ids)
+        )
     return Dataset.objects.filter(Exists(has_data)).order_by("priority", "name")
 
 
-def _series(observations, quantity: str, part: str | None, names: dict | None = None) -> Series:
-    rows = observations.filter(quantity=quantity)
+def _series(rows, quantity: str, part: str, names: dict | None = None) -> Series:
+    """The yearly series of a quantity by part ("sector", "carrier" or "source") from its sums by year
+    and part's code: [(year, code, total, estimates), ...] (figures.TerritoryFigures.parts)."""
     totals: dict[int, float] = defaultdict(float)
     by_part: dict[str, dict[int, float]] = defaultdict(dict)
     estimated: set[int] = set()
-    if part:
-        names = (names or _part_names())[part]
-        column = PART_COLUMNS[part]
-        for year, code, value, estimate in (
-            rows.values("year", column)
-            .annotate(total=Sum("value"), estimate=Count("pk", filter=Q(status=Status.ESTIMATED)))
-            .values_list("year", column, "total", "estimate")
-        ):
-            name = names.get(code, "—")
-            by_part[name][year] = by_part[name].get(year, 0) + value
-            totals[year] += value
-            if estimate:
-                estimated.add(year)
-    else:
-        for year, value, estimate in (
-            rows.values("year")
-            .annotate(total=Sum("value"), estimate=Count("pk", filter=Q(status=Status.ESTIMATED)))
-            .values_list("year", "total", "estimate")
-        ):
-            totals[year] = value
-            if estimate:
-                estimated.add(year)
+    names = (names or _part_names())[part]
+    for year, code, value, estimate in rows:
+        name = names.get(code, "—")
+        by_part[name][year] = by_part[name].get(year, 0) + value
+        totals[year] += value
+        if estimate:
+            estimated.add(year)
     return Series(
         quantity=quantity,
         years=sorted(totals),
         totals=dict(totals),
         by_part={name: by_part[name] for name in sorted(by_part)},
         estimated_years=estimated,
-        part_order=list(names.values()) if part else [],
+        part_order=list(names.values()),
     )
 
 
@@ -237,10 +215,8 @@ class TerritoryObservatory:
             if value and year in self.production.totals
         }
 
-    def _same_communes(self, year: int, *quantities: str) -> bool:
-        found = self.coverage.get(year).by_quantity
-        codes = [found.get(quantity) for quantity in quantities]
-        return bool(codes[0]) and all(item == codes[0] for item in codes)
+    def _same_communes(self, year: int, first: str, second: str) -> bool:
+        return self.coverage.get(year).same_communes(first, second)
 
     def partial_per_inhabitant(self, series: Series) -> dict[int, float]:
         """Per inhabitant of the communes that have values, for the years covering part of the
@@ -308,39 +284,36 @@ def territory_observatory(
     as `partial_totals`, which pages label "partial" beside their coverage (`coverage`: communes and share
     of the population per year). A commune's own page is always complete where it has values.
     """
-    observations = Observation.objects.filter(commune__in=communes_by_ids(commune_ids))
-    if dataset is not None:
-        observations = observations.filter(dataset=dataset)
-    else:
-        observations = observations.none()
-    coverage, inhabitants = territory_coverage(observations, commune_ids)
-    population = {year: sum(values.values()) for year, values in sorted(inhabitants.items())}
+    figures = territory_figures(commune_ids=commune_ids, dataset_id=dataset.pk if dataset else None)
+    coverage = figures.coverage
+    population = figures.population
     population_series = _complete_only(
         Series(quantity=Quantity.POPULATION, years=list(population), totals=population, by_part={}), coverage
     )
     names = _part_names()
     targets = territory_targets(commune=commune)
     reference_year = targets[0].reference_year if targets else 2005
+
+    def series(quantity: str, column: str, part: str) -> Series:
+        rows = figures.parts.get((quantity, column), [])
+        return _complete_only(_series(rows, quantity, part, names), coverage)
+
     view = TerritoryObservatory(
         dataset=dataset,
-        consumption=_complete_only(_series(observations, Quantity.CONSUMPTION, "sector", names), coverage),
-        emissions=_complete_only(_series(observations, Quantity.EMISSIONS, "sector", names), coverage),
-        production=_complete_only(_series(observations, Quantity.PRODUCTION, "source", names), coverage),
+        consumption=series(Quantity.CONSUMPTION, "sector", "sector"),
+        emissions=series(Quantity.EMISSIONS, "sector", "sector"),
+        production=series(Quantity.PRODUCTION, "energy", "source"),
         population=population_series.totals,
-        consumption_by_carrier=_complete_only(
-            _series(observations, Quantity.CONSUMPTION, "carrier", names), coverage
-        ),
+        consumption_by_carrier=series(Quantity.CONSUMPTION, "energy", "carrier"),
         reference_year=reference_year,
         targets=targets,
         ghg_targets=[],
         consumption_targets=[],
         renewable_targets=[],
         provenance=list(
-            ImportBatch.objects.filter(pk__in=observations.values("batch_id").distinct()).select_related(
-                "dataset", "uploaded_by"
-            )
+            ImportBatch.objects.filter(pk__in=figures.batch_ids).select_related("dataset", "uploaded_by")
         )
-        if dataset
+        if dataset and figures.batch_ids
         else [],
         coverage=coverage,
         partial_population=population_series.partial_totals,
@@ -454,17 +427,21 @@ class CommuneRow:
         ]
 
 
+# Beyond this many communes the comparison reads the dataset's totals of the two years whole (by their
+# index) rather than through a list of every commune's code: the rows of other communes are not read.
+COMPARISON_IN_LIST = 1000
+
+
 def communes_comparison(
     *, communes, dataset: Dataset | None, year: int | None, reference_year: int
 ) -> list[CommuneRow]:
     """One row per commune for a year, per inhabitant, in two queries whatever the number of communes."""
     if dataset is None or year is None:
         return []
-    rows = (
-        Observation.objects.filter(dataset=dataset, commune__in=communes, year__in=[year, reference_year])
-        .values("commune_id", "year", "quantity")
-        .annotate(total=Sum("value"))
-    )
+    rows = ObservationTotal.objects.filter(dataset=dataset, year__in=[year, reference_year])
+    if len(communes) <= COMPARISON_IN_LIST:
+        rows = rows.filter(commune__in=communes)
+    rows = rows.values("commune_id", "year", "quantity").annotate(total=Sum("total"))
     # The fact table's commune_id is the INSEE code.
     values: dict[tuple, float] = {(r["commune_id"], r["year"], r["quantity"]): r["total"] for r in rows}
     result = []
@@ -495,7 +472,7 @@ def communes_comparison(
 def year_range(*, dataset: Dataset | None) -> tuple[int | None, int | None]:
     if dataset is None:
         return None, None
-    bounds = Observation.objects.filter(dataset=dataset).aggregate(first=Min("year"), last=Max("year"))
+    bounds = PlatformCoverage.objects.filter(dataset=dataset).aggregate(first=Min("year"), last=Max("year"))
     return bounds["first"], bounds["last"]
 
 
@@ -538,7 +515,7 @@ def totals_by_commune_and_year(*, dataset: Dataset, quantities, from_year: int) 
     """Per quantity, commune and year from `from_year`: the total value and how many of its values
     are estimates (`quantity`, `commune_id`, `year`, `total`, `estimates`; one query)."""
     return list(
-        Observation.objects.filter(dataset=dataset, quantity__in=list(quantities), year__gte=from_year)
+        ObservationTotal.objects.filter(dataset=dataset, quantity__in=list(quantities), year__gte=from_year)
         .values("quantity", "commune_id", "year")
-        .annotate(total=Sum("value"), estimates=Count("pk", filter=Q(status=Status.ESTIMATED)))
+        .annotate(total=Sum("total"), estimates=Sum("estimates"))
     )

@@ -17,6 +17,7 @@ from pcl import jobs
 from . import reference, tasks
 from .importers import ImportFailed, batch_message, import_file
 from .models import BatchStatus, Carrier, Dataset, ImportBatch, RenewableSource, Sector, Target
+from .totals import data_committed
 
 logger = logging.getLogger(__name__)
 
@@ -185,6 +186,7 @@ def batch_run(*, batch: ImportBatch, path: str | None = None, progress_callback=
                 raise BatchTakenAway()
             _mark_replaced(batch, result.years)
             timings = result.timings
+        data_committed()
     except ImportFailed as failure:
         fields.update(
             status=BatchStatus.FAILED,

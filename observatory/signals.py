@@ -1,20 +1,55 @@
-"""The observatory's values name their commune by its INSEE code: when a commune's code is corrected (or
-changes, as when communes merge), its values follow it."""
+"""The observatory follows its communes: its values name a commune by its INSEE code, and its aggregates
+(totals.py) count the communes of the platform and their reference population."""
 
-from django.db.models.signals import post_save
+from django.db import connection
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from communes.models import Commune
+from communes.signals import communes_imported
 
-from .models import Observation
+from .models import Observation, ObservationTotal
+from .totals import coverage_refresh, data_changed, totals_rebuild
 
 
 @receiver(post_save, sender=Commune, dispatch_uid="observatory_commune_code_followed")
 def commune_code_followed(sender, instance, created, update_fields=None, **kwargs):
-    before = getattr(instance, "loaded_insee_code", None)
-    if created or before is None or before == instance.insee_code:
+    """When a commune's code is corrected (or changes, as when communes merge), its values follow it;
+    when its population changes, the platform's coverage counts the new one; a new commune joins the
+    platform's territory."""
+    if created:
+        data_changed()
         return
-    if update_fields is not None and "insee_code" not in update_fields:
-        return
-    Observation.objects.filter(commune_id=before).update(commune_id=instance.insee_code)
-    instance.loaded_insee_code = instance.insee_code
+    code_before = getattr(instance, "loaded_insee_code", None)
+    code_changed = code_before is not None and code_before != instance.insee_code
+    if code_changed and (update_fields is None or "insee_code" in update_fields):
+        Observation.objects.filter(commune_id=code_before).update(commune_id=instance.insee_code)
+        ObservationTotal.objects.filter(commune_id=code_before).update(commune_id=instance.insee_code)
+        instance.loaded_insee_code = instance.insee_code
+    else:
+        code_changed = False
+    population_before = getattr(instance, "loaded_population", instance.population)
+    population_changed = population_before != instance.population and (
+        update_fields is None or "population" in update_fields
+    )
+    if population_changed:
+        instance.loaded_population = instance.population
+    if code_changed or population_changed:
+        _coverage_changed()
+
+
+@receiver(communes_imported, dispatch_uid="observatory_communes_imported")
+def communes_imported_counted(sender, communes, **kwargs):
+    _coverage_changed()
+
+
+@receiver(post_delete, sender=Commune, dispatch_uid="observatory_commune_deleted")
+def commune_deleted(sender, instance, **kwargs):
+    """The platform's totals leave the commune's values out, as pages do: computed again (rare)."""
+    totals_rebuild()
+
+
+def _coverage_changed() -> None:
+    with connection.cursor() as cursor:
+        coverage_refresh(cursor)
+    data_changed()

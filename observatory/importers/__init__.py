@@ -10,6 +10,7 @@ import io
 from django.db import connection, transaction
 
 from ..models import ImportFormat
+from ..totals import AGGREGATE_TABLES, FACT_TABLE, data_changed, statistics_refresh
 from .common import (
     LONG_COLUMNS,
     ORE_COLUMNS,
@@ -89,6 +90,11 @@ def import_file(
                 result = run(staging, dataset_id, batch_id, progress, timer)
                 # A refused file rolls back and takes the work tables with it; a good one drops them.
                 staging.drop()
+            # Statistics of the new partition, the parent and the aggregates before success is reported:
+            # the first page after the import is then planned as well as the hundredth.
+            with timer.phase("statistics"), connection.cursor() as cursor:
+                statistics_refresh(cursor, [FACT_TABLE, *AGGREGATE_TABLES])
+            data_changed()
         result.timings = timer.timings
         return result
     finally:

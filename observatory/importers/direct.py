@@ -34,6 +34,7 @@ from django.db import connection, transaction
 from psycopg import sql
 
 from ..models import STORED_UNIT, Carrier, Quantity, RenewableSource, Sector, Status
+from ..totals import stage_select_sql, totals_replace
 from .common import LONG_COLUMNS, ImportResult, Progress, Timer
 from .facts import KEY_COLUMNS, attach_partition, key_index_sql, parent_checks, repeats, swap_out
 from .split import SharedFile, Split, split_point
@@ -108,6 +109,7 @@ class Part:
     ):
         self.index = index
         self.table = table
+        self.totals_table = f"{table}_totals"
         self.file = file
         self.start, self.end = start, end
         self.first_line = first_line
@@ -165,12 +167,18 @@ class Part:
                 with self.timer.phase("index"):
                     cursor.execute(index_sql)
                 with self.timer.phase("checks"):
-                    # The communes and years, for the import's connection to check: from the index alone
-                    # (a few thousand entries; COPY FREEZE has marked every page visible).
+                    # The part's aggregates (totals.py), in the one pass over its rows that also lists
+                    # its communes and years, for the import's connection to check.
                     cursor.execute(
-                        sql.SQL("SELECT insee_code, year FROM {} GROUP BY insee_code, year").format(
-                            sql.Identifier(self.table)
+                        sql.SQL("CREATE TABLE {} AS {}").format(
+                            sql.Identifier(self.totals_table),
+                            sql.SQL(stage_select_sql(sql.Identifier(self.table).as_string(cursor))),
                         )
+                    )
+                    cursor.execute(
+                        sql.SQL(
+                            "SELECT insee_code, year FROM {} WHERE part = '' GROUP BY insee_code, year"
+                        ).format(sql.Identifier(self.totals_table))
                     )
                     for code, year in cursor.fetchall():
                         self.codes.add(code)
@@ -185,7 +193,11 @@ class Part:
         if self.connection is not None:
             with self.connection.cursor() as cursor:
                 cursor.execute("SET lock_timeout = '10s'")
-                cursor.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(self.table)))
+                cursor.execute(
+                    sql.SQL("DROP TABLE IF EXISTS {}, {}").format(
+                        sql.Identifier(self.table), sql.Identifier(self.totals_table)
+                    )
+                )
 
     def close(self) -> None:
         if self.connection is not None:
@@ -385,6 +397,10 @@ class Direct:
                 cursor.execute(
                     sql.SQL("DROP TABLE {}").format(sql.SQL(", ").join(map(sql.Identifier, tables)))
                 )
+        with timer.phase("totals"), connection.cursor() as cursor:
+            stages = [part.totals_table for part in self.parts]
+            totals_replace(cursor, dataset_id=dataset_id, batch_id=self.batch_id, years=years, stages=stages)
+            cursor.execute(sql.SQL("DROP TABLE {}").format(sql.SQL(", ").join(map(sql.Identifier, stages))))
         for part in self.parts:
             for phase, seconds in part.timer.timings.items():
                 name = f"part {part.index + 1} · {phase}"

@@ -21,6 +21,7 @@ from django.db import DataError, IntegrityError, connection, transaction
 from psycopg import sql
 
 from ..models import BatchStatus, ImportBatch
+from ..totals import totals_replace
 from .common import OBSERVATION_COLUMNS, Timer, sql_name
 
 FACT_TABLE = "observatory_observation"
@@ -63,14 +64,18 @@ def facts_write(*, select_sql: str, dataset_id: int, batch_id: int, years: list[
     the OBSERVATION_COLUMNS. Raises RowsRejected when the database refuses one (only checked this
     late on PostgreSQL)."""
     if connection.vendor == "postgresql":
-        return _write_partition(select_sql, dataset_id, batch_id, years, timer)
-    columns = ", ".join(sql_name(column) for column in OBSERVATION_COLUMNS)
-    with timer.phase("write"), connection.cursor() as cursor:
-        _delete_years(cursor, FACT_TABLE, dataset_id, years)
-        cursor.execute(
-            f"INSERT INTO {sql_name(FACT_TABLE)} ({columns}) SELECT {columns} FROM ({select_sql}) AS r"
-        )
-        return cursor.rowcount
+        imported = _write_partition(select_sql, dataset_id, batch_id, years, timer)
+    else:
+        columns = ", ".join(sql_name(column) for column in OBSERVATION_COLUMNS)
+        with timer.phase("write"), connection.cursor() as cursor:
+            _delete_years(cursor, FACT_TABLE, dataset_id, years)
+            cursor.execute(
+                f"INSERT INTO {sql_name(FACT_TABLE)} ({columns}) SELECT {columns} FROM ({select_sql}) AS r"
+            )
+            imported = cursor.rowcount
+    with timer.phase("totals"), connection.cursor() as cursor:
+        totals_replace(cursor, dataset_id=dataset_id, batch_id=batch_id, years=years)
+    return imported
 
 
 def _ident(name: str) -> sql.Identifier:

@@ -20,6 +20,7 @@ from observatory.models import (
     Status,
     Target,
 )
+from observatory.totals import totals_rebuild
 from tests.factories import CommuneFactory
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +40,7 @@ class Observatory:
         )
 
     def add(self, commune, year, quantity, value, *, sector=None, carrier=None, source=None, estimate=False):
-        return Observation.objects.create(
+        observation = Observation.objects.create(
             dataset=self.dataset,
             batch=self.batch,
             commune=commune,
@@ -50,6 +51,9 @@ class Observatory:
             value=value,
             status=Status.ESTIMATED if estimate else Status.CONSOLIDATED,
         )
+        # Written straight into the fact table: its aggregates follow, as after an import.
+        totals_rebuild(dataset_id=self.dataset.pk)
+        return observation
 
     def population(self, commune, values: dict[int, float]):
         for year, value in values.items():

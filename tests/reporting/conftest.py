@@ -11,6 +11,7 @@ from django.utils import timezone
 from actions.models import Action, ActionStatus, BudgetKind, CoFunderStatus, Theme
 from communes.models import Commune, CommuneGroup, Stage
 from observatory.models import BatchStatus, Dataset, ImportBatch, Observation, Quantity, Sector
+from observatory.totals import totals_rebuild
 from tests.actions.factories import (
     ActionFactory,
     BudgetLineFactory,
@@ -56,6 +57,7 @@ def observe(communes_values: dict, quantity: str, *, dataset="orcae", sector="re
         for commune, values in communes_values.items()
         for year, value in values.items()
     )
+    totals_rebuild()  # written straight into the fact table: its aggregates follow, as after an import
 
 
 @dataclass

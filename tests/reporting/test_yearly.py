@@ -24,6 +24,7 @@ from actions.models import Action, ActionStatus, AwarenessReport, BudgetKind, Co
 from actions.selectors import completed_filter, started_filter
 from communes.models import Stage
 from observatory.models import BatchStatus, Dataset, ImportBatch, Observation, Quantity, Sector, Status
+from observatory.totals import totals_rebuild
 from reporting import services
 from reporting.documents import yearly
 from reporting.models import DocumentKind, DocumentStatus, GeneratedDocument
@@ -149,6 +150,7 @@ def observe(communes, *, dataset_code="orcae", years=(2005, 2022, 2023)):
                     )
                 )
     Observation.objects.bulk_create(rows)
+    totals_rebuild()  # written straight into the fact table: its aggregates follow, as after an import
     return dataset
 
 

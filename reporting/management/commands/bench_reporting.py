@@ -42,6 +42,7 @@ from observatory.models import (
     Sector,
     Status,
 )
+from observatory.totals import totals_rebuild
 from reporting.documents import deliberation
 from reporting.models import DocumentKind, GeneratedDocument
 from workgroups.models import Function, GroupMember, WorkingGroup
@@ -276,6 +277,7 @@ def observatory_series(commune: Commune, *, dataset_code: str = "orcae") -> None
                 )
             )
     Observation.objects.bulk_create(observations)
+    totals_rebuild(dataset_id=dataset.pk)  # as an import keeps them
 
 
 class Command(BaseCommand):

@@ -1,0 +1,224 @@
+"""The observatory's aggregates, maintained by the import: computed once, not at every request.
+
+Pages read a territory's figures by year, quantity, sector and energy with their coverage. Summed from
+the fact table at every request, that is every value of every commune of the territory (about eighty per
+commune and year; 20 million values at national scale). Instead the import, in its own transaction and
+with set-based statements that run the same on both databases where they can, keeps:
+
+- `ObservationTotal`: each commune's total of each quantity per year, with its count of estimates (four
+  rows per commune and year), which serves any set of communes (a commune, a group, an advisor's);
+- `PlatformTotal`: the whole platform's totals per year, quantity, and sector or energy (the
+  agglomeration's page, every commune: tens of thousands at national scale);
+- `PlatformCoverage`: the platform's coverage per year (communes with values, their population, the
+  counts that decide the "same communes" rules of coverage.py).
+
+An import replaces whole years of its dataset (importers/facts.py): the aggregates of those years are
+deleted and computed again from the new batch's rows alone, in one GROUP BY pass over them (GROUPING
+SETS on PostgreSQL, where the direct path runs that pass on each half of the file in parallel: see
+direct.py; three passes joined by UNION ALL on SQLite). `Observation` stays the source of truth:
+`totals_rebuild` computes everything again from it (the data migration, a commune deleted, and tests
+that write values straight into the fact table).
+
+Then the import ANALYZEs what it attached (the partition, the parent, the aggregates) before it reports
+success: a partition attached without statistics makes the planner loop over it row by row."""
+
+import uuid
+
+from django.core.cache import cache
+from django.db import connection, transaction
+
+from .models import COVERAGE_PAIRS, Quantity
+
+FACT_TABLE = "observatory_observation"
+COMMUNE_TOTALS = "observatory_observationtotal"
+PLATFORM_TOTALS = "observatory_platformtotal"
+PLATFORM_COVERAGE = "observatory_platformcoverage"
+AGGREGATE_TABLES = (COMMUNE_TOTALS, PLATFORM_TOTALS, PLATFORM_COVERAGE)
+
+# The stage's columns: a commune's total of a quantity (`part` empty), or the platform's total of a
+# quantity's sector or energy (`insee_code` NULL, `part` "sector" or "energy", `code` its code).
+STAGE_COLUMNS = "dataset_id, batch_id, insee_code, year, quantity, part, code, total, estimates"
+
+
+def _estimates(alias: str = "o") -> str:
+    return f"sum(CASE WHEN {alias}.status = 'estimated' THEN 1 ELSE 0 END)"
+
+
+def stage_select_sql(source: str, *, join: str = "", where: str = "") -> str:
+    """The stage rows of the values in `source` (a table, aliased `o`), in one pass on PostgreSQL."""
+    keys = "o.dataset_id, o.batch_id"
+    if connection.vendor == "postgresql":
+        grouping = "GROUPING(o.insee_code, o.sector_code, o.energy)"
+        return (
+            f"SELECT {keys}, o.insee_code, o.year, o.quantity, "
+            f"CASE {grouping} WHEN 3 THEN '' WHEN 5 THEN 'sector' ELSE 'energy' END AS part, "
+            f"CASE {grouping} WHEN 5 THEN o.sector_code WHEN 6 THEN o.energy END AS code, "
+            f"sum(o.value) AS total, {_estimates()} AS estimates FROM {source} o {join} {where} "
+            f"GROUP BY {keys}, o.year, o.quantity, "
+            "GROUPING SETS ((o.insee_code), (o.sector_code), (o.energy))"
+        )
+    selects = [
+        ("o.insee_code", "''", "NULL", "o.insee_code"),
+        ("NULL", "'sector'", "o.sector_code", "o.sector_code"),
+        ("NULL", "'energy'", "o.energy", "o.energy"),
+    ]
+    return " UNION ALL ".join(
+        f"SELECT {keys}, {code_column} AS insee_code, o.year, o.quantity, {part} AS part, {code} AS code, "
+        f"sum(o.value) AS total, {_estimates()} AS estimates FROM {source} o {join} {where} "
+        f"GROUP BY {keys}, o.year, o.quantity, {grouped}"
+        for code_column, part, code, grouped in selects
+    )
+
+
+def _quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _years_filter(column: str, years) -> tuple[str, list]:
+    if years is None:
+        return "", []
+    return f" AND {column} IN ({', '.join(['%s'] * len(years))})", list(years)
+
+
+def totals_replace(cursor, *, dataset_id: int, batch_id: int, years: list[int], stages=None) -> None:
+    """The dataset's aggregates of `years`, after an import replaced them: from `stages` (tables of
+    stage rows, see stage_select_sql; the direct path's halves), or else from the batch's values."""
+    if not years:
+        return
+    own_stage = stages is None
+    if own_stage:
+        stage = f"obs_totals_{batch_id}"
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {_quote(stage)} AS "
+            + stage_select_sql(_quote(FACT_TABLE), where="WHERE o.batch_id = %s"),
+            [batch_id] * (1 if connection.vendor == "postgresql" else 3),
+        )
+        stages = [stage]
+    _delete(cursor, dataset_id, years, batch_id)
+    _insert_from_stages(cursor, stages)
+    if own_stage:
+        cursor.execute(f"DROP TABLE {_quote(stages[0])}")
+    coverage_refresh(cursor, dataset_id=dataset_id, years=years)
+
+
+def _delete(cursor, dataset_id: int | None, years, batch_id: int | None = None) -> None:
+    for table in AGGREGATE_TABLES:
+        where, params = ("1 = 1", []) if dataset_id is None else ("dataset_id = %s", [dataset_id])
+        in_years, year_params = _years_filter("year", years)
+        cursor.execute(f"DELETE FROM {_quote(table)} WHERE {where}{in_years}", params + year_params)
+        if batch_id is not None and table != PLATFORM_COVERAGE:  # the same batch run again
+            cursor.execute(f"DELETE FROM {_quote(table)} WHERE batch_id = %s", [batch_id])
+
+
+def _insert_from_stages(cursor, stages: list[str]) -> None:
+    """Each commune's totals, and the platform's by part and in all, from the stage rows (a commune
+    split between two halves of a file has rows in both: they add up)."""
+    rows = " UNION ALL ".join(f"SELECT {STAGE_COLUMNS} FROM {_quote(stage)}" for stage in stages)
+    cursor.execute(
+        f"INSERT INTO {_quote(COMMUNE_TOTALS)} (dataset_id, batch_id, insee_code, year, quantity, total, "
+        f"estimates) SELECT dataset_id, batch_id, insee_code, year, quantity, sum(total), sum(estimates) "
+        f"FROM ({rows}) AS s WHERE part = '' GROUP BY dataset_id, batch_id, insee_code, year, quantity"
+    )
+    cursor.execute(
+        f"INSERT INTO {_quote(PLATFORM_TOTALS)} (dataset_id, batch_id, year, quantity, part, code, total, "
+        f"estimates) SELECT dataset_id, batch_id, year, quantity, part, code, sum(total), sum(estimates) "
+        f"FROM ({rows}) AS s GROUP BY dataset_id, batch_id, year, quantity, part, code"
+    )
+
+
+def _has(quantity: str) -> str:
+    return f"max(CASE WHEN t.quantity = '{quantity}' THEN 1 ELSE 0 END)"
+
+
+def coverage_refresh(cursor, *, dataset_id: int | None = None, years=None) -> None:
+    """The platform's coverage (of a dataset, of some years) from the communes' totals and the
+    communes' reference population: again whenever either changes."""
+    where, params = ("1 = 1", []) if dataset_id is None else ("t.dataset_id = %s", [dataset_id])
+    in_years, year_params = _years_filter("t.year", years)
+    cursor.execute(
+        f"DELETE FROM {_quote(PLATFORM_COVERAGE)} WHERE {where.replace('t.', '')}"
+        f"{in_years.replace('t.', '')}",
+        params + year_params,
+    )
+    flags = ", ".join(f"{_has(quantity)} AS {quantity}" for quantity in Quantity.values)
+    pairs = [f"{first}_and_{second}" for first, second in COVERAGE_PAIRS]
+    columns = ", ".join([f"with_{quantity}" for quantity in Quantity.values] + pairs)
+    sums = ", ".join(
+        [f"sum(f.{quantity})" for quantity in Quantity.values]
+        + [f"sum(f.{first} * f.{second})" for first, second in COVERAGE_PAIRS]
+    )
+    cursor.execute(
+        f"INSERT INTO {_quote(PLATFORM_COVERAGE)} (dataset_id, year, communes, population, {columns}) "
+        f"SELECT f.dataset_id, f.year, count(*), sum(coalesce(c.population, 0)), {sums} "
+        f"FROM (SELECT t.dataset_id, t.year, t.insee_code, {flags} FROM {_quote(COMMUNE_TOTALS)} t "
+        f"WHERE {where}{in_years} GROUP BY t.dataset_id, t.year, t.insee_code) AS f "
+        f"JOIN communes_commune c ON c.insee_code = f.insee_code GROUP BY f.dataset_id, f.year",
+        params + year_params,
+    )
+
+
+def totals_rebuild(*, dataset_id: int | None = None) -> None:
+    """Every aggregate (of a dataset) computed again from the fact table, for the values of the
+    platform's communes (as pages read them)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        aggregates_rebuild(cursor, dataset_id=dataset_id)
+        statistics_refresh(cursor, AGGREGATE_TABLES)
+    data_changed()
+
+
+def aggregates_rebuild(cursor, *, dataset_id: int | None = None) -> None:
+    """totals_rebuild's statements (the data migration runs them on its own cursor)."""
+    _delete(cursor, dataset_id, None)
+    stage = "obs_totals_rebuild"
+    where, params = ("", []) if dataset_id is None else ("WHERE o.dataset_id = %s", [dataset_id])
+    repeats = 1 if connection.vendor == "postgresql" else 3
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {_quote(stage)} AS "
+        + stage_select_sql(
+            _quote(FACT_TABLE), join="JOIN communes_commune c ON c.insee_code = o.insee_code", where=where
+        ),
+        params * repeats,
+    )
+    _insert_from_stages(cursor, [stage])
+    cursor.execute(f"DROP TABLE {_quote(stage)}")
+    coverage_refresh(cursor, dataset_id=dataset_id)
+
+
+def statistics_refresh(cursor, tables) -> None:
+    """ANALYZE (PostgreSQL): the planner's statistics of what an import wrote, before it reports success.
+    On a partitioned table ANALYZE also samples each partition (PostgreSQL 15 has no ANALYZE ONLY)."""
+    if connection.vendor == "postgresql":
+        cursor.execute("ANALYZE " + ", ".join(_quote(table) for table in tables))
+
+
+# The version of the observatory's figures, in the default cache (Redis when configured, shared by every
+# web process): what caches a territory's figures (selectors) names it in its keys, and every change of
+# the figures (an import, communes changing) draws a new one. A random token rather than a counter: a
+# cache that lost the key (restarted, evicted) starts a version no older entry can carry.
+DATA_VERSION_KEY = "observatory:data-version"
+
+
+def data_version() -> str:
+    version = cache.get(DATA_VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        if not cache.add(DATA_VERSION_KEY, version, None):
+            version = cache.get(DATA_VERSION_KEY) or version
+    return version
+
+
+def data_version_bump() -> None:
+    cache.set(DATA_VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def data_changed() -> None:
+    """A new version, from the change on: this transaction's own reads see it at once."""
+    data_version_bump()
+
+
+def data_committed() -> None:
+    """A new version again once the change is committed, for the writer whose transaction just ended
+    (services.batch_run): a reader in another process may have cached the figures from before the
+    commit under the version drawn during the transaction."""
+    if not connection.in_atomic_block:
+        data_version_bump()

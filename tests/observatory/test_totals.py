@@ -1,0 +1,235 @@
+"""The observatory's aggregates (observatory/totals.py): maintained by the import in its transaction, equal
+to what the fact table sums to, read by the pages, renewed in the cache by every change, and analysed by
+PostgreSQL before the import reports success."""
+
+import json
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.urls import reverse
+from django.utils import translation
+
+from communes.models import Commune
+from observatory import selectors
+from observatory.importers.facts import partition_name
+from observatory.models import (
+    BatchStatus,
+    Dataset,
+    Observation,
+    ObservationTotal,
+    PlatformCoverage,
+    PlatformTotal,
+    Quantity,
+)
+from observatory.totals import totals_rebuild
+from tests.factories import CommuneFactory, UserFactory
+from tests.observatory.helpers import import_rows, series_rows
+
+pytestmark = pytest.mark.django_db
+postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="statistics of PostgreSQL")
+
+CODES = ["38421", "38151", "38185", "38486"]
+
+
+@pytest.fixture
+def communes(db):
+    return [
+        CommuneFactory(insee_code=code, name=f"Commune {code}", population=10000 * (index + 1))
+        for index, code in enumerate(CODES)
+    ]
+
+
+def snapshot():
+    """Every aggregate row, comparable whatever its id."""
+
+    def rows(model, fields):
+        return sorted(
+            (tuple(round(value, 6) if isinstance(value, float) else value for value in row))
+            for row in model.objects.values_list(*fields)
+        )
+
+    return (
+        rows(
+            ObservationTotal,
+            ["dataset_id", "batch_id", "commune_id", "year", "quantity", "total", "estimates"],
+        ),
+        rows(
+            PlatformTotal,
+            ["dataset_id", "batch_id", "year", "quantity", "part", "code", "total", "estimates"],
+        ),
+        rows(
+            PlatformCoverage,
+            ["dataset_id", "year", "communes", "population", "with_emissions", "emissions_and_population"],
+        ),
+    )
+
+
+def agglomeration_emissions(client, user) -> dict:
+    """The agglomeration page's emissions by year, as its view builds them."""
+    client.force_login(user)
+    response = client.get(reverse("observatory:agglomeration"))
+    assert response.status_code == 200
+    return response.context["view"].emissions.totals
+
+
+def test_the_import_keeps_aggregates_equal_to_the_sums_of_the_fact_table(communes):
+    batch = import_rows(series_rows(CODES, [2018, 2019, 2020], estimated_years=[2020]))
+    assert batch.status == BatchStatus.DONE, batch.errors
+    kept = snapshot()
+    totals_rebuild()
+    assert snapshot() == kept
+    emissions = ObservationTotal.objects.get(commune_id="38151", year=2020, quantity=Quantity.EMISSIONS)
+    # Two sectors of (1000 * 2) * 0.98 / 10 and / 5, both estimated.
+    assert emissions.total == pytest.approx(1960 * 0.3)
+    assert emissions.estimates == 2
+    coverage = PlatformCoverage.objects.get(year=2019)
+    assert (coverage.communes, coverage.population, coverage.with_emissions) == (4, 100000, 4)
+
+
+def test_a_second_import_replaces_the_aggregates_of_its_years_only(communes):
+    import_rows(series_rows(CODES, [2018, 2019]))
+    batch = import_rows(series_rows(CODES[:2], [2019], base=500.0))
+    assert batch.status == BatchStatus.DONE, batch.errors
+    kept = snapshot()
+    totals_rebuild()
+    assert snapshot() == kept
+    assert set(PlatformTotal.objects.filter(year=2019).values_list("batch_id", flat=True)) == {batch.pk}
+    assert PlatformCoverage.objects.get(year=2019).communes == 2
+    assert PlatformCoverage.objects.get(year=2018).communes == 4
+
+
+def test_a_new_import_shows_its_figures_on_the_next_page_at_once(client, communes):
+    user = UserFactory(is_metro_officer=True)
+    import_rows(series_rows(CODES, [2019, 2020]))
+    before = agglomeration_emissions(client, user)
+    assert before[2020] == pytest.approx(sum(1000 * (i + 1) * 0.99 * 0.3 for i in range(4)))
+    import_rows(series_rows(CODES, [2020], base=2000.0))
+    after = agglomeration_emissions(client, user)
+    assert after[2020] == pytest.approx(sum(2000 * (i + 1) * 0.3 for i in range(4)))
+    assert after[2019] == pytest.approx(before[2019])
+
+
+def test_a_commune_joining_or_its_population_changing_shows_in_the_coverage_at_once(client, communes):
+    user = UserFactory(is_metro_officer=True)
+    import_rows(series_rows(CODES, [2020]))
+    dataset = Dataset.objects.get(code="orcae")
+    ids = list(Commune.objects.values_list("pk", flat=True))
+    assert selectors.territory_observatory(commune_ids=ids, dataset=dataset).coverage.get(2020).is_complete
+    commune = Commune.objects.get(insee_code="38151")
+    commune.population = 55000
+    commune.save()
+    coverage = selectors.territory_observatory(commune_ids=ids, dataset=dataset).coverage.get(2020)
+    assert (coverage.population, coverage.territory_population) == (135000, 135000)
+    newcomer = CommuneFactory(insee_code="38000", name="Nouvelle", population=5000)
+    view = selectors.territory_observatory(commune_ids=[*ids, newcomer.pk], dataset=dataset)
+    with translation.override("en"):
+        assert view.coverage.get(2020).text == "4 communes of 5 (96% of the population)"
+    # No longer a total of the platform: kept apart as a partial sum.
+    assert view.emissions.totals == {} and 2020 in view.emissions.partial_totals
+    assert agglomeration_emissions(client, user) == {}
+
+
+def test_a_deleted_commune_leaves_the_platform_totals(communes):
+    import_rows(series_rows(CODES, [2020]))
+    dataset = Dataset.objects.get(code="orcae")
+    Commune.objects.get(insee_code="38486").delete()
+    ids = list(Commune.objects.values_list("pk", flat=True))
+    view = selectors.territory_observatory(commune_ids=ids, dataset=dataset)
+    assert view.emissions.totals[2020] == pytest.approx(sum(1000 * (i + 1) * 0.3 for i in range(3)))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_fills_the_aggregates_from_the_values_already_imported(communes):
+    executor = MigrationExecutor(connection)
+    executor.migrate([("observatory", "0006_english_names")])
+    old_apps = executor.loader.project_state([("observatory", "0006_english_names")]).apps
+    dataset = old_apps.get_model("observatory", "Dataset").objects.get(code="orcae")
+    batch = old_apps.get_model("observatory", "ImportBatch").objects.create(
+        dataset=dataset, format="long", original_name="x.csv", file="x.csv", status="done"
+    )
+    old_observation = old_apps.get_model("observatory", "Observation")
+    old_observation.objects.bulk_create(
+        old_observation(
+            dataset=dataset,
+            batch=batch,
+            commune_id=code,
+            year=2020,
+            quantity=quantity,
+            sector_id=sector,
+            value=value,
+        )
+        for code in CODES[:3]
+        for quantity, sector, value in (
+            ("emissions", "residential", 100.0),
+            ("emissions", "road_transport", 50.0),
+            ("population", None, 1000.0),
+        )
+    )
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert ObservationTotal.objects.get(commune_id="38151", quantity="emissions").total == 150.0
+    assert PlatformTotal.objects.get(quantity="emissions", part="").total == 450.0
+    assert (
+        PlatformTotal.objects.get(quantity="emissions", part="sector", code="road_transport").total == 150.0
+    )
+    coverage = PlatformCoverage.objects.get(year=2020)
+    assert (coverage.communes, coverage.population, coverage.emissions_and_population) == (3, 60000, 3)
+
+
+# --- PostgreSQL: statistics and plans after an import ---------------------------------------------------
+
+
+@postgres_only
+def test_the_new_partition_has_statistics_when_the_import_reports_success(communes):
+    batch = import_rows(series_rows(CODES, [2019, 2020]))
+    assert batch.status == BatchStatus.DONE, batch.errors
+    partition = partition_name(batch.pk)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [partition])
+        assert cursor.fetchone()[0] == Observation.objects.filter(batch=batch).count()
+        for table, inherited in ((partition, False), ("observatory_observation", True)):
+            cursor.execute(
+                "SELECT count(*) FROM pg_stats WHERE tablename = %s AND inherited = %s "
+                "AND attname IN ('insee_code', 'year', 'quantity')",
+                [table, inherited],
+            )
+            assert cursor.fetchone()[0] == 3, table
+        cursor.execute(
+            "SELECT count(*) FROM pg_stats WHERE tablename = 'observatory_observationtotal' "
+            "AND attname = 'insee_code'"
+        )
+        assert cursor.fetchone()[0] == 1
+
+
+def _plan_nodes(plan: dict):
+    yield plan
+    for child in plan.get("Plans", []):
+        yield from _plan_nodes(child)
+
+
+@postgres_only
+def test_the_first_territory_read_after_an_import_loops_over_no_partition(communes):
+    batch = import_rows(series_rows(CODES, list(range(2005, 2021))))
+    assert batch.status == BatchStatus.DONE, batch.errors
+    partition = partition_name(batch.pk)
+    ids = list(Commune.objects.filter(insee_code__in=CODES[:3]).values_list("pk", flat=True))
+    # The values by sector of a group of communes: the read that still goes to the fact table.
+    query = (
+        Observation.objects.filter(dataset__code="orcae", commune__in=Commune.objects.filter(pk__in=ids))
+        .values("quantity", "year", "sector_id")
+        .order_by()
+    )
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan)[0]["Plan"] if isinstance(plan, str) else plan[0]["Plan"]
+    for node in _plan_nodes(plan):
+        if node["Node Type"] == "Nested Loop":
+            inner = [child for child in node.get("Plans", []) if child.get("Parent Relationship") == "Inner"]
+            scans = [item for child in inner for item in _plan_nodes(child)]
+            assert not any(
+                item["Node Type"] == "Seq Scan" and item.get("Relation Name") == partition for item in scans
+            ), plan
