@@ -14,14 +14,20 @@ import hashlib
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db import connection
 
 from communes.models import Commune
 
 from .coverage import Coverage, platform_coverage, territory_coverage
-from .models import Observation, ObservationTotal, PlatformCoverage, PlatformTotal, Quantity, Status
-from .totals import data_version
+from .models import ObservationTotal, PlatformCoverage, PlatformTotal, Quantity, Status
+from .totals import (
+    COMMUNE_TOTALS,
+    COVERAGE_COLUMNS,
+    FACT_TABLE,
+    FINGERPRINT_SQL,
+    coverage_select_sql,
+    data_version,
+)
 
 CACHE_SECONDS = 24 * 3600
 
@@ -33,7 +39,7 @@ PARTS = (
     (Quantity.CONSUMPTION, "energy"),
     (Quantity.PRODUCTION, "energy"),
 )
-FACT_COLUMNS = {"sector": "sector_id", "energy": "energy"}
+FACT_COLUMNS = {"sector": "sector_code", "energy": "energy"}
 
 
 @dataclass
@@ -51,27 +57,37 @@ def communes_by_ids(commune_ids):
 
 
 def territory_figures(*, commune_ids, dataset_id: int | None) -> TerritoryFigures:
+    """The figures of these communes for the dataset: cached under the data version and the communes'
+    fingerprint (any change of the communes or their population shows at once); three queries when
+    not cached, one when cached."""
     ids = sorted(set(commune_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(FINGERPRINT_SQL)
+        fingerprint = cursor.fetchone()[0]
     digest = hashlib.sha1(",".join(map(str, ids)).encode()).hexdigest()
-    key = f"observatory:figures:{data_version()}:{dataset_id}:{digest}"
+    key = f"observatory:figures:{data_version()}:{fingerprint}:{dataset_id}:{digest}"
     figures = cache.get(key)
     if figures is None:
-        platform = Commune.objects.aggregate(communes=Count("pk"), population=Coalesce(Sum("population"), 0))
-        if ids and len(ids) == platform["communes"]:
-            figures = _platform_figures(dataset_id, platform["communes"], platform["population"])
+        communes, population, _weighted = (int(part) for part in fingerprint.split(":"))
+        if ids and len(ids) == communes:
+            figures = _platform_figures(dataset_id, communes, population, fingerprint)
         else:
             figures = _communes_figures(ids, dataset_id)
         cache.set(key, figures, CACHE_SECONDS)
     return figures
 
 
-def _platform_figures(dataset_id: int | None, communes: int, population: int) -> TerritoryFigures:
+def _platform_figures(dataset_id: int | None, communes: int, population: int, fingerprint: str):
     if dataset_id is None:
         return TerritoryFigures(coverage=Coverage(communes, population, {}), population={})
-    coverage = platform_coverage(
-        PlatformCoverage.objects.filter(dataset_id=dataset_id).order_by("year"), communes, population
-    )
-    figures = TerritoryFigures(coverage=coverage, population={})
+    rows = list(PlatformCoverage.objects.filter(dataset_id=dataset_id).order_by("year"))
+    if any(row.communes_fingerprint != fingerprint for row in rows):
+        # The communes changed around the hooks that refresh the stored coverage: counted here.
+        select, params = coverage_select_sql(dataset_id=dataset_id)
+        with connection.cursor() as cursor:
+            cursor.execute(select, params)
+            rows = [PlatformCoverage(**dict(zip(COVERAGE_COLUMNS, row, strict=True))) for row in cursor]
+    figures = TerritoryFigures(coverage=platform_coverage(rows, communes, population), population={})
     batches = set()
     wanted = set(PARTS)
     for batch_id, year, quantity, part, code, total, estimates in (
@@ -90,6 +106,8 @@ def _platform_figures(dataset_id: int | None, communes: int, population: int) ->
 
 
 def _communes_figures(ids: list[int], dataset_id: int | None) -> TerritoryFigures:
+    """Two queries: the coverage and population from the communes' totals; the sums by sector and
+    energy from the fact table with, in the same UNION, the batches the values come from."""
     totals = ObservationTotal.objects.none()
     if dataset_id is not None:
         totals = ObservationTotal.objects.filter(dataset_id=dataset_id, commune__in=communes_by_ids(ids))
@@ -100,16 +118,37 @@ def _communes_figures(ids: list[int], dataset_id: int | None) -> TerritoryFigure
     )
     if dataset_id is None:
         return figures
-    values = Observation.objects.filter(dataset_id=dataset_id, commune__in=communes_by_ids(ids))
+    batches = set()
+    with connection.cursor() as cursor:
+        cursor.execute(*_parts_sql(ids, dataset_id))
+        for part, quantity, year, code, total, estimates in cursor.fetchall():
+            if part == "batch":
+                batches.add(int(code))
+            else:
+                figures.parts.setdefault((quantity, part), []).append((year, code, total, estimates))
+    figures.batch_ids = sorted(batches)
+    return figures
+
+
+def _parts_sql(ids: list[int], dataset_id: int) -> tuple[str, list]:
+    if connection.vendor == "postgresql":
+        communes, id_params = "id = ANY(%s)", [ids]
+    else:
+        communes, id_params = f"id IN ({', '.join(['%s'] * len(ids)) or 'NULL'})", ids
+    where = f"dataset_id = %s AND insee_code IN (SELECT insee_code FROM communes_commune WHERE {communes})"
+    selects, params = [], []
     for part, column in FACT_COLUMNS.items():
         quantities = [quantity for quantity, kind in PARTS if kind == part]
-        for quantity, year, code, total, estimates in (
-            values.filter(quantity__in=quantities)
-            .values("quantity", "year", column)
-            .annotate(total=Sum("value"), estimates=Count("pk", filter=Q(status=Status.ESTIMATED)))
-            .order_by()
-            .values_list("quantity", "year", column, "total", "estimates")
-        ):
-            figures.parts.setdefault((quantity, part), []).append((year, code, total, estimates))
-    figures.batch_ids = sorted(set(totals.values_list("batch_id", flat=True).distinct()))
-    return figures
+        selects.append(
+            f"SELECT '{part}', quantity, year, {column}, sum(value), "
+            f"sum(CASE WHEN status = '{Status.ESTIMATED}' THEN 1 ELSE 0 END) FROM {FACT_TABLE} "
+            f"WHERE {where} AND quantity IN ({', '.join(['%s'] * len(quantities))}) "
+            f"GROUP BY quantity, year, {column}"
+        )
+        params += [dataset_id, *id_params, *quantities]
+    selects.append(
+        f"SELECT DISTINCT 'batch', '', 0, CAST(batch_id AS varchar(20)), 0.0, 0 FROM {COMMUNE_TOTALS} "
+        f"WHERE {where}"
+    )
+    params += [dataset_id, *id_params]
+    return " UNION ALL ".join(selects), params

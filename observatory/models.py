@@ -312,6 +312,8 @@ class PlatformCoverage(models.Model):
     emissions_and_population = models.PositiveIntegerField(default=0)
     production_and_population = models.PositiveIntegerField(default=0)
     consumption_and_production = models.PositiveIntegerField(default=0)
+    # The communes these counts were made for (totals.FINGERPRINT_SQL).
+    communes_fingerprint = models.CharField(max_length=80, blank=True)
 
     class Meta:
         constraints = [

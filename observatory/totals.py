@@ -130,30 +130,54 @@ def _has(quantity: str) -> str:
     return f"max(CASE WHEN t.quantity = '{quantity}' THEN 1 ELSE 0 END)"
 
 
-def coverage_refresh(cursor, *, dataset_id: int | None = None, years=None) -> None:
-    """The platform's coverage (of a dataset, of some years) from the communes' totals and the
-    communes' reference population: again whenever either changes."""
+COVERAGE_COLUMNS = [
+    "dataset_id",
+    "year",
+    "communes",
+    "population",
+    *(f"with_{quantity}" for quantity in Quantity.values),
+    *(f"{first}_and_{second}" for first, second in COVERAGE_PAIRS),
+    "communes_fingerprint",
+]
+
+# What the platform's coverage depends on besides the values: which communes there are and their
+# reference population. Stored with the coverage, compared with the communes' own at each read
+# (figures.py), so that a change made around the hooks of signals.py (a queryset's update) is seen.
+FINGERPRINT_SQL = (
+    "SELECT CAST(count(*) AS text) || ':' || CAST(coalesce(sum(population), 0) AS text) || ':' "
+    "|| CAST(coalesce(sum(id * coalesce(population, 0)), 0) AS text) FROM communes_commune"
+)
+
+
+def coverage_select_sql(*, dataset_id: int | None = None, years=None) -> tuple[str, list]:
+    """The platform's coverage (COVERAGE_COLUMNS) from the communes' totals and the communes' reference
+    population."""
     where, params = ("1 = 1", []) if dataset_id is None else ("t.dataset_id = %s", [dataset_id])
     in_years, year_params = _years_filter("t.year", years)
-    cursor.execute(
-        f"DELETE FROM {_quote(PLATFORM_COVERAGE)} WHERE {where.replace('t.', '')}"
-        f"{in_years.replace('t.', '')}",
-        params + year_params,
-    )
     flags = ", ".join(f"{_has(quantity)} AS {quantity}" for quantity in Quantity.values)
-    pairs = [f"{first}_and_{second}" for first, second in COVERAGE_PAIRS]
-    columns = ", ".join([f"with_{quantity}" for quantity in Quantity.values] + pairs)
     sums = ", ".join(
         [f"sum(f.{quantity})" for quantity in Quantity.values]
         + [f"sum(f.{first} * f.{second})" for first, second in COVERAGE_PAIRS]
     )
-    cursor.execute(
-        f"INSERT INTO {_quote(PLATFORM_COVERAGE)} (dataset_id, year, communes, population, {columns}) "
-        f"SELECT f.dataset_id, f.year, count(*), sum(coalesce(c.population, 0)), {sums} "
+    return (
+        f"SELECT f.dataset_id, f.year, count(*), sum(coalesce(c.population, 0)), {sums}, "
+        f"({FINGERPRINT_SQL}) "
         f"FROM (SELECT t.dataset_id, t.year, t.insee_code, {flags} FROM {_quote(COMMUNE_TOTALS)} t "
         f"WHERE {where}{in_years} GROUP BY t.dataset_id, t.year, t.insee_code) AS f "
         f"JOIN communes_commune c ON c.insee_code = f.insee_code GROUP BY f.dataset_id, f.year",
         params + year_params,
+    )
+
+
+def coverage_refresh(cursor, *, dataset_id: int | None = None, years=None) -> None:
+    """The platform's coverage (of a dataset, of some years), again whenever the values or the
+    communes change."""
+    where, params = ("1 = 1", []) if dataset_id is None else ("dataset_id = %s", [dataset_id])
+    in_years, year_params = _years_filter("year", years)
+    cursor.execute(f"DELETE FROM {_quote(PLATFORM_COVERAGE)} WHERE {where}{in_years}", params + year_params)
+    select, params = coverage_select_sql(dataset_id=dataset_id, years=years)
+    cursor.execute(
+        f"INSERT INTO {_quote(PLATFORM_COVERAGE)} ({', '.join(COVERAGE_COLUMNS)}) {select}", params
     )
 
 

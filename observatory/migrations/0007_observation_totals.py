@@ -53,6 +53,7 @@ class Migration(migrations.Migration):
                 ('emissions_and_population', models.PositiveIntegerField(default=0)),
                 ('production_and_population', models.PositiveIntegerField(default=0)),
                 ('consumption_and_production', models.PositiveIntegerField(default=0)),
+                ('communes_fingerprint', models.CharField(blank=True, max_length=80)),
                 ('dataset', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='observatory.dataset')),
             ],
             options={

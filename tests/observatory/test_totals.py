@@ -222,7 +222,9 @@ def test_the_first_territory_read_after_an_import_loops_over_no_partition(db):
     partition = partition_name(batch.pk)
     ids = list(Commune.objects.values_list("pk", flat=True))
     # The values of a set of communes, the read that still goes to the fact table (by sector and energy).
-    query = Observation.objects.filter(dataset=batch.dataset_id, commune__in=Commune.objects.filter(pk__in=ids))
+    query = Observation.objects.filter(
+        dataset=batch.dataset_id, commune__in=Commune.objects.filter(pk__in=ids)
+    )
     sql, params = query.order_by().query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
