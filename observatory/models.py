@@ -255,11 +255,10 @@ class ObservationTotal(models.Model):
     estimates = models.PositiveIntegerField(default=0)
 
     class Meta:
-        # "A dataset's values of these communes" (dashboards, commune groups) and "of these years" (the
-        # import replacing years, the comparison of a year).
+        # "A dataset's values of these communes" (dashboards, commune groups); the import replacing years
+        # and the comparison of a year read the dataset's range of it (one index: each costs the import).
         indexes = [
             models.Index(fields=["dataset", "commune", "year"], name="observatory_total_commune"),
-            models.Index(fields=["dataset", "year"], name="observatory_total_year"),
         ]
 
     def __str__(self):

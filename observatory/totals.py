@@ -15,7 +15,7 @@ with set-based statements that run the same on both databases where they can, ke
 An import replaces whole years of its dataset (importers/facts.py): the aggregates of those years are
 deleted and computed again from the new batch's rows alone, in one GROUP BY pass over them (GROUPING
 SETS on PostgreSQL, where the direct path runs that pass on each half of the file in parallel: see
-direct.py; three passes joined by UNION ALL on SQLite). `Observation` stays the source of truth:
+direct.py; two passes joined by UNION ALL on SQLite). `Observation` stays the source of truth:
 `totals_rebuild` computes everything again from it (the data migration, a commune deleted, and tests
 that write values straight into the fact table).
 
@@ -35,9 +35,15 @@ PLATFORM_TOTALS = "observatory_platformtotal"
 PLATFORM_COVERAGE = "observatory_platformcoverage"
 AGGREGATE_TABLES = (COMMUNE_TOTALS, PLATFORM_TOTALS, PLATFORM_COVERAGE)
 
-# The stage's columns: a commune's total of a quantity (`part` empty), or the platform's total of a
-# quantity's sector or energy (`insee_code` NULL, `part` "sector" or "energy", `code` its code).
-STAGE_COLUMNS = "dataset_id, batch_id, insee_code, year, quantity, part, code, total, estimates"
+# The stage's columns: a commune's total of a quantity (`insee_code` set), or the platform's total of a
+# quantity's sector and energy (`insee_code` NULL), from which its totals by sector, by energy and in all
+# follow (a few thousand rows). Two groupings of the values, not four: the pass over them costs less.
+STAGE_COLUMNS = "dataset_id, batch_id, insee_code, year, quantity, sector_code, energy, total, estimates"
+
+
+def stage_passes() -> int:
+    """How many times stage_select_sql's SQL names its `where` (one pass on PostgreSQL, two on SQLite)."""
+    return 1 if connection.vendor == "postgresql" else 2
 
 
 def _estimates(alias: str = "o") -> str:
@@ -48,25 +54,21 @@ def stage_select_sql(source: str, *, join: str = "", where: str = "") -> str:
     """The stage rows of the values in `source` (a table, aliased `o`), in one pass on PostgreSQL."""
     keys = "o.dataset_id, o.batch_id"
     if connection.vendor == "postgresql":
-        grouping = "GROUPING(o.insee_code, o.sector_code, o.energy)"
         return (
-            f"SELECT {keys}, o.insee_code, o.year, o.quantity, "
-            f"CASE {grouping} WHEN 3 THEN '' WHEN 5 THEN 'sector' ELSE 'energy' END AS part, "
-            f"CASE {grouping} WHEN 5 THEN o.sector_code WHEN 6 THEN o.energy END AS code, "
+            f"SELECT {keys}, o.insee_code, o.year, o.quantity, o.sector_code, o.energy, "
             f"sum(o.value) AS total, {_estimates()} AS estimates FROM {source} o {join} {where} "
-            f"GROUP BY {keys}, o.year, o.quantity, "
-            "GROUPING SETS ((o.insee_code), (o.sector_code), (o.energy))"
+            f"GROUP BY {keys}, o.year, o.quantity, GROUPING SETS ((o.insee_code), (o.sector_code, o.energy))"
         )
     selects = [
-        ("o.insee_code", "''", "NULL", "o.insee_code"),
-        ("NULL", "'sector'", "o.sector_code", "o.sector_code"),
-        ("NULL", "'energy'", "o.energy", "o.energy"),
+        ("o.insee_code", "NULL", "NULL", "o.insee_code"),
+        ("NULL", "o.sector_code", "o.energy", "o.sector_code, o.energy"),
     ]
     return " UNION ALL ".join(
-        f"SELECT {keys}, {code_column} AS insee_code, o.year, o.quantity, {part} AS part, {code} AS code, "
+        f"SELECT {keys}, {code} AS insee_code, o.year, o.quantity, {sector} AS sector_code, "
+        f"{energy} AS energy, "
         f"sum(o.value) AS total, {_estimates()} AS estimates FROM {source} o {join} {where} "
         f"GROUP BY {keys}, o.year, o.quantity, {grouped}"
-        for code_column, part, code, grouped in selects
+        for code, sector, energy, grouped in selects
     )
 
 
@@ -91,7 +93,7 @@ def totals_replace(cursor, *, dataset_id: int, batch_id: int, years: list[int], 
         cursor.execute(
             f"CREATE TEMPORARY TABLE {_quote(stage)} AS "
             + stage_select_sql(_quote(FACT_TABLE), where="WHERE o.batch_id = %s"),
-            [batch_id] * (1 if connection.vendor == "postgresql" else 3),
+            [batch_id] * stage_passes(),
         )
         stages = [stage]
     _delete(cursor, dataset_id, years, batch_id)
@@ -114,15 +116,24 @@ def _insert_from_stages(cursor, stages: list[str]) -> None:
     """Each commune's totals, and the platform's by part and in all, from the stage rows (a commune
     split between two halves of a file has rows in both: they add up)."""
     rows = " UNION ALL ".join(f"SELECT {STAGE_COLUMNS} FROM {_quote(stage)}" for stage in stages)
+    keys = "dataset_id, batch_id, year, quantity"
     cursor.execute(
-        f"INSERT INTO {_quote(COMMUNE_TOTALS)} (dataset_id, batch_id, insee_code, year, quantity, total, "
-        f"estimates) SELECT dataset_id, batch_id, insee_code, year, quantity, sum(total), sum(estimates) "
-        f"FROM ({rows}) AS s WHERE part = '' GROUP BY dataset_id, batch_id, insee_code, year, quantity"
+        f"INSERT INTO {_quote(COMMUNE_TOTALS)} ({keys}, insee_code, total, estimates) "
+        f"SELECT {keys}, insee_code, sum(total), sum(estimates) FROM ({rows}) AS s "
+        f"WHERE insee_code IS NOT NULL GROUP BY {keys}, insee_code"
+    )
+    parts = " UNION ALL ".join(
+        f"SELECT {keys}, {part} AS part, {code} AS code, sum(total) AS total, sum(estimates) AS estimates "
+        f"FROM ({rows}) AS s WHERE insee_code IS NULL GROUP BY {keys}{grouped}"
+        for part, code, grouped in (
+            ("''", "NULL", ""),
+            ("'sector'", "sector_code", ", sector_code"),
+            ("'energy'", "energy", ", energy"),
+        )
     )
     cursor.execute(
-        f"INSERT INTO {_quote(PLATFORM_TOTALS)} (dataset_id, batch_id, year, quantity, part, code, total, "
-        f"estimates) SELECT dataset_id, batch_id, year, quantity, part, code, sum(total), sum(estimates) "
-        f"FROM ({rows}) AS s GROUP BY dataset_id, batch_id, year, quantity, part, code"
+        f"INSERT INTO {_quote(PLATFORM_TOTALS)} ({keys}, part, code, total, estimates) "
+        f"SELECT {keys}, part, code, total, estimates FROM ({parts}) AS p"
     )
 
 
@@ -195,24 +206,35 @@ def aggregates_rebuild(cursor, *, dataset_id: int | None = None) -> None:
     _delete(cursor, dataset_id, None)
     stage = "obs_totals_rebuild"
     where, params = ("", []) if dataset_id is None else ("WHERE o.dataset_id = %s", [dataset_id])
-    repeats = 1 if connection.vendor == "postgresql" else 3
     cursor.execute(
         f"CREATE TEMPORARY TABLE {_quote(stage)} AS "
         + stage_select_sql(
             _quote(FACT_TABLE), join="JOIN communes_commune c ON c.insee_code = o.insee_code", where=where
         ),
-        params * repeats,
+        params * stage_passes(),
     )
     _insert_from_stages(cursor, [stage])
     cursor.execute(f"DROP TABLE {_quote(stage)}")
     coverage_refresh(cursor, dataset_id=dataset_id)
 
 
+# The statistics target of the import's ANALYZE: samples of 300 times as many rows. The fact table's
+# plans need its row counts and the spread of its few key columns (communes, years, quantities), which
+# samples of 6,000 rows give; PostgreSQL's default (100: 30,000 rows in each partition and again in the
+# parent) made ANALYZE cost as much as a third of the import.
+STATISTICS_TARGET = 20
+
+
 def statistics_refresh(cursor, tables) -> None:
     """ANALYZE (PostgreSQL): the planner's statistics of what an import wrote, before it reports success.
-    On a partitioned table ANALYZE also samples each partition (PostgreSQL 15 has no ANALYZE ONLY)."""
+    The partitioned parent is named: autovacuum never analyses it, and ANALYZE of it also analyses each
+    partition (the new one included; PostgreSQL 15 has no ANALYZE ONLY)."""
     if connection.vendor == "postgresql":
+        cursor.execute("SELECT current_setting('default_statistics_target')")
+        before = cursor.fetchone()[0]
+        cursor.execute("SELECT set_config('default_statistics_target', %s, true)", [str(STATISTICS_TARGET)])
         cursor.execute("ANALYZE " + ", ".join(_quote(table) for table in tables))
+        cursor.execute("SELECT set_config('default_statistics_target', %s, true)", [before])
 
 
 # The version of the observatory's figures, in the default cache (Redis when configured, shared by every

@@ -177,7 +177,8 @@ class Part:
                     )
                     cursor.execute(
                         sql.SQL(
-                            "SELECT insee_code, year FROM {} WHERE part = '' GROUP BY insee_code, year"
+                            "SELECT insee_code, year FROM {} WHERE insee_code IS NOT NULL "
+                            "GROUP BY insee_code, year"
                         ).format(sql.Identifier(self.totals_table))
                     )
                     for code, year in cursor.fetchall():

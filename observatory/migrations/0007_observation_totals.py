@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
                 ('dataset', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='observatory.dataset')),
             ],
             options={
-                'indexes': [models.Index(fields=['dataset', 'commune', 'year'], name='observatory_total_commune'), models.Index(fields=['dataset', 'year'], name='observatory_total_year')],
+                'indexes': [models.Index(fields=['dataset', 'commune', 'year'], name='observatory_total_commune')],
             },
         ),
         migrations.CreateModel(
