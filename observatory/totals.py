@@ -46,18 +46,25 @@ def stage_passes() -> int:
     return 1 if connection.vendor == "postgresql" else 2
 
 
-def _estimates(alias: str = "o") -> str:
-    return f"sum(CASE WHEN {alias}.status = 'estimated' THEN 1 ELSE 0 END)"
+ESTIMATES = "count(*) FILTER (WHERE o.status = 'estimated')"
 
 
-def stage_select_sql(source: str, *, join: str = "", where: str = "") -> str:
-    """The stage rows of the values in `source` (a table, aliased `o`), in one pass on PostgreSQL."""
-    keys = "o.dataset_id, o.batch_id"
+def stage_select_sql(
+    source: str, *, join: str = "", where: str = "", batch: tuple[int, int] | None = None
+) -> str:
+    """The stage rows of the values in `source` (a table, aliased `o`), in one pass on PostgreSQL. The
+    values of one batch (`batch`: its dataset's id and its own) are grouped without those two columns,
+    the same in every row: a third less work per row."""
+    if batch is None:
+        keys = grouped_keys = "o.dataset_id, o.batch_id"
+    else:
+        keys, grouped_keys = f"{int(batch[0])} AS dataset_id, {int(batch[1])} AS batch_id", ""
+    group_by = f"GROUP BY {grouped_keys}{', ' if grouped_keys else ''}o.year, o.quantity"
     if connection.vendor == "postgresql":
         return (
             f"SELECT {keys}, o.insee_code, o.year, o.quantity, o.sector_code, o.energy, "
-            f"sum(o.value) AS total, {_estimates()} AS estimates FROM {source} o {join} {where} "
-            f"GROUP BY {keys}, o.year, o.quantity, GROUPING SETS ((o.insee_code), (o.sector_code, o.energy))"
+            f"sum(o.value) AS total, {ESTIMATES} AS estimates FROM {source} o {join} {where} "
+            f"{group_by}, GROUPING SETS ((o.insee_code), (o.sector_code, o.energy))"
         )
     selects = [
         ("o.insee_code", "NULL", "NULL", "o.insee_code"),
@@ -66,8 +73,8 @@ def stage_select_sql(source: str, *, join: str = "", where: str = "") -> str:
     return " UNION ALL ".join(
         f"SELECT {keys}, {code} AS insee_code, o.year, o.quantity, {sector} AS sector_code, "
         f"{energy} AS energy, "
-        f"sum(o.value) AS total, {_estimates()} AS estimates FROM {source} o {join} {where} "
-        f"GROUP BY {keys}, o.year, o.quantity, {grouped}"
+        f"sum(o.value) AS total, {ESTIMATES} AS estimates FROM {source} o {join} {where} "
+        f"{group_by}, {grouped}"
         for code, sector, energy, grouped in selects
     )
 
@@ -92,7 +99,9 @@ def totals_replace(cursor, *, dataset_id: int, batch_id: int, years: list[int], 
         stage = f"obs_totals_{batch_id}"
         cursor.execute(
             f"CREATE TEMPORARY TABLE {_quote(stage)} AS "
-            + stage_select_sql(_quote(FACT_TABLE), where="WHERE o.batch_id = %s"),
+            + stage_select_sql(
+                _quote(FACT_TABLE), where="WHERE o.batch_id = %s", batch=(dataset_id, batch_id)
+            ),
             [batch_id] * stage_passes(),
         )
         stages = [stage]

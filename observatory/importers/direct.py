@@ -143,6 +143,7 @@ class Part:
         header: list[str],
         delimiter: str,
         index_sql: sql.Composable,
+        totals_sql: sql.Composable,
     ) -> None:
         """COPYs, checks and indexes the part. Raises NotDirect when a row does not fit."""
         copy_sql = sql.SQL(
@@ -169,12 +170,7 @@ class Part:
                 with self.timer.phase("checks"):
                     # The part's aggregates (totals.py), in the one pass over its rows that also lists
                     # its communes and years, for the import's connection to check.
-                    cursor.execute(
-                        sql.SQL("CREATE TABLE {} AS {}").format(
-                            sql.Identifier(self.totals_table),
-                            sql.SQL(stage_select_sql(sql.Identifier(self.table).as_string(cursor))),
-                        )
-                    )
+                    cursor.execute(totals_sql)
                     cursor.execute(
                         sql.SQL(
                             "SELECT insee_code, year FROM {} WHERE insee_code IS NOT NULL "
@@ -322,6 +318,14 @@ class Direct:
             dataset_check=sql.Identifier(f"{part.table}_dataset"),
         )
 
+    def _totals_sql(self, part: Part, dataset_id: int) -> sql.Composed:
+        """The part's aggregates (totals.py), in one pass over its rows, into a table read once by the
+        import's connection (unlogged: nothing of it need survive a crash)."""
+        select = stage_select_sql(connection.ops.quote_name(part.table), batch=(dataset_id, self.batch_id))
+        return sql.SQL("CREATE UNLOGGED TABLE {} AS {}").format(
+            sql.Identifier(part.totals_table), sql.SQL(select.replace("{", "{{").replace("}", "}}"))
+        )
+
     def _both(self, calls, tick=None) -> None:
         """Runs the calls at once (each part on its own connection); raises the first error, if any,
         once all have ended."""
@@ -352,6 +356,7 @@ class Direct:
                 header=header,
                 delimiter=delimiter,
                 index_sql=index_sql[part.index],
+                totals_sql=self._totals_sql(part, dataset_id),
             )
             for part in self.parts
         ]
