@@ -232,8 +232,13 @@ class ObservationTotal(models.Model):
     instead of the commune's values by sector and energy (about eighty). Like the fact table it names
     the commune by its INSEE code, with no database constraint; `batch` is the import the values came
     from (each dataset's year lives in one batch), for the provenance of a page's figures.
+
+    Its primary key is its one index (no id, no sequence: the import writes tens of thousands of rows
+    at once), in the order of its reads: a dataset's values of some communes (dashboards, commune
+    groups) by year; the import replacing years and the comparison of a year read the dataset's range.
     """
 
+    pk = models.CompositePrimaryKey("dataset", "commune", "year", "quantity", "batch")
     dataset = models.ForeignKey(
         Dataset, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
     )
@@ -253,13 +258,6 @@ class ObservationTotal(models.Model):
     quantity = models.CharField(max_length=12, choices=Quantity.choices)
     total = models.FloatField()
     estimates = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        # "A dataset's values of these communes" (dashboards, commune groups); the import replacing years
-        # and the comparison of a year read the dataset's range of it (one index: each costs the import).
-        indexes = [
-            models.Index(fields=["dataset", "commune", "year"], name="observatory_total_commune"),
-        ]
 
     def __str__(self):
         return f"{self.commune_id} {self.year} {self.quantity} {self.total}"

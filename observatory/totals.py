@@ -105,20 +105,19 @@ def totals_replace(cursor, *, dataset_id: int, batch_id: int, years: list[int], 
             [batch_id] * stage_passes(),
         )
         stages = [stage]
-    _delete(cursor, dataset_id, years, batch_id)
+    _delete(cursor, dataset_id, years)
     _insert_from_stages(cursor, stages)
     if own_stage:
         cursor.execute(f"DROP TABLE {_quote(stages[0])}")
     coverage_refresh(cursor, dataset_id=dataset_id, years=years)
 
 
-def _delete(cursor, dataset_id: int | None, years, batch_id: int | None = None) -> None:
+def _delete(cursor, dataset_id: int | None, years) -> None:
     for table in AGGREGATE_TABLES:
         where, params = ("1 = 1", []) if dataset_id is None else ("dataset_id = %s", [dataset_id])
         in_years, year_params = _years_filter("year", years)
+        # (The same batch run again covers the same years: its rows go with them.)
         cursor.execute(f"DELETE FROM {_quote(table)} WHERE {where}{in_years}", params + year_params)
-        if batch_id is not None and table != PLATFORM_COVERAGE:  # the same batch run again
-            cursor.execute(f"DELETE FROM {_quote(table)} WHERE batch_id = %s", [batch_id])
 
 
 def _insert_from_stages(cursor, stages: list[str]) -> None:

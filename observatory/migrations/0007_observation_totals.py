@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='ObservationTotal',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('pk', models.CompositePrimaryKey('dataset', 'commune', 'year', 'quantity', 'batch', blank=True, editable=False, primary_key=True, serialize=False)),
                 ('year', models.PositiveSmallIntegerField()),
                 ('quantity', models.CharField(choices=[('consumption', 'Final energy consumption'), ('emissions', 'Greenhouse-gas emissions'), ('production', 'Renewable production'), ('population', 'Population')], max_length=12)),
                 ('total', models.FloatField()),
@@ -34,9 +34,6 @@ class Migration(migrations.Migration):
                 ('commune', models.ForeignKey(db_column='insee_code', db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='communes.commune', to_field='insee_code')),
                 ('dataset', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='observatory.dataset')),
             ],
-            options={
-                'indexes': [models.Index(fields=['dataset', 'commune', 'year'], name='observatory_total_commune')],
-            },
         ),
         migrations.CreateModel(
             name='PlatformCoverage',

@@ -139,6 +139,22 @@ def test_a_deleted_commune_leaves_the_platform_totals(communes):
     assert view.emissions.totals[2020] == pytest.approx(sum(1000 * (i + 1) * 0.3 for i in range(3)))
 
 
+def test_a_communes_totals_follow_a_correction_of_its_insee_code(communes):
+    import_rows(series_rows(CODES, [2020]))
+    dataset = Dataset.objects.get(code="orcae")
+    commune = Commune.objects.get(insee_code="38421")
+    before = selectors.territory_observatory(commune_ids=[commune.pk], dataset=dataset).emissions.totals
+    commune.insee_code = "38999"
+    commune.save()
+    assert not ObservationTotal.objects.filter(commune_id="38421").exists()
+    assert ObservationTotal.objects.filter(commune_id="38999").count() == 4
+    after = selectors.territory_observatory(commune_ids=[commune.pk], dataset=dataset).emissions.totals
+    assert after == before != {}
+    kept = snapshot()
+    totals_rebuild()
+    assert snapshot() == kept
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_fills_the_aggregates_from_the_values_already_imported(communes):
     executor = MigrationExecutor(connection)
