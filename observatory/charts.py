@@ -1,7 +1,10 @@
 """Plotly figures of the observatory, as plain data for plotly.js (served from our static files)."""
 
+import functools
+import json
 import math
 
+from django.contrib.staticfiles import finders
 from django.utils.translation import gettext as _
 
 from pcl.formatting import plotly_separators, year_label
@@ -147,6 +150,13 @@ def emissions_against_trajectory(view, values: dict[int, float], trajectory: lis
         "separators": plotly_separators(),
     }
     return {"data": data, "layout": layout}
+
+
+@functools.cache
+def outlined_codes(geojson_path: str) -> frozenset[str]:
+    """The INSEE codes of the communes the bundled outlines draw (a static file: read once)."""
+    with open(finders.find(geojson_path), encoding="utf-8") as handle:
+        return frozenset(feature["properties"]["code"] for feature in json.load(handle)["features"])
 
 
 def communes_map(rows, indicator: str, label: str, geojson_url: str) -> dict:

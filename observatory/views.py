@@ -161,6 +161,9 @@ def agglomeration(request):
     ) or "emissions_per_inhabitant"
     indicator_label = f"{dict(DatasetChoiceForm.INDICATORS)[indicator]} ({INDICATOR_UNITS[indicator]})"
     mapped = sum(1 for row in comparison if getattr(row, indicator) is not None)
+    # The table shows a page of communes (a national platform has tens of thousands); the map, the
+    # communes it has outlines of; its message and the CSV exports count them all.
+    comparison_pages = paginate(request, comparison)
     if last_year is None:
         map_message = ""
     elif not mapped:
@@ -187,11 +190,18 @@ def agglomeration(request):
             "view": view,
             "rows": _yearly_rows(view),
             "charts": _charts(view),
-            "map": charts.communes_map(comparison, indicator, indicator_label, static(GEOJSON)),
+            "map": charts.communes_map(
+                [row for row in comparison if row.insee_code in charts.outlined_codes(GEOJSON)],
+                indicator,
+                indicator_label,
+                static(GEOJSON),
+            ),
             "map_is_empty": not mapped,
             "map_message": map_message,
             "indicator_label": indicator_label,
-            "comparison": comparison,
+            "comparison": comparison_pages["page"].object_list,
+            "comparison_page": comparison_pages["page"],
+            "comparison_query": comparison_pages["query"],
             "last_year": last_year,
             "can_manage": permissions.can_manage_observatory(user),
             "export_url": reverse("observatory:agglomeration_export") + _query(request),

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from communes.models import Commune
-from observatory import selectors
+from observatory import charts, selectors
 from observatory.importers.facts import partition_name
 from observatory.models import (
     BatchStatus,
@@ -23,6 +23,7 @@ from observatory.models import (
     Quantity,
 )
 from observatory.totals import totals_rebuild
+from observatory.views import GEOJSON
 from tests.factories import CommuneFactory, UserFactory
 from tests.observatory.helpers import import_rows, series_rows
 
@@ -153,6 +154,24 @@ def test_a_communes_totals_follow_a_correction_of_its_insee_code(communes):
     kept = snapshot()
     totals_rebuild()
     assert snapshot() == kept
+
+
+def test_the_agglomerations_comparison_shows_fifty_communes_a_page_and_maps_those_with_outlines(client, db):
+    codes = [f"38{number:03d}" for number in range(100, 155)]
+    for code in codes:
+        CommuneFactory(insee_code=code, name=f"Commune {code}", population=1000)
+    import_rows(series_rows(codes, [2020]))
+    client.force_login(UserFactory(is_metro_officer=True))
+    first = client.get(reverse("observatory:agglomeration"), {"indicator": "renewable_share"})
+    second = client.get(reverse("observatory:agglomeration"), {"page": 2})
+    assert len(first.context["comparison"]) == 50
+    assert [row.insee_code for row in second.context["comparison"]] == codes[50:]
+    assert 'indicator=renewable_share&amp;page=2">' in first.content.decode()
+    outlined = charts.outlined_codes(GEOJSON)
+    locations = first.context["map"]["data"][0]["locations"]
+    assert set(locations) == set(codes) & outlined and "38151" in locations and "38100" not in locations
+    # Every commune counts in the map's message: all have a value.
+    assert first.context["map_message"] == ""
 
 
 @pytest.mark.django_db(transaction=True)
