@@ -17,8 +17,8 @@ def commune_code_followed(sender, instance, created, update_fields=None, **kwarg
     """When a commune's code is corrected (or changes, as when communes merge), its values follow it;
     when its population changes, the platform's coverage counts the new one; a new commune joins the
     platform's territory."""
-    if created:
-        data_changed()
+    if created:  # the platform's territory grows: its coverage is counted for the new communes
+        _coverage_changed()
         return
     code_before = getattr(instance, "loaded_insee_code", None)
     code_changed = code_before is not None and code_before != instance.insee_code
