@@ -27,12 +27,12 @@ import uuid
 from django.core.cache import cache
 from django.db import connection, transaction
 
-from .models import COVERAGE_PAIRS, Quantity
+from .models import COVERAGE_PAIRS, Observation, ObservationTotal, PlatformCoverage, PlatformTotal, Quantity
 
-FACT_TABLE = "observatory_observation"
-COMMUNE_TOTALS = "observatory_observationtotal"
-PLATFORM_TOTALS = "observatory_platformtotal"
-PLATFORM_COVERAGE = "observatory_platformcoverage"
+FACT_TABLE = Observation._meta.db_table
+COMMUNE_TOTALS = ObservationTotal._meta.db_table
+PLATFORM_TOTALS = PlatformTotal._meta.db_table
+PLATFORM_COVERAGE = PlatformCoverage._meta.db_table
 AGGREGATE_TABLES = (COMMUNE_TOTALS, PLATFORM_TOTALS, PLATFORM_COVERAGE)
 
 # The stage's columns: a commune's total of a quantity (`insee_code` set), or the platform's total of a

@@ -21,10 +21,9 @@ from django.db import DataError, IntegrityError, connection, transaction
 from psycopg import sql
 
 from ..models import BatchStatus, ImportBatch
-from ..totals import totals_replace
+from ..totals import FACT_TABLE, totals_replace
 from .common import OBSERVATION_COLUMNS, Timer, sql_name
 
-FACT_TABLE = "observatory_observation"
 KEY_INDEX = "observatory_observation_key"
 
 # The parent's column types, its texts comparing byte by byte (COLLATE "C"): CREATE TABLE ... AS SELECT
