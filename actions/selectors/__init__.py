@@ -1,0 +1,422 @@
+"""Reads that feed the action-plan pages, each in a constant number of queries.
+
+A package: each module answers one family of questions; every public name is importable from
+`actions.selectors` as before."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    Exists,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from communes import permissions
+from communes.models import Role, sort_key
+from communes.selectors import advisor_communes, commune_people
+
+from ..models import (
+    Action,
+    ActionPlan,
+    CatalogueAction,
+    HistoryEntry,
+    PlanAxis,
+    ReplacedDeliberation,
+    Theme,
+)
+from .budget import (
+    BUDGET_KEYS,
+    ActionBudget,
+    BudgetSummary,
+    action_budget,
+    plan_budget_summary,
+    plan_schedule,
+)
+from .catalogue import (
+    catalogue_list,
+    catalogue_uses,
+)
+from .flags import (
+    OPEN_STATUSES,
+    STARTED_STATUSES,
+    ZERO,
+    _overdue_milestones,
+    action_is_late,
+    action_is_stale,
+    completed_filter,
+    late_filter,
+    stale_cutoff,
+    stale_filter,
+    started_filter,
+    with_flags,
+)
+from .network import (
+    PortfolioPlan,
+    actions_completed,
+    actions_of,
+    awareness_reports,
+    budget_lines_of,
+    budget_lines_of_actions,
+    cofunders_of,
+    cofunders_of_actions,
+    deliberated_plans,
+    plans_deliberated,
+    portfolio_plans,
+    with_adopted_plan,
+)
+from .plans import (
+    adopted_plan,
+    adopted_plans,
+    commune_actions,
+    commune_plans,
+    current_plan,
+    current_plans,
+    editable_plan_for,
+    editable_plans_for,
+    followed_actions,
+    followed_plan,
+    followed_plans,
+    plan_by_id,
+    plan_can_branch,
+    plan_with_actions,
+)
+
+# --- lookups ------------------------------------------------------------------------------------
+
+
+def plan_for_user(user, plan_id: int) -> ActionPlan:
+    plan = get_object_or_404(ActionPlan.objects.select_related("commune", "previous_version"), pk=plan_id)
+    permissions.require_found(permissions.can_view_plan(user, plan))
+    return plan
+
+
+def replaced_deliberations(*, plan: ActionPlan) -> list[ReplacedDeliberation]:
+    """The signed deliberations of the plan that later files replaced, the latest replaced first."""
+    return list(plan.replaced_deliberations.select_related("replaced_by"))
+
+
+def replaced_deliberation_for_user(user, plan_id: int, replaced_id: int) -> ReplacedDeliberation:
+    """An earlier signed deliberation, for whoever may read its plan (404 otherwise)."""
+    plan = plan_for_user(user, plan_id)
+    return get_object_or_404(
+        ReplacedDeliberation.objects.select_related("plan__commune"), plan=plan, pk=replaced_id
+    )
+
+
+def action_for_user(user, action_id: int) -> Action:
+    action = get_object_or_404(
+        Action.objects.select_related(
+            "plan__commune", "theme", "owner", "axis", "catalogue_action", "updated_by"
+        ),
+        pk=action_id,
+    )
+    permissions.require_found(permissions.can_view_plan(user, action.plan))
+    return action
+
+
+# --- the plan page ------------------------------------------------------------------------------
+
+
+SORTS = {"order": ("order", "pk")}
+_FAR = date.max
+SORT_KEYS = {
+    "title": (lambda a: sort_key(a.title), False),
+    "theme": (lambda a: (a.theme.order, a.theme.name), False),
+    "status": (lambda a: a.status, False),
+    "start": (lambda a: a.start_date or _FAR, False),
+    "end": (lambda a: a.end_date or _FAR, False),
+    "budget": (lambda a: a.forecast_total, True),
+}
+
+
+@dataclass
+class PlanFilters:
+    theme: int | None = None
+    status: str = ""
+    owner: str = ""  # "user:<id>" or "name:<text>"
+    origin: str = ""
+    flag: str = ""  # "late" or "stale"
+    sort: str = "order"
+
+
+@dataclass
+class PlanPage:
+    plan: ActionPlan
+    actions: list[Action]
+    owners: list[tuple[str, str]]
+    axes: list[PlanAxis]
+    totals: dict = field(default_factory=dict)
+    count_all: int = 0
+
+
+def plan_page(*, plan: ActionPlan) -> PlanPage:
+    """Every action of the plan with its flags and totals, in a fixed number of queries."""
+    actions = list(
+        with_flags(plan.actions.select_related("theme", "owner", "axis", "catalogue_action")).order_by(
+            *SORTS["order"]
+        )
+    )
+    for action in actions:
+        action.is_late = action_is_late(action)
+        action.is_stale = action_is_stale(action)
+    owners = sorted(
+        {(f"user:{a.owner_id}", a.owner.get_full_name()) for a in actions if a.owner_id}
+        | {(f"name:{a.owner_name}", a.owner_name) for a in actions if not a.owner_id and a.owner_name},
+        key=lambda pair: pair[1].casefold(),
+    )
+    return PlanPage(
+        plan=plan,
+        actions=actions,
+        owners=owners,
+        axes=list(plan.axes.all()),
+        totals=_totals(actions),
+        count_all=len(actions),
+    )
+
+
+def plan_page_filtered(page: PlanPage, filters: PlanFilters) -> PlanPage:
+    """The same page with its actions filtered and sorted (in memory: no query)."""
+    shown = [action for action in page.actions if _matches(action, filters)]
+    if filters.sort != "order" and filters.sort in SORT_KEYS:
+        key, reverse = SORT_KEYS[filters.sort]
+        shown.sort(key=key, reverse=reverse)
+    page.actions = shown
+    page.totals = _totals(shown)
+    return page
+
+
+def _totals(actions: list[Action]) -> dict:
+    return {
+        "forecast": sum((a.forecast_total for a in actions), Decimal(0)),
+        "actual": sum((a.actual_total for a in actions), Decimal(0)),
+        "mwh_saved": sum((a.mwh_saved or 0 for a in actions), Decimal(0)),
+        "tco2e_avoided": sum((a.tco2e_avoided or 0 for a in actions), Decimal(0)),
+        "mwh_renewable": sum((a.mwh_renewable or 0 for a in actions), Decimal(0)),
+    }
+
+
+def _matches(action: Action, filters: PlanFilters) -> bool:
+    if filters.theme and action.theme_id != filters.theme:
+        return False
+    if filters.status and action.status != filters.status:
+        return False
+    if filters.origin and action.origin != filters.origin:
+        return False
+    if filters.flag == "late" and not action.is_late:
+        return False
+    if filters.flag == "stale" and not action.is_stale:
+        return False
+    if filters.owner:
+        kind, _sep, value = filters.owner.partition(":")
+        if kind == "user" and str(action.owner_id) != value:
+            return False
+        if kind == "name" and (action.owner_id or action.owner_name != value):
+            return False
+    return True
+
+
+def axis_tree(axes: list[PlanAxis]) -> list[tuple[PlanAxis, int]]:
+    """Axes in display order with their depth, from a flat list (no query)."""
+    children = defaultdict(list)
+    for axis in axes:
+        children[axis.parent_id].append(axis)
+    ordered = []
+
+    def walk(parent_id, depth):
+        for axis in children.get(parent_id, []):
+            ordered.append((axis, depth))
+            walk(axis.pk, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+# --- what a person has to update ---------------------------------------------------------------
+
+
+class UpdatePriority:
+    """The order of the "to update" list: late actions first, then stale ones, then the rest."""
+
+    LATE = 0
+    STALE = 1
+    OTHER = 2
+
+
+def actions_to_update(*, user) -> QuerySet[Action]:
+    """The actions the user keeps up to date, in the followed plans of their communes (those whose
+    follow-up goes on: the plan in force, or the one in preparation while none is adopted): every action
+    of the communes they advise (`advisor_communes`) or are the referent of, and the actions they are
+    responsible for. Each has `priority` (`UpdatePriority`), its flags and its plan, commune, theme and
+    last author; late first, then stale, then the rest, each group least recently updated first. A
+    queryset to paginate: one query for the plans, then the page's (and its count)."""
+    commune_ids = None if permissions.sees_every_commune(user) else list(permissions.commune_roles(user))
+    plan_ids = [plan.pk for plan in followed_plans(commune_ids=commune_ids).values()]
+    followed = Q(plan__commune__in=advisor_communes(advisor=user)) | Q(owner=user)
+    referent_of = permissions.communes_with_role(user, Role.REFERENT)
+    if referent_of:
+        followed |= Q(plan__commune_id__in=referent_of)
+    return (
+        Action.objects.filter(followed, plan_id__in=plan_ids)
+        .annotate(has_overdue_milestone=Exists(_overdue_milestones()))
+        .annotate(
+            priority=Case(
+                When(late_filter(), then=Value(UpdatePriority.LATE)),
+                When(stale_filter(), then=Value(UpdatePriority.STALE)),
+                default=Value(UpdatePriority.OTHER),
+                output_field=IntegerField(),
+            )
+        )
+        .select_related("plan__commune", "theme", "owner", "updated_by")
+        .order_by("priority", "updated_at", "pk")
+    )
+
+
+def mark_flags(actions: Iterable[Action]) -> None:
+    """Sets `is_late` and `is_stale` on actions annotated with `has_overdue_milestone` (no query)."""
+    for action in actions:
+        action.is_late = action_is_late(action)
+        action.is_stale = action_is_stale(action)
+
+
+# --- action page --------------------------------------------------------------------------------
+
+
+ACTION_PAGE_HISTORY = 20
+
+
+def action_page(*, action: Action) -> Action:
+    """The action with everything its page shows, in a fixed number of queries."""
+    action = (
+        with_flags(Action.objects.filter(pk=action.pk))
+        .select_related("plan__commune", "theme", "owner", "axis", "catalogue_action", "updated_by")
+        .prefetch_related(
+            "milestones",
+            "budget_lines",
+            "cofunders",
+            "awareness_reports",
+            Prefetch("notes", queryset=action.notes.select_related("author")),
+            # The latest changes, and one more to know whether the plan's history page has older ones.
+            Prefetch(
+                "history",
+                queryset=HistoryEntry.objects.select_related("user")[: ACTION_PAGE_HISTORY + 1],
+                to_attr="recent_history",
+            ),
+        )
+        .get()
+    )
+    action.is_late = action_is_late(action)
+    action.is_stale = action_is_stale(action)
+    today = timezone.localdate()
+    for milestone in action.milestones.all():
+        milestone.is_overdue = milestone.done_on is None and milestone.due_date < today
+    return action
+
+
+def plan_history(*, plan: ActionPlan, action_id: int | None = None) -> QuerySet[HistoryEntry]:
+    """The plan's changes, newest first (only one action's when `action_id` is given), to cut into pages."""
+    entries = plan.history.select_related("user", "action")
+    if action_id is not None:
+        entries = entries.filter(action_id=action_id)
+    return entries.order_by("-at", "-pk")
+
+
+@dataclass
+class ImportReferences:
+    """What an import of actions into a plan names: themes, the plan's axes and action titles, the
+    catalogue, the commune's people."""
+
+    themes: list[Theme]
+    axes: list[PlanAxis]
+    action_titles: list[str]
+    catalogue: list[CatalogueAction]
+    people: list
+
+
+def plan_import_references(*, plan: ActionPlan) -> ImportReferences:
+    """In 5 queries, whatever the plan's size."""
+    return ImportReferences(
+        themes=list(Theme.objects.order_by("order", "name")),
+        axes=list(plan.axes.order_by("order", "title")),
+        action_titles=list(plan.actions.values_list("title", flat=True)),
+        catalogue=list(CatalogueAction.objects.filter(is_active=True).select_related("theme")),
+        people=list(commune_people(commune=plan.commune)),
+    )
+
+
+__all__ = [
+    "ACTION_PAGE_HISTORY",
+    "ActionBudget",
+    "BUDGET_KEYS",
+    "BudgetSummary",
+    "ImportReferences",
+    "OPEN_STATUSES",
+    "PlanFilters",
+    "PlanPage",
+    "PortfolioPlan",
+    "SORTS",
+    "SORT_KEYS",
+    "STARTED_STATUSES",
+    "UpdatePriority",
+    "ZERO",
+    "action_budget",
+    "action_for_user",
+    "action_is_late",
+    "action_is_stale",
+    "action_page",
+    "actions_completed",
+    "actions_of",
+    "actions_to_update",
+    "adopted_plan",
+    "adopted_plans",
+    "awareness_reports",
+    "axis_tree",
+    "budget_lines_of",
+    "budget_lines_of_actions",
+    "catalogue_list",
+    "catalogue_uses",
+    "cofunders_of",
+    "cofunders_of_actions",
+    "commune_actions",
+    "commune_plans",
+    "completed_filter",
+    "current_plan",
+    "current_plans",
+    "deliberated_plans",
+    "editable_plan_for",
+    "editable_plans_for",
+    "followed_actions",
+    "followed_plan",
+    "followed_plans",
+    "late_filter",
+    "mark_flags",
+    "plan_budget_summary",
+    "plan_by_id",
+    "plan_can_branch",
+    "plan_for_user",
+    "plan_history",
+    "plan_import_references",
+    "plan_page",
+    "plan_page_filtered",
+    "plan_schedule",
+    "plan_with_actions",
+    "plans_deliberated",
+    "portfolio_plans",
+    "replaced_deliberation_for_user",
+    "replaced_deliberations",
+    "stale_cutoff",
+    "stale_filter",
+    "started_filter",
+    "with_adopted_plan",
+    "with_flags",
+]

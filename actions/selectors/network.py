@@ -1,0 +1,161 @@
+"""Figures over many communes: deliberations, the followed plans' actions, budgets, the portfolio."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+)
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
+
+from ..models import (
+    ADOPTED_STATUSES,
+    Action,
+    ActionPlan,
+    AwarenessReport,
+    BudgetLine,
+    CoFunder,
+)
+from .flags import (
+    OPEN_STATUSES,
+    _overdue_milestones,
+    completed_filter,
+    late_filter,
+    stale_cutoff,
+)
+from .plans import (
+    _latest_and_adopted,
+    _plans_of,
+    followed_actions,
+)
+
+# --- network figures ----------------------------------------------------------------------------
+
+
+def deliberated_plans(
+    *, commune_ids: Iterable[int], start: date | None = None, end: date | None = None
+) -> dict:
+    """The seed's first measure: how many action plans communes deliberated (between `start` and
+    `end` when given), in total and by year of the council's vote (one query)."""
+    plans = ActionPlan.objects.filter(commune_id__in=commune_ids, status__in=ADOPTED_STATUSES)
+    if start:
+        plans = plans.filter(deliberation_date__gte=start)
+    if end:
+        plans = plans.filter(deliberation_date__lte=end)
+    rows = (
+        plans.annotate(year=ExtractYear("deliberation_date"))
+        .values("year")
+        .annotate(count=Count("pk"))
+        .order_by("year")
+    )
+    by_year = {row["year"]: row["count"] for row in rows}
+    return {"total": sum(by_year.values()), "by_year": by_year}
+
+
+def with_adopted_plan(*, communes: QuerySet, by: date | None = None) -> QuerySet:
+    """Adds `has_adopted_plan` to each commune: whether the council adopted a plan (by that day)."""
+    adopted = ActionPlan.objects.filter(commune=OuterRef("pk"), status__in=ADOPTED_STATUSES)
+    if by:
+        adopted = adopted.filter(deliberation_date__lte=by)
+    return communes.annotate(has_adopted_plan=Exists(adopted))
+
+
+def actions_of(*, plans: Iterable[ActionPlan]) -> QuerySet[Action]:
+    """The actions of these plans (a queryset to filter and aggregate further)."""
+    return Action.objects.filter(plan_id__in=[plan.pk for plan in plans])
+
+
+def budget_lines_of_actions(*, action_ids: Iterable[int], year: int | None = None) -> QuerySet[BudgetLine]:
+    lines = BudgetLine.objects.filter(action_id__in=list(action_ids))
+    return lines if year is None else lines.filter(year=year)
+
+
+def cofunders_of_actions(*, action_ids: Iterable[int]) -> QuerySet[CoFunder]:
+    return CoFunder.objects.filter(action_id__in=list(action_ids))
+
+
+def actions_completed(*, start: date, end: date) -> QuerySet[Action]:
+    """Actions of the followed plans completed in the period (see `completed_filter`), with their
+    commune and theme, by commune (two queries)."""
+    return (
+        followed_actions()
+        .filter(completed_filter(start, end))
+        .select_related("plan__commune", "theme")
+        .order_by("plan__commune__sort_name", "title", "-plan__version")
+    )
+
+
+def plans_deliberated(
+    *, start: date, end: date, commune_ids: Iterable[int] | None = None
+) -> list[ActionPlan]:
+    """Plans the council adopted between `start` and `end` (of these communes, or all), by date."""
+    plans = ActionPlan.objects.filter(status__in=ADOPTED_STATUSES, deliberation_date__range=(start, end))
+    if commune_ids is not None:
+        plans = plans.filter(commune_id__in=list(commune_ids))
+    return list(plans.select_related("commune").order_by("deliberation_date", "commune__sort_name"))
+
+
+def awareness_reports(*, commune_ids: Iterable[int], year: int) -> list[AwarenessReport]:
+    """Awareness reports dated in the year up to today (a date to come is no result yet), of every plan
+    version's actions (reports stay with the action they were written for: a new version does not copy
+    them), by commune (one query)."""
+    return list(
+        AwarenessReport.objects.filter(
+            action__plan__commune_id__in=list(commune_ids), date__year=year, date__lte=timezone.localdate()
+        )
+        .select_related("action__plan__commune")
+        .order_by("action__plan__commune__sort_name", "date", "pk")
+    )
+
+
+def budget_lines_of(*, plans: Iterable[ActionPlan]) -> QuerySet[BudgetLine]:
+    return BudgetLine.objects.filter(action__plan_id__in=[plan.pk for plan in plans])
+
+
+def cofunders_of(*, plans: Iterable[ActionPlan]) -> QuerySet[CoFunder]:
+    return CoFunder.objects.filter(action__plan_id__in=[plan.pk for plan in plans])
+
+
+@dataclass
+class PortfolioPlan:
+    """A commune's line in the portfolio: its current version, and the late and stale actions of
+    its followed plan (the same actions the dashboards count)."""
+
+    current: ActionPlan
+    followed: ActionPlan
+    late: int
+    stale: int
+
+
+def portfolio_plans(*, commune_ids: Iterable[int] | None) -> dict[int, PortfolioPlan]:
+    """For each commune with a plan, its current and followed plans and the followed plan's late and
+    stale action counts (one query)."""
+    plans = list(
+        _plans_of(commune_ids).annotate(
+            late_count=Count(
+                "actions",
+                filter=Q(
+                    actions__in=Action.objects.annotate(
+                        has_overdue_milestone=Exists(_overdue_milestones())
+                    ).filter(late_filter())
+                ),
+            ),
+            stale_count=Count(
+                "actions",
+                filter=Q(actions__updated_at__lt=stale_cutoff(), actions__status__in=OPEN_STATUSES),
+            ),
+        )
+    )
+    latest, adopted = _latest_and_adopted(plans)
+    return {
+        commune_id: PortfolioPlan(
+            current=latest[commune_id], followed=plan, late=plan.late_count, stale=plan.stale_count
+        )
+        for commune_id, plan in (latest | adopted).items()
+    }
