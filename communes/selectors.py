@@ -106,11 +106,11 @@ def portfolio_communes(*, advisor) -> QuerySet[Commune]:
     return _with_key_people(advisor_communes(advisor=advisor)).order_by("sort_name")
 
 
-def portfolio_summary(communes) -> list[tuple[str, str, int]]:
-    """(stage, label, count) of an already evaluated list of communes, in stage order (no query)."""
+def portfolio_summary(*, advisor) -> list[tuple[str, str, int]]:
+    """(stage, label, count) of the communes the advisor follows, in stage order (one query)."""
     counts = {stage.value: 0 for stage in Stage}
-    for commune in communes:
-        counts[commune.stage] += 1
+    for row in advisor_communes(advisor=advisor).values("stage").annotate(count=Count("pk")).order_by():
+        counts[row["stage"]] = row["count"]
     return [(stage.value, stage.label, counts[stage.value]) for stage in Stage]
 
 

@@ -7,4 +7,4 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Reporting")
 
     def ready(self):
-        from . import signals  # noqa: F401  freezes the deliberation file of an adopted plan
+        from . import signals  # noqa: F401  freezes adopted plans; dashboards figures out of date

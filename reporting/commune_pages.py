@@ -7,6 +7,7 @@ owning app's selector, in a constant number of queries whatever the number of co
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -47,9 +48,14 @@ PORTFOLIO_LABELS = (
 )
 
 
+# A page of the portfolio's table: an advisor may follow hundreds of communes.
+PORTFOLIO_PER_PAGE = 50
+
+
 @dataclass
 class PortfolioPage:
-    communes: list[Commune]  # each with `cells`, one per label
+    communes: Page  # a page of communes, each with `cells`, one per label
+    count: int  # every commune the advisor follows
     labels: tuple[Any, ...]
     figures: list[HeadlineFigure]
     stage_counts: list[tuple[str, str, int]]
@@ -86,8 +92,8 @@ def _group_cell(commune: Commune, state: workgroups_selectors.Regularity) -> Cel
     return Cell(text=text, url=url, tone="warning" if state.quiet else "")
 
 
-def _deliberated_figure(commune_ids: list[int]) -> HeadlineFigure:
-    deliberated = actions_selectors.deliberated_plans(commune_ids=commune_ids)
+def _deliberated_figure(communes) -> HeadlineFigure:
+    deliberated = actions_selectors.deliberated_plans(commune_ids=communes.values("pk"))
     detail = ", ".join(
         _("%(year)s: %(count)d") % {"year": year, "count": count}
         for year, count in deliberated["by_year"].items()
@@ -100,20 +106,26 @@ def _deliberated_figure(commune_ids: list[int]) -> HeadlineFigure:
     )
 
 
-def portfolio_page(*, advisor) -> PortfolioPage:
-    """The communes the advisor follows, each with its plan (current version; late and stale actions
-    of its followed plan, as the dashboards count them) and its working group: five queries."""
-    communes = list(communes_selectors.portfolio_communes(advisor=advisor))
-    commune_ids = [commune.pk for commune in communes]
-    plans = actions_selectors.portfolio_plans(commune_ids=commune_ids)
+def portfolio_page(*, advisor, page_number: int | str | None = 1) -> PortfolioPage:
+    """A page of the communes the advisor follows, each with its plan (current version; late and stale
+    actions of its followed plan, as the dashboards count them) and its working group, read for that
+    page only; the figures of all of them aggregated in SQL: seven queries, whatever their number."""
+    stage_counts = communes_selectors.portfolio_summary(advisor=advisor)
+    paginator = Paginator(communes_selectors.portfolio_communes(advisor=advisor), PORTFOLIO_PER_PAGE)
+    paginator.count = sum(count for _stage, _label, count in stage_counts)  # no second count
+    page = paginator.get_page(page_number)
+    communes = list(page.object_list)
+    plans = actions_selectors.portfolio_plans(commune_ids=[commune.pk for commune in communes])
     regularity = workgroups_selectors.regularity_by_commune(communes=communes)
     for commune in communes:
         commune.cells = [*_plan_cells(plans.get(commune.pk)), _group_cell(commune, regularity[commune.pk])]
+    page.object_list = communes
     return PortfolioPage(
-        communes=communes,
+        communes=page,
+        count=page.paginator.count,
         labels=PORTFOLIO_LABELS,
-        figures=[_deliberated_figure(commune_ids)],
-        stage_counts=communes_selectors.portfolio_summary(communes),
+        figures=[_deliberated_figure(communes_selectors.advisor_communes(advisor=advisor))],
+        stage_counts=stage_counts,
     )
 
 

@@ -23,7 +23,9 @@ def portfolio(request):
         advisor_id = request.GET.get("advisor")
         if advisor_id and advisor_id.isdigit():
             advisor = get_object_or_404(advisor_choices, pk=advisor_id)
-    page = commune_pages.portfolio_page(advisor=advisor)
+    page = commune_pages.portfolio_page(advisor=advisor, page_number=request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "communes/portfolio.html",
@@ -32,6 +34,7 @@ def portfolio(request):
             "advisor_choices": advisor_choices,
             "communes": page.communes,
             "page": page,
+            "query": query.urlencode(),
         },
     )
 

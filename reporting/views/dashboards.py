@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from communes import permissions
 from communes.selectors import advisors_all, commune_groups_all
 
-from .. import charts, dashboards
+from .. import charts, dashboards, summaries
 
 
 class AdvisorChoiceField(forms.ModelChoiceField):
@@ -46,7 +46,7 @@ class NetworkFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["advisor"].queryset = advisors_all()
         self.fields["group"].queryset = commune_groups_all()
-        years = [("", "—"), *((year, str(year)) for year in dashboards.years_offered())]
+        years = [("", "—"), *((year, str(year)) for year in summaries.years_offered())]
         self.fields["year_from"].choices = years
         self.fields["year_to"].choices = years
 
@@ -66,11 +66,14 @@ def network_dashboard(request):
     dashboard = dashboards.network_dashboard(
         advisor=filters.get("advisor"),
         group=filters.get("group"),
-        period=dashboards.Period(filters.get("year_from"), filters.get("year_to")),
+        period=summaries.Period(filters.get("year_from"), filters.get("year_to")),
+        page_number=request.GET.get("page"),
     )
     # An advisor reads the whole network's figures but opens only the communes they follow.
-    for line in dashboard.communes:
+    for line in [*dashboard.communes, *dashboard.quiet_groups]:
         line.can_open = permissions.can_view_commune(user, line.commune)
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "reporting/network_dashboard.html",
@@ -80,6 +83,8 @@ def network_dashboard(request):
             "dashboard": dashboard,
             "charts": charts.network_charts(dashboard),
             "is_advisor": permissions.is_advisor(user),
+            "page": dashboard.page,
+            "query": query.urlencode(),
         },
     )
 

@@ -95,9 +95,10 @@ def test_portfolio_of_49_communes_renders_in_a_bounded_number_of_queries(
         MembershipFactory(user=advisor, commune=commune, role=Role.ADVISOR)
         MembershipFactory(commune=commune, role=Role.REFERENT)
     client = login(advisor)
-    # session, user, roles, communes, advisors and referents prefetches, then one query for each
-    # other app's part (plans, deliberated plans, working groups) whatever the number of communes
-    with django_assert_max_num_queries(9):
+    # session, user, roles, communes by stage (which count them for the pager), the page's communes,
+    # advisors and referents prefetches, then one query for each other app's part (plans, deliberated
+    # plans, working groups) whatever the number of communes
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("communes:portfolio"))
     assert len(response.context["communes"]) == 49
 

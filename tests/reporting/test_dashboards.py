@@ -517,7 +517,7 @@ def grow(network, count: int):
         network.south.communes.add(commune)
 
 
-NETWORK_QUERIES = 27  # session, user, roles, filter lists, then the dashboard's fixed reads
+NETWORK_QUERIES = 31  # session, user, roles, filter lists, then the dashboard's fixed reads (figures not cached yet)
 COMMUNE_QUERIES = 37  # of which two observatory territories (the commune's and the agglomeration's)
 
 

@@ -1,0 +1,55 @@
+"""The dashboards' figures kept in the default cache (the shared Redis cache when REDIS_URL is set),
+under a key that carries a version of the figures: every write to what they count (plans, actions,
+budget lines, co-funders, milestones, communes, memberships, groups, meetings) replaces the version
+(reporting/signals.py), so the next read computes them anew and no page shows a figure older than
+the last change. The version is a token rather than a counter so that a version lost by the cache (an
+eviction, a restart) never brings back figures stored under an earlier one.
+
+With the cache down (pcl/cache.py), every read is a miss: the figures are computed on each request.
+"""
+
+import time
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone, translation
+
+VERSION_KEY = "reporting:figures:version"
+# The figures also depend on the day (late and stale actions): a day's figures never outlive it, and
+# an hour bounds what a write the signals cannot see (a bulk update) may leave behind.
+TIMEOUT = 60 * 60
+
+
+def _new_version() -> str:
+    return str(time.time_ns())
+
+
+def figures_version() -> str:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = _new_version()
+        cache.add(VERSION_KEY, version, timeout=None)
+        version = cache.get(VERSION_KEY) or version
+    return version
+
+
+def figures_changed() -> None:
+    """Replaces the version now, and again once the transaction commits: a page computed between the
+    write and the commit (reading the old rows) is stored under a version no later read asks for."""
+    cache.set(VERSION_KEY, _new_version(), timeout=None)
+    transaction.on_commit(lambda: cache.set(VERSION_KEY, _new_version(), timeout=None))
+
+
+def cached_figures(name: str, parts: tuple, compute: Callable):
+    """The figures `compute()` returns, for these parts of the key (filters), in the page's language
+    and for today, from the cache when they were computed since the last change."""
+    key = ":".join(
+        ["reporting", name, figures_version(), translation.get_language() or "", str(timezone.localdate())]
+        + [str(part) for part in parts]
+    )
+    figures = cache.get(key)
+    if figures is None:
+        figures = compute()
+        cache.set(key, figures, timeout=TIMEOUT)
+    return figures
