@@ -517,7 +517,8 @@ def grow(network, count: int):
         network.south.communes.add(commune)
 
 
-NETWORK_QUERIES = 31  # session, user, roles, filter lists, then the dashboard's fixed reads (figures not cached yet)
+# session, user, roles, filter lists, then the dashboard's fixed reads (with its figures not cached yet)
+NETWORK_QUERIES = 31
 COMMUNE_QUERIES = 37  # of which two observatory territories (the commune's and the agglomeration's)
 
 
