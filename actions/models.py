@@ -144,6 +144,11 @@ class ActionPlan(models.Model):
         verbose_name = _("action plan")
         verbose_name_plural = _("action plans")
         ordering = ["commune__sort_name", "-version"]
+        indexes = [
+            # Which plan a commune follows: its latest adopted version, else its latest (the dashboards'
+            # subqueries ask for a commune's plans of some statuses above a version).
+            models.Index(fields=["commune", "status", "version"], name="actions_plan_commune_status"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["commune", "version"], name="actions_plan_unique_version"),
             CheckConstraint(
@@ -344,6 +349,10 @@ class Action(Impact):
         verbose_name = _("action")
         verbose_name_plural = _("actions")
         ordering = ["order", "pk"]
+        indexes = [
+            # A plan's actions counted by status (late, stale, done) on the dashboards and the portfolio.
+            models.Index(fields=["plan", "status"], name="actions_action_plan_status"),
+        ]
         constraints = [
             *non_negative(
                 "mwh_saved",
@@ -383,6 +392,14 @@ class Milestone(models.Model):
         verbose_name = _("milestone")
         verbose_name_plural = _("milestones")
         ordering = ["due_date", "pk"]
+        indexes = [
+            # An action's overdue milestones (the "late" flag): those not done, by due date.
+            models.Index(
+                fields=["action", "due_date"],
+                condition=Q(done_on__isnull=True),
+                name="actions_milestone_open_due",
+            ),
+        ]
 
     def __str__(self):
         return self.name

@@ -174,6 +174,11 @@ class Commune(models.Model):
         verbose_name = _("commune")
         verbose_name_plural = _("communes")
         ordering = ["sort_name"]
+        indexes = [
+            # The engaged communes by name (the network's working groups gone quiet), the communes by
+            # stage (the portfolio's counts).
+            models.Index(fields=["stage", "sort_name"], name="communes_commune_stage_name"),
+        ]
         constraints = [
             CheckConstraint(
                 condition=Q(charter_end_year__isnull=True)

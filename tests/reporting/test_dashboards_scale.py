@@ -1,0 +1,233 @@
+"""The dashboards and the portfolio at national scale: figures cached until something they count changes,
+tables paginated, query counts that do not grow with the network."""
+
+import datetime
+import re
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from actions import services
+from actions.models import ActionStatus, BudgetKind, BudgetLine
+from communes.models import Commune, Membership, Role, Stage
+from reporting.dashboards import COMMUNES_PER_PAGE
+from reporting.figures_cache import figures_version
+from tests.actions.factories import ActionFactory, BudgetLineFactory, adopted_plan
+from tests.reporting.conftest import meet
+from tests.reporting.test_dashboards import NETWORK, grow, rows, text_of
+
+pytestmark = pytest.mark.django_db
+
+PORTFOLIO = reverse("communes:portfolio")
+
+
+def add_communes(count: int, *, advisor=None) -> list[Commune]:
+    """Communes in bulk (no plan), signatories, followed by the advisor when given."""
+    start = Commune.objects.count()
+    communes = Commune.objects.bulk_create(
+        Commune(
+            insee_code=f"9{index:04d}",
+            name=f"Commune {index:04d}",
+            sort_name=f"commune {index:04d}",
+            charter_signed_on=datetime.date(2020, 1, 1),
+            stage=Stage.SIGNATORY,
+        )
+        for index in range(start, start + count)
+    )
+    if advisor is not None:
+        Membership.objects.bulk_create(
+            Membership(user=advisor, commune=commune, role=Role.ADVISOR) for commune in communes
+        )
+    return communes
+
+
+def figure(response, figure_id: str) -> int:
+    """The headline figure's number, as it reads."""
+    return int(re.sub(r"\D", "", text_of(response, figure_id).split()[0]))
+
+
+def forecast(response) -> int:
+    """The network's forecast budget, in euros, as its headline figure reads."""
+    return int(re.sub(r"\D", "", text_of(response, "figure-budget").split("€")[0]))
+
+
+def names(response, table_id: str) -> list[str]:
+    return [row[0] for row in rows(response, table_id)[1:]]
+
+
+# --- the network's figures: cached, never stale -------------------------------------------------
+
+
+def test_the_network_figures_are_read_from_the_cache_until_something_changes(
+    login, network, django_assert_max_num_queries
+):
+    client = login(network.cast.admin)
+    with CaptureQueriesContext(connection) as first:
+        client.get(NETWORK)
+    with CaptureQueriesContext(connection) as second:
+        response = client.get(NETWORK)
+    # The selection's aggregates (counts, deliberations, actions, completed, budget by year and theme,
+    # co-funding, quiet groups) are not read again.
+    assert len(first.captured_queries) - len(second.captured_queries) >= 9
+    assert response.context["dashboard"].actions.total == figure(response, "figure-actions") > 0
+
+
+def test_an_action_added_shows_at_once_on_the_network_dashboard(login, network):
+    client = login(network.cast.admin)
+    before = figure(client.get(NETWORK), "figure-actions")
+    ActionFactory(plan=network.plan, theme=network.themes[0], status=ActionStatus.DONE)
+    after = client.get(NETWORK)
+    assert figure(after, "figure-actions") == before + 1
+    row = next(row for row in rows(after, "communes-table")[1:] if row[0] == "Saint-Martin-d'Hères")
+    assert row[2:4] == ["6", "2"]  # actions, done
+
+
+def test_a_budget_line_edited_shows_at_once_on_the_network_dashboard(login, network):
+    client = login(network.cast.admin)
+    before = forecast(client.get(NETWORK))
+    line = BudgetLine.objects.get(action=network.renovation, year=2024)
+    line.forecast = Decimal("200000")  # was 100 000
+    line.save()
+    assert forecast(client.get(NETWORK)) == before + 100000
+    line.delete()
+    assert forecast(client.get(NETWORK)) == before - 100000
+
+
+def test_a_status_changed_through_the_service_shows_at_once(login, network):
+    client = login(network.cast.admin)
+    before = figure(client.get(NETWORK), "figure-late")
+    assert before >= 1
+    action = network.late
+    services.action_update(
+        action=action,
+        data={"status": ActionStatus.DONE, "progress": 100},
+        user=network.cast.advisor,
+        base_revision=action.revision,
+    )
+    assert figure(client.get(NETWORK), "figure-late") == before - 1
+
+
+def test_a_meeting_held_takes_a_group_off_the_quiet_list_at_once(login, network):
+    client = login(network.cast.admin)
+    quiet = re.compile(r'<ul id="quiet-groups">(.*?)</ul>', re.S)
+    assert "Échirolles" in quiet.search(client.get(NETWORK).content.decode()).group(1)
+    meet(network.other, days_ago=3)
+    assert "Échirolles" not in quiet.search(client.get(NETWORK).content.decode()).group(1)
+
+
+def test_every_counted_write_replaces_the_figures_version(network):
+    version = figures_version()
+    BudgetLineFactory(action=network.renovation, year=2026, kind=BudgetKind.INVESTMENT)
+    assert figures_version() != version
+    version = figures_version()
+    network.south.communes.add(network.never_signed)
+    assert figures_version() != version
+
+
+# --- the network's table: a page of communes ----------------------------------------------------
+
+
+def test_the_network_table_shows_a_page_of_communes_and_keeps_the_filters_in_its_links(login, network):
+    add_communes(COMMUNES_PER_PAGE + 10, advisor=network.cast.advisor)
+    client = login(network.cast.admin)
+    total = Commune.objects.count()
+    first = client.get(NETWORK)
+    assert len(names(first, "communes-table")) == COMMUNES_PER_PAGE
+    assert f"{total} communes dans cette évaluation" in first.content.decode()
+    second = client.get(NETWORK, {"page": 2})
+    assert len(names(second, "communes-table")) == total - COMMUNES_PER_PAGE
+    assert not set(names(first, "communes-table")) & set(names(second, "communes-table"))
+
+    advisor = network.cast.advisor.pk
+    filtered = client.get(NETWORK, {"advisor": advisor, "year_from": 2024})
+    assert f"?advisor={advisor}&amp;year_from=2024&amp;page=2" in filtered.content.decode()
+    last = client.get(NETWORK, {"advisor": advisor, "year_from": 2024, "page": 2})
+    followed = Membership.objects.filter(user=network.cast.advisor, role=Role.ADVISOR).count()
+    assert len(names(last, "communes-table")) == followed - COMMUNES_PER_PAGE
+
+
+@pytest.mark.parametrize("cached", [False, True], ids=["figures computed", "figures cached"])
+def test_the_network_dashboard_costs_the_same_queries_for_3_or_60_more_communes(
+    login, observatory_figures, django_assert_max_num_queries, cached
+):
+    network = observatory_figures
+    client = login(network.cast.advisor)
+    params = {"advisor": network.cast.advisor.pk, "year_from": 2020}
+    grow(network, 3)
+    if cached:
+        client.get(NETWORK, params)
+    with django_assert_max_num_queries(33) as small:  # the chosen advisor is looked up
+        client.get(NETWORK, params)
+    grow(network, 5)
+    add_communes(55, advisor=network.cast.advisor)
+    if cached:
+        client.get(NETWORK, params)
+    with django_assert_max_num_queries(33) as large:
+        response = client.get(NETWORK, params)
+    assert len(names(response, "communes-table")) == COMMUNES_PER_PAGE
+    assert len(large.captured_queries) == len(small.captured_queries)
+
+
+# --- the portfolio ------------------------------------------------------------------------------
+
+
+def test_the_portfolio_shows_a_page_of_communes_with_the_counts_of_all(login, cast):
+    add_communes(60, advisor=cast.advisor)
+    client = login(cast.advisor)
+    first = client.get(PORTFOLIO)
+    assert len(names(first, "portfolio-table")) == 50
+    page = first.content.decode()
+    assert re.search(r'display-6 mb-0">61</p><p class="mb-0">communes suivies', page)
+    assert "Signataire de la charte · 60" in page
+    second = client.get(PORTFOLIO, {"page": 2})
+    assert len(names(second, "portfolio-table")) == 11
+    assert not set(names(first, "portfolio-table")) & set(names(second, "portfolio-table"))
+
+
+def test_an_administrator_pages_through_an_advisors_portfolio(login, cast):
+    add_communes(55, advisor=cast.advisor)
+    client = login(cast.admin)
+    response = client.get(PORTFOLIO, {"advisor": cast.advisor.pk})
+    assert f"?advisor={cast.advisor.pk}&amp;page=2" in response.content.decode()
+    second = client.get(PORTFOLIO, {"advisor": cast.advisor.pk, "page": 2})
+    assert len(names(second, "portfolio-table")) == 6
+
+
+def test_the_portfolio_costs_the_same_queries_for_5_or_300_communes(
+    login, cast, django_assert_max_num_queries
+):
+    client = login(cast.advisor)
+    add_communes(4, advisor=cast.advisor)
+    with django_assert_max_num_queries(10) as small:
+        client.get(PORTFOLIO)
+    extra = add_communes(300, advisor=cast.advisor)[4:]
+    for commune in extra[:3]:
+        plan = adopted_plan(commune)
+        for _ in range(3):
+            ActionFactory(plan=plan, end_date=datetime.date(2020, 1, 1))
+    with django_assert_max_num_queries(10) as large:
+        response = client.get(PORTFOLIO)
+    assert len(names(response, "portfolio-table")) == 50
+    assert len(large.captured_queries) == len(small.captured_queries)
+
+
+# --- a plan's budget ----------------------------------------------------------------------------
+
+
+def test_the_plan_budget_page_costs_the_same_queries_for_3_or_60_actions(
+    login, network, django_assert_max_num_queries
+):
+    client = login(network.cast.advisor)
+    url = reverse("actions:plan_budget", args=[network.plan.pk])
+    with django_assert_max_num_queries(8) as small:
+        client.get(url)
+    for number in range(55):
+        action = ActionFactory(plan=network.plan, theme=network.themes[number % 2])
+        BudgetLineFactory(action=action, year=2025, kind=BudgetKind.INVESTMENT)
+    with django_assert_max_num_queries(8) as large:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(large.captured_queries) == len(small.captured_queries)
