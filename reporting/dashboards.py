@@ -55,6 +55,13 @@ COMMUNES_PER_PAGE = 50
 # The working groups gone quiet that the dashboard names (all are counted): filters narrow the list.
 QUIET_GROUPS_SHOWN = 100
 
+
+def all_commune_ids() -> list[int]:
+    """Every commune's id (the agglomeration's observatory): 35,000 at national scale, kept in the cache
+    with the figures (a commune created, deleted or imported replaces their version)."""
+    return cached_figures("commune-ids", (), commune_ids_all)
+
+
 # --- the network --------------------------------------------------------------------------------
 
 
@@ -206,20 +213,26 @@ def network_dashboard(
     period = period or Period()
     communes = network_communes(advisor=advisor, group=group)
     whole = advisor is None and group is None
+    filters = (getattr(advisor, "pk", None), getattr(group, "pk", None), period.year_from, period.year_to)
     summary = cached_figures(
         "network",
-        (getattr(advisor, "pk", None), getattr(group, "pk", None), period.year_from, period.year_to),
+        filters,
         lambda: _network_summary(communes, whole=whole, period=period),
     )
     paginator = Paginator(communes.order_by("sort_name", "pk"), COMMUNES_PER_PAGE)
     paginator.count = summary.commune_count  # counted with the summary: no second count
     page = paginator.get_page(page_number)
-    commune_ids = commune_ids_all() if whole else list(communes.values_list("pk", flat=True))
+    lines = cached_figures(
+        "network-lines",
+        (*filters, page.number),
+        lambda: network_lines(list(page.object_list), period=period),
+    )
+    commune_ids = all_commune_ids() if whole else list(communes.values_list("pk", flat=True))
     dataset = datasets_with_data(commune_ids=None if whole else commune_ids).first()
     return NetworkDashboard(
         **vars(summary),
         period=period,
-        communes=network_lines(list(page.object_list), period=period),
+        communes=lines,
         page=page,
         dataset=dataset,
         observatory=territory_observatory(commune_ids=commune_ids, dataset=dataset),
@@ -270,7 +283,7 @@ def commune_dashboard(*, commune: Commune) -> CommuneDashboard:
         summary, flagged, schedule, budget = ActionSummary(), [], [], Budget()
 
     now = timezone.now()
-    all_ids = commune_ids_all()
+    all_ids = all_commune_ids()
     dataset = datasets_with_data(commune_ids=[commune.pk]).first()
     return CommuneDashboard(
         commune=commune,

@@ -7,6 +7,7 @@ from django.dispatch import receiver
 from actions.models import Action, ActionPlan, BudgetLine, CoFunder, HistoryEntry, Milestone
 from actions.signals import plan_adopted
 from communes.models import Commune, CommuneGroup, Membership
+from communes.signals import communes_imported
 from workgroups.models import Meeting, WorkingGroup
 
 from . import services
@@ -46,3 +47,4 @@ for model in COUNTED:
 m2m_changed.connect(
     _changed, sender=CommuneGroup.communes.through, dispatch_uid="reporting_figures_commune_groups"
 )
+communes_imported.connect(_changed, dispatch_uid="reporting_figures_communes_imported")

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from actions import services
 from actions.models import ActionStatus, BudgetKind, BudgetLine
+from communes.importers import GRENOBLE_METROPOLE, METRO_FILE, communes_import
 from communes.models import Commune, Membership, Role, Stage
 from reporting.dashboards import COMMUNES_PER_PAGE
 from reporting.figures_cache import figures_version
@@ -30,8 +31,8 @@ def add_communes(count: int, *, advisor=None) -> list[Commune]:
     communes = Commune.objects.bulk_create(
         Commune(
             insee_code=f"9{index:04d}",
-            name=f"Commune {index:04d}",
-            sort_name=f"commune {index:04d}",
+            name=f"Zz Commune {index:04d}",  # after the other communes by name
+            sort_name=f"zz commune {index:04d}",
             charter_signed_on=datetime.date(2020, 1, 1),
             stage=Stage.SIGNATORY,
         )
@@ -124,6 +125,11 @@ def test_every_counted_write_replaces_the_figures_version(network):
     assert figures_version() != version
     version = figures_version()
     network.south.communes.add(network.never_signed)
+    assert figures_version() != version
+    version = figures_version()
+    communes_import(  # communes created in bulk: no post_save, the import says so
+        path=METRO_FILE, epci_siren=GRENOBLE_METROPOLE["siren"], epci_name=GRENOBLE_METROPOLE["name"]
+    )
     assert figures_version() != version
 
 
