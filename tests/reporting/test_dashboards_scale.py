@@ -14,11 +14,12 @@ from actions import services
 from actions.models import ActionStatus, BudgetKind, BudgetLine
 from communes.importers import GRENOBLE_METROPOLE, METRO_FILE, communes_import
 from communes.models import Commune, Membership, Role, Stage
+from reporting import dashboards
 from reporting.dashboards import COMMUNES_PER_PAGE
 from reporting.figures_cache import figures_version
 from tests.actions.factories import ActionFactory, BudgetLineFactory, adopted_plan
 from tests.reporting.conftest import meet
-from tests.reporting.test_dashboards import NETWORK, grow, rows, text_of
+from tests.reporting.test_dashboards import NETWORK, grow, rows, text, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -117,6 +118,23 @@ def test_a_meeting_held_takes_a_group_off_the_quiet_list_at_once(login, network)
     assert "Échirolles" in quiet.search(client.get(NETWORK).content.decode()).group(1)
     meet(network.other, days_ago=3)
     assert "Échirolles" not in quiet.search(client.get(NETWORK).content.decode()).group(1)
+
+
+def test_the_quiet_groups_list_is_bounded_and_says_how_many_it_leaves_out(login, network, monkeypatch):
+    monkeypatch.setattr(dashboards, "QUIET_GROUPS_SHOWN", 1)
+    response = login(network.cast.admin).get(NETWORK)
+    quiet = re.search(r'<ul id="quiet-groups">(.*?)</ul>', response.content.decode(), re.S).group(1)
+    assert quiet.count("<li>") == 1
+    assert "2 groupes de travail sans réunion récente" in text(response)
+    assert text_of_p(response, "quiet-groups-more").startswith(
+        "Les 1 premiers des 2 groupes de travail sans réunion récente, par nom"
+    )
+
+
+def text_of_p(response, element_id: str) -> str:
+    html = response.content.decode()
+    start = html.index(">", html.index(f'id="{element_id}"')) + 1
+    return re.sub(r"\s+", " ", html[start : html.index("</p>", start)]).strip()
 
 
 def test_every_counted_write_replaces_the_figures_version(network):
