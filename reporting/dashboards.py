@@ -6,6 +6,11 @@ number of communes, plans and actions. A commune's figures are read from its fol
 preparation), as the yearly reports, the Letter and the portfolio read them: a new version copies
 the actions of the previous one, so counting every version would count each action twice. Every read
 of another app goes through that app's selectors.
+
+At national scale (35,000 communes) the network's figures choose the followed plans in a subquery
+(`followed_plans_query`) rather than from a list of ids, its table shows a page of communes, and the
+selection's figures and pages are kept in the cache until something they count changes
+(figures_cache); a commune's dashboard reads only that commune, beside the agglomeration's observatory.
 """
 
 from dataclasses import dataclass
