@@ -18,6 +18,8 @@ from psycopg import sql
 from actions.models import Action, ActionPlan, BudgetLine, CoFunder, Milestone, PlanAxis
 from communes.models import Commune, Epci, Membership
 from observatory.models import Observation
+from observatory.totals import data_changed
+from reporting.figures_cache import figures_changed
 from reporting.scale import DEFAULT_PASSWORD, DOMAIN
 from reporting.scale.communes import communes_load, national_rows
 from reporting.scale.observatory import observatory_load
@@ -113,6 +115,9 @@ class Command(BaseCommand):
         with self._step("analyze"), connection.cursor() as cursor:
             for model in WRITTEN:
                 cursor.execute(f'ANALYZE "{model._meta.db_table}"')
+        # Bulk writes send no signal: the cached figures (the shared Redis cache) are made stale here.
+        figures_changed()
+        data_changed()
         total = time.perf_counter() - started
         summary = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in self.timings.items())
         self.stdout.write(
