@@ -35,9 +35,12 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(django_db_setup, live_server):
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the test
     # itself (creating data, reading mail.outbox) are synchronous and safe.
+    # Set up after the test database and the live server, so closed before either: the live server's
+    # request threads then end, with their database connections, before the test database is dropped
+    # (PostgreSQL otherwise waits 5 s for them, then refuses: "being accessed by other users").
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
         with sync_playwright() as playwright:
@@ -218,13 +221,21 @@ def open_details(path: str, selector: str = "main details") -> State:
     return State(path, "details open", act, shows=f"{selector}[open]")
 
 
+# No element is between two states: no collapse under way, no CSS transition or finite animation running
+# (a spinner's endless one is left out).
+ANIMATIONS_ENDED = """() => !document.querySelector(".collapsing")
+    && document.getAnimations().every(each => each.playState !== "running"
+        || each.effect.getComputedTiming().endTime === Infinity)"""
+
+
 def open_menu(path: str, toggle: str, name: str = "menu open") -> State:
     """A Bootstrap dropdown or collapsed menu opened by its button, as a user clicks it."""
 
     def act(page) -> None:
         page.locator(toggle).first.click()
         page.locator(f"{toggle}[aria-expanded=true]").first.wait_for()
-        page.wait_for_timeout(400)  # the collapse's transition ends, its final colours are checked
+        # The collapse's transition (and any colour transition) ends: its final colours are checked.
+        page.wait_for_function(ANIMATIONS_ENDED)
 
     return State(path, name, act, shows=f"{toggle}[aria-expanded=true]")
 
