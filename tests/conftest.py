@@ -74,6 +74,14 @@ def pytest_runtest_teardown(item, nextitem):
                 reference_load()
 
 
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server):
+    """pytest-django's live server, started after the test database is made and so stopped before it is
+    dropped: its thread's database connection is closed by then (PostgreSQL otherwise waits 5 s for it at
+    the end of the session, then refuses to drop the database: "being accessed by other users")."""
+    return live_server
+
+
 @pytest.fixture(autouse=True, scope="session")
 def celery_eager():
     """Tasks run in-process in tests, whether or not a broker is configured."""

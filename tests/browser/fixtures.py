@@ -38,9 +38,8 @@ def chromium_path() -> str:
 def browser(django_db_setup, live_server):
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the test
     # itself (creating data, reading mail.outbox) are synchronous and safe.
-    # Set up after the test database and the live server, so closed before either: the live server's
-    # request threads then end, with their database connections, before the test database is dropped
-    # (PostgreSQL otherwise waits 5 s for them, then refuses: "being accessed by other users").
+    # Set up after the test database and the live server (tests/conftest.py), so closed before either:
+    # the live server's request threads end, with their database connections, before it stops.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
         with sync_playwright() as playwright:
