@@ -73,6 +73,16 @@ def communes_all() -> list[Commune]:
     return list(Commune.objects.select_related("epci").order_by("sort_name"))
 
 
+def communes_ordered() -> QuerySet[Commune]:
+    """Every commune in name order, as a query a page of them can be cut from (no EPCI joined)."""
+    return Commune.objects.order_by("sort_name", "pk")
+
+
+def communes_by_insee_codes(*, insee_codes) -> list[Commune]:
+    """The communes of these INSEE codes, in name order."""
+    return list(Commune.objects.filter(insee_code__in=list(insee_codes)).order_by("sort_name", "pk"))
+
+
 def communes_by_ids(*, commune_ids) -> list[Commune]:
     return list(Commune.objects.filter(pk__in=list(commune_ids)).select_related("epci").order_by("sort_name"))
 

@@ -59,17 +59,20 @@ def communes_by_ids(commune_ids):
 def territory_figures(*, commune_ids, dataset_id: int | None) -> TerritoryFigures:
     """The figures of these communes for the dataset: cached under the data version and the communes'
     fingerprint (any change of the communes or their population shows at once); three queries when
-    not cached, one when cached."""
-    ids = sorted(set(commune_ids))
+    not cached, one when cached. `commune_ids` None: the whole platform, whatever its communes (the
+    agglomeration's page need not list tens of thousands of ids)."""
+    ids = None if commune_ids is None else sorted(set(commune_ids))
     with connection.cursor() as cursor:
         cursor.execute(FINGERPRINT_SQL)
         fingerprint = cursor.fetchone()[0]
-    digest = hashlib.sha1(",".join(map(str, ids)).encode()).hexdigest()
+    communes, population, _weighted = (int(part) for part in fingerprint.split(":"))
+    if ids is not None and ids and len(ids) == communes:
+        ids = None  # every commune: the platform's figures, cached once for any list of them
+    digest = "platform" if ids is None else hashlib.sha1(",".join(map(str, ids)).encode()).hexdigest()
     key = f"observatory:figures:{data_version()}:{fingerprint}:{dataset_id}:{digest}"
     figures = cache.get(key)
     if figures is None:
-        communes, population, _weighted = (int(part) for part in fingerprint.split(":"))
-        if ids and len(ids) == communes:
+        if ids is None:
             figures = _platform_figures(dataset_id, communes, population, fingerprint)
         else:
             figures = _communes_figures(ids, dataset_id)

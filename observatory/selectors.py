@@ -8,7 +8,6 @@ coverage of each year travels with the figures (`Coverage`) so that pages and do
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.db.models import (
     Exists,
@@ -18,16 +17,15 @@ from django.db.models import (
     Sum,
 )
 from django.db.models.functions import Coalesce, TruncDate
-from django.utils.translation import gettext as _
 
-from communes.models import Epci, localized_name
+from communes.models import localized_name
 from pcl import formatting
 
+from .comparison import COMPARISON_IN_LIST, CommuneRow, communes_comparison, comparison_counts  # noqa: F401
 from .coverage import Coverage, YearCoverage
 from .figures import communes_by_ids, territory_figures
 from .importers.common import batch_message, error_reason
 from .models import (
-    Basis,
     BatchStatus,
     Carrier,
     Dataset,
@@ -38,6 +36,14 @@ from .models import (
     RenewableSource,
     Sector,
     Target,
+)
+from .targets import (  # noqa: F401 (the selectors of the observatory's callers)
+    TargetView,
+    TrajectoryPoint,
+    agglomeration_target,
+    target_views,
+    territory_targets,
+    trajectory,
 )
 
 
@@ -124,65 +130,6 @@ def _series(rows, quantity: str, part: str, names: dict | None = None) -> Series
 
 
 @dataclass
-class TrajectoryPoint:
-    year: int
-    target_value: float
-
-
-@dataclass
-class TargetView:
-    target: Target
-    reference_value: float | None
-    target_value: float | None
-    latest_year: int | None
-    latest_value: float | None
-    expected_now: float | None  # on the straight line from the reference year to the target
-    gap_pct: float | None  # latest vs expected, in % of the expected value (positive: behind)
-    unit: str = ""  # of the values ("t CO2e", "MWh per inhabitant"...), "%" for a share
-    # Why the figures are missing, as a sentence ("The reference year 2005 is not covered."), or "".
-    reason: str = ""
-
-    @property
-    def is_share(self) -> bool:
-        return self.unit == "%"
-
-    def _value_text(self, value) -> str:
-        if self.is_share:
-            return formatting.percent(value, 1)
-        # Totals in whole units, per-inhabitant values (a few units) with two decimals.
-        decimals = 2 if value is not None and abs(value) < 100 else 0
-        return formatting.quantity(value, self.unit, decimals)
-
-    @property
-    def reference_text(self) -> str:
-        return self._value_text(self.reference_value)
-
-    @property
-    def target_text(self) -> str:
-        return self._value_text(self.target_value)
-
-    @property
-    def latest_text(self) -> str:
-        return self._value_text(self.latest_value)
-
-    @property
-    def expected_text(self) -> str:
-        return self._value_text(self.expected_now)
-
-    @property
-    def gap_text(self) -> str:
-        if self.is_share:
-            return formatting.points(self.gap_pct)
-        return formatting.percent(self.gap_pct, 1, signed=True)
-
-    @property
-    def is_behind(self) -> bool:
-        if self.gap_pct is None:
-            return False
-        return self.gap_pct < 0 if self.is_share else self.gap_pct > 0
-
-
-@dataclass
 class TerritoryObservatory:
     dataset: Dataset | None
     consumption: Series
@@ -258,21 +205,8 @@ class TerritoryObservatory:
         return {year: 100 * (value - reference) / reference for year, value in values.items()}
 
 
-def territory_targets(*, commune=None) -> list[Target]:
-    """The targets a territory works to: a commune's own, else the agglomeration's. The agglomeration's
-    targets are those of one EPCI's climate plan (Epci.holds_agglomeration_targets): a commune of another
-    EPCI has none. One or two queries."""
-    if commune is not None:
-        own = list(Target.objects.filter(commune=commune).order_by("target_year"))
-        if own:
-            return own
-        holder = Epci.objects.filter(pk=commune.epci_id, holds_agglomeration_targets=True)
-        return list(Target.objects.filter(Exists(holder), commune__isnull=True).order_by("target_year"))
-    return list(Target.objects.filter(commune__isnull=True).order_by("target_year"))
-
-
 def territory_observatory(
-    *, commune_ids: list[int], dataset: Dataset | None, commune=None
+    *, commune_ids: list[int] | None, dataset: Dataset | None, commune=None
 ) -> TerritoryObservatory:
     """Everything the observatory page of a territory shows, in a fixed number of queries.
 
@@ -319,154 +253,8 @@ def territory_observatory(
         partial_population=population_series.partial_totals,
     )
     for target in targets:
-        if target.ghg_reduction_pct is not None:
-            total = target.ghg_basis == Basis.TOTAL
-            values = view.emissions.totals if total else view.per_inhabitant(view.emissions)
-            item = _reduction_view(target, values, target.ghg_reduction_pct)
-            item.unit = "t CO2e" if total else _("t CO2e per inhabitant")
-            item.reason = _missing_reason(view, item, values)
-            view.ghg_targets.append(item)
-        if target.consumption_reduction_pct is not None:
-            total = target.consumption_basis == Basis.TOTAL
-            values = view.consumption.totals if total else view.per_inhabitant(view.consumption)
-            item = _reduction_view(target, values, target.consumption_reduction_pct)
-            item.unit = "MWh" if total else _("MWh per inhabitant")
-            item.reason = _missing_reason(view, item, values)
-            view.consumption_targets.append(item)
-        if target.renewable_share_pct is not None:
-            item = _share_view(target, view.renewable_share)
-            item.unit = "%"
-            item.reason = _missing_reason(view, item, view.renewable_share)
-            view.renewable_targets.append(item)
+        target_views(view, target)
     return view
-
-
-def _missing_reason(view: TerritoryObservatory, item: TargetView, values: dict[int, float]) -> str:
-    """Why a target's row lacks figures, as a sentence; "" when it has them all."""
-    reference_year = item.target.reference_year
-    if item.reference_value is None:
-        if reference_year in view.partial_years:
-            message = _("The reference year %(year)s covers only part of the territory.")
-            return message % {"year": reference_year}
-        return _("No value for the reference year %(year)s.") % {"year": reference_year}
-    if not values or item.latest_year == reference_year:
-        if view.partial_years:
-            return _("No year after %(year)s covers the whole territory yet.") % {"year": reference_year}
-        return _("No value after the reference year %(year)s yet.") % {"year": reference_year}
-    return ""
-
-
-def _latest(values: dict[int, float]) -> tuple[int | None, float | None]:
-    if not values:
-        return None, None
-    year = max(values)
-    return year, values[year]
-
-
-def _line(start_year, start_value, end_year, end_value, year) -> float:
-    return start_value + (end_value - start_value) * (year - start_year) / (end_year - start_year)
-
-
-def _reduction_view(target: Target, values: dict[int, float], reduction: Decimal) -> TargetView:
-    reference = values.get(target.reference_year)
-    latest_year, latest_value = _latest(values)
-    target_value = reference * (1 - float(reduction) / 100) if reference is not None else None
-    expected = gap = None
-    # No gap from the reference year to itself: a trajectory needs a later year.
-    if reference is not None and latest_year is not None and latest_year != target.reference_year:
-        year = min(latest_year, target.target_year)
-        expected = _line(target.reference_year, reference, target.target_year, target_value, year)
-        gap = 100 * (latest_value - expected) / expected if expected else None
-    return TargetView(target, reference, target_value, latest_year, latest_value, expected, gap)
-
-
-def _share_view(target: Target, shares: dict[int, float]) -> TargetView:
-    reference = shares.get(target.reference_year)
-    latest_year, latest_value = _latest(shares)
-    target_value = float(target.renewable_share_pct)
-    expected = gap = None
-    if reference is not None and latest_year is not None and latest_year != target.reference_year:
-        year = min(latest_year, target.target_year)
-        expected = _line(target.reference_year, reference, target.target_year, target_value, year)
-        gap = latest_value - expected  # in points of share: negative is behind
-    return TargetView(target, reference, target_value, latest_year, latest_value, expected, gap)
-
-
-def trajectory(
-    view: TerritoryObservatory, values: dict[int, float], targets: list[TargetView]
-) -> list[tuple]:
-    """The straight line from the reference value through each target: [(year, value), ...]."""
-    reference = values.get(view.reference_year)
-    if reference is None:
-        return []
-    points = [(view.reference_year, reference)]
-    points += [(t.target.target_year, t.target_value) for t in targets if t.target_value is not None]
-    return points
-
-
-@dataclass
-class CommuneRow:
-    commune_id: int
-    insee_code: str
-    name: str
-    population: float | None
-    consumption_per_inhabitant: float | None
-    emissions_per_inhabitant: float | None
-    renewable_share: float | None
-    emissions_change: float | None  # % since the reference year
-
-    @property
-    def cells(self) -> list[str]:
-        """The comparison table's figures as text, in the order of its columns (units in the headers)."""
-        return [
-            formatting.number(self.population),
-            formatting.number(self.consumption_per_inhabitant, 2),
-            formatting.number(self.emissions_per_inhabitant, 2),
-            formatting.number(self.emissions_change, 1, signed=True),
-            formatting.number(self.renewable_share, 1),
-        ]
-
-
-# Beyond this many communes the comparison reads the dataset's totals of the two years whole (by their
-# index) rather than through a list of every commune's code: the rows of other communes are not read.
-COMPARISON_IN_LIST = 1000
-
-
-def communes_comparison(
-    *, communes, dataset: Dataset | None, year: int | None, reference_year: int
-) -> list[CommuneRow]:
-    """One row per commune for a year, per inhabitant, in two queries whatever the number of communes."""
-    if dataset is None or year is None:
-        return []
-    rows = ObservationTotal.objects.filter(dataset=dataset, year__in=[year, reference_year])
-    if len(communes) <= COMPARISON_IN_LIST:
-        rows = rows.filter(commune__in=communes)
-    rows = rows.values("commune_id", "year", "quantity").annotate(total=Sum("total"))
-    # The fact table's commune_id is the INSEE code.
-    values: dict[tuple, float] = {(r["commune_id"], r["year"], r["quantity"]): r["total"] for r in rows}
-    result = []
-    for commune in communes:
-        code = commune.insee_code
-        population = values.get((code, year, Quantity.POPULATION))
-        consumption = values.get((code, year, Quantity.CONSUMPTION))
-        emissions = values.get((code, year, Quantity.EMISSIONS))
-        production = values.get((code, year, Quantity.PRODUCTION))
-        reference = values.get((code, reference_year, Quantity.EMISSIONS))
-        result.append(
-            CommuneRow(
-                commune_id=commune.pk,
-                insee_code=commune.insee_code,
-                name=commune.name,
-                population=population,
-                consumption_per_inhabitant=consumption / population if consumption and population else None,
-                emissions_per_inhabitant=emissions / population if emissions and population else None,
-                renewable_share=100 * production / consumption if production and consumption else None,
-                emissions_change=100 * (emissions - reference) / reference
-                if emissions and reference
-                else None,
-            )
-        )
-    return result
 
 
 def year_range(*, dataset: Dataset | None) -> tuple[int | None, int | None]:
@@ -504,11 +292,6 @@ def imports_finished_between(*, start, end) -> list[ImportBatch]:
         .select_related("dataset")
         .order_by("day", "pk")
     )
-
-
-def agglomeration_target() -> Target | None:
-    """The agglomeration's first target (the one with no commune): its reference year leads."""
-    return Target.objects.filter(commune__isnull=True).order_by("target_year").first()
 
 
 def totals_by_commune_and_year(*, dataset: Dataset, quantities, from_year: int) -> list[dict]:

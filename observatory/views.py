@@ -149,33 +149,43 @@ INDICATOR_UNITS = {
 def agglomeration(request):
     user = request.user
     permissions.require(permissions.can_view_observatory(user))
-    communes = communes_selectors.communes_all()
-    commune_ids = [commune.pk for commune in communes]
-    form, dataset, view = _territory(request, commune_ids=commune_ids)
+    form, dataset, view = _territory(request, commune_ids=None)
     first_year, last_year = selectors.year_range(dataset=dataset)
-    comparison = selectors.communes_comparison(
-        communes=communes, dataset=dataset, year=last_year, reference_year=view.reference_year
-    )
     indicator = (
         form.cleaned_data.get("indicator") if form.is_valid() else None
     ) or "emissions_per_inhabitant"
     indicator_label = f"{dict(DatasetChoiceForm.INDICATORS)[indicator]} ({INDICATOR_UNITS[indicator]})"
-    mapped = sum(1 for row in comparison if getattr(row, indicator) is not None)
     # The table shows a page of communes (a national platform has tens of thousands); the map, the
-    # communes it has outlines of; its message and the CSV exports count them all.
-    comparison_pages = paginate(request, comparison)
+    # communes it has outlines of: only their figures are read. Its message counts them all, from a
+    # count cached once per data version (selectors.comparison_counts).
+    comparison_pages = paginate(request, communes_selectors.communes_ordered())
+    page_communes = list(comparison_pages["page"].object_list)
+    on_page = {commune.pk for commune in page_communes}
+    outlined = charts.outlined_codes(GEOJSON)
+    mapped_communes = communes_selectors.communes_by_insee_codes(insee_codes=outlined)
+    rows = selectors.communes_comparison(
+        communes=page_communes + [commune for commune in mapped_communes if commune.pk not in on_page],
+        dataset=dataset,
+        year=last_year,
+        reference_year=view.reference_year,
+    )
+    by_commune = {row.commune_id: row for row in rows}
+    total = comparison_pages["page"].paginator.count
+    mapped = selectors.comparison_counts(dataset=dataset, year=last_year, reference_year=view.reference_year)[
+        indicator
+    ]
     if last_year is None:
         map_message = ""
     elif not mapped:
         map_message = _("No commune has a value of this indicator for %(year)s: there is nothing to map.") % {
             "year": last_year
         }
-    elif mapped < len(comparison):
+    elif mapped < total:
         map_message = _(
             "%(count)s of %(total)s communes have a value for %(year)s; the others are left blank."
         ) % {
             "count": formatting.number(mapped),
-            "total": formatting.number(len(comparison)),
+            "total": formatting.number(total),
             "year": last_year,
         }
     else:
@@ -191,7 +201,7 @@ def agglomeration(request):
             "rows": _yearly_rows(view),
             "charts": _charts(view),
             "map": charts.communes_map(
-                [row for row in comparison if row.insee_code in charts.outlined_codes(GEOJSON)],
+                [by_commune[commune.pk] for commune in mapped_communes if commune.pk in by_commune],
                 indicator,
                 indicator_label,
                 static(GEOJSON),
@@ -199,7 +209,7 @@ def agglomeration(request):
             "map_is_empty": not mapped,
             "map_message": map_message,
             "indicator_label": indicator_label,
-            "comparison": comparison_pages["page"].object_list,
+            "comparison": [by_commune[commune.pk] for commune in page_communes if commune.pk in by_commune],
             "comparison_page": comparison_pages["page"],
             "comparison_query": comparison_pages["query"],
             "last_year": last_year,
@@ -253,8 +263,7 @@ def _export(request, rows, dataset, view, name: str) -> HttpResponse:
 @login_required
 def agglomeration_export(request):
     permissions.require(permissions.can_view_observatory(request.user))
-    commune_ids = communes_selectors.commune_ids_all()
-    _form, dataset, view = _territory(request, commune_ids=commune_ids)
+    _form, dataset, view = _territory(request, commune_ids=None)
     return _export(request, _yearly_rows(view), dataset, view, "agglomeration")
 
 

@@ -44,7 +44,7 @@ SIZES = (5, 200)
 PINNED = {
     "portfolio": ("advisor", 9),
     "communes": ("admin", 8),
-    "observatory": ("metro_officer", 19),
+    "observatory": ("metro_officer", 21),
     "observatory_commune": ("referent", 17),
     "network_dashboard": ("admin", 27),
     "commune_dashboard": ("referent", 36),
