@@ -45,7 +45,7 @@ PINNED = {
     "portfolio": ("advisor", 9),
     "communes": ("admin", 8),
     "observatory": ("metro_officer", 21),
-    "observatory_commune": ("referent", 17),
+    "observatory_commune": ("referent", 15),
     "network_dashboard": ("admin", 27),
     "commune_dashboard": ("referent", 36),
     "plan": ("referent", 7),
