@@ -167,10 +167,11 @@ class Part:
                     cursor.execute(constants_sql)
                 with self.timer.phase("index"):
                     cursor.execute(index_sql)
-                with self.timer.phase("checks"):
+                with self.timer.phase("totals"):
                     # The part's aggregates (totals.py), in the one pass over its rows that also lists
                     # its communes and years, for the import's connection to check.
                     cursor.execute(totals_sql)
+                with self.timer.phase("checks"):
                     cursor.execute(
                         sql.SQL(
                             "SELECT insee_code, year FROM {} WHERE insee_code IS NOT NULL "
