@@ -52,9 +52,16 @@ def communes_comparison(
     rows = ObservationTotal.objects.filter(dataset=dataset, year__in=[year, reference_year])
     if len(communes) <= COMPARISON_IN_LIST:
         rows = rows.filter(commune__in=communes)
-    rows = rows.values("commune_id", "year", "quantity").annotate(total=Sum("total"))
+    rows = rows.values("commune_id", "year").annotate(
+        **{f"sum_{quantity}": Sum(quantity) for quantity in Quantity.values}
+    )
     # The fact table's commune_id is the INSEE code.
-    values: dict[tuple, float] = {(r["commune_id"], r["year"], r["quantity"]): r["total"] for r in rows}
+    values: dict[tuple, float] = {
+        (row["commune_id"], row["year"], quantity): row[f"sum_{quantity}"]
+        for row in rows
+        for quantity in Quantity.values
+        if row[f"sum_{quantity}"] is not None
+    }
     result = []
     for commune in communes:
         code = commune.insee_code
@@ -81,19 +88,12 @@ def communes_comparison(
 
 
 # Each indicator of the comparison (CommuneRow's fields) and the two sums it needs, both non-zero (as
-# communes_comparison computes it), named as in INDICATOR_SUMS.
+# communes_comparison computes it): a quantity of the year, or emissions of the reference year.
 INDICATORS = {
     "consumption_per_inhabitant": ("consumption", "population"),
     "emissions_per_inhabitant": ("emissions", "population"),
     "renewable_share": ("production", "consumption"),
     "emissions_change": ("emissions", "reference"),
-}
-INDICATOR_SUMS = {
-    "population": ("year", Quantity.POPULATION),
-    "consumption": ("year", Quantity.CONSUMPTION),
-    "emissions": ("year", Quantity.EMISSIONS),
-    "production": ("year", Quantity.PRODUCTION),
-    "reference": ("reference_year", Quantity.EMISSIONS),
 }
 
 
@@ -109,11 +109,11 @@ def comparison_counts(*, dataset: Dataset | None, year: int | None, reference_ye
         key = f"observatory:comparison:{data_version()}:{fingerprint}:{dataset.pk}:{year}:{reference_year}"
         counts = cache.get(key)
         if counts is None:
-            years = {"year": year, "reference_year": reference_year}
-            sums, params = [], []
-            for name, (which, quantity) in INDICATOR_SUMS.items():
-                sums.append(f"sum(CASE WHEN t.year = %s AND t.quantity = %s THEN t.total END) AS {name}")
-                params += [years[which], quantity]
+            sums = [
+                f"sum(CASE WHEN t.year = %s THEN t.{quantity} END) AS {quantity}"
+                for quantity in Quantity.values
+            ]
+            sums.append("sum(CASE WHEN t.year = %s THEN t.emissions END) AS reference")
             flags = ", ".join(
                 f"sum(CASE WHEN s.{first} <> 0 AND s.{second} <> 0 THEN 1 ELSE 0 END)"
                 for first, second in INDICATORS.values()
@@ -122,7 +122,7 @@ def comparison_counts(*, dataset: Dataset | None, year: int | None, reference_ye
                 f"SELECT {flags} FROM (SELECT t.insee_code, {', '.join(sums)} FROM {COMMUNE_TOTALS} t "
                 "WHERE t.dataset_id = %s AND t.year IN (%s, %s) "
                 "AND t.insee_code IN (SELECT insee_code FROM communes_commune) GROUP BY t.insee_code) AS s",
-                [*params, dataset.pk, year, reference_year],
+                [*[year] * len(Quantity.values), reference_year, dataset.pk, year, reference_year],
             )
             counts = {
                 indicator: int(count or 0)

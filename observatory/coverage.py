@@ -119,11 +119,17 @@ def territory_coverage(
             Cast("population", FloatField()),
         )
     )
+    # (The observations first: a union takes the ordering of its first queryset, and communes have one.)
+    rows = territory if observations.query.is_empty() else with_values.union(territory, all=True)
+    return coverage_from_rows(rows)
+
+
+def coverage_from_rows(rows) -> tuple[Coverage, dict[int, dict[str, float]]]:
+    """territory_coverage's answer from its rows: (year, quantity, INSEE code, sum) of each commune with
+    values, and (0, "", INSEE code, reference population) of each commune of the territory."""
     populations: dict[str, float] = {}
     by_year: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     inhabitants: dict[int, dict[str, float]] = defaultdict(dict)
-    # (The observations first: a union takes the ordering of its first queryset, and communes have one.)
-    rows = territory if observations.query.is_empty() else with_values.union(territory, all=True)
     for year, quantity, code, value in rows:
         if year == 0:
             populations[code] = value or 0

@@ -18,8 +18,8 @@ from django.db import connection
 
 from communes.models import Commune
 
-from .coverage import Coverage, platform_coverage, territory_coverage
-from .models import ObservationTotal, PlatformCoverage, PlatformTotal, Quantity, Status
+from .coverage import Coverage, coverage_from_rows, platform_coverage
+from .models import PlatformCoverage, PlatformTotal, Quantity, Status
 from .totals import (
     COMMUNE_TOTALS,
     COVERAGE_COLUMNS,
@@ -111,10 +111,9 @@ def _platform_figures(dataset_id: int | None, communes: int, population: int, fi
 def _communes_figures(ids: list[int], dataset_id: int | None) -> TerritoryFigures:
     """Two queries: the coverage and population from the communes' totals; the sums by sector and
     energy from the fact table with, in the same UNION, the batches the values come from."""
-    totals = ObservationTotal.objects.none()
-    if dataset_id is not None:
-        totals = ObservationTotal.objects.filter(dataset_id=dataset_id, commune__in=communes_by_ids(ids))
-    coverage, inhabitants = territory_coverage(totals, ids, value="total")
+    with connection.cursor() as cursor:
+        cursor.execute(*_coverage_sql(ids, dataset_id))
+        coverage, inhabitants = coverage_from_rows(cursor.fetchall())
     figures = TerritoryFigures(
         coverage=coverage,
         population={year: sum(values.values()) for year, values in sorted(inhabitants.items())},
@@ -133,11 +132,35 @@ def _communes_figures(ids: list[int], dataset_id: int | None) -> TerritoryFigure
     return figures
 
 
-def _parts_sql(ids: list[int], dataset_id: int) -> tuple[str, list]:
+def _communes_where(ids: list[int]) -> tuple[str, list]:
     if connection.vendor == "postgresql":
-        communes, id_params = "id = ANY(%s)", [ids]
-    else:
-        communes, id_params = f"id IN ({', '.join(['%s'] * len(ids)) or 'NULL'})", ids
+        return "id = ANY(%s)", [ids]
+    return f"id IN ({', '.join(['%s'] * len(ids)) or 'NULL'})", ids
+
+
+def _coverage_sql(ids: list[int], dataset_id: int | None) -> tuple[str, list]:
+    """coverage.coverage_from_rows's rows, from the communes' totals (one row per commune and year: a
+    row per quantity it has) and the communes' reference population, in one query."""
+    communes, id_params = _communes_where(ids)
+    selects = [
+        f"SELECT 0, '', insee_code, CAST(population AS double precision) FROM communes_commune "
+        f"WHERE {communes}"
+    ]
+    params = list(id_params)
+    if dataset_id is not None:
+        for quantity in Quantity.values:
+            selects.append(
+                f"SELECT year, '{quantity}', insee_code, sum({quantity}) FROM {COMMUNE_TOTALS} "
+                f"WHERE dataset_id = %s AND {quantity} IS NOT NULL "
+                f"AND insee_code IN (SELECT insee_code FROM communes_commune WHERE {communes}) "
+                "GROUP BY year, insee_code"
+            )
+            params += [dataset_id, *id_params]
+    return " UNION ALL ".join(selects), params
+
+
+def _parts_sql(ids: list[int], dataset_id: int) -> tuple[str, list]:
+    communes, id_params = _communes_where(ids)
     where = f"dataset_id = %s AND insee_code IN (SELECT insee_code FROM communes_commune WHERE {communes})"
     selects, params = [], []
     for part, column in FACT_COLUMNS.items():

@@ -224,21 +224,24 @@ COVERAGE_PAIRS = (
 
 
 class ObservationTotal(models.Model):
-    """A commune's total of one quantity in one year, and how many of its values are estimates.
+    """A commune's totals of one year: of each quantity (NULL where the commune has no value of it), and
+    how many of its values are estimates.
 
     Derived from the fact table by the import, in its transaction and with one set-based statement
     (observatory/totals.py); `Observation` stays the source of truth. Pages that read a territory's
-    coverage, population, yearly totals and comparison read these rows (four per commune and year)
-    instead of the commune's values by sector and energy (about eighty). Like the fact table it names
-    the commune by its INSEE code, with no database constraint; `batch` is the import the values came
-    from (each dataset's year lives in one batch), for the provenance of a page's figures.
+    coverage, population, yearly totals and comparison read these rows (one per commune and year)
+    instead of the commune's values by sector and energy (about eighty). One row for the four
+    quantities rather than one each: the import writes a quarter of the rows (and of their index
+    entries), and a commune's coverage of a year is one row. Like the fact table it names the commune
+    by its INSEE code, with no database constraint; `batch` is the import the values came from (each
+    dataset's year lives in one batch), for the provenance of a page's figures.
 
     Its primary key is its one index (no id, no sequence: the import writes tens of thousands of rows
     at once), in the order of its reads: a dataset's values of some communes (dashboards, commune
     groups) by year; the import replacing years and the comparison of a year read the dataset's range.
     """
 
-    pk = models.CompositePrimaryKey("dataset", "commune", "year", "quantity", "batch")
+    pk = models.CompositePrimaryKey("dataset", "commune", "year", "batch")
     dataset = models.ForeignKey(
         Dataset, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
     )
@@ -255,12 +258,18 @@ class ObservationTotal(models.Model):
         related_name="+",
     )
     year = models.PositiveSmallIntegerField()
-    quantity = models.CharField(max_length=12, choices=Quantity.choices)
-    total = models.FloatField()
-    estimates = models.PositiveIntegerField(default=0)
+    # Each quantity's total (Quantity's values name the columns) and its count of estimates.
+    consumption = models.FloatField(null=True)
+    consumption_estimates = models.PositiveIntegerField(default=0)
+    emissions = models.FloatField(null=True)
+    emissions_estimates = models.PositiveIntegerField(default=0)
+    production = models.FloatField(null=True)
+    production_estimates = models.PositiveIntegerField(default=0)
+    population = models.FloatField(null=True)
+    population_estimates = models.PositiveIntegerField(default=0)
 
     def __str__(self):
-        return f"{self.commune_id} {self.year} {self.quantity} {self.total}"
+        return f"{self.commune_id} {self.year}"
 
 
 class PlatformTotal(models.Model):

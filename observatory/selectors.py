@@ -297,8 +297,24 @@ def imports_finished_between(*, start, end) -> list[ImportBatch]:
 def totals_by_commune_and_year(*, dataset: Dataset, quantities, from_year: int) -> list[dict]:
     """Per quantity, commune and year from `from_year`: the total value and how many of its values
     are estimates (`quantity`, `commune_id`, `year`, `total`, `estimates`; one query)."""
-    return list(
-        ObservationTotal.objects.filter(dataset=dataset, quantity__in=list(quantities), year__gte=from_year)
-        .values("quantity", "commune_id", "year")
-        .annotate(total=Sum("total"), estimates=Sum("estimates"))
+    quantities = list(quantities)
+    rows = (
+        ObservationTotal.objects.filter(dataset=dataset, year__gte=from_year)
+        .values("commune_id", "year")
+        .annotate(
+            **{f"sum_{quantity}": Sum(quantity) for quantity in quantities},
+            **{f"estimates_{quantity}": Sum(f"{quantity}_estimates") for quantity in quantities},
+        )
     )
+    return [
+        {
+            "quantity": quantity,
+            "commune_id": row["commune_id"],
+            "year": row["year"],
+            "total": row[f"sum_{quantity}"],
+            "estimates": row[f"estimates_{quantity}"],
+        }
+        for row in rows
+        for quantity in quantities
+        if row[f"sum_{quantity}"] is not None
+    ]

@@ -5,8 +5,9 @@ the fact table at every request, that is every value of every commune of the ter
 commune and year; 20 million values at national scale). Instead the import, in its own transaction and
 with set-based statements that run the same on both databases where they can, keeps:
 
-- `ObservationTotal`: each commune's total of each quantity per year, with its count of estimates (four
-  rows per commune and year), which serves any set of communes (a commune, a group, an advisor's);
+- `ObservationTotal`: each commune's total of each quantity per year, with its count of estimates (one
+  row per commune and year, a column per quantity), which serves any set of communes (a commune, a
+  group, an advisor's);
 - `PlatformTotal`: the whole platform's totals per year, quantity, and sector or energy (the
   agglomeration's page, every commune: tens of thousands at national scale);
 - `PlatformCoverage`: the platform's coverage per year (communes with values, their population, the
@@ -39,6 +40,16 @@ AGGREGATE_TABLES = (COMMUNE_TOTALS, PLATFORM_TOTALS, PLATFORM_COVERAGE)
 # quantity's sector and energy (`insee_code` NULL), from which its totals by sector, by energy and in all
 # follow (a few thousand rows). Two groupings of the values, not four: the pass over them costs less.
 STAGE_COLUMNS = "dataset_id, batch_id, insee_code, year, quantity, sector_code, energy, total, estimates"
+
+
+# The communes' totals' columns (one row per commune and year): each quantity's total, NULL where the
+# commune has no value of it, and its count of estimates; and their sums of the stage rows.
+COMMUNE_COLUMNS = [column for quantity in Quantity.values for column in (quantity, f"{quantity}_estimates")]
+COMMUNE_SUMS = ", ".join(
+    f"sum(CASE WHEN quantity = '{quantity}' THEN total END), "
+    f"coalesce(sum(CASE WHEN quantity = '{quantity}' THEN estimates END), 0)"
+    for quantity in Quantity.values
+)
 
 
 def stage_passes() -> int:
@@ -124,12 +135,13 @@ def _insert_from_stages(cursor, stages: list[str]) -> None:
     """Each commune's totals, and the platform's by part and in all, from the stage rows (a commune
     split between two halves of a file has rows in both: they add up)."""
     rows = " UNION ALL ".join(f"SELECT {STAGE_COLUMNS} FROM {_quote(stage)}" for stage in stages)
-    keys = "dataset_id, batch_id, year, quantity"
+    commune_keys = "dataset_id, batch_id, insee_code, year"
     cursor.execute(
-        f"INSERT INTO {_quote(COMMUNE_TOTALS)} ({keys}, insee_code, total, estimates) "
-        f"SELECT {keys}, insee_code, sum(total), sum(estimates) FROM ({rows}) AS s "
-        f"WHERE insee_code IS NOT NULL GROUP BY {keys}, insee_code"
+        f"INSERT INTO {_quote(COMMUNE_TOTALS)} ({commune_keys}, {', '.join(COMMUNE_COLUMNS)}) "
+        f"SELECT {commune_keys}, {COMMUNE_SUMS} FROM ({rows}) AS s "
+        f"WHERE insee_code IS NOT NULL GROUP BY {commune_keys}"
     )
+    keys = "dataset_id, batch_id, year, quantity"
     parts = " UNION ALL ".join(
         f"SELECT {keys}, {part} AS part, {code} AS code, sum(total) AS total, sum(estimates) AS estimates "
         f"FROM ({rows}) AS s WHERE insee_code IS NULL GROUP BY {keys}{grouped}"
@@ -146,7 +158,7 @@ def _insert_from_stages(cursor, stages: list[str]) -> None:
 
 
 def _has(quantity: str) -> str:
-    return f"max(CASE WHEN t.quantity = '{quantity}' THEN 1 ELSE 0 END)"
+    return f"max(CASE WHEN t.{quantity} IS NOT NULL THEN 1 ELSE 0 END)"
 
 
 COVERAGE_COLUMNS = [

@@ -1,4 +1,4 @@
-"""The observatory's aggregates (observatory/totals.py): each commune's totals per year and quantity, the
+"""The observatory's aggregates (observatory/totals.py): each commune's totals per year (one column a quantity), the
 whole platform's by sector and energy, and its coverage per year, filled from the values already
 imported. Later imports keep them in their transaction."""
 
@@ -25,11 +25,16 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='ObservationTotal',
             fields=[
-                ('pk', models.CompositePrimaryKey('dataset', 'commune', 'year', 'quantity', 'batch', blank=True, editable=False, primary_key=True, serialize=False)),
+                ('pk', models.CompositePrimaryKey('dataset', 'commune', 'year', 'batch', blank=True, editable=False, primary_key=True, serialize=False)),
                 ('year', models.PositiveSmallIntegerField()),
-                ('quantity', models.CharField(choices=[('consumption', 'Final energy consumption'), ('emissions', 'Greenhouse-gas emissions'), ('production', 'Renewable production'), ('population', 'Population')], max_length=12)),
-                ('total', models.FloatField()),
-                ('estimates', models.PositiveIntegerField(default=0)),
+                ('consumption', models.FloatField(null=True)),
+                ('consumption_estimates', models.PositiveIntegerField(default=0)),
+                ('emissions', models.FloatField(null=True)),
+                ('emissions_estimates', models.PositiveIntegerField(default=0)),
+                ('production', models.FloatField(null=True)),
+                ('production_estimates', models.PositiveIntegerField(default=0)),
+                ('population', models.FloatField(null=True)),
+                ('population_estimates', models.PositiveIntegerField(default=0)),
                 ('batch', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='observatory.importbatch')),
                 ('commune', models.ForeignKey(db_column='insee_code', db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='communes.commune', to_field='insee_code')),
                 ('dataset', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='observatory.dataset')),

@@ -20,9 +20,8 @@ from observatory.models import (
     ObservationTotal,
     PlatformCoverage,
     PlatformTotal,
-    Quantity,
 )
-from observatory.totals import totals_rebuild
+from observatory.totals import COMMUNE_COLUMNS, totals_rebuild
 from observatory.views import GEOJSON
 from tests.factories import CommuneFactory, UserFactory
 from tests.observatory.helpers import import_rows, series_rows
@@ -53,7 +52,7 @@ def snapshot():
     return (
         rows(
             ObservationTotal,
-            ["dataset_id", "batch_id", "commune_id", "year", "quantity", "total", "estimates"],
+            ["dataset_id", "batch_id", "commune_id", "year", *COMMUNE_COLUMNS],
         ),
         rows(
             PlatformTotal,
@@ -80,10 +79,10 @@ def test_the_import_keeps_aggregates_equal_to_the_sums_of_the_fact_table(commune
     kept = snapshot()
     totals_rebuild()
     assert snapshot() == kept
-    emissions = ObservationTotal.objects.get(commune_id="38151", year=2020, quantity=Quantity.EMISSIONS)
+    totals = ObservationTotal.objects.get(commune_id="38151", year=2020)
     # Two sectors of (1000 * 2) * 0.98 / 10 and / 5, both estimated.
-    assert emissions.total == pytest.approx(1960 * 0.3)
-    assert emissions.estimates == 2
+    assert totals.emissions == pytest.approx(1960 * 0.3)
+    assert totals.emissions_estimates == 2
     coverage = PlatformCoverage.objects.get(year=2019)
     assert (coverage.communes, coverage.population, coverage.with_emissions) == (4, 100000, 4)
 
@@ -148,7 +147,7 @@ def test_a_communes_totals_follow_a_correction_of_its_insee_code(communes):
     commune.insee_code = "38999"
     commune.save()
     assert not ObservationTotal.objects.filter(commune_id="38421").exists()
-    assert ObservationTotal.objects.filter(commune_id="38999").count() == 4
+    assert ObservationTotal.objects.filter(commune_id="38999").count() == 1
     after = selectors.territory_observatory(commune_ids=[commune.pk], dataset=dataset).emissions.totals
     assert after == before != {}
     kept = snapshot()
@@ -204,7 +203,8 @@ def test_the_migration_fills_the_aggregates_from_the_values_already_imported(com
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes())
-    assert ObservationTotal.objects.get(commune_id="38151", quantity="emissions").total == 150.0
+    totals = ObservationTotal.objects.get(commune_id="38151")
+    assert (totals.emissions, totals.population, totals.consumption) == (150.0, 1000.0, None)
     assert PlatformTotal.objects.get(quantity="emissions", part="").total == 450.0
     assert (
         PlatformTotal.objects.get(quantity="emissions", part="sector", code="road_transport").total == 150.0
