@@ -42,12 +42,12 @@ SIZES = (5, 200)
 
 # page: (role, queries). The same count at both sizes.
 PINNED = {
-    "portfolio": ("advisor", 9),
+    "portfolio": ("advisor", 10),
     "communes": ("admin", 8),
     "observatory": ("metro_officer", 21),
     "observatory_commune": ("referent", 15),
-    "network_dashboard": ("admin", 27),
-    "commune_dashboard": ("referent", 36),
+    "network_dashboard": ("admin", 29),
+    "commune_dashboard": ("referent", 32),
     "plan": ("referent", 7),
     "plan_budget": ("referent", 6),
     "plan_history": ("referent", 7),
