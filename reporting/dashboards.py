@@ -45,7 +45,7 @@ from observatory.models import Dataset
 from observatory.selectors import TerritoryObservatory, datasets_with_data, territory_observatory
 from workgroups.selectors import Regularity, meetings_by_year, regularity_by_commune
 
-from .figures_cache import cached_figures
+from .figures_cache import cached_figures, cached_with_observatory
 from .summaries import (
     ActionSummary,
     Budget,
@@ -65,6 +65,16 @@ def all_commune_ids() -> list[int]:
     """Every commune's id (the agglomeration's observatory): 35,000 at national scale, kept in the cache
     with the figures (a commune created, deleted or imported replaces their version)."""
     return cached_figures("commune-ids", (), commune_ids_all)
+
+
+def agglomeration_observatory(dataset: Dataset | None) -> TerritoryObservatory:
+    """The whole platform's observatory (every commune): one cache read once computed, beside the
+    network's figures and under the observatory's data version."""
+    return cached_with_observatory(
+        "agglomeration",
+        (getattr(dataset, "pk", None),),
+        lambda: territory_observatory(commune_ids=all_commune_ids(), dataset=dataset),
+    )
 
 
 # --- the network --------------------------------------------------------------------------------
@@ -232,15 +242,20 @@ def network_dashboard(
         (*filters, page.number),
         lambda: network_lines(list(page.object_list), period=period),
     )
-    commune_ids = all_commune_ids() if whole else list(communes.values_list("pk", flat=True))
-    dataset = datasets_with_data(commune_ids=None if whole else commune_ids).first()
+    if whole:
+        dataset = datasets_with_data().first()
+        observatory = agglomeration_observatory(dataset)
+    else:
+        commune_ids = list(communes.values_list("pk", flat=True))
+        dataset = datasets_with_data(commune_ids=commune_ids).first()
+        observatory = territory_observatory(commune_ids=commune_ids, dataset=dataset)
     return NetworkDashboard(
         **vars(summary),
         period=period,
         communes=lines,
         page=page,
         dataset=dataset,
-        observatory=territory_observatory(commune_ids=commune_ids, dataset=dataset),
+        observatory=observatory,
         is_whole_network=whole,
     )
 
@@ -288,7 +303,6 @@ def commune_dashboard(*, commune: Commune) -> CommuneDashboard:
         summary, flagged, schedule, budget = ActionSummary(), [], [], Budget()
 
     now = timezone.now()
-    all_ids = all_commune_ids()
     dataset = datasets_with_data(commune_ids=[commune.pk]).first()
     return CommuneDashboard(
         commune=commune,
@@ -301,5 +315,5 @@ def commune_dashboard(*, commune: Commune) -> CommuneDashboard:
         meetings_by_year=meetings_by_year(commune=commune, until=now),
         dataset=dataset,
         observatory=territory_observatory(commune_ids=[commune.pk], dataset=dataset, commune=commune),
-        agglomeration=territory_observatory(commune_ids=all_ids, dataset=dataset),
+        agglomeration=agglomeration_observatory(dataset),
     )

@@ -14,6 +14,9 @@ from collections.abc import Callable
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
+
+from observatory.totals import data_version
 
 VERSION_KEY = "reporting:figures:version"
 # The figures also depend on the day (late and stale actions): a day's figures never outlive it, and
@@ -53,3 +56,15 @@ def cached_figures(name: str, parts: tuple, compute: Callable):
         figures = compute()
         cache.set(key, figures, timeout=TIMEOUT)
     return figures
+
+
+def cached_with_observatory(name: str, parts: tuple, compute: Callable):
+    """cached_figures for what also reads the observatory's values: an import replaces their version."""
+    return cached_figures(name, (data_version(), *parts), compute)
+
+
+def cached_html(name: str, parts: tuple, render: Callable[[], str]) -> SafeString:
+    """A part of a page that only shows figures (the same for every reader allowed to see it), rendered
+    once per version of the dashboards' figures and of the observatory's values,
+    in the page's language and for today: `parts` carry what else it varies on."""
+    return mark_safe(cached_with_observatory(name, parts, render))

@@ -4,10 +4,11 @@ to what the dashboards count makes their cached figures out of date (figures_cac
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from actions.models import Action, ActionPlan, BudgetLine, CoFunder, HistoryEntry, Milestone
+from actions.models import Action, ActionPlan, BudgetLine, CoFunder, HistoryEntry, Milestone, Theme
 from actions.signals import plan_adopted
 from communes.models import Commune, CommuneGroup, Membership
 from communes.signals import communes_imported
+from observatory.models import Carrier, Dataset, ImportBatch, RenewableSource, Sector, Target
 from workgroups.models import Meeting, WorkingGroup
 
 from . import services
@@ -35,13 +36,16 @@ COUNTED = (
     WorkingGroup,
     Meeting,
 )
+# What the dashboards show beside their counts, kept with them in the cache (their rendered parts): the
+# themes' names, the observatory's datasets, parts, imports (provenance) and targets.
+SHOWN = (Theme, Dataset, Sector, Carrier, RenewableSource, ImportBatch, Target)
 
 
 def _changed(sender, **kwargs):
     figures_changed()
 
 
-for model in COUNTED:
+for model in (*COUNTED, *SHOWN):
     post_save.connect(_changed, sender=model, dispatch_uid=f"reporting_figures_saved_{model.__name__}")
     post_delete.connect(_changed, sender=model, dispatch_uid=f"reporting_figures_deleted_{model.__name__}")
 m2m_changed.connect(

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -11,6 +12,7 @@ from communes import permissions
 from communes.selectors import advisors_all, commune_groups_all
 
 from .. import charts, dashboards, summaries
+from ..figures_cache import cached_html
 
 
 class AdvisorChoiceField(forms.ModelChoiceField):
@@ -94,10 +96,15 @@ def commune_dashboard(request, insee_code):
     user = request.user
     commune = permissions.commune_for_user(user, insee_code)
     permissions.require_found(permissions.can_view_commune_dashboard(user, commune))
+    # The figures are the same for every reader of the commune: rendered once per version of them.
+    body = cached_html("commune-dashboard", (commune.pk,), lambda: _commune_dashboard_body(commune))
+    return render(request, "reporting/commune_dashboard.html", {"commune": commune, "body": body})
+
+
+def _commune_dashboard_body(commune) -> str:
     dashboard = dashboards.commune_dashboard(commune=commune)
-    return render(
-        request,
-        "reporting/commune_dashboard.html",
+    return render_to_string(
+        "reporting/includes/commune_dashboard_body.html",
         {"commune": commune, "dashboard": dashboard, "charts": charts.commune_charts(dashboard)},
     )
 

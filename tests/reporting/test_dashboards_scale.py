@@ -14,11 +14,12 @@ from actions import services
 from actions.models import ActionStatus, BudgetKind, BudgetLine
 from communes.importers import GRENOBLE_METROPOLE, METRO_FILE, communes_import
 from communes.models import Commune, Membership, Role, Stage
+from observatory.models import Quantity
 from reporting import dashboards
 from reporting.dashboards import COMMUNES_PER_PAGE
 from reporting.figures_cache import figures_version
 from tests.actions.factories import ActionFactory, BudgetLineFactory, adopted_plan
-from tests.reporting.conftest import meet
+from tests.reporting.conftest import meet, observe
 from tests.reporting.test_dashboards import NETWORK, grow, rows, text, text_of
 
 pytestmark = pytest.mark.django_db
@@ -255,3 +256,39 @@ def test_the_plan_budget_page_costs_the_same_queries_for_3_or_60_actions(
         response = client.get(url)
     assert response.status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+# --- a commune's dashboard: rendered once per version of its figures -------------------------------
+
+
+def test_the_commune_dashboard_is_read_from_the_cache_until_something_changes(login, observatory_figures):
+    network = observatory_figures
+    client = login(network.cast.referent)
+    url = reverse("reporting:commune_dashboard", args=[network.commune.insee_code])
+    with CaptureQueriesContext(connection) as first:
+        before = client.get(url)
+    with CaptureQueriesContext(connection) as second:
+        again = client.get(url)
+    assert text(again) == text(before)
+    # Only the session, the reader, the commune and its permissions are read again.
+    assert len(second.captured_queries) <= 5 < len(first.captured_queries)
+
+    ActionFactory(plan=network.plan, theme=network.themes[0], status=ActionStatus.DONE)
+    assert figure(client.get(url), "figure-actions") == figure(before, "figure-actions") + 1
+
+    network.themes[0].name = "Thème renommé"
+    network.themes[0].save()
+    assert "Thème renommé" in text_of(client.get(url), "chart-themes-table")
+
+
+def test_new_observatory_values_show_at_once_on_the_commune_dashboard(login, observatory_figures):
+    network = observatory_figures
+    client = login(network.cast.referent)
+    url = reverse("reporting:commune_dashboard", args=[network.commune.insee_code])
+    assert rows(client.get(url), "chart-consumption-table")[1:] == [
+        ["2005", "30,00", "—"],
+        ["2020", "20,00", "—"],
+    ]
+    observe({network.commune: {2021: 200000}, network.other: {2021: 480000}}, Quantity.CONSUMPTION)
+    observe({network.commune: {2021: 10000}, network.other: {2021: 30000}}, Quantity.POPULATION)
+    assert rows(client.get(url), "chart-consumption-table")[-1][:2] == ["2021", "20,00"]
