@@ -57,5 +57,13 @@ def account(request):
         form.save()
         messages.success(request, _("Your details were saved."))
         return redirect("accounts:account")
-    memberships = request.user.memberships.select_related("commune").order_by("commune__name", "role")
-    return render(request, "accounts/account.html", {"form": form, "memberships": memberships})
+    # An advisor holds hundreds of roles at national scale: plain values, and the link to a commune
+    # written once and filled in, rather than a model and a URL lookup per row.
+    memberships = request.user.memberships.order_by("commune__name", "role")
+    labels = dict(memberships.model._meta.get_field("role").choices)
+    commune_url = reverse("communes:detail", args=["INSEE"])
+    roles = [
+        (commune_url.replace("INSEE", insee_code), name, labels.get(role, role))
+        for insee_code, name, role in memberships.values_list("commune__insee_code", "commune__name", "role")
+    ]
+    return render(request, "accounts/account.html", {"form": form, "roles": roles})

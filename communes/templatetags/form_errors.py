@@ -9,7 +9,9 @@ it), and the page's title starts with "Erreur : ".
 
 from dataclasses import dataclass
 
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms, template
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 from pcl.formatting import colon
@@ -91,3 +93,70 @@ def error_title_prefix(context) -> str:
         if item.is_bound and form_errors(item):
             return _("Error") + colon()
     return ""
+
+
+_SIMPLE_WIDGETS = (forms.Select, forms.TextInput, forms.NumberInput, forms.DateInput)
+
+
+@register.simple_tag
+def filter_field(field: forms.BoundField) -> str:
+    """A filter bar's field (label, widget) in the markup crispy-forms gives it, without its dozen
+    nested templates: filter bars sit on the pages read all day. A field in error, required, with help
+    text or another widget is left to crispy-forms (`as_crispy_field`), which says it all."""
+    widget = field.field.widget
+    simple = type(widget) in _SIMPLE_WIDGETS and not widget.is_hidden and not field.field.required
+    if field.errors or field.help_text or not simple:
+        return as_crispy_field(field)
+    # The classes crispy-forms' Bootstrap 5 pack gives a widget: its own, its type's name, Bootstrap's.
+    name = type(widget).__name__.lower()
+    own = widget.attrs.get("class", "")
+    classes = [own] if own else []
+    if name not in own:
+        classes.append(name)
+    classes.append("form-select" if isinstance(widget, forms.Select) else "form-control")
+    label = ""
+    if field.label:
+        label = format_html('<label for="{}" class="form-label">{}</label>', field.id_for_label, field.label)
+    attrs = {**widget.attrs, "class": " ".join(classes)}
+    return format_html(
+        '<div id="div_{}" class="mb-3">{}{}</div>', field.auto_id, label, _widget_html(field, attrs)
+    )
+
+
+def _attrs_html(attrs: dict) -> str:
+    """A widget's attributes as Django's attrs.html writes them."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
+            for name, value in attrs.items()
+            if value is not False and value is not None
+        ),
+    )
+
+
+def _widget_html(field: forms.BoundField, attrs: dict) -> str:
+    """The widget, a plain select written here as Django's templates write it (one template per option
+    adds up: a filter lists every advisor), any other through its templates."""
+    widget = field.field.widget
+    if not isinstance(widget, forms.Select) or widget.allow_multiple_selected:
+        return field.as_widget(attrs=attrs)
+    attrs = field.build_widget_attrs(attrs)
+    if field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", field.auto_id)
+    context = widget.get_context(field.html_name, field.value(), attrs)["widget"]
+    if any(group_name for group_name, _options, _index in context["optgroups"]):
+        return field.as_widget(attrs=attrs)
+    options = format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (option["value"], _attrs_html(option["attrs"]), option["label"])
+            for _name, group, _index in context["optgroups"]
+            for option in group
+        ),
+    )
+    return format_html(
+        '<select name="{}"{}>{}</select>', context["name"], _attrs_html(context["attrs"]), options
+    )

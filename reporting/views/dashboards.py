@@ -1,5 +1,7 @@
 """Evaluation dashboards: the network's (advisors, the Métro) and each commune's (its people)."""
 
+import hashlib
+
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
@@ -72,10 +74,36 @@ def network_dashboard(request):
         page_number=request.GET.get("page"),
     )
     # An advisor reads the whole network's figures but opens only the communes they follow.
-    for line in [*dashboard.communes, *dashboard.quiet_groups]:
+    lines = [*dashboard.communes, *dashboard.quiet_groups]
+    for line in lines:
         line.can_open = permissions.can_view_commune(user, line.commune)
     query = request.GET.copy()
     query.pop("page", None)
+    query = query.urlencode()
+    # The figures, charts and table, rendered once per version of the figures for these filters, this
+    # page of the table, its links (the query) and the communes this reader may open.
+    opened = "".join("1" if line.can_open else "0" for line in lines)
+    key = (
+        getattr(filters.get("advisor"), "pk", None),
+        getattr(filters.get("group"), "pk", None),
+        dashboard.period.year_from,
+        dashboard.period.year_to,
+        dashboard.page.number,
+        hashlib.sha1(f"{query}|{opened}".encode()).hexdigest(),
+    )
+    body = cached_html(
+        "network-dashboard",
+        key,
+        lambda: render_to_string(
+            "reporting/includes/network_dashboard_body.html",
+            {
+                "dashboard": dashboard,
+                "charts": charts.network_charts(dashboard),
+                "page": dashboard.page,
+                "query": query,
+            },
+        ),
+    )
     return render(
         request,
         "reporting/network_dashboard.html",
@@ -83,10 +111,9 @@ def network_dashboard(request):
             "form": form,
             "filters": filters,
             "dashboard": dashboard,
-            "charts": charts.network_charts(dashboard),
             "is_advisor": permissions.is_advisor(user),
             "page": dashboard.page,
-            "query": query.urlencode(),
+            "body": body,
         },
     )
 
