@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from communes import permissions
 from communes.models import Role, sort_key
-from communes.selectors import advisor_communes, commune_people
+from communes.selectors import commune_people
 
 from ..models import (
     Action,
@@ -257,32 +257,56 @@ class UpdatePriority:
     OTHER = 2
 
 
+TO_UPDATE_RELATED = ("plan__commune", "theme", "owner", "updated_by")
+
+
 def actions_to_update(*, user) -> QuerySet[Action]:
     """The actions the user keeps up to date, in the followed plans of their communes (those whose
     follow-up goes on: the plan in force, or the one in preparation while none is adopted): every action
-    of the communes they advise (`advisor_communes`) or are the referent of, and the actions they are
+    of the communes they advise or are the referent of (their roles), and the actions they are
     responsible for. Each has `priority` (`UpdatePriority`), its flags and its plan, commune, theme and
     last author; late first, then stale, then the rest, each group least recently updated first. A
     queryset to paginate: one query for the plans, then the page's (and its count)."""
+    return _actions_to_update(user).select_related(*TO_UPDATE_RELATED)
+
+
+def actions_to_update_ids(*, user) -> QuerySet:
+    """The same list as ids, to paginate: sorting every followed action (18,000 for an advisor at
+    national scale) then joins nothing; `actions_to_update_rows` reads the page's rows."""
+    return _actions_to_update(user).values_list("pk", flat=True)
+
+
+def actions_to_update_rows(*, user, ids) -> list[Action]:
+    """The actions of these ids (a page of `actions_to_update_ids`), in their order, as
+    `actions_to_update` gives them: one query."""
+    ids = list(ids)
+    rows = _with_priority(Action.objects.filter(pk__in=ids)).select_related(*TO_UPDATE_RELATED)
+    by_id = {action.pk: action for action in rows}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def _actions_to_update(user) -> QuerySet[Action]:
     commune_ids = None if permissions.sees_every_commune(user) else list(permissions.commune_roles(user))
-    plan_ids = [plan.pk for plan in followed_plans(commune_ids=commune_ids).values()]
-    followed = Q(plan__commune__in=advisor_communes(advisor=user)) | Q(owner=user)
-    referent_of = permissions.communes_with_role(user, Role.REFERENT)
-    if referent_of:
-        followed |= Q(plan__commune_id__in=referent_of)
-    return (
-        Action.objects.filter(followed, plan_id__in=plan_ids)
-        .annotate(has_overdue_milestone=Exists(_overdue_milestones()))
-        .annotate(
-            priority=Case(
-                When(late_filter(), then=Value(UpdatePriority.LATE)),
-                When(stale_filter(), then=Value(UpdatePriority.STALE)),
-                default=Value(UpdatePriority.OTHER),
-                output_field=IntegerField(),
-            )
+    plans = followed_plans(commune_ids=commune_ids)
+    # The plans of the communes they advise or are the referent of, from the roles already read: the
+    # list sorts every action of them (18,000 for an advisor at national scale) without a join.
+    kept = {
+        *permissions.communes_with_role(user, Role.ADVISOR),
+        *permissions.communes_with_role(user, Role.REFERENT),
+    }
+    kept_plans = [plan.pk for commune_id, plan in plans.items() if commune_id in kept]
+    followed = Q(plan_id__in=kept_plans) | Q(owner=user, plan_id__in=[plan.pk for plan in plans.values()])
+    return _with_priority(Action.objects.filter(followed)).order_by("priority", "updated_at", "pk")
+
+
+def _with_priority(actions: QuerySet[Action]) -> QuerySet[Action]:
+    return actions.annotate(has_overdue_milestone=Exists(_overdue_milestones())).annotate(
+        priority=Case(
+            When(late_filter(), then=Value(UpdatePriority.LATE)),
+            When(stale_filter(), then=Value(UpdatePriority.STALE)),
+            default=Value(UpdatePriority.OTHER),
+            output_field=IntegerField(),
         )
-        .select_related("plan__commune", "theme", "owner", "updated_by")
-        .order_by("priority", "updated_at", "pk")
     )
 
 

@@ -21,8 +21,10 @@ TO_UPDATE_PAGE_SIZE = 25
 def actions_to_update(request):
     user = request.user
     permissions.require(permissions.can_view_actions_to_update(user))
-    context = paginate(request, selectors.actions_to_update(user=user), TO_UPDATE_PAGE_SIZE)
-    selectors.mark_flags(context["page"].object_list)
+    context = paginate(request, selectors.actions_to_update_ids(user=user), TO_UPDATE_PAGE_SIZE)
+    page = context["page"]
+    page.object_list = selectors.actions_to_update_rows(user=user, ids=page.object_list)
+    selectors.mark_flags(page.object_list)
     for action in context["page"].object_list:
         action.can_update = permissions.can_edit_action(user, action)
     return render(request, "actions/to_update.html", context)
