@@ -7,6 +7,8 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from pcl.links import link_maker
+
 from .forms import AccountForm, ThrottledAuthenticationForm
 
 
@@ -57,13 +59,12 @@ def account(request):
         form.save()
         messages.success(request, _("Your details were saved."))
         return redirect("accounts:account")
-    # An advisor holds hundreds of roles at national scale: plain values, and the link to a commune
-    # written once and filled in, rather than a model and a URL lookup per row.
+    # An advisor holds hundreds of roles at national scale: plain values rather than a model per row.
     memberships = request.user.memberships.order_by("commune__name", "role")
     labels = dict(memberships.model._meta.get_field("role").choices)
-    commune_url = reverse("communes:detail", args=["INSEE"])
+    commune_url = link_maker("communes:detail")
     roles = [
-        (commune_url.replace("INSEE", insee_code), name, labels.get(role, role))
+        (commune_url(insee_code), name, labels.get(role, role))
         for insee_code, name, role in memberships.values_list("commune__insee_code", "commune__name", "role")
     ]
     return render(request, "accounts/account.html", {"form": form, "roles": roles})

@@ -375,6 +375,13 @@ class Action(Impact):
     def __str__(self):
         return self.title
 
+    def get_status_display(self) -> str:
+        # Django's version rebuilds the field's choices at every call; a plan's table shows sixty.
+        try:
+            return str(ActionStatus(self.status).label)
+        except ValueError:
+            return self.status
+
     @property
     def owner_label(self) -> str:
         if self.owner_id:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communes import permissions
+from pcl.links import link_maker
 from pcl.pagination import paginate
 
 from .. import selectors, services
@@ -25,7 +26,9 @@ def actions_to_update(request):
     page = context["page"]
     page.object_list = selectors.actions_to_update_rows(user=user, ids=page.object_list)
     selectors.mark_flags(page.object_list)
-    for action in context["page"].object_list:
+    link = link_maker("actions:action")
+    for action in page.object_list:
+        action.url = link(action.pk)
         action.can_update = permissions.can_edit_action(user, action)
     return render(request, "actions/to_update.html", context)
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from communes import permissions
+from pcl.links import link_maker
 from pcl.pagination import paginate
 from pcl.uploads import attachment_response
 
@@ -67,6 +68,9 @@ def plan_detail(request, plan_id):
             sort=data.get("sort") or "order",
         )
         page = selectors.plan_page_filtered(page, filters)
+    link = link_maker("actions:action")
+    for action in page.actions:
+        action.url = link(action.pk)
     can_edit = permissions.can_edit_plan(user, plan)
     transitions = [
         (status, PLAN_STATUS_ACTIONS[status])
