@@ -45,6 +45,7 @@ from .targets import (  # noqa: F401 (the selectors of the observatory's callers
     territory_targets,
     trajectory,
 )
+from .totals import data_version
 
 
 @dataclass
@@ -318,3 +319,9 @@ def totals_by_commune_and_year(*, dataset: Dataset, quantities, from_year: int) 
         for quantity in quantities
         if row[f"sum_{quantity}"] is not None
     ]
+
+
+def figures_version() -> str:
+    """The version of the observatory's figures, for the keys of what other apps cache from them: a new one
+    with every import and every change of the communes (totals.data_version)."""
+    return data_version()

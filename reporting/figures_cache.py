@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
-from observatory.totals import data_version
+from observatory.selectors import figures_version as observatory_version
 
 VERSION_KEY = "reporting:figures:version"
 # The figures also depend on the day (late and stale actions): a day's figures never outlive it, and
@@ -60,7 +60,7 @@ def cached_figures(name: str, parts: tuple, compute: Callable):
 
 def cached_with_observatory(name: str, parts: tuple, compute: Callable):
     """cached_figures for what also reads the observatory's values: an import replaces their version."""
-    return cached_figures(name, (data_version(), *parts), compute)
+    return cached_figures(name, (observatory_version(), *parts), compute)
 
 
 def cached_html(name: str, parts: tuple, render: Callable[[], str]) -> SafeString:
