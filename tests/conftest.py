@@ -4,17 +4,14 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.core.cache import cache
-from django.db import connection, transaction
 from django.utils import translation
 from kombu.exceptions import OperationalError
 from pytest_django.fixtures import validate_django_db
-from pytest_django.plugin import blocking_manager_key
 
-from actions.services import catalogue_load_starter
 from communes.models import Role
-from observatory.services import reference_load
 from pcl import jobs
 from pcl.celery import app as celery_app
+from tests import database_reset
 from tests.factories import PASSWORD, CommuneFactory, MembershipFactory, UserFactory
 
 pytest_plugins = ["tests.browser.fixtures"]
@@ -37,9 +34,9 @@ def pytest_configure(config):
     settings.CACHES = {**settings.CACHES, "default": {**cache, "LOCATION": location}}
 
 
-# The database the settings name, before pytest-django swaps in the worker's test database: nothing is
-# ever loaded into it.
-CONFIGURED_DATABASE = connection.settings_dict["NAME"]
+# Every transactional test leaves the database as `migrate` made it (the reference data included),
+# whatever ran before it on the worker: tests/database_reset.py.
+database_reset.install()
 
 
 def is_transactional(item: pytest.Item) -> bool:
@@ -51,27 +48,6 @@ def is_transactional(item: pytest.Item) -> bool:
             return True
     fixtures = getattr(item, "fixturenames", ())
     return "transactional_db" in fixtures or "live_server" in fixtures
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    """A transactional test ends with a flush of every table, which also deletes what the data
-    migrations wrote (actions/0002: themes and starter catalogue; observatory/0002: sectors, energies,
-    sources, datasets, agglomeration targets; communes/0003 only updates EPCIs, which a flush leaves
-    none of). Every test starts from the database every installation has, whatever ran before it on
-    the worker: the reference data is loaded back, through the functions those migrations call."""
-    try:
-        return (yield)
-    finally:
-        # After the worker's last test the session's teardown has dropped the test database: nothing follows.
-        if (
-            nextitem is not None
-            and is_transactional(item)
-            and connection.settings_dict["NAME"] != CONFIGURED_DATABASE
-        ):
-            with item.config.stash[blocking_manager_key].unblock(), transaction.atomic():
-                catalogue_load_starter()
-                reference_load()
 
 
 @pytest.fixture(scope="session")
