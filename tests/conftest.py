@@ -1,9 +1,12 @@
+import copy
 import os
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.core.cache import cache
+from django.db import transaction
+from django.test import override_settings
 from django.utils import translation
 from kombu.exceptions import OperationalError
 from pytest_django.fixtures import validate_django_db
@@ -96,10 +99,13 @@ def clear_cache():
     cache.clear()
 
 
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def fast_test_settings(settings):
     # Real password hashing costs ~0.3 s per user; the cast alone has nine.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -121,8 +127,7 @@ class Cast:
     outsider: object
 
 
-@pytest.fixture
-def cast(db):
+def build_cast() -> Cast:
     commune = CommuneFactory(name="Saint-Martin-d'Hères", insee_code="38421")
     other = CommuneFactory(name="Échirolles", insee_code="38151")
 
@@ -142,6 +147,48 @@ def cast(db):
         elected=member(Role.ELECTED, "Émile Élu"),
         outsider=outsider,
     )
+
+
+def shares_the_cast(module: pytest.Module) -> bool:
+    """Whether every database test of the module starts from the cast, none of them transactional."""
+    items = [item for item in module.session.items if getattr(item, "module", None) is module.obj]
+    uses_database = [
+        item
+        for item in items
+        if item.get_closest_marker("django_db") or "db" in item.fixturenames or is_transactional(item)
+    ]
+    return all("cast" in item.fixturenames and not is_transactional(item) for item in uses_database)
+
+
+@pytest.fixture(scope="module")
+def module_cast(request, django_db_setup, django_db_blocker):
+    """The cast built once for a module whose every database test uses it (about 90 queries a test
+    otherwise), in a transaction held open until the module ends, then rolled back. Each test's own
+    transaction is a savepoint inside it, rolled back after the test: every test starts from the cast
+    as it was built, as when each built its own. None for the other modules: their tests build theirs."""
+    if not shares_the_cast(request.node):
+        yield None
+        return
+    with django_db_blocker.unblock():
+        module_transaction = transaction.atomic()
+        module_transaction.__enter__()
+        with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
+            built = build_cast()
+    try:
+        yield built
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            module_transaction.__exit__(None, None, None)
+
+
+@pytest.fixture
+def cast(module_cast, db) -> Cast:
+    """The fixed cast; the module's (copied, as Django's setUpTestData does, so that a test changing an
+    instance leaves the next test the one in the database) or, in other modules, the test's own."""
+    if module_cast is None:
+        return build_cast()
+    return copy.deepcopy(module_cast)
 
 
 @pytest.fixture

@@ -97,6 +97,8 @@ ANONYMOUS_CASES = [
 ]
 
 
+# Among the cast every test of the module shares (tests/conftest.py, module_cast).
+@pytest.mark.usefixtures("cast")
 def test_the_anonymous_matrix_covers_every_url_of_the_app():
     assert {case[0] for case in ANONYMOUS_CASES} == {pattern.name for pattern in action_urls.urlpatterns}
 

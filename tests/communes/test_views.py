@@ -453,6 +453,8 @@ def test_signatory_with_an_invalid_siren_is_refused(login, cast):
 # --- home ---------------------------------------------------------------------------------------
 
 
+# Among the cast every test of the module shares (tests/conftest.py, module_cast).
+@pytest.mark.usefixtures("cast")
 def test_a_person_without_any_role_is_told_how_to_get_one(login):
     response = login(UserFactory()).get(reverse("communes:list"))
     assert "demandez une invitation" in response.content.decode()

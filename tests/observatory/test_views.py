@@ -9,8 +9,7 @@ from django.urls import reverse
 
 from observatory.models import BatchStatus, Dataset, ImportBatch, Target
 from pcl.spreadsheet import looks_like_formula
-from tests.factories import CommuneFactory, UserFactory
-from tests.observatory.helpers import dataset, import_rows, series_rows, upload
+from tests.observatory.helpers import dataset, import_rows, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +75,8 @@ MANAGER_URLS = ["imports", "import_new", "import_detail", "import_errors", "targ
 UPLOADER_URLS = ["import_retry"]  # POST only, by the manager who uploaded the file
 
 
+# Among the cast every test of the module shares (tests/conftest.py, module_cast).
+@pytest.mark.usefixtures("cast")
 def test_every_url_of_the_app_is_in_the_matrix():
     from observatory.urls import urlpatterns
 
@@ -472,58 +473,6 @@ def test_real_data_comes_first_and_the_demo_stays_flagged_when_chosen(login, cas
         )
     )
     assert "démonstration" in comment[0].lower()
-
-
-# --- query counts -----------------------------------------------------------------------------------
-
-# Fixed whatever the data. (Each of the four series lists all three of sectors, carriers and sources to
-# name its parts, where one list would do: six of these queries are spare.)
-AGGLOMERATION_QUERIES = 22
-COMMUNE_QUERIES = 21
-AGGLOMERATION_EXPORT_QUERIES = 17
-COMMUNE_EXPORT_QUERIES = 18
-
-
-def load_communes(count: int, years: int):
-    communes = [CommuneFactory(insee_code=f"{38500 + index}") for index in range(count)]
-    batch = import_rows(
-        series_rows([c.insee_code for c in communes], list(range(2024 - years, 2024)), estimated_years={2023})
-    )
-    assert batch.status == BatchStatus.DONE, batch.errors
-    return communes
-
-
-@pytest.mark.parametrize("count, years", [(10, 5), (30, 15)])
-def test_the_agglomeration_page_query_count_does_not_grow(
-    client, django_assert_max_num_queries, count, years
-):
-    load_communes(count, years)
-    client.force_login(UserFactory(is_metro_officer=True))
-    with django_assert_max_num_queries(AGGLOMERATION_QUERIES):
-        response = client.get(reverse("observatory:agglomeration"))
-    assert response.status_code == 200
-    assert len(response.context["comparison"]) == count
-    assert len(response.context["rows"]) == years
-
-
-@pytest.mark.parametrize("count, years", [(10, 5), (30, 15)])
-def test_the_commune_page_query_count_does_not_grow(client, django_assert_max_num_queries, count, years):
-    communes = load_communes(count, years)
-    client.force_login(UserFactory(is_metro_officer=True))
-    with django_assert_max_num_queries(COMMUNE_QUERIES):
-        response = client.get(reverse("observatory:commune", args=[communes[-1].insee_code]))
-    assert response.status_code == 200
-    assert len(response.context["rows"]) == years
-
-
-@pytest.mark.parametrize("count, years", [(10, 5), (30, 15)])
-def test_the_exports_query_count_does_not_grow(client, django_assert_max_num_queries, count, years):
-    communes = load_communes(count, years)
-    client.force_login(UserFactory(is_metro_officer=True))
-    with django_assert_max_num_queries(AGGLOMERATION_EXPORT_QUERIES):
-        client.get(reverse("observatory:agglomeration_export"))
-    with django_assert_max_num_queries(COMMUNE_EXPORT_QUERIES):
-        client.get(reverse("observatory:commune_export", args=[communes[0].insee_code]))
 
 
 def test_a_sector_code_is_fixed_once_created_as_observations_name_it_by_code(login, cast):
