@@ -68,6 +68,15 @@ def celery_eager():
     celery_app.conf.task_eager_propagates = True
 
 
+@pytest.fixture(autouse=True, scope="session")
+def no_eager_beat():
+    """The in-process beat (pcl/jobs.py EagerBeatMiddleware) never starts in tests: the first test that
+    turns JOBS_EAGER_IN_BACKGROUND on would otherwise leave its thread running for the rest of the
+    worker's run, sweeping stale jobs in the test database every 10 minutes, under whatever test runs
+    then. tests/test_jobs.py checks when it starts, with its own flag."""
+    jobs._beat_started.set()
+
+
 @pytest.fixture
 def broker_fails_after_commit(monkeypatch):
     """A real broker configuration whose queue answered when the job was asked for (require_queue)
