@@ -12,7 +12,7 @@ CHROMIUM ?= /usr/bin/chromium
 PYTEST_WORKERS ?= 2
 # Whole modules per worker (--dist loadscope): a module's costly module-scoped fixture (the demo load,
 # the 200-action deliberation layout) is then built once instead of on both workers; 307 s instead of
-# 374 s on two cores. Safe since every transactional test leaves the reference data back (tests/conftest.py).
+# 374 s on two cores. Safe since every transactional test leaves the reference data as it found it (tests/database_reset.py).
 PYTEST_DIST ?= loadscope
 
 # The first interpreter of Python >= 3.12 found on the PATH (pyenv's shims read .python-version).
