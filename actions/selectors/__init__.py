@@ -287,7 +287,7 @@ def actions_to_update_rows(*, user, ids) -> list[Action]:
 
 def _actions_to_update(user) -> QuerySet[Action]:
     commune_ids = None if permissions.sees_every_commune(user) else list(permissions.commune_roles(user))
-    plans = followed_plans(commune_ids=commune_ids)
+    plans = followed_plans(commune_ids=commune_ids, communes=False)
     # The plans of the communes they advise or are the referent of, from the roles already read: the
     # list sorts every action of them (18,000 for an advisor at national scale) without a join.
     kept = {

@@ -144,7 +144,7 @@ def portfolio_plans(*, commune_ids: Iterable[int] | None) -> dict[int, Portfolio
     if commune_ids is not None:
         late = late.filter(plan__commune_id__in=commune_ids)
     plans = list(
-        _plans_of(commune_ids).annotate(
+        _plans_of(commune_ids, communes=False).annotate(
             late_count=Count("actions", filter=Q(actions__in=late)),
             stale_count=Count(
                 "actions",

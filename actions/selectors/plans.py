@@ -51,9 +51,11 @@ def _latest_and_adopted(plans) -> tuple[dict[int, ActionPlan], dict[int, ActionP
     return latest, adopted
 
 
-def _plans_of(commune_ids: Iterable[int] | None) -> QuerySet[ActionPlan]:
-    """The plans of these communes (of every commune when None), newest version first."""
-    plans = ActionPlan.objects.select_related("commune").order_by("commune_id", "-version")
+def _plans_of(commune_ids: Iterable[int] | None, *, communes: bool = True) -> QuerySet[ActionPlan]:
+    """The plans of these communes (of every commune when None), newest version first; `communes`
+    False: only what tells which plan is followed, without the commune (no join over the communes)."""
+    plans = ActionPlan.objects.order_by("commune_id", "-version")
+    plans = plans.select_related("commune") if communes else plans.only("commune_id", "version", "status")
     return plans if commune_ids is None else plans.filter(commune_id__in=list(commune_ids))
 
 
@@ -77,9 +79,11 @@ def adopted_plan(*, commune: Commune) -> ActionPlan | None:
     return adopted_plans(commune_ids=[commune.pk]).get(commune.pk)
 
 
-def followed_plans(*, commune_ids: Iterable[int] | None) -> dict[int, ActionPlan]:
-    """Each commune's followed plan: the adopted one, else the current one (one query)."""
-    latest, adopted = _latest_and_adopted(_plans_of(commune_ids))
+def followed_plans(*, commune_ids: Iterable[int] | None, communes: bool = True) -> dict[int, ActionPlan]:
+    """Each commune's followed plan: the adopted one, else the current one (one query). `communes`
+    False: the plans without their commune and other fields, for their ids (300 communes' plans are
+    then read without scanning the 35,000 communes)."""
+    latest, adopted = _latest_and_adopted(_plans_of(commune_ids, communes=communes))
     return latest | adopted
 
 
