@@ -92,10 +92,19 @@ def started_filter(start: date, end: date, *, today: date | None = None) -> Q:
 # (`with_flags`); `action_is_late` reads it on an annotated action.
 
 
-def late_filter(*, today: date | None = None) -> Q:
+def late_filter(*, today: date | None = None, through: str = "") -> Q:
+    """Late actions: of actions annotated with `has_overdue_milestone`; `through` a relation to the
+    actions (e.g. "actions" from plans): the actions joined by it, their overdue milestones read by a
+    subquery (one pass over the joined actions)."""
     today = today or timezone.localdate()
-    return Q(late_override_reason="", status__in=OPEN_STATUSES) & (
-        Q(has_overdue_milestone=True) | Q(end_date__lt=today)
+    prefix = f"{through}__" if through else ""
+    overdue = (
+        Exists(Milestone.objects.filter(action=OuterRef(through), done_on__isnull=True, due_date__lt=today))
+        if through
+        else Q(has_overdue_milestone=True)
+    )
+    return Q(**{f"{prefix}late_override_reason": "", f"{prefix}status__in": OPEN_STATUSES}) & (
+        overdue | Q(**{f"{prefix}end_date__lt": today})
     )
 
 

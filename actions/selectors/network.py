@@ -26,7 +26,6 @@ from ..models import (
 )
 from .flags import (
     OPEN_STATUSES,
-    _overdue_milestones,
     completed_filter,
     late_filter,
     stale_cutoff,
@@ -139,13 +138,9 @@ def portfolio_plans(*, commune_ids: Iterable[int] | None) -> dict[int, Portfolio
     """For each commune with a plan, its current and followed plans and the followed plan's late and
     stale action counts (one query)."""
     commune_ids = None if commune_ids is None else list(commune_ids)
-    # The late actions of these communes only: the subquery reads no other commune's actions.
-    late = Action.objects.annotate(has_overdue_milestone=Exists(_overdue_milestones())).filter(late_filter())
-    if commune_ids is not None:
-        late = late.filter(plan__commune_id__in=commune_ids)
     plans = list(
         _plans_of(commune_ids, communes=False).annotate(
-            late_count=Count("actions", filter=Q(actions__in=late)),
+            late_count=Count("actions", filter=late_filter(through="actions")),
             stale_count=Count(
                 "actions",
                 filter=Q(actions__updated_at__lt=stale_cutoff(), actions__status__in=OPEN_STATUSES),
