@@ -156,21 +156,12 @@ class Status(models.TextChoices):
     ESTIMATED = "estimated", _("estimated")
 
 
-class Observation(models.Model):
-    """One value of one quantity for one commune and year, in the quantity's stored unit.
+class FactReferences(models.Model):
+    """The references of the fact table and of its commune totals: a dataset, a batch and a commune (by
+    its INSEE code), with no database constraint and no index of their own (see Observation)."""
 
-    The fact table of the observatory: millions of rows, written only by the set-based import,
-    which checks every reference, and that a value appears once per batch, itself. It refers to
-    communes, sectors, carriers and sources by their codes (the INSEE code, the managed list's code),
-    the words of the files it is imported from: a file in the platform's own form is then COPYed
-    straight into the batch's partition, with no second write of its rows to turn codes into ids
-    (observatory/importers/direct.py). Its references carry no database constraint (per-row
-    constraint triggers would double the import time) and nothing cascades to it.
-    On PostgreSQL it is partitioned by import batch (migrations 0003 and 0004, importers/facts.py).
-    """
-
-    # One lookup index (migration 0004) and no per-column ones: each index costs every imported row
-    # another write.
+    # The fact table has one lookup index (migration 0004) and no per-column ones: each index costs
+    # every imported row another write.
     dataset = models.ForeignKey(
         Dataset, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
     )
@@ -186,6 +177,24 @@ class Observation(models.Model):
         db_index=False,
         related_name="+",
     )
+
+    class Meta:
+        abstract = True
+
+
+class Observation(FactReferences):
+    """One value of one quantity for one commune and year, in the quantity's stored unit.
+
+    The fact table of the observatory: millions of rows, written only by the set-based import,
+    which checks every reference, and that a value appears once per batch, itself. It refers to
+    communes, sectors, carriers and sources by their codes (the INSEE code, the managed list's code),
+    the words of the files it is imported from: a file in the platform's own form is then COPYed
+    straight into the batch's partition, with no second write of its rows to turn codes into ids
+    (observatory/importers/direct.py). Its references carry no database constraint (per-row
+    constraint triggers would double the import time) and nothing cascades to it.
+    On PostgreSQL it is partitioned by import batch (migrations 0003 and 0004, importers/facts.py).
+    """
+
     year = models.PositiveSmallIntegerField(validators=[MinValueValidator(1990), MaxValueValidator(2100)])
     quantity = models.CharField(max_length=12, choices=Quantity.choices)
     sector = models.ForeignKey(
@@ -223,7 +232,7 @@ COVERAGE_PAIRS = (
 )
 
 
-class ObservationTotal(models.Model):
+class ObservationTotal(FactReferences):
     """A commune's totals of one year: of each quantity (NULL where the commune has no value of it), and
     how many of its values are estimates.
 
@@ -242,21 +251,6 @@ class ObservationTotal(models.Model):
     """
 
     pk = models.CompositePrimaryKey("dataset", "commune", "year", "batch")
-    dataset = models.ForeignKey(
-        Dataset, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
-    )
-    batch = models.ForeignKey(
-        ImportBatch, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
-    )
-    commune = models.ForeignKey(
-        Commune,
-        to_field="insee_code",
-        db_column="insee_code",
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
-    )
     year = models.PositiveSmallIntegerField()
     # Each quantity's total (Quantity's values name the columns) and its count of estimates.
     consumption = models.FloatField(null=True)
