@@ -23,10 +23,9 @@ that write values straight into the fact table).
 Then the import ANALYZEs what it attached (the partition, the parent, the aggregates) before it reports
 success: a partition attached without statistics makes the planner loop over it row by row."""
 
-import uuid
-
-from django.core.cache import cache
 from django.db import connection, transaction
+
+from pcl.versions import CacheVersion
 
 from .models import COVERAGE_PAIRS, Observation, ObservationTotal, PlatformCoverage, PlatformTotal, Quantity
 
@@ -258,24 +257,11 @@ def statistics_refresh(cursor, tables) -> None:
         cursor.execute("SELECT set_config('default_statistics_target', %s, true)", [before])
 
 
-# The version of the observatory's figures, in the default cache (Redis when configured, shared by every
-# web process): what caches a territory's figures (selectors) names it in its keys, and every change of
-# the figures (an import, communes changing) draws a new one. A random token rather than a counter: a
-# cache that lost the key (restarted, evicted) starts a version no older entry can carry.
-DATA_VERSION_KEY = "observatory:data-version"
-
-
-def data_version() -> str:
-    version = cache.get(DATA_VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        if not cache.add(DATA_VERSION_KEY, version, None):
-            version = cache.get(DATA_VERSION_KEY) or version
-    return version
-
-
-def data_version_bump() -> None:
-    cache.set(DATA_VERSION_KEY, uuid.uuid4().hex, None)
+# The version of the observatory's figures (pcl/versions.py): what caches a territory's figures names it
+# in its keys; every change of the figures (an import, communes changing) draws a new one.
+DATA_VERSION = CacheVersion("observatory:data-version")
+data_version = DATA_VERSION.current
+data_version_bump = DATA_VERSION.renew
 
 
 def data_changed() -> None:

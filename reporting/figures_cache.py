@@ -2,13 +2,11 @@
 under a key that carries a version of the figures: every write to what they count (plans, actions,
 budget lines, co-funders, milestones, communes, memberships, groups, meetings) replaces the version
 (reporting/signals.py), so the next read computes them anew and no page shows a figure older than
-the last change. The version is a token rather than a counter so that a version lost by the cache (an
-eviction, a restart) never brings back figures stored under an earlier one.
+the last change (the version: pcl/versions.py).
 
 With the cache down (pcl/cache.py), every read is a miss: the figures are computed on each request.
 """
 
-import time
 from collections.abc import Callable
 
 from django.core.cache import cache
@@ -17,31 +15,21 @@ from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 from observatory.selectors import figures_version as observatory_version
+from pcl.versions import CacheVersion
 
-VERSION_KEY = "reporting:figures:version"
 # The figures also depend on the day (late and stale actions): a day's figures never outlive it, and
 # an hour bounds what a write the signals cannot see (a bulk update) may leave behind.
 TIMEOUT = 60 * 60
 
-
-def _new_version() -> str:
-    return str(time.time_ns())
-
-
-def figures_version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = _new_version()
-        cache.add(VERSION_KEY, version, timeout=None)
-        version = cache.get(VERSION_KEY) or version
-    return version
+FIGURES_VERSION = CacheVersion("reporting:figures:version")
+figures_version = FIGURES_VERSION.current
 
 
 def figures_changed() -> None:
     """Replaces the version now, and again once the transaction commits: a page computed between the
     write and the commit (reading the old rows) is stored under a version no later read asks for."""
-    cache.set(VERSION_KEY, _new_version(), timeout=None)
-    transaction.on_commit(lambda: cache.set(VERSION_KEY, _new_version(), timeout=None))
+    FIGURES_VERSION.renew()
+    transaction.on_commit(FIGURES_VERSION.renew)
 
 
 def cached_figures(name: str, parts: tuple, compute: Callable):
