@@ -179,6 +179,7 @@ def test_decisions_are_edited_and_removed_with_their_history(live_server, page, 
     sign_in(page, base, "claire@example.org", PASSWORD)
     page.goto(f"{base}/meetings/{meeting.pk}/")
     page.locator(f'a[href="/decisions/{decision.pk}/edit/"]').click()
+    page.wait_for_url(f"**/decisions/{decision.pk}/edit/")
     assert page_problems(page) == ""
     page.get_by_label("Décision").fill("Lancer l'audit des écoles en mai.")
     page.locator("main form button[type=submit]").click()
@@ -186,6 +187,7 @@ def test_decisions_are_edited_and_removed_with_their_history(live_server, page, 
     assert "Lancer l'audit des écoles en mai." in page.locator("#decisions").inner_text()
 
     page.locator(f'a[href="/decisions/{decision.pk}/delete/"]').click()
+    page.wait_for_url(f"**/decisions/{decision.pk}/delete/")
     assert page_problems(page) == ""
     page.get_by_role("button", name="Retirer la décision").click()
     assert not Decision.objects.exists()
