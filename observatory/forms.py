@@ -45,7 +45,8 @@ class TargetForm(forms.ModelForm):
 
 
 class DatasetChoiceForm(forms.Form):
-    dataset = forms.ModelChoiceField(label=_("Dataset"), queryset=Dataset.objects.none(), required=False)
+    # The datasets the page offers are read once by the view: a choice among them, no query of its own.
+    dataset = forms.ChoiceField(label=_("Dataset"), required=False)
     indicator = forms.ChoiceField(label=_("Map indicator"), required=False)
 
     INDICATORS = [
@@ -57,6 +58,9 @@ class DatasetChoiceForm(forms.Form):
 
     def __init__(self, *args, datasets, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["dataset"].queryset = Dataset.objects.filter(pk__in=[d.pk for d in datasets])
-        self.fields["dataset"].empty_label = None
+        self.datasets = {str(dataset.pk): dataset for dataset in datasets}
+        self.fields["dataset"].choices = [(pk, dataset.label) for pk, dataset in self.datasets.items()]
         self.fields["indicator"].choices = self.INDICATORS
+
+    def clean_dataset(self) -> Dataset | None:
+        return self.datasets.get(self.cleaned_data["dataset"])

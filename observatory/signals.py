@@ -8,7 +8,17 @@ from django.dispatch import receiver
 from communes.models import Commune
 from communes.signals import communes_imported
 
-from .models import Observation, ObservationTotal
+from .models import (
+    Carrier,
+    Dataset,
+    ImportBatch,
+    Observation,
+    ObservationTotal,
+    RenewableSource,
+    Sector,
+    Target,
+)
+from .page_cache import pages_changed
 from .totals import coverage_refresh, data_changed, totals_rebuild
 
 
@@ -53,3 +63,16 @@ def _coverage_changed() -> None:
     with connection.cursor() as cursor:
         coverage_refresh(cursor)
     data_changed()
+
+
+def _shown_changed(sender, **kwargs):
+    pages_changed()
+
+
+# What the observatory's pages show beside the figures (page_cache.py).
+for model in (Commune, Target, Dataset, ImportBatch, Sector, Carrier, RenewableSource):
+    post_save.connect(_shown_changed, sender=model, dispatch_uid=f"observatory_pages_saved_{model.__name__}")
+    post_delete.connect(
+        _shown_changed, sender=model, dispatch_uid=f"observatory_pages_deleted_{model.__name__}"
+    )
+communes_imported.connect(_shown_changed, dispatch_uid="observatory_pages_communes_imported")

@@ -5,6 +5,7 @@ cache that lost the key (restarted, evicted) starts a version no older entry can
 down (pcl/cache.py) every read draws a token of its own, so every read is a miss."""
 
 import uuid
+from collections.abc import Callable, Sequence
 
 from django.core.cache import cache
 
@@ -23,3 +24,14 @@ class CacheVersion:
 
     def renew(self) -> None:
         cache.set(self.key, uuid.uuid4().hex, None)
+
+
+def cached(parts: Sequence, compute: Callable, *, timeout: int):
+    """What `compute()` returns, from the cache under the key its `parts` make (which name the versions
+    it depends on), computed and stored on a miss."""
+    key = ":".join(str(part) for part in parts)
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=timeout)
+    return value

@@ -9,13 +9,12 @@ With the cache down (pcl/cache.py), every read is a miss: the figures are comput
 
 from collections.abc import Callable
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 from observatory.selectors import figures_version as observatory_version
-from pcl.versions import CacheVersion
+from pcl.versions import CacheVersion, cached
 
 # The figures also depend on the day (late and stale actions): a day's figures never outlive it, and
 # an hour bounds what a write the signals cannot see (a bulk update) may leave behind.
@@ -35,15 +34,15 @@ def figures_changed() -> None:
 def cached_figures(name: str, parts: tuple, compute: Callable):
     """The figures `compute()` returns, for these parts of the key (filters), in the page's language
     and for today, from the cache when they were computed since the last change."""
-    key = ":".join(
-        ["reporting", name, figures_version(), translation.get_language() or "", str(timezone.localdate())]
-        + [str(part) for part in parts]
+    key = (
+        "reporting",
+        name,
+        figures_version(),
+        translation.get_language() or "",
+        timezone.localdate(),
+        *parts,
     )
-    figures = cache.get(key)
-    if figures is None:
-        figures = compute()
-        cache.set(key, figures, timeout=TIMEOUT)
-    return figures
+    return cached(key, compute, timeout=TIMEOUT)
 
 
 def cached_with_observatory(name: str, parts: tuple, compute: Callable):

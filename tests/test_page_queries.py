@@ -44,8 +44,8 @@ SIZES = (5, 200)
 PINNED = {
     "portfolio": ("advisor", 10),
     "communes": ("admin", 8),
-    "observatory": ("metro_officer", 21),
-    "observatory_commune": ("referent", 15),
+    "observatory": ("metro_officer", 19),
+    "observatory_commune": ("referent", 13),
     "network_dashboard": ("admin", 29),
     "commune_dashboard": ("referent", 32),
     "plan": ("referent", 7),

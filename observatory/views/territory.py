@@ -3,8 +3,10 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -15,6 +17,7 @@ from pcl.pagination import paginate
 
 from .. import charts, exports, selectors
 from ..forms import DatasetChoiceForm
+from ..page_cache import cached_page_part
 
 GEOJSON = "data/communes-grenoble-alpes-metropole.geojson"
 
@@ -143,11 +146,42 @@ INDICATOR_UNITS = {
 def agglomeration(request):
     user = request.user
     permissions.require(permissions.can_view_observatory(user))
-    form, dataset, view = _territory(request, commune_ids=None)
-    first_year, last_year = selectors.year_range(dataset=dataset)
+    form, dataset = _dataset_choice(request, None)
     indicator = (
         form.cleaned_data.get("indicator") if form.is_valid() else None
     ) or "emissions_per_inhabitant"
+    # The figures, charts, map and tables: the same for every reader, rendered once per version of them.
+    part = (
+        cached_page_part(
+            "agglomeration",
+            (dataset.pk, indicator),
+            request.GET.urlencode(),
+            lambda: _agglomeration_body(request, dataset, indicator),
+        )
+        if dataset
+        else {"body": "", "draws_map": False}
+    )
+    return render(
+        request,
+        "observatory/territory.html",
+        {
+            "title": _("Observatory of the agglomeration"),
+            "form": form,
+            "dataset": dataset,
+            "body": mark_safe(part["body"]),
+            "draws_map": part["draws_map"],
+            "can_manage": permissions.can_manage_observatory(user),
+            "export_url": reverse("observatory:agglomeration_export") + _query(request),
+            "machine_export_url": reverse("observatory:agglomeration_export")
+            + _query(request, variant="machine"),
+            "data_url": reverse("observatory:agglomeration_data") + _query(request),
+        },
+    )
+
+
+def _agglomeration_body(request, dataset, indicator) -> dict:
+    view = selectors.territory_observatory(commune_ids=None, dataset=dataset)
+    _first_year, last_year = selectors.year_range(dataset=dataset)
     indicator_label = f"{dict(DatasetChoiceForm.INDICATORS)[indicator]} ({INDICATOR_UNITS[indicator]})"
     # The table shows a page of communes (a national platform has tens of thousands); the map, the
     # communes it has outlines of: only their figures are read. Its message counts them all, from a
@@ -184,12 +218,9 @@ def agglomeration(request):
         }
     else:
         map_message = ""
-    return render(
-        request,
-        "observatory/territory.html",
+    body = render_to_string(
+        "observatory/includes/territory_body.html",
         {
-            "title": _("Observatory of the agglomeration"),
-            "form": form,
             "dataset": dataset,
             "view": view,
             "rows": _yearly_rows(view),
@@ -207,20 +238,26 @@ def agglomeration(request):
             "comparison_page": comparison_pages["page"],
             "comparison_query": comparison_pages["query"],
             "last_year": last_year,
-            "can_manage": permissions.can_manage_observatory(user),
-            "export_url": reverse("observatory:agglomeration_export") + _query(request),
-            "machine_export_url": reverse("observatory:agglomeration_export")
-            + _query(request, variant="machine"),
-            "data_url": reverse("observatory:agglomeration_data") + _query(request),
         },
     )
+    return {"body": body, "draws_map": bool(mapped)}
 
 
 @login_required
 def commune_observatory(request, insee_code):
     user = request.user
     commune = permissions.commune_for_user(user, insee_code)
-    form, dataset, view = _territory(request, commune_ids=[commune.pk], commune=commune)
+    form, dataset = _dataset_choice(request, [commune.pk])
+    part = (
+        cached_page_part(
+            "commune",
+            (commune.pk, dataset.pk),
+            request.GET.urlencode(),
+            lambda: _commune_body(commune, dataset),
+        )
+        if dataset
+        else {"body": ""}
+    )
     return render(
         request,
         "observatory/territory.html",
@@ -229,9 +266,7 @@ def commune_observatory(request, insee_code):
             "commune": commune,
             "form": form,
             "dataset": dataset,
-            "view": view,
-            "rows": _yearly_rows(view),
-            "charts": _charts(view),
+            "body": mark_safe(part["body"]),
             "can_manage": permissions.can_manage_observatory(user),
             "export_url": reverse("observatory:commune_export", args=[commune.insee_code]) + _query(request),
             "machine_export_url": reverse("observatory:commune_export", args=[commune.insee_code])
@@ -239,6 +274,21 @@ def commune_observatory(request, insee_code):
             "data_url": reverse("observatory:commune_data", args=[commune.insee_code]) + _query(request),
         },
     )
+
+
+def _commune_body(commune, dataset) -> dict:
+    view = selectors.territory_observatory(commune_ids=[commune.pk], dataset=dataset, commune=commune)
+    body = render_to_string(
+        "observatory/includes/territory_body.html",
+        {
+            "commune": commune,
+            "dataset": dataset,
+            "view": view,
+            "rows": _yearly_rows(view),
+            "charts": _charts(view),
+        },
+    )
+    return {"body": body}
 
 
 def _export(request, rows, dataset, view, name: str) -> HttpResponse:
