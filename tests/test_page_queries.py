@@ -58,7 +58,7 @@ PINNED = {
     "commune_documents": ("referent", 8),
     "imports": ("metro_officer", 5),
     "targets": ("metro_officer", 5),
-    "to_update": ("advisor", 7),
+    "to_update": ("advisor", 6),
     "commune": ("referent", 8),
     "letters": ("admin", 5),
     "signatories": ("advisor", 7),

@@ -3,6 +3,7 @@
 A package: each module answers one family of questions; every public name is importable from
 `actions.selectors` as before."""
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from communes import permissions
 from communes.models import Role, sort_key
 from communes.selectors import commune_people
 
+from ..cache import cached_actions
 from ..models import (
     Action,
     ActionPlan,
@@ -165,28 +167,23 @@ class PlanPage:
 
 
 def plan_page(*, plan: ActionPlan) -> PlanPage:
-    """Every action of the plan with its flags and totals, in a fixed number of queries."""
-    actions = list(
-        with_flags(plan.actions.select_related("theme", "owner", "axis", "catalogue_action")).order_by(
-            *SORTS["order"]
-        )
-    )
-    for action in actions:
-        action.is_late = action_is_late(action)
-        action.is_stale = action_is_stale(action)
+    """Every action of the plan with its flags and totals, in a fixed number of queries: two, or none
+    when read since the last change of the actions (cache.py). The flags are set on every read."""
+    actions, axes = cached_actions("plan-page", (plan.pk,), lambda: _plan_rows(plan))
+    mark_flags(actions)
     owners = sorted(
         {(f"user:{a.owner_id}", a.owner.get_full_name()) for a in actions if a.owner_id}
         | {(f"name:{a.owner_name}", a.owner_name) for a in actions if not a.owner_id and a.owner_name},
         key=lambda pair: pair[1].casefold(),
     )
     return PlanPage(
-        plan=plan,
-        actions=actions,
-        owners=owners,
-        axes=list(plan.axes.all()),
-        totals=_totals(actions),
-        count_all=len(actions),
+        plan=plan, actions=actions, owners=owners, axes=axes, totals=_totals(actions), count_all=len(actions)
     )
+
+
+def _plan_rows(plan: ActionPlan) -> tuple[list[Action], list[PlanAxis]]:
+    actions = with_flags(plan.actions.select_related("theme", "owner", "axis")).order_by(*SORTS["order"])
+    return list(actions), list(plan.axes.all())
 
 
 def plan_page_filtered(page: PlanPage, filters: PlanFilters) -> PlanPage:
@@ -270,10 +267,18 @@ def actions_to_update(*, user) -> QuerySet[Action]:
     return _actions_to_update(user).select_related(*TO_UPDATE_RELATED)
 
 
-def actions_to_update_ids(*, user) -> QuerySet:
+def actions_to_update_ids(*, user) -> list[int]:
     """The same list as ids, to paginate: sorting every followed action (18,000 for an advisor at
-    national scale) then joins nothing; `actions_to_update_rows` reads the page's rows."""
-    return _actions_to_update(user).values_list("pk", flat=True)
+    national scale) then joins nothing; `actions_to_update_rows` reads the page's rows. Sorted once per
+    version of the actions and hour (cache.py: the stale ones rank second), for these plans."""
+    kept, owned = _plans_to_update(user)
+    key = hashlib.sha1(f"{user.pk}|{sorted(kept)}|{sorted(owned)}".encode()).hexdigest()
+    return cached_actions(
+        "to-update",
+        (key,),
+        lambda: list(_ranked(user, kept, owned).values_list("pk", flat=True)),
+        hourly=True,
+    )
 
 
 def actions_to_update_rows(*, user, ids) -> list[Action]:
@@ -286,16 +291,27 @@ def actions_to_update_rows(*, user, ids) -> list[Action]:
 
 
 def _actions_to_update(user) -> QuerySet[Action]:
+    return _ranked(user, *_plans_to_update(user))
+
+
+def _plans_to_update(user) -> tuple[list[int], list[int]]:
+    """The followed plans of the communes the user advises or is the referent of (their roles), and
+    those of every commune they see, where they may be responsible for actions."""
     commune_ids = None if permissions.sees_every_commune(user) else list(permissions.commune_roles(user))
     plans = followed_plans(commune_ids=commune_ids, communes=False)
-    # The plans of the communes they advise or are the referent of, from the roles already read: the
-    # list sorts every action of them (18,000 for an advisor at national scale) without a join.
+    # From the roles already read: the list sorts every action of them (18,000 for an advisor at
+    # national scale) without a join.
     kept = {
         *permissions.communes_with_role(user, Role.ADVISOR),
         *permissions.communes_with_role(user, Role.REFERENT),
     }
-    kept_plans = [plan.pk for commune_id, plan in plans.items() if commune_id in kept]
-    followed = Q(plan_id__in=kept_plans) | Q(owner=user, plan_id__in=[plan.pk for plan in plans.values()])
+    return [plan.pk for commune_id, plan in plans.items() if commune_id in kept], [
+        plan.pk for plan in plans.values()
+    ]
+
+
+def _ranked(user, kept_plans: list[int], plans: list[int]) -> QuerySet[Action]:
+    followed = Q(plan_id__in=kept_plans) | Q(owner=user, plan_id__in=plans)
     return _with_priority(Action.objects.filter(followed)).order_by("priority", "updated_at", "pk")
 
 

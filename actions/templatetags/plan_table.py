@@ -7,62 +7,73 @@ The action carries `url`, `is_late`, `is_stale`, `forecast_total` and `actual_to
 selector and view set them); the texts come from pcl.formatting, as the template filters write them.
 """
 
+from functools import lru_cache
+from html import escape
+
 from django import template
-from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from pcl import formatting
 
-from ..models import Origin
+from ..models import ActionStatus, Origin
 
 register = template.Library()
 
 _IMPACTS = (("mwh_saved", "MWh"), ("tco2e_avoided", "t CO2e"), ("mwh_renewable", "MWh EnR"))
 
 
+@lru_cache(maxsize=8)
+def _texts(language: str) -> dict:
+    """The row's fixed texts in a language, escaped once (the table writes them sixty times and more)."""
+    return {
+        "engaged": escape(_("already under way")),
+        "catalogue": escape(_("catalogue")),
+        "late": escape(_("late")),
+        "stale": escape(_("no news")),
+        "spent": _("spent %(amount)s"),
+        "statuses": {status.value: escape(str(status.label)) for status in ActionStatus},
+    }
+
+
 @register.simple_tag
 def plan_action_row(action) -> SafeString:
-    badges = [
-        (_("already under way"), "text-bg-light border", action.origin == Origin.ALREADY_ENGAGED),
-        (_("catalogue"), "text-bg-light border", bool(action.catalogue_action_id)),
-        (_("late"), "text-bg-danger", action.is_late),
-        (_("no news"), "text-bg-warning", action.is_stale),
-    ]
-    labels = [format_html('<span class="badge {}">{}</span>', css, text) for text, css, on in badges if on]
+    texts = _texts(get_language() or "")
+    labels = []
+    if action.origin == Origin.ALREADY_ENGAGED:
+        labels.append(f'<span class="badge text-bg-light border">{texts["engaged"]}</span>')
+    if action.catalogue_action_id:
+        labels.append(f'<span class="badge text-bg-light border">{texts["catalogue"]}</span>')
+    if action.is_late:
+        labels.append(f'<span class="badge text-bg-danger">{texts["late"]}</span>')
+    if action.is_stale:
+        labels.append(f'<span class="badge text-bg-warning">{texts["stale"]}</span>')
     if action.axis:
-        labels.append(format_html('<span class="text-body-secondary">{}</span>', action.axis))
+        labels.append(f'<span class="text-body-secondary">{escape(str(action.axis))}</span>')
     if action.start_date:
         schedule = f"{formatting.short_date(action.start_date)} → {formatting.short_date(action.end_date)}"
     else:
         schedule = formatting.DASH
     spent = ""
     if action.actual_total:
-        amount = formatting.money(action.actual_total, 2)
-        spent = format_html(
-            '<div class="small">{}</div>', mark_safe(_("spent %(amount)s") % {"amount": escape(amount)})
-        )
+        amount = escape(formatting.money(action.actual_total, 2))
+        spent = f'<div class="small">{escape(texts["spent"]) % {"amount": amount}}</div>'
     # Each impact on its line: a line break after the first two, as the table always wrote them.
     impacts = []
     for index, (field, unit) in enumerate(_IMPACTS):
         if value := getattr(action, field):
-            text = formatting.quantity(value, unit, formatting.auto_decimals(value))
-            impacts.append(format_html("{}<br>", text) if index < 2 else escape(text))
-    return format_html(
-        '<tr><th scope="row"><a href="{}">{}</a><div class="small">{}</div></th>'
-        '<td>{}</td><td>{}</td><td class="small">{}</td>'
-        '<td><span class="badge action-{}">{}</span> <span class="small">{}</span></td>'
-        '<td class="text-end">{}{}</td><td class="text-end small">{}</td></tr>',
-        action.url,
-        action.title,
-        mark_safe(" ".join(labels)),
-        action.theme,
-        action.owner_label or formatting.DASH,
-        schedule,
-        action.status,
-        action.get_status_display(),
-        formatting.percent(action.progress, 0),
-        formatting.money(action.forecast_total, 2),
-        spent,
-        mark_safe("".join(impacts)),
+            text = escape(formatting.quantity(value, unit, formatting.auto_decimals(value)))
+            impacts.append(f"{text}<br>" if index < 2 else text)
+    status = escape(action.status)
+    status_label = texts["statuses"].get(action.status, status)
+    return mark_safe(
+        f'<tr><th scope="row"><a href="{escape(action.url)}">{escape(action.title)}</a>'
+        f'<div class="small">{" ".join(labels)}</div></th>'
+        f"<td>{escape(str(action.theme))}</td><td>{escape(action.owner_label or formatting.DASH)}</td>"
+        f'<td class="small">{escape(schedule)}</td>'
+        f'<td><span class="badge action-{status}">{status_label}</span> '
+        f'<span class="small">{escape(formatting.percent(action.progress, 0))}</span></td>'
+        f'<td class="text-end">{escape(formatting.money(action.forecast_total, 2))}{spent}</td>'
+        f'<td class="text-end small">{"".join(impacts)}</td></tr>'
     )

@@ -15,9 +15,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import OperationalError, connection
 from psycopg import sql
 
+from actions.cache import actions_changed
 from actions.models import Action, ActionPlan, BudgetLine, CoFunder, Milestone, PlanAxis
 from communes.models import Commune, Epci, Membership
 from observatory.models import Observation
+from observatory.page_cache import pages_changed
 from observatory.totals import data_changed
 from reporting.figures_cache import figures_changed
 from reporting.scale import DEFAULT_PASSWORD, DOMAIN
@@ -118,6 +120,8 @@ class Command(BaseCommand):
         # Bulk writes send no signal: the cached figures (the shared Redis cache) are made stale here.
         figures_changed()
         data_changed()
+        actions_changed()
+        pages_changed()
         total = time.perf_counter() - started
         summary = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in self.timings.items())
         self.stdout.write(
