@@ -13,6 +13,7 @@ from accounts import exports as accounts_exports
 from accounts import selectors as accounts_selectors
 from accounts.forms import AuditFilterForm, NewAccountForm
 from accounts.models import AuditEvent
+from pcl.links import link_maker
 from pcl.pagination import paginate
 
 from . import permissions, selectors, services
@@ -48,14 +49,14 @@ def commune_list(request):
         stage=filters.get("stage", ""),
         advisor_id=advisor.pk if advisor else None,
     )
+    context = paginate(request, communes, COMMUNES_PER_PAGE)
+    link = link_maker("communes:detail")
+    for commune in context["page"].object_list:
+        commune.url = link(commune.insee_code)
     return render(
         request,
         "communes/commune_list.html",
-        {
-            "form": form,
-            **paginate(request, communes, COMMUNES_PER_PAGE),
-            "has_any_commune": permissions.has_any_commune(user),
-        },
+        {"form": form, **context, "has_any_commune": permissions.has_any_commune(user)},
     )
 
 
