@@ -13,10 +13,10 @@ object, is cached in the default cache under the data version that imports and c
 import hashlib
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.db import connection
 
 from communes.models import Commune
+from pcl.versions import cached
 
 from .coverage import Coverage, coverage_from_rows, platform_coverage
 from .models import PlatformCoverage, PlatformTotal, Quantity, Status
@@ -69,15 +69,14 @@ def territory_figures(*, commune_ids, dataset_id: int | None) -> TerritoryFigure
     if ids is not None and ids and len(ids) == communes:
         ids = None  # every commune: the platform's figures, cached once for any list of them
     digest = "platform" if ids is None else hashlib.sha1(",".join(map(str, ids)).encode()).hexdigest()
-    key = f"observatory:figures:{data_version()}:{fingerprint}:{dataset_id}:{digest}"
-    figures = cache.get(key)
-    if figures is None:
-        if ids is None:
-            figures = _platform_figures(dataset_id, communes, population, fingerprint)
-        else:
-            figures = _communes_figures(ids, dataset_id)
-        cache.set(key, figures, CACHE_SECONDS)
-    return figures
+    key = ("observatory:figures", data_version(), fingerprint, dataset_id, digest)
+    if ids is None:
+        return cached(
+            key,
+            lambda: _platform_figures(dataset_id, communes, population, fingerprint),
+            timeout=CACHE_SECONDS,
+        )
+    return cached(key, lambda: _communes_figures(ids, dataset_id), timeout=CACHE_SECONDS)
 
 
 def _platform_figures(dataset_id: int | None, communes: int, population: int, fingerprint: str):

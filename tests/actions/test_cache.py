@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions import selectors, services
+from actions.cache import ACTIONS_VERSION
 from actions.models import ActionStatus, BudgetKind
 from actions.services.follow_up import FollowUp
 from tests.actions.factories import ActionFactory, BudgetLineFactory, MilestoneFactory, adopted_plan
@@ -85,8 +86,6 @@ def test_a_milestone_a_budget_line_and_an_owner_s_name_show_on_the_next_read(log
 
 
 def test_a_sign_in_does_not_replace_the_version(cast, plan):
-    from actions.cache import ACTIONS_VERSION
-
     before = ACTIONS_VERSION.current()
     cast.advisor.last_login = timezone.now()
     cast.advisor.save(update_fields=["last_login"])
