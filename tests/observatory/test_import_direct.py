@@ -257,6 +257,38 @@ def test_a_file_with_an_unknown_sector_in_the_platform_form_imports_nothing_and_
 
 
 @pytest.mark.parametrize("split", [1, 10**9])
+@pytest.mark.parametrize(
+    ("row", "column"),
+    [
+        (("emissions", "residential", "electricity", 5, "t CO2e"), "energy"),
+        (("population", "residential", "", 5, "inhabitants"), "sector"),
+        (("production", "", "electricity", 5, "MWh"), "energy"),
+        (("consumption", "residential", "", 5, "MWh"), "energy"),
+        (("consumption", "", "electricity", 5, "MWh"), "sector"),
+        (("emissions", "residential", "", 5, "MWh"), "unit"),
+    ],
+    ids=["emissions-energy", "population-sector", "production-carrier", "no-energy", "no-sector", "unit"],
+)
+def test_a_sector_energy_or_unit_its_quantity_does_not_take_is_refused_on_its_line(
+    settings, communes, split, row, column
+):
+    """The direct path checks which sector and energy each quantity takes on the part's aggregates,
+    not on each row: a wrong one in the last line (of the second half) still fails the whole file."""
+    setattr(settings, SPLIT_SETTING, split)
+    rows = series_rows(CODES, [2019, 2020])
+    rows.append((rows[-1][0], 2021, *row, "consolidated"))
+    tables = worker_tables() if connection.vendor == "postgresql" else 0
+
+    batch = import_rows(rows)
+
+    assert batch.status == BatchStatus.FAILED
+    assert [(error["line"], error["column"]) for error in batch.errors] == [(len(rows) + 1, column)]
+    assert not Observation.objects.exists()
+    if connection.vendor == "postgresql":
+        assert worker_tables() == tables
+
+
+@pytest.mark.parametrize("split", [1, 10**9])
 def test_when_every_hash_collides_the_exact_count_decides(settings, monkeypatch, communes, split):
     """The 64-bit hash only spares the exact count of repeated keys: with a hash that is the same for
     every row, a right file still imports and a value given twice is still refused."""
