@@ -15,26 +15,35 @@ User = get_user_model()
 
 
 def _with_key_people(communes: QuerySet[Commune]) -> QuerySet[Commune]:
-    """Attaches `advisor_memberships` and `referent_memberships` (lists) to each commune."""
-    return communes.select_related("epci").prefetch_related(
+    """Attaches `key_memberships` to each commune: its advisors' then its referents' memberships, each
+    in name order, with their people (one query for both roles)."""
+    return communes.prefetch_related(
         Prefetch(
             "memberships",
-            queryset=Membership.objects.filter(role=Role.ADVISOR).select_related("user"),
-            to_attr="advisor_memberships",
-        ),
-        Prefetch(
-            "memberships",
-            queryset=Membership.objects.filter(role=Role.REFERENT).select_related("user"),
-            to_attr="referent_memberships",
-        ),
+            queryset=Membership.objects.filter(role__in=[Role.ADVISOR, Role.REFERENT])
+            .select_related("user")
+            .order_by("role", "user__full_name", "pk"),
+            to_attr="key_memberships",
+        )
+    )
+
+
+def _referents_prefetch() -> Prefetch:
+    return Prefetch(
+        "memberships",
+        queryset=Membership.objects.filter(role=Role.REFERENT)
+        .select_related("user")
+        .order_by("user__full_name", "pk"),
+        to_attr="referent_memberships",
     )
 
 
 def advisors_all() -> QuerySet:
-    """Everyone who advises at least one commune."""
-    return (
-        User.objects.filter(memberships__role=Role.ADVISOR, is_active=True).distinct().order_by("full_name")
-    )
+    """Everyone who advises at least one commune (a subquery rather than a join made DISTINCT: each
+    person once, without comparing whole rows; the filter bars list them on every read)."""
+    return User.objects.filter(
+        is_active=True, pk__in=Membership.objects.filter(role=Role.ADVISOR).values("user_id")
+    ).order_by("full_name")
 
 
 def commune_people(*, commune, also_user_id: int | None = None) -> QuerySet:
@@ -113,7 +122,9 @@ def commune_groups_all() -> QuerySet[CommuneGroup]:
 
 
 def portfolio_communes(*, advisor) -> QuerySet[Commune]:
-    return _with_key_people(advisor_communes(advisor=advisor)).order_by("sort_name")
+    """The advisor's communes in name order, each with its `referent_memberships` (the portfolio names
+    its referents; its advisor is the reader)."""
+    return advisor_communes(advisor=advisor).prefetch_related(_referents_prefetch()).order_by("sort_name")
 
 
 def portfolio_summary(*, advisor) -> list[tuple[str, str, int]]:

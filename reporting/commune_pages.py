@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -17,6 +16,7 @@ from communes import permissions
 from communes import selectors as communes_selectors
 from communes.models import Commune
 from pcl.formatting import short_date
+from pcl.links import link_maker
 from workgroups import selectors as workgroups_selectors
 from workgroups.models import ReminderReason
 
@@ -65,7 +65,7 @@ def _count_cell(count: int, tone: str) -> Cell:
     return Cell(text=str(count), tone=tone) if count else Cell(text="0")
 
 
-def _plan_cells(line: actions_selectors.PortfolioPlan | None) -> list[Cell]:
+def _plan_cells(line: actions_selectors.PortfolioPlan | None, plan_link) -> list[Cell]:
     if line is None:
         return [Cell(text=_("no plan yet")), Cell(text="—"), Cell(text="—")]
     plan = line.current
@@ -73,14 +73,14 @@ def _plan_cells(line: actions_selectors.PortfolioPlan | None) -> list[Cell]:
     if line.followed != plan:  # the late and stale counts are the followed version's
         text += " · " + _("followed: v%(version)d") % {"version": line.followed.version}
     return [
-        Cell(text=text, url=reverse("actions:plan", args=[plan.pk])),
+        Cell(text=text, url=plan_link(plan.pk)),
         _count_cell(line.late, "danger"),
         _count_cell(line.stale, "warning"),
     ]
 
 
-def _group_cell(commune: Commune, state: workgroups_selectors.Regularity) -> Cell:
-    url = reverse("workgroups:group", args=[commune.insee_code])
+def _group_cell(commune: Commune, state: workgroups_selectors.Regularity, group_link) -> Cell:
+    url = group_link(commune.insee_code)
     if not state.has_group:
         return Cell(
             text=_("no group"), url=url, tone="danger" if state.reason == ReminderReason.NO_GROUP else ""
@@ -109,7 +109,7 @@ def _deliberated_figure(communes) -> HeadlineFigure:
 def portfolio_page(*, advisor, page_number: int | str | None = 1) -> PortfolioPage:
     """A page of the communes the advisor follows, each with its plan (current version; late and stale
     actions of its followed plan, as the dashboards count them) and its working group, read for that
-    page only; the figures of all of them aggregated in SQL: seven queries, whatever their number."""
+    page only; the figures of all of them aggregated in SQL: six queries, whatever their number."""
     stage_counts = communes_selectors.portfolio_summary(advisor=advisor)
     paginator = Paginator(communes_selectors.portfolio_communes(advisor=advisor), PORTFOLIO_PER_PAGE)
     paginator.count = sum(count for _stage, _label, count in stage_counts)  # no second count
@@ -117,8 +117,15 @@ def portfolio_page(*, advisor, page_number: int | str | None = 1) -> PortfolioPa
     communes = list(page.object_list)
     plans = actions_selectors.portfolio_plans(commune_ids=[commune.pk for commune in communes])
     regularity = workgroups_selectors.regularity_by_commune(communes=communes)
+    commune_link, plan_link, group_link = map(
+        link_maker, ("communes:detail", "actions:plan", "workgroups:group")
+    )
     for commune in communes:
-        commune.cells = [*_plan_cells(plans.get(commune.pk)), _group_cell(commune, regularity[commune.pk])]
+        commune.url = commune_link(commune.insee_code)
+        commune.cells = [
+            *_plan_cells(plans.get(commune.pk), plan_link),
+            _group_cell(commune, regularity[commune.pk], group_link),
+        ]
     page.object_list = communes
     return PortfolioPage(
         communes=page,

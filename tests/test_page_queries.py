@@ -42,8 +42,8 @@ SIZES = (5, 200)
 
 # page: (role, queries). The same count at both sizes.
 PINNED = {
-    "portfolio": ("advisor", 10),
-    "communes": ("admin", 8),
+    "portfolio": ("advisor", 9),
+    "communes": ("admin", 7),
     "observatory": ("metro_officer", 19),
     "observatory_commune": ("referent", 13),
     "network_dashboard": ("admin", 29),

@@ -3,8 +3,8 @@ and referents, and the template's tags and loops per row made most of the page's
 
     {% load commune_table %}{% for commune in page.object_list %}{% commune_row commune %}{% endfor %}
 
-Each commune carries its `url` (the view sets it, with pcl.links) and its `advisor_memberships` and
-`referent_memberships` (selectors.commune_list prefetches them)."""
+Each commune carries its `url` (the view sets it, with pcl.links) and its `key_memberships`, advisors'
+and referents' (selectors.commune_list prefetches them)."""
 
 from html import escape
 
@@ -13,11 +13,16 @@ from django.utils.safestring import SafeString, mark_safe
 
 from pcl import formatting
 
+from ..models import Role
+
 register = template.Library()
 
 
-def _names(memberships) -> str:
-    return escape(", ".join(membership.user.get_full_name() for membership in memberships)) or formatting.DASH
+def _names(memberships, role: str) -> str:
+    names = ", ".join(
+        membership.user.get_full_name() for membership in memberships if membership.role == role
+    )
+    return escape(names) or formatting.DASH
 
 
 @register.simple_tag
@@ -29,5 +34,6 @@ def commune_row(commune) -> SafeString:
         f'<td class="text-end">{escape(formatting.quantity(commune.population))}</td>'
         f'<td><span class="badge stage-{escape(commune.stage)}">{escape(str(commune.get_stage_display()))}'
         "</span></td>"
-        f"<td>{_names(commune.advisor_memberships)}</td><td>{_names(commune.referent_memberships)}</td></tr>"
+        f"<td>{_names(commune.key_memberships, Role.ADVISOR)}</td>"
+        f"<td>{_names(commune.key_memberships, Role.REFERENT)}</td></tr>"
     )

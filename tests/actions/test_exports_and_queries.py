@@ -350,7 +350,7 @@ def test_portfolio_with_plans_renders_in_a_bounded_number_of_queries(
     with CaptureQueriesContext(connection) as small:
         client.get(reverse("communes:portfolio"))
     add_communes(12)
-    with django_assert_max_num_queries(10) as large:
+    with django_assert_max_num_queries(9) as large:
         response = client.get(reverse("communes:portfolio"))
     assert len(response.context["communes"]) == 15
     assert len(large.captured_queries) == len(small.captured_queries)

@@ -96,9 +96,9 @@ def test_portfolio_of_49_communes_renders_in_a_bounded_number_of_queries(
         MembershipFactory(commune=commune, role=Role.REFERENT)
     client = login(advisor)
     # session, user, roles, communes by stage (which count them for the pager), the page's communes,
-    # advisors and referents prefetches, then one query for each other app's part (plans, deliberated
-    # plans, working groups) whatever the number of communes
-    with django_assert_max_num_queries(10):
+    # their referents, then one query for each other app's part (plans, deliberated plans, working
+    # groups) whatever the number of communes
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("communes:portfolio"))
     assert len(response.context["communes"]) == 49
 
@@ -149,6 +149,25 @@ def test_commune_list_shows_advisors_and_referents_in_bounded_queries(
         response = client.get(reverse("communes:list"))
     assert "Claire Conseillère" in response.content.decode()
     assert response.context["page"].paginator.count == 32
+
+
+def test_commune_list_puts_each_commune_s_advisors_and_referents_in_their_columns_in_name_order(login, cast):
+    commune = CommuneFactory(name="Aaa-sur-Isère")
+    for name, role in [
+        ("Zoé Conseil", Role.ADVISOR),
+        ("Albert Conseil", Role.ADVISOR),
+        ("Yves Référent", Role.REFERENT),
+        ("Berthe Référente", Role.REFERENT),
+        ("Élu Seul", Role.ELECTED),
+    ]:
+        MembershipFactory(commune=commune, role=role, user=UserFactory(full_name=name))
+
+    html = login(cast.admin).get(reverse("communes:list"), {"q": "Aaa-sur"}).content.decode()
+
+    row = html[html.index("Aaa-sur-Isère") :]
+    row = row[: row.index("</tr>")]
+    cells = [cell.split("</td>")[0] for cell in row.split("<td>")[1:]]
+    assert cells[-2:] == ["Albert Conseil, Zoé Conseil", "Berthe Référente, Yves Référent"]
 
 
 # --- commune page -------------------------------------------------------------------------------

@@ -226,14 +226,14 @@ def test_the_portfolio_costs_the_same_queries_for_5_or_300_communes(
 ):
     client = login(cast.advisor)
     add_communes(4, advisor=cast.advisor)
-    with django_assert_max_num_queries(10) as small:
+    with django_assert_max_num_queries(9) as small:
         client.get(PORTFOLIO)
     extra = add_communes(300, advisor=cast.advisor)[4:]
     for commune in extra[:3]:
         plan = adopted_plan(commune)
         for _ in range(3):
             ActionFactory(plan=plan, end_date=datetime.date(2020, 1, 1))
-    with django_assert_max_num_queries(10) as large:
+    with django_assert_max_num_queries(9) as large:
         response = client.get(PORTFOLIO)
     assert len(names(response, "portfolio-table")) == 50
     assert len(large.captured_queries) == len(small.captured_queries)
