@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes.forms import DateInput
 from communes.selectors import commune_people
+from pcl import forms as pcl_forms
 from pcl.formatting import money
 from pcl.uploads import validate_upload
 
@@ -313,7 +314,7 @@ class CatalogueActionForm(forms.ModelForm):
 
 class CatalogueFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
-    theme = forms.ModelChoiceField(label=_("Theme"), queryset=Theme.objects.all(), required=False)
+    theme = pcl_forms.ModelChoiceField(label=_("Theme"), queryset=Theme.objects.all(), required=False)
     target = forms.ChoiceField(label=_("Target"), required=False)
 
     def __init__(self, *args, **kwargs):
@@ -323,7 +324,7 @@ class CatalogueFilterForm(forms.Form):
 
 
 class AddToPlanForm(forms.Form):
-    plan = forms.ModelChoiceField(label=_("Plan"), queryset=ActionPlan.objects.none())
+    plan = pcl_forms.ModelChoiceField(label=_("Plan"), queryset=ActionPlan.objects.none())
     origin = forms.ChoiceField(label=_("Origin"), choices=Origin.choices, initial=Origin.NEW)
 
     def __init__(self, *args, plans, **kwargs):
@@ -335,7 +336,7 @@ class AddToPlanForm(forms.Form):
 
 
 class PlanFilterForm(forms.Form):
-    theme = forms.ModelChoiceField(label=_("Theme"), queryset=Theme.objects.all(), required=False)
+    theme = pcl_forms.ModelChoiceField(label=_("Theme"), queryset=Theme.objects.all(), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False)
     owner = forms.ChoiceField(label=_("Responsible"), required=False)
     origin = forms.ChoiceField(label=_("Origin"), required=False)

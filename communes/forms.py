@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from pcl import forms as pcl_forms
 from pcl.widgets import DateInput  # noqa: F401 (the apps import it from here)
 
 from .models import Commune, Role, Signatory, Stage
@@ -62,7 +63,7 @@ class InvitationForm(forms.Form):
 class CommuneFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, help_text=_("Name or INSEE code"))
     stage = forms.ChoiceField(label=_("Stage"), required=False)
-    advisor = forms.ModelChoiceField(label=_("Advisor"), required=False, queryset=User.objects.none())
+    advisor = pcl_forms.ModelChoiceField(label=_("Advisor"), required=False, queryset=User.objects.none())
 
     def __init__(self, *args, advisor_choices, **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from communes.forms import DateInput
+from pcl import forms as pcl_forms
 from pcl.uploads import CSV, validate_upload
 
 from .models import Dataset, ImportFormat, Target
@@ -11,7 +12,7 @@ IMPORT_TYPES = (CSV,)
 
 
 class ImportForm(forms.Form):
-    dataset = forms.ModelChoiceField(label=_("Dataset"), queryset=Dataset.objects.all())
+    dataset = pcl_forms.ModelChoiceField(label=_("Dataset"), queryset=Dataset.objects.all())
     format = forms.ChoiceField(label=_("Format"), choices=ImportFormat.choices)
     file = forms.FileField(
         label=_("File (CSV, UTF-8)"), widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"})

@@ -134,3 +134,21 @@ class DecimalField(forms.DecimalField):
             raise ValidationError(
                 self.error_messages["invalid"], code="invalid", params={"value": text}
             ) from None
+
+
+class ListedChoiceIterator(forms.models.ModelChoiceIterator):
+    """The choices of a short list (themes, advisors, datasets) read with one plain query. Django reads
+    them through `QuerySet.iterator()`, which on PostgreSQL opens a server-side cursor (DECLARE, FETCH,
+    CLOSE: three round trips where one does), meant for lists too long to hold in memory."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for item in self.queryset:  # the field's own copy of the queryset: read once per form
+            yield self.choice(item)
+
+
+class ModelChoiceField(forms.ModelChoiceField):
+    """A choice among a short list of objects, read in one query (ListedChoiceIterator)."""
+
+    iterator = ListedChoiceIterator

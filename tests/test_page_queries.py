@@ -365,3 +365,12 @@ def test_a_long_list_shows_one_page_of_it(measured, page):
     assert 0 < small.listed < large.listed
     assert small.shown == min(small.listed, large.shown)
     assert large.shown in (25, 50)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="server-side cursors are PostgreSQL's")
+@pytest.mark.parametrize("page", list(PINNED))
+def test_no_page_reads_its_lists_through_a_server_side_cursor(measured, page):
+    """A filter's short list (themes, advisors, datasets) is one query (pcl.forms.ModelChoiceField), not
+    Django's `iterator()` cursor: DECLARE, FETCH and CLOSE, three round trips on every read."""
+    declared = [sql for size in SIZES for sql in measured[size][page].queries if sql.startswith("DECLARE")]
+    assert declared == []

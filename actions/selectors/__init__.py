@@ -328,9 +328,10 @@ def _with_priority(actions: QuerySet[Action]) -> QuerySet[Action]:
 
 def mark_flags(actions: Iterable[Action]) -> None:
     """Sets `is_late` and `is_stale` on actions annotated with `has_overdue_milestone` (no query)."""
+    today, cutoff = timezone.localdate(), stale_cutoff()
     for action in actions:
-        action.is_late = action_is_late(action)
-        action.is_stale = action_is_stale(action)
+        action.is_late = action_is_late(action, today=today)
+        action.is_stale = action_is_stale(action, cutoff=cutoff)
 
 
 # --- action page --------------------------------------------------------------------------------

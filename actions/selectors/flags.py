@@ -1,6 +1,6 @@
 """Late, stale, started, completed: the one definition of each flag every page and figure reads."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -119,5 +119,5 @@ def action_is_late(action: Action, *, today: date | None = None) -> bool:
     return bool(action.has_overdue_milestone or (action.end_date is not None and action.end_date < today))
 
 
-def action_is_stale(action: Action) -> bool:
-    return action.status in OPEN_STATUSES and action.updated_at < stale_cutoff()
+def action_is_stale(action: Action, *, cutoff: datetime | None = None) -> bool:
+    return action.status in OPEN_STATUSES and action.updated_at < (cutoff or stale_cutoff())

@@ -12,17 +12,18 @@ from django.utils.translation import gettext_lazy
 
 from communes import permissions
 from communes.selectors import advisors_all, commune_groups_all
+from pcl import forms as pcl_forms
 
 from .. import charts, dashboards, summaries
 from ..figures_cache import cached_html
 
 
-class AdvisorChoiceField(forms.ModelChoiceField):
+class AdvisorChoiceField(pcl_forms.ModelChoiceField):
     def label_from_instance(self, user):
         return user.get_full_name()
 
 
-class GroupChoiceField(forms.ModelChoiceField):
+class GroupChoiceField(pcl_forms.ModelChoiceField):
     def label_from_instance(self, group):
         return _("%(group)s (demo)") % {"group": group.name} if group.is_demo else group.name
 
