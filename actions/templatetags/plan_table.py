@@ -1,12 +1,16 @@
 """A row of a plan's table of actions, written in one go: the table lists every action of the plan (sixty
 and more), and a dozen template tags and filters per row made most of the page's time.
 
-    {% load plan_table %}{% for action in page.actions %}{% plan_action_row action %}{% endfor %}
+    {% load plan_table %}{% plan_action_rows page.actions %}
+
+`plan_action_rows` writes them all, each once per version of the actions (actions/cache.py), language
+and flags: the same list with the same late and stale actions reads its rows from the cache.
 
 The action carries `url`, `is_late`, `is_stale`, `forecast_total` and `actual_total` (the plan page's
 selector and view set them); the texts come from pcl.formatting, as the template filters write them.
 """
 
+import hashlib
 from functools import lru_cache
 from html import escape
 
@@ -17,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from pcl import formatting
 
+from ..cache import cached_actions
 from ..models import ActionStatus, Origin
 
 register = template.Library()
@@ -77,3 +82,18 @@ def plan_action_row(action) -> SafeString:
         f'<td class="text-end">{escape(formatting.money(action.forecast_total, 2))}{spent}</td>'
         f'<td class="text-end small">{"".join(impacts)}</td></tr>'
     )
+
+
+@register.simple_tag
+def plan_action_rows(actions) -> SafeString:
+    """The rows of these actions, in their order, each followed by the line break the template's loop
+    wrote. Keyed by the language and each action's id and flags (set on every read), under the version
+    of the actions: any change to what a row shows draws a new one."""
+    flags = "|".join(f"{action.pk}:{action.is_late:d}{action.is_stale:d}" for action in actions)
+    key = hashlib.sha1(flags.encode()).hexdigest()
+    rows = cached_actions(
+        "plan-rows",
+        (get_language() or "", key),
+        lambda: "".join(f"{plan_action_row(action)}\n  " for action in actions),
+    )
+    return mark_safe(rows)

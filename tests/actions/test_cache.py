@@ -92,3 +92,24 @@ def test_a_sign_in_does_not_replace_the_version(cast, plan):
     assert ACTIONS_VERSION.current() == before
     ActionFactory(plan=plan)
     assert ACTIONS_VERSION.current() != before
+
+
+def test_rows_written_once_still_show_an_action_falling_without_news_and_the_reader_s_language(
+    login, cast, plan, settings
+):
+    """The rows are kept per version of the actions, language and flags: an action that falls without
+    news as time passes (no write, so the same version) shows it on the next read, in either language."""
+    ActionFactory(plan=plan, title="Chaufferie", status=ActionStatus.IN_PROGRESS)
+    client = login(cast.advisor)
+    url = reverse("actions:plan", args=[plan.pk])
+    version = ACTIONS_VERSION.current()
+    assert "text-bg-warning" not in row_of(client.get(url).content.decode(), "Chaufferie")
+
+    settings.STALE_ACTION_DAYS = -1  # every open action's last news is now older than the limit
+
+    row = row_of(client.get(url).content.decode(), "Chaufferie")
+    assert '<span class="badge text-bg-warning">sans nouvelles</span>' in row
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    row = row_of(client.get(url).content.decode(), "Chaufferie")
+    assert '<span class="badge text-bg-warning">no news</span>' in row
+    assert ACTIONS_VERSION.current() == version
