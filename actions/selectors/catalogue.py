@@ -1,6 +1,7 @@
 """Reads of the catalogue of actions."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from ..models import (
     Action,
@@ -13,8 +14,18 @@ from ..models import (
 def catalogue_list(
     *, search: str = "", theme_id: int | None = None, target: str = "", include_inactive=False
 ):
+    # How many communes use each entry, as a subquery per entry rather than a join grouped over every
+    # action of the platform: PostgreSQL computes it for the page's entries only, after the sort and the
+    # limit, and the pager's count leaves it out.
+    communes = (
+        Action.objects.filter(catalogue_action=OuterRef("pk"))
+        .order_by()
+        .values("catalogue_action")
+        .annotate(count=Count("plan__commune", distinct=True))
+        .values("count")
+    )
     entries = CatalogueAction.objects.select_related("theme").annotate(
-        commune_count=Count("actions__plan__commune", distinct=True)
+        commune_count=Coalesce(Subquery(communes, output_field=IntegerField()), 0)
     )
     if not include_inactive:
         entries = entries.filter(is_active=True)

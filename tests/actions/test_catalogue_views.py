@@ -13,6 +13,7 @@ from actions.models import (
 from tests.actions.factories import (
     ActionFactory,
     ActionPlanFactory,
+    adopted_plan,
 )
 from tests.actions.helpers import (
     CATALOGUE_MANAGERS,
@@ -25,7 +26,7 @@ from tests.actions.helpers import (
     unused_catalogue_entry,
     url,
 )
-from tests.factories import UserFactory
+from tests.factories import CommuneFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +57,19 @@ def test_withdrawn_entries_are_listed_for_managers_only(login, cast):
     entry.save()
     assert entry not in login(cast.referent).get(url("catalogue")).context["page"].object_list
     assert entry in login(cast.advisor).get(url("catalogue")).context["page"].object_list
+
+
+def test_the_catalogue_counts_the_communes_using_each_entry_once_each(login, cast):
+    entry, unused = CatalogueAction.objects.filter(is_active=True).order_by("pk")[:2]
+    first = adopted_plan(cast.commune)
+    newer = ActionPlanFactory(commune=cast.commune, previous_version=first, version=2)
+    other = ActionPlanFactory(commune=CommuneFactory())
+    for plan in (first, newer, newer, other):  # two versions and two uses in one commune, one elsewhere
+        ActionFactory(plan=plan, catalogue_action=entry)
+
+    entries = {each.pk: each for each in login(cast.staff).get(url("catalogue")).context["page"].object_list}
+
+    assert (entries[entry.pk].commune_count, entries[unused.pk].commune_count) == (2, 0)
 
 
 def test_catalogue_filters_by_theme(login, cast):
