@@ -98,15 +98,22 @@ def _separators() -> tuple[str, str]:
     return (NNBSP, ",") if is_french() else (",", ".")
 
 
+# The significant digits a float is read with: every digit a page shows (a national total of a billion
+# MWh keeps three decimals), none of the noise in the last bits of a sum of many values, whose order of
+# addition varies from one computation to the next (28679400.500000004 or 28679400.499999996 for
+# 28679400.5: both must read "28 679 401").
+FLOAT_DIGITS = 12
+
+
 def to_decimal(value) -> Decimal | None:
-    """A Decimal from an int, a float (through its shortest repr, so 6.15 stays 6.15), a Decimal or a
-    numeric string; None for None, "" and what is not a number."""
+    """A Decimal from an int, a float (through its first FLOAT_DIGITS significant digits, so 6.15 stays
+    6.15), a Decimal or a numeric string; None for None, "" and what is not a number."""
     if value is None or value == "":
         return None
     if isinstance(value, Decimal):
         return value if value.is_finite() else None
     try:
-        number_ = Decimal(str(value))
+        number_ = Decimal(format(value, f".{FLOAT_DIGITS}g") if isinstance(value, float) else str(value))
     except (InvalidOperation, ValueError):
         return None
     return number_ if number_.is_finite() else None

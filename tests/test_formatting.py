@@ -19,6 +19,7 @@ from pcl.formatting import (
     MINUS,
     NBSP,
     NNBSP,
+    auto_decimals,
     date_text,
     datetime_text,
     file_size,
@@ -83,7 +84,7 @@ def test_file_sizes_in_english(english):
 @pytest.mark.parametrize(
     ("value", "decimals", "expected"),
     [
-        (6.15, 1, "6,2"),  # a float is read through its shortest repr, not 6.1499999…
+        (6.15, 1, "6,2"),  # a float is read through its significant digits, not 6.1499999…
         (6.25, 1, "6,3"),
         (Decimal("6.15"), 1, "6,2"),
         (2.5, 0, "3"),
@@ -99,6 +100,15 @@ def test_file_sizes_in_english(english):
 )
 def test_numbers_round_half_up_and_group_thousands_in_french(french, value, decimals, expected):
     assert number(value, decimals) == expected
+
+
+@pytest.mark.parametrize("noise", [28679400.500000004, 28679400.499999996, 28679400.5])
+def test_a_sum_reads_the_same_whatever_the_order_its_values_were_added_in(french, noise):
+    """The same 28679400.5 t CO2e summed in two orders differs in its last bits: the page must show one
+    figure, not 28 679 400 on one read and 28 679 401 on the next."""
+    assert number(noise) == f"28{NNBSP}679{NNBSP}401"
+    assert quantity(noise, "t CO2e", auto_decimals(noise)) == f"28{NNBSP}679{NNBSP}400,5{NBSP}t{NBSP}CO2e"
+    assert auto_decimals(1234.0000000000002) == 0
 
 
 def test_numbers_are_never_minus_zero(french):
