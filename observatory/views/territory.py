@@ -184,8 +184,9 @@ def _agglomeration_body(request, dataset, indicator) -> dict:
     _first_year, last_year = selectors.year_range(dataset=dataset)
     indicator_label = f"{dict(DatasetChoiceForm.INDICATORS)[indicator]} ({INDICATOR_UNITS[indicator]})"
     # The table shows a page of communes (a national platform has tens of thousands); the map, the
-    # communes it has outlines of: only their figures are read. Its message counts them all, from a
-    # count cached once per data version (selectors.comparison_counts).
+    # communes it has outlines of: only their figures are read. Whether any commune at all has a value
+    # comes from a count cached once per data version (selectors.comparison_counts); the map's message
+    # counts the communes it draws, and says how many it cannot (no outline).
     comparison_pages = paginate(request, communes_selectors.communes_ordered())
     page_communes = list(comparison_pages["page"].object_list)
     on_page = {commune.pk for commune in page_communes}
@@ -202,22 +203,14 @@ def _agglomeration_body(request, dataset, indicator) -> dict:
     mapped = selectors.comparison_counts(dataset=dataset, year=last_year, reference_year=view.reference_year)[
         indicator
     ]
-    if last_year is None:
-        map_message = ""
-    elif not mapped:
-        map_message = _("No commune has a value of this indicator for %(year)s: there is nothing to map.") % {
-            "year": last_year
-        }
-    elif mapped < total:
-        map_message = _(
-            "%(count)s of %(total)s communes have a value for %(year)s; the others are left blank."
-        ) % {
-            "count": formatting.number(mapped),
-            "total": formatting.number(total),
-            "year": last_year,
-        }
-    else:
-        map_message = ""
+    drawn = [by_commune[commune.pk] for commune in mapped_communes if commune.pk in by_commune]
+    map_message, map_is_empty = _map_message(
+        year=last_year,
+        with_value=mapped,
+        total=total,
+        outlined=len(mapped_communes),
+        drawn_with_value=sum(1 for row in drawn if getattr(row, indicator) is not None),
+    )
     body = render_to_string(
         "observatory/includes/territory_body.html",
         {
@@ -225,13 +218,8 @@ def _agglomeration_body(request, dataset, indicator) -> dict:
             "view": view,
             "rows": _yearly_rows(view),
             "charts": _charts(view),
-            "map": charts.communes_map(
-                [by_commune[commune.pk] for commune in mapped_communes if commune.pk in by_commune],
-                indicator,
-                indicator_label,
-                static(GEOJSON),
-            ),
-            "map_is_empty": not mapped,
+            "map": charts.communes_map(drawn, indicator, indicator_label, static(GEOJSON)),
+            "map_is_empty": map_is_empty,
             "map_message": map_message,
             "indicator_label": indicator_label,
             "comparison": [by_commune[commune.pk] for commune in page_communes if commune.pk in by_commune],
@@ -240,7 +228,45 @@ def _agglomeration_body(request, dataset, indicator) -> dict:
             "last_year": last_year,
         },
     )
-    return {"body": body, "draws_map": bool(mapped)}
+    return {"body": body, "draws_map": not map_is_empty}
+
+
+def _map_message(
+    *, year, with_value: int, total: int, outlined: int, drawn_with_value: int
+) -> tuple[str, bool]:
+    """What the map says under it, and whether there is no map to draw. The map draws the communes whose
+    outlines the platform holds (`outlined` of the `total`); `with_value` communes in all have a value of
+    the indicator, `drawn_with_value` of those on the map."""
+    if year is None:
+        return "", False
+    if not with_value:
+        return _("No commune has a value of this indicator for %(year)s: there is nothing to map.") % {
+            "year": year
+        }, True
+    if not outlined:
+        return _(
+            "None of the %(total)s communes has an outline on this platform: there is no map to draw. "
+            "The comparison table below gives their figures."
+        ) % {"total": formatting.number(total)}, True
+    messages = []
+    if drawn_with_value < outlined:
+        messages.append(
+            _("%(count)s of %(total)s communes have a value for %(year)s; the others are left blank.")
+            % {
+                "count": formatting.number(drawn_with_value),
+                "total": formatting.number(outlined),
+                "year": year,
+            }
+        )
+    if outlined < total:
+        messages.append(
+            _(
+                "%(missing)s of the %(total)s communes have no outline on this platform: the map leaves them "
+                "out. The comparison table below gives their figures."
+            )
+            % {"missing": formatting.number(total - outlined), "total": formatting.number(total)}
+        )
+    return " ".join(messages), False
 
 
 @login_required

@@ -49,17 +49,47 @@ def test_the_counts_are_those_of_every_communes_row(scene):
     }
 
 
-def test_the_map_message_counts_every_commune_and_follows_a_new_import(client, scene):
+NO_OUTLINE = (
+    "4 des 6 communes n'ont pas de contour sur cette plateforme : la carte ne les montre pas. "
+    "Le tableau de comparaison ci-dessous donne leurs chiffres."
+)
+
+
+def test_the_map_says_how_many_communes_it_cannot_draw_for_want_of_an_outline(client, scene):
     client.force_login(UserFactory(is_metro_officer=True))
     url = reverse("observatory:agglomeration")
     response = client.get(url, {"indicator": "emissions_change"})
-    assert response.context["map_message"] == (
-        "5 communes sur 6 ont une valeur pour 2020 ; les autres restent en blanc."
-    )
+    # The two communes drawn have a value; four of six have no outline: not "left blank", left out.
+    assert response.context["map_message"] == NO_OUTLINE
     assert sorted(response.context["map"]["data"][0]["locations"]) == ["38185", "38421"]
     assert [row.insee_code for row in response.context["comparison"]] == [
         commune.insee_code for commune in Commune.objects.order_by("sort_name", "pk")
     ]
-    # The missing emissions of 2005 come in: every commune has the indicator, the message goes.
+    # The missing emissions of 2005 come in: the outlines still miss.
     import_rows(series_rows(CODES, [2005]))
-    assert client.get(url, {"indicator": "emissions_change"}).context["map_message"] == ""
+    assert client.get(url, {"indicator": "emissions_change"}).context["map_message"] == NO_OUTLINE
+
+
+def test_a_commune_on_the_map_without_a_value_is_counted_as_left_blank(client, scene):
+    Commune.objects.filter(insee_code__in=CODES[2:]).delete()  # only the two outlined communes remain
+    import_rows(series_rows(["38185"], [2005, 2020]))  # these years now hold 38185's values only
+    client.force_login(UserFactory(is_metro_officer=True))
+    response = client.get(reverse("observatory:agglomeration"), {"indicator": "emissions_change"})
+    assert response.context["map_message"] == (
+        "1 communes sur 2 ont une valeur pour 2020 ; les autres restent en blanc."
+    )
+
+
+def test_without_any_outline_the_map_is_left_out_and_says_why(client, db):
+    for code in CODES[2:]:
+        CommuneFactory(insee_code=code, name=f"Commune {code}", population=1000)
+    import_rows(series_rows(CODES[2:], [2005, 2020]))
+    client.force_login(UserFactory(is_metro_officer=True))
+    response = client.get(reverse("observatory:agglomeration"))
+    content = response.content.decode()
+    assert 'id="chart-map"' not in content and 'id="observatory-map"' not in content
+    assert response.context["map_message"] == (
+        "Aucune des 4 communes n'a de contour sur cette plateforme : il n'y a pas de carte à dessiner. "
+        "Le tableau de comparaison ci-dessous donne leurs chiffres."
+    )
+    assert len(response.context["comparison"]) == 4

@@ -169,8 +169,13 @@ def test_the_agglomerations_comparison_shows_fifty_communes_a_page_and_maps_thos
     outlined = charts.outlined_codes(GEOJSON)
     locations = first.context["map"]["data"][0]["locations"]
     assert set(locations) == set(codes) & outlined and "38151" in locations and "38100" not in locations
-    # Every commune counts in the map's message: all have a value.
-    assert first.context["map_message"] == ""
+    # All have a value; the map's message says how many it leaves out for want of an outline.
+    missing = len(set(codes) - outlined)
+    assert 0 < missing < len(codes)
+    assert first.context["map_message"] == (
+        f"{missing} des 55 communes n'ont pas de contour sur cette plateforme : la carte ne les montre pas. "
+        "Le tableau de comparaison ci-dessous donne leurs chiffres."
+    )
 
 
 @pytest.mark.django_db(transaction=True)
