@@ -4,10 +4,50 @@ new one, so no page shows a figure older than the last change. A random token ra
 cache that lost the key (restarted, evicted) starts a version no older entry can carry. With the cache
 down (pcl/cache.py) every read draws a token of its own, so every read is a miss."""
 
+import functools
+import hashlib
 import uuid
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
+from django.conf import settings
 from django.core.cache import cache
+
+# What computes and renders the cached values: the project's code, templates, compiled translations, and
+# the scripts and styles whose hashed names the pages link to.
+CODE_DIRS = (
+    "pcl",
+    "accounts",
+    "communes",
+    "actions",
+    "observatory",
+    "workgroups",
+    "reporting",
+    "templates",
+    "locale",
+    "static",
+)
+CODE_SUFFIXES = (".py", ".html", ".txt", ".mo", ".js", ".css")
+
+
+def code_fingerprint(base_dir: Path, dirs: Sequence[str] = CODE_DIRS) -> str:
+    """A digest of the code the cached values come from. It is part of every key `cached` makes: after an
+    upgrade, no page shows HTML rendered by the release before, and no object pickled in an older shape
+    is read back (a figure's class gained a field), however long the entries had to live."""
+    digest = hashlib.sha1()
+    for directory in dirs:
+        for path in sorted((base_dir / directory).rglob("*")):
+            if path.suffix in CODE_SUFFIXES and path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(base_dir)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+@functools.cache
+def code_version() -> str:
+    """This process's code fingerprint, read once (every web and worker process of a release reads the
+    same files, so they share their entries)."""
+    return code_fingerprint(Path(settings.BASE_DIR))
 
 
 class CacheVersion:
@@ -28,8 +68,8 @@ class CacheVersion:
 
 def cached(parts: Sequence, compute: Callable, *, timeout: int):
     """What `compute()` returns, from the cache under the key its `parts` make (which name the versions
-    it depends on), computed and stored on a miss."""
-    key = ":".join(str(part) for part in parts)
+    it depends on) and the code's fingerprint, computed and stored on a miss."""
+    key = ":".join(str(part) for part in (code_version(), *parts))
     value = cache.get(key)
     if value is None:
         value = compute()
