@@ -237,8 +237,8 @@ def _map_message(
     """What the map says under it, and whether there is no map to draw. The map draws the communes whose
     outlines the platform holds (`outlined` of the `total`); `with_value` communes in all have a value of
     the indicator, `drawn_with_value` of those on the map."""
-    if year is None:
-        return "", False
+    if year is None:  # no value at all yet: no map
+        return "", True
     if not with_value:
         return _("No commune has a value of this indicator for %(year)s: there is nothing to map.") % {
             "year": year
