@@ -27,7 +27,8 @@ def plan(cast):
 
 
 def row_of(content: str, title: str) -> str:
-    return next(row for row in content.split("<tr>") if f">{title}</a>" in row)
+    """The table row of the action of this title, up to its end (not the rest of the page)."""
+    return next(row.split("</tr>")[0] for row in content.split("<tr>") if f">{title}</a>" in row)
 
 
 def test_a_second_read_of_the_plan_page_reads_no_action_again(login, cast, plan, django_assert_num_queries):
@@ -72,7 +73,7 @@ def test_a_milestone_a_budget_line_and_an_owner_s_name_show_on_the_next_read(log
     client = login(cast.advisor)
     url = reverse("actions:plan", args=[plan.pk])
     row = row_of(client.get(url).content.decode(), "Chaufferie")
-    assert "text-bg-danger" not in row and "12" not in row
+    assert "text-bg-danger" not in row and "12\u202f345" not in row  # (its id may hold a 12)
 
     MilestoneFactory(action=action, due_date=TODAY - datetime.timedelta(days=3))
     BudgetLineFactory(action=action, year=YEAR, kind=BudgetKind.INVESTMENT, forecast=Decimal("12345.00"))
