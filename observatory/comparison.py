@@ -4,11 +4,11 @@ message), counted once per data version and cached."""
 
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Sum
 
 from pcl import formatting
+from pcl.versions import cached
 
 from .figures import CACHE_SECONDS
 from .models import Dataset, ObservationTotal, Quantity
@@ -106,27 +106,23 @@ def comparison_counts(*, dataset: Dataset | None, year: int | None, reference_ye
     with connection.cursor() as cursor:
         cursor.execute(FINGERPRINT_SQL)
         fingerprint = cursor.fetchone()[0]
-        key = f"observatory:comparison:{data_version()}:{fingerprint}:{dataset.pk}:{year}:{reference_year}"
-        counts = cache.get(key)
-        if counts is None:
-            sums = [
-                f"sum(CASE WHEN t.year = %s THEN t.{quantity} END) AS {quantity}"
-                for quantity in Quantity.values
-            ]
-            sums.append("sum(CASE WHEN t.year = %s THEN t.emissions END) AS reference")
-            flags = ", ".join(
-                f"sum(CASE WHEN s.{first} <> 0 AND s.{second} <> 0 THEN 1 ELSE 0 END)"
-                for first, second in INDICATORS.values()
-            )
-            cursor.execute(
-                f"SELECT {flags} FROM (SELECT t.insee_code, {', '.join(sums)} FROM {COMMUNE_TOTALS} t "
-                "WHERE t.dataset_id = %s AND t.year IN (%s, %s) "
-                "AND t.insee_code IN (SELECT insee_code FROM communes_commune) GROUP BY t.insee_code) AS s",
-                [*[year] * len(Quantity.values), reference_year, dataset.pk, year, reference_year],
-            )
-            counts = {
-                indicator: int(count or 0)
-                for indicator, count in zip(INDICATORS, cursor.fetchone(), strict=True)
-            }
-            cache.set(key, counts, CACHE_SECONDS)
-    return counts
+    key = ("observatory:comparison", data_version(), fingerprint, dataset.pk, year, reference_year)
+    return cached(key, lambda: _counts(dataset.pk, year, reference_year), timeout=CACHE_SECONDS)
+
+
+def _counts(dataset_id: int, year: int, reference_year: int) -> dict[str, int]:
+    sums = [f"sum(CASE WHEN t.year = %s THEN t.{quantity} END) AS {quantity}" for quantity in Quantity.values]
+    sums.append("sum(CASE WHEN t.year = %s THEN t.emissions END) AS reference")
+    flags = ", ".join(
+        f"sum(CASE WHEN s.{first} <> 0 AND s.{second} <> 0 THEN 1 ELSE 0 END)"
+        for first, second in INDICATORS.values()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {flags} FROM (SELECT t.insee_code, {', '.join(sums)} FROM {COMMUNE_TOTALS} t "
+            "WHERE t.dataset_id = %s AND t.year IN (%s, %s) "
+            "AND t.insee_code IN (SELECT insee_code FROM communes_commune) GROUP BY t.insee_code) AS s",
+            [*[year] * len(Quantity.values), reference_year, dataset_id, year, reference_year],
+        )
+        row = cursor.fetchone()
+    return {indicator: int(count or 0) for indicator, count in zip(INDICATORS, row, strict=True)}
