@@ -10,27 +10,17 @@ import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 
-# What computes and renders the cached values: the project's code, templates, compiled translations, and
-# the scripts and styles whose hashed names the pages link to.
-CODE_DIRS = (
-    "pcl",
-    "accounts",
-    "communes",
-    "actions",
-    "observatory",
-    "workgroups",
-    "reporting",
-    "templates",
-    "locale",
-    "static",
-)
+# What computes and renders the cached values, besides the project's apps: its settings and shared code, its
+# templates, compiled translations, and the scripts and styles whose hashed names the pages link to.
+SHARED_DIRS = ("pcl", "templates", "locale", "static")
 CODE_SUFFIXES = (".py", ".html", ".txt", ".mo", ".js", ".css")
 
 
-def code_fingerprint(base_dir: Path, dirs: Sequence[str] = CODE_DIRS) -> str:
+def code_fingerprint(base_dir: Path, dirs: Sequence[str]) -> str:
     """A digest of the code the cached values come from. It is part of every key `cached` makes: after an
     upgrade, no page shows HTML rendered by the release before, and no object pickled in an older shape
     is read back (a figure's class gained a field), however long the entries had to live."""
@@ -47,7 +37,12 @@ def code_fingerprint(base_dir: Path, dirs: Sequence[str] = CODE_DIRS) -> str:
 def code_version() -> str:
     """This process's code fingerprint, read once (every web and worker process of a release reads the
     same files, so they share their entries)."""
-    return code_fingerprint(Path(settings.BASE_DIR))
+    base_dir = Path(settings.BASE_DIR)
+    # The project's own apps: those whose folder is a top-level folder of the project (not in .venv).
+    own_apps = sorted(
+        {config.path for config in apps.get_app_configs() if Path(config.path).parent == base_dir}
+    )
+    return code_fingerprint(base_dir, [*SHARED_DIRS, *(Path(path).name for path in own_apps)])
 
 
 class CacheVersion:

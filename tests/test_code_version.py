@@ -48,3 +48,15 @@ def test_a_new_release_computes_again_what_the_last_one_cached(monkeypatch):
     assert versions.cached(("page", 1), compute, timeout=60) == "rendered by release 2"
     assert len(computed) == 2
     cache.clear()
+
+
+def test_the_release_digest_reads_every_app_of_the_project_and_its_shared_folders(monkeypatch):
+    read = []
+    monkeypatch.setattr(versions, "code_fingerprint", lambda base_dir, dirs: read.extend(dirs) or "digest")
+    versions.code_version.cache_clear()
+    try:
+        assert versions.code_version() == "digest"
+    finally:
+        versions.code_version.cache_clear()
+    apps = ["accounts", "actions", "communes", "observatory", "reporting", "workgroups"]
+    assert sorted(read) == sorted([*apps, "pcl", "templates", "locale", "static"])
