@@ -25,15 +25,22 @@ def _names(memberships, role: str) -> str:
     return escape(names) or formatting.DASH
 
 
-@register.simple_tag
-def commune_row(commune) -> SafeString:
-    code = escape(commune.insee_code)
-    return mark_safe(
-        f'<tr><th scope="row"><a href="{escape(commune.url)}">{escape(commune.name)}</a></th>'
-        f"<td>{code}</td>"
+def commune_cells(commune) -> str:
+    """The cells every table of communes starts a row with: its name (a link to `commune.url`), INSEE
+    code, population and stage (the portfolio's rows start with them too)."""
+    return (
+        f'<th scope="row"><a href="{escape(commune.url)}">{escape(commune.name)}</a></th>'
+        f"<td>{escape(commune.insee_code)}</td>"
         f'<td class="text-end">{escape(formatting.quantity(commune.population))}</td>'
         f'<td><span class="badge stage-{escape(commune.stage)}">{escape(str(commune.get_stage_display()))}'
         "</span></td>"
+    )
+
+
+@register.simple_tag
+def commune_row(commune) -> SafeString:
+    return mark_safe(
+        f"<tr>{commune_cells(commune)}"
         f"<td>{_names(commune.key_memberships, Role.ADVISOR)}</td>"
         f"<td>{_names(commune.key_memberships, Role.REFERENT)}</td></tr>"
     )

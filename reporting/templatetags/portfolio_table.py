@@ -13,6 +13,7 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from communes.templatetags.commune_table import commune_cells
 from pcl import formatting
 
 register = template.Library()
@@ -40,11 +41,7 @@ def portfolio_row(commune) -> SafeString:
     if not referents:
         referents = f'<span class="text-body-secondary">{escape(_("none yet"))}</span>'
     return mark_safe(
-        f'<tr><th scope="row"><a href="{escape(commune.url)}">{escape(commune.name)}</a></th>'
-        f"<td>{escape(commune.insee_code)}</td>"
-        f'<td class="text-end">{escape(formatting.quantity(commune.population))}</td>'
-        f'<td><span class="badge stage-{escape(commune.stage)}">{escape(str(commune.get_stage_display()))}'
-        "</span></td>"
+        f"<tr>{commune_cells(commune)}"
         f"<td>{escape(formatting.short_date(commune.charter_signed_on or None))}</td>"
         f"<td>{referents}</td>{''.join(_cell(cell) for cell in commune.cells)}</tr>"
     )
