@@ -3,12 +3,13 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from communes.models import TerritoryRole
 from pcl.admin_columns import date_column
 
 from .models import AuditAction, AuditEvent, User
 from .services import audit_record
 
-NETWORK_ROLE_FIELDS = ("is_metro_officer", "is_superuser", "is_staff", "is_active")
+NETWORK_ROLE_FIELDS = ("agency", "is_superuser", "is_staff", "is_active")
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -23,6 +24,14 @@ class UserEditForm(UserChangeForm):
         fields = "__all__"
 
 
+class TerritoryRoleInline(admin.TabularInline):
+    """A territory's officer: reads its communes, manages its observatory (communes.TerritoryRole)."""
+
+    model = TerritoryRole
+    extra = 0
+    readonly_fields = ("created_at",)
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     form = UserEditForm
@@ -31,19 +40,19 @@ class UserAdmin(BaseUserAdmin):
     list_display = (
         "email",
         "full_name",
-        "is_metro_officer",
+        "agency",
         "is_superuser",
         "is_active",
         date_column(User, "last_login"),
     )
-    list_filter = ("is_metro_officer", "is_superuser", "is_staff", "is_active")
+    list_filter = ("agency", "territory_roles__territory", "is_superuser", "is_staff", "is_active")
     search_fields = ("email", "full_name")
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Person"), {"fields": ("full_name",)}),
         (
             _("Network-wide roles"),
-            {"fields": ("is_metro_officer", "is_superuser", "is_staff", "is_active")},
+            {"fields": ("agency", "is_superuser", "is_staff", "is_active")},
         ),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
@@ -51,6 +60,7 @@ class UserAdmin(BaseUserAdmin):
         (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),
     )
     filter_horizontal = ()
+    inlines = [TerritoryRoleInline]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -34,16 +34,21 @@ class UserManager(BaseUserManager):
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who signs in with their email address.
 
-    Roles in communes are held through `communes.Membership`; the two network-wide roles are
-    the administrator (`is_superuser`) and the Métro / observatory officer (`is_metro_officer`).
+    Roles in communes are held through `communes.Membership`, roles over a whole territory (its
+    officer) through `communes.TerritoryRole`; the administrator (`is_superuser`) is platform-wide.
+    An advisor works for an energy agency (`agency`), which serves one or more territories.
     """
 
     email = models.EmailField(_("email address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
-    is_metro_officer = models.BooleanField(
-        _("Métro / observatory officer"),
-        default=False,
-        help_text=_("Reads every commune and manages the observatory data."),
+    agency = models.ForeignKey(
+        "communes.Agency",
+        verbose_name=_("energy agency"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="staff",
+        help_text=_("For an advisor: the agency they work for; they follow communes of its territories."),
     )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(

@@ -67,4 +67,7 @@ def account(request):
         (commune_url(insee_code), name, labels.get(role, role))
         for insee_code, name, role in memberships.values_list("commune__insee_code", "commune__name", "role")
     ]
-    return render(request, "accounts/account.html", {"form": form, "roles": roles})
+    officer = permissions.officer_territory_ids(request.user)
+    officer_of = permissions.visible_territories(request.user).filter(pk__in=officer) if officer else []
+    context = {"form": form, "roles": roles, "officer_of": officer_of}
+    return render(request, "accounts/account.html", context)

@@ -61,7 +61,16 @@ def non_negative(*fields: str) -> list[CheckConstraint]:
 class CatalogueAction(Impact):
     """A standard action proposed by the ALE (catalogue d'actions-types)."""
 
-    title = models.CharField(_("title"), max_length=200, unique=True)
+    territory = models.ForeignKey(
+        "communes.Territory",
+        verbose_name=_("territory"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="catalogue_actions",
+        help_text=_("Empty: the shared national catalogue. Otherwise an entry of this territory only."),
+    )
+    title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     theme = models.ForeignKey(Theme, verbose_name=_("theme"), on_delete=models.PROTECT, related_name="+")
     target = models.CharField(_("target"), max_length=16, choices=Target.choices, default=Target.ASSETS)
@@ -82,6 +91,18 @@ class CatalogueAction(Impact):
         ordering = ["theme__order", "title"]
         constraints = [
             *non_negative("cost_min", "cost_max", "mwh_saved", "tco2e_avoided", "mwh_renewable"),
+            # A title names one entry among those a commune sees: the shared catalogue's and its territory's.
+            models.UniqueConstraint(
+                fields=["title"],
+                condition=Q(territory__isnull=True),
+                name="actions_catalogueaction_unique_shared_title",
+                violation_error_message=_("The shared catalogue already has an entry of this title."),
+            ),
+            models.UniqueConstraint(
+                fields=["territory", "title"],
+                name="actions_catalogueaction_unique_territory_title",
+                violation_error_message=_("The territory's catalogue already has an entry of this title."),
+            ),
             CheckConstraint(
                 condition=Q(cost_min__isnull=True)
                 | Q(cost_max__isnull=True)

@@ -6,7 +6,7 @@ from accounts.models import AuditAction
 from accounts.services import audit_record
 from pcl.admin_columns import date_column
 
-from .models import Commune, CommuneGroup, Epci, Invitation, Membership, Signatory
+from .models import Agency, Commune, CommuneGroup, Epci, Invitation, Membership, Signatory
 
 
 def _audit_membership(request, membership: Membership, *, action: AuditAction, before: str = "") -> None:
@@ -33,8 +33,15 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Epci)
 class EpciAdmin(admin.ModelAdmin):
-    list_display = ("name", "siren", "climate_plan_name", "climate_plan_year", "holds_agglomeration_targets")
+    list_display = ("name", "siren")
     search_fields = ("name", "siren")
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ("name", "website")
+    search_fields = ("name",)
+    filter_horizontal = ("territories",)
 
 
 @admin.register(Commune)
@@ -45,9 +52,10 @@ class CommuneAdmin(admin.ModelAdmin):
         "population",
         "stage",
         date_column(Commune, "charter_signed_on"),
+        "territory",
         "epci",
     )
-    list_filter = ("stage", "epci")
+    list_filter = ("territory", "stage", "epci")
     search_fields = ("name", "insee_code", "siren")
     inlines = [MembershipInline]
 

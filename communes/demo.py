@@ -13,7 +13,17 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from .importers import GRENOBLE_METROPOLE, GRENOBLE_METROPOLE_CLIMATE_PLAN, METRO_FILE, communes_import
-from .models import Commune, CommuneGroup, Membership, Role, Signatory, SignatoryType, Stage
+from .models import (
+    Commune,
+    CommuneGroup,
+    Membership,
+    Role,
+    Signatory,
+    SignatoryType,
+    Stage,
+    TerritoryRole,
+    TerritoryRoleKind,
+)
 
 User = get_user_model()
 
@@ -26,7 +36,7 @@ class DemoPerson:
     full_name: str
     label: str
     is_superuser: bool = False
-    is_metro_officer: bool = False
+    is_officer: bool = False  # the demo territory's officer (communes.TerritoryRole)
     roles: tuple[tuple[str, str], ...] = ()  # (INSEE code or "*half-a" / "*half-b", role)
 
 
@@ -70,9 +80,7 @@ DEMO_PEOPLE = (
         "energy-climate referent, Échirolles and Meylan",
         roles=((ECHIROLLES, Role.REFERENT), (MEYLAN, Role.REFERENT)),
     ),
-    DemoPerson(
-        f"marc.durand@{DEMO_DOMAIN}", "Marc Durand", "Métro / observatory officer", is_metro_officer=True
-    ),
+    DemoPerson(f"marc.durand@{DEMO_DOMAIN}", "Marc Durand", "Métro / observatory officer", is_officer=True),
 )
 
 # Eighteen partners beside forty communes: the seed's network of 58 charter signatories.
@@ -149,9 +157,10 @@ def demo_load(*, reset_passwords: bool = False) -> list[tuple[DemoPerson, str | 
     result = communes_import(
         path=METRO_FILE, epci_siren=GRENOBLE_METROPOLE["siren"], epci_name=GRENOBLE_METROPOLE["name"]
     )
+    territory = result.territory
     for name, value in GRENOBLE_METROPOLE_CLIMATE_PLAN.items():
-        setattr(result.epci, name, value)
-    result.epci.save(update_fields=list(GRENOBLE_METROPOLE_CLIMATE_PLAN))
+        setattr(territory, name, value)
+    territory.save(update_fields=list(GRENOBLE_METROPOLE_CLIMATE_PLAN))
     ranked = sorted(result.created, key=lambda commune: -(commune.population or 0))
     for rank, commune in enumerate(ranked):
         for name, value in _engagement(commune, rank).items():
@@ -176,8 +185,9 @@ def demo_load(*, reset_passwords: bool = False) -> list[tuple[DemoPerson, str | 
                 full_name=person.full_name,
                 is_superuser=person.is_superuser,
                 is_staff=person.is_superuser,
-                is_metro_officer=person.is_metro_officer,
             )
+            if person.is_officer:
+                TerritoryRole.objects.create(user=user, territory=territory, role=TerritoryRoleKind.OFFICER)
             # Roles are given once, at creation: a later run must not undo what people changed since.
             Membership.objects.bulk_create(
                 Membership(user=user, commune=commune, role=role)
@@ -191,19 +201,21 @@ def demo_load(*, reset_passwords: bool = False) -> list[tuple[DemoPerson, str | 
 
     for name, signatory_type, signed_on in DEMO_PARTNERS:
         Signatory.objects.get_or_create(
-            name=name, defaults={"type": signatory_type, "signed_on": signed_on, "is_demo": True}
+            territory=territory,
+            name=name,
+            defaults={"type": signatory_type, "signed_on": signed_on, "is_demo": True},
         )
-    commune_groups_demo_load()
+    commune_groups_demo_load(territory)
     return people
 
 
-def commune_groups_demo_load() -> None:
+def commune_groups_demo_load(territory) -> None:
     """The demo groups of communes, marked as demo. A group that exists keeps its communes: a later
     run must not undo what administrators changed since."""
-    by_code = dict(Commune.objects.values_list("insee_code", "pk"))
+    by_code = dict(Commune.objects.filter(territory=territory).values_list("insee_code", "pk"))
     for order, (name, codes) in enumerate(DEMO_GROUPS, start=1):
         group, created = CommuneGroup.objects.get_or_create(
-            name=name, defaults={"order": order, "is_demo": True}
+            territory=territory, name=name, defaults={"order": order, "is_demo": True}
         )
         if created:
             group.communes.set([by_code[code] for code in codes if code in by_code])

@@ -6,9 +6,10 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from .models import Commune, Epci, insee_code_validator, sort_key, validate_siren
+from .models import Commune, Epci, Territory, insee_code_validator, sort_key, validate_siren
 from .signals import communes_imported
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -16,11 +17,10 @@ NATIONAL_FILE = DATA_DIR / "communes-france.csv"
 METRO_FILE = DATA_DIR / "communes-grenoble-alpes-metropole.csv"
 
 GRENOBLE_METROPOLE = {"siren": "200040715", "name": "Grenoble-Alpes Métropole"}
-# What the platform knows of La Métro's own climate plan (see communes.Epci).
+# What the platform knows of La Métro's own climate plan (see communes.Territory).
 GRENOBLE_METROPOLE_CLIMATE_PLAN = {
     "climate_plan_name": "Plan Climat Air Énergie Territorial de Grenoble-Alpes Métropole",
     "climate_plan_year": 2020,
-    "holds_agglomeration_targets": True,
 }
 
 REQUIRED_COLUMNS = ("insee_code", "name", "population_municipale")
@@ -54,6 +54,7 @@ class CommuneImportError(Exception):
 @dataclass
 class ImportResult:
     epci: Epci
+    territory: Territory
     created: list[Commune] = field(default_factory=list)
     updated: list[Commune] = field(default_factory=list)
 
@@ -154,9 +155,30 @@ def _row_errors(line: int, record: dict) -> list[RowError]:
     return errors
 
 
+def territory_for_epci(siren: str, name: str = "") -> Territory:
+    """The territory of an EPCI (by its SIREN), made with the EPCI's name when there is none yet."""
+    territory = Territory.objects.filter(siren=siren).first()
+    if territory is not None:
+        return territory
+    name = name or _("EPCI %(siren)s") % {"siren": siren}
+    if Territory.objects.filter(name=name).exists():
+        name = f"{name} ({siren})"
+    slug = base = slugify(name)[:50] or siren
+    while Territory.objects.filter(slug=slug).exists():
+        slug = f"{base}-{siren}"[:60]
+        base = slug
+    plan = GRENOBLE_METROPOLE_CLIMATE_PLAN if siren == GRENOBLE_METROPOLE["siren"] else {}
+    return Territory.objects.create(siren=siren, name=name, slug=slug, **plan)
+
+
 @transaction.atomic
 def communes_import(
-    *, path: Path, epci_siren: str, epci_name: str = "", population_year: int | None = None
+    *,
+    path: Path,
+    epci_siren: str,
+    epci_name: str = "",
+    population_year: int | None = None,
+    territory: Territory | None = None,
 ) -> ImportResult:
     """Creates or updates the communes of one EPCI from a CSV file; on any error, imports nothing.
 
@@ -165,6 +187,8 @@ def communes_import(
     The bundled files do not say which INSEE vintage their populations are: `population_year` stays
     empty unless the caller knows it.
     Engagement data (stage, charter, advisors) of existing communes is left as it is.
+    New communes join `territory` (by default the EPCI's own, made when missing); existing communes
+    move to it only when it is given.
     """
     try:
         validate_siren(epci_siren)
@@ -180,8 +204,10 @@ def communes_import(
         epci.name = epci_name
         epci.save(update_fields=["name"])
 
+    move = territory is not None
+    territory = territory or territory_for_epci(epci_siren, epci.name)
     existing = Commune.objects.in_bulk([row.insee_code for row in rows], field_name="insee_code")
-    result = ImportResult(epci=epci)
+    result = ImportResult(epci=epci, territory=territory)
     for row in rows:
         commune = existing.get(row.insee_code) or Commune(insee_code=row.insee_code)
         commune.name = row.name
@@ -189,10 +215,12 @@ def communes_import(
         commune.population = row.population
         commune.population_year = population_year
         commune.epci = epci
+        if move or commune.pk is None:
+            commune.territory = territory
         if row.siren:
             commune.siren = row.siren
         (result.updated if commune.pk else result.created).append(commune)
-    fields = ["name", "sort_name", "population", "population_year", "epci", "siren"]
+    fields = ["name", "sort_name", "population", "population_year", "epci", "territory", "siren"]
     Commune.objects.bulk_create(result.created)
     Commune.objects.bulk_update(result.updated, fields)
     communes_imported.send(sender=Commune, communes=result.created + result.updated)

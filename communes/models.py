@@ -2,7 +2,12 @@ import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import (
+    FileExtensionValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+)
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -94,12 +99,26 @@ class ManagedList(models.Model):
         return localized_name(self.name, self.name_en)
 
 
-class Epci(models.Model):
-    """An intercommunal body (établissement public de coopération intercommunale), e.g. La Métro."""
+class Territory(models.Model):
+    """A territory that runs a climate plan network: an agglomeration (EPCI) or any grouping of communes.
 
-    siren = models.CharField(_("SIREN"), max_length=9, unique=True, validators=[validate_siren])
-    name = models.CharField(_("name"), max_length=200)
-    # The EPCI's own climate plan, quoted by the communes' deliberations when it is known.
+    Every commune, signatory, group of communes, target, letter and dashboard belongs to one territory;
+    the national catalogue of standard actions is shared (a territory may add its own entries)."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(
+        _("short name"),
+        max_length=60,
+        unique=True,
+        help_text=_("Used in addresses, e.g. “grenoble-alpes-metropole”."),
+    )
+    siren = models.CharField(
+        _("SIREN"),
+        max_length=9,
+        blank=True,
+        validators=[validate_siren],
+        help_text=_("The EPCI's SIREN number, when the territory is one."),
+    )
     climate_plan_name = models.CharField(
         _("climate plan"),
         max_length=300,
@@ -109,28 +128,111 @@ class Epci(models.Model):
     climate_plan_year = models.PositiveSmallIntegerField(
         _("climate plan adopted in"), null=True, blank=True, validators=[MinValueValidator(1990)]
     )
-    holds_agglomeration_targets = models.BooleanField(
-        _("its plan sets the agglomeration targets"),
-        default=False,
-        help_text=_(
-            "The observatory's targets for the whole agglomeration are those of this EPCI's climate plan: "
-            "its communes' deliberations quote them."
-        ),
+    reference_year = models.PositiveSmallIntegerField(
+        _("reference year"),
+        default=2005,
+        validators=YEAR_VALIDATORS,
+        help_text=_("The year the plan's reductions are measured against."),
     )
+    logo = models.FileField(
+        _("logo"),
+        upload_to="territories/",
+        blank=True,
+        validators=[FileExtensionValidator(["png", "jpg", "jpeg", "svg"])],
+        help_text=_("Printed on the territory's documents (PNG, JPEG or SVG)."),
+    )
+    letter_title = models.CharField(
+        _("newsletter title"),
+        max_length=200,
+        default="La Lettre du Plan Climat",
+        help_text=_("The title of the territory's newsletter."),
+    )
+    is_demo = models.BooleanField(
+        _("demonstration data"), default=False, help_text=_("Created by the demo loader, not a real record.")
+    )
+
+    class Meta:
+        verbose_name = _("territory")
+        verbose_name_plural = _("territories")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["siren"],
+                condition=~Q(siren=""),
+                name="communes_territory_unique_siren",
+                violation_error_message=_("Another territory already has this SIREN number."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Agency(models.Model):
+    """A local energy agency (ALE): it serves one or more territories, its advisors follow their communes."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    website = models.URLField(_("website"), blank=True)
+    territories = models.ManyToManyField(
+        Territory, verbose_name=_("territories served"), related_name="agencies", blank=True
+    )
+
+    class Meta:
+        verbose_name = _("energy agency")
+        verbose_name_plural = _("energy agencies")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class TerritoryRoleKind(models.TextChoices):
+    OFFICER = "officer", _("Territory officer (observatory)")
+
+
+class TerritoryRole(models.Model):
+    """A role held over a whole territory: its officer reads every commune of it and manages its
+    observatory data and targets."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="territory_roles",
+    )
+    territory = models.ForeignKey(
+        Territory, verbose_name=_("territory"), on_delete=models.CASCADE, related_name="roles"
+    )
+    role = models.CharField(
+        _("role"), max_length=16, choices=TerritoryRoleKind.choices, default=TerritoryRoleKind.OFFICER
+    )
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("territory role")
+        verbose_name_plural = _("territory roles")
+        ordering = ["territory__name", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "territory", "role"], name="communes_territoryrole_unique_role"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} — {self.territory}"
+
+
+class Epci(models.Model):
+    """An intercommunal body (établissement public de coopération intercommunale), e.g. La Métro: a
+    commune's EPCI, from the national list (a territory's own plan is on `Territory`)."""
+
+    siren = models.CharField(_("SIREN"), max_length=9, unique=True, validators=[validate_siren])
+    name = models.CharField(_("name"), max_length=200)
 
     class Meta:
         verbose_name = _("EPCI")
         verbose_name_plural = _("EPCIs")
         ordering = ["name"]
-        constraints = [
-            # The observatory's agglomeration-wide targets (a target with no commune) belong to one plan.
-            models.UniqueConstraint(
-                fields=["holds_agglomeration_targets"],
-                condition=Q(holds_agglomeration_targets=True),
-                name="communes_one_epci_holds_agglomeration_targets",
-                violation_error_message=_("Another EPCI already holds the agglomeration targets."),
-            ),
-        ]
 
     def __str__(self):
         return self.name
@@ -156,6 +258,9 @@ class Commune(models.Model):
     population_year = models.PositiveSmallIntegerField(
         _("population year"), null=True, blank=True, validators=YEAR_VALIDATORS
     )
+    territory = models.ForeignKey(
+        Territory, verbose_name=_("territory"), on_delete=models.PROTECT, related_name="communes"
+    )
     epci = models.ForeignKey(
         Epci, verbose_name=_("EPCI"), on_delete=models.PROTECT, related_name="communes", null=True, blank=True
     )
@@ -178,6 +283,7 @@ class Commune(models.Model):
             # The engaged communes by name (the network's working groups gone quiet), the communes by
             # stage (the portfolio's counts).
             models.Index(fields=["stage", "sort_name"], name="communes_commune_stage_name"),
+            models.Index(fields=["territory", "sort_name"], name="communes_commune_territory"),
         ]
         constraints = [
             CheckConstraint(
@@ -221,6 +327,28 @@ class Commune(models.Model):
             raise ValidationError(
                 {"stage": _("A commune that signed the charter cannot be at the 'not a signatory' stage.")}
             )
+
+
+class CommuneOutline(models.Model):
+    """A commune's outline for the maps: a GeoJSON geometry (Polygon or MultiPolygon, WGS 84), as imported
+    from IGN's Admin Express or one of its simplified derivatives (`territory_create --outlines`)."""
+
+    commune = models.OneToOneField(
+        "Commune",
+        verbose_name=_("commune"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="outline",
+    )
+    geometry = models.TextField(_("geometry (GeoJSON)"))
+    source = models.CharField(_("source"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("commune outline")
+        verbose_name_plural = _("commune outlines")
+
+    def __str__(self):
+        return str(self.commune_id)
 
 
 class Role(models.TextChoices):
@@ -320,7 +448,10 @@ class SignatoryType(models.TextChoices):
 class Signatory(models.Model):
     """A charter signatory that is not a commune: communes sign through `Commune.charter_signed_on`."""
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    territory = models.ForeignKey(
+        Territory, verbose_name=_("territory"), on_delete=models.PROTECT, related_name="signatories"
+    )
+    name = models.CharField(_("name"), max_length=200)
     type = models.CharField(_("type"), max_length=32, choices=SignatoryType.choices)
     signed_on = models.DateField(_("charter signed on"), null=True, blank=True)
     siren = models.CharField(_("SIREN"), max_length=9, blank=True, validators=[validate_siren])
@@ -336,6 +467,13 @@ class Signatory(models.Model):
         verbose_name = _("signatory")
         verbose_name_plural = _("signatories")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["territory", "name"],
+                name="communes_signatory_unique_name",
+                violation_error_message=_("The territory already has a signatory of this name."),
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -345,7 +483,10 @@ class CommuneGroup(models.Model):
     """A set of communes the network reads together (a valley, a sector of the agglomeration): the
     dashboards filter by it. A commune may belong to several groups, or to none."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    territory = models.ForeignKey(
+        Territory, verbose_name=_("territory"), on_delete=models.PROTECT, related_name="commune_groups"
+    )
+    name = models.CharField(_("name"), max_length=100)
     communes = models.ManyToManyField(
         Commune, verbose_name=_("communes"), related_name="commune_groups", blank=True
     )
@@ -358,6 +499,13 @@ class CommuneGroup(models.Model):
         verbose_name = _("group of communes")
         verbose_name_plural = _("groups of communes")
         ordering = ["order", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["territory", "name"],
+                name="communes_communegroup_unique_name",
+                violation_error_message=_("The territory already has a group of this name."),
+            ),
+        ]
 
     def __str__(self):
         return self.name

@@ -11,40 +11,117 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from .models import Commune, Membership, Role
+from .models import Commune, Membership, Role, Territory, TerritoryRole, TerritoryRoleKind
 
 MANAGER_ROLES = frozenset({Role.ADVISOR})
 
 
 def is_administrator(user) -> bool:
+    """The administrator is the one platform-wide role: every territory, every commune."""
     return bool(user.is_authenticated and user.is_active and user.is_superuser)
 
 
-def is_metro_officer(user) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.is_metro_officer)
-
-
-def sees_every_commune(user) -> bool:
-    return is_administrator(user) or is_metro_officer(user)
+def _load_roles(user) -> None:
+    """The user's roles in communes (with each commune's territory) and over territories: two queries,
+    once per request (cached on the user object)."""
+    roles: dict[int, set[str]] = {}
+    territories: dict[int, int] = {}
+    if user.is_authenticated and user.is_active:
+        rows = Membership.objects.filter(user=user).values_list("commune_id", "role", "commune__territory_id")
+        for commune_id, role, territory_id in rows:
+            roles.setdefault(commune_id, set()).add(role)
+            territories[commune_id] = territory_id
+        officer = frozenset(
+            TerritoryRole.objects.filter(user=user, role=TerritoryRoleKind.OFFICER).values_list(
+                "territory_id", flat=True
+            )
+        )
+    else:
+        officer = frozenset()
+    user._pcl_commune_roles = {commune_id: frozenset(values) for commune_id, values in roles.items()}
+    user._pcl_commune_territories = territories
+    user._pcl_officer_territories = officer
 
 
 def commune_roles(user) -> dict[int, frozenset[str]]:
     """The user's roles by commune id, loaded once per request (cached on the user object)."""
-    if not user.is_authenticated or not user.is_active:
-        return {}
-    cached = getattr(user, "_pcl_commune_roles", None)
-    if cached is None:
-        roles: dict[int, set[str]] = {}
-        for commune_id, role in Membership.objects.filter(user=user).values_list("commune_id", "role"):
-            roles.setdefault(commune_id, set()).add(role)
-        cached = {commune_id: frozenset(values) for commune_id, values in roles.items()}
-        user._pcl_commune_roles = cached
-    return cached
+    if getattr(user, "_pcl_commune_roles", None) is None:
+        _load_roles(user)
+    return user._pcl_commune_roles
+
+
+def member_territories(user) -> dict[int, int]:
+    """The territory id of each commune where the user holds a role (loaded with the roles)."""
+    if getattr(user, "_pcl_commune_roles", None) is None:
+        _load_roles(user)
+    return user._pcl_commune_territories
+
+
+def officer_territory_ids(user) -> frozenset[int]:
+    """The territories whose officer the user is (loaded with the roles)."""
+    if getattr(user, "_pcl_commune_roles", None) is None:
+        _load_roles(user)
+    return user._pcl_officer_territories
 
 
 def forget_roles(user) -> None:
-    """Call after changing a user's memberships within the same request."""
-    user.__dict__.pop("_pcl_commune_roles", None)
+    """Call after changing a user's memberships or territory roles within the same request."""
+    for name in ("_pcl_commune_roles", "_pcl_commune_territories", "_pcl_officer_territories"):
+        user.__dict__.pop(name, None)
+
+
+def is_territory_officer(user, territory_id: int | None = None) -> bool:
+    """Officer of that territory (of any, when None): reads its communes, manages its observatory."""
+    officer = officer_territory_ids(user)
+    return bool(officer) if territory_id is None else territory_id in officer
+
+
+def has_territory_scope(user) -> bool:
+    """Reads whole territories: the administrator, an officer."""
+    return is_administrator(user) or is_territory_officer(user)
+
+
+def sees_whole_territory(user, territory_id: int) -> bool:
+    """Reads every commune of the territory: the administrator and the territory's officers."""
+    return is_administrator(user) or is_territory_officer(user, territory_id)
+
+
+def visible_territory_ids(user) -> frozenset[int] | None:
+    """The territories the user has a part in (officer, or a role in one of its communes); None: all
+    of them (the administrator)."""
+    if is_administrator(user):
+        return None
+    return officer_territory_ids(user) | frozenset(member_territories(user).values())
+
+
+def visible_territories(user) -> QuerySet[Territory]:
+    territories = Territory.objects.all()
+    ids = visible_territory_ids(user)
+    return territories if ids is None else territories.filter(pk__in=ids)
+
+
+def can_view_territory(user, territory_id: int | None) -> bool:
+    """The territory's observatory, signatories, published letters and shared pages."""
+    if territory_id is None:
+        return False
+    ids = visible_territory_ids(user)
+    return ids is None or territory_id in ids
+
+
+def advisor_territory_ids(user) -> frozenset[int]:
+    """The territories where the user advises at least one commune."""
+    territories = member_territories(user)
+    return frozenset(
+        territories[commune_id] for commune_id, roles in commune_roles(user).items() if Role.ADVISOR in roles
+    )
+
+
+def network_territory_ids(user) -> frozenset[int] | None:
+    """The territories whose network (evaluation, letters, signatories) the user works on: officers and
+    advisors; None: all of them (the administrator)."""
+    if is_administrator(user):
+        return None
+    return officer_territory_ids(user) | advisor_territory_ids(user)
 
 
 def roles_in(user, commune: Commune) -> frozenset[str]:
@@ -64,7 +141,7 @@ def is_advisor(user) -> bool:
 
 
 def can_view_commune(user, commune: Commune) -> bool:
-    return sees_every_commune(user) or bool(roles_in(user, commune))
+    return sees_whole_territory(user, commune.territory_id) or bool(roles_in(user, commune))
 
 
 def can_edit_commune(user, commune: Commune) -> bool:
@@ -104,7 +181,7 @@ def can_view_audit_log(user) -> bool:
 
 
 def has_any_commune(user) -> bool:
-    return sees_every_commune(user) or bool(commune_roles(user))
+    return is_administrator(user) or is_territory_officer(user) or bool(commune_roles(user))
 
 
 def can_view_portfolio(user) -> bool:
@@ -112,10 +189,25 @@ def can_view_portfolio(user) -> bool:
 
 
 def visible_communes(user) -> QuerySet[Commune]:
+    """The communes the user may open: all for the administrator, every commune of the territories they
+    are an officer of, and those where they hold a role."""
     communes = Commune.objects.all()
-    if sees_every_commune(user):
+    if is_administrator(user):
         return communes
-    return communes.filter(pk__in=list(commune_roles(user)))
+    officer = officer_territory_ids(user)
+    mine = Q(pk__in=sorted(commune_roles(user)))
+    return communes.filter(mine | Q(territory_id__in=sorted(officer)) if officer else mine)
+
+
+def visible_commune_filter(user, prefix: str = "commune") -> Q | None:
+    """`visible_communes` as a filter on objects reached through `prefix` (None: every commune)."""
+    if is_administrator(user):
+        return None
+    allowed = Q(**{f"{prefix}_id__in": sorted(commune_roles(user))})
+    officer = officer_territory_ids(user)
+    if officer:
+        allowed |= Q(**{f"{prefix}__territory_id__in": sorted(officer)})
+    return allowed
 
 
 # --- action plans (objects of the actions app, read through their commune) ---------------------
@@ -160,8 +252,40 @@ def can_view_catalogue(user) -> bool:
     return bool(user.is_authenticated and user.is_active)
 
 
-def can_manage_catalogue(user) -> bool:
-    return is_administrator(user) or is_advisor(user)
+def can_view_catalogue_entry(user, entry) -> bool:
+    """The shared national catalogue is for everyone; a territory's own entries for its people."""
+    if not can_view_catalogue(user):
+        return False
+    return entry.territory_id is None or can_view_territory(user, entry.territory_id)
+
+
+def catalogue_territory_ids(user) -> frozenset[int] | None:
+    """The territories whose own catalogue entries the user reads beside the shared ones (None: all)."""
+    return visible_territory_ids(user)
+
+
+def can_manage_catalogue(user, territory_id: int | None = None) -> bool:
+    """Add and edit catalogue entries: the shared catalogue is the administrator's; a territory's own
+    entries are also its officers' and the advisors of its communes'. With no territory named: whether
+    the user manages some catalogue."""
+    if is_administrator(user):
+        return True
+    return (
+        bool(managed_catalogue_territory_ids(user))
+        if territory_id is None
+        else (territory_id in managed_catalogue_territory_ids(user))
+    )
+
+
+def managed_catalogue_territory_ids(user) -> frozenset[int]:
+    """The territories whose own catalogue the user (other than the administrator) edits."""
+    return officer_territory_ids(user) | advisor_territory_ids(user)
+
+
+def can_edit_catalogue_entry(user, entry) -> bool:
+    if entry.territory_id is None:
+        return is_administrator(user)
+    return can_manage_catalogue(user, entry.territory_id)
 
 
 def require_found(allowed: bool) -> None:
@@ -185,7 +309,7 @@ def can_read_meetings(user, commune: Commune, *, is_group_member: bool) -> bool:
     leaders and the network roles; the rest of the commune sees the list of meetings."""
     return (
         can_edit_group(user, commune)
-        or is_metro_officer(user)
+        or is_territory_officer(user, commune.territory_id)
         or (is_group_member and can_view_commune(user, commune))
     )
 
@@ -207,22 +331,44 @@ def can_view_reminders(user) -> bool:
 # --- observatory ------------------------------------------------------------------------------
 
 
-def can_view_observatory(user) -> bool:
-    """The agglomeration's observatory is open to everyone in the network."""
-    return bool(user.is_authenticated and user.is_active)
+def can_view_observatory(user, territory_id: int | None = None) -> bool:
+    """A territory's observatory is open to everyone in its network; with no territory named: whether
+    the user reads some territory's."""
+    if territory_id is None:
+        return is_administrator(user) or bool(visible_territory_ids(user))
+    return can_view_territory(user, territory_id)
 
 
-def can_manage_observatory(user) -> bool:
-    """Import data, edit targets."""
-    return is_administrator(user) or is_metro_officer(user)
+def can_manage_observatory(user, territory_id: int | None = None) -> bool:
+    """Import a territory's data, edit its targets: its officers and the administrator. With no territory
+    named: whether the user manages some territory's (a shared dataset is the administrator's)."""
+    if is_administrator(user):
+        return True
+    return is_territory_officer(user, territory_id)
+
+
+def managed_observatory_territory_ids(user) -> frozenset[int] | None:
+    """The territories whose observatory the user manages (None: all, the administrator)."""
+    return None if is_administrator(user) else officer_territory_ids(user)
+
+
+def can_manage_dataset(user, dataset) -> bool:
+    """Import into a dataset: the shared ones (no territory) are the administrator's."""
+    if dataset.territory_id is None:
+        return is_administrator(user)
+    return can_manage_observatory(user, dataset.territory_id)
 
 
 # --- reporting -------------------------------------------------------------------------------
 
 
-def can_view_network_dashboard(user) -> bool:
-    """The network's evaluation: advisors, the Métro's officers, administrators."""
-    return is_administrator(user) or is_metro_officer(user) or is_advisor(user)
+def can_view_network_dashboard(user, territory_id: int | None = None) -> bool:
+    """A territory's network evaluation: its officers, the advisors of its communes, the administrator.
+    With no territory named: whether the user reads some territory's."""
+    territories = network_territory_ids(user)
+    if territories is None:
+        return True
+    return bool(territories) if territory_id is None else territory_id in territories
 
 
 def can_view_commune_dashboard(user, commune: Commune) -> bool:
@@ -239,30 +385,35 @@ def can_view_commune_documents(user, commune: Commune) -> bool:
     return can_view_commune(user, commune)
 
 
-def can_generate_network_documents(user) -> bool:
-    return can_view_network_dashboard(user)
+def can_generate_network_documents(user, territory_id: int | None = None) -> bool:
+    return can_view_network_dashboard(user, territory_id)
 
 
-def network_detail_commune_ids(user) -> list[int] | None:
-    """The communes whose detail (plan titles, deliberation numbers, actions, awareness comments) the
-    user reads in the network's evaluation: those they may open (`can_view_commune`), as the network
-    dashboard links them; the other communes are only counted. None: every commune. Sorted, so that
-    it names a document's scope (a network report made for one scope is for that scope only)."""
-    if sees_every_commune(user):
+def network_detail_commune_ids(user, territory_id: int) -> list[int] | None:
+    """The communes of the territory whose detail (plan titles, deliberation numbers, actions, awareness
+    comments) the user reads in its network's evaluation: those they may open (`can_view_commune`), as
+    the network dashboard links them; the other communes are only counted. None: every commune of the
+    territory. Sorted, so that it names a document's scope (a network report made for one scope is for
+    that scope only)."""
+    if sees_whole_territory(user, territory_id):
         return None
-    return sorted(commune_roles(user))
+    territories = member_territories(user)
+    return sorted(commune_id for commune_id in commune_roles(user) if territories[commune_id] == territory_id)
 
 
-def can_manage_letters(user) -> bool:
-    """Assemble, edit and publish the Lettre du Plan Climat."""
-    return is_administrator(user) or is_metro_officer(user) or is_advisor(user)
+def can_manage_letters(user, territory_id: int | None = None) -> bool:
+    """Assemble, edit and publish a territory's Lettre du Plan Climat: its officers, the advisors of its
+    communes, the administrator. With no territory named: whether the user writes some territory's."""
+    return can_view_network_dashboard(user, territory_id)
 
 
 def can_read_letter(user, letter) -> bool:
-    """Published letters are for the whole network; drafts for those who write them."""
+    """Published letters are for the territory's whole network; drafts for those who write them."""
     if not (user.is_authenticated and user.is_active):
         return False
-    return letter.is_published or can_manage_letters(user)
+    if letter.is_published:
+        return can_view_territory(user, letter.territory_id)
+    return can_manage_letters(user, letter.territory_id)
 
 
 class DocumentAudience(StrEnum):
@@ -279,14 +430,23 @@ class DocumentAudience(StrEnum):
 def visible_documents_filter(user) -> Q | None:
     """The generated documents `can_view_document` lets the user see, as a filter on documents
     annotated with `kind_audience` and `letter_is_published` (None: all of them)."""
-    if sees_every_commune(user):
+    if is_administrator(user):
         return None
-    allowed = Q(kind_audience=DocumentAudience.COMMUNE, commune_id__in=list(commune_roles(user)))
-    allowed |= Q(kind_audience=DocumentAudience.LETTER, letter_is_published=True)
-    if can_generate_network_documents(user):
-        allowed |= Q(kind_audience=DocumentAudience.NETWORK, detail_communes=network_detail_commune_ids(user))
-    if can_manage_letters(user):
-        allowed |= Q(kind_audience=DocumentAudience.LETTER)
+    commune = Q(commune_id__in=sorted(commune_roles(user)))
+    officer = officer_territory_ids(user)
+    if officer:
+        commune |= Q(territory_id__in=sorted(officer))
+    allowed = Q(kind_audience=DocumentAudience.COMMUNE) & commune
+    published = Q(kind_audience=DocumentAudience.LETTER, letter_is_published=True)
+    allowed |= published & Q(territory_id__in=sorted(visible_territory_ids(user)))
+    network = sorted(network_territory_ids(user))
+    allowed |= Q(kind_audience=DocumentAudience.LETTER, territory_id__in=network)
+    for territory_id in network:
+        allowed |= Q(
+            kind_audience=DocumentAudience.NETWORK,
+            territory_id=territory_id,
+            detail_communes=network_detail_commune_ids(user, territory_id),
+        )
     return allowed
 
 
@@ -295,8 +455,10 @@ def can_view_document(user, document) -> bool:
     if document.audience == DocumentAudience.NETWORK:
         # A network document details the communes of the person it was made for (`detail_communes`,
         # None: all of them): it is for the people who read exactly those, and for whoever reads all.
-        return can_generate_network_documents(user) and (
-            sees_every_commune(user) or document.detail_communes == network_detail_commune_ids(user)
+        territory_id = document.territory_id
+        return can_generate_network_documents(user, territory_id) and (
+            sees_whole_territory(user, territory_id)
+            or document.detail_communes == network_detail_commune_ids(user, territory_id)
         )
     if document.audience == DocumentAudience.LETTER:
         return document.letter is not None and can_read_letter(user, document.letter)
@@ -311,12 +473,17 @@ def can_retry_job(user, requested_by_id: int | None) -> bool:
 # --- signatories --------------------------------------------------------------------------------
 
 
-def can_view_signatories(user) -> bool:
-    return bool(user.is_authenticated and user.is_active)
+def can_view_signatories(user, territory_id: int | None = None) -> bool:
+    """A territory's charter signatories are read by its network; with no territory named: whether the
+    user reads some territory's."""
+    if territory_id is None:
+        return is_administrator(user) or bool(visible_territory_ids(user))
+    return can_view_territory(user, territory_id)
 
 
-def can_edit_signatories(user) -> bool:
-    return is_administrator(user) or is_metro_officer(user) or is_advisor(user)
+def can_edit_signatories(user, territory_id: int | None = None) -> bool:
+    """Its officers, the advisors of its communes, the administrator."""
+    return can_view_network_dashboard(user, territory_id)
 
 
 # --- lookups ------------------------------------------------------------------------------------
@@ -324,7 +491,7 @@ def can_edit_signatories(user) -> bool:
 
 def commune_for_user(user, insee_code: str) -> Commune:
     """The commune the user may see, or 404 whether it does not exist or is not theirs."""
-    commune = Commune.objects.select_related("epci").filter(insee_code=insee_code).first()
+    commune = Commune.objects.select_related("epci", "territory").filter(insee_code=insee_code).first()
     if commune is None or not can_view_commune(user, commune):
         raise Http404("No such commune.")
     return commune

@@ -105,7 +105,7 @@ def network_emails() -> list[str]:
     network role."""
     return list(
         User.objects.filter(is_active=True)
-        .filter(Q(memberships__isnull=False) | Q(is_metro_officer=True) | Q(is_superuser=True))
+        .filter(Q(memberships__isnull=False) | Q(territory_roles__isnull=False) | Q(is_superuser=True))
         .exclude(email="")
         .order_by("email")
         .values_list("email", flat=True)

@@ -30,7 +30,7 @@ def home(request):
     if permissions.can_view_portfolio(user):
         return redirect("communes:portfolio")
     roles = permissions.commune_roles(user)
-    if len(roles) == 1 and not permissions.sees_every_commune(user):
+    if len(roles) == 1 and not permissions.has_territory_scope(user):
         commune = permissions.visible_communes(user).get()
         return redirect("communes:detail", insee_code=commune.insee_code)
     return redirect("communes:list")

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from communes.models import Commune, ManagedList, localized_name
+from communes.models import Commune, ManagedList, Territory, localized_name
 from pcl.constraints import CheckConstraint
 from pcl.fields import DecimalField
 from pcl.uploads import storage_name
@@ -50,6 +50,17 @@ class Dataset(models.Model):
     """Where numbers come from: a producer's series (ORCAE, Agence ORE, the platform's demo...)."""
 
     code = models.SlugField(_("code"), max_length=60, unique=True)
+    # A dataset of one territory (its officers import it, rows of other communes are refused) or, empty,
+    # a shared one (e.g. a regional or national series) that the administrator imports.
+    territory = models.ForeignKey(
+        Territory,
+        verbose_name=_("territory"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="datasets",
+        help_text=_("Empty: a dataset shared by every territory, imported by the administrator."),
+    )
     name = models.CharField(_("name"), max_length=200)
     name_en = models.CharField(
         _("English name"), max_length=200, blank=True, help_text=_("Shown in English pages; blank: the name.")
@@ -330,8 +341,12 @@ class Basis(models.TextChoices):
 
 
 class Target(models.Model):
-    """A territorial target: reductions against a reference year and a renewable share to reach."""
+    """A territorial target: reductions against a reference year and a renewable share to reach, of a
+    whole territory (no commune) or of one of its communes."""
 
+    territory = models.ForeignKey(
+        Territory, verbose_name=_("territory"), on_delete=models.CASCADE, related_name="targets"
+    )
     commune = models.ForeignKey(
         Commune,
         verbose_name=_("commune"),
@@ -339,7 +354,7 @@ class Target(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text=_("Empty: a target of the whole agglomeration."),
+        help_text=_("Empty: a target of the whole territory."),
     )
     reference_year = models.PositiveSmallIntegerField(_("reference year"), default=2005)
     target_year = models.PositiveSmallIntegerField(_("target year"))
@@ -372,11 +387,11 @@ class Target(models.Model):
                 fields=["commune", "target_year"], name="observatory_target_unique_commune_year"
             ),
             models.UniqueConstraint(
-                fields=["target_year"],
+                fields=["territory", "target_year"],
                 condition=Q(commune__isnull=True),
-                name="observatory_target_unique_agglomeration_year",
+                name="observatory_target_unique_territory_year",
             ),
         ]
 
     def __str__(self):
-        return f"{self.commune or _('Agglomeration')} {self.target_year}"
+        return f"{self.commune or self.territory} {self.target_year}"

@@ -4,10 +4,8 @@ reference value, the value to reach, the straight line between them and today's 
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Exists
 from django.utils.translation import gettext as _
 
-from communes.models import Epci
 from pcl import formatting
 
 from .models import Basis, Target
@@ -72,17 +70,15 @@ class TargetView:
         return self.gap_pct < 0 if self.is_share else self.gap_pct > 0
 
 
-def territory_targets(*, commune=None) -> list[Target]:
-    """The targets a territory works to: a commune's own, else the agglomeration's. The agglomeration's
-    targets are those of one EPCI's climate plan (Epci.holds_agglomeration_targets): a commune of another
-    EPCI has none. One or two queries."""
+def territory_targets(*, commune=None, territory_id: int | None = None) -> list[Target]:
+    """The targets a territory works to: a commune's own, else its territory's (those of the territory's
+    climate plan, or the national defaults set when it was onboarded). One or two queries."""
     if commune is not None:
         own = list(Target.objects.filter(commune=commune).order_by("target_year"))
         if own:
             return own
-        holder = Epci.objects.filter(pk=commune.epci_id, holds_agglomeration_targets=True)
-        return list(Target.objects.filter(Exists(holder), commune__isnull=True).order_by("target_year"))
-    return list(Target.objects.filter(commune__isnull=True).order_by("target_year"))
+        territory_id = commune.territory_id
+    return list(Target.objects.filter(territory_id=territory_id, commune__isnull=True).order_by("target_year"))
 
 
 def _missing_reason(view, item: TargetView, values: dict[int, float]) -> str:

@@ -70,29 +70,38 @@ class Highlight:
 # --- services -----------------------------------------------------------------------------------
 
 
-def _next_number() -> int:
-    return (Letter.objects.aggregate(last=Max("number"))["last"] or 0) + 1
+def _next_number(territory) -> int:
+    return (Letter.objects.filter(territory=territory).aggregate(last=Max("number"))["last"] or 0) + 1
 
 
 def letter_assemble(
-    *, period_start: date, period_end: date, user, title: str | None = None, editorial: str = ""
+    *,
+    territory,
+    period_start: date,
+    period_end: date,
+    user,
+    title: str | None = None,
+    editorial: str = "",
 ) -> Letter:
-    """A new draft issue, numbered after the last one, with its editorial (when written already) and
-    one section per kind of highlight."""
+    """A new draft issue of the territory's letter, numbered after its last one, with its editorial (when
+    written already) and one section per kind of highlight."""
     with translation.override(settings.LANGUAGE_CODE):
         for attempt in range(3):
             try:
                 with transaction.atomic():
-                    return _assemble(period_start, period_end, user, title, editorial)
+                    return _assemble(territory, period_start, period_end, user, title, editorial)
             except IntegrityError:  # someone took the number meanwhile: take the next one
                 if attempt == 2:
                     raise
     raise AssertionError("unreachable")
 
 
-def _assemble(period_start: date, period_end: date, user, title: str | None, editorial: str) -> Letter:
+def _assemble(
+    territory, period_start: date, period_end: date, user, title: str | None, editorial: str
+) -> Letter:
     letter = Letter(
-        number=_next_number(),
+        territory=territory,
+        number=_next_number(territory),
         title=(title or "").strip()
         or _("From %(start)s to %(end)s") % {"start": date_text(period_start), "end": date_text(period_end)},
         editorial=editorial.replace("\r\n", "\n").strip(),

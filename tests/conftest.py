@@ -15,7 +15,14 @@ from communes.models import Role
 from pcl import jobs
 from pcl.celery import app as celery_app
 from tests import database_reset
-from tests.factories import PASSWORD, CommuneFactory, MembershipFactory, UserFactory
+from tests.factories import (
+    PASSWORD,
+    CommuneFactory,
+    MembershipFactory,
+    TerritoryFactory,
+    UserFactory,
+    voironnais_territory,
+)
 
 pytest_plugins = ["tests.browser.fixtures"]
 
@@ -123,7 +130,9 @@ def fast_test_settings(settings):
 
 @dataclass
 class Cast:
-    """The fixed cast of the permission tests: one person per role around `commune`."""
+    """The fixed cast of the permission tests: one person per role around `commune`, of Grenoble-Alpes
+    Métropole (`territory`), and a second territory, the Pays Voironnais (`foreign_territory`), with a
+    commune, its officer and its advisor: nothing of one territory is visible from the other."""
 
     commune: object
     other_commune: object
@@ -134,11 +143,19 @@ class Cast:
     staff: object
     elected: object
     outsider: object
+    territory: object = None
+    foreign_territory: object = None
+    foreign_commune: object = None
+    foreign_officer: object = None
+    foreign_advisor: object = None
 
 
 def build_cast() -> Cast:
-    commune = CommuneFactory(name="Saint-Martin-d'Hères", insee_code="38421")
-    other = CommuneFactory(name="Échirolles", insee_code="38151")
+    territory = TerritoryFactory()
+    commune = CommuneFactory(name="Saint-Martin-d'Hères", insee_code="38421", territory=territory)
+    other = CommuneFactory(name="Échirolles", insee_code="38151", territory=territory)
+    foreign_territory = voironnais_territory()
+    foreign_commune = CommuneFactory(name="Voiron", insee_code="38563", territory=foreign_territory)
 
     def member(role, full_name):
         return MembershipFactory(commune=commune, role=role, user__full_name=full_name).user
@@ -149,12 +166,19 @@ def build_cast() -> Cast:
         commune=commune,
         other_commune=other,
         admin=UserFactory(full_name="Alice Admin", is_superuser=True, is_staff=True),
-        metro_officer=UserFactory(full_name="Marc Métro", is_metro_officer=True),
+        metro_officer=UserFactory(full_name="Marc Métro", officer_of=territory),
         advisor=member(Role.ADVISOR, "Claire Conseillère"),
         referent=member(Role.REFERENT, "Romain Référent"),
         staff=member(Role.STAFF, "Sandra Services"),
         elected=member(Role.ELECTED, "Émile Élu"),
         outsider=outsider,
+        territory=territory,
+        foreign_territory=foreign_territory,
+        foreign_commune=foreign_commune,
+        foreign_officer=UserFactory(full_name="Valérie Voironnais", officer_of=foreign_territory),
+        foreign_advisor=MembershipFactory(
+            commune=foreign_commune, role=Role.ADVISOR, user__full_name="Victor Voiron"
+        ).user,
     )
 
 

@@ -1,7 +1,19 @@
 import factory
 from django.contrib.auth import get_user_model
+from django.utils.text import slugify
 
-from communes.models import Commune, Epci, Invitation, Membership, Role, Signatory, SignatoryType, sort_key
+from communes.models import (
+    Commune,
+    Epci,
+    Invitation,
+    Membership,
+    Role,
+    Signatory,
+    SignatoryType,
+    Territory,
+    TerritoryRole,
+    sort_key,
+)
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -20,6 +32,39 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create:
             obj.save()
 
+    @factory.post_generation
+    def officer_of(obj, create, extracted, **kwargs):
+        """`UserFactory(officer_of=territory)`: the territory's officer (communes.TerritoryRole)."""
+        if create and extracted is not None:
+            TerritoryRole.objects.create(user=obj, territory=extracted)
+
+
+class TerritoryFactory(factory.django.DjangoModelFactory):
+    """Grenoble-Alpes Métropole by default (get or create on the SIREN); `VOIRONNAIS` for a second one."""
+
+    class Meta:
+        model = Territory
+        django_get_or_create = ("siren",)
+
+    siren = "200040715"
+    name = "Grenoble-Alpes Métropole"
+    slug = factory.LazyAttribute(lambda territory: slugify(territory.name))
+    climate_plan_name = "Plan Climat Air Énergie Territorial de Grenoble-Alpes Métropole"
+    climate_plan_year = 2020
+
+
+# The second territory of the tests: the Pays Voironnais (its real SIREN and plan).
+VOIRONNAIS = {
+    "siren": "243800984",
+    "name": "Communauté d'agglomération du Pays Voironnais",
+    "climate_plan_name": "Plan Climat Air Énergie Territorial du Pays Voironnais",
+    "climate_plan_year": 2019,
+}
+
+
+def voironnais_territory() -> Territory:
+    return TerritoryFactory(**VOIRONNAIS)
+
 
 class EpciFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -28,9 +73,6 @@ class EpciFactory(factory.django.DjangoModelFactory):
 
     siren = "200040715"
     name = "Grenoble-Alpes Métropole"
-    climate_plan_name = "Plan Climat Air Énergie Territorial de Grenoble-Alpes Métropole"
-    climate_plan_year = 2020
-    holds_agglomeration_targets = True
 
 
 class CommuneFactory(factory.django.DjangoModelFactory):
@@ -42,7 +84,12 @@ class CommuneFactory(factory.django.DjangoModelFactory):
     sort_name = factory.LazyAttribute(lambda commune: sort_key(commune.name))
     population = 12000
     population_year = 2021
-    epci = factory.SubFactory(EpciFactory)
+    territory = factory.SubFactory(TerritoryFactory)
+    epci = factory.SubFactory(
+        EpciFactory,
+        siren=factory.SelfAttribute("..territory.siren"),
+        name=factory.SelfAttribute("..territory.name"),
+    )
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):
@@ -68,5 +115,6 @@ class SignatoryFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Signatory
 
+    territory = factory.SubFactory(TerritoryFactory)
     name = factory.Sequence(lambda n: f"Bailleur social {n}")
     type = SignatoryType.SOCIAL_LANDLORD

@@ -297,7 +297,7 @@ def _actions_to_update(user) -> QuerySet[Action]:
 def _plans_to_update(user) -> tuple[list[int], list[int]]:
     """The followed plans of the communes the user advises or is the referent of (their roles), and
     those of every commune they see, where they may be responsible for actions."""
-    commune_ids = None if permissions.sees_every_commune(user) else list(permissions.commune_roles(user))
+    commune_ids = None if permissions.is_administrator(user) else list(permissions.commune_roles(user))
     plans = followed_plans(commune_ids=commune_ids, communes=False)
     # From the roles already read: the list sorts every action of them (18,000 for an advisor at
     # national scale) without a join.

@@ -94,7 +94,7 @@ def deliberation_text(
     """`day` is the day the file describes (the vote's for an adopted plan); `council` the blanks the
     advisor filled in (draft only)."""
     commune = plan.commune
-    epci = commune.epci
+    holder = commune.territory  # its climate plan is the one the deliberation quotes
     adopted = plan.is_adopted
     values = {
         "commune": commune.name,
@@ -147,21 +147,21 @@ def deliberation_text(
         ),
         _("Having regard to law no. 2015-992 of 17 August 2015 on the energy transition for green growth;"),
     ]
-    if epci is not None and epci.climate_plan_name:
-        if epci.climate_plan_year:
+    if holder is not None and holder.climate_plan_name:
+        if holder.climate_plan_year:
             visas.append(
                 _("Having regard to the %(plan)s, adopted in %(year)s;")
-                % {"plan": epci.climate_plan_name, "year": epci.climate_plan_year}
+                % {"plan": holder.climate_plan_name, "year": holder.climate_plan_year}
             )
         else:
-            visas.append(_("Having regard to the %(plan)s;") % {"plan": epci.climate_plan_name})
+            visas.append(_("Having regard to the %(plan)s;") % {"plan": holder.climate_plan_name})
     if commune.charter_signed_on:
         visas.append(
             _("Having regard to the charter of the Plan Climat Local signed by the commune on %(date)s;")
             % {"date": date_text(commune.charter_signed_on)}
         )
     considerations = [
-        *_territory_considerations(territory, epci),
+        *_territory_considerations(territory, holder),
         _group_consideration(working_group),
         _plan_consideration(rows),
     ]
@@ -237,7 +237,7 @@ def deliberation_text(
     )
 
 
-def _territory_considerations(territory: dict, epci) -> list[str]:
+def _territory_considerations(territory: dict, holder) -> list[str]:
     texts = []
     headline = territory["headline"]
     dataset = territory["dataset"]
@@ -325,10 +325,10 @@ def _territory_considerations(territory: dict, epci) -> list[str]:
                 "%(goals)s;"
             )
             texts.append(text % values)
-        elif epci is not None and epci.climate_plan_name:
-            # The observatory gives agglomeration targets only to the communes of the EPCI that set them.
+        elif holder is not None and holder.climate_plan_name:
+            # The territory's targets: those of its climate plan.
             text = _("Considering the targets of the %(plan)s against %(reference)s: by %(year)s, %(goals)s;")
-            texts.append(text % {**values, "plan": epci.climate_plan_name})
+            texts.append(text % {**values, "plan": holder.climate_plan_name})
     return texts
 
 

@@ -59,6 +59,15 @@ class GeneratedDocument(models.Model):
     """One generation of a document: who asked for it, when, what it describes, and the file."""
 
     kind = models.CharField(_("document"), max_length=24, choices=DocumentKind.choices)
+    # The territory the document is of: its commune's, its letter's, or the one a network report covers.
+    territory = models.ForeignKey(
+        "communes.Territory",
+        verbose_name=_("territory"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     commune = models.ForeignKey(
         Commune, verbose_name=_("commune"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )

@@ -14,7 +14,10 @@ class LetterStatus(models.TextChoices):
 class Letter(models.Model):
     """An issue of the network's newsletter, *La Lettre du Plan Climat*."""
 
-    number = models.PositiveIntegerField(_("issue number"), unique=True)
+    territory = models.ForeignKey(
+        "communes.Territory", verbose_name=_("territory"), on_delete=models.PROTECT, related_name="letters"
+    )
+    number = models.PositiveIntegerField(_("issue number"))
     title = models.CharField(_("title"), max_length=200)
     period_start = models.DateField(_("period from"))
     period_end = models.DateField(_("period to"))
@@ -44,6 +47,11 @@ class Letter(models.Model):
         verbose_name_plural = _("letters")
         ordering = ["-number"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["territory", "number"],
+                name="reporting_letter_unique_number",
+                violation_error_message=_("The territory already has a letter of this number."),
+            ),
             models.CheckConstraint(
                 condition=models.Q(period_end__gte=models.F("period_start")),
                 name="reporting_letter_period_ordered",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 
-from communes.models import Commune, Membership, Role
+from communes.models import Commune, Membership, Role, TerritoryRole
 
 from . import bench_email
 
@@ -33,12 +33,14 @@ def people_load(*, plan_communes: list[Commune], communes: list[Commune], passwo
         return User(email=email, full_name=f"{role.capitalize()} {number:03d}", password=hashed, **fields)
 
     administrator = user("admin", 1, is_superuser=True, is_staff=True)
-    officer = user("officer", 1, is_metro_officer=True)
+    officer = user("officer", 1)
     advisor_count = 1 + -(-len(plan_communes) // COMMUNES_PER_ADVISOR)
     advisors = [user("advisor", number) for number in range(1, advisor_count + 1)]
     referents = [user("referent", number) for number in range(1, len(plan_communes) + 1)]
     elected = [user("elu", number) for number in range(1, len(plan_communes) + 1)]
     User.objects.bulk_create([administrator, officer, *advisors, *referents, *elected])
+    # The officer of the first plan commune's territory (Grenoble-Alpes Métropole's, in the scale data).
+    TerritoryRole.objects.create(user=officer, territory_id=plan_communes[0].territory_id)
 
     chosen = {commune.pk for commune in plan_communes}
     portfolio = list(plan_communes[:PORTFOLIO_SIZE])

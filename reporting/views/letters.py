@@ -48,6 +48,7 @@ def letter_new(request):
     if request.method == "POST" and form.is_valid():
         try:
             letter = letters.letter_assemble(
+                territory=permissions.visible_territories(request.user).first(),  # TODO(issue 15): chosen
                 period_start=form.cleaned_data["period_start"],
                 period_end=form.cleaned_data["period_end"],
                 title=form.cleaned_data["title"],

@@ -30,7 +30,7 @@ from actions.models import (
     PlanStatus,
     Theme,
 )
-from communes.importers import GRENOBLE_METROPOLE, GRENOBLE_METROPOLE_CLIMATE_PLAN
+from communes.importers import GRENOBLE_METROPOLE, territory_for_epci
 from communes.models import Commune, Epci, Stage, sort_key
 from observatory.models import (
     BatchStatus,
@@ -84,9 +84,9 @@ def build_plan(
     lines over the plan's years, co-funders), a working group and observatory series; written with
     bulk_create, so that 200 actions take a fraction of a second. `title_length` pads every title to that
     many characters (long titles must wrap inside the tables)."""
-    epci, _created = Epci.objects.get_or_create(
-        siren=GRENOBLE_METROPOLE["siren"], defaults={**GRENOBLE_METROPOLE, **GRENOBLE_METROPOLE_CLIMATE_PLAN}
-    )
+    siren = GRENOBLE_METROPOLE["siren"]
+    epci, _created = Epci.objects.get_or_create(siren=siren, defaults=GRENOBLE_METROPOLE)
+    territory = territory_for_epci(epci.siren, epci.name)
     commune = Commune.objects.create(
         insee_code=insee_code,
         name=commune_name,
@@ -94,6 +94,7 @@ def build_plan(
         population=27_000,
         population_year=2021,
         epci=epci,
+        territory=territory,
         charter_signed_on=datetime.date(2008, 5, 17),
         stage=Stage.PLAN_IN_PREPARATION,
     )
