@@ -7,6 +7,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from communes import permissions
 from pcl.links import link_maker
 
 from .forms import AccountForm, ThrottledAuthenticationForm

@@ -78,7 +78,9 @@ def territory_targets(*, commune=None, territory_id: int | None = None) -> list[
         if own:
             return own
         territory_id = commune.territory_id
-    return list(Target.objects.filter(territory_id=territory_id, commune__isnull=True).order_by("target_year"))
+    return list(
+        Target.objects.filter(territory_id=territory_id, commune__isnull=True).order_by("target_year")
+    )
 
 
 def _missing_reason(view, item: TargetView, values: dict[int, float]) -> str:
