@@ -9,7 +9,17 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy
 
 from . import permissions
-from .models import Commune, CommuneGroup, Invitation, Membership, Role, Signatory, SignatoryType, Stage
+from .models import (
+    Commune,
+    CommuneGroup,
+    Invitation,
+    Membership,
+    Role,
+    Signatory,
+    SignatoryType,
+    Stage,
+    Territory,
+)
 
 User = get_user_model()
 
@@ -249,3 +259,42 @@ def network_counts() -> dict[str, int]:
         "signed_communes": commune_counts["signed"],
         "other_signatories": Signatory.objects.count(),
     }
+
+
+# --- territories ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TerritoryChoice:
+    """The territory a page shows, among those the user may choose (the territory selector): the one
+    `?territory=<slug>` names when the user may see it, else the first of theirs. `territory` is None when
+    the user sees no territory at all. One query."""
+
+    territory: object
+    choices: list
+
+    @property
+    def has_several(self) -> bool:
+        return len(self.choices) > 1
+
+
+def territory_choice(
+    user, slug: str | None = None, *, among: frozenset[int] | None = None
+) -> TerritoryChoice:
+    """The territory chosen by `slug` among those the user may see (`among`: the ids the page allows,
+    e.g. `permissions.network_territory_ids(user)`; None: `permissions.visible_territory_ids(user)`,
+    which is itself None for the administrator: every territory). A slug the user may not see raises 404,
+    like any object of another territory."""
+    from django.http import Http404
+
+    allowed = permissions.visible_territory_ids(user) if among is None else among
+    territories = Territory.objects.order_by("name")
+    if allowed is not None:
+        territories = territories.filter(pk__in=sorted(allowed))
+    choices = list(territories)
+    if slug:
+        chosen = next((territory for territory in choices if territory.slug == slug), None)
+        if chosen is None:
+            raise Http404("No such territory.")
+        return TerritoryChoice(chosen, choices)
+    return TerritoryChoice(choices[0] if choices else None, choices)
