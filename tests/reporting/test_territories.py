@@ -17,7 +17,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actions.models import ActionStatus, PlanStatus
+from actions.selectors import TerritoryPlanFigures, plan_figures_by_territory
 from communes.models import Agency, Stage
+from communes.selectors import territory_comparison_rows
+from observatory.selectors import territory_latest_figures
 from pcl import pagination
 from tests.actions.factories import ActionFactory, ActionPlanFactory, BudgetLineFactory, adopted_plan
 from tests.factories import CommuneFactory, TerritoryFactory, UserFactory
@@ -257,6 +260,41 @@ def test_a_territory_without_plans_nor_values_reads_zeros_and_dashes(cast, login
         "—",
         "—",
     ]
+
+
+# --- the selectors the page reads, each in its fixed number of queries ---------------------------
+
+
+def test_each_app_answers_for_every_territory_in_its_fixed_number_of_queries(
+    scene, django_assert_num_queries
+):
+    metro, voironnais = scene.territory.pk, scene.foreign_territory.pk
+    with django_assert_num_queries(2):
+        territories = {territory.pk: territory for territory in territory_comparison_rows()}
+    assert territories[metro].stage_counts == {
+        Stage.SIGNATORY: 0,
+        Stage.PLAN_IN_PREPARATION: 1,
+        Stage.PLAN_DELIBERATED: 0,
+        Stage.IN_FOLLOW_UP: 1,
+    }
+    assert (territories[metro].commune_count, territories[metro].population) == (2, 63000)
+    assert territories[voironnais].agency_names == ["AGEDEN", "ALEC de la grande région grenobloise"]
+    assert (territories[metro].officer_count, territories[voironnais].officer_count) == (2, 1)
+
+    with django_assert_num_queries(3):
+        plans = plan_figures_by_territory()
+    assert plans[metro] == TerritoryPlanFigures(
+        plans_deliberated=2, actions=4, actions_done=1, forecast=Decimal("13500.50")
+    )
+    assert plans[voironnais] == TerritoryPlanFigures(plans_deliberated=0, actions=2, actions_done=1)
+    assert plans[voironnais].done_share == 50
+
+    with django_assert_num_queries(2):
+        observatory = territory_latest_figures()
+    assert (observatory[metro].datasets, observatory[metro].latest_year) == (1, 2021)
+    assert observatory[metro].emissions_year == 2021
+    assert observatory[metro].emissions_per_inhabitant == pytest.approx(89100 / 20001)
+    assert observatory[voironnais].emissions_per_inhabitant == pytest.approx(0.3)
 
 
 # --- who may open it ----------------------------------------------------------------------------
