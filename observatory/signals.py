@@ -6,7 +6,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from communes.models import Commune
-from communes.signals import communes_imported
+from communes.signals import communes_imported, territory_onboarded
 
 from .models import (
     Carrier,
@@ -18,6 +18,7 @@ from .models import (
     Sector,
     Target,
 )
+from .national_targets import national_targets_set, national_targets_summary
 from .page_cache import pages_changed
 from .totals import coverage_refresh, data_changed, totals_rebuild
 
@@ -51,6 +52,13 @@ def commune_code_followed(sender, instance, created, update_fields=None, **kwarg
 @receiver(communes_imported, dispatch_uid="observatory_communes_imported")
 def communes_imported_counted(sender, communes, **kwargs):
     _coverage_changed()
+
+
+@receiver(territory_onboarded, dispatch_uid="observatory_territory_onboarded")
+def national_targets_by_default(sender, territory, **kwargs) -> list[str]:
+    """A territory onboarded without targets of its own works to the national strategy's meanwhile."""
+    created = national_targets_set(territory=territory)
+    return [national_targets_summary(territory=territory, created=created)]
 
 
 @receiver(post_delete, sender=Commune, dispatch_uid="observatory_commune_deleted")
