@@ -1,12 +1,28 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AuditAction
 from accounts.services import audit_record
 from pcl.admin_columns import date_column
 
-from .models import Agency, Commune, CommuneGroup, Epci, Invitation, Membership, Signatory
+from .forms import TerritoryOnboardForm
+from .models import (
+    Agency,
+    Commune,
+    CommuneGroup,
+    Epci,
+    Invitation,
+    Membership,
+    Signatory,
+    Territory,
+    TerritoryRole,
+)
+from .onboarding import OnboardingError, territory_onboard
 
 
 def _audit_membership(request, membership: Membership, *, action: AuditAction, before: str = "") -> None:
@@ -35,6 +51,73 @@ class MembershipInline(admin.TabularInline):
 class EpciAdmin(admin.ModelAdmin):
     list_display = ("name", "siren")
     search_fields = ("name", "siren")
+
+
+class TerritoryRoleInline(admin.TabularInline):
+    model = TerritoryRole
+    extra = 0
+    autocomplete_fields = ("user",)
+    readonly_fields = ("created_at",)
+
+
+@admin.register(Territory)
+class TerritoryAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "siren",
+        "slug",
+        "commune_count",
+        "climate_plan_name",
+        "reference_year",
+        "is_demo",
+    )
+    list_filter = ("is_demo",)
+    search_fields = ("name", "siren", "slug")
+    inlines = [TerritoryRoleInline]
+    change_list_template = "admin/communes/territory/change_list.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(commune_count=Count("communes"))
+
+    @admin.display(description=_("communes"), ordering="commune_count")
+    def commune_count(self, territory):
+        return territory.commune_count
+
+    def get_urls(self):
+        onboard = self.admin_site.admin_view(self.onboard_view)
+        return [path("onboard/", onboard, name="communes_territory_onboard"), *super().get_urls()]
+
+    def onboard_view(self, request):
+        """The same as `manage.py territory_create`, through the same service; for administrators."""
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        form = TerritoryOnboardForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            upload = data["outlines"]
+            try:
+                result = territory_onboard(
+                    siren=data["siren"],
+                    name=data["name"],
+                    slug=data["slug"],
+                    outlines=upload.read() if upload else None,
+                    outlines_name=upload.name if upload else "",
+                    outlines_source=data["outlines_source"],
+                    agency_name=data["agency"],
+                )
+            except OnboardingError as error:
+                form.add_error(None, str(error))
+            else:
+                for line in result.summary():
+                    messages.success(request, line)
+                return redirect("admin:communes_territory_change", result.territory.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Onboard a territory"),
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/communes/territory/onboard.html", context)
 
 
 @admin.register(Agency)

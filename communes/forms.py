@@ -77,3 +77,62 @@ class SignatoryForm(forms.ModelForm):
         model = Signatory
         fields = ["name", "type", "signed_on", "siren", "website", "contact_name", "contact_email", "notes"]
         widgets = {"signed_on": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
+
+
+OUTLINES_MAX_BYTES = 50 * 1024 * 1024
+
+
+class TerritoryOnboardForm(forms.Form):
+    """The administration's “Onboard a territory” page (communes.onboarding.territory_onboard)."""
+
+    siren = forms.CharField(
+        label=_("EPCI SIREN"),
+        max_length=9,
+        help_text=_("Nine digits, e.g. 243800984 for the Pays Voironnais."),
+    )
+    name = forms.CharField(
+        label=_("name"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "Required for an EPCI the platform does not know by name (the national list gives only SIRENs)."
+        ),
+    )
+    slug = forms.SlugField(
+        label=_("short name"),
+        max_length=60,
+        required=False,
+        help_text=_("Used in addresses; default: from the name."),
+    )
+    outlines = forms.FileField(
+        label=_("commune outlines (GeoJSON)"),
+        required=False,
+        help_text=_(
+            "IGN Admin Express or a simplified derivative (Licence Ouverte / Etalab): one feature per "
+            "commune, its INSEE code in the property code, INSEE_COM or insee."
+        ),
+    )
+    outlines_source = forms.CharField(
+        label=_("source of the outlines"),
+        max_length=300,
+        required=False,
+        help_text=_("Default: the file's name."),
+    )
+    agency = forms.CharField(
+        label=_("energy agency"),
+        max_length=200,
+        required=False,
+        help_text=_("The agency serving the territory, created when missing."),
+    )
+
+    def clean_outlines(self):
+        outlines = self.cleaned_data.get("outlines")
+        if outlines is not None and outlines.size > OUTLINES_MAX_BYTES:
+            raise forms.ValidationError(
+                _(
+                    "The file is too large (%(size)d MB; at most 50 MB): simplify it or keep the territory's "
+                    "communes only."
+                )
+                % {"size": outlines.size // (1024 * 1024)}
+            )
+        return outlines
