@@ -1,4 +1,7 @@
-"""Demonstration data: the 49 communes of Grenoble-Alpes Métropole, demo people of each role, partners.
+"""Demonstration data: two territories onboarded as a real one is (communes.onboarding): Grenoble-Alpes
+Métropole (its 49 communes, the outlines the platform ships, its agency, demo people of each role, partners)
+and the Pays Voironnais (its 31 communes from the national list, the national strategy's targets by default,
+its own agency, officer, advisor and referent), which shows that one territory's people see only theirs.
 
 Idempotent: a second run changes nothing that exists (communes keep their engagement data, people keep
 their passwords); it only adds what is missing. Passwords of demo people are printed once, at creation.
@@ -11,8 +14,9 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Count
 
-from .importers import GRENOBLE_METROPOLE, GRENOBLE_METROPOLE_CLIMATE_PLAN, METRO_FILE, communes_import
+from .importers import GRENOBLE_METROPOLE, GRENOBLE_METROPOLE_CLIMATE_PLAN, METRO_FILE
 from .models import (
     Commune,
     CommuneGroup,
@@ -21,13 +25,23 @@ from .models import (
     Signatory,
     SignatoryType,
     Stage,
+    Territory,
     TerritoryRole,
     TerritoryRoleKind,
 )
+from .onboarding import territory_onboard
 
 User = get_user_model()
 
 DEMO_DOMAIN = "ale-demo.example"
+
+
+METRO, VOIRONNAIS = GRENOBLE_METROPOLE["siren"], "243800984"
+# The agencies of the demo: the Métro's is the real one's name; the Voironnais's is made up for the demo.
+AGENCIES = {
+    METRO: "ALEC de la Grande Région Grenobloise",
+    VOIRONNAIS: "Agence locale de l'énergie du Voironnais (démonstration)",
+}
 
 
 @dataclass(frozen=True)
@@ -36,11 +50,13 @@ class DemoPerson:
     full_name: str
     label: str
     is_superuser: bool = False
-    is_officer: bool = False  # the demo territory's officer (communes.TerritoryRole)
-    roles: tuple[tuple[str, str], ...] = ()  # (INSEE code or "*half-a" / "*half-b", role)
+    is_officer: bool = False  # the officer of the person's territory (communes.TerritoryRole)
+    roles: tuple[tuple[str, str], ...] = ()  # (INSEE code, "*half-a" / "*half-b" / "*all", role)
+    territory: str = METRO  # the SIREN of the territory the person works in
 
 
 GRENOBLE, ECHIROLLES, MEYLAN = "38185", "38151", "38229"
+VOIRON, VOREPPE, MOIRANS, TULLINS, RIVES = "38563", "38565", "38239", "38517", "38337"
 
 DEMO_PEOPLE = (
     DemoPerson(f"admin@{DEMO_DOMAIN}", "Alice Admin", "administrator", is_superuser=True),
@@ -81,7 +97,37 @@ DEMO_PEOPLE = (
         roles=((ECHIROLLES, Role.REFERENT), (MEYLAN, Role.REFERENT)),
     ),
     DemoPerson(f"marc.durand@{DEMO_DOMAIN}", "Marc Durand", "Métro / observatory officer", is_officer=True),
+    DemoPerson(
+        f"nathalie.roux@{DEMO_DOMAIN}",
+        "Nathalie Roux",
+        "Pays Voironnais officer (second territory)",
+        is_officer=True,
+        territory=VOIRONNAIS,
+    ),
+    DemoPerson(
+        f"hugo.fabre@{DEMO_DOMAIN}",
+        "Hugo Fabre",
+        "ALE advisor, every commune of the Pays Voironnais",
+        roles=(("*all", Role.ADVISOR),),
+        territory=VOIRONNAIS,
+    ),
+    DemoPerson(
+        f"ines.mercier@{DEMO_DOMAIN}",
+        "Inès Mercier",
+        "energy-climate referent, Voiron",
+        roles=((VOIRON, Role.REFERENT),),
+        territory=VOIRONNAIS,
+    ),
 )
+
+# The Pays Voironnais's engaged communes (demo): stage and charter signature, a plan for the first three.
+VOIRONNAIS_ENGAGEMENT = {
+    VOIRON: (Stage.IN_FOLLOW_UP, date(2019, 3, 12)),
+    VOREPPE: (Stage.PLAN_DELIBERATED, date(2019, 6, 20)),
+    MOIRANS: (Stage.PLAN_IN_PREPARATION, date(2020, 2, 4)),
+    TULLINS: (Stage.SIGNATORY, date(2021, 9, 30)),
+    RIVES: (Stage.SIGNATORY, date(2022, 1, 17)),
+}
 
 # Eighteen partners beside forty communes: the seed's network of 58 charter signatories.
 DEMO_PARTNERS = (
@@ -154,23 +200,40 @@ def _engagement(commune: Commune, rank: int) -> dict:
 @transaction.atomic
 def demo_load(*, reset_passwords: bool = False) -> list[tuple[DemoPerson, str | None]]:
     """Loads the demo data; returns each demo person with the password set now (None when kept)."""
-    result = communes_import(
-        path=METRO_FILE, epci_siren=GRENOBLE_METROPOLE["siren"], epci_name=GRENOBLE_METROPOLE["name"]
-    )
-    territory = result.territory
-    for name, value in GRENOBLE_METROPOLE_CLIMATE_PLAN.items():
-        setattr(territory, name, value)
-    territory.save(update_fields=list(GRENOBLE_METROPOLE_CLIMATE_PLAN))
-    ranked = sorted(result.created, key=lambda commune: -(commune.population or 0))
+    metro = territory_onboard(siren=METRO, communes_file=METRO_FILE, agency_name=AGENCIES[METRO])
+    territory = metro.territory
+    blank = {
+        name: value for name, value in GRENOBLE_METROPOLE_CLIMATE_PLAN.items() if not getattr(territory, name)
+    }
+    if blank:
+        Territory.objects.filter(pk=territory.pk).update(**blank)
+    ranked = sorted(metro.created, key=lambda commune: -(commune.population or 0))
     for rank, commune in enumerate(ranked):
-        for name, value in _engagement(commune, rank).items():
-            setattr(commune, name, value)
-        commune.full_clean()
-        commune.save()
+        _engage(commune, _engagement(commune, rank))
+    voironnais = territory_onboard(siren=VOIRONNAIS, agency_name=AGENCIES[VOIRONNAIS], is_demo=True)
+    for commune in voironnais.created:
+        if commune.insee_code in VOIRONNAIS_ENGAGEMENT:
+            stage, signed_on = VOIRONNAIS_ENGAGEMENT[commune.insee_code]
+            _engage(
+                commune,
+                {
+                    "stage": stage,
+                    "charter_signed_on": signed_on,
+                    "charter_start_year": signed_on.year,
+                    "charter_end_year": signed_on.year + 6,
+                },
+            )
+    territories = {METRO: territory, VOIRONNAIS: voironnais.territory}
+    agencies = {METRO: metro.agency, VOIRONNAIS: voironnais.agency}
 
-    communes = list(Commune.objects.filter(epci=result.epci).order_by("insee_code"))
-    halves = {"*half-a": communes[: len(communes) // 2], "*half-b": communes[len(communes) // 2 :]}
-    by_code = {commune.insee_code: commune for commune in communes}
+    metro_communes = list(Commune.objects.filter(territory=territory).order_by("insee_code"))
+    targets = {
+        "*half-a": metro_communes[: len(metro_communes) // 2],
+        "*half-b": metro_communes[len(metro_communes) // 2 :],
+    }
+    by_code = {
+        commune.insee_code: commune for commune in Commune.objects.filter(territory__in=territories.values())
+    }
 
     people = []
     for person in DEMO_PEOPLE:
@@ -178,6 +241,7 @@ def demo_load(*, reset_passwords: bool = False) -> list[tuple[DemoPerson, str | 
         password = None
         if user is None or reset_passwords:
             password = secrets.token_urlsafe(9)
+        is_advisor = any(role == Role.ADVISOR for _target, role in person.roles)
         if user is None:
             user = User.objects.create_user(
                 person.email,
@@ -185,18 +249,26 @@ def demo_load(*, reset_passwords: bool = False) -> list[tuple[DemoPerson, str | 
                 full_name=person.full_name,
                 is_superuser=person.is_superuser,
                 is_staff=person.is_superuser,
+                agency=agencies[person.territory] if is_advisor else None,
             )
             if person.is_officer:
-                TerritoryRole.objects.create(user=user, territory=territory, role=TerritoryRoleKind.OFFICER)
+                TerritoryRole.objects.create(
+                    user=user, territory=territories[person.territory], role=TerritoryRoleKind.OFFICER
+                )
             # Roles are given once, at creation: a later run must not undo what people changed since.
+            everyone = [c for c in by_code.values() if c.territory_id == territories[person.territory].pk]
             Membership.objects.bulk_create(
                 Membership(user=user, commune=commune, role=role)
                 for target, role in person.roles
-                for commune in halves.get(target) or [by_code[target]]
+                for commune in (everyone if target == "*all" else targets.get(target) or [by_code[target]])
             )
-        elif password:
-            user.set_password(password)
-            user.save(update_fields=["password"])
+        else:
+            if password:
+                user.set_password(password)
+                user.save(update_fields=["password"])
+            if is_advisor and user.agency_id is None:  # demo advisors from before agencies
+                user.agency = agencies[person.territory]
+                user.save(update_fields=["agency"])
         people.append((person, password))
 
     for name, signatory_type, signed_on in DEMO_PARTNERS:
@@ -207,6 +279,28 @@ def demo_load(*, reset_passwords: bool = False) -> list[tuple[DemoPerson, str | 
         )
     commune_groups_demo_load(territory)
     return people
+
+
+def _engage(commune: Commune, engagement: dict) -> None:
+    for name, value in engagement.items():
+        setattr(commune, name, value)
+    commune.full_clean()
+    commune.save()
+
+
+def demo_territories_text() -> str:
+    """The demo's territories and their communes, the Métro first (for load_demo's output)."""
+    territories = {
+        territory.siren: territory
+        for territory in Territory.objects.filter(siren__in=[METRO, VOIRONNAIS]).annotate(
+            count=Count("communes")
+        )
+    }
+    return ", ".join(
+        f"{territories[siren].name} ({territories[siren].count} communes)"
+        for siren in (METRO, VOIRONNAIS)
+        if siren in territories
+    )
 
 
 def commune_groups_demo_load(territory) -> None:

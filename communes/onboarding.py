@@ -50,6 +50,7 @@ class OnboardingResult:
     communes_created: int
     communes_updated: int
     outlines: OutlinesResult | None = None
+    created: list[Commune] = field(default_factory=list)  # the communes created
     agency: Agency | None = None
     agency_created: bool = False
     notes: list[str] = field(default_factory=list)  # what the other apps did (default targets...)
@@ -214,6 +215,7 @@ def territory_onboard(
         territory_created=created,
         communes_created=len(imported.created),
         communes_updated=len(imported.updated),
+        created=imported.created,
     )
     try:
         if outlines is not None:

@@ -10,10 +10,22 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
+from django.urls import reverse
 
 from actions.models import ADOPTED_STATUSES, ActionPlan
-from communes.models import Commune, Membership, Role, Signatory
-from observatory.models import Observation
+from communes import permissions
+from communes.models import (
+    Agency,
+    Commune,
+    CommuneOutline,
+    Membership,
+    Role,
+    Signatory,
+    Territory,
+    TerritoryRole,
+)
+from observatory.models import Observation, Target
+from observatory.national_targets import NATIONAL_SOURCE
 from reporting.models import GeneratedDocument, Letter
 from workgroups.models import WorkingGroup
 
@@ -34,17 +46,27 @@ def demo(django_db_setup, django_db_blocker) -> str:
         transaction.set_rollback(True)
 
 
+METRO, VOIRONNAIS = "200040715", "243800984"
+
+
 def test_demo_loads_the_49_communes_people_of_each_role_and_58_signatories(demo):
     output = demo
-    assert Commune.objects.count() == 49
-    assert Commune.objects.filter(charter_signed_on__isnull=False).count() + Signatory.objects.count() == 58
+    metro = Territory.objects.get(siren=METRO)
+    assert Commune.objects.filter(territory=metro).count() == 49
+    signed = Commune.objects.filter(territory=metro, charter_signed_on__isnull=False).count()
+    assert signed + Signatory.objects.filter(territory=metro).count() == 58
     roles = set(Membership.objects.values_list("role", flat=True))
     assert roles == {Role.ADVISOR, Role.REFERENT, Role.STAFF, Role.ELECTED}
-    assert (
-        User.objects.filter(is_superuser=True).exists()
-        and User.objects.filter(is_metro_officer=True).exists()
-    )
-    assert Membership.objects.filter(role=Role.ADVISOR).values("commune").distinct().count() == 49
+    assert User.objects.filter(is_superuser=True).exists()
+    assert TerritoryRole.objects.get(territory=metro).user.email == "marc.durand@ale-demo.example"
+    assert Membership.objects.filter(role=Role.ADVISOR).values("commune").distinct().count() == 49 + 31
+    # The Métro's agency serves it, its advisors work for it; every commune has the shipped outline.
+    alec = Agency.objects.get(name="ALEC de la Grande Région Grenobloise")
+    assert list(alec.territories.all()) == [metro]
+    advisors = User.objects.filter(memberships__role=Role.ADVISOR, memberships__commune__territory=metro)
+    assert set(advisors.values_list("agency", flat=True)) == {alec.pk}
+    assert CommuneOutline.objects.filter(commune__territory=metro).count() == 49
+    assert "Grenoble-Alpes Métropole (49 communes)" in output
     # Every demo person's password is printed once, and it works.
     lines = [line.split() for line in output.splitlines() if "@ale-demo.example" in line]
     assert len(lines) == User.objects.count()
@@ -52,24 +74,86 @@ def test_demo_loads_the_49_communes_people_of_each_role_and_58_signatories(demo)
     assert User.objects.get(email=email).check_password(password)
 
 
+def test_the_second_territory_has_its_communes_plans_targets_agency_and_people(demo):
+    output = demo
+    voironnais = Territory.objects.get(siren=VOIRONNAIS)
+    assert voironnais.is_demo and voironnais.climate_plan_name == (
+        "Plan Climat Air Énergie Territorial du Pays Voironnais"
+    )
+    communes = Commune.objects.filter(territory=voironnais)
+    assert communes.count() == 31 and communes.filter(insee_code="38563", name="Voiron").exists()
+    assert "Communauté d'agglomération du Pays Voironnais (31 communes)" in output
+    assert set(
+        ActionPlan.objects.filter(commune__territory=voironnais).values_list("commune__name", flat=True)
+    ) == {"Voiron", "Voreppe", "Moirans"}
+    assert set(Target.objects.filter(territory=voironnais).values_list("source", flat=True)) == {
+        NATIONAL_SOURCE
+    }
+    assert Letter.objects.filter(territory=voironnais).exists()
+    assert Observation.objects.filter(commune__territory=voironnais).exists()
+    agency = Agency.objects.get(territories=voironnais)
+    assert agency != Agency.objects.get(territories__siren=METRO)
+    officer = User.objects.get(email="nathalie.roux@ale-demo.example")
+    advisor = User.objects.get(email="hugo.fabre@ale-demo.example")
+    referent = User.objects.get(email="ines.mercier@ale-demo.example")
+    assert advisor.agency == agency
+    assert set(Membership.objects.filter(user=advisor).values_list("commune__territory", flat=True)) == {
+        voironnais.pk
+    }
+    assert Membership.objects.filter(user=advisor).count() == 31
+    assert list(Membership.objects.filter(user=referent).values_list("commune__name", "role")) == [
+        ("Voiron", Role.REFERENT)
+    ]
+    for person in (officer, advisor, referent):
+        assert permissions.visible_territory_ids(person) == {voironnais.pk}
+        assert f"{person.email} " in output
+
+
+def test_the_second_territorys_people_see_only_it(demo, client):
+    voiron = Commune.objects.get(insee_code="38563")
+    grenoble = Commune.objects.get(insee_code="38185")
+    marc = User.objects.get(email="marc.durand@ale-demo.example")
+    assert permissions.visible_territory_ids(marc) == {grenoble.territory_id}
+    for email in ("nathalie.roux@ale-demo.example", "hugo.fabre@ale-demo.example"):
+        client.force_login(User.objects.get(email=email))
+        page = client.get(reverse("communes:list")).content.decode()
+        assert "Voiron" in page and "Échirolles" not in page
+        assert client.get(reverse("communes:detail", args=[grenoble.insee_code])).status_code == 404
+        assert client.get(reverse("communes:detail", args=[voiron.insee_code])).status_code == 200
+    client.force_login(marc)
+    assert client.get(reverse("communes:detail", args=[voiron.insee_code])).status_code == 404
+
+
 def test_demo_load_is_idempotent_and_keeps_changes(demo, capsys):
     Commune.objects.filter(insee_code="38185").update(population=1)
     Membership.objects.filter(role=Role.STAFF).delete()
     counts = (
+        Territory.objects.count(),
+        Agency.objects.count(),
         Commune.objects.count(),
         User.objects.count(),
         Membership.objects.count(),
         Signatory.objects.count(),
+        Target.objects.count(),
+        CommuneOutline.objects.count(),
+        ActionPlan.objects.count(),
+        Letter.objects.count(),
     )
     capsys.readouterr()
     call_command("load_demo")
     output = capsys.readouterr().out
     assert "already exist" in output and "@ale-demo.example" not in output
     assert (
+        Territory.objects.count(),
+        Agency.objects.count(),
         Commune.objects.count(),
         User.objects.count(),
         Membership.objects.count(),
         Signatory.objects.count(),
+        Target.objects.count(),
+        CommuneOutline.objects.count(),
+        ActionPlan.objects.count(),
+        Letter.objects.count(),
     ) == counts
     # Reference figures come back from the file; people's edits stay.
     assert Commune.objects.get(insee_code="38185").population == 156389

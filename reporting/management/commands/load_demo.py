@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from actions.demo import plans_demo_load
-from communes.demo import demo_load
+from communes.demo import demo_load, demo_territories_text
 from observatory.demo import observatory_demo_load
 from reporting.demo import letters_demo_load
 from workgroups.demo import groups_demo_load
@@ -12,9 +12,9 @@ from workgroups.demo import groups_demo_load
 # in the order the apps depend on each other (communes first, the Letter, which reads them all, last).
 class Command(BaseCommand):
     help = (
-        "Loads the demonstration data (the 49 communes of Grenoble-Alpes Métropole, demo people of each "
-        "role, "
-        "charter partners). Safe to run again: it only adds what is missing."
+        "Loads the demonstration data: two territories (Grenoble-Alpes Métropole's 49 communes and the Pays "
+        "Voironnais's 31), their agencies, demo people of each role, charter partners, plans, observatory "
+        "series and letters. Safe to run again: it only adds what is missing."
     )
 
     def add_arguments(self, parser):
@@ -32,7 +32,9 @@ class Command(BaseCommand):
             observatory_demo_load()
             groups_demo_load()
             letters_demo_load()
-        self.stdout.write(self.style.SUCCESS("Demo data loaded: 49 communes, charter partners, demo people."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data loaded: {demo_territories_text()}; charter partners, demo people.")
+        )
         new = [(person, password) for person, password in people if password]
         if not new:
             self.stdout.write(
