@@ -1,4 +1,6 @@
-"""Every French commune under its EPCI, through the platform's own commune import (communes.importers).
+"""Every French commune under its EPCI, through the platform's own commune import (communes.importers): one
+territory per EPCI, as `territory_create` would make it (named "EPCI <siren>" but for the EPCIs the platform
+knows by name, the Métro and the Pays Voironnais); the few communes of no EPCI in a territory of their own.
 
 The national list is cut into one small file per EPCI first: the import reads its whole file for each
 EPCI, and 1,256 reads of the 35,000-line national list would take minutes."""
@@ -9,7 +11,10 @@ from collections import defaultdict
 from pathlib import Path
 
 from communes.importers import NATIONAL_FILE, communes_import
-from communes.models import Commune, Epci, sort_key
+from communes.models import Commune, Epci, Territory, sort_key
+from communes.onboarding import KNOWN_EPCIS
+
+NO_EPCI_TERRITORY = {"name": "Communes sans EPCI", "slug": "communes-sans-epci"}
 
 
 def national_rows(limit: int | None = None) -> list[dict]:
@@ -35,10 +40,13 @@ def communes_load(rows: list[dict]) -> tuple[int, int]:
                 writer.writeheader()
                 writer.writerows(members)
             # The bundled list names no EPCI: the import's own default name ("EPCI <siren>") is kept.
-            result = communes_import(path=path, epci_siren=siren)
+            name = KNOWN_EPCIS.get(siren, {}).get("name", "")
+            result = communes_import(path=path, epci_siren=siren, epci_name=name)
             created += len(result.created)
+    territory = Territory.objects.get_or_create(**NO_EPCI_TERRITORY)[0] if alone else None
     Commune.objects.bulk_create(
         Commune(
+            territory=territory,
             insee_code=row["insee_code"],
             name=row["name"],
             sort_name=sort_key(row["name"]),
