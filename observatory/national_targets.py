@@ -16,10 +16,12 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from communes.importers import GRENOBLE_METROPOLE
 from communes.models import Territory
 from pcl import formatting
 
 from .models import Basis, Target
+from .services import metro_targets_load
 
 NATIONAL_REFERENCE_YEAR = 1990
 NATIONAL_SOURCE = (
@@ -58,12 +60,28 @@ def national_targets_set(*, territory: Territory) -> list[Target]:
     return targets
 
 
+@transaction.atomic
+def default_targets_set(*, territory: Territory) -> list[Target]:
+    """The targets of a territory onboarded without any: Grenoble-Alpes Métropole's own (which the platform
+    ships), the national strategy's for any other. Returns the targets created."""
+    if Target.objects.filter(territory=territory, commune__isnull=True).exists():
+        return []
+    if territory.siren == GRENOBLE_METROPOLE["siren"]:
+        metro_targets_load(territory)
+        return list(Target.objects.filter(territory=territory, commune__isnull=True).order_by("target_year"))
+    return national_targets_set(territory=territory)
+
+
 def national_targets_summary(*, territory: Territory, created: list[Target]) -> str:
     """What the onboarding's summary says of the territory's targets."""
     if not created:
         count = Target.objects.filter(territory=territory, commune__isnull=True).count()
         return _("Targets: the territory's own %(count)d kept (no national default added).") % {
             "count": count
+        }
+    if any(target.source != NATIONAL_SOURCE for target in created):
+        return _("Targets: the territory's own, which the platform ships, for %(years)s.") % {
+            "years": ", ".join(str(target.target_year) for target in created)
         }
     parts = []
     for target in created:

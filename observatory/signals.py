@@ -18,7 +18,7 @@ from .models import (
     Sector,
     Target,
 )
-from .national_targets import national_targets_set, national_targets_summary
+from .national_targets import default_targets_set, national_targets_summary
 from .page_cache import pages_changed
 from .totals import coverage_refresh, data_changed, totals_rebuild
 
@@ -56,8 +56,9 @@ def communes_imported_counted(sender, communes, **kwargs):
 
 @receiver(territory_onboarded, dispatch_uid="observatory_territory_onboarded")
 def national_targets_by_default(sender, territory, **kwargs) -> list[str]:
-    """A territory onboarded without targets of its own works to the national strategy's meanwhile."""
-    created = national_targets_set(territory=territory)
+    """A territory onboarded without targets of its own works to the national strategy's meanwhile (the
+    Métro to its own, which the platform ships)."""
+    created = default_targets_set(territory=territory)
     return [national_targets_summary(territory=territory, created=created)]
 
 

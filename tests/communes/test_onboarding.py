@@ -112,6 +112,17 @@ def test_a_territory_with_its_own_targets_gets_no_national_default():
     assert list(Target.objects.filter(territory=territory).values_list("source", flat=True)) == [""]
 
 
+def test_the_metro_onboarded_gets_its_own_targets_not_the_national_ones():
+    output = run("--epci", METRO)
+
+    territory = Territory.objects.get(siren=METRO)
+    targets = Target.objects.filter(territory=territory, commune__isnull=True).order_by("target_year")
+    assert [(t.reference_year, t.target_year) for t in targets] == [(2005, 2014), (2005, 2020), (2005, 2030)]
+    assert NATIONAL_SOURCE not in {t.source for t in targets}
+    assert territory.climate_plan_name == "Plan Climat Air Énergie Territorial de Grenoble-Alpes Métropole"
+    assert "Targets: the territory's own, which the platform ships, for 2014, 2020, 2030." in output
+
+
 @pytest.mark.parametrize(
     "siren, message",
     [
