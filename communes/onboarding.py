@@ -31,6 +31,7 @@ KNOWN_EPCIS = {
     GRENOBLE_METROPOLE["siren"]: {"name": GRENOBLE_METROPOLE["name"], **GRENOBLE_METROPOLE_CLIMATE_PLAN},
     "243800984": {
         "name": "Communauté d'agglomération du Pays Voironnais",
+        "slug": "pays-voironnais",
         "climate_plan_name": "Plan Climat Air Énergie Territorial du Pays Voironnais",
         "climate_plan_year": 2019,
     },

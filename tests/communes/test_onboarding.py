@@ -62,7 +62,10 @@ def test_it_onboards_the_pays_voironnais_with_its_communes_and_the_national_targ
     output = run("--epci", VOIRONNAIS, "--agency", "Agence de l'énergie du Voironnais")
 
     territory = Territory.objects.get(siren=VOIRONNAIS)
-    assert territory.name == "Communauté d'agglomération du Pays Voironnais"
+    assert (territory.name, territory.slug) == (
+        "Communauté d'agglomération du Pays Voironnais",
+        "pays-voironnais",
+    )
     assert territory.climate_plan_name == "Plan Climat Air Énergie Territorial du Pays Voironnais"
     assert Commune.objects.filter(territory=territory).count() == VOIRONNAIS_COMMUNES
     assert Commune.objects.get(insee_code="38563").territory == territory
