@@ -288,6 +288,19 @@ def can_edit_catalogue_entry(user, entry) -> bool:
     return can_manage_catalogue(user, entry.territory_id)
 
 
+def catalogue_use_filter(user, prefix: str = "plan__commune") -> Q | None:
+    """The uses of a catalogue entry (plan actions drawn from it) the user reads, as a filter on actions
+    reaching their commune through `prefix` (None: all of them, the administrator): those of the
+    communes they see, and of every commune of the territories whose catalogue they edit."""
+    allowed = visible_commune_filter(user, prefix)
+    if allowed is None:
+        return None
+    managed = managed_catalogue_territory_ids(user)
+    if managed:
+        allowed |= Q(**{f"{prefix}__territory_id__in": sorted(managed)})
+    return allowed
+
+
 def require_found(allowed: bool) -> None:
     """404 for whoever may not even know the object exists."""
     if not allowed:
