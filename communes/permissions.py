@@ -8,7 +8,7 @@ learn that the object exists); a member whose role only reads gets 403 on edits.
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import IntegerField, Q, QuerySet, Value
 from django.http import Http404
 
 from .models import Commune, Membership, Role, Territory, TerritoryRole, TerritoryRoleKind
@@ -22,25 +22,32 @@ def is_administrator(user) -> bool:
 
 
 def _load_roles(user) -> None:
-    """The user's roles in communes (with each commune's territory) and over territories: two queries,
-    once per request (cached on the user object)."""
+    """The user's roles in communes (with each commune's territory) and over territories: one query (both
+    tables in one compound statement, so that a page costs what it cost before territories), once per
+    request (cached on the user object)."""
     roles: dict[int, set[str]] = {}
     territories: dict[int, int] = {}
+    officer: set[int] = set()
     if user.is_authenticated and user.is_active:
-        rows = Membership.objects.filter(user=user).values_list("commune_id", "role", "commune__territory_id")
+        in_communes = Membership.objects.filter(user=user).values_list(
+            "commune_id", "role", "commune__territory_id"
+        )
+        # A territory role reads as a row with no commune.
+        over_territories = (
+            TerritoryRole.objects.filter(user=user, role=TerritoryRoleKind.OFFICER)
+            .annotate(no_commune=Value(None, output_field=IntegerField()))
+            .values_list("no_commune", "role", "territory_id")
+        )
+        rows = in_communes.order_by().union(over_territories.order_by(), all=True).order_by()
         for commune_id, role, territory_id in rows:
+            if commune_id is None:
+                officer.add(territory_id)
+                continue
             roles.setdefault(commune_id, set()).add(role)
             territories[commune_id] = territory_id
-        officer = frozenset(
-            TerritoryRole.objects.filter(user=user, role=TerritoryRoleKind.OFFICER).values_list(
-                "territory_id", flat=True
-            )
-        )
-    else:
-        officer = frozenset()
     user._pcl_commune_roles = {commune_id: frozenset(values) for commune_id, values in roles.items()}
     user._pcl_commune_territories = territories
-    user._pcl_officer_territories = officer
+    user._pcl_officer_territories = frozenset(officer)
 
 
 def commune_roles(user) -> dict[int, frozenset[str]]:

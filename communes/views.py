@@ -233,11 +233,11 @@ def signatory_edit(request, signatory_id=None):
     """Add or edit a signatory: among the territories whose signatories the user edits; 404 on one of
     a territory they do not see."""
     user = request.user
-    permissions.require(permissions.can_edit_signatories(user))
     if signatory_id:
         signatory = selectors.signatory_for_user(user, signatory_id)
         territories = [signatory.territory]
     else:
+        permissions.require(permissions.can_edit_signatories(user))
         signatory = Signatory()
         territories = selectors.signatory_territories(user)
     form = SignatoryForm(request.POST or None, instance=signatory, territories=territories)

@@ -91,11 +91,12 @@ def catalogue_detail(request, entry_id):
 @login_required
 def catalogue_edit(request, entry_id=None):
     user = request.user
-    permissions.require(permissions.can_manage_catalogue(user))
     if entry_id:
+        # 404 for an entry of a territory the user does not see, whatever their role.
         entry = selectors.catalogue_entry_for_user(user, entry_id)
         permissions.require(permissions.can_edit_catalogue_entry(user, entry))
     else:
+        permissions.require(permissions.can_manage_catalogue(user))
         entry = CatalogueAction()
     shared = permissions.is_administrator(user)
     territories = communes_selectors.territories_among(
@@ -117,7 +118,6 @@ def catalogue_edit(request, entry_id=None):
 @require_POST
 def catalogue_delete(request, entry_id):
     user = request.user
-    permissions.require(permissions.can_manage_catalogue(user))
     entry = selectors.catalogue_entry_for_user(user, entry_id)
     permissions.require(permissions.can_edit_catalogue_entry(user, entry))
     try:

@@ -27,10 +27,18 @@ def test_the_portfolio_and_the_network_read_the_same_communes(cast):
     followed = set(selectors.advisor_communes(advisor=cast.advisor))
     assert set(selectors.portfolio_communes(advisor=cast.advisor)) == followed == {cast.commune, extra}
     assert set(selectors.network_communes(advisor=cast.advisor)) == followed
-    group = CommuneGroup.objects.create(name="Sud")
+    group = CommuneGroup.objects.create(name="Sud", territory=cast.territory)
     group.communes.add(extra, cast.other_commune)
     assert list(selectors.network_communes(advisor=cast.advisor, group=group)) == [extra]
-    assert set(selectors.network_communes()) == {cast.commune, cast.other_commune, extra}
+    assert set(selectors.network_communes()) == {
+        cast.commune,
+        cast.other_commune,
+        extra,
+        cast.foreign_commune,
+    }
+    metro = selectors.network_communes(territory_id=cast.territory.pk)
+    assert set(metro) == {cast.commune, cast.other_commune, extra}
+    assert list(selectors.network_communes(territory_id=cast.foreign_territory.pk)) == [cast.foreign_commune]
 
 
 def test_the_commune_list_filters_on_the_same_answer(cast):
