@@ -148,7 +148,11 @@ def is_advisor(user) -> bool:
 
 
 def can_view_commune(user, commune: Commune) -> bool:
-    return sees_whole_territory(user, commune.territory_id) or bool(roles_in(user, commune))
+    # The commune's territory is read last, for an officer only: a page may ask about communes loaded
+    # without it (`only()`), and reading it would cost a query per commune.
+    if is_administrator(user) or roles_in(user, commune):
+        return True
+    return bool(officer_territory_ids(user)) and is_territory_officer(user, commune.territory_id)
 
 
 def can_edit_commune(user, commune: Commune) -> bool:
@@ -462,11 +466,11 @@ def visible_documents_filter(user) -> Q | None:
     network = sorted(network_territory_ids(user))
     allowed |= Q(kind_audience=DocumentAudience.LETTER, territory_id__in=network)
     for territory_id in network:
-        allowed |= Q(
-            kind_audience=DocumentAudience.NETWORK,
-            territory_id=territory_id,
-            detail_communes=network_detail_commune_ids(user, territory_id),
-        )
+        # As `can_view_document`: whoever reads the whole territory reads every network document of it;
+        # the others those made for exactly the communes they read.
+        of_territory = Q(kind_audience=DocumentAudience.NETWORK, territory_id=territory_id)
+        detail = network_detail_commune_ids(user, territory_id)
+        allowed |= of_territory if detail is None else of_territory & Q(detail_communes=detail)
     return allowed
 
 

@@ -11,10 +11,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import AuditAction, AuditEvent
+from accounts.models import AuditAction, AuditEvent, User
 from actions.models import Action, CatalogueAction
 from actions.services import action_delete, axis_delete
-from communes.models import Membership, Role
+from communes import permissions
+from communes.models import Agency, Membership, Role
 from communes.services import commune_update, invitation_token
 from reporting import letters
 from tests.actions.factories import PlanAxisFactory, build_scene
@@ -143,22 +144,32 @@ def test_roles_changed_in_the_administration_are_recorded(client, cast):
 
 
 def test_a_network_role_granted_in_the_administration_is_recorded(client, cast):
+    """Officer of a territory (a territory role, in the person's page) and an agency."""
     client.force_login(cast.admin)
     person = cast.referent
+    agency = Agency.objects.create(name="ALEC de la Grande Région Grenobloise")
     response = client.post(
         reverse("admin:accounts_user_change", args=[person.pk]),
         {
             "email": person.email,
             "full_name": person.full_name,
-            "is_metro_officer": "on",
+            "agency": agency.pk,
             "is_active": "on",
             "date_joined_0": "2026-01-05",
             "date_joined_1": "10:00:00",
+            "territory_roles-TOTAL_FORMS": "1",
+            "territory_roles-INITIAL_FORMS": "0",
+            "territory_roles-0-territory": cast.foreign_territory.pk,
+            "territory_roles-0-role": "officer",
         },
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
-    event = only(AuditAction.NETWORK_ROLE_CHANGED)
-    assert (event.actor, event.details["changes"]) == (cast.admin, {"is_metro_officer": True})
+    events = AuditEvent.objects.filter(action=AuditAction.NETWORK_ROLE_CHANGED).order_by("pk")
+    assert [(event.actor, event.details["changes"]) for event in events] == [
+        (cast.admin, {"agency": "ALEC de la Grande Région Grenobloise"}),
+        (cast.admin, {"officer_of": [cast.foreign_territory.name]}),
+    ]
+    assert permissions.officer_territory_ids(User.objects.get(pk=person.pk)) == {cast.foreign_territory.pk}
 
 
 # --- publications and deletions -------------------------------------------------------------------
