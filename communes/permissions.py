@@ -299,6 +299,13 @@ def can_edit_catalogue_entry(user, entry) -> bool:
     return can_manage_catalogue(user, entry.territory_id)
 
 
+def catalogue_count_filter(user, prefix: str = "plan__commune") -> Q | None:
+    """The uses a person counts in the catalogue's "communes" column, as a filter on actions (None: all,
+    the administrator): those of the territories they see, never another territory's."""
+    territories = visible_territory_ids(user)
+    return None if territories is None else Q(**{f"{prefix}__territory_id__in": sorted(territories)})
+
+
 def catalogue_use_filter(user, prefix: str = "plan__commune") -> Q | None:
     """The uses of a catalogue entry (plan actions drawn from it) the user reads, as a filter on actions
     reaching their commune through `prefix` (None: all of them, the administrator): those of the

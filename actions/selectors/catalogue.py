@@ -25,8 +25,8 @@ def catalogue_list(
 ):
     """The catalogue's entries: the shared ones and those of `territory_ids` (None: of every territory,
     the administrator's; empty: the shared ones only), each with `commune_count`, the communes that use
-    it (only those of `uses_filter` when given, a filter on actions: a person counts the uses they may
-    read, never another territory's)."""
+    it (only those of `uses_filter` when given, a filter on actions: a person counts the uses of their
+    territories, never another territory's)."""
     # How many communes use each entry, as a subquery per entry rather than a join grouped over every
     # action of the platform: PostgreSQL computes it for the page's entries only, after the sort and the
     # limit, and the pager's count leaves it out.

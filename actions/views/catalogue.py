@@ -40,7 +40,7 @@ def catalogue_list(request):
         target=data.get("target") or "",
         include_inactive=can_manage,
         territory_ids=permissions.catalogue_territory_ids(user),
-        uses_filter=permissions.catalogue_use_filter(user),
+        uses_filter=permissions.catalogue_count_filter(user),
     )
     return render(
         request,

@@ -19,7 +19,7 @@ from communes.models import Agency, Membership, Role
 from communes.services import commune_update, invitation_token
 from reporting import letters
 from tests.actions.factories import PlanAxisFactory, build_scene
-from tests.actions.helpers import adopt, unused_catalogue_entry
+from tests.actions.helpers import adopt, territory_catalogue_entry
 from tests.factories import InvitationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -180,7 +180,7 @@ def test_deleting_an_action_an_axis_and_a_catalogue_entry_is_recorded(cast, logi
     axis = PlanAxisFactory(plan=scene.plan, title="Bâtiments communaux")
     action_delete(action=scene.action, user=cast.referent)
     axis_delete(axis=axis, user=cast.advisor)
-    entry = unused_catalogue_entry()
+    entry = territory_catalogue_entry(cast.territory)  # the Métro's own, which its advisor edits
     login(cast.advisor).post(reverse("actions:catalogue_delete", args=[entry.pk]))
     assert not Action.objects.exists() and not CatalogueAction.objects.filter(pk=entry.pk).exists()
     deleted = [(e.actor, e.details["object"], e.target, e.commune) for e in events(AuditAction.DELETED)]

@@ -69,12 +69,22 @@ def test_the_catalogue_counts_the_communes_using_each_entry_once_each(login, cas
     first = adopted_plan(cast.commune)
     newer = ActionPlanFactory(commune=cast.commune, previous_version=first, version=2)
     other = ActionPlanFactory(commune=CommuneFactory())
-    for plan in (first, newer, newer, other):  # two versions and two uses in one commune, one elsewhere
+    voiron = ActionPlanFactory(commune=cast.foreign_commune)
+    for plan in (
+        first,
+        newer,
+        newer,
+        other,
+        voiron,
+    ):  # two versions and two uses in one commune, one elsewhere
         ActionFactory(plan=plan, catalogue_action=entry)
 
     entries = {each.pk: each for each in login(cast.staff).get(url("catalogue")).context["page"].object_list}
 
+    # The communes of the reader's territory: Voiron, of the Pays Voironnais, is not counted.
     assert (entries[entry.pk].commune_count, entries[unused.pk].commune_count) == (2, 0)
+    entries = {each.pk: each for each in login(cast.admin).get(url("catalogue")).context["page"].object_list}
+    assert entries[entry.pk].commune_count == 3
 
 
 def test_catalogue_filters_by_theme(login, cast):
