@@ -66,16 +66,38 @@ class UserAdmin(BaseUserAdmin):
         super().save_model(request, obj, form, change)
         changed = [name for name in NETWORK_ROLE_FIELDS if name in form.changed_data]
         if changed:
-            audit_record(
-                action=AuditAction.NETWORK_ROLE_CHANGED,
-                actor=request.user,
-                target=f"{obj.get_full_name()} <{obj.email}>",
-                details={
-                    "object": "user",
-                    "id": obj.pk,
-                    "changes": {name: getattr(obj, name) for name in changed},
-                },
-            )
+            # The agency by its name: the log is JSON, and names what a reader recognises.
+            values = {name: getattr(obj, name) for name in changed}
+            if "agency" in values:
+                values["agency"] = str(values["agency"]) if values["agency"] else None
+            self._audit_roles(request, obj, values)
+
+    def save_formset(self, request, form, formset, change):
+        """The territory roles (officer of a territory) granted or withdrawn are logged like the other
+        network roles."""
+        if formset.model is not TerritoryRole:
+            return super().save_formset(request, form, formset, change)
+        user = form.instance
+        before = self._officer_of(user)
+        super().save_formset(request, form, formset, change)
+        after = self._officer_of(user)
+        if before != after:
+            self._audit_roles(request, user, {"officer_of": after}, previous={"officer_of": before})
+
+    @staticmethod
+    def _officer_of(user) -> list[str]:
+        return sorted(TerritoryRole.objects.filter(user=user).values_list("territory__name", flat=True))
+
+    def _audit_roles(self, request, user, changes: dict, previous: dict | None = None):
+        details = {"object": "user", "id": user.pk, "changes": changes}
+        if previous is not None:
+            details["previous"] = previous
+        audit_record(
+            action=AuditAction.NETWORK_ROLE_CHANGED,
+            actor=request.user,
+            target=f"{user.get_full_name()} <{user.email}>",
+            details=details,
+        )
 
     def delete_model(self, request, obj):
         self._audit_deletion(request, obj)

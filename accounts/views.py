@@ -70,5 +70,7 @@ def account(request):
     ]
     officer = permissions.officer_territory_ids(request.user)
     officer_of = permissions.visible_territories(request.user).filter(pk__in=officer) if officer else []
-    context = {"form": form, "roles": roles, "officer_of": officer_of}
+    agency = request.user.agency if request.user.agency_id else None
+    served = ", ".join(agency.territories.order_by("name").values_list("name", flat=True)) if agency else ""
+    context = {"form": form, "roles": roles, "officer_of": officer_of, "agency": agency, "served": served}
     return render(request, "accounts/account.html", context)

@@ -290,6 +290,7 @@ class CatalogueActionForm(forms.ModelForm):
     class Meta:
         model = CatalogueAction
         fields = [
+            "territory",
             "title",
             "description",
             "theme",
@@ -310,6 +311,22 @@ class CatalogueActionForm(forms.ModelForm):
             "indicators": forms.Textarea(attrs={"rows": 3}),
             "sources": forms.Textarea(attrs={"rows": 2}),
         }
+        field_classes = {"territory": pcl_forms.ModelChoiceField}
+
+    def __init__(self, *args, territories, shared: bool, **kwargs):
+        """`territories`: those whose own entries the user edits; `shared`: whether they edit the shared
+        national catalogue too (the administrator). Someone who edits one territory's entries only adds to
+        it (no field shown)."""
+        super().__init__(*args, **kwargs)
+        territories = list(territories)
+        field = self.fields["territory"]
+        if not shared and len(territories) == 1:
+            self.instance.territory = territories[0]
+            del self.fields["territory"]
+            return
+        field.queryset = field.queryset.filter(pk__in=[territory.pk for territory in territories])
+        field.required = not shared
+        field.empty_label = _("The shared national catalogue") if shared else None
 
 
 class CatalogueFilterForm(forms.Form):

@@ -1,5 +1,6 @@
+from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -10,6 +11,7 @@ from accounts.models import AuditAction
 from accounts.services import audit_record
 from pcl.admin_columns import date_column
 
+from . import services
 from .forms import TerritoryOnboardForm
 from .models import (
     Agency,
@@ -204,16 +206,35 @@ class InvitationAdmin(admin.ModelAdmin):
 
 @admin.register(Signatory)
 class SignatoryAdmin(admin.ModelAdmin):
-    list_display = ("name", "type", date_column(Signatory, "signed_on"), "is_demo")
-    list_filter = ("type", "is_demo")
+    list_display = ("name", "territory", "type", date_column(Signatory, "signed_on"), "is_demo")
+    list_filter = ("territory", "type", "is_demo")
+    list_select_related = ("territory",)
     search_fields = ("name", "siren")
+
+
+class CommuneGroupForm(forms.ModelForm):
+    class Meta:
+        model = CommuneGroup
+        fields = ["territory", "name", "communes", "order", "is_demo"]
+
+    def clean(self):
+        cleaned = super().clean()
+        territory, communes = cleaned.get("territory"), cleaned.get("communes")
+        if territory is not None and communes is not None:
+            try:
+                services.commune_group_communes_check(territory=territory, communes=communes)
+            except ValidationError as error:
+                self.add_error("communes", error)
+        return cleaned
 
 
 @admin.register(CommuneGroup)
 class CommuneGroupAdmin(admin.ModelAdmin):
-    list_display = ("name", "order", "commune_count", "is_demo")
+    form = CommuneGroupForm
+    list_display = ("name", "territory", "order", "commune_count", "is_demo")
     list_editable = ("order",)
-    list_filter = ("is_demo",)
+    list_filter = ("territory", "is_demo")
+    list_select_related = ("territory",)
     search_fields = ("name",)
     filter_horizontal = ("communes",)
 

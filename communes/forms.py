@@ -62,21 +62,61 @@ class InvitationForm(forms.Form):
 
 class CommuneFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, help_text=_("Name or INSEE code"))
+    territory = forms.ChoiceField(label=_("Territory"), required=False)
     stage = forms.ChoiceField(label=_("Stage"), required=False)
     advisor = pcl_forms.ModelChoiceField(label=_("Advisor"), required=False, queryset=User.objects.none())
 
-    def __init__(self, *args, advisor_choices, **kwargs):
+    def __init__(self, *args, advisor_choices, territories=(), **kwargs):
+        """`territories`: those the user sees; the territory filter shows only when they are several."""
         super().__init__(*args, **kwargs)
+        self.territories = {territory.slug: territory for territory in territories}
+        if len(self.territories) > 1:
+            self.fields["territory"].choices = [
+                ("", _("All territories")),
+                *((territory.slug, territory.name) for territory in territories),
+            ]
+        else:
+            del self.fields["territory"]
         self.fields["stage"].choices = [("", _("All stages")), *Stage.choices]
         self.fields["advisor"].queryset = advisor_choices
         self.fields["advisor"].empty_label = _("All advisors")
+
+    def chosen_territory(self):
+        """The territory the filter names (None: all those the user sees)."""
+        if not self.is_valid():
+            return None
+        return self.territories.get(self.cleaned_data.get("territory") or "")
 
 
 class SignatoryForm(forms.ModelForm):
     class Meta:
         model = Signatory
-        fields = ["name", "type", "signed_on", "siren", "website", "contact_name", "contact_email", "notes"]
+        fields = [
+            "territory",
+            "name",
+            "type",
+            "signed_on",
+            "siren",
+            "website",
+            "contact_name",
+            "contact_email",
+            "notes",
+        ]
         widgets = {"signed_on": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"territory": pcl_forms.ModelChoiceField}
+
+    def __init__(self, *args, territories, **kwargs):
+        """`territories`: those whose signatories the user edits. A new signatory is one of theirs (the
+        field shows only when they are several); an existing one stays in its territory."""
+        super().__init__(*args, **kwargs)
+        territories = list(territories)
+        if self.instance.pk or len(territories) == 1:
+            if not self.instance.pk:
+                self.instance.territory = territories[0]
+            del self.fields["territory"]
+        else:
+            field = self.fields["territory"]
+            field.queryset = field.queryset.filter(pk__in=[territory.pk for territory in territories])
 
 
 OUTLINES_MAX_BYTES = 50 * 1024 * 1024

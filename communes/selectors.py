@@ -6,6 +6,7 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.utils.translation import gettext_lazy
 
 from . import permissions
@@ -51,11 +52,42 @@ def _referents_prefetch() -> Prefetch:
     )
 
 
-def advisors_all() -> QuerySet:
-    """Everyone who advises at least one commune (a subquery rather than a join made DISTINCT: each
-    person once, without comparing whole rows; the filter bars list them on every read)."""
+def _in_territories(queryset: QuerySet, territory_ids, field: str = "territory_id") -> QuerySet:
+    """`queryset` limited to the territories `territory_ids` (None: every territory, the administrator's
+    scope; a single id or a collection of them)."""
+    if territory_ids is None:
+        return queryset
+    if isinstance(territory_ids, int):
+        return queryset.filter(**{field: territory_ids})
+    return queryset.filter(**{f"{field}__in": sorted(territory_ids)})
+
+
+def advisors_all(*, territory_ids=None) -> QuerySet:
+    """Everyone who advises at least one commune (of these territories, when given: an id or a collection
+    of ids; None: all of them), as a subquery rather than a join made DISTINCT: each person once, without
+    comparing whole rows; the filter bars list them on every read."""
+    advising = _in_territories(
+        Membership.objects.filter(role=Role.ADVISOR), territory_ids, "commune__territory_id"
+    )
+    return User.objects.filter(is_active=True, pk__in=advising.values("user_id")).order_by("full_name")
+
+
+def advisors_visible(user) -> QuerySet:
+    """The advisors the user may filter the lists by: those of the territories they see."""
+    return advisors_all(territory_ids=permissions.visible_territory_ids(user))
+
+
+def assignable_advisors(*, commune: Commune) -> QuerySet:
+    """Whom the administrator may assign as the commune's advisors: the advisors of the platform with
+    no agency, or whose agency serves the commune's territory, and the commune's current advisors (so
+    that the form shows them checked, and says why they cannot stay when they no longer qualify)."""
+    serving = Agency.objects.filter(territories=commune.territory_id).values("pk")
+    advising = Membership.objects.filter(role=Role.ADVISOR).values("user_id")
+    current = Membership.objects.filter(commune=commune, role=Role.ADVISOR).values("user_id")
     return User.objects.filter(
-        is_active=True, pk__in=Membership.objects.filter(role=Role.ADVISOR).values("user_id")
+        Q(is_active=True, agency__in=serving)
+        | Q(is_active=True, agency__isnull=True, pk__in=advising)
+        | Q(pk__in=current)
     ).order_by("full_name")
 
 
@@ -80,9 +112,12 @@ def advisor_communes(*, advisor) -> QuerySet[Commune]:
     )
 
 
-def network_communes(*, advisor=None, group: CommuneGroup | None = None) -> QuerySet[Commune]:
-    """The communes an advisor follows, or a group's, or (neither given) every commune."""
-    communes = Commune.objects.all()
+def network_communes(
+    *, advisor=None, group: CommuneGroup | None = None, territory_id: int | None = None
+) -> QuerySet[Commune]:
+    """The communes an advisor follows, or a group's, or (neither given) every commune; only those of
+    the territory when one is given."""
+    communes = _in_territories(Commune.objects.all(), territory_id)
     if advisor is not None:
         communes = communes.filter(pk__in=advisor_communes(advisor=advisor))
     if group is not None:
@@ -90,14 +125,15 @@ def network_communes(*, advisor=None, group: CommuneGroup | None = None) -> Quer
     return communes
 
 
-def communes_all() -> list[Commune]:
-    """Every commune with its EPCI, in name order."""
-    return list(Commune.objects.select_related("epci").order_by("sort_name"))
+def communes_all(*, territory_id: int | None = None) -> list[Commune]:
+    """Every commune (of the territory, when given) with its EPCI, in name order."""
+    return list(_in_territories(Commune.objects.select_related("epci"), territory_id).order_by("sort_name"))
 
 
-def communes_ordered() -> QuerySet[Commune]:
-    """Every commune in name order, as a query a page of them can be cut from (no EPCI joined)."""
-    return Commune.objects.order_by("sort_name", "pk")
+def communes_ordered(*, territory_id: int | None = None) -> QuerySet[Commune]:
+    """Every commune (of the territory, when given) in name order, as a query a page of them can be cut
+    from (no EPCI joined)."""
+    return _in_territories(Commune.objects.all(), territory_id).order_by("sort_name", "pk")
 
 
 def communes_by_insee_codes(*, insee_codes) -> list[Commune]:
@@ -113,12 +149,19 @@ def commune_by_id(*, commune_id: int) -> Commune:
     return Commune.objects.select_related("epci").get(pk=commune_id)
 
 
-def network_emails() -> list[str]:
+def network_emails(*, territory_id: int | None = None) -> list[str]:
     """Everyone in the network: the addresses of active people with a role in a commune or a
-    network role."""
+    network role (with a territory given: a role in one of its communes, or its officers; the
+    administrators, platform-wide, are not a territory's network)."""
+    if territory_id is None:
+        people = Q(memberships__isnull=False) | Q(territory_roles__isnull=False) | Q(is_superuser=True)
+    else:
+        people = Q(memberships__commune__territory_id=territory_id) | Q(
+            territory_roles__territory_id=territory_id
+        )
     return list(
         User.objects.filter(is_active=True)
-        .filter(Q(memberships__isnull=False) | Q(territory_roles__isnull=False) | Q(is_superuser=True))
+        .filter(people)
         .exclude(email="")
         .order_by("email")
         .values_list("email", flat=True)
@@ -126,12 +169,18 @@ def network_emails() -> list[str]:
     )
 
 
-def commune_ids_all() -> list[int]:
-    return list(Commune.objects.values_list("pk", flat=True))
+def commune_ids_all(*, territory_id: int | None = None) -> list[int]:
+    return list(_in_territories(Commune.objects.all(), territory_id).values_list("pk", flat=True))
 
 
-def commune_groups_all() -> QuerySet[CommuneGroup]:
-    return CommuneGroup.objects.all()
+def commune_groups_all(*, territory_ids=None) -> QuerySet[CommuneGroup]:
+    """The groups of communes (of these territories, when given: an id or a collection; None: all)."""
+    return _in_territories(CommuneGroup.objects.all(), territory_ids)
+
+
+def commune_groups_visible(user) -> QuerySet[CommuneGroup]:
+    """The groups of communes of the territories the user sees."""
+    return commune_groups_all(territory_ids=permissions.visible_territory_ids(user))
 
 
 def portfolio_communes(*, advisor) -> QuerySet[Commune]:
@@ -149,9 +198,11 @@ def portfolio_summary(*, advisor) -> list[tuple[str, str, int]]:
 
 
 def commune_list(
-    *, user, search: str = "", stage: str = "", advisor_id: int | None = None
+    *, user, search: str = "", stage: str = "", advisor_id: int | None = None, territory_id: int | None = None
 ) -> QuerySet[Commune]:
     communes = permissions.visible_communes(user)
+    if territory_id:
+        communes = communes.filter(territory_id=territory_id)
     if search:
         communes = communes.filter(Q(name__icontains=search) | Q(insee_code__startswith=search))
     if stage:
@@ -191,21 +242,34 @@ class SignatoryRow:
     insee_code: str = ""  # a commune's, for its link
     signatory_id: int | None = None  # another actor's, for its edit link
     is_demo: bool = False
+    territory: str = ""
+    territory_id: int | None = None
 
 
 COMMUNE_TYPE = "commune"
 COMMUNE_TYPE_LABEL = gettext_lazy("Commune")
-SIGNATORY_COLUMNS = ("row_name", "row_type", "signed", "sort_date", "insee", "signatory_pk", "demo")
+SIGNATORY_COLUMNS = (
+    "row_name",
+    "row_type",
+    "signed",
+    "sort_date",
+    "insee",
+    "signatory_pk",
+    "demo",
+    "territory_name",
+    "territory_pk",
+)
 
 
-def signatory_rows(*, type_filter: str = "") -> QuerySet:
+def signatory_rows(*, type_filter: str = "", territory_ids=None) -> QuerySet:
     """The network of charter signatories, communes that signed and the other actors, by signature date
     (undated last) then name: one query of both tables, as dicts, that the page cuts into pages
-    (`signatory_row` makes a row of each)."""
+    (`signatory_row` makes a row of each). Only those of `territory_ids` when given (an id or a
+    collection of ids; None: every territory)."""
     parts = []
     if type_filter in ("", COMMUNE_TYPE):
         parts.append(
-            Commune.objects.filter(charter_signed_on__isnull=False)
+            _in_territories(Commune.objects.filter(charter_signed_on__isnull=False), territory_ids)
             .annotate(
                 row_name=F("name"),
                 row_type=Value(COMMUNE_TYPE),
@@ -214,11 +278,13 @@ def signatory_rows(*, type_filter: str = "") -> QuerySet:
                 insee=F("insee_code"),
                 signatory_pk=Value(None, output_field=IntegerField()),
                 demo=Value(False),
+                territory_name=F("territory__name"),
+                territory_pk=F("territory_id"),
             )
             .values(*SIGNATORY_COLUMNS)
         )
     if type_filter != COMMUNE_TYPE:
-        signatories = Signatory.objects.all()
+        signatories = _in_territories(Signatory.objects.all(), territory_ids)
         if type_filter:
             signatories = signatories.filter(type=type_filter)
         parts.append(
@@ -230,6 +296,8 @@ def signatory_rows(*, type_filter: str = "") -> QuerySet:
                 insee=Value(""),
                 signatory_pk=F("pk"),
                 demo=F("is_demo"),
+                territory_name=F("territory__name"),
+                territory_pk=F("territory_id"),
             ).values(*SIGNATORY_COLUMNS)
         )
     parts = [part.order_by() for part in parts]  # a compound statement orders once, as a whole
@@ -246,6 +314,8 @@ def signatory_row(values: dict) -> SignatoryRow:
         insee_code=values["insee"],
         signatory_id=values["signatory_pk"],
         is_demo=bool(values["demo"]),
+        territory=values["territory_name"],
+        territory_id=values["territory_pk"],
     )
 
 
@@ -253,15 +323,26 @@ def signatory_type_choices() -> list[tuple[str, str]]:
     return [(COMMUNE_TYPE, COMMUNE_TYPE_LABEL), *SignatoryType.choices]
 
 
-def network_counts() -> dict[str, int]:
-    commune_counts = Commune.objects.aggregate(
+def network_counts(*, territory_ids=None) -> dict[str, int]:
+    """The communes, those that signed and the other signatories (of `territory_ids` when given)."""
+    commune_counts = _in_territories(Commune.objects.all(), territory_ids).aggregate(
         total=Count("pk"), signed=Count("pk", filter=Q(charter_signed_on__isnull=False))
     )
     return {
         "communes": commune_counts["total"],
         "signed_communes": commune_counts["signed"],
-        "other_signatories": Signatory.objects.count(),
+        "other_signatories": _in_territories(Signatory.objects.all(), territory_ids).count(),
     }
+
+
+def signatory_for_user(user, signatory_id: int) -> Signatory:
+    """A signatory the user may edit: 404 for one of a territory they do not see, 403 for one of a
+    territory they see but do not edit."""
+    signatory = Signatory.objects.select_related("territory").filter(pk=signatory_id).first()
+    if signatory is None or not permissions.can_view_signatories(user, signatory.territory_id):
+        raise Http404("No such signatory.")
+    permissions.require(permissions.can_edit_signatories(user, signatory.territory_id))
+    return signatory
 
 
 # --- territories ---------------------------------------------------------------------------------
@@ -288,8 +369,6 @@ def territory_choice(
     e.g. `permissions.network_territory_ids(user)`; None: `permissions.visible_territory_ids(user)`,
     which is itself None for the administrator: every territory). A slug the user may not see raises 404,
     like any object of another territory."""
-    from django.http import Http404
-
     allowed = permissions.visible_territory_ids(user) if among is None else among
     territories = Territory.objects.order_by("name")
     if allowed is not None:
@@ -341,3 +420,36 @@ def territory_comparison_rows() -> list[Territory]:
         territory.stage_counts = {stage: getattr(territory, f"stage_{stage}") for stage in ENGAGED_STAGES}
         territory.agency_names = agencies.get(territory.pk, [])
     return territories
+
+
+def territories_to_filter(user, among: frozenset[int] | None = None) -> list[Territory]:
+    """The territories a list may be filtered by: those the user sees (`among`: the ids the page allows;
+    None: `permissions.visible_territory_ids(user)`), read only when they are several (no query
+    otherwise: a person of one territory has nothing to choose)."""
+    ids = permissions.visible_territory_ids(user) if among is None else among
+    if ids is not None and len(ids) < 2:
+        return []
+    territories = Territory.objects.order_by("name")
+    return list(territories if ids is None else territories.filter(pk__in=sorted(ids)))
+
+
+def chosen_territory(territories: list[Territory], slug: str | None) -> Territory | None:
+    """The territory of `territories` that `?territory=<slug>` names (None: no slug, every territory of
+    the list); a slug not among them is 404, like any object of a territory the user does not see."""
+    if not slug:
+        return None
+    chosen = next((territory for territory in territories if territory.slug == slug), None)
+    if chosen is None:
+        raise Http404("No such territory.")
+    return chosen
+
+
+def signatory_territories(user) -> list[Territory]:
+    """The territories whose signatories the user adds and edits (`permissions.can_edit_signatories`)."""
+    return territories_among(permissions.network_territory_ids(user))
+
+
+def territories_among(territory_ids) -> list[Territory]:
+    """The territories of these ids in name order (None: every territory)."""
+    territories = Territory.objects.order_by("name")
+    return list(territories if territory_ids is None else territories.filter(pk__in=sorted(territory_ids)))

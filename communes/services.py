@@ -17,7 +17,7 @@ from accounts.services import audit_record
 from pcl import jobs
 
 from . import tasks
-from .models import Commune, Invitation, Membership, Role, Signatory
+from .models import Agency, Commune, Invitation, Membership, Role, Signatory
 
 User = get_user_model()
 
@@ -41,6 +41,7 @@ def commune_update(*, commune: Commune, data: dict, advisors=None, user=None) ->
         current_ids = {membership.user_id for membership in current}
         removed = [membership for membership in current if membership.user_id not in wanted]
         added = [advisor for pk, advisor in wanted.items() if pk not in current_ids]
+        advisors_agency_check(advisors=added, commune=commune)
         Membership.objects.filter(pk__in=[membership.pk for membership in removed]).delete()
         Membership.objects.bulk_create(
             Membership(user=advisor, commune=commune, role=Role.ADVISOR) for advisor in added
@@ -50,6 +51,41 @@ def commune_update(*, commune: Commune, data: dict, advisors=None, user=None) ->
         for advisor in added:
             _audit_role(AuditAction.ROLE_GRANTED, user=user, member=advisor, commune=commune)
     return commune
+
+
+def advisors_agency_check(*, advisors, commune: Commune) -> None:
+    """An advisor who works for an energy agency follows communes of the territories it serves only
+    (one who works for none may follow any): ValidationError naming each one who may not, otherwise."""
+    with_agency = [advisor for advisor in advisors if advisor.agency_id]
+    if not with_agency:
+        return
+    serving = set(
+        Agency.objects.filter(
+            pk__in={advisor.agency_id for advisor in with_agency}, territories=commune.territory_id
+        ).values_list("pk", flat=True)
+    )
+    refused = [advisor for advisor in with_agency if advisor.agency_id not in serving]
+    if refused:
+        agencies = {
+            agency.pk: agency for agency in Agency.objects.filter(pk__in={a.agency_id for a in refused})
+        }
+        raise ValidationError(
+            [
+                ValidationError(
+                    _(
+                        "%(person)s works for %(agency)s, which does not serve %(territory)s: an advisor "
+                        "follows communes of the territories their agency serves."
+                    ),
+                    code="agency_territory",
+                    params={
+                        "person": advisor.get_full_name() or advisor.email,
+                        "agency": agencies[advisor.agency_id],
+                        "territory": commune.territory,
+                    },
+                )
+                for advisor in refused
+            ]
+        )
 
 
 def _audit_role(action: AuditAction, *, user, member, commune: Commune, role: str = Role.ADVISOR, **details):
@@ -117,6 +153,13 @@ def invitation_from_token(token: str) -> Invitation:
 def invitation_create(*, commune: Commune, email: str, role: str, invited_by) -> Invitation:
     """Invites a person to a commune; a pending invitation of the same person to the commune is replaced."""
     email = User.objects.normalize_email(email).strip().lower()
+    if role == Role.ADVISOR:
+        invited = User.objects.filter(email__iexact=email, agency__isnull=False).first()
+        if invited is not None:
+            try:
+                advisors_agency_check(advisors=[invited], commune=commune)
+            except ValidationError as error:
+                raise ValidationError({"email": error.messages}) from error
     if Membership.objects.filter(commune=commune, role=role, user__email__iexact=email).exists():
         raise ValidationError(
             {
@@ -194,6 +237,8 @@ def invitation_accept(*, invitation: Invitation, user=None, full_name: str = "",
         user.set_password(password)
         user.full_clean()
         user.save()
+    if invitation.role == Role.ADVISOR:
+        advisors_agency_check(advisors=[user], commune=invitation.commune)
     _membership, created = Membership.objects.get_or_create(
         user=user, commune=invitation.commune, role=invitation.role
     )
@@ -217,6 +262,23 @@ def invitation_accept(*, invitation: Invitation, user=None, full_name: str = "",
             invitation_id=invitation.pk,
         )
     return user
+
+
+# --- groups of communes -------------------------------------------------------------------------
+
+
+def commune_group_communes_check(*, territory, communes) -> None:
+    """A group of communes gathers communes of its own territory: ValidationError naming the others."""
+    foreign = sorted(commune.name for commune in communes if commune.territory_id != territory.pk)
+    if foreign:
+        raise ValidationError(
+            _(
+                "A group gathers communes of its territory (%(territory)s) only: "
+                "%(communes)s belong to another."
+            )
+            % {"territory": territory, "communes": ", ".join(foreign)},
+            code="foreign_commune",
+        )
 
 
 # --- signatories --------------------------------------------------------------------------------

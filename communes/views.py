@@ -39,15 +39,21 @@ def home(request):
 @login_required
 def commune_list(request):
     user = request.user
-    advisor_choices = selectors.advisors_all()
-    form = CommuneFilterForm(request.GET or None, advisor_choices=advisor_choices)
+    territories = selectors.territories_to_filter(user)
+    # A territory the user does not see is 404 (rather than an ignored filter), as on every page.
+    selectors.chosen_territory(territories, request.GET.get("territory"))
+    form = CommuneFilterForm(
+        request.GET or None, advisor_choices=selectors.advisors_visible(user), territories=territories
+    )
     filters = form.cleaned_data if form.is_valid() else {}
     advisor = filters.get("advisor")
+    territory = form.chosen_territory()
     communes = selectors.commune_list(
         user=user,
         search=filters.get("q", "").strip(),
         stage=filters.get("stage", ""),
         advisor_id=advisor.pk if advisor else None,
+        territory_id=territory.pk if territory else None,
     )
     context = paginate(request, communes, COMMUNES_PER_PAGE)
     link = link_maker("communes:detail")
@@ -67,7 +73,7 @@ def commune_edit(request, insee_code):
     permissions.require(permissions.can_edit_commune(user, commune))
     advisor_choices = None
     if permissions.can_assign_advisors(user):
-        advisor_choices = selectors.advisors_all()
+        advisor_choices = selectors.assignable_advisors(commune=commune)
     form = CommuneForm(request.POST or None, instance=commune, advisor_choices=advisor_choices)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in CommuneForm.Meta.fields}
@@ -190,14 +196,22 @@ def invitation_accept(request, token):
 
 @login_required
 def signatory_list(request):
+    """The signatories of the territories the user sees (a territory column and filter when they are
+    several)."""
     user = request.user
     permissions.require(permissions.can_view_signatories(user))
     type_filter = request.GET.get("type", "")
     choices = selectors.signatory_type_choices()
     if type_filter not in {value for value, _label in choices}:
         type_filter = ""
-    context = paginate(request, selectors.signatory_rows(type_filter=type_filter))
+    territories = selectors.territories_to_filter(user)
+    territory = selectors.chosen_territory(territories, request.GET.get("territory"))
+    scope = territory.pk if territory else permissions.visible_territory_ids(user)
+    context = paginate(request, selectors.signatory_rows(type_filter=type_filter, territory_ids=scope))
     context["page"].object_list = [selectors.signatory_row(values) for values in context["page"].object_list]
+    editable = permissions.network_territory_ids(user)
+    for row in context["page"].object_list:
+        row.can_edit = bool(row.signatory_id) and (editable is None or row.territory_id in editable)
     return render(
         request,
         "communes/signatory_list.html",
@@ -206,7 +220,9 @@ def signatory_list(request):
             "rows": context["page"].object_list,
             "type_choices": choices,
             "type_filter": type_filter,
-            "counts": selectors.network_counts(),
+            "territories": territories,
+            "territory": territory,
+            "counts": selectors.network_counts(territory_ids=scope),
             "can_edit": permissions.can_edit_signatories(user),
         },
     )
@@ -214,10 +230,17 @@ def signatory_list(request):
 
 @login_required
 def signatory_edit(request, signatory_id=None):
+    """Add or edit a signatory: among the territories whose signatories the user edits; 404 on one of
+    a territory they do not see."""
     user = request.user
-    permissions.require(permissions.can_edit_signatories(user))
-    signatory = get_object_or_404(Signatory, pk=signatory_id) if signatory_id else Signatory()
-    form = SignatoryForm(request.POST or None, instance=signatory)
+    if signatory_id:
+        signatory = selectors.signatory_for_user(user, signatory_id)
+        territories = [signatory.territory]
+    else:
+        permissions.require(permissions.can_edit_signatories(user))
+        signatory = Signatory()
+        territories = selectors.signatory_territories(user)
+    form = SignatoryForm(request.POST or None, instance=signatory, territories=territories)
     if request.method == "POST" and form.is_valid():
         services.signatory_save(signatory=form.instance)
         messages.success(request, _("%(name)s was saved.") % {"name": signatory.name})

@@ -1,5 +1,7 @@
 """The number of queries of every main page, pinned, and the same whether the network has 5 communes or
-200: a page whose count grows with the data would not hold 34,969 communes.
+200: a page whose count grows with the data would not hold 34,969 communes. Each scene has two
+territories, the Métro (whose people are measured) and the Pays Voironnais, as large and as full: a
+page's count does not grow with another territory either.
 
 The two scenes are built once per module (bulk inserts, observatory values through the real import),
 every page is measured in each, and the tests compare. When a change moves a page's count on purpose,
@@ -31,7 +33,7 @@ from actions.models import (
 from communes.models import Commune, Membership, Role, Signatory, SignatoryType, Stage, sort_key
 from observatory.models import BatchStatus, Dataset, ImportBatch, ImportFormat, Target
 from reporting.models import DocumentKind, DocumentStatus, GeneratedDocument, Letter, LetterStatus
-from tests.factories import EpciFactory, UserFactory
+from tests.factories import EpciFactory, TerritoryFactory, UserFactory, voironnais_territory
 from tests.observatory.helpers import import_rows, series_rows
 from workgroups.models import Reminder, ReminderReason
 
@@ -43,7 +45,8 @@ SIZES = (5, 200)
 # page: (role, queries). The same count at both sizes.
 PINNED = {
     "portfolio": ("advisor", 9),
-    "communes": ("admin", 7),
+    # +1 since territories: the administrator sees several, the list's territory filter names them.
+    "communes": ("admin", 8),
     "observatory": ("metro_officer", 19),
     "observatory_commune": ("referent", 13),
     "network_dashboard": ("admin", 29),
@@ -82,15 +85,16 @@ class Scene:
     urls: dict = field(default_factory=dict)
 
 
-def _communes(size: int) -> list[Commune]:
-    epci = EpciFactory()
+def _communes(size: int, territory, first_code: int = 70000, prefix: str = "Commune") -> list[Commune]:
+    epci = EpciFactory(siren=territory.siren, name=territory.name)
     stages = [Stage.SIGNATORY, Stage.PLAN_IN_PREPARATION, Stage.IN_FOLLOW_UP]
     return Commune.objects.bulk_create(
         [
             Commune(
-                insee_code=f"{70000 + index:05d}",
-                name=f"Commune {index:03d}",
-                sort_name=sort_key(f"Commune {index:03d}"),
+                insee_code=f"{first_code + index:05d}",
+                name=f"{prefix} {index:03d}",
+                sort_name=sort_key(f"{prefix} {index:03d}"),
+                territory=territory,
                 population=1000 + 10 * index,
                 population_year=2021,
                 epci=epci,
@@ -147,20 +151,83 @@ def _plans(communes, entry, owner) -> tuple[list[ActionPlan], list[Action]]:
     return plans, actions
 
 
+def _other_territory(size: int, entry) -> None:
+    """The Pays Voironnais, as full as the Métro: its communes followed by its advisor, with plans and
+    actions, its officer, signatories, letters, targets, reminders and its own catalogue entries."""
+    territory = voironnais_territory()
+    communes = _communes(size, territory, first_code=80000, prefix="Voironnaise")
+    UserFactory(full_name="Valérie Voironnais", officer_of=territory)
+    advisor = UserFactory(full_name="Victor Voiron")
+    Membership.objects.bulk_create(
+        [Membership(user=advisor, commune=each, role=Role.ADVISOR) for each in communes]
+    )
+    _plans(communes, entry, advisor)
+    _territory_lists(size, territory, communes, entry.theme_id, prefix="Voironnais")
+
+
+def _territory_lists(size: int, territory, communes, theme_id, prefix: str) -> None:
+    """The territory's own catalogue entries, signatories, published letters, targets and reminders."""
+    CatalogueAction.objects.bulk_create(
+        [
+            CatalogueAction(territory=territory, title=f"{prefix} action type {index:03d}", theme_id=theme_id)
+            for index in range(size)
+        ]
+    )
+    Signatory.objects.bulk_create(
+        [
+            Signatory(
+                territory=territory,
+                name=f"Bailleur {prefix} {index:03d}",
+                type=SignatoryType.SOCIAL_LANDLORD,
+                signed_on=None,
+            )
+            for index in range(size)
+        ]
+    )
+    Letter.objects.bulk_create(
+        [
+            Letter(
+                territory=territory,
+                number=index + 1,
+                title=f"Lettre {prefix} {index + 1}",
+                period_start=datetime.date(2024, 1, 1),
+                period_end=datetime.date(2024, 3, 31),
+                status=LetterStatus.PUBLISHED,
+                published_at=timezone.now(),
+            )
+            for index in range(size)
+        ]
+    )
+    Target.objects.bulk_create(
+        [
+            Target(territory=territory, commune=each, target_year=2030, ghg_reduction_pct=Decimal("40.0"))
+            for each in communes
+        ]
+    )
+    Reminder.objects.bulk_create(
+        [
+            Reminder(commune=each, reason=ReminderReason.choices[0][0], recipients="referent@example.org")
+            for each in communes
+        ]
+    )
+
+
 def build_scene(size: int) -> Scene:
+    territory = TerritoryFactory()
     users = {
         "admin": UserFactory(full_name="Alice Admin", is_superuser=True, is_staff=True),
-        "metro_officer": UserFactory(full_name="Marc Métro", is_metro_officer=True),
+        "metro_officer": UserFactory(full_name="Marc Métro", officer_of=territory),
         "advisor": UserFactory(full_name="Claire Conseillère"),
         "referent": UserFactory(full_name="Romain Référent"),
     }
-    communes = _communes(size)
+    communes = _communes(size, territory)
     commune = communes[0]
     Membership.objects.bulk_create(
         [Membership(user=users["advisor"], commune=each, role=Role.ADVISOR) for each in communes]
         + [Membership(user=users["referent"], commune=commune, role=Role.REFERENT)]
     )
     entry = CatalogueAction.objects.filter(is_active=True).order_by("pk").first()
+    _other_territory(size, entry)
     plans, actions = _plans(communes, entry, users["referent"])
     plan = plans[0]
     action = plan.actions.order_by("order").first()
@@ -221,17 +288,26 @@ def build_scene(size: int) -> Scene:
         ]
     )
     Target.objects.bulk_create(
-        [Target(commune=each, target_year=2030, ghg_reduction_pct=Decimal("40.0")) for each in communes]
+        [
+            Target(territory=territory, commune=each, target_year=2030, ghg_reduction_pct=Decimal("40.0"))
+            for each in communes
+        ]
     )
     Signatory.objects.bulk_create(
         [
-            Signatory(name=f"Bailleur {index:03d}", type=SignatoryType.SOCIAL_LANDLORD, signed_on=None)
+            Signatory(
+                territory=territory,
+                name=f"Bailleur {index:03d}",
+                type=SignatoryType.SOCIAL_LANDLORD,
+                signed_on=None,
+            )
             for index in range(size)
         ]
     )
     Letter.objects.bulk_create(
         [
             Letter(
+                territory=territory,
                 number=index + 1,
                 title=f"Lettre {index + 1}",
                 period_start=datetime.date(2024, 1, 1),

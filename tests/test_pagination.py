@@ -17,7 +17,7 @@ from observatory.models import BatchStatus, Dataset, ImportBatch, ImportFormat, 
 from pcl.pagination import PAGE_SIZE
 from reporting.models import DocumentKind, DocumentStatus, GeneratedDocument, Letter, LetterStatus
 from tests.actions.factories import ActionFactory, ActionPlanFactory
-from tests.factories import EpciFactory, MembershipFactory, UserFactory
+from tests.factories import EpciFactory, MembershipFactory, TerritoryFactory, UserFactory
 from workgroups.models import Reminder, ReminderReason
 
 pytestmark = pytest.mark.django_db
@@ -27,12 +27,14 @@ EXTRA = 7  # rows on page 2
 
 def communes(count, **fields) -> list[Commune]:
     epci = EpciFactory()
+    territory = TerritoryFactory()
     return Commune.objects.bulk_create(
         [
             Commune(
                 insee_code=f"{60000 + index:05d}",
                 name=f"Ville {index:03d}",
                 sort_name=sort_key(f"Ville {index:03d}"),
+                territory=territory,
                 epci=epci,
                 **fields,
             )
@@ -146,7 +148,7 @@ def test_a_catalogue_action_lists_its_uses_by_page_and_a_commune_only_its_own(lo
 
 
 def test_the_observatory_imports_are_listed_by_page(login):
-    officer = UserFactory(is_metro_officer=True)
+    officer = UserFactory(officer_of=TerritoryFactory())
     dataset = Dataset.objects.order_by("pk").first()
     ImportBatch.objects.bulk_create(
         [
@@ -165,11 +167,14 @@ def test_the_observatory_imports_are_listed_by_page(login):
 
 def test_the_targets_are_listed_by_page_the_agglomeration_first(login):
     Target.objects.bulk_create(
-        [Target(commune=town, target_year=2030) for town in communes(PAGE_SIZE + EXTRA)]
+        [
+            Target(territory=town.territory, commune=town, target_year=2030)
+            for town in communes(PAGE_SIZE + EXTRA)
+        ]
     )
     total = Target.objects.count()  # with the agglomeration's, which the data migration writes
     response = assert_paginated(
-        login(UserFactory(is_metro_officer=True)), reverse("observatory:targets"), total=total
+        login(UserFactory(officer_of=TerritoryFactory())), reverse("observatory:targets"), total=total
     )
     assert response.context["page"].object_list[0].commune is None
 
@@ -218,7 +223,12 @@ def test_the_signatories_are_listed_by_page_with_the_type_kept(login, cast):
     communes(PAGE_SIZE, charter_signed_on=datetime.date(2010, 1, 1))
     Signatory.objects.bulk_create(
         [
-            Signatory(name=f"Bailleur {index:03d}", type=SignatoryType.SOCIAL_LANDLORD, signed_on=None)
+            Signatory(
+                territory=cast.territory,
+                name=f"Bailleur {index:03d}",
+                type=SignatoryType.SOCIAL_LANDLORD,
+                signed_on=None,
+            )
             for index in range(PAGE_SIZE + EXTRA)
         ]
     )
@@ -236,6 +246,7 @@ def test_the_letters_are_listed_by_page(login, cast):
     Letter.objects.bulk_create(
         [
             Letter(
+                territory=cast.territory,
                 number=index + 1,
                 title=f"Lettre {index + 1}",
                 period_start=datetime.date(2024, 1, 1),

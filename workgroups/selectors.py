@@ -183,11 +183,15 @@ def meetings_held_in(*, commune_ids, year: int) -> list[Meeting]:
     )
 
 
-def meetings_of_period(*, start: date, end: date) -> list[Meeting]:
-    """Every commune's meetings held between `start` and `end` (days, and not in the future), each with
-    its commune and its decisions, the latest first (two queries)."""
+def meetings_of_period(*, start: date, end: date, territory_id: int | None = None) -> list[Meeting]:
+    """Every commune's meetings (of the territory's communes, when given) held between `start` and `end`
+    (days, and not in the future), each with its commune and its decisions, the latest first (two
+    queries)."""
+    meetings = Meeting.objects.all()
+    if territory_id is not None:
+        meetings = meetings.filter(group__commune__territory_id=territory_id)
     return list(
-        Meeting.objects.annotate(day=TruncDate("starts_at"))
+        meetings.annotate(day=TruncDate("starts_at"))
         .filter(day__range=(start, end), starts_at__lte=timezone.now())
         .select_related("group__commune")
         .prefetch_related(Prefetch("decisions", queryset=Decision.objects.order_by("order", "pk")))

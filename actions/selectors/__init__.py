@@ -46,6 +46,8 @@ from .budget import (
     plan_schedule,
 )
 from .catalogue import (
+    catalogue_entries_for,
+    catalogue_entry_for_user,
     catalogue_list,
     catalogue_uses,
 )
@@ -396,7 +398,7 @@ def plan_import_references(*, plan: ActionPlan) -> ImportReferences:
         themes=list(Theme.objects.order_by("order", "name")),
         axes=list(plan.axes.order_by("order", "title")),
         action_titles=list(plan.actions.values_list("title", flat=True)),
-        catalogue=list(CatalogueAction.objects.filter(is_active=True).select_related("theme")),
+        catalogue=list(catalogue_entries_for(commune=plan.commune).select_related("theme")),
         people=list(commune_people(commune=plan.commune)),
     )
 
@@ -430,6 +432,8 @@ __all__ = [
     "axis_tree",
     "budget_lines_of",
     "budget_lines_of_actions",
+    "catalogue_entries_for",
+    "catalogue_entry_for_user",
     "catalogue_list",
     "catalogue_uses",
     "cofunders_of",

@@ -2,6 +2,9 @@
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+
+from communes import permissions
 
 from ..models import (
     Action,
@@ -12,21 +15,35 @@ from ..models import (
 
 
 def catalogue_list(
-    *, search: str = "", theme_id: int | None = None, target: str = "", include_inactive=False
+    *,
+    search: str = "",
+    theme_id: int | None = None,
+    target: str = "",
+    include_inactive=False,
+    territory_ids=(),
+    uses_filter: Q | None = None,
 ):
+    """The catalogue's entries: the shared ones and those of `territory_ids` (None: of every territory,
+    the administrator's; empty: the shared ones only), each with `commune_count`, the communes that use
+    it (only those of `uses_filter` when given, a filter on actions: a person counts the uses of their
+    territories, never another territory's)."""
     # How many communes use each entry, as a subquery per entry rather than a join grouped over every
     # action of the platform: PostgreSQL computes it for the page's entries only, after the sort and the
     # limit, and the pager's count leaves it out.
+    uses = Action.objects.filter(catalogue_action=OuterRef("pk"))
+    if uses_filter is not None:
+        uses = uses.filter(uses_filter)
     communes = (
-        Action.objects.filter(catalogue_action=OuterRef("pk"))
-        .order_by()
+        uses.order_by()
         .values("catalogue_action")
         .annotate(count=Count("plan__commune", distinct=True))
         .values("count")
     )
-    entries = CatalogueAction.objects.select_related("theme").annotate(
+    entries = CatalogueAction.objects.select_related("theme", "territory").annotate(
         commune_count=Coalesce(Subquery(communes, output_field=IntegerField()), 0)
     )
+    if territory_ids is not None:
+        entries = entries.filter(Q(territory__isnull=True) | Q(territory_id__in=sorted(territory_ids)))
     if not include_inactive:
         entries = entries.filter(is_active=True)
     if search:
@@ -38,10 +55,29 @@ def catalogue_list(
     return entries.order_by("theme__order", "title")
 
 
-def catalogue_uses(*, entry: CatalogueAction, communes: QuerySet | None = None) -> QuerySet[Action]:
-    """The plan actions drawn from this catalogue entry, with their commune (only those of `communes`
-    when given): a queryset the catalogue page cuts into pages."""
+def catalogue_entries_for(*, commune) -> QuerySet[CatalogueAction]:
+    """The active entries a plan of the commune may draw from: the shared ones and its territory's."""
+    return CatalogueAction.objects.filter(
+        Q(territory__isnull=True) | Q(territory_id=commune.territory_id), is_active=True
+    )
+
+
+def catalogue_entry_for_user(user, entry_id: int) -> CatalogueAction:
+    """A catalogue entry the user may read (404 for an entry of a territory they do not see)."""
+    entry = get_object_or_404(CatalogueAction.objects.select_related("theme", "territory"), pk=entry_id)
+    permissions.require_found(permissions.can_view_catalogue_entry(user, entry))
+    return entry
+
+
+def catalogue_uses(
+    *, entry: CatalogueAction, communes: QuerySet | None = None, uses_filter: Q | None = None
+) -> QuerySet[Action]:
+    """The plan actions drawn from this catalogue entry, with their commune (only those of `communes`,
+    and of `uses_filter`, a filter on actions, when given): a queryset the catalogue page cuts into
+    pages."""
     uses = entry.actions.select_related("plan__commune")
     if communes is not None:
         uses = uses.filter(plan__commune__in=communes)
+    if uses_filter is not None:
+        uses = uses.filter(uses_filter)
     return uses.order_by("plan__commune__sort_name", "-plan__version", "pk")

@@ -109,6 +109,15 @@ def action_create(
             _("“%(title)s” was withdrawn from the catalogue: it can no longer be added to a plan.")
             % {"title": catalogue_action.title}
         )
+    # A plan draws from the shared catalogue and from its commune's territory's own entries.
+    if catalogue_action is not None and catalogue_action.territory_id not in (
+        None,
+        plan.commune.territory_id,
+    ):
+        raise ValidationError(
+            _("“%(title)s” is an entry of another territory's catalogue: it cannot be added to this plan.")
+            % {"title": catalogue_action.title}
+        )
     action = Action(plan=plan, catalogue_action=catalogue_action, updated_by=user)
     if catalogue_action is not None:
         action.title = catalogue_action.title

@@ -5,12 +5,13 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from communes import permissions
+from communes import selectors as communes_selectors
 from pcl.pagination import paginate
 
 from .. import selectors, services
@@ -38,6 +39,8 @@ def catalogue_list(request):
         theme_id=theme.pk if theme else None,
         target=data.get("target") or "",
         include_inactive=can_manage,
+        territory_ids=permissions.catalogue_territory_ids(user),
+        uses_filter=permissions.catalogue_count_filter(user),
     )
     return render(
         request,
@@ -55,13 +58,16 @@ def catalogue_list(request):
 def catalogue_detail(request, entry_id):
     user = request.user
     permissions.require(permissions.can_view_catalogue(user))
-    entry = get_object_or_404(CatalogueAction.objects.select_related("theme"), pk=entry_id)
-    plans = selectors.editable_plans_for(user=user)
-    can_manage = permissions.can_manage_catalogue(user)
-    # Communes see only their own uses.
-    uses = selectors.catalogue_uses(
-        entry=entry, communes=None if can_manage else permissions.visible_communes(user)
-    )
+    entry = selectors.catalogue_entry_for_user(user, entry_id)
+    # The plans it may go into: the shared entries into any, a territory's into its communes' only.
+    plans = [
+        plan
+        for plan in selectors.editable_plans_for(user=user)
+        if entry.territory_id in (None, plan.commune.territory_id)
+    ]
+    can_manage = permissions.can_edit_catalogue_entry(user, entry)
+    # Communes see only their own uses, the network roles those of their territories.
+    uses = selectors.catalogue_uses(entry=entry, uses_filter=permissions.catalogue_use_filter(user))
     pages = paginate(request, uses)
     # The plan the advisor came from (its page links here with ?plan=): preselected, and back to it after.
     from_plan = next((plan for plan in plans if str(plan.pk) == request.GET.get("plan")), None)
@@ -85,9 +91,18 @@ def catalogue_detail(request, entry_id):
 @login_required
 def catalogue_edit(request, entry_id=None):
     user = request.user
-    permissions.require(permissions.can_manage_catalogue(user))
-    entry = get_object_or_404(CatalogueAction, pk=entry_id) if entry_id else CatalogueAction()
-    form = CatalogueActionForm(request.POST or None, instance=entry)
+    if entry_id:
+        # 404 for an entry of a territory the user does not see, whatever their role.
+        entry = selectors.catalogue_entry_for_user(user, entry_id)
+        permissions.require(permissions.can_edit_catalogue_entry(user, entry))
+    else:
+        permissions.require(permissions.can_manage_catalogue(user))
+        entry = CatalogueAction()
+    shared = permissions.is_administrator(user)
+    territories = communes_selectors.territories_among(
+        None if shared else permissions.managed_catalogue_territory_ids(user)
+    )
+    form = CatalogueActionForm(request.POST or None, instance=entry, territories=territories, shared=shared)
     if request.method == "POST" and form.is_valid():
         try:
             services.catalogue_action_save(entry=form.instance)
@@ -103,8 +118,8 @@ def catalogue_edit(request, entry_id=None):
 @require_POST
 def catalogue_delete(request, entry_id):
     user = request.user
-    permissions.require(permissions.can_manage_catalogue(user))
-    entry = get_object_or_404(CatalogueAction, pk=entry_id)
+    entry = selectors.catalogue_entry_for_user(user, entry_id)
+    permissions.require(permissions.can_edit_catalogue_entry(user, entry))
     try:
         services.catalogue_action_delete(entry=entry, user=user)
     except ValidationError as error:
@@ -119,7 +134,7 @@ def catalogue_delete(request, entry_id):
 def catalogue_add_to_plan(request, entry_id):
     user = request.user
     permissions.require(permissions.can_view_catalogue(user))
-    entry = get_object_or_404(CatalogueAction, pk=entry_id)
+    entry = selectors.catalogue_entry_for_user(user, entry_id)
     form = AddToPlanForm(request.POST, plans=selectors.editable_plans_for(user=user))
     from_plan = request.POST.get("from_plan", "")
     back = reverse("actions:catalogue_detail", args=[entry.pk])

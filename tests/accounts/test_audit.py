@@ -11,14 +11,15 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import AuditAction, AuditEvent
+from accounts.models import AuditAction, AuditEvent, User
 from actions.models import Action, CatalogueAction
 from actions.services import action_delete, axis_delete
-from communes.models import Membership, Role
+from communes import permissions
+from communes.models import Agency, Membership, Role
 from communes.services import commune_update, invitation_token
 from reporting import letters
 from tests.actions.factories import PlanAxisFactory, build_scene
-from tests.actions.helpers import adopt, unused_catalogue_entry
+from tests.actions.helpers import adopt, territory_catalogue_entry
 from tests.factories import InvitationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -143,22 +144,32 @@ def test_roles_changed_in_the_administration_are_recorded(client, cast):
 
 
 def test_a_network_role_granted_in_the_administration_is_recorded(client, cast):
+    """Officer of a territory (a territory role, in the person's page) and an agency."""
     client.force_login(cast.admin)
     person = cast.referent
+    agency = Agency.objects.create(name="ALEC de la Grande Région Grenobloise")
     response = client.post(
         reverse("admin:accounts_user_change", args=[person.pk]),
         {
             "email": person.email,
             "full_name": person.full_name,
-            "is_metro_officer": "on",
+            "agency": agency.pk,
             "is_active": "on",
             "date_joined_0": "2026-01-05",
             "date_joined_1": "10:00:00",
+            "territory_roles-TOTAL_FORMS": "1",
+            "territory_roles-INITIAL_FORMS": "0",
+            "territory_roles-0-territory": cast.foreign_territory.pk,
+            "territory_roles-0-role": "officer",
         },
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
-    event = only(AuditAction.NETWORK_ROLE_CHANGED)
-    assert (event.actor, event.details["changes"]) == (cast.admin, {"is_metro_officer": True})
+    events = AuditEvent.objects.filter(action=AuditAction.NETWORK_ROLE_CHANGED).order_by("pk")
+    assert [(event.actor, event.details["changes"]) for event in events] == [
+        (cast.admin, {"agency": "ALEC de la Grande Région Grenobloise"}),
+        (cast.admin, {"officer_of": [cast.foreign_territory.name]}),
+    ]
+    assert permissions.officer_territory_ids(User.objects.get(pk=person.pk)) == {cast.foreign_territory.pk}
 
 
 # --- publications and deletions -------------------------------------------------------------------
@@ -169,7 +180,7 @@ def test_deleting_an_action_an_axis_and_a_catalogue_entry_is_recorded(cast, logi
     axis = PlanAxisFactory(plan=scene.plan, title="Bâtiments communaux")
     action_delete(action=scene.action, user=cast.referent)
     axis_delete(axis=axis, user=cast.advisor)
-    entry = unused_catalogue_entry()
+    entry = territory_catalogue_entry(cast.territory)  # the Métro's own, which its advisor edits
     login(cast.advisor).post(reverse("actions:catalogue_delete", args=[entry.pk]))
     assert not Action.objects.exists() and not CatalogueAction.objects.filter(pk=entry.pk).exists()
     deleted = [(e.actor, e.details["object"], e.target, e.commune) for e in events(AuditAction.DELETED)]

@@ -27,13 +27,28 @@ PLAN_REFUSED = [
     ("elected", 403),
     ("metro_officer", 403),
     ("outsider", 404),
+    # The officer and an advisor of the other territory (the Pays Voironnais): 404 on the Métro's.
+    ("foreign_officer", 404),
+    ("foreign_advisor", 404),
 ]
 CLOSERS = ["admin", "advisor"]
 CLOSE_REFUSED = [("referent", 403), *PLAN_REFUSED]
 ACTION_EDITORS = ["admin", "advisor", "referent", "staff_owner"]
-ACTION_REFUSED = [("staff", 403), ("elected", 403), ("metro_officer", 403), ("outsider", 404)]
-CATALOGUE_MANAGERS = ["admin", "advisor", "outsider"]  # the outsider advises another commune
-CATALOGUE_REFUSED = ["referent", "staff", "elected", "metro_officer"]
+ACTION_REFUSED = [
+    ("staff", 403),
+    ("elected", 403),
+    ("metro_officer", 403),
+    ("outsider", 404),
+    ("foreign_officer", 404),
+    ("foreign_advisor", 404),
+]
+# Who edits the Métro's own catalogue entries (the shared national ones are the administrator's): its
+# officer, the advisors of its communes (the outsider advises another one of them), the administrator.
+CATALOGUE_MANAGERS = ["admin", "metro_officer", "advisor", "outsider"]
+TERRITORY_CATALOGUE_MANAGERS = ["metro_officer", "advisor", "outsider"]
+CATALOGUE_REFUSED = ["referent", "staff", "elected"]
+# The other territory's roles: 404 on the Métro's own entries, 403 on the shared ones.
+FOREIGN = ["foreign_officer", "foreign_advisor"]
 
 
 def adopt(plan, status=PlanStatus.FOLLOW_UP):
@@ -167,7 +182,15 @@ def catalogue_data(**overrides):
 
 
 def unused_catalogue_entry():
-    return CatalogueAction.objects.filter(actions__isnull=True).order_by("pk").first()
+    """An entry of the shared national catalogue that no plan uses."""
+    return CatalogueAction.objects.filter(actions__isnull=True, territory__isnull=True).order_by("pk").first()
+
+
+def territory_catalogue_entry(territory, title="Réseau de chaleur de la Métro"):
+    """An entry of the territory's own catalogue."""
+    return CatalogueAction.objects.create(
+        territory=territory, title=title, theme=Theme.objects.order_by("pk").first()
+    )
 
 
 def plan_data(**overrides):

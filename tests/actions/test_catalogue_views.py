@@ -3,7 +3,9 @@
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 
+from actions import services
 from actions.models import (
     Action,
     CatalogueAction,
@@ -18,11 +20,14 @@ from tests.actions.factories import (
 from tests.actions.helpers import (
     CATALOGUE_MANAGERS,
     CATALOGUE_REFUSED,
+    FOREIGN,
     PLAN_EDITORS,
     READERS,
+    TERRITORY_CATALOGUE_MANAGERS,
     adopt,
     catalogue_data,
     messages_of,
+    territory_catalogue_entry,
     unused_catalogue_entry,
     url,
 )
@@ -64,12 +69,22 @@ def test_the_catalogue_counts_the_communes_using_each_entry_once_each(login, cas
     first = adopted_plan(cast.commune)
     newer = ActionPlanFactory(commune=cast.commune, previous_version=first, version=2)
     other = ActionPlanFactory(commune=CommuneFactory())
-    for plan in (first, newer, newer, other):  # two versions and two uses in one commune, one elsewhere
+    voiron = ActionPlanFactory(commune=cast.foreign_commune)
+    for plan in (
+        first,
+        newer,
+        newer,
+        other,
+        voiron,
+    ):  # two versions and two uses in one commune, one elsewhere
         ActionFactory(plan=plan, catalogue_action=entry)
 
     entries = {each.pk: each for each in login(cast.staff).get(url("catalogue")).context["page"].object_list}
 
+    # The communes of the reader's territory: Voiron, of the Pays Voironnais, is not counted.
     assert (entries[entry.pk].commune_count, entries[unused.pk].commune_count) == (2, 0)
+    entries = {each.pk: each for each in login(cast.admin).get(url("catalogue")).context["page"].object_list}
+    assert entries[entry.pk].commune_count == 3
 
 
 def test_catalogue_filters_by_theme(login, cast):
@@ -82,7 +97,10 @@ def test_catalogue_filters_by_theme(login, cast):
 def test_advisors_and_the_administrator_add_catalogue_entries(login, cast, role):
     client = login(getattr(cast, role))
     assert client.get(url("catalogue_create")).status_code == 200
-    response = client.post(url("catalogue_create"), catalogue_data())
+    # The administrator adds to the shared catalogue (no territory chosen); the others to their territory's
+    # (the field is not theirs: a territory posted is ignored).
+    posted = {} if role == "admin" else {"territory": cast.foreign_territory.pk}
+    response = client.post(url("catalogue_create"), catalogue_data(**posted))
     entry = CatalogueAction.objects.get(title="Végétaliser les cours d'écoles")
     assert response.status_code == 302 and response.url == url("catalogue_detail", entry.pk)
     assert (entry.cost_min, entry.cost_max, entry.duration_months, entry.is_active) == (
@@ -91,11 +109,61 @@ def test_advisors_and_the_administrator_add_catalogue_entries(login, cast, role)
         12,
         True,
     )
+    assert entry.territory == (None if role == "admin" else cast.territory)
+
+
+def test_the_administrator_adds_an_entry_to_a_territorys_catalogue(login, cast):
+    client = login(cast.admin)
+    response = client.post(url("catalogue_create"), catalogue_data(territory=cast.foreign_territory.pk))
+    assert response.status_code == 302
+    entry = CatalogueAction.objects.get(title="Végétaliser les cours d'écoles")
+    assert entry.territory == cast.foreign_territory
+
+
+@pytest.mark.parametrize("role", TERRITORY_CATALOGUE_MANAGERS)
+def test_only_the_administrator_edits_the_shared_catalogue(login, cast, role):
+    entry = unused_catalogue_entry()
+    client = login(getattr(cast, role))
+    assert client.get(url("catalogue_detail", entry.pk)).context["can_manage"] is False
+    assert client.get(url("catalogue_edit", entry.pk)).status_code == 403
+    data = catalogue_data(title="Piraté", theme=entry.theme_id)
+    assert client.post(url("catalogue_edit", entry.pk), data).status_code == 403
+    assert client.post(url("catalogue_delete", entry.pk)).status_code == 403
+    assert CatalogueAction.objects.get(pk=entry.pk).title == entry.title
+
+
+@pytest.mark.parametrize("role", ["metro_officer", "advisor", "referent", "elected"])
+def test_an_entry_of_another_territorys_catalogue_is_404(login, cast, role):
+    entry = territory_catalogue_entry(cast.foreign_territory, title="Chaufferie bois du Voironnais")
+    client = login(getattr(cast, role))
+    assert "Chaufferie bois du Voironnais" not in client.get(url("catalogue")).content.decode()
+    for name in ("catalogue_detail", "catalogue_edit"):
+        assert client.get(url(name, entry.pk)).status_code == 404
+    for name in ("catalogue_edit", "catalogue_delete", "catalogue_add_to_plan"):
+        assert client.post(url(name, entry.pk), catalogue_data(title="Piraté")).status_code == 404
+    assert CatalogueAction.objects.get(pk=entry.pk).title == "Chaufferie bois du Voironnais"
+
+
+@pytest.mark.parametrize("role", FOREIGN)
+def test_the_other_territory_reads_the_shared_catalogue_but_not_the_metros_entries(login, cast, role):
+    own = territory_catalogue_entry(cast.territory)
+    client = login(getattr(cast, role))
+    listed = client.get(url("catalogue")).context["page"].object_list
+    assert own not in listed and unused_catalogue_entry() in listed
+    assert client.get(url("catalogue_detail", own.pk)).status_code == 404
+
+
+def test_a_territorys_entry_goes_into_its_communes_plans_only(cast):
+    entry = territory_catalogue_entry(cast.foreign_territory, title="Chaufferie bois du Voironnais")
+    plan = ActionPlanFactory(commune=cast.commune)
+    with pytest.raises(ValidationError):
+        services.action_create(plan=plan, data={}, user=cast.admin, catalogue_action=entry)
+    assert not plan.actions.exists()
 
 
 @pytest.mark.parametrize("role", CATALOGUE_MANAGERS)
 def test_advisors_and_the_administrator_edit_catalogue_entries(login, cast, role):
-    entry = unused_catalogue_entry()
+    entry = unused_catalogue_entry() if role == "admin" else territory_catalogue_entry(cast.territory)
     data = catalogue_data(title=entry.title, theme=entry.theme_id, cost_min="1000", cost_max="2000")
     del data["is_active"]  # unticked: withdrawn from the communes
     client = login(getattr(cast, role))
@@ -107,15 +175,15 @@ def test_advisors_and_the_administrator_edit_catalogue_entries(login, cast, role
 
 @pytest.mark.parametrize("role", CATALOGUE_MANAGERS)
 def test_advisors_and_the_administrator_delete_unused_catalogue_entries(login, cast, role):
-    entry = unused_catalogue_entry()
+    entry = unused_catalogue_entry() if role == "admin" else territory_catalogue_entry(cast.territory)
     response = login(getattr(cast, role)).post(url("catalogue_delete", entry.pk))
     assert response.status_code == 302 and response.url == url("catalogue")
     assert not CatalogueAction.objects.filter(pk=entry.pk).exists()
 
 
 @pytest.mark.parametrize("role", CATALOGUE_REFUSED)
-def test_commune_roles_and_the_metro_officer_cannot_change_the_catalogue(login, cast, role):
-    entry = unused_catalogue_entry()
+def test_commune_roles_cannot_change_the_catalogue(login, cast, role):
+    entry = territory_catalogue_entry(cast.territory)
     before = CatalogueAction.objects.count()
     client = login(getattr(cast, role))
     assert client.get(url("catalogue_create")).status_code == 403
@@ -205,9 +273,16 @@ def test_catalogue_detail_shows_communes_only_their_own_uses(login, scene):
     entry = CatalogueAction.objects.order_by("pk").first()
     ActionFactory(plan=scene.plan, catalogue_action=entry)
     ActionFactory(plan=ActionPlanFactory(commune=scene.cast.other_commune), catalogue_action=entry)
+    ActionFactory(plan=ActionPlanFactory(commune=scene.cast.foreign_commune), catalogue_action=entry)
     uses = login(scene.cast.referent).get(url("catalogue_detail", entry.pk)).context["uses"]
     assert [action.plan.commune for action in uses] == [scene.cast.commune]
-    assert len(login(scene.cast.advisor).get(url("catalogue_detail", entry.pk)).context["uses"]) == 2
+    # The network roles read the uses of their territory's communes, never another territory's.
+    for role in ("advisor", "metro_officer"):
+        uses = login(getattr(scene.cast, role)).get(url("catalogue_detail", entry.pk)).context["uses"]
+        assert {action.plan.commune for action in uses} == {scene.cast.commune, scene.cast.other_commune}
+    uses = login(scene.cast.foreign_officer).get(url("catalogue_detail", entry.pk)).context["uses"]
+    assert [action.plan.commune for action in uses] == [scene.cast.foreign_commune]
+    assert len(login(scene.cast.admin).get(url("catalogue_detail", entry.pk)).context["uses"]) == 3
 
 
 # --- "pick from the catalogue" for one plan: the plan is remembered --------------------------------

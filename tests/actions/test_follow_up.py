@@ -142,6 +142,7 @@ def test_a_staff_member_sees_the_actions_they_are_responsible_for(cast, followed
 
 def test_an_advisor_of_another_commune_does_not_see_these_actions(cast, followed):
     assert titles(cast.outsider) == []
+    assert titles(cast.foreign_advisor) == []  # nor one of another territory
 
 
 def test_the_to_update_page_shows_late_first_with_the_last_update(login, cast, followed):
@@ -385,7 +386,15 @@ def test_the_staff_member_responsible_for_the_action_updates_it(login, cast, act
 
 
 @pytest.mark.parametrize(
-    "role, status", [("staff", 403), ("elected", 403), ("metro_officer", 403), ("outsider", 404)]
+    "role, status",
+    [
+        ("staff", 403),
+        ("elected", 403),
+        ("metro_officer", 403),
+        ("outsider", 404),
+        ("foreign_officer", 404),
+        ("foreign_advisor", 404),
+    ],
 )
 def test_others_cannot_open_or_post_the_follow_up_form(login, cast, action, role, status):
     client = login(getattr(cast, role))

@@ -140,8 +140,9 @@ def test_members_and_network_roles_read_every_plan_page(as_role, scene, role, na
 
 
 @pytest.mark.parametrize("name, args", READ_PAGES, ids=READ_IDS)
-def test_outsiders_get_404_on_every_plan_page(as_role, scene, name, args):
-    assert as_role("outsider").get(url(name, *args(scene))).status_code == 404
+@pytest.mark.parametrize("role", ["outsider", "foreign_officer", "foreign_advisor"])
+def test_outsiders_get_404_on_every_plan_page(as_role, scene, name, args, role):
+    assert as_role(role).get(url(name, *args(scene))).status_code == 404
 
 
 def test_an_unknown_export_format_is_404(as_role, scene):

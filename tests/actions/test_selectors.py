@@ -7,6 +7,7 @@ import pytest
 from actions import selectors, services
 from actions.models import ActionStatus, PlanStatus
 from tests.actions.factories import ActionFactory, ActionPlanFactory, MilestoneFactory, adopted_plan
+from tests.actions.helpers import territory_catalogue_entry
 from tests.factories import CommuneFactory
 
 pytestmark = pytest.mark.django_db
@@ -105,3 +106,15 @@ def test_the_portfolio_counts_late_actions_of_the_followed_plan_in_one_query(
     with django_assert_num_queries(1):
         line = selectors.portfolio_plans(commune_ids=[cast.commune.pk])[cast.commune.pk]
     assert (line.current, line.followed, line.late) == (v2, v1, 1)
+
+
+def test_a_plan_imports_from_the_shared_catalogue_and_its_territorys_only(cast):
+
+    metro = territory_catalogue_entry(cast.territory)
+    voiron = territory_catalogue_entry(cast.foreign_territory, title="Chaufferie bois du Voironnais")
+    references = selectors.plan_import_references(plan=ActionPlanFactory(commune=cast.commune))
+    assert metro in references.catalogue and voiron not in references.catalogue
+    assert any(entry.territory_id is None for entry in references.catalogue)
+    assert list(
+        selectors.catalogue_entries_for(commune=cast.foreign_commune).filter(territory__isnull=False)
+    ) == [voiron]

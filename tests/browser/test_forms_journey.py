@@ -9,7 +9,7 @@ from communes.models import Role, Stage
 from observatory.models import ImportBatch
 from tests.actions.factories import ActionFactory, ActionPlanFactory
 from tests.browser.conftest import page_problems, sign_in
-from tests.factories import PASSWORD, CommuneFactory, MembershipFactory, UserFactory
+from tests.factories import PASSWORD, CommuneFactory, MembershipFactory, TerritoryFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -142,7 +142,7 @@ BAD_IMPORT = """insee_code,year,quantity,sector,energy,value,unit,status
 
 
 def test_an_import_with_errors_has_no_accessibility_violation(live_server, new_page, action, tmp_path):
-    UserFactory(email="marc@example.org", full_name="Marc Métro", is_metro_officer=True)
+    UserFactory(email="marc@example.org", full_name="Marc Métro", officer_of=TerritoryFactory())
     page = new_page()
     sign_in(page, live_server.url, "marc@example.org", PASSWORD)
     path = tmp_path / "wrong.csv"

@@ -14,7 +14,7 @@ from reporting.models import DocumentKind, DocumentStatus, GeneratedDocument
 from tests.actions.factories import ActionFactory, ActionPlanFactory
 from tests.browser.conftest import page_problems, sign_in
 from tests.browser.fixtures import NO_SIDEWAYS_SCROLL
-from tests.factories import PASSWORD, CommuneFactory, MembershipFactory, UserFactory
+from tests.factories import PASSWORD, CommuneFactory, MembershipFactory, TerritoryFactory, UserFactory
 from tests.observatory.helpers import import_rows, series_rows
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -39,7 +39,7 @@ def network(settings, tmp_path):
         full_name="Alexandra Administratrice-Delacroix",
         is_superuser=True,
         is_staff=True,
-        is_metro_officer=True,
+        officer_of=TerritoryFactory(),
     )
     advisor = UserFactory(email="claire@example.org", full_name="Claire Conseillère-Martin")
     elected = UserFactory(email="emile@example.org", full_name="Émile Élu")

@@ -4,7 +4,7 @@ import pytest
 
 from observatory.models import BatchStatus, ImportBatch, Observation
 from tests.browser.conftest import sign_in
-from tests.factories import PASSWORD, CommuneFactory, UserFactory
+from tests.factories import PASSWORD, CommuneFactory, TerritoryFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,7 +40,7 @@ def test_metro_officer_imports_a_file_and_sees_the_commune_against_its_targets(
     live_server, new_page, tmp_path
 ):
     CommuneFactory(name="Saint-Égrève", insee_code="38382", population=16000)
-    UserFactory(email="marc@example.org", full_name="Marc Métro", is_metro_officer=True)
+    UserFactory(email="marc@example.org", full_name="Marc Métro", officer_of=TerritoryFactory())
     page = new_page()
     sign_in(page, live_server.url, "marc@example.org", PASSWORD)
 

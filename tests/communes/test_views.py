@@ -2,9 +2,11 @@
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from communes.models import Commune, Invitation, Membership, Role, Signatory, Stage
+from communes import services
+from communes.models import Agency, Commune, Invitation, Membership, Role, Signatory, Stage
 from tests.factories import (
     CommuneFactory,
     InvitationFactory,
@@ -18,6 +20,10 @@ pytestmark = pytest.mark.django_db
 EVERYONE = ["admin", "metro_officer", "advisor", "referent", "staff", "elected", "outsider"]
 READ_ONLY_MEMBERS = ["metro_officer", "referent", "staff", "elected"]
 MANAGERS = ["admin", "advisor"]
+# The roles of the other territory (the Pays Voironnais), to whom every object of the Métro is 404 (and
+# the reverse: the Métro's officer and advisor on Voiron's); and everyone with no part in the commune.
+FOREIGN = ["foreign_officer", "foreign_advisor"]
+OUTSIDERS = ["outsider", *FOREIGN]
 
 
 def commune_url(name, cast, **kwargs):
@@ -137,6 +143,16 @@ def test_commune_list_filters_by_search_stage_and_advisor(login, cast):
     assert names(stage=Stage.SIGNATORY) == ["Saint-Martin-d'Hères"]
     assert names(advisor=cast.outsider.pk) == ["Échirolles"]
     assert names(advisor=cast.advisor.pk, stage=Stage.IN_FOLLOW_UP) == []
+    assert names(territory=cast.foreign_territory.slug) == ["Voiron"]
+    assert names(territory=cast.territory.slug, q="38") == ["Échirolles", "Saint-Martin-d'Hères"]
+
+
+def test_the_advisor_filter_lists_the_advisors_of_the_territories_one_sees(login, cast):
+    form = login(cast.metro_officer).get(reverse("communes:list")).context["form"]
+    assert set(form.fields["advisor"].queryset) == {cast.advisor, cast.outsider}
+    assert "territory" not in form.fields  # one territory: nothing to choose
+    form = login(cast.admin).get(reverse("communes:list")).context["form"]
+    assert set(form.fields["advisor"].queryset) == {cast.advisor, cast.outsider, cast.foreign_advisor}
 
 
 def test_commune_list_shows_advisors_and_referents_in_bounded_queries(
@@ -148,7 +164,7 @@ def test_commune_list_shows_advisors_and_referents_in_bounded_queries(
     with django_assert_max_num_queries(10):
         response = client.get(reverse("communes:list"))
     assert "Claire Conseillère" in response.content.decode()
-    assert response.context["page"].paginator.count == 32
+    assert response.context["page"].paginator.count == 33  # and Voiron, of the Pays Voironnais
 
 
 def test_commune_list_puts_each_commune_s_advisors_and_referents_in_their_columns_in_name_order(login, cast):
@@ -195,8 +211,18 @@ def test_commune_page_renders_in_a_bounded_number_of_queries(login, cast, django
     assert len(response.context["page"].pending_invitations) == 10
 
 
-def test_commune_page_is_404_to_outsiders(login, cast):
-    assert login(cast.outsider).get(commune_url("detail", cast)).status_code == 404
+@pytest.mark.parametrize("role", OUTSIDERS)
+def test_commune_page_is_404_to_outsiders(login, cast, role):
+    assert login(getattr(cast, role)).get(commune_url("detail", cast)).status_code == 404
+
+
+@pytest.mark.parametrize("role", ["metro_officer", "advisor"])
+@pytest.mark.parametrize("name", ["detail", "edit", "invite"])
+def test_the_metros_roles_get_404_on_voirons_pages(login, cast, role, name):
+    url = reverse(f"communes:{name}", args=[cast.foreign_commune.insee_code])
+    client = login(getattr(cast, role))
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"email": "x@example.org", "role": "staff", "name": "X"}).status_code == 404
 
 
 def test_unknown_commune_is_404(login, cast):
@@ -251,8 +277,9 @@ def test_read_only_members_get_403_on_edit(login, cast, role):
     assert Commune.objects.get(pk=cast.commune.pk).population == 12000
 
 
-def test_outsiders_get_404_on_edit(login, cast):
-    client = login(cast.outsider)
+@pytest.mark.parametrize("role", OUTSIDERS)
+def test_outsiders_get_404_on_edit(login, cast, role):
+    client = login(getattr(cast, role))
     assert client.post(commune_url("edit", cast), edit_data(cast)).status_code == 404
     assert Commune.objects.get(pk=cast.commune.pk).stage == Stage.NOT_SIGNATORY
 
@@ -286,6 +313,50 @@ def test_only_the_administrator_assigns_advisors(login, cast):
         Membership.objects.filter(commune=cast.commune, role=Role.ADVISOR).values_list("user", flat=True)
     )
     assert advisors == {new_advisor.pk}
+
+
+@pytest.fixture
+def agencies(cast):
+    """The Métro's agency, and the Voironnais's, whose advisor follows Voiron."""
+    metro = Agency.objects.create(name="ALEC de la Grande Région Grenobloise")
+    metro.territories.add(cast.territory)
+    voironnais = Agency.objects.create(name="AGEDEN du Voironnais")
+    voironnais.territories.add(cast.foreign_territory)
+    cast.foreign_advisor.agency = voironnais
+    cast.foreign_advisor.save()
+    return {"metro": metro, "voironnais": voironnais}
+
+
+def test_the_administrator_is_offered_the_advisors_whose_agency_serves_the_territory(login, cast, agencies):
+    newcomer = UserFactory(full_name="Nina Nouvelle", agency=agencies["metro"])  # no commune yet
+    choices = login(cast.admin).get(commune_url("edit", cast)).context["form"].fields["advisors"].queryset
+    assert cast.foreign_advisor not in choices  # their agency serves the Voironnais only
+    assert {newcomer, cast.advisor, cast.outsider} <= set(choices)
+
+
+def test_an_advisor_of_an_agency_that_does_not_serve_the_territory_cannot_be_assigned(cast, agencies):
+    with pytest.raises(ValidationError) as error:
+        services.commune_update(
+            commune=cast.commune, data={}, advisors=[cast.foreign_advisor], user=cast.admin
+        )
+    assert "AGEDEN du Voironnais" in str(error.value) and "Grenoble-Alpes Métropole" in str(error.value)
+    assert not Membership.objects.filter(user=cast.foreign_advisor, commune=cast.commune).exists()
+
+
+def test_inviting_as_advisor_someone_whose_agency_does_not_serve_the_territory_is_refused(
+    login, cast, agencies
+):
+    response = login(cast.admin).post(
+        commune_url("invite", cast), {"email": cast.foreign_advisor.email, "role": Role.ADVISOR}
+    )
+    assert response.status_code == 200
+    assert "AGEDEN du Voironnais" in str(response.context["form"].errors["email"])
+    assert not Invitation.objects.exists()
+    # As a referent, the agency does not matter.
+    response = login(cast.admin).post(
+        commune_url("invite", cast), {"email": cast.foreign_advisor.email, "role": Role.REFERENT}
+    )
+    assert response.status_code == 302
 
 
 # --- invitations --------------------------------------------------------------------------------
@@ -325,8 +396,9 @@ def test_read_only_members_cannot_invite(login, cast, role):
     assert not Invitation.objects.exists()
 
 
-def test_outsiders_cannot_invite(login, cast):
-    response = login(cast.outsider).post(
+@pytest.mark.parametrize("role", OUTSIDERS)
+def test_outsiders_cannot_invite(login, cast, role):
+    response = login(getattr(cast, role)).post(
         commune_url("invite", cast), {"email": "x@example.org", "role": "staff"}
     )
     assert response.status_code == 404
@@ -352,7 +424,9 @@ def test_pending_invitations_are_listed_and_can_be_withdrawn(login, cast):
     assert invitation.revoked_at is not None
 
 
-@pytest.mark.parametrize("role, status", [("referent", 403), ("staff", 403), ("outsider", 404)])
+@pytest.mark.parametrize(
+    "role, status", [("referent", 403), ("staff", 403), *((role, 404) for role in OUTSIDERS)]
+)
 def test_invitations_cannot_be_withdrawn_by_others(login, cast, role, status):
     invitation = InvitationFactory(commune=cast.commune)
     response = login(getattr(cast, role)).post(
@@ -380,7 +454,8 @@ def test_advisor_removes_a_membership(login, cast):
 
 
 @pytest.mark.parametrize(
-    "role, status", [("referent", 403), ("elected", 403), ("metro_officer", 403), ("outsider", 404)]
+    "role, status",
+    [("referent", 403), ("elected", 403), ("metro_officer", 403), *((role, 404) for role in OUTSIDERS)],
 )
 def test_others_cannot_remove_memberships(login, cast, role, status):
     membership = Membership.objects.get(user=cast.staff, commune=cast.commune)
@@ -412,6 +487,55 @@ def test_everyone_signed_in_reads_the_signatories(login, cast, role):
     assert response.context["counts"]["signed_communes"] == 1
 
 
+def test_each_territory_reads_its_own_signatories(login, cast):
+    SignatoryFactory(name="ACTIS", territory=cast.territory)
+    SignatoryFactory(name="Pluralis", territory=cast.foreign_territory)
+    for role in [*EVERYONE[1:]]:
+        response = login(getattr(cast, role)).get(reverse("communes:signatories"))
+        assert [row.name for row in response.context["rows"]] == ["ACTIS"], role
+        assert 'name="territory"' not in response.content.decode()  # one territory: no filter
+    for role in FOREIGN:
+        response = login(getattr(cast, role)).get(reverse("communes:signatories"))
+        assert [row.name for row in response.context["rows"]] == ["Pluralis"], role
+    response = login(cast.admin).get(reverse("communes:signatories"))
+    assert [(row.name, row.territory) for row in response.context["rows"]] == [
+        ("ACTIS", cast.territory.name),
+        ("Pluralis", cast.foreign_territory.name),
+    ]
+
+
+@pytest.mark.parametrize("role", ["metro_officer", "advisor", "referent", "elected"])
+def test_a_signatory_of_another_territory_is_404(login, cast, role):
+    signatory = SignatoryFactory(name="Pluralis", territory=cast.foreign_territory)
+    client = login(getattr(cast, role))
+    url = reverse("communes:signatory_edit", args=[signatory.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"name": "X", "type": "company"}).status_code == 404
+    assert Signatory.objects.get(pk=signatory.pk).name == "Pluralis"
+
+
+def test_a_network_role_of_one_territory_adds_signatories_to_it(login, cast):
+    client = login(cast.foreign_officer)
+    response = client.post(
+        reverse("communes:signatory_create"),
+        {"name": "Pluralis", "type": "social_landlord", "territory": cast.territory.pk},
+    )
+    assert response.status_code == 302
+    assert Signatory.objects.get().territory == cast.foreign_territory  # never the Métro
+
+
+def test_the_administrator_chooses_the_signatorys_territory(login, cast):
+    client = login(cast.admin)
+    response = client.get(reverse("communes:signatory_create"))
+    assert "Pays Voironnais" in response.content.decode()
+    response = client.post(
+        reverse("communes:signatory_create"),
+        {"name": "Pluralis", "type": "social_landlord", "territory": cast.foreign_territory.pk},
+    )
+    assert response.status_code == 302
+    assert Signatory.objects.get().territory == cast.foreign_territory
+
+
 def test_signatories_render_in_a_bounded_number_of_queries(login, cast, django_assert_max_num_queries):
     for index in range(40):
         CommuneFactory(charter_signed_on="2007-01-01", stage=Stage.SIGNATORY)
@@ -434,12 +558,19 @@ def test_signatories_filter_by_type(login, cast):
 def test_network_roles_add_and_edit_signatories(login, cast, role):
     client = login(getattr(cast, role))
     assert client.get(reverse("communes:signatory_create")).status_code == 200
+    # The administrator chooses the territory; the others add to theirs (no field, the value ignored).
     response = client.post(
         reverse("communes:signatory_create"),
-        {"name": "Grenoble Habitat", "type": "social_landlord", "signed_on": "2005-06-14"},
+        {
+            "name": "Grenoble Habitat",
+            "type": "social_landlord",
+            "signed_on": "2005-06-14",
+            "territory": cast.territory.pk,
+        },
     )
     assert response.status_code == 302
     signatory = Signatory.objects.get()
+    assert signatory.territory == cast.territory
     response = client.post(
         reverse("communes:signatory_edit", args=[signatory.pk]),
         {"name": "Grenoble Habitat", "type": "social_landlord", "signed_on": "2006-01-31"},
@@ -449,14 +580,14 @@ def test_network_roles_add_and_edit_signatories(login, cast, role):
     assert str(signatory.signed_on) == "2006-01-31"
 
 
-@pytest.mark.parametrize("role", ["referent", "staff", "elected", None])
-def test_commune_roles_cannot_edit_signatories(login, cast, role):
+@pytest.mark.parametrize("role, status", [("referent", 403), ("staff", 403), ("elected", 403), (None, 404)])
+def test_commune_roles_cannot_edit_signatories(login, cast, role, status):
+    """The commune's people read the territory's signatories (403); a person of no territory, not even."""
     signatory = SignatoryFactory()
     client = login(getattr(cast, role) if role else UserFactory())
     assert client.get(reverse("communes:signatory_create")).status_code == 403
-    assert (
-        client.post(reverse("communes:signatory_edit", args=[signatory.pk]), {"name": "X"}).status_code == 403
-    )
+    url = reverse("communes:signatory_edit", args=[signatory.pk])
+    assert client.post(url, {"name": "X"}).status_code == status
     assert Signatory.objects.get().name == signatory.name
 
 

@@ -13,6 +13,8 @@ from reporting.models import AUDIENCES, DocumentKind, DocumentStatus, GeneratedD
 pytestmark = pytest.mark.django_db
 
 ROLES = ["admin", "metro_officer", "advisor", "referent", "staff", "elected", "outsider"]
+# The other territory's officer and advisor (the Pays Voironnais): nothing of the Métro's.
+FOREIGN = ["foreign_officer", "foreign_advisor"]
 
 
 def test_every_document_kind_has_an_audience():
@@ -26,6 +28,7 @@ def documents(cast):
     def letter(number, status):
         published = timezone.now() if status == LetterStatus.PUBLISHED else None
         return Letter.objects.create(
+            territory=cast.territory,
             number=number,
             title=f"Lettre {number}",
             period_start=datetime.date(2025, 1, 1),
@@ -35,7 +38,9 @@ def documents(cast):
         )
 
     def document(kind, **fields):
-        return GeneratedDocument.objects.create(kind=kind, status=DocumentStatus.DONE, **fields)
+        return GeneratedDocument.objects.create(
+            kind=kind, status=DocumentStatus.DONE, territory=cast.territory, **fields
+        )
 
     return {
         "own report": document(DocumentKind.COMMUNE_REPORT, commune=cast.commune, year=2025),
@@ -53,7 +58,7 @@ def documents(cast):
     }
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", ROLES + FOREIGN)
 def test_the_documents_list_shows_exactly_the_documents_a_person_may_open(cast, login, documents, role):
     user = getattr(cast, role)
     may_open = {name for name, doc in documents.items() if permissions.can_view_document(user, doc)}
@@ -86,3 +91,5 @@ def test_the_audiences_give_each_role_what_it_should_read(cast, documents):
         "published letter",
     }
     assert readable("admin") == set(documents)
+    for role in FOREIGN:
+        assert readable(role) == set(), role

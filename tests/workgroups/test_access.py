@@ -9,6 +9,7 @@ from tests import samples
 from tests.workgroups.helpers import new_meeting, paris
 from tests.workgroups.view_helpers import (
     MEETING_DAY,
+    OUTSIDERS,
     READERS,
     assert_login_redirect,
     url_of,
@@ -104,10 +105,20 @@ def test_a_calendar_token_of_a_deactivated_user_is_not_found(client, scene, cast
     assert [client.get(url).status_code for url in urls] == [404, 404]
 
 
-def test_a_calendar_token_for_a_commune_one_cannot_see_is_not_found(client, scene, cast):
-    token = calendar.feed_token(user=cast.outsider, commune=cast.commune)
+@pytest.mark.parametrize("role", OUTSIDERS)
+def test_a_calendar_token_for_a_commune_one_cannot_see_is_not_found(client, scene, cast, role):
+    token = calendar.feed_token(user=getattr(cast, role), commune=cast.commune)
 
     assert client.get(reverse("workgroups:calendar", args=[token])).status_code == 404
+
+
+def test_the_calendar_of_an_advisor_of_another_territory_holds_none_of_the_metros_meetings(
+    client, scene, cast
+):
+    feed = client.get(reverse("workgroups:calendar", args=[calendar.feed_token(user=cast.foreign_advisor)]))
+
+    assert feed.status_code == 200
+    assert "BEGIN:VEVENT" not in feed.content.decode()
 
 
 def test_a_token_of_another_kind_is_not_a_calendar_token(client, scene, cast):
@@ -119,7 +130,9 @@ def test_a_token_of_another_kind_is_not_a_calendar_token(client, scene, cast):
 # --- reading: members of the commune, the Métro officer, the admin -------------------------------
 
 
-@pytest.mark.parametrize("role, status", [(role, 200) for role in READERS] + [("outsider", 404)])
+@pytest.mark.parametrize(
+    "role, status", [(role, 200) for role in READERS] + [(role, 404) for role in OUTSIDERS]
+)
 def test_everyone_in_the_commune_reads_the_group_page(login, scene, cast, role, status):
     assert login(getattr(cast, role)).get(url_of("group", scene, cast)).status_code == status
 
@@ -130,7 +143,9 @@ MEETING_READERS = ["admin", "metro_officer", "advisor", "referent"]
 @pytest.mark.parametrize("name", ["meeting", "document", "minutes_pdf"])
 @pytest.mark.parametrize(
     "role, status",
-    [(role, 200) for role in MEETING_READERS] + [("staff", 403), ("elected", 403), ("outsider", 404)],
+    [(role, 200) for role in MEETING_READERS]
+    + [("staff", 403), ("elected", 403)]
+    + [(role, 404) for role in OUTSIDERS],
 )
 def test_meeting_contents_are_for_the_group_its_leaders_and_network_roles(
     login, scene, cast, name, role, status

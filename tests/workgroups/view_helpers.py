@@ -10,7 +10,10 @@ from workgroups.models import Decision, MeetingHistoryEntry
 READERS = ["admin", "metro_officer", "advisor", "referent", "staff", "elected"]
 EDITORS = ["admin", "advisor", "referent"]
 READ_ONLY = ["staff", "elected", "metro_officer"]
-DENIED = [(role, 403) for role in READ_ONLY] + [("outsider", 404)]
+# Everyone with no part in the commune: another commune's advisor, and the other territory's officer and
+# advisor (the Pays Voironnais): 404 on everything of the Métro's commune.
+OUTSIDERS = ["outsider", "foreign_officer", "foreign_advisor"]
+DENIED = [(role, 403) for role in READ_ONLY] + [(role, 404) for role in OUTSIDERS]
 
 DECISION_TEXT = "Commander l'audit énergétique des écoles."
 MEETING_DAY = paris(2026, 3, 12, 18)
