@@ -31,7 +31,7 @@ from actions.models import (
 from communes.models import Commune, Membership, Role, Signatory, SignatoryType, Stage, sort_key
 from observatory.models import BatchStatus, Dataset, ImportBatch, ImportFormat, Target
 from reporting.models import DocumentKind, DocumentStatus, GeneratedDocument, Letter, LetterStatus
-from tests.factories import EpciFactory, UserFactory
+from tests.factories import EpciFactory, TerritoryFactory, UserFactory
 from tests.observatory.helpers import import_rows, series_rows
 from workgroups.models import Reminder, ReminderReason
 
@@ -150,7 +150,7 @@ def _plans(communes, entry, owner) -> tuple[list[ActionPlan], list[Action]]:
 def build_scene(size: int) -> Scene:
     users = {
         "admin": UserFactory(full_name="Alice Admin", is_superuser=True, is_staff=True),
-        "metro_officer": UserFactory(full_name="Marc Métro", is_metro_officer=True),
+        "metro_officer": UserFactory(full_name="Marc Métro", officer_of=TerritoryFactory()),
         "advisor": UserFactory(full_name="Claire Conseillère"),
         "referent": UserFactory(full_name="Romain Référent"),
     }

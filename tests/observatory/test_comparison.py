@@ -9,7 +9,7 @@ from communes.models import Commune
 from observatory import selectors
 from observatory.comparison import INDICATORS
 from observatory.models import Dataset
-from tests.factories import CommuneFactory, UserFactory
+from tests.factories import CommuneFactory, TerritoryFactory, UserFactory
 from tests.observatory.helpers import import_rows, series_rows
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +56,7 @@ NO_OUTLINE = (
 
 
 def test_the_map_says_how_many_communes_it_cannot_draw_for_want_of_an_outline(client, scene):
-    client.force_login(UserFactory(is_metro_officer=True))
+    client.force_login(UserFactory(officer_of=TerritoryFactory()))
     url = reverse("observatory:agglomeration")
     response = client.get(url, {"indicator": "emissions_change"})
     # The two communes drawn have a value; four of six have no outline: not "left blank", left out.
@@ -73,7 +73,7 @@ def test_the_map_says_how_many_communes_it_cannot_draw_for_want_of_an_outline(cl
 def test_a_commune_on_the_map_without_a_value_is_counted_as_left_blank(client, scene):
     Commune.objects.filter(insee_code__in=CODES[2:]).delete()  # only the two outlined communes remain
     import_rows(series_rows(["38185"], [2005, 2020]))  # these years now hold 38185's values only
-    client.force_login(UserFactory(is_metro_officer=True))
+    client.force_login(UserFactory(officer_of=TerritoryFactory()))
     response = client.get(reverse("observatory:agglomeration"), {"indicator": "emissions_change"})
     assert response.context["map_message"] == (
         "1 communes sur 2 ont une valeur pour 2020 ; les autres restent en blanc."
@@ -84,7 +84,7 @@ def test_without_any_outline_the_map_is_left_out_and_says_why(client, db):
     for code in CODES[2:]:
         CommuneFactory(insee_code=code, name=f"Commune {code}", population=1000)
     import_rows(series_rows(CODES[2:], [2005, 2020]))
-    client.force_login(UserFactory(is_metro_officer=True))
+    client.force_login(UserFactory(officer_of=TerritoryFactory()))
     response = client.get(reverse("observatory:agglomeration"))
     content = response.content.decode()
     assert 'id="chart-map"' not in content and 'id="observatory-map"' not in content

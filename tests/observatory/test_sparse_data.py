@@ -12,7 +12,7 @@ from django.utils import translation
 from observatory import coverage as observatory_coverage
 from observatory import selectors
 from observatory.models import BatchStatus, Dataset, Observation
-from tests.factories import CommuneFactory, UserFactory
+from tests.factories import CommuneFactory, TerritoryFactory, UserFactory
 from tests.observatory.helpers import import_rows
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +60,7 @@ def complete_then_partial(communes):
 
 
 def page(client, url_name, **params):
-    client.force_login(UserFactory(is_metro_officer=True))
+    client.force_login(UserFactory(officer_of=TerritoryFactory()))
     return client.get(reverse(url_name), params)
 
 
@@ -213,7 +213,7 @@ def test_a_map_of_some_communes_says_how_many(client, two_of_four):
 
 
 def test_a_communes_page_is_its_own_territory_and_complete(client, two_of_four):
-    client.force_login(UserFactory(is_metro_officer=True))
+    client.force_login(UserFactory(officer_of=TerritoryFactory()))
     content = client.get(reverse("observatory:commune", args=["38421"])).content.decode()
     assert 'id="coverage-note"' not in content
     assert "partiel" not in element(content, "years-table", "</table>")

@@ -23,7 +23,7 @@ from observatory.models import (
 )
 from observatory.totals import COMMUNE_COLUMNS, totals_rebuild
 from observatory.views import GEOJSON
-from tests.factories import CommuneFactory, UserFactory
+from tests.factories import CommuneFactory, TerritoryFactory, UserFactory
 from tests.observatory.helpers import import_rows, series_rows
 
 pytestmark = pytest.mark.django_db
@@ -100,7 +100,7 @@ def test_a_second_import_replaces_the_aggregates_of_its_years_only(communes):
 
 
 def test_a_new_import_shows_its_figures_on_the_next_page_at_once(client, communes):
-    user = UserFactory(is_metro_officer=True)
+    user = UserFactory(officer_of=TerritoryFactory())
     import_rows(series_rows(CODES, [2019, 2020]))
     before = agglomeration_emissions(client, user)
     assert before[2020] == pytest.approx(sum(1000 * (i + 1) * 0.99 * 0.3 for i in range(4)))
@@ -111,7 +111,7 @@ def test_a_new_import_shows_its_figures_on_the_next_page_at_once(client, commune
 
 
 def test_a_commune_joining_or_its_population_changing_shows_in_the_coverage_at_once(client, communes):
-    user = UserFactory(is_metro_officer=True)
+    user = UserFactory(officer_of=TerritoryFactory())
     import_rows(series_rows(CODES, [2020]))
     dataset = Dataset.objects.get(code="orcae")
     ids = list(Commune.objects.values_list("pk", flat=True))
@@ -160,7 +160,7 @@ def test_the_agglomerations_comparison_shows_fifty_communes_a_page_and_maps_thos
     for code in codes:
         CommuneFactory(insee_code=code, name=f"Commune {code}", population=1000)
     import_rows(series_rows(codes, [2020]))
-    client.force_login(UserFactory(is_metro_officer=True))
+    client.force_login(UserFactory(officer_of=TerritoryFactory()))
     first = client.get(reverse("observatory:agglomeration"), {"indicator": "renewable_share"})
     second = client.get(reverse("observatory:agglomeration"), {"page": 2})
     assert len(first.context["comparison"]) == 50

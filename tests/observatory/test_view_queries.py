@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from observatory.models import BatchStatus
-from tests.factories import CommuneFactory, UserFactory
+from tests.factories import CommuneFactory, TerritoryFactory, UserFactory
 from tests.observatory.helpers import import_rows, series_rows
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +33,7 @@ def test_the_agglomeration_page_query_count_does_not_grow(
     client, django_assert_max_num_queries, count, years
 ):
     load_communes(count, years)
-    client.force_login(UserFactory(is_metro_officer=True))
+    client.force_login(UserFactory(officer_of=TerritoryFactory()))
     with django_assert_max_num_queries(AGGLOMERATION_QUERIES):
         response = client.get(reverse("observatory:agglomeration"))
     assert response.status_code == 200
@@ -44,7 +44,7 @@ def test_the_agglomeration_page_query_count_does_not_grow(
 @pytest.mark.parametrize("count, years", [(10, 5), (30, 15)])
 def test_the_commune_page_query_count_does_not_grow(client, django_assert_max_num_queries, count, years):
     communes = load_communes(count, years)
-    client.force_login(UserFactory(is_metro_officer=True))
+    client.force_login(UserFactory(officer_of=TerritoryFactory()))
     with django_assert_max_num_queries(COMMUNE_QUERIES):
         response = client.get(reverse("observatory:commune", args=[communes[-1].insee_code]))
     assert response.status_code == 200
@@ -54,7 +54,7 @@ def test_the_commune_page_query_count_does_not_grow(client, django_assert_max_nu
 @pytest.mark.parametrize("count, years", [(10, 5), (30, 15)])
 def test_the_exports_query_count_does_not_grow(client, django_assert_max_num_queries, count, years):
     communes = load_communes(count, years)
-    client.force_login(UserFactory(is_metro_officer=True))
+    client.force_login(UserFactory(officer_of=TerritoryFactory()))
     with django_assert_max_num_queries(AGGLOMERATION_EXPORT_QUERIES):
         client.get(reverse("observatory:agglomeration_export"))
     with django_assert_max_num_queries(COMMUNE_EXPORT_QUERIES):
