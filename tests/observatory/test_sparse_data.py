@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from communes.models import CommuneOutline
 from observatory import coverage as observatory_coverage
 from observatory import selectors
 from observatory.models import BatchStatus, Dataset, Observation
@@ -107,7 +108,9 @@ def test_the_coverage_of_each_year_counts_communes_and_population_in_one_query(
 
 def test_totals_charts_and_targets_read_complete_years_only(complete_then_partial, communes):
     view = selectors.territory_observatory(
-        commune_ids=[c.pk for c in communes], dataset=Dataset.objects.get(code="orcae")
+        commune_ids=[c.pk for c in communes],
+        dataset=Dataset.objects.get(code="orcae"),
+        territory_id=communes[0].territory_id,
     )
     assert view.emissions.years == [2005, 2018]
     assert view.emissions.totals == pytest.approx({2005: 200000, 2018: 180000})
@@ -192,7 +195,9 @@ def test_a_map_without_values_for_its_year_says_so(client, two_of_four):
     )
 
 
-def test_a_map_of_some_communes_says_how_many(client, two_of_four):
+def test_a_map_of_some_communes_says_how_many(client, communes, two_of_four):
+    for commune in communes:
+        CommuneOutline.objects.create(commune=commune, geometry='{"type":"Point","coordinates":[5.7,45.2]}')
     response = page(client, "observatory:agglomeration")
     content = response.content.decode()
     assert 'id="chart-map"' in content
