@@ -222,11 +222,14 @@ def coverage_select_sql(*, dataset_id: int | None = None, years=None) -> tuple[s
     )
     return (
         f"SELECT f.dataset_id, c.territory_id, f.year, count(*), sum(coalesce(c.population, 0)), {sums}, "
-        f"({fingerprint_sql('c.territory_id')}) "
+        "fp.fingerprint "
         f"FROM (SELECT t.dataset_id, t.year, t.insee_code, {flags} FROM {_quote(COMMUNE_TOTALS)} t "
         f"WHERE {where}{in_years} GROUP BY t.dataset_id, t.year, t.insee_code) AS f "
         "JOIN communes_commune c ON c.insee_code = f.insee_code "
-        "GROUP BY f.dataset_id, c.territory_id, f.year",
+        # Each territory's fingerprint in one pass over the communes (not once per year and territory).
+        f"JOIN (SELECT fc.territory_id, {FINGERPRINT} AS fingerprint FROM communes_commune fc "
+        "GROUP BY fc.territory_id) AS fp ON fp.territory_id = c.territory_id "
+        "GROUP BY f.dataset_id, c.territory_id, f.year, fp.fingerprint",
         params + year_params,
     )
 

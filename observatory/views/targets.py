@@ -39,7 +39,7 @@ def target_list(request):
             **paginate(
                 request,
                 Target.objects.filter(territory=territory)
-                .select_related("commune")
+                .select_related("commune", "territory")
                 .order_by(F("commune__sort_name").asc(nulls_first=True), "target_year", "pk"),
             ),
             "territory": territory,
