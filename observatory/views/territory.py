@@ -322,7 +322,7 @@ def commune_observatory(request, insee_code):
     part = (
         cached_page_part(
             "commune",
-            (commune.pk, dataset.pk),
+            (commune.territory_id, commune.pk, dataset.pk),
             request.GET.urlencode(),
             lambda: _commune_body(commune, dataset),
         )

@@ -22,7 +22,7 @@ from observatory.models import (
     PlatformTotal,
 )
 from observatory.totals import COMMUNE_COLUMNS, totals_rebuild
-from tests.factories import CommuneFactory, TerritoryFactory, UserFactory
+from tests.factories import CommuneFactory, TerritoryFactory, UserFactory, voironnais_territory
 from tests.observatory.helpers import import_rows, series_rows
 
 pytestmark = pytest.mark.django_db
@@ -55,11 +55,29 @@ def snapshot():
         ),
         rows(
             PlatformTotal,
-            ["dataset_id", "batch_id", "year", "quantity", "part", "code", "total", "estimates"],
+            [
+                "dataset_id",
+                "territory_id",
+                "batch_id",
+                "year",
+                "quantity",
+                "part",
+                "code",
+                "total",
+                "estimates",
+            ],
         ),
         rows(
             PlatformCoverage,
-            ["dataset_id", "year", "communes", "population", "with_emissions", "emissions_and_population"],
+            [
+                "dataset_id",
+                "territory_id",
+                "year",
+                "communes",
+                "population",
+                "with_emissions",
+                "emissions_and_population",
+            ],
         ),
     )
 
@@ -288,3 +306,24 @@ def test_the_first_territory_read_after_an_import_loops_over_no_partition(db):
             assert not any(
                 item["Node Type"] == "Seq Scan" and item.get("Relation Name") == partition for item in scans
             ), json.dumps(plan, indent=1)
+
+
+def test_a_commune_moving_territory_takes_its_values_to_its_new_territorys_totals(communes):
+    shared = Dataset.objects.create(code="national", name="National", producer="État")
+    import_rows(series_rows(CODES, [2020]), dataset_code="national")
+    metro, voironnais = TerritoryFactory(), voironnais_territory()
+    commune = Commune.objects.get(insee_code="38486")  # the fourth: 4 000 MWh, 1 200 t CO2e
+    commune.territory = voironnais
+    commune.save()
+    coverage = {row.territory_id: row.communes for row in PlatformCoverage.objects.filter(dataset=shared)}
+    assert coverage == {metro.pk: 3, voironnais.pk: 1}
+
+    def emissions(territory):
+        row = PlatformTotal.objects.get(dataset=shared, territory=territory, quantity="emissions", part="")
+        return row.total
+
+    assert emissions(voironnais) == pytest.approx(1200)
+    assert emissions(metro) == pytest.approx(sum(1000 * (i + 1) * 0.3 for i in range(3)))
+    kept = snapshot()
+    totals_rebuild()
+    assert snapshot() == kept
