@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -403,3 +404,13 @@ class Target(models.Model):
 
     def __str__(self):
         return f"{self.commune or self.territory} {self.target_year}"
+
+    def clean(self):
+        super().clean()
+        # A commune's target belongs to the commune's territory (the admin and the services check it).
+        if self.commune_id is not None and self.territory_id is not None:
+            if self.commune.territory_id != self.territory_id:
+                raise ValidationError(
+                    _("The commune is not of the target's territory (%(territory)s).")
+                    % {"territory": self.territory}
+                )

@@ -6,12 +6,10 @@ from datetime import date, timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from communes.models import managed_list_load
 from pcl import jobs
@@ -305,12 +303,9 @@ def batch_create_from_path(
 @transaction.atomic
 def target_save(*, target: Target, territory=None) -> Target:
     """Saves a target of the territory (`territory`, else the target's own): a commune's target must be
-    of one of the territory's communes."""
+    of one of the territory's communes (Target.clean)."""
     if territory is not None:
         target.territory = territory
-    if target.commune_id is not None and target.commune.territory_id != target.territory_id:
-        message = _("The commune is not of the target's territory (%(territory)s).")
-        raise ValidationError(message % {"territory": target.territory})
     target.full_clean()
     target.save()
     return target

@@ -352,13 +352,16 @@ def test_a_file_in_the_platforms_form_naming_another_territorys_commune_is_refus
     CommuneFactory(insee_code="38563", name="Voiron", territory=voironnais)
     Dataset.objects.create(code="voironnais", name="Voironnais", producer="CAPV", territory=voironnais)
     rows = series_rows(["38563", CODES[0]], [2019, 2020])  # consolidated values in the stored units
+    tables = worker_tables() if connection.vendor == "postgresql" else 0
     batch = import_rows(rows, dataset_code="voironnais")
 
     assert batch.status == BatchStatus.FAILED
     refused = {(error["value"], error["column"]) for error in batch.errors}
     assert refused == {(CODES[0], "insee_code")}
     assert batch.error_count == sum(1 for row in rows if row[0] == CODES[0])
-    assert not Observation.objects.exists() and worker_tables() == 0
+    assert not Observation.objects.exists()
+    if connection.vendor == "postgresql":  # the parts' tables are gone with the attempt
+        assert worker_tables() == tables
     # Voiron's own rows alone import, straight into the fact table where PostgreSQL runs.
     batch = import_rows([row for row in rows if row[0] == "38563"], dataset_code="voironnais")
     assert batch.status == BatchStatus.DONE, batch.errors

@@ -6,9 +6,11 @@ import io
 import json
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from communes.models import CommuneOutline, Role
+from observatory import services
 from observatory.models import (
     BatchStatus,
     Dataset,
@@ -700,3 +702,12 @@ def test_the_map_reads_the_territorys_outlines(login, cast):
         .status_code
         == 404
     )
+
+
+def test_a_communes_target_must_be_of_the_territorys_communes(cast):
+    target = Target(commune=cast.foreign_commune, reference_year=2005, target_year=2040, ghg_reduction_pct=50)
+    with pytest.raises(ValidationError, match="not of the target's territory"):
+        services.target_save(target=target, territory=cast.territory)
+    assert not Target.objects.filter(commune=cast.foreign_commune).exists()
+    services.target_save(target=target, territory=cast.foreign_territory)
+    assert Target.objects.get(commune=cast.foreign_commune).territory == cast.foreign_territory
