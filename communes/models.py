@@ -318,6 +318,8 @@ class Commune(models.Model):
         instance.loaded_insee_code = instance.__dict__.get("insee_code")
         # And the population as loaded: the observatory's coverage counts it (observatory/signals.py).
         instance.loaded_population = instance.__dict__.get("population")
+        # And the territory: the observatory counts each commune's values in its territory's totals.
+        instance.loaded_territory_id = instance.__dict__.get("territory_id")
         return instance
 
     def clean(self):

@@ -15,8 +15,10 @@ class ManagedListAdmin(admin.ModelAdmin):
 
 @admin.register(Dataset)
 class DatasetAdmin(admin.ModelAdmin):
-    list_display = ("name", "name_en", "producer", "priority", "is_demo")
+    list_display = ("name", "name_en", "territory", "producer", "priority", "is_demo")
     list_editable = ("name_en",)
+    list_filter = ("territory",)
+    list_select_related = ("territory",)
 
 
 @admin.register(ImportBatch)
@@ -41,8 +43,11 @@ class ImportBatchAdmin(admin.ModelAdmin):
 class TargetAdmin(admin.ModelAdmin):
     list_display = (
         "__str__",
+        "territory",
         "reference_year",
         "ghg_reduction_pct",
         "consumption_reduction_pct",
         "renewable_share_pct",
     )
+    list_filter = ("territory",)
+    list_select_related = ("territory", "commune")

@@ -1,10 +1,7 @@
 """Plotly figures of the observatory, as plain data for plotly.js (served from our static files)."""
 
-import functools
-import json
 import math
 
-from django.contrib.staticfiles import finders
 from django.utils.translation import gettext as _
 
 from pcl.formatting import plotly_separators, year_label
@@ -152,16 +149,10 @@ def emissions_against_trajectory(view, values: dict[int, float], trajectory: lis
     return {"data": data, "layout": layout}
 
 
-@functools.cache
-def outlined_codes(geojson_path: str) -> frozenset[str]:
-    """The INSEE codes of the communes the bundled outlines draw (a static file: read once)."""
-    with open(finders.find(geojson_path), encoding="utf-8") as handle:
-        return frozenset(feature["properties"]["code"] for feature in json.load(handle)["features"])
-
-
 def communes_map(rows, indicator: str, label: str, geojson_url: str) -> dict:
-    """A choropleth of the communes from the bundled outlines on a blank background (no tile server,
-    no CDN); the page fetches the GeoJSON from `geojson_url`, sets it on the trace and centres the map."""
+    """A choropleth of the communes from their territory's outlines (communes.outlines) on a blank
+    background (no tile server, no CDN); the page fetches the GeoJSON from `geojson_url`, sets it on the
+    trace and centres the map."""
     shown = [row for row in rows if getattr(row, indicator) is not None]
     return {
         "geojson_url": geojson_url,

@@ -1,5 +1,5 @@
 """The communes of a territory compared, per inhabitant, in a year: a page of them at a time (a national
-platform has tens of thousands), and how many of the platform's communes have each indicator (the map's
+platform has tens of thousands), and how many of the territory's communes have each indicator (the map's
 message), counted once per data version and cached."""
 
 from dataclasses import dataclass
@@ -12,7 +12,7 @@ from pcl.versions import cached
 
 from .figures import CACHE_SECONDS
 from .models import Dataset, ObservationTotal, Quantity
-from .totals import COMMUNE_TOTALS, FINGERPRINT_SQL, data_version
+from .totals import COMMUNE_TOTALS, data_version, fingerprint_sql
 
 
 @dataclass
@@ -97,20 +97,30 @@ INDICATORS = {
 }
 
 
-def comparison_counts(*, dataset: Dataset | None, year: int | None, reference_year: int) -> dict[str, int]:
-    """{indicator: how many of the platform's communes have it for the year} (the communes whose row in
+def comparison_counts(
+    *, dataset: Dataset | None, year: int | None, reference_year: int, territory_id: int
+) -> dict[str, int]:
+    """{indicator: how many of the territory's communes have it for the year} (the communes whose row in
     communes_comparison has it): one COUNT over the communes' totals of two years, cached under the
-    data version and the communes' fingerprint (two queries when not cached, one when cached)."""
+    data version and the territory's communes' fingerprint (two queries when not cached, one when cached)."""
     if dataset is None or year is None:
         return dict.fromkeys(INDICATORS, 0)
     with connection.cursor() as cursor:
-        cursor.execute(FINGERPRINT_SQL)
+        cursor.execute(fingerprint_sql(), [territory_id])
         fingerprint = cursor.fetchone()[0]
-    key = ("observatory:comparison", data_version(), fingerprint, dataset.pk, year, reference_year)
-    return cached(key, lambda: _counts(dataset.pk, year, reference_year), timeout=CACHE_SECONDS)
+    key = (
+        "observatory:comparison",
+        data_version(),
+        territory_id,
+        fingerprint,
+        dataset.pk,
+        year,
+        reference_year,
+    )
+    return cached(key, lambda: _counts(dataset.pk, year, reference_year, territory_id), timeout=CACHE_SECONDS)
 
 
-def _counts(dataset_id: int, year: int, reference_year: int) -> dict[str, int]:
+def _counts(dataset_id: int, year: int, reference_year: int, territory_id: int) -> dict[str, int]:
     sums = [f"sum(CASE WHEN t.year = %s THEN t.{quantity} END) AS {quantity}" for quantity in Quantity.values]
     sums.append("sum(CASE WHEN t.year = %s THEN t.emissions END) AS reference")
     flags = ", ".join(
@@ -121,8 +131,9 @@ def _counts(dataset_id: int, year: int, reference_year: int) -> dict[str, int]:
         cursor.execute(
             f"SELECT {flags} FROM (SELECT t.insee_code, {', '.join(sums)} FROM {COMMUNE_TOTALS} t "
             "WHERE t.dataset_id = %s AND t.year IN (%s, %s) "
-            "AND t.insee_code IN (SELECT insee_code FROM communes_commune) GROUP BY t.insee_code) AS s",
-            [*[year] * len(Quantity.values), reference_year, dataset_id, year, reference_year],
+            "AND t.insee_code IN (SELECT insee_code FROM communes_commune WHERE territory_id = %s) "
+            "GROUP BY t.insee_code) AS s",
+            [*[year] * len(Quantity.values), reference_year, dataset_id, year, reference_year, territory_id],
         )
         row = cursor.fetchone()
     return {indicator: int(count or 0) for indicator, count in zip(INDICATORS, row, strict=True)}

@@ -22,6 +22,11 @@ def observatory_demo_load() -> None:
     dataset = Dataset.objects.filter(code="demo").first()
     if dataset is None or Observation.objects.filter(dataset=dataset).exists():
         return
+    if dataset.territory_id is not None:
+        # The series cover every demo territory's communes (a territory's own dataset would refuse the
+        # others'): the demonstration dataset is a shared one.
+        dataset.territory = None
+        dataset.save(update_fields=["territory"])
     communes = list(Commune.objects.filter(population__isnull=False).values_list("insee_code", "population"))
     with tempfile.NamedTemporaryFile("w+", suffix=".csv", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)

@@ -104,21 +104,27 @@ def table_csv(*, rows: list[dict], dataset, reference_year: int, machine: bool =
     return buffer.getvalue()
 
 
-def long_csv(*, dataset_id: int | None, insee_codes: list[str] | None = None) -> Iterator[bytes]:
-    """The dataset's values (of these communes only, when given) as the platform's long CSV; without a
+def long_csv(
+    *, dataset_id: int | None, insee_codes: list[str] | None = None, territory_id: int | None = None
+) -> Iterator[bytes]:
+    """The dataset's values (of these communes only, when given; of the territory's communes, when
+    given: a shared dataset holds other territories' values too) as the platform's long CSV; without a
     dataset, the header alone."""
     if dataset_id is None:
         yield _header()
     elif connection.vendor == "postgresql":
-        yield from _postgres(dataset_id, insee_codes)
+        yield from _postgres(dataset_id, insee_codes, territory_id)
     else:
-        yield from _other(dataset_id, insee_codes)
+        yield from _other(dataset_id, insee_codes, territory_id)
 
 
-def _postgres(dataset_id: int, insee_codes: list[str] | None) -> Iterator[bytes]:
+def _postgres(dataset_id: int, insee_codes: list[str] | None, territory_id: int | None) -> Iterator[bytes]:
     units = " ".join(f"WHEN '{quantity}' THEN '{unit}'" for quantity, unit in STORED_UNIT.items())
     where = "dataset_id = %s" + (" AND insee_code = ANY(%s)" if insee_codes is not None else "")
     params = [dataset_id] + ([list(insee_codes)] if insee_codes is not None else [])
+    if territory_id is not None:
+        where += " AND insee_code IN (SELECT insee_code FROM communes_commune WHERE territory_id = %s)"
+        params.append(territory_id)
     sql = f"""
         COPY (
             SELECT insee_code, year, quantity, sector_code, energy, value, CASE quantity {units} END, status
@@ -132,10 +138,12 @@ def _postgres(dataset_id: int, insee_codes: list[str] | None) -> Iterator[bytes]
             yield bytes(data)
 
 
-def _other(dataset_id: int, insee_codes: list[str] | None) -> Iterator[bytes]:
+def _other(dataset_id: int, insee_codes: list[str] | None, territory_id: int | None) -> Iterator[bytes]:
     rows = Observation.objects.filter(dataset_id=dataset_id)
     if insee_codes is not None:
         rows = rows.filter(commune_id__in=insee_codes)
+    if territory_id is not None:
+        rows = rows.filter(commune__territory_id=territory_id)
     rows = rows.order_by("commune_id", "year", "quantity", "sector_id", "energy").values_list(
         "commune_id", "year", "quantity", "sector_id", "energy", "value", "status"
     )

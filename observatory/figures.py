@@ -2,13 +2,14 @@
 aggregates the import maintains (totals.py), and cached.
 
 `territory_figures` answers with the coverage, the population and the sums by sector and energy of a
-set of communes. The whole platform (every commune: the agglomeration's page, tens of thousands of
-communes at national scale) reads its pre-aggregated rows; any other set (a commune, a group, an
-advisor's communes) reads its communes' totals for the coverage and population, and its values by
-sector and energy from the fact table (per commune they are no fewer than the values themselves, and
-keeping them too would double the import's writes). Either way the result, free of any language or
-object, is cached in the default cache under the data version that imports and commune changes renew
-(totals.data_version): the next request, in any process sharing the cache, costs one cache read."""
+set of communes. A whole territory (every commune of it: the territory's observatory page, tens of
+thousands of communes for a national operator) reads its pre-aggregated rows; any other set (a
+commune, a group, an advisor's communes) reads its communes' totals for the coverage and population,
+and its values by sector and energy from the fact table (per commune they are no fewer than the values
+themselves, and keeping them too would double the import's writes). Either way the result, free of any
+language or object, is cached in the default cache under the data version that imports and commune
+changes renew (totals.data_version): the next request, in any process sharing the cache, costs one cache
+read."""
 
 import hashlib
 from dataclasses import dataclass, field
@@ -24,9 +25,10 @@ from .totals import (
     COMMUNE_TOTALS,
     COVERAGE_COLUMNS,
     FACT_TABLE,
-    FINGERPRINT_SQL,
+    FINGERPRINT,
     coverage_select_sql,
     data_version,
+    fingerprint_sql,
 )
 
 CACHE_SECONDS = 24 * 3600
@@ -56,44 +58,66 @@ def communes_by_ids(commune_ids):
     return Commune.objects.filter(pk__in=commune_ids)
 
 
-def territory_figures(*, commune_ids, dataset_id: int | None) -> TerritoryFigures:
+def territory_fingerprint(territory_id: int) -> str:
+    """The territory's communes and their reference population, as its stored coverage names them
+    (totals.fingerprint_sql): "count:population:weighted sum". One query."""
+    with connection.cursor() as cursor:
+        cursor.execute(fingerprint_sql(), [territory_id])
+        return cursor.fetchone()[0]
+
+
+def territory_figures(
+    *, commune_ids, dataset_id: int | None, territory_id: int | None = None
+) -> TerritoryFigures:
     """The figures of these communes for the dataset: cached under the data version and the communes'
     fingerprint (any change of the communes or their population shows at once); three queries when
-    not cached, one when cached. `commune_ids` None: the whole platform, whatever its communes (the
-    agglomeration's page need not list tens of thousands of ids)."""
+    not cached, one when cached. `commune_ids` None: every commune of the territory `territory_id`,
+    whatever they are (a territory's page need not list tens of thousands of ids); a list of the
+    territory's communes, with `territory_id`, that holds them all reads the same figures."""
     ids = None if commune_ids is None else sorted(set(commune_ids))
-    with connection.cursor() as cursor:
-        cursor.execute(FINGERPRINT_SQL)
-        fingerprint = cursor.fetchone()[0]
+    if ids is None and territory_id is None:
+        raise ValueError("The figures of a whole territory need its id.")
+    if territory_id is not None:
+        fingerprint = territory_fingerprint(territory_id)
+    else:
+        communes_sql, params = _communes_where(ids)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {FINGERPRINT} FROM communes_commune fc WHERE fc.{communes_sql}", params)
+            fingerprint = cursor.fetchone()[0]
     communes, population, _weighted = (int(part) for part in fingerprint.split(":"))
-    if ids is not None and ids and len(ids) == communes:
-        ids = None  # every commune: the platform's figures, cached once for any list of them
-    digest = "platform" if ids is None else hashlib.sha1(",".join(map(str, ids)).encode()).hexdigest()
-    key = ("observatory:figures", data_version(), fingerprint, dataset_id, digest)
+    if ids is not None and ids and territory_id is not None and len(ids) == communes:
+        ids = None  # every commune of the territory: its figures, cached once for any list of them
+    digest = "territory" if ids is None else hashlib.sha1(",".join(map(str, ids)).encode()).hexdigest()
+    key = ("observatory:figures", data_version(), fingerprint, dataset_id, territory_id, digest)
     if ids is None:
         return cached(
             key,
-            lambda: _platform_figures(dataset_id, communes, population, fingerprint),
+            lambda: _whole_territory_figures(territory_id, dataset_id, communes, population, fingerprint),
             timeout=CACHE_SECONDS,
         )
     return cached(key, lambda: _communes_figures(ids, dataset_id), timeout=CACHE_SECONDS)
 
 
-def _platform_figures(dataset_id: int | None, communes: int, population: int, fingerprint: str):
+def _whole_territory_figures(
+    territory_id: int, dataset_id: int | None, communes: int, population: int, fingerprint: str
+):
     if dataset_id is None:
         return TerritoryFigures(coverage=Coverage(communes, population, {}), population={})
-    rows = list(PlatformCoverage.objects.filter(dataset_id=dataset_id).order_by("year"))
+    rows = list(
+        PlatformCoverage.objects.filter(territory_id=territory_id, dataset_id=dataset_id).order_by("year")
+    )
     if any(row.communes_fingerprint != fingerprint for row in rows):
         # The communes changed around the hooks that refresh the stored coverage: counted here.
         select, params = coverage_select_sql(dataset_id=dataset_id)
         with connection.cursor() as cursor:
             cursor.execute(select, params)
             rows = [PlatformCoverage(**dict(zip(COVERAGE_COLUMNS, row, strict=True))) for row in cursor]
+        rows = [row for row in rows if row.territory_id == territory_id]
     figures = TerritoryFigures(coverage=platform_coverage(rows, communes, population), population={})
     batches = set()
     wanted = set(PARTS)
     for batch_id, year, quantity, part, code, total, estimates in (
-        PlatformTotal.objects.filter(dataset_id=dataset_id)
+        PlatformTotal.objects.filter(territory_id=territory_id, dataset_id=dataset_id)
         .order_by("year", "quantity", "part", "code")
         .values_list("batch_id", "year", "quantity", "part", "code", "total", "estimates")
     ):

@@ -24,6 +24,11 @@ class ImportForm(forms.Form):
         help_text=_("The publication date of the file, as given by its producer."),
     )
 
+    def __init__(self, *args, datasets, **kwargs):
+        """`datasets`: those the user may import into (selectors.importable_datasets)."""
+        super().__init__(*args, **kwargs)
+        self.fields["dataset"].queryset = datasets
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         validate_upload(upload, allowed=IMPORT_TYPES, max_bytes=settings.OBSERVATORY_IMPORT_MAX_BYTES)

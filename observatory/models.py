@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -278,12 +279,15 @@ class ObservationTotal(FactReferences):
 
 
 class PlatformTotal(models.Model):
-    """The whole platform's total (every commune, the agglomeration's page) of one quantity in one year,
-    by sector or energy (`part`: "sector" or "energy", `code` the part's code, empty for values without
-    one) or in all (`part` empty). Maintained with ObservationTotal (observatory/totals.py)."""
+    """A territory's total (every commune of it, the territory's observatory page) of one quantity in one
+    year, by sector or energy (`part`: "sector" or "energy", `code` the part's code, empty for values
+    without one) or in all (`part` empty). Maintained with ObservationTotal (observatory/totals.py)."""
 
     dataset = models.ForeignKey(
         Dataset, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    territory = models.ForeignKey(
+        Territory, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
     )
     batch = models.ForeignKey(
         ImportBatch, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
@@ -296,20 +300,23 @@ class PlatformTotal(models.Model):
     estimates = models.PositiveIntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["dataset", "year"], name="observatory_platform_total")]
+        indexes = [models.Index(fields=["territory", "dataset", "year"], name="observatory_territory_total")]
 
     def __str__(self):
         return f"{self.year} {self.quantity} {self.part} {self.code} {self.total}"
 
 
 class PlatformCoverage(models.Model):
-    """Which communes of the platform have values of a dataset in a year: how many have any value and
+    """Which communes of a territory have values of a dataset in a year: how many have any value and
     their reference population, how many have each quantity, and how many have two quantities at once
     (the "same communes" rules of coverage.py: two sets are equal when both sizes equal the size of
     their intersection). Maintained with ObservationTotal, and again when communes change."""
 
     dataset = models.ForeignKey(
         Dataset, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    territory = models.ForeignKey(
+        Territory, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
     )
     year = models.PositiveSmallIntegerField()
     communes = models.PositiveIntegerField()
@@ -323,12 +330,14 @@ class PlatformCoverage(models.Model):
     emissions_and_population = models.PositiveIntegerField(default=0)
     production_and_population = models.PositiveIntegerField(default=0)
     consumption_and_production = models.PositiveIntegerField(default=0)
-    # The communes these counts were made for (totals.FINGERPRINT_SQL).
+    # The territory's communes these counts were made for (totals.fingerprint_sql).
     communes_fingerprint = models.CharField(max_length=80, blank=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["dataset", "year"], name="observatory_platform_coverage_key")
+            models.UniqueConstraint(
+                fields=["territory", "dataset", "year"], name="observatory_territory_coverage_key"
+            )
         ]
 
     def __str__(self):
@@ -395,3 +404,13 @@ class Target(models.Model):
 
     def __str__(self):
         return f"{self.commune or self.territory} {self.target_year}"
+
+    def clean(self):
+        super().clean()
+        # A commune's target belongs to the commune's territory (the admin and the services check it).
+        if self.commune_id is not None and self.territory_id is not None:
+            if self.commune.territory_id != self.territory_id:
+                raise ValidationError(
+                    _("The commune is not of the target's territory (%(territory)s).")
+                    % {"territory": self.territory}
+                )

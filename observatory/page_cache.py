@@ -4,7 +4,8 @@ allowed to open the page, so a page costs one cache read until they change.
 
 The key names two versions (pcl/versions.py): the figures' (totals.data_version: an import, communes
 changing) and the pages' own, which every change to what the pages show beside the figures draws anew
-(signals.py: targets, datasets and their imports, sectors, carriers, sources, communes' names).
+(signals.py: targets, datasets and their imports, sectors, carriers, sources, communes' names and
+outlines). Each page names its territory (or commune) in `parts`.
 An hour bounds what a write no signal sees (a bulk update) may leave behind."""
 
 import hashlib
@@ -27,6 +28,12 @@ def pages_changed() -> None:
     the commit (from the old rows) is stored under a version no later read asks for."""
     PAGES_VERSION.renew()
     transaction.on_commit(PAGES_VERSION.renew)
+
+
+def outlines_version() -> str:
+    """What the map's outlines URL names, so that a page rendered after a change of them (its
+    outlined communes too) fetches them anew rather than from the browser's cache."""
+    return PAGES_VERSION.current()
 
 
 def cached_page_part(name: str, parts: tuple, query: str, render: Callable):

@@ -42,7 +42,6 @@ from .models import (
 from .targets import (  # noqa: F401 (the selectors of the observatory's callers)
     TargetView,
     TrajectoryPoint,
-    agglomeration_target,
     target_views,
     territory_targets,
     trajectory,
@@ -97,16 +96,23 @@ def _part_names() -> dict[str, dict[str, str]]:
     }
 
 
-def datasets_with_data(*, commune_ids=None):
-    """The datasets holding values (of these communes, when given), in the order pages show them: the
-    first is the one shown by default. One query when evaluated, on the aggregates (totals.py)."""
+def datasets_with_data(*, commune_ids=None, territory_id: int | None = None):
+    """The datasets holding values (of these communes, when given; else of the territory's communes,
+    when given), in the order pages show them: the first is the one shown by default. A territory reads
+    its own datasets and the shared ones, never another territory's. One query when evaluated, on the
+    aggregates (totals.py)."""
     if commune_ids is None:
         has_data = PlatformCoverage.objects.filter(dataset=OuterRef("pk"))
+        if territory_id is not None:
+            has_data = has_data.filter(territory_id=territory_id)
     else:
         has_data = ObservationTotal.objects.filter(
             dataset=OuterRef("pk"), commune__in=communes_by_ids(commune_ids)
         )
-    return Dataset.objects.filter(Exists(has_data)).order_by("priority", "name")
+    datasets = Dataset.objects.filter(Exists(has_data))
+    if territory_id is not None:
+        datasets = datasets.filter(Q(territory__isnull=True) | Q(territory_id=territory_id))
+    return datasets.order_by("priority", "name")
 
 
 def _series(rows, quantity: str, part: str, names: dict | None = None) -> Series:
@@ -209,9 +215,11 @@ class TerritoryObservatory:
 
 
 def territory_observatory(
-    *, commune_ids: list[int] | None, dataset: Dataset | None, commune=None
+    *, commune_ids: list[int] | None, dataset: Dataset | None, commune=None, territory_id: int | None = None
 ) -> TerritoryObservatory:
-    """Everything the observatory page of a territory shows, in a fixed number of queries.
+    """Everything the observatory page of a territory shows, in a fixed number of queries: of these
+    communes (`commune_ids`; None: every commune of the territory `territory_id`), against the targets
+    of the commune (its own, else its territory's) or of the territory.
 
     The rule of totals: a year's value of a quantity is a total of the territory only when every commune
     of the territory has a value of that quantity that year. Only those totals feed `totals`, `by_part`,
@@ -221,14 +229,16 @@ def territory_observatory(
     as `partial_totals`, which pages label "partial" beside their coverage (`coverage`: communes and share
     of the population per year). A commune's own page is always complete where it has values.
     """
-    figures = territory_figures(commune_ids=commune_ids, dataset_id=dataset.pk if dataset else None)
+    figures = territory_figures(
+        commune_ids=commune_ids, dataset_id=dataset.pk if dataset else None, territory_id=territory_id
+    )
     coverage = figures.coverage
     population = figures.population
     population_series = _complete_only(
         Series(quantity=Quantity.POPULATION, years=list(population), totals=population, by_part={}), coverage
     )
     names = _part_names()
-    targets = territory_targets(commune=commune)
+    targets = territory_targets(commune=commune, territory_id=territory_id)
     reference_year = targets[0].reference_year if targets else 2005
 
     def series(quantity: str, column: str, part: str) -> Series:
@@ -260,10 +270,13 @@ def territory_observatory(
     return view
 
 
-def year_range(*, dataset: Dataset | None) -> tuple[int | None, int | None]:
+def year_range(*, dataset: Dataset | None, territory_id: int) -> tuple[int | None, int | None]:
+    """The first and last years of the dataset's values of the territory's communes."""
     if dataset is None:
         return None, None
-    bounds = PlatformCoverage.objects.filter(dataset=dataset).aggregate(first=Min("year"), last=Max("year"))
+    bounds = PlatformCoverage.objects.filter(dataset=dataset, territory_id=territory_id).aggregate(
+        first=Min("year"), last=Max("year")
+    )
     return bounds["first"], bounds["last"]
 
 
@@ -282,8 +295,22 @@ def batch_result_message(batch: ImportBatch, *, stuck: bool = False) -> str:
     return batch_message(batch.message_code, batch.message_params) or batch.message
 
 
-def import_history():
-    return ImportBatch.objects.select_related("dataset", "uploaded_by", "replaced_by")
+def import_history(*, territory_ids: frozenset[int] | None = None):
+    """The imports, latest first: into the datasets of these territories (None: every import, the
+    administrator's list; shared datasets are the administrator's)."""
+    batches = ImportBatch.objects.select_related("dataset__territory", "uploaded_by", "replaced_by")
+    if territory_ids is not None:
+        batches = batches.filter(dataset__territory_id__in=sorted(territory_ids))
+    return batches
+
+
+def importable_datasets(*, territory_ids: frozenset[int] | None = None):
+    """The datasets one may import into: those of these territories (None: all of them, the shared ones
+    included: the administrator's)."""
+    datasets = Dataset.objects.select_related("territory").order_by("priority", "name")
+    if territory_ids is not None:
+        datasets = datasets.filter(territory_id__in=sorted(territory_ids))
+    return datasets
 
 
 def imports_finished_between(*, start, end) -> list[ImportBatch]:

@@ -317,7 +317,11 @@ def batch_create_from_path(
 
 
 @transaction.atomic
-def target_save(*, target: Target) -> Target:
+def target_save(*, target: Target, territory=None) -> Target:
+    """Saves a target of the territory (`territory`, else the target's own): a commune's target must be
+    of one of the territory's communes (Target.clean)."""
+    if territory is not None:
+        target.territory = territory
     target.full_clean()
     target.save()
     return target

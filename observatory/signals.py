@@ -1,11 +1,11 @@
 """The observatory follows its communes: its values name a commune by its INSEE code, and its aggregates
-(totals.py) count the communes of the platform and their reference population."""
+(totals.py) count the communes of each territory and their reference population."""
 
 from django.db import connection
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from communes.models import Commune
+from communes.models import Commune, CommuneOutline, Territory
 from communes.signals import communes_imported, territory_onboarded
 
 from .models import (
@@ -26,11 +26,13 @@ from .totals import coverage_refresh, data_changed, totals_rebuild
 @receiver(post_save, sender=Commune, dispatch_uid="observatory_commune_code_followed")
 def commune_code_followed(sender, instance, created, update_fields=None, **kwargs):
     """When a commune's code is corrected (or changes, as when communes merge), its values follow it;
-    when its population changes, the platform's coverage counts the new one; a new commune joins the
-    platform's territory."""
-    if created:  # the platform's territory grows: its coverage is counted for the new communes
+    when its population changes, its territory's coverage counts the new one; a new commune joins its
+    territory's; a commune moving to another territory takes its values to that territory's totals."""
+    if created:  # the territory grows: its coverage is counted for the new communes
         _coverage_changed()
         return
+    if _territory_moved([instance]) and (update_fields is None or "territory" in update_fields):
+        totals_rebuild()
     code_before = getattr(instance, "loaded_insee_code", None)
     code_changed = code_before is not None and code_before != instance.insee_code
     if code_changed and (update_fields is None or "insee_code" in update_fields):
@@ -51,7 +53,21 @@ def commune_code_followed(sender, instance, created, update_fields=None, **kwarg
 
 @receiver(communes_imported, dispatch_uid="observatory_communes_imported")
 def communes_imported_counted(sender, communes, **kwargs):
-    _coverage_changed()
+    if _territory_moved(communes):  # an import into a territory moved some: their values follow (rare)
+        totals_rebuild()
+    else:
+        _coverage_changed()
+
+
+def _territory_moved(communes) -> bool:
+    """Whether one of the communes changed territory since it was loaded (and notes the new one)."""
+    moved = False
+    for commune in communes:
+        before = getattr(commune, "loaded_territory_id", commune.territory_id)
+        if before != commune.territory_id:
+            commune.loaded_territory_id = commune.territory_id
+            moved = True
+    return moved
 
 
 @receiver(territory_onboarded, dispatch_uid="observatory_territory_onboarded")
@@ -79,7 +95,17 @@ def _shown_changed(sender, **kwargs):
 
 
 # What the observatory's pages show beside the figures (page_cache.py).
-for model in (Commune, Target, Dataset, ImportBatch, Sector, Carrier, RenewableSource):
+for model in (
+    Commune,
+    CommuneOutline,
+    Territory,
+    Target,
+    Dataset,
+    ImportBatch,
+    Sector,
+    Carrier,
+    RenewableSource,
+):
     post_save.connect(_shown_changed, sender=model, dispatch_uid=f"observatory_pages_saved_{model.__name__}")
     post_delete.connect(
         _shown_changed, sender=model, dispatch_uid=f"observatory_pages_deleted_{model.__name__}"

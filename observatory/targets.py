@@ -144,11 +144,6 @@ def trajectory(view, values: dict[int, float], targets: list[TargetView]) -> lis
     return points
 
 
-def agglomeration_target() -> Target | None:
-    """The agglomeration's first target (the one with no commune): its reference year leads."""
-    return Target.objects.filter(commune__isnull=True).order_by("target_year").first()
-
-
 def target_views(view, target: Target) -> None:
     """The target's rows against the territory's figures (a selectors.TerritoryObservatory), added to
     the view's GHG, consumption and renewable targets."""

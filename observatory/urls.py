@@ -8,6 +8,7 @@ urlpatterns = [
     path("observatory/", views.agglomeration, name="agglomeration"),
     path("observatory/export.csv", views.agglomeration_export, name="agglomeration_export"),
     path("observatory/data.csv", views.agglomeration_data, name="agglomeration_data"),
+    path("observatory/outlines/<slug:slug>.geojson", views.territory_outlines, name="outlines"),
     path("observatory/communes/<str:insee_code>/", views.commune_observatory, name="commune"),
     path("observatory/communes/<str:insee_code>/export.csv", views.commune_export, name="commune_export"),
     path("observatory/communes/<str:insee_code>/data.csv", views.commune_data, name="commune_data"),

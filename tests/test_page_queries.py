@@ -163,6 +163,12 @@ def _other_territory(size: int, entry) -> None:
     )
     _plans(communes, entry, advisor)
     _territory_lists(size, territory, communes, entry.theme_id, prefix="Voironnais")
+    # As many values of its own dataset: the Métro's observatory pages read none of them.
+    Dataset.objects.create(code="voironnais", name="Voironnais", producer="CAPV", territory=territory)
+    batch = import_rows(
+        series_rows([each.insee_code for each in communes], [2019, 2020, 2021]), dataset_code="voironnais"
+    )
+    assert batch.status == BatchStatus.DONE, batch.message
 
 
 def _territory_lists(size: int, territory, communes, theme_id, prefix: str) -> None:

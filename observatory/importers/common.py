@@ -234,6 +234,10 @@ def read_header(handle) -> tuple[list[str], str]:
 # language of the import, for older readers), with "first_line" for a repeated value.
 ERROR_REASONS = {
     "unknown_commune": gettext_lazy("No commune of the platform has this INSEE code."),
+    "other_territory": gettext_lazy(
+        "This commune is not of the dataset's territory: a territory's dataset holds the values of its own "
+        "communes only. Import it into a dataset of the commune's territory."
+    ),
     "bad_year": gettext_lazy("The year must be a whole number between 1990 and 2100."),
     "unknown_quantity": gettext_lazy(
         "The quantity must be consumption, emissions, production or population."

@@ -17,13 +17,14 @@ the fact table (migration 0004), so it needs no staging table and no second writ
    takes them and none where it does not (checked on a few hundred aggregates, not on each row); one
    scan counts its repeated keys (by a 64-bit hash of the key, then exactly when the hash finds any).
 3. The import's connection checks the communes (in its transaction, which sees communes the workers'
-   connections might not), the keys repeated across the parts (only the communes both parts hold can
-   repeat there), and attaches the parts as the batch's partition.
+   connections might not; those of the dataset's territory for a territory's own dataset), the keys
+   repeated across the parts (only the communes both parts hold can repeat there), and attaches the
+   parts as the batch's partition.
 
 Whatever does not fit - a line the types or constraints refuse, an unknown commune, a value given twice,
-a file with other columns - raises NotDirect: the parts are dropped and the general path (staging.py,
-long_csv.py) imports the file, normalising its spellings, or lists every bad row. This path never
-reports an error itself, so that both always agree on what a file is worth."""
+a commune of another territory, a file with other columns - raises NotDirect: the parts are dropped and
+the general path (staging.py, long_csv.py) imports the file, normalising its spellings, or lists every bad
+row. This path never reports an error itself, so that both always agree on what a file is worth."""
 
 import logging
 import secrets
@@ -35,7 +36,7 @@ from django.db import connection, transaction
 from psycopg import sql
 
 from ..models import STORED_UNIT, Carrier, Quantity, RenewableSource, Sector, Status
-from ..totals import stage_select_sql, totals_replace
+from ..totals import dataset_territory_id, stage_select_sql, totals_replace
 from .common import LONG_COLUMNS, ImportResult, Progress, Timer
 from .facts import KEY_COLUMNS, attach_partition, key_index_sql, parent_checks, repeats, swap_out
 from .split import SharedFile, Split, split_point
@@ -337,10 +338,14 @@ class Direct:
             dataset_check=sql.Identifier(f"{part.table}_dataset"),
         )
 
-    def _totals_sql(self, part: Part, dataset_id: int) -> sql.Composed:
+    def _totals_sql(self, part: Part, dataset_id: int, territory_id: int | None) -> sql.Composed:
         """The part's aggregates (totals.py), in one pass over its rows, into a table read once by the
         import's connection (unlogged: nothing of it need survive a crash)."""
-        select = stage_select_sql(connection.ops.quote_name(part.table), batch=(dataset_id, self.batch_id))
+        select = stage_select_sql(
+            connection.ops.quote_name(part.table),
+            batch=(dataset_id, self.batch_id),
+            territory_id=territory_id,
+        )
         return sql.SQL("CREATE UNLOGGED TABLE {} AS {}").format(
             sql.Identifier(part.totals_table), sql.SQL(select.replace("{", "{{").replace("}", "}}"))
         )
@@ -367,6 +372,7 @@ class Direct:
         with connection.cursor() as cursor:
             checks = parent_checks(cursor)
             index_sql = {part.index: key_index_sql(cursor, part.table) for part in self.parts}
+            territory_id = dataset_territory_id(cursor, dataset_id)
         units, kinds = _unit_check(), _kinds_check()
         calls = [
             lambda part=part: part.run(
@@ -375,7 +381,7 @@ class Direct:
                 header=header,
                 delimiter=delimiter,
                 index_sql=index_sql[part.index],
-                totals_sql=self._totals_sql(part, dataset_id),
+                totals_sql=self._totals_sql(part, dataset_id, territory_id),
                 kinds_sql=kinds,
             )
             for part in self.parts
@@ -394,11 +400,15 @@ class Direct:
         with timer.phase("checks"):
             codes = set().union(*(part.codes for part in self.parts))
             with connection.cursor() as cursor:
+                # On the parts' list of communes, not on each row: of the platform and, for a territory's
+                # own dataset, of its territory (the general path lists the lines of any other).
+                same_territory = "" if territory_id is None else " AND territory_id = %s"
                 cursor.execute(
-                    "SELECT count(*) FROM communes_commune WHERE insee_code = ANY(%s)", [sorted(codes)]
+                    f"SELECT count(*) FROM communes_commune WHERE insee_code = ANY(%s){same_territory}",
+                    [sorted(codes)] + ([] if territory_id is None else [territory_id]),
                 )
                 if cursor.fetchone()[0] != len(codes):
-                    raise NotDirect("a commune outside the platform")
+                    raise NotDirect("a commune outside the platform or the dataset's territory")
                 if len(self.parts) > 1:
                     self._check_across(cursor)
         years = sorted(set().union(*(part.years for part in self.parts)))

@@ -9,12 +9,16 @@ PostgreSQL checks the values while it writes them (a cast that fails, a check co
 no value is given twice: the full report of bad rows (line, column, value, reason) is only computed for
 a refused file. SQLite computes it first, then writes.
 
+A territory's own dataset holds the values of its communes only: a row of a commune of another territory
+is refused on its line, like an unknown commune (checked on the distinct codes, not on each row).
+
 A file already in the platform's own form does not come here on PostgreSQL: direct.py COPYs it straight
 into the fact table."""
 
 from django.db import DataError, connection, transaction
 
 from ..models import Quantity
+from ..totals import dataset_territory_id
 from .common import (
     CONSOLIDATED,
     ESTIMATED,
@@ -43,9 +47,11 @@ def import_long(
     staging: Staging, dataset_id: int, batch_id: int, progress: Progress, timer: Timer
 ) -> ImportResult:
     with timer.phase("lookups"):
-        codes, kinds = lookups(staging)
+        with connection.cursor() as cursor:
+            territory_id = dataset_territory_id(cursor, dataset_id)
+        codes, kinds = lookups(staging, territory_id=territory_id)
     with timer.phase("checks"):
-        wrong_codes = scalar(f"SELECT count(*) FROM {codes} WHERE commune_id IS NULL")
+        wrong_codes = scalar(f"SELECT count(*) FROM {codes} WHERE commune_id IS NULL OR other_territory = 1")
         wrong_kinds = scalar(f"SELECT count(*) FROM {kinds} WHERE problem IS NOT NULL")
         if wrong_codes or wrong_kinds or not staging.dialect.postgres:
             report(staging, codes, kinds)
@@ -68,9 +74,14 @@ def import_long(
 
 
 def lookups(
-    staging: Staging, *, codes_source: str | None = None, kinds_source: str | None = None
+    staging: Staging,
+    *,
+    codes_source: str | None = None,
+    kinds_source: str | None = None,
+    territory_id: int | None = None,
 ) -> tuple[str, str]:
-    """The distinct INSEE codes with their commune, and the distinct kinds of value with their ids,
+    """The distinct INSEE codes with their commune (`other_territory` 1 for a commune outside
+    `territory_id`, the dataset's territory when it has one), and the distinct kinds of value with their ids,
     unit factor, estimate flag, first problem (NULL when right) and a flag per check (`bad_year`...).
     The sources (`code_raw`, and `year_raw`... `status_raw`) default to the distinct values of the
     staging table."""
@@ -85,10 +96,15 @@ def lookups(
     raw = ", ".join(f"{c(name)} AS {name}_raw" for name in KIND_COLUMNS)
     codes_source = codes_source or f"SELECT DISTINCT {c('insee_code')} AS code_raw FROM {staging.relation} s"
     kinds_source = kinds_source or f"SELECT DISTINCT {raw} FROM {staging.relation} s"
+    other_territory = (
+        "0"
+        if territory_id is None
+        else f"CASE WHEN co.territory_id <> {sql_literal(int(territory_id))} THEN 1 ELSE 0 END"
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             f"""{create_codes} AS
-            SELECT r.code_raw, co.id AS commune_id, co.insee_code
+            SELECT r.code_raw, co.id AS commune_id, co.insee_code, {other_territory} AS other_territory
             FROM ({codes_source}) AS r
             LEFT JOIN communes_commune co ON co.insee_code = trim(r.code_raw)"""
         )
@@ -178,6 +194,7 @@ def report(staging: Staging, codes: str, kinds: str) -> None:
     END) = 1"""
     problems = [
         ("insee_code", "unknown_commune"),
+        ("insee_code", "other_territory"),
         ("year", "bad_year"),
         ("quantity", "unknown_quantity"),
         ("sector", "bad_sector"),
@@ -186,23 +203,27 @@ def report(staging: Staging, codes: str, kinds: str) -> None:
         ("unit", "bad_unit"),
         ("status", "bad_status"),
     ]
+    # Each problem's flag, by its code (a column may have several: an unknown commune, another territory's).
     flags = {
-        "insee_code": "s.commune_id IS NULL",
-        "year": "s.bad_year",
-        "quantity": "s.bad_quantity",
-        "sector": "s.bad_sector",
-        "energy": "s.bad_energy",
-        "value": "s.bad_value",
-        "unit": "s.bad_unit",
-        "status": "s.bad_status",
+        "unknown_commune": "s.commune_id IS NULL",
+        "other_territory": "s.other_territory = 1",
+        "bad_year": "s.bad_year",
+        "unknown_quantity": "s.bad_quantity",
+        "bad_sector": "s.bad_sector",
+        "bad_energy": "s.bad_energy",
+        "bad_value": "s.bad_value",
+        "bad_unit": "s.bad_unit",
+        "bad_status": "s.bad_status",
     }
-    matches = " OR ".join(f"(p.problem = {sql_literal(name)} AND {flag})" for name, flag in flags.items())
-    cells = " ".join(f"WHEN {sql_literal(name)} THEN {c(name)}" for name, _code in problems)
+    matches = " OR ".join(f"(p.code = {sql_literal(code)} AND {flag})" for code, flag in flags.items())
+    columns = dict.fromkeys(name for name, _code in problems)
+    cells = " ".join(f"WHEN {sql_literal(name)} THEN {c(name)}" for name in columns)
     errors_sql = f"""
         SELECT s.line, p.problem, p.code, CASE p.problem {cells} END AS value, p.position,
             CAST(NULL AS integer) AS first_line
         FROM (
-            SELECT s.*, co.commune_id, k.bad_year, k.bad_quantity, k.bad_sector, k.bad_energy, k.bad_unit,
+            SELECT s.*, co.commune_id, co.other_territory, k.bad_year, k.bad_quantity, k.bad_sector,
+                k.bad_energy, k.bad_unit,
                 k.bad_status, {bad_value} AS bad_value
             FROM {_joined(staging, codes, kinds)}
         ) AS s
@@ -217,7 +238,7 @@ def report(staging: Staging, codes: str, kinds: str) -> None:
                 row_number() OVER (PARTITION BY {key} ORDER BY s.line) AS position,
                 min(s.line) OVER (PARTITION BY {key}) AS first_line
             FROM {_joined(staging, codes, kinds)}
-            WHERE co.commune_id IS NOT NULL AND k.problem IS NULL
+            WHERE co.commune_id IS NOT NULL AND co.other_territory = 0 AND k.problem IS NULL
         ) AS s
         WHERE position > 1
     """

@@ -1,5 +1,8 @@
 """The Agence ORE file of electricity and gas consumption by commune."""
 
+from django.db import connection
+
+from ..totals import dataset_territory_id
 from .common import (
     NUMBER,
     ORE_CARRIERS,
@@ -41,8 +44,14 @@ def import_ore(
         else f"substr('00000' || trim({c('code_commune')}), -5, 5)"
     )
 
+    # The file is national: the rows of communes outside the platform, or outside the dataset's
+    # territory for a territory's own dataset, are skipped (and counted).
+    with connection.cursor() as cursor:
+        territory_id = dataset_territory_id(cursor, dataset_id)
+    of_territory = "" if territory_id is None else f" AND co.territory_id = {sql_literal(int(territory_id))}"
+
     def known(table: str) -> str:
-        return f"FROM {table} s JOIN communes_commune co ON co.insee_code = {code}"
+        return f"FROM {table} s JOIN communes_commune co ON co.insee_code = {code}{of_territory}"
 
     reason = f"""CASE
         WHEN NOT ({d.matches(f"trim({year})", YEAR)}) THEN 'annee'

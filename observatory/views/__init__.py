@@ -1,17 +1,16 @@
 from .imports import import_detail, import_errors, import_list, import_new, import_retry
 from .targets import target_edit, target_list
 from .territory import (
-    GEOJSON,
     agglomeration,
     agglomeration_data,
     agglomeration_export,
     commune_data,
     commune_export,
     commune_observatory,
+    territory_outlines,
 )
 
 __all__ = [
-    "GEOJSON",
     "agglomeration",
     "agglomeration_data",
     "agglomeration_export",
@@ -25,4 +24,5 @@ __all__ = [
     "import_retry",
     "target_edit",
     "target_list",
+    "territory_outlines",
 ]

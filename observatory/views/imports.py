@@ -1,4 +1,5 @@
-"""The observatory's imports: the list, a new one, its progress and result, its retry, its errors."""
+"""The observatory's imports: the list, a new one, its progress and result, its retry, its errors. An
+officer sees and imports their territories' datasets; the shared ones are the administrator's."""
 
 import csv
 
@@ -19,17 +20,44 @@ from ..forms import ImportForm
 from ..models import ImportBatch
 
 
+def _batch(request, batch_id: int, queryset=None) -> ImportBatch:
+    """The batch, for whoever manages its dataset: 404 for anyone outside its territory (a shared
+    dataset's are the administrator's), 403 for a reader of the territory who manages nothing."""
+    user = request.user
+    if queryset is None:
+        queryset = ImportBatch.objects.select_related("dataset")
+    batch = get_object_or_404(queryset, pk=batch_id)
+    territory_id = batch.dataset.territory_id
+    permissions.require_found(
+        permissions.can_view_observatory(user, territory_id)
+        if territory_id is not None
+        else permissions.is_administrator(user)
+    )
+    permissions.require(permissions.can_manage_observatory(user, territory_id))
+    permissions.require_found(permissions.can_manage_dataset(user, batch.dataset))
+    return batch
+
+
 @login_required
 def import_list(request):
-    permissions.require(permissions.can_manage_observatory(request.user))
-    return render(request, "observatory/import_list.html", paginate(request, selectors.import_history()))
+    user = request.user
+    permissions.require(permissions.can_manage_observatory(user))
+    territory_ids = permissions.managed_observatory_territory_ids(user)
+    return render(
+        request,
+        "observatory/import_list.html",
+        paginate(request, selectors.import_history(territory_ids=territory_ids)),
+    )
 
 
 @login_required
 def import_new(request):
     user = request.user
     permissions.require(permissions.can_manage_observatory(user))
-    form = ImportForm(request.POST or None, request.FILES or None)
+    datasets = selectors.importable_datasets(
+        territory_ids=permissions.managed_observatory_territory_ids(user)
+    )
+    form = ImportForm(request.POST or None, request.FILES or None, datasets=datasets)
     if request.method == "POST" and form.is_valid():
         try:
             batch = services.batch_create(
@@ -48,9 +76,10 @@ def import_new(request):
 
 @login_required
 def import_detail(request, batch_id):
-    permissions.require(permissions.can_manage_observatory(request.user))
-    batch = get_object_or_404(
-        ImportBatch.objects.select_related("dataset", "uploaded_by", "replaced_by"), pk=batch_id
+    batch = _batch(
+        request,
+        batch_id,
+        ImportBatch.objects.select_related("dataset__territory", "uploaded_by", "replaced_by"),
     )
     progress = services.progress_get(batch.pk)
     stuck = services.batch_is_stuck(batch=batch, progress=progress)
@@ -71,8 +100,7 @@ def import_detail(request, batch_id):
 @login_required
 @require_POST
 def import_retry(request, batch_id):
-    permissions.require(permissions.can_manage_observatory(request.user))
-    batch = get_object_or_404(ImportBatch, pk=batch_id)
+    batch = _batch(request, batch_id)
     permissions.require(permissions.can_retry_job(request.user, batch.uploaded_by_id))
     try:
         services.batch_retry(batch=batch)
@@ -84,8 +112,7 @@ def import_retry(request, batch_id):
 
 @login_required
 def import_errors(request, batch_id):
-    permissions.require(permissions.can_manage_observatory(request.user))
-    batch = get_object_or_404(ImportBatch, pk=batch_id)
+    batch = _batch(request, batch_id)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="erreurs-import-{batch.pk}.csv"'
     response.write("\ufeff")

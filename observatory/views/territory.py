@@ -1,25 +1,26 @@
-"""The observatory's pages of a territory (the agglomeration, a commune) and their CSV exports."""
+"""The observatory's pages of a territory (a whole territory, one of its communes), their CSV exports and
+the territory's map outlines."""
+
+import hashlib
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotModified, StreamingHttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from communes import permissions
+from communes import outlines, permissions
 from communes import selectors as communes_selectors
 from pcl import formatting
 from pcl.pagination import paginate
 
 from .. import charts, exports, selectors
 from ..forms import DatasetChoiceForm
-from ..page_cache import cached_page_part
-
-GEOJSON = "data/communes-grenoble-alpes-metropole.geojson"
+from ..page_cache import cached_page_part, outlines_version
 
 
 def _yearly_rows(view) -> list[dict]:
@@ -97,17 +98,30 @@ def _year_cells(row) -> list[dict]:
     return cells
 
 
-def _dataset_choice(request, commune_ids):
-    """The dataset form and the dataset chosen (or shown first) for these communes."""
-    datasets = list(selectors.datasets_with_data(commune_ids=commune_ids))
+def _territory_choice(request):
+    """The territory the page shows (`?territory=<slug>`, else the reader's first): 404 for one the
+    reader may not see, or when they see none."""
+    choice = communes_selectors.territory_choice(request.user, request.GET.get("territory"))
+    if choice.territory is None or not permissions.can_view_observatory(request.user, choice.territory.pk):
+        raise Http404("No such territory.")
+    return choice
+
+
+def _dataset_choice(request, commune_ids, *, territory_id: int):
+    """The dataset form and the dataset chosen (or shown first) for these communes (None: every commune
+    of the territory), among the territory's own datasets and the shared ones."""
+    datasets = list(selectors.datasets_with_data(commune_ids=commune_ids, territory_id=territory_id))
     form = DatasetChoiceForm(request.GET or None, datasets=datasets)
     chosen = form.cleaned_data.get("dataset") if form.is_valid() else None
     return form, chosen or (datasets[0] if datasets else None)
 
 
-def _territory(request, *, commune_ids, commune=None):
-    form, dataset = _dataset_choice(request, commune_ids)
-    view = selectors.territory_observatory(commune_ids=commune_ids, dataset=dataset, commune=commune)
+def _territory(request, *, territory_id: int, commune=None):
+    commune_ids = None if commune is None else [commune.pk]
+    form, dataset = _dataset_choice(request, commune_ids, territory_id=territory_id)
+    view = selectors.territory_observatory(
+        commune_ids=commune_ids, dataset=dataset, commune=commune, territory_id=territory_id
+    )
     return form, dataset, view
 
 
@@ -144,53 +158,58 @@ INDICATOR_UNITS = {
 
 @login_required
 def agglomeration(request):
+    """A whole territory's observatory (the agglomeration's, for the Métro)."""
     user = request.user
-    permissions.require(permissions.can_view_observatory(user))
-    form, dataset = _dataset_choice(request, None)
+    choice = _territory_choice(request)
+    territory = choice.territory
+    form, dataset = _dataset_choice(request, None, territory_id=territory.pk)
     indicator = (
         form.cleaned_data.get("indicator") if form.is_valid() else None
     ) or "emissions_per_inhabitant"
     # The figures, charts, map and tables: the same for every reader, rendered once per version of them.
     part = (
         cached_page_part(
-            "agglomeration",
-            (dataset.pk, indicator),
+            "territory",
+            (territory.pk, dataset.pk, indicator),
             request.GET.urlencode(),
-            lambda: _agglomeration_body(request, dataset, indicator),
+            lambda: _territory_body(request, territory, dataset, indicator),
         )
         if dataset
         else {"body": "", "draws_map": False}
     )
+    query = _query(request, territory=territory.slug)
     return render(
         request,
         "observatory/territory.html",
         {
-            "title": _("Observatory of the agglomeration"),
+            "title": _("Observatory of %(territory)s") % {"territory": territory.name},
+            "territory": territory,
+            "territory_choice": choice,
             "form": form,
             "dataset": dataset,
             "body": mark_safe(part["body"]),
             "draws_map": part["draws_map"],
-            "can_manage": permissions.can_manage_observatory(user),
-            "export_url": reverse("observatory:agglomeration_export") + _query(request),
+            "can_manage": permissions.can_manage_observatory(user, territory.pk),
+            "export_url": reverse("observatory:agglomeration_export") + query,
             "machine_export_url": reverse("observatory:agglomeration_export")
-            + _query(request, variant="machine"),
-            "data_url": reverse("observatory:agglomeration_data") + _query(request),
+            + _query(request, territory=territory.slug, variant="machine"),
+            "data_url": reverse("observatory:agglomeration_data") + query,
         },
     )
 
 
-def _agglomeration_body(request, dataset, indicator) -> dict:
-    view = selectors.territory_observatory(commune_ids=None, dataset=dataset)
-    _first_year, last_year = selectors.year_range(dataset=dataset)
+def _territory_body(request, territory, dataset, indicator) -> dict:
+    view = selectors.territory_observatory(commune_ids=None, dataset=dataset, territory_id=territory.pk)
+    _first_year, last_year = selectors.year_range(dataset=dataset, territory_id=territory.pk)
     indicator_label = f"{dict(DatasetChoiceForm.INDICATORS)[indicator]} ({INDICATOR_UNITS[indicator]})"
     # The table shows a page of communes (a national platform has tens of thousands); the map, the
     # communes it has outlines of: only their figures are read. Whether any commune at all has a value
     # comes from a count cached once per data version (selectors.comparison_counts); the map's message
     # counts the communes it draws, and says how many it cannot (no outline).
-    comparison_pages = paginate(request, communes_selectors.communes_ordered())
+    comparison_pages = paginate(request, communes_selectors.communes_ordered().filter(territory=territory))
     page_communes = list(comparison_pages["page"].object_list)
     on_page = {commune.pk for commune in page_communes}
-    outlined = charts.outlined_codes(GEOJSON)
+    outlined = outlines.outlined_codes(territory.pk)
     mapped_communes = communes_selectors.communes_by_insee_codes(insee_codes=outlined)
     rows = selectors.communes_comparison(
         communes=page_communes + [commune for commune in mapped_communes if commune.pk not in on_page],
@@ -200,9 +219,9 @@ def _agglomeration_body(request, dataset, indicator) -> dict:
     )
     by_commune = {row.commune_id: row for row in rows}
     total = comparison_pages["page"].paginator.count
-    mapped = selectors.comparison_counts(dataset=dataset, year=last_year, reference_year=view.reference_year)[
-        indicator
-    ]
+    mapped = selectors.comparison_counts(
+        dataset=dataset, year=last_year, reference_year=view.reference_year, territory_id=territory.pk
+    )[indicator]
     drawn = [by_commune[commune.pk] for commune in mapped_communes if commune.pk in by_commune]
     map_message, map_is_empty = _map_message(
         year=last_year,
@@ -218,7 +237,12 @@ def _agglomeration_body(request, dataset, indicator) -> dict:
             "view": view,
             "rows": _yearly_rows(view),
             "charts": _charts(view),
-            "map": charts.communes_map(drawn, indicator, indicator_label, static(GEOJSON)),
+            "map": charts.communes_map(
+                drawn,
+                indicator,
+                indicator_label,
+                reverse("observatory:outlines", args=[territory.slug]) + f"?v={outlines_version()}",
+            ),
             "map_is_empty": map_is_empty,
             "map_message": map_message,
             "indicator_label": indicator_label,
@@ -226,9 +250,30 @@ def _agglomeration_body(request, dataset, indicator) -> dict:
             "comparison_page": comparison_pages["page"],
             "comparison_query": comparison_pages["query"],
             "last_year": last_year,
+            "territory": territory,
         },
     )
     return {"body": body, "draws_map": not map_is_empty}
+
+
+@login_required
+def territory_outlines(request, slug):
+    """The territory's commune outlines for its map (communes.outlines), as GeoJSON: for whoever may
+    read its observatory (404 for anyone else), cached by the browser and revalidated by its ETag."""
+    choice = communes_selectors.territory_choice(request.user, slug)
+    if not permissions.can_view_observatory(request.user, choice.territory.pk):
+        raise Http404("No such territory.")
+    content = outlines.territory_geojson(choice.territory.pk).encode()
+    etag = f'"{hashlib.sha1(content).hexdigest()}"'
+    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(content, content_type="application/geo+json")
+    response["ETag"] = etag
+    # Private (a territory's readers only); an hour before the browser asks again (the page's URL names
+    # the outlines' version, so new outlines are fetched at once).
+    patch_cache_control(response, private=True, max_age=3600)
+    return response
 
 
 def _map_message(
@@ -273,11 +318,11 @@ def _map_message(
 def commune_observatory(request, insee_code):
     user = request.user
     commune = permissions.commune_for_user(user, insee_code)
-    form, dataset = _dataset_choice(request, [commune.pk])
+    form, dataset = _dataset_choice(request, [commune.pk], territory_id=commune.territory_id)
     part = (
         cached_page_part(
             "commune",
-            (commune.pk, dataset.pk),
+            (commune.territory_id, commune.pk, dataset.pk),
             request.GET.urlencode(),
             lambda: _commune_body(commune, dataset),
         )
@@ -293,7 +338,8 @@ def commune_observatory(request, insee_code):
             "form": form,
             "dataset": dataset,
             "body": mark_safe(part["body"]),
-            "can_manage": permissions.can_manage_observatory(user),
+            "territory": commune.territory,
+            "can_manage": permissions.can_manage_observatory(user, commune.territory_id),
             "export_url": reverse("observatory:commune_export", args=[commune.insee_code]) + _query(request),
             "machine_export_url": reverse("observatory:commune_export", args=[commune.insee_code])
             + _query(request, variant="machine"),
@@ -303,7 +349,9 @@ def commune_observatory(request, insee_code):
 
 
 def _commune_body(commune, dataset) -> dict:
-    view = selectors.territory_observatory(commune_ids=[commune.pk], dataset=dataset, commune=commune)
+    view = selectors.territory_observatory(
+        commune_ids=[commune.pk], dataset=dataset, commune=commune, territory_id=commune.territory_id
+    )
     body = render_to_string(
         "observatory/includes/territory_body.html",
         {
@@ -332,22 +380,24 @@ def _export(request, rows, dataset, view, name: str) -> HttpResponse:
 
 @login_required
 def agglomeration_export(request):
-    permissions.require(permissions.can_view_observatory(request.user))
-    _form, dataset, view = _territory(request, commune_ids=None)
-    return _export(request, _yearly_rows(view), dataset, view, "agglomeration")
+    territory = _territory_choice(request).territory
+    _form, dataset, view = _territory(request, territory_id=territory.pk)
+    return _export(request, _yearly_rows(view), dataset, view, territory.slug)
 
 
 @login_required
 def commune_export(request, insee_code):
     commune = permissions.commune_for_user(request.user, insee_code)
-    _form, dataset, view = _territory(request, commune_ids=[commune.pk], commune=commune)
+    _form, dataset, view = _territory(request, territory_id=commune.territory_id, commune=commune)
     return _export(request, _yearly_rows(view), dataset, view, commune.name)
 
 
-def _data(dataset, insee_codes, name: str) -> StreamingHttpResponse:
-    """The dataset's values as the platform's long CSV, which imports again as it is (with no data yet,
-    the header alone)."""
-    rows = exports.long_csv(dataset_id=dataset.pk if dataset else None, insee_codes=insee_codes)
+def _data(dataset, insee_codes, name: str, *, territory_id: int | None = None) -> StreamingHttpResponse:
+    """The dataset's values (of these communes, or of the territory's) as the platform's long CSV, which
+    imports again as it is (with no data yet, the header alone)."""
+    rows = exports.long_csv(
+        dataset_id=dataset.pk if dataset else None, insee_codes=insee_codes, territory_id=territory_id
+    )
     response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
     prefix = dataset.code if dataset else "observatoire"
     response["Content-Disposition"] = f'attachment; filename="{prefix}-{slugify(name)}.csv"'
@@ -356,13 +406,13 @@ def _data(dataset, insee_codes, name: str) -> StreamingHttpResponse:
 
 @login_required
 def agglomeration_data(request):
-    permissions.require(permissions.can_view_observatory(request.user))
-    _form, dataset = _dataset_choice(request, None)
-    return _data(dataset, None, "agglomeration")
+    territory = _territory_choice(request).territory
+    _form, dataset = _dataset_choice(request, None, territory_id=territory.pk)
+    return _data(dataset, None, territory.slug, territory_id=territory.pk)
 
 
 @login_required
 def commune_data(request, insee_code):
     commune = permissions.commune_for_user(request.user, insee_code)
-    _form, dataset = _dataset_choice(request, [commune.pk])
+    _form, dataset = _dataset_choice(request, [commune.pk], territory_id=commune.territory_id)
     return _data(dataset, [commune.insee_code], commune.name)

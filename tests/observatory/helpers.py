@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from observatory import services
 from observatory.models import Dataset, ImportFormat
-from tests.factories import UserFactory
+from tests.factories import TerritoryFactory, UserFactory
 
 LONG_HEADER = ["insee_code", "year", "quantity", "sector", "energy", "value", "unit", "status"]
 ORE_HEADER = [
@@ -45,7 +45,7 @@ def run_import(
 ):
     """Creates the batch as the upload view does, then runs it as the Celery task does."""
     if user is None:
-        user = UserFactory(is_metro_officer=True)
+        user = UserFactory(officer_of=TerritoryFactory())
     batch = services.batch_create(
         dataset=dataset(dataset_code), file_format=file_format, upload=upload(text, name), user=user
     )

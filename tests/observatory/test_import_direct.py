@@ -12,8 +12,8 @@ from django.db import connection
 
 from communes.models import Commune
 from observatory.importers.split import SPLIT_SETTING, split_point
-from observatory.models import BatchStatus, Observation, Sector, Status
-from tests.factories import CommuneFactory
+from observatory.models import BatchStatus, Dataset, Observation, Sector, Status
+from tests.factories import CommuneFactory, voironnais_territory
 from tests.observatory.helpers import csv_text, import_rows, run_import, series_rows
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -343,3 +343,26 @@ def test_a_code_with_a_quote_and_a_semicolon_is_imported_as_data_not_sql(setting
     assert stored() == expected(rows)
     assert Observation.objects.get(sector__code=code).value == 42.5
     assert Commune.objects.count() == len(CODES)
+
+
+def test_a_file_in_the_platforms_form_naming_another_territorys_commune_is_refused_on_its_line(communes):
+    """The direct path checks the parts' list of communes against the dataset's territory (not each
+    row); any other territory's commune sends the file the general way, which names its lines."""
+    voironnais = voironnais_territory()
+    CommuneFactory(insee_code="38563", name="Voiron", territory=voironnais)
+    Dataset.objects.create(code="voironnais", name="Voironnais", producer="CAPV", territory=voironnais)
+    rows = series_rows(["38563", CODES[0]], [2019, 2020])  # consolidated values in the stored units
+    tables = worker_tables() if connection.vendor == "postgresql" else 0
+    batch = import_rows(rows, dataset_code="voironnais")
+
+    assert batch.status == BatchStatus.FAILED
+    refused = {(error["value"], error["column"]) for error in batch.errors}
+    assert refused == {(CODES[0], "insee_code")}
+    assert batch.error_count == sum(1 for row in rows if row[0] == CODES[0])
+    assert not Observation.objects.exists()
+    if connection.vendor == "postgresql":  # the parts' tables are gone with the attempt
+        assert worker_tables() == tables
+    # Voiron's own rows alone import, straight into the fact table where PostgreSQL runs.
+    batch = import_rows([row for row in rows if row[0] == "38563"], dataset_code="voironnais")
+    assert batch.status == BatchStatus.DONE, batch.errors
+    assert set(Observation.objects.values_list("commune_id", flat=True)) == {"38563"}

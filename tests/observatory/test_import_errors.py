@@ -14,7 +14,7 @@ from django.utils import translation
 
 from observatory import selectors
 from observatory.models import BatchStatus, ImportBatch, ImportFormat, Observation
-from tests.factories import CommuneFactory, UserFactory
+from tests.factories import CommuneFactory, TerritoryFactory, UserFactory
 from tests.observatory.helpers import ORE_HEADER, csv_text, import_rows, run_import
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +101,7 @@ def test_an_ore_row_lists_each_of_its_errors(commune):
 
 
 def test_the_import_page_and_its_error_report_speak_the_readers_language(refused, login):
-    client = login(UserFactory(is_metro_officer=True))
+    client = login(UserFactory(officer_of=TerritoryFactory()))
     url = reverse("observatory:import_detail", args=[refused.pk])
 
     french = client.get(url).content.decode()
@@ -165,7 +165,7 @@ def test_the_sentence_above_the_errors_reads_in_the_pages_language_whatever_the_
     with translation.override("en"):
         batch = import_rows(ROWS)
     assert (batch.message_code, batch.message_params) == ("rows_wrong", {"count": 1})
-    client = login(UserFactory(is_metro_officer=True))
+    client = login(UserFactory(officer_of=TerritoryFactory()))
     assert result_sentence(client, batch) == (
         "1 ligne est erronée : rien n'a été importé. Corrigez-la et importez à nouveau le fichier."
     )
@@ -183,7 +183,7 @@ def test_the_success_sentence_writes_its_figures_in_the_pages_language(commune, 
     ImportBatch.objects.filter(pk=batch.pk).update(
         message_params={"values": 40752, "years": list(range(2005, 2025))}
     )
-    client = login(UserFactory(is_metro_officer=True))
+    client = login(UserFactory(officer_of=TerritoryFactory()))
     assert result_sentence(client, batch) == "40\u202f752 valeurs importées pour 2005–2024."
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     assert result_sentence(client, batch) == "40,752 values imported for 2005–2024."
@@ -209,7 +209,7 @@ def test_an_import_recorded_before_the_codes_reads_as_it_was_written(refused, lo
     ImportBatch.objects.filter(pk=refused.pk).update(
         message="Ancien message d'une importation.", message_code="", message_params={}
     )
-    client = login(UserFactory(is_metro_officer=True))
+    client = login(UserFactory(officer_of=TerritoryFactory()))
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     assert result_sentence(client, refused) == "Ancien message d'une importation."
 

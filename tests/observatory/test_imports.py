@@ -17,7 +17,7 @@ from communes.models import Commune
 from observatory import reference, services
 from observatory.models import BatchStatus, ImportBatch, ImportFormat, Observation, Status
 from tests import samples
-from tests.factories import CommuneFactory, UserFactory
+from tests.factories import CommuneFactory, TerritoryFactory, UserFactory
 from tests.observatory.helpers import (
     LONG_HEADER,
     ORE_HEADER,
@@ -612,7 +612,7 @@ def test_the_command_imports_an_ore_file(ore_communes, tmp_path):
 
 @pytest.fixture
 def officer(db):
-    return UserFactory(full_name="Marc Métro", is_metro_officer=True)
+    return UserFactory(full_name="Marc Métro", officer_of=TerritoryFactory())
 
 
 def post_import(client, text, *, dataset_code="orcae", file_format="long", name="observatoire.csv"):

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from observatory import services, tasks
 from observatory.models import BatchStatus, ImportBatch, Observation
-from tests.factories import CommuneFactory, UserFactory
+from tests.factories import CommuneFactory, TerritoryFactory, UserFactory
 
 from .helpers import csv_text, dataset, upload
 
@@ -33,7 +33,7 @@ def communes(db):
 
 @pytest.fixture
 def officer(db):
-    return UserFactory(is_metro_officer=True)
+    return UserFactory(officer_of=TerritoryFactory())
 
 
 def waiting_batch(user) -> ImportBatch:
@@ -130,7 +130,7 @@ def test_a_stuck_import_shows_as_failed_and_its_uploader_retries_it(
 
 def test_only_the_uploader_may_retry(communes, officer, login, django_capture_on_commit_callbacks):
     batch = started_long_ago(waiting_batch(officer))
-    colleague = UserFactory(is_metro_officer=True)
+    colleague = UserFactory(officer_of=TerritoryFactory())
     client = login(colleague)
     fragment = client.get(reverse("observatory:import_detail", args=[batch.pk]), HTTP_HX_REQUEST="true")
     assert 'id="import-result"' in fragment.text and 'id="import-retry"' not in fragment.text

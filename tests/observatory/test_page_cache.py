@@ -32,8 +32,9 @@ def test_a_second_read_is_the_same_page_from_the_cache(
     client = login(cast.metro_officer)
     for url in pages(cast):
         first = client.get(url)
-        # The session, the user, the commune and its memberships, the datasets: no figure is read again.
-        with django_assert_max_num_queries(5):
+        # The session, the user, their roles (in communes, over territories), the commune or the
+        # territories they may choose, the datasets: no figure is read again.
+        with django_assert_max_num_queries(6):
             second = client.get(url)
         assert second.status_code == 200
         assert years_table(second.content.decode()) == years_table(first.content.decode())

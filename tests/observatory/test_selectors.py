@@ -87,8 +87,12 @@ def towns(db):
 
 
 def territory(observatory, communes, commune=None):
+    """The communes' observatory against the commune's targets, or else their territory's."""
     return selectors.territory_observatory(
-        commune_ids=[c.pk for c in communes], dataset=observatory.dataset, commune=commune
+        commune_ids=[c.pk for c in communes],
+        dataset=observatory.dataset,
+        commune=commune,
+        territory_id=communes[0].territory_id,
     )
 
 
@@ -187,6 +191,7 @@ def test_no_dataset_means_no_figures(towns):
 def halving(towns):
     """GHG −50 % in total by 2030 against 2005, as the commune's own target (the only one it has)."""
     return Target.objects.create(
+        territory=towns[0].territory,
         commune=towns[0],
         reference_year=2005,
         target_year=2030,

@@ -9,10 +9,11 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from communes.models import CommuneOutline
 from observatory import coverage as observatory_coverage
 from observatory import selectors
 from observatory.models import BatchStatus, Dataset, Observation
-from tests.factories import CommuneFactory, UserFactory
+from tests.factories import CommuneFactory, TerritoryFactory, UserFactory
 from tests.observatory.helpers import import_rows
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +61,7 @@ def complete_then_partial(communes):
 
 
 def page(client, url_name, **params):
-    client.force_login(UserFactory(is_metro_officer=True))
+    client.force_login(UserFactory(officer_of=TerritoryFactory()))
     return client.get(reverse(url_name), params)
 
 
@@ -107,7 +108,9 @@ def test_the_coverage_of_each_year_counts_communes_and_population_in_one_query(
 
 def test_totals_charts_and_targets_read_complete_years_only(complete_then_partial, communes):
     view = selectors.territory_observatory(
-        commune_ids=[c.pk for c in communes], dataset=Dataset.objects.get(code="orcae")
+        commune_ids=[c.pk for c in communes],
+        dataset=Dataset.objects.get(code="orcae"),
+        territory_id=communes[0].territory_id,
     )
     assert view.emissions.years == [2005, 2018]
     assert view.emissions.totals == pytest.approx({2005: 200000, 2018: 180000})
@@ -192,7 +195,9 @@ def test_a_map_without_values_for_its_year_says_so(client, two_of_four):
     )
 
 
-def test_a_map_of_some_communes_says_how_many(client, two_of_four):
+def test_a_map_of_some_communes_says_how_many(client, communes, two_of_four):
+    for commune in communes:
+        CommuneOutline.objects.create(commune=commune, geometry='{"type":"Point","coordinates":[5.7,45.2]}')
     response = page(client, "observatory:agglomeration")
     content = response.content.decode()
     assert 'id="chart-map"' in content
@@ -213,7 +218,7 @@ def test_a_map_of_some_communes_says_how_many(client, two_of_four):
 
 
 def test_a_communes_page_is_its_own_territory_and_complete(client, two_of_four):
-    client.force_login(UserFactory(is_metro_officer=True))
+    client.force_login(UserFactory(officer_of=TerritoryFactory()))
     content = client.get(reverse("observatory:commune", args=["38421"])).content.decode()
     assert 'id="coverage-note"' not in content
     assert "partiel" not in element(content, "years-table", "</table>")

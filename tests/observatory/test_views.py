@@ -3,12 +3,25 @@ not grow with the number of communes or years."""
 
 import csv
 import io
+import json
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from observatory.models import BatchStatus, Dataset, ImportBatch, Target
+from communes.models import CommuneOutline, Role
+from observatory import services
+from observatory.models import (
+    BatchStatus,
+    Dataset,
+    ImportBatch,
+    Observation,
+    PlatformCoverage,
+    PlatformTotal,
+    Target,
+)
 from pcl.spreadsheet import looks_like_formula
+from tests.factories import MembershipFactory
 from tests.observatory.helpers import dataset, import_rows, upload
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +54,7 @@ def urls(cast, batch):
         "commune": reverse("observatory:commune", args=[insee]),
         "commune_export": reverse("observatory:commune_export", args=[insee]),
         "agglomeration_data": reverse("observatory:agglomeration_data"),
+        "outlines": reverse("observatory:outlines", args=[cast.territory.slug]),
         "commune_data": reverse("observatory:commune_data", args=[insee]),
         "imports": reverse("observatory:imports"),
         "import_new": reverse("observatory:import_new"),
@@ -55,6 +69,7 @@ def urls(cast, batch):
 
 ALL_URLS = [
     "agglomeration",
+    "outlines",
     "agglomeration_export",
     "agglomeration_data",
     "commune",
@@ -69,7 +84,7 @@ ALL_URLS = [
     "target_create",
     "target_edit",
 ]
-OPEN_URLS = ["agglomeration", "agglomeration_export", "agglomeration_data", "targets"]
+OPEN_URLS = ["agglomeration", "agglomeration_export", "agglomeration_data", "outlines", "targets"]
 COMMUNE_URLS = ["commune", "commune_export", "commune_data"]
 MANAGER_URLS = ["imports", "import_new", "import_detail", "import_errors", "target_create", "target_edit"]
 UPLOADER_URLS = ["import_retry"]  # POST only, by the manager who uploaded the file
@@ -154,10 +169,18 @@ TARGET_DATA = {
 def test_managers_create_and_edit_targets(login, cast, role):
     client = login(getattr(cast, role))
 
-    response = client.post(reverse("observatory:target_create"), TARGET_DATA)
-    assert response.status_code == 302 and response.url == reverse("observatory:targets")
+    # (The administrator sees every territory: the Métro is named; its officer's is the Métro.)
+    response = client.post(
+        reverse("observatory:target_create") + f"?territory={cast.territory.slug}", TARGET_DATA
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("observatory:targets") + f"?territory={cast.territory.slug}"
     created = Target.objects.get(commune=None, target_year=2040)
-    assert (created.ghg_reduction_pct, created.source) == (65, "Trajectoire 2040")
+    assert (created.ghg_reduction_pct, created.source, created.territory) == (
+        65,
+        "Trajectoire 2040",
+        cast.territory,
+    )
 
     target = Target.objects.get(commune=None, target_year=2030)
     data = {**TARGET_DATA, "target_year": "2030", "ghg_reduction_pct": "55", "source": "Révision 2024"}
@@ -165,7 +188,8 @@ def test_managers_create_and_edit_targets(login, cast, role):
     assert response.status_code == 302
     target.refresh_from_db()
     assert (target.ghg_reduction_pct, target.source) == (55, "Révision 2024")
-    assert "Trajectoire 2040" in client.get(reverse("observatory:targets")).content.decode()
+    listing = client.get(reverse("observatory:targets"), {"territory": cast.territory.slug}).content.decode()
+    assert "Trajectoire 2040" in listing
 
 
 @pytest.mark.parametrize("role", NOT_MANAGERS)
@@ -426,6 +450,8 @@ def test_the_page_offers_the_three_files_and_says_what_each_is_for(login, cast, 
 
 
 def test_the_agglomeration_page_compares_the_communes(login, cast, commune_data):
+    for commune in (cast.commune, cast.other_commune):
+        CommuneOutline.objects.create(commune=commune, geometry='{"type":"Point","coordinates":[5.7,45.2]}')
     response = login(cast.staff).get(reverse("observatory:agglomeration"))
     content = response.content.decode()
 
@@ -505,3 +531,183 @@ def test_a_refused_value_that_looks_like_a_formula_stays_a_text_in_the_error_rep
     values = [row[2] for row in rows[1:]]
     # The refused commune code and value (every error of the row), each as a text.
     assert values == ['\'=HYPERLINK("http://example.org")', "'@SUM(1)"]
+
+
+# --- two territories: nothing of one is visible or changeable from the other ----------------------
+
+
+@pytest.fixture
+def foreign_referent(cast):
+    return MembershipFactory(commune=cast.foreign_commune, role=Role.REFERENT).user
+
+
+@pytest.fixture
+def foreign_dataset(cast):
+    return Dataset.objects.create(
+        code="voironnais", name="Voironnais", producer="Pays Voironnais", territory=cast.foreign_territory
+    )
+
+
+def metro_urls(cast, batch):
+    """The Métro's observatory: its pages named by its slug, its commune's pages, its batch and target."""
+    territory = {"territory": cast.territory.slug}
+    found = urls(cast, batch)
+    return {
+        **{
+            name: f"{found[name]}?territory={cast.territory.slug}" for name in OPEN_URLS if name != "outlines"
+        },
+        "outlines": found["outlines"],
+        **{name: found[name] for name in COMMUNE_URLS + ["import_detail", "import_errors", "target_edit"]},
+        "target_create": reverse("observatory:target_create")
+        + "?"
+        + "&".join(f"{k}={v}" for k, v in territory.items()),
+    }
+
+
+@pytest.mark.parametrize("role", ["foreign_officer", "foreign_advisor", "foreign_referent"])
+def test_people_of_another_territory_find_nothing_of_the_metros_observatory(
+    login, cast, batch, role, foreign_referent
+):
+    person = foreign_referent if role == "foreign_referent" else getattr(cast, role)
+    client = login(person)
+    for name, url in metro_urls(cast, batch).items():
+        assert client.get(url).status_code == 404, name
+    assert client.post(urls(cast, batch)["import_retry"]).status_code in (403, 404)
+    # Their own territory's page is theirs, and names it.
+    page = client.get(reverse("observatory:agglomeration"))
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert "Pays Voironnais" in content and "Grenoble" not in content
+
+
+def test_the_officer_of_another_territory_changes_nothing_of_the_metros(login, cast, batch):
+    client = login(cast.foreign_officer)
+    target = Target.objects.get(territory=cast.territory, commune=None, target_year=2030)
+    assert client.post(reverse("observatory:target_edit", args=[target.pk]), TARGET_DATA).status_code == 404
+    url = reverse("observatory:target_create") + f"?territory={cast.territory.slug}"
+    assert client.post(url, TARGET_DATA).status_code == 404
+    assert client.post(urls(cast, batch)["import_retry"]).status_code == 404
+    # Their own new target is their territory's.
+    assert client.post(reverse("observatory:target_create"), TARGET_DATA).status_code == 302
+    assert Target.objects.get(target_year=2040).territory == cast.foreign_territory
+    target.refresh_from_db()
+    assert target.source != "Trajectoire 2040"
+
+
+def test_the_imports_list_and_form_show_the_officers_territory_only(login, cast, batch, foreign_dataset):
+    client = login(cast.foreign_officer)
+    listing = client.get(reverse("observatory:imports")).content.decode()
+    assert batch.original_name not in listing
+    assert reverse("observatory:import_detail", args=[batch.pk]) not in listing
+    form = client.get(reverse("observatory:import_new")).context["form"]
+    assert list(form.fields["dataset"].queryset) == [foreign_dataset]
+    # The Métro's dataset posted all the same: refused by the form, nothing stored.
+    before = ImportBatch.objects.count()
+    response = client.post(
+        reverse("observatory:import_new"),
+        {"dataset": dataset().pk, "format": "long", "file": upload("insee_code\n")},
+    )
+    assert response.status_code == 200 and response.context["form"].errors["dataset"]
+    assert ImportBatch.objects.count() == before
+    # The Métro's officer sees the Métro's import, not the Voironnais's dataset.
+    metro = login(cast.metro_officer)
+    assert batch.original_name in metro.get(reverse("observatory:imports")).content.decode()
+    assert (
+        foreign_dataset
+        not in metro.get(reverse("observatory:import_new")).context["form"].fields["dataset"].queryset
+    )
+
+
+def test_a_shared_dataset_is_imported_by_the_administrator_only(login, cast):
+    shared = Dataset.objects.create(code="national", name="National", producer="État")
+    for role in ("metro_officer", "foreign_officer"):
+        form = login(getattr(cast, role)).get(reverse("observatory:import_new")).context["form"]
+        assert shared not in form.fields["dataset"].queryset
+    assert (
+        shared
+        in login(cast.admin).get(reverse("observatory:import_new")).context["form"].fields["dataset"].queryset
+    )
+
+
+def test_rows_of_another_territorys_communes_are_refused_on_their_line(cast, foreign_dataset, english):
+    batch = import_rows(
+        [
+            ("38563", 2020, "emissions", "residential", "", "10", "t CO2e", ""),
+            ("38421", 2020, "emissions", "residential", "", "20", "t CO2e", ""),
+        ],
+        dataset_code="voironnais",
+        user=cast.foreign_officer,
+    )
+    assert batch.status == BatchStatus.FAILED
+    assert [(error["line"], error["column"], error["value"]) for error in batch.errors] == [
+        (3, "insee_code", "38421")
+    ]
+    assert "not of the dataset's territory" in batch.errors[0]["reason"]
+    assert not Observation.objects.filter(dataset=foreign_dataset).exists()
+
+
+def test_a_value_imported_for_voiron_leaves_the_metros_figures_as_they_were(
+    login, cast, commune_data, foreign_dataset
+):
+    client = login(cast.admin)
+    url = reverse("observatory:agglomeration_export")
+    metro = {"territory": cast.territory.slug, "variant": "machine"}
+    before = parse_machine_export(client.get(url, metro))
+    # Voiron's values: in the Voironnais's own dataset, and in the Métro's dataset's years (a shared one).
+    shared = Dataset.objects.create(code="national", name="National", producer="État", priority=1)
+    for code in ("voironnais", "national"):
+        batch = import_rows(
+            [
+                ("38563", year, "emissions", "residential", "", "777777", "t CO2e", "")
+                for year in (2005, 2015, 2021, 2022)
+            ],
+            dataset_code=code,
+            user=cast.admin,
+        )
+        assert batch.status == BatchStatus.DONE, batch.errors
+    assert parse_machine_export(client.get(url, {**metro, "dataset": dataset().pk})) == before
+    # The shared dataset, read from the Métro: none of Voiron's values.
+    national = client.get(reverse("observatory:agglomeration_data"), {**metro, "dataset": shared.pk})
+    assert b"38563" not in b"".join(national.streaming_content)
+    assert PlatformTotal.objects.filter(territory=cast.territory, dataset=shared).count() == 0
+    # ... and the Voironnais's page has them.
+    rows = parse_machine_export(
+        client.get(
+            url, {"territory": cast.foreign_territory.slug, "variant": "machine", "dataset": shared.pk}
+        )
+    )
+    assert {row["emissions_t_co2e"] for row in rows} == {"777777"}
+    coverage = PlatformCoverage.objects.filter(territory=cast.foreign_territory, dataset=shared)
+    assert {(row.year, row.communes) for row in coverage} == {(2005, 1), (2015, 1), (2021, 1), (2022, 1)}
+
+
+def test_the_map_reads_the_territorys_outlines(login, cast):
+    CommuneOutline.objects.create(commune=cast.commune, geometry='{"type":"Point","coordinates":[5.7,45.2]}')
+    CommuneOutline.objects.create(
+        commune=cast.foreign_commune, geometry='{"type":"Point","coordinates":[5.6,45.4]}'
+    )
+    client = login(cast.referent)
+    response = client.get(reverse("observatory:outlines", args=[cast.territory.slug]))
+    assert response["Content-Type"] == "application/geo+json"
+    codes = [feature["properties"]["code"] for feature in json.loads(response.content)["features"]]
+    assert codes == [cast.commune.insee_code]
+    assert "private" in response["Cache-Control"] and "max-age=3600" in response["Cache-Control"]
+    again = client.get(
+        reverse("observatory:outlines", args=[cast.territory.slug]), HTTP_IF_NONE_MATCH=response["ETag"]
+    )
+    assert again.status_code == 304
+    assert (
+        login(cast.referent)
+        .get(reverse("observatory:outlines", args=[cast.foreign_territory.slug]))
+        .status_code
+        == 404
+    )
+
+
+def test_a_communes_target_must_be_of_the_territorys_communes(cast):
+    target = Target(commune=cast.foreign_commune, reference_year=2005, target_year=2040, ghg_reduction_pct=50)
+    with pytest.raises(ValidationError, match="not of the target's territory"):
+        services.target_save(target=target, territory=cast.territory)
+    assert not Target.objects.filter(commune=cast.foreign_commune).exists()
+    services.target_save(target=target, territory=cast.foreign_territory)
+    assert Target.objects.get(commune=cast.foreign_commune).territory == cast.foreign_territory

@@ -14,7 +14,7 @@ from django.test.utils import override_settings, setup_databases, teardown_datab
 from psycopg import sql
 
 from communes.importers import NATIONAL_FILE
-from communes.models import Commune, Epci, sort_key
+from communes.models import Commune, Epci, Territory, sort_key
 from observatory import services
 from observatory.importers.split import SPLIT_SETTING
 from observatory.models import BatchStatus, Carrier, Dataset, ImportFormat, RenewableSource, Sector
@@ -72,7 +72,10 @@ class Command(BaseCommand):
                 f"in {form}"
             )
             copy_times = [self._raw_copy(path) for _ in range(repeat)]
+            # The territory's own dataset: the import checks that every commune is of its territory.
             dataset = Dataset.objects.get(code="orcae")
+            dataset.territory = Territory.objects.get(slug="bench")
+            dataset.save(update_fields=["territory"])
             import_times, profiles = [], []
             for _ in range(repeat):
                 batch = services.batch_create_from_path(
@@ -108,6 +111,7 @@ class Command(BaseCommand):
     def _communes(self) -> list[str]:
         """Every French commune, as an agglomeration-wide deployment would know a few hundred of them."""
         epci = Epci.objects.create(siren="200040715", name="Bench")
+        territory = Territory.objects.create(name="Bench", slug="bench")
         with open(NATIONAL_FILE, encoding="utf-8") as handle:
             Commune.objects.bulk_create(
                 Commune(
@@ -116,6 +120,7 @@ class Command(BaseCommand):
                     sort_name=sort_key(row["name"]),
                     population=int(row["population_municipale"] or 0),
                     epci=epci,
+                    territory=territory,
                 )
                 for row in csv.DictReader(handle)
             )
