@@ -47,7 +47,8 @@ PINNED = {
     "portfolio": ("advisor", 9),
     # +1 since territories: the administrator sees several, the list's territory filter names them.
     "communes": ("admin", 8),
-    "observatory": ("metro_officer", 19),
+    # +1 since territories: the territory pages read the territories the reader may choose.
+    "observatory": ("metro_officer", 20),
     "observatory_commune": ("referent", 13),
     "network_dashboard": ("admin", 29),
     "commune_dashboard": ("referent", 32),
@@ -60,7 +61,7 @@ PINNED = {
     "documents": ("admin", 5),
     "commune_documents": ("referent", 8),
     "imports": ("metro_officer", 5),
-    "targets": ("metro_officer", 5),
+    "targets": ("metro_officer", 6),
     "to_update": ("advisor", 6),
     "commune": ("referent", 8),
     "letters": ("admin", 5),
@@ -228,6 +229,8 @@ def build_scene(size: int) -> Scene:
     }
     communes = _communes(size, territory)
     commune = communes[0]
+    # The values are the Métro's own dataset's (as the datasets of a platform from before territories).
+    Dataset.objects.filter(code="orcae").update(territory=territory)
     Membership.objects.bulk_create(
         [Membership(user=users["advisor"], commune=each, role=Role.ADVISOR) for each in communes]
         + [Membership(user=users["referent"], commune=commune, role=Role.REFERENT)]
