@@ -48,12 +48,14 @@ def _referents_prefetch() -> Prefetch:
     )
 
 
-def advisors_all() -> QuerySet:
-    """Everyone who advises at least one commune (a subquery rather than a join made DISTINCT: each
-    person once, without comparing whole rows; the filter bars list them on every read)."""
-    return User.objects.filter(
-        is_active=True, pk__in=Membership.objects.filter(role=Role.ADVISOR).values("user_id")
-    ).order_by("full_name")
+def advisors_all(*, territory_id: int | None = None) -> QuerySet:
+    """Everyone who advises at least one commune (of the territory, when given; a subquery rather than a
+    join made DISTINCT: each person once, without comparing whole rows; the filter bars list them on
+    every read)."""
+    advising = Membership.objects.filter(role=Role.ADVISOR)
+    if territory_id is not None:
+        advising = advising.filter(commune__territory_id=territory_id)
+    return User.objects.filter(is_active=True, pk__in=advising.values("user_id")).order_by("full_name")
 
 
 def commune_people(*, commune, also_user_id: int | None = None) -> QuerySet:
@@ -77,9 +79,14 @@ def advisor_communes(*, advisor) -> QuerySet[Commune]:
     )
 
 
-def network_communes(*, advisor=None, group: CommuneGroup | None = None) -> QuerySet[Commune]:
-    """The communes an advisor follows, or a group's, or (neither given) every commune."""
-    communes = Commune.objects.all()
+def network_communes(
+    *, advisor=None, group: CommuneGroup | None = None, territory_id: int | None = None
+) -> QuerySet[Commune]:
+    """The communes an advisor follows, or a group's, or (neither given) every commune (of the
+    territory, when given)."""
+    communes = (
+        Commune.objects.all() if territory_id is None else Commune.objects.filter(territory_id=territory_id)
+    )
     if advisor is not None:
         communes = communes.filter(pk__in=advisor_communes(advisor=advisor))
     if group is not None:
@@ -87,9 +94,12 @@ def network_communes(*, advisor=None, group: CommuneGroup | None = None) -> Quer
     return communes
 
 
-def communes_all() -> list[Commune]:
-    """Every commune with its EPCI, in name order."""
-    return list(Commune.objects.select_related("epci").order_by("sort_name"))
+def communes_all(*, territory_id: int | None = None) -> list[Commune]:
+    """Every commune (of the territory, when given) with its EPCI, in name order."""
+    communes = (
+        Commune.objects.all() if territory_id is None else Commune.objects.filter(territory_id=territory_id)
+    )
+    return list(communes.select_related("epci").order_by("sort_name"))
 
 
 def communes_ordered() -> QuerySet[Commune]:
@@ -107,15 +117,21 @@ def communes_by_ids(*, commune_ids) -> list[Commune]:
 
 
 def commune_by_id(*, commune_id: int) -> Commune:
-    return Commune.objects.select_related("epci").get(pk=commune_id)
+    return Commune.objects.select_related("epci", "territory").get(pk=commune_id)
 
 
-def network_emails() -> list[str]:
-    """Everyone in the network: the addresses of active people with a role in a commune or a
-    network role."""
+def network_emails(*, territory_id: int | None = None) -> list[str]:
+    """Everyone in the network (of the territory, when given): the addresses of active people with a
+    role in one of its communes or a role over it, and the administrators."""
+    if territory_id is None:
+        people = Q(memberships__isnull=False) | Q(territory_roles__isnull=False)
+    else:
+        people = Q(memberships__commune__territory_id=territory_id) | Q(
+            territory_roles__territory_id=territory_id
+        )
     return list(
         User.objects.filter(is_active=True)
-        .filter(Q(memberships__isnull=False) | Q(territory_roles__isnull=False) | Q(is_superuser=True))
+        .filter(people | Q(is_superuser=True))
         .exclude(email="")
         .order_by("email")
         .values_list("email", flat=True)
@@ -123,12 +139,17 @@ def network_emails() -> list[str]:
     )
 
 
-def commune_ids_all() -> list[int]:
-    return list(Commune.objects.values_list("pk", flat=True))
+def commune_ids_all(*, territory_id: int | None = None) -> list[int]:
+    """Every commune's id (of the territory, when given)."""
+    communes = (
+        Commune.objects.all() if territory_id is None else Commune.objects.filter(territory_id=territory_id)
+    )
+    return list(communes.values_list("pk", flat=True))
 
 
-def commune_groups_all() -> QuerySet[CommuneGroup]:
-    return CommuneGroup.objects.all()
+def commune_groups_all(*, territory_id: int | None = None) -> QuerySet[CommuneGroup]:
+    groups = CommuneGroup.objects.all()
+    return groups if territory_id is None else groups.filter(territory_id=territory_id)
 
 
 def portfolio_communes(*, advisor) -> QuerySet[Commune]:

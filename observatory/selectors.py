@@ -95,9 +95,13 @@ def _part_names() -> dict[str, dict[str, str]]:
     }
 
 
-def datasets_with_data(*, commune_ids=None):
-    """The datasets holding values (of these communes, when given), in the order pages show them: the
-    first is the one shown by default. One query when evaluated, on the aggregates (totals.py)."""
+def datasets_with_data(*, commune_ids=None, territory_id: int | None = None):
+    """The datasets holding values (of these communes, when given; of the territory's communes, when
+    `territory_id` is given), in the order pages show them: the first is the one shown by default. One
+    query when evaluated, on the aggregates (totals.py)."""
+    if territory_id is not None and commune_ids is None:
+        has_data = ObservationTotal.objects.filter(dataset=OuterRef("pk"), commune__territory_id=territory_id)
+        return Dataset.objects.filter(Exists(has_data)).order_by("priority", "name")
     if commune_ids is None:
         has_data = PlatformCoverage.objects.filter(dataset=OuterRef("pk"))
     else:
@@ -207,7 +211,7 @@ class TerritoryObservatory:
 
 
 def territory_observatory(
-    *, commune_ids: list[int] | None, dataset: Dataset | None, commune=None
+    *, commune_ids: list[int] | None, dataset: Dataset | None, commune=None, territory_id: int | None = None
 ) -> TerritoryObservatory:
     """Everything the observatory page of a territory shows, in a fixed number of queries.
 
@@ -226,7 +230,8 @@ def territory_observatory(
         Series(quantity=Quantity.POPULATION, years=list(population), totals=population, by_part={}), coverage
     )
     names = _part_names()
-    targets = territory_targets(commune=commune)
+    # A commune's own targets, else its territory's; a territory's (territory_id) when no commune.
+    targets = territory_targets(commune=commune, territory_id=territory_id)
     reference_year = targets[0].reference_year if targets else 2005
 
     def series(quantity: str, column: str, part: str) -> Series:

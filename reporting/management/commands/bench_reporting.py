@@ -301,7 +301,11 @@ class Command(BaseCommand):
     def _run(self, actions: int, repeat: int) -> None:
         plan = build_plan(actions=actions, title_length=120)
         document = GeneratedDocument.objects.create(
-            kind=DocumentKind.DELIBERATION, commune=plan.commune, plan=plan, plan_version=plan.version
+            kind=DocumentKind.DELIBERATION,
+            territory_id=plan.commune.territory_id,
+            commune=plan.commune,
+            plan=plan,
+            plan_version=plan.version,
         )
         # The two are timed in turns, so that both see the same machine (other jobs, caches, CPU clock).
         captured: list[str] = []
