@@ -236,6 +236,7 @@ def test_the_letters_are_listed_by_page(login, cast):
     Letter.objects.bulk_create(
         [
             Letter(
+                territory=cast.territory,
                 number=index + 1,
                 title=f"Lettre {index + 1}",
                 period_start=datetime.date(2024, 1, 1),

@@ -42,7 +42,7 @@ def test_demo_loads_the_49_communes_people_of_each_role_and_58_signatories(demo)
     assert roles == {Role.ADVISOR, Role.REFERENT, Role.STAFF, Role.ELECTED}
     assert (
         User.objects.filter(is_superuser=True).exists()
-        and User.objects.filter(is_metro_officer=True).exists()
+        and User.objects.filter(territory_roles__isnull=False).exists()
     )
     assert Membership.objects.filter(role=Role.ADVISOR).values("commune").distinct().count() == 49
     # Every demo person's password is printed once, and it works.

@@ -269,13 +269,21 @@ def test_only_network_roles_generate_the_network_report(
 
 def test_network_reports_are_hidden_from_commune_roles(scene, login, fake_renderer):
     report = GeneratedDocument.objects.create(
-        kind=DocumentKind.NETWORK_REPORT, year=2025, status=DocumentStatus.DONE
+        kind=DocumentKind.NETWORK_REPORT,
+        territory=scene.cast.territory,
+        year=2025,
+        status=DocumentStatus.DONE,
     )
     own = GeneratedDocument.objects.create(
-        kind=DocumentKind.COMMUNE_REPORT, commune=scene.cast.commune, year=2025, status=DocumentStatus.DONE
+        kind=DocumentKind.COMMUNE_REPORT,
+        territory=scene.cast.territory,
+        commune=scene.cast.commune,
+        year=2025,
+        status=DocumentStatus.DONE,
     )
     other = GeneratedDocument.objects.create(
         kind=DocumentKind.COMMUNE_REPORT,
+        territory=scene.cast.territory,
         commune=scene.cast.other_commune,
         year=2025,
         status=DocumentStatus.DONE,
@@ -337,7 +345,11 @@ def test_the_commune_documents_page_costs_the_same_with_many_documents(
 
 def test_years_read_as_years(scene, login, fake_renderer):
     document = GeneratedDocument.objects.create(
-        kind=DocumentKind.COMMUNE_REPORT, commune=scene.cast.commune, year=2025, status=DocumentStatus.DONE
+        kind=DocumentKind.COMMUNE_REPORT,
+        territory=scene.cast.territory,
+        commune=scene.cast.commune,
+        year=2025,
+        status=DocumentStatus.DONE,
     )
     client = login(scene.cast.referent)
     detail = client.get(reverse("reporting:document", args=[document.pk])).text

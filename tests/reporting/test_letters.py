@@ -26,7 +26,7 @@ from reporting import letters
 from reporting.models import DocumentStatus, GeneratedDocument, Letter, LetterStatus
 from reporting.templatetags.letter_markup import letter_html
 from tests.actions.factories import ActionFactory, ActionPlanFactory
-from tests.factories import CommuneFactory, MembershipFactory, UserFactory
+from tests.factories import CommuneFactory, MembershipFactory, TerritoryFactory, UserFactory
 from workgroups.models import Meeting, WorkingGroup
 
 pytestmark = pytest.mark.django_db
@@ -132,6 +132,7 @@ def period(cast):
 
 
 def assemble(user, **kwargs) -> Letter:
+    kwargs.setdefault("territory", TerritoryFactory())  # the Métro's letter
     return letters.letter_assemble(period_start=START, period_end=END, user=user, **kwargs)
 
 
@@ -183,7 +184,13 @@ def test_issues_are_numbered_one_after_the_other_and_keep_a_given_title(cast):
 
 def test_a_period_cannot_end_before_it_starts(cast, login):
     response = login(cast.advisor).post(
-        url("letter_new"), {"period_start": "2025-03-31", "period_end": "2025-01-01", "title": ""}
+        url("letter_new"),
+        {
+            "territory": cast.territory.pk,
+            "period_start": "2025-03-31",
+            "period_end": "2025-01-01",
+            "title": "",
+        },
     )
     assert response.status_code == 200 and "La période ne peut pas finir avant de commencer." in plain(
         response.text.replace("&#x27;", "'")
@@ -194,9 +201,13 @@ def test_a_period_cannot_end_before_it_starts(cast, login):
 def test_a_manager_assembles_an_issue_from_the_form(cast, period, login):
     client = login(cast.metro_officer)
     assert client.get(url("letter_new")).status_code == 200
-    response = client.post(url("letter_new"), {"period_start": "2025-01-01", "period_end": "2025-03-31"})
+    response = client.post(
+        url("letter_new"),
+        {"territory": cast.territory.pk, "period_start": "2025-01-01", "period_end": "2025-03-31"},
+    )
     letter = Letter.objects.get()
     assert response.status_code == 302 and response.url == url("letter", letter)
+    assert letter.territory == cast.territory
     page = client.get(response.url)
     assert "Chaufferie bois du gymnase" in page.text and "Brouillon" in page.text
 
@@ -329,7 +340,11 @@ def test_sending_emails_the_network_once_with_an_html_version(
     assert sorted(message.to[0] for message in mail.outbox) == expected
     message = mail.outbox[0]
     assert len(message.to) == 1  # nobody sees the others' addresses
-    assert plain(message.subject) == "La Lettre du Plan Climat n° 1 : Le printemps du Plan Climat"
+    # The territory's title of its letter (Territory.letter_title), its number and the issue's title.
+    assert plain(message.subject).startswith("La Lettre du Plan Climat n")
+    assert plain(message.subject).endswith(" 1 : Le printemps du Plan Climat") or plain(
+        message.subject
+    ).endswith(" 1: Le printemps du Plan Climat")
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html"
     assert "<li>premier point</li>" in html and "&lt;b&gt;gras&lt;/b&gt;" in html
@@ -397,7 +412,7 @@ def test_a_reader_makes_the_pdf_of_a_published_letter_and_downloads_it(
     assert 1 <= len(reader.pages) <= 3
     assert "La Lettre du Plan Climat — n° 1" in text and "Le printemps du Plan Climat" in text
     assert "À la une" in text and "premier point" in text and "Un texte <b>gras</b> ?" in text
-    assert document.file.name.endswith("lettre-plan-climat-1.pdf")
+    assert document.file.name.endswith("lettre-plan-climat-grenoble-alpes-metropole-1.pdf")
     page = client.get(url("letter", letter))
     assert reverse("reporting:document_download", args=[document.pk]) in page.text
 
@@ -408,7 +423,7 @@ def test_the_pdf_of_a_draft_is_for_its_editors_only(cast, login, django_capture_
     with django_capture_on_commit_callbacks(execute=True):
         login(cast.advisor).post(url("letter_pdf", letter))
     document = GeneratedDocument.objects.get()
-    assert document.file.name.endswith("lettre-plan-climat-1-brouillon.pdf")
+    assert document.file.name.endswith("lettre-plan-climat-grenoble-alpes-metropole-1-brouillon.pdf")
     assert login(cast.elected).get(reverse("reporting:document", args=[document.pk])).status_code == 404
     assert login(cast.elected).post(url("letter_pdf", letter)).status_code == 404
 
@@ -422,9 +437,14 @@ def test_the_list_shows_drafts_to_managers_only(cast, login):
     for role in MANAGERS:
         page = login(getattr(cast, role)).get(url("letters"))
         assert page.status_code == 200 and draft.title in page.text and public.title in page.text
-    for user in [*(getattr(cast, role) for role in READERS), UserFactory()]:
+    for user in (getattr(cast, role) for role in READERS):
         page = login(user).get(url("letters"))
         assert page.status_code == 200 and draft.title not in page.text and public.title in page.text
+    # Someone with no role in any territory reads no territory's letters; another territory's people
+    # read their own territory's only.
+    for user in (UserFactory(), cast.foreign_officer, cast.foreign_advisor):
+        page = login(user).get(url("letters"))
+        assert page.status_code == 200 and draft.title not in page.text and public.title not in page.text
 
 
 @pytest.mark.parametrize("role", MANAGERS)
@@ -469,11 +489,11 @@ def test_readers_read_a_published_letter_and_nothing_more(
     assert mail.outbox == [] and Letter.objects.count() == 1
 
 
-def test_a_person_without_any_role_reads_published_letters_only(cast, login):
+def test_a_person_without_any_role_reads_no_letter(cast, login):
     nobody = UserFactory()
     draft, public = assemble(cast.advisor), published(cast)
     client = login(nobody)
-    assert client.get(url("letter", public)).status_code == 200
+    assert client.get(url("letter", public)).status_code == 404  # of a territory they have no part in
     assert client.get(url("letter", draft)).status_code == 404
 
 
@@ -628,7 +648,11 @@ def test_the_observatory_news_gives_the_agglomerations_change_with_its_coverage_
     ) in news
     # A letter is written in the site's language; its highlights follow the active one.
     with translation.override("en"):
-        news = "\n".join(letters.letter_highlights(period_start=START, period_end=END)[2].items)
+        news = "\n".join(
+            letters.letter_highlights(territory=TerritoryFactory(), period_start=START, period_end=END)[
+                2
+            ].items
+        )
     assert (
         "Greenhouse-gas emissions of the agglomeration, measured in every commune (3): −20.0% between 2005"
         " and 2023; final energy consumption: −20.0%"
@@ -645,7 +669,7 @@ def test_the_agglomerations_change_reads_the_observatory_in_a_fixed_number_of_qu
     emissions_everywhere(years=(2005, 2023), partial_year=2024)
     # The commune ids, then the observatory's territory selector (coverage, series, targets, provenance).
     with django_assert_max_num_queries(12):
-        change = letters.agglomeration_change()
+        change = letters.agglomeration_change(territory=TerritoryFactory())
     assert (change.year, change.partial_year_label) == (2023, "2024")
 
 
@@ -689,7 +713,12 @@ def test_thirty_meetings_read_as_a_summary_with_counts_per_commune_and_a_few_dec
                 group=group, starts_at=paris(2025, 1 + index % 3, 10 + index, 18)
             )
             meeting.decisions.create(text=f"Décision {commune.name} {index}")
-    items = [plain(line) for line in letters.letter_highlights(period_start=START, period_end=END)[-1].items]
+    items = [
+        plain(line)
+        for line in letters.letter_highlights(
+            territory=TerritoryFactory(), period_start=START, period_end=END
+        )[-1].items
+    ]
     assert len(items) == 5  # a summary, the communes, three decisions: not thirty lines
     assert items[0] == "30 réunions de groupe de travail dans 11 communes, 30 décisions prises"
     assert items[1] == (
