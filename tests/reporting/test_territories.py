@@ -113,7 +113,7 @@ def test_a_voiron_plans_deliberation_file_and_docx_name_the_pays_voironnais_its_
         assert "50 %" not in words
         assert "Grenoble" not in words
         assert "Métro" not in words
-    assert f"Plan Climat Local · {VOIRONNAIS_NAME}" in text
+    assert f"Plan Climat Local · {VOIRONNAIS_NAME}".upper() in text.upper()  # the cover's kicker
     assert "PCAET du Pays Voironnais, 2019" in text  # the targets' table, with their source
 
 
@@ -130,7 +130,7 @@ def test_a_voiron_commune_dashboard_and_yearly_report_name_its_territory_and_nev
     report = _make(client, cast.foreign_advisor, url, {"year": YEAR}, django_capture_on_commit_callbacks)
     text, _pages = pdf_text(report.file.read())
     assert report.territory == cast.foreign_territory
-    assert f"Plan Climat Local · {VOIRONNAIS_NAME}" in text
+    assert f"Plan Climat Local · {VOIRONNAIS_NAME}".upper() in text.upper()  # the cover's kicker
     assert "Voiron" in text
     assert "Grenoble" not in text
 
@@ -155,7 +155,7 @@ def test_the_voironnais_network_dashboard_report_and_letter_never_name_grenoble(
     text, _pages = pdf_text(report.file.read())
     assert report.territory == cast.foreign_territory
     assert report.detail_communes is None  # its officer reads every commune of it
-    assert f"Plan Climat Local · {VOIRONNAIS_NAME}" in text
+    assert f"Plan Climat Local · {VOIRONNAIS_NAME}".upper() in text.upper()  # the cover's kicker
     assert "Grenoble" not in text and "Saint-Martin" not in text
 
     response = client.post(
@@ -262,6 +262,7 @@ def test_the_other_territorys_letters_are_404_drafts_and_published(
     letter = letters.letter_assemble(
         territory=getattr(cast, owner), period_start=day, period_end=day, user=cast.admin, title="Secret"
     )
+    letter.sections.create(heading="À la une", body="Un texte")
     if status == LetterStatus.PUBLISHED:
         letters.letter_publish(letter=letter, user=cast.admin)
     client.force_login(getattr(cast, person))
@@ -356,6 +357,7 @@ def test_the_network_dashboard_and_letters_pages_cost_a_fixed_number_of_queries_
         letter = letters.letter_assemble(
             territory=territory, period_start=day, period_end=day, user=cast.admin, title="Lettre"
         )
+        letter.sections.create(heading="À la une", body="Un texte")
         letters.letter_publish(letter=letter, user=cast.admin)
     client.force_login(cast.admin)
 
