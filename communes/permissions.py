@@ -442,11 +442,11 @@ def visible_documents_filter(user) -> Q | None:
     network = sorted(network_territory_ids(user))
     allowed |= Q(kind_audience=DocumentAudience.LETTER, territory_id__in=network)
     for territory_id in network:
-        allowed |= Q(
-            kind_audience=DocumentAudience.NETWORK,
-            territory_id=territory_id,
-            detail_communes=network_detail_commune_ids(user, territory_id),
-        )
+        report = Q(kind_audience=DocumentAudience.NETWORK, territory_id=territory_id)
+        if not sees_whole_territory(user, territory_id):
+            # Only the reports detailing exactly the communes they read (as can_view_document).
+            report &= Q(detail_communes=network_detail_commune_ids(user, territory_id))
+        allowed |= report
     return allowed
 
 

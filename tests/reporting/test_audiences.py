@@ -26,6 +26,7 @@ def documents(cast):
     def letter(number, status):
         published = timezone.now() if status == LetterStatus.PUBLISHED else None
         return Letter.objects.create(
+            territory=cast.territory,
             number=number,
             title=f"Lettre {number}",
             period_start=datetime.date(2025, 1, 1),

@@ -302,7 +302,7 @@ def test_the_network_reads_the_agglomeration_against_its_targets(login, observat
 def test_the_network_gives_no_agglomeration_total_from_two_communes_of_many(login, observatory_figures):
     response = login(observatory_figures.cast.metro_officer).get(NETWORK, METRO)
     page = text(response)
-    total = Commune.objects.count()
+    total = Commune.objects.filter(territory=observatory_figures.cast.territory).count()  # not Voiron
     # Two communes of the agglomeration have figures: their sums are no agglomeration totals.
     assert "210 000" not in page and "165 000" not in page
     note = text_of(response, "network-coverage-note")
@@ -470,7 +470,7 @@ def test_the_commune_dashboard_compares_per_inhabitant_trends_with_the_agglomera
     # Saint-Martin-d'Hères: 300 000 MWh for 10 000 inhabitants in 2005; the agglomeration (the two
     # communes with figures, zero elsewhere): 900 000 MWh for 40 000.
     assert rows(response, "chart-consumption-table") == [
-        ["Année", "Saint-Martin-d'Hères", "Agglomération"],
+        ["Année", "Saint-Martin-d'Hères", "Grenoble-Alpes Métropole"],  # its territory, by name
         ["2005", "30,00", "22,50"],
         ["2020", "20,00", "18,59"],
     ]
@@ -487,8 +487,11 @@ def test_the_commune_dashboard_gives_no_agglomeration_trend_from_two_communes_of
     response = login(observatory_figures.cast.advisor).get(commune_url())
     assert rows(response, "chart-consumption-table")[1:] == [["2005", "30,00", "—"], ["2020", "20,00", "—"]]
     note = text_of(response, "agglomeration-coverage-note")
-    assert note.startswith("L'agglomération — Données partielles")
-    assert f"2 communes sur {Commune.objects.count()}" in note
+    assert note.startswith("Grenoble-Alpes Métropole — Données partielles")
+    assert (
+        f"2 communes sur {Commune.objects.filter(territory=observatory_figures.cast.territory).count()}"
+        in note
+    )
 
 
 def test_a_commune_without_a_plan_reads_so(login, cast):
@@ -526,8 +529,9 @@ def grow(network, count: int):
         network.south.communes.add(commune)
 
 
-# session, user, roles, filter lists, then the dashboard's fixed reads (with its figures not cached yet)
-NETWORK_QUERIES = 31
+# session, user, roles, the territories offered, filter lists, then the dashboard's fixed reads (with its
+# figures not cached yet, the territory's commune ids for its observatory among them)
+NETWORK_QUERIES = 33
 COMMUNE_QUERIES = 37  # of which two observatory territories (the commune's and the agglomeration's)
 
 

@@ -19,6 +19,7 @@ from reporting import dashboards
 from reporting.dashboards import COMMUNES_PER_PAGE
 from reporting.figures_cache import figures_version
 from tests.actions.factories import ActionFactory, BudgetLineFactory, adopted_plan
+from tests.factories import TerritoryFactory
 from tests.reporting.conftest import meet, observe
 from tests.reporting.test_dashboards import METRO, NETWORK, grow, rows, text, text_of
 
@@ -30,8 +31,10 @@ PORTFOLIO = reverse("communes:portfolio")
 def add_communes(count: int, *, advisor=None) -> list[Commune]:
     """Communes in bulk (no plan), signatories, followed by the advisor when given."""
     start = Commune.objects.count()
+    territory = TerritoryFactory()  # the Métro's
     communes = Commune.objects.bulk_create(
         Commune(
+            territory=territory,
             insee_code=f"9{index:04d}",
             name=f"Zz Commune {index:04d}",  # after the other communes by name
             sort_name=f"zz commune {index:04d}",

@@ -405,6 +405,6 @@ def test_identifiers_in_addresses_and_forms_are_not_written_as_numbers(cast, log
     assert 'value="12345"' in portfolio
     client = login(advisor)
     dashboard = client.get(reverse("reporting:network_dashboard")).text
-    assert "?advisor=12345" in dashboard
+    assert "&amp;advisor=12345" in dashboard
     documents = client.get(reverse("reporting:commune_documents", args=[cast.commune.insee_code])).text
     assert f'id="plan-{plan.pk}"' in documents

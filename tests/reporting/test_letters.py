@@ -410,7 +410,8 @@ def test_a_reader_makes_the_pdf_of_a_published_letter_and_downloads_it(
     reader = PdfReader(io.BytesIO(b"".join(download.streaming_content)))
     text = plain(" ".join(page.extract_text() for page in reader.pages))
     assert 1 <= len(reader.pages) <= 3
-    assert "La Lettre du Plan Climat — n° 1" in text and "Le printemps du Plan Climat" in text
+    # The territory's title of its letter and the number.
+    assert "La Lettre du Plan Climat" in text and "Le printemps du Plan Climat" in text
     assert "À la une" in text and "premier point" in text and "Un texte <b>gras</b> ?" in text
     assert document.file.name.endswith("lettre-plan-climat-grenoble-alpes-metropole-1.pdf")
     page = client.get(url("letter", letter))
@@ -435,7 +436,7 @@ def test_the_list_shows_drafts_to_managers_only(cast, login):
     draft = assemble(cast.advisor, title="Numéro en cours")
     public = published(cast, title="Numéro paru")
     for role in MANAGERS:
-        page = login(getattr(cast, role)).get(url("letters"))
+        page = login(getattr(cast, role)).get(url("letters"), {"territory": cast.territory.slug})
         assert page.status_code == 200 and draft.title in page.text and public.title in page.text
     for user in (getattr(cast, role) for role in READERS):
         page = login(user).get(url("letters"))
@@ -737,7 +738,12 @@ def test_the_editorial_written_at_assembly_comes_first_on_the_page_in_the_email_
     client = login(cast.advisor)
     client.post(
         url("letter_new"),
-        {"period_start": "2025-01-01", "period_end": "2025-03-31", "editorial": "Le mot du président."},
+        {
+            "territory": cast.territory.pk,
+            "period_start": "2025-01-01",
+            "period_end": "2025-03-31",
+            "editorial": "Le mot du président.",
+        },
     )
     letter = Letter.objects.get()
     assert letter.editorial == "Le mot du président."
