@@ -155,7 +155,9 @@ def _network_summary(communes: QuerySet[Commune], *, territory, period: Period) 
     cofunders = followed_cofunders_of(communes=selection).filter(period.actions("action__"))
     # Only a commune that signed the charter is ever flagged (workgroups.selectors.regularity_by_commune).
     engaged = list(
-        communes.exclude(stage=Stage.NOT_SIGNATORY).only("insee_code", "name", "stage").order_by("sort_name")
+        communes.exclude(stage=Stage.NOT_SIGNATORY)
+        .only("insee_code", "name", "stage", "territory")  # the territory: whether the reader opens it
+        .order_by("sort_name")
     )
     regularity = regularity_by_commune(communes=engaged)
     quiet = [

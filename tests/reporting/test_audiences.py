@@ -12,7 +12,17 @@ from reporting.models import AUDIENCES, DocumentKind, DocumentStatus, GeneratedD
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["admin", "metro_officer", "advisor", "referent", "staff", "elected", "outsider"]
+ROLES = [
+    "admin",
+    "metro_officer",
+    "advisor",
+    "referent",
+    "staff",
+    "elected",
+    "outsider",
+    "foreign_officer",
+    "foreign_advisor",
+]
 
 
 def test_every_document_kind_has_an_audience():
@@ -36,7 +46,10 @@ def documents(cast):
         )
 
     def document(kind, **fields):
+        fields.setdefault("territory", cast.territory)  # the Métro's, unless said otherwise
         return GeneratedDocument.objects.create(kind=kind, status=DocumentStatus.DONE, **fields)
+
+    foreign = {"territory": cast.foreign_territory}
 
     return {
         "own report": document(DocumentKind.COMMUNE_REPORT, commune=cast.commune, year=2025),
@@ -51,6 +64,11 @@ def documents(cast):
         ),
         "draft letter": document(DocumentKind.LETTER, letter=letter(1, LetterStatus.DRAFT)),
         "published letter": document(DocumentKind.LETTER, letter=letter(2, LetterStatus.PUBLISHED)),
+        # The Pays Voironnais': none of the Métro's people reads them.
+        "foreign report": document(
+            DocumentKind.COMMUNE_REPORT, commune=cast.foreign_commune, year=2025, **foreign
+        ),
+        "foreign network report": document(DocumentKind.NETWORK_REPORT, year=2025, **foreign),
     }
 
 
@@ -71,7 +89,10 @@ def test_the_audiences_give_each_role_what_it_should_read(cast, documents):
         user = getattr(cast, role)
         return {name for name, doc in documents.items() if permissions.can_view_document(user, doc)}
 
-    assert readable("metro_officer") == set(documents)
+    foreign = {"foreign report", "foreign network report"}
+    assert readable("metro_officer") == set(documents) - foreign
+    assert readable("foreign_officer") == foreign
+    assert readable("foreign_advisor") == {"foreign report"}  # the network report details every commune
     assert readable("referent") == {"own report", "own deliberation", "published letter"}
     assert readable("advisor") == {
         "own report",
