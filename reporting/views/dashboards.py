@@ -80,7 +80,6 @@ def network_dashboard(request):
     filters = form.cleaned_data if form.is_valid() else {}
     if "advisor" in form.errors or "group" in form.errors:
         raise Http404("No such advisor or group in this territory.")  # e.g. another territory's group
-    filters.pop("territory", None)
     dashboard = dashboards.network_dashboard(
         territory=territory,
         advisor=filters.get("advisor"),

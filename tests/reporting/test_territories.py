@@ -16,6 +16,7 @@ from actions.models import ActionStatus
 from communes.models import CommuneGroup
 from observatory.models import Quantity, Target
 from reporting import letters
+from reporting.documents import deliberation
 from reporting.models import DocumentKind, GeneratedDocument, Letter, LetterStatus
 from tests.actions.factories import ActionFactory, adopted_plan
 from tests.reporting.conftest import meet, observe, sign
@@ -117,6 +118,18 @@ def test_a_voiron_plans_deliberation_file_and_docx_name_the_pays_voironnais_its_
         assert "Métro" not in words
     assert f"Plan Climat Local · {VOIRONNAIS_NAME}".upper() in text.upper()  # the cover's kicker
     assert "PCAET du Pays Voironnais, 2019" in text  # the targets' table, with their source
+
+
+def test_a_territory_with_no_plan_of_its_own_yet_quotes_its_targets_under_its_name(two_networks):
+    cast = two_networks
+    cast.foreign_territory.climate_plan_name = ""  # e.g. onboarded with the national targets
+    cast.foreign_territory.save()
+    plan = deliberation.plan_for_deliberation(plan_id=cast.voiron_plan.pk)
+
+    text = html_words(deliberation.deliberation_html(plan))
+
+    assert VOIRONNAIS_NAME in text and "40 %" in text and "2030" in text
+    assert VOIRONNAIS_PLAN not in text and "Grenoble" not in text
 
 
 def test_a_voiron_commune_dashboard_and_yearly_report_name_its_territory_and_never_grenoble(
