@@ -52,7 +52,7 @@ CATALOGUE = [
         "sources": (
             "ADEME (audits énergétiques des collectivités), programme ACTEE de la FNCCR, "
             "Territoires en transitions (référentiel Climat Air Énergie), "
-            "ALEC de la grande région grenobloise"
+            "ALEC du territoire"
         ),
     },
     {
@@ -80,8 +80,7 @@ CATALOGUE = [
             "Nombre de préconisations mises en œuvre",
         ],
         "sources": (
-            "ADEME (dispositif Conseil en énergie partagé), ALEC de la grande région grenobloise, "
-            "AGEDEN, Territoires en transitions"
+            "ADEME (dispositif Conseil en énergie partagé), ALEC du territoire, Territoires en transitions"
         ),
     },
     {
@@ -110,7 +109,7 @@ CATALOGUE = [
         ],
         "sources": (
             "ADEME, Cerema (rénovation des bâtiments scolaires), programme EduRénov de la Banque des "
-            "Territoires, Fonds vert, ALEC de la grande région grenobloise"
+            "Territoires, Fonds vert, ALEC du territoire"
         ),
     },
     {
@@ -135,7 +134,7 @@ CATALOGUE = [
             "Nombre de bâtiments équipés d'une régulation programmable",
             "Consommation de chauffage des bâtiments équipés (MWh/an, corrigée du climat)",
         ],
-        "sources": "ADEME, programme ACTEE de la FNCCR, fiches CEE (BAT-TH), ALEC et AGEDEN",
+        "sources": "ADEME, programme ACTEE de la FNCCR, fiches CEE (BAT-TH), réseau des ALEC (FLAME)",
     },
     {
         "title": "Plan de sobriété énergétique des bâtiments communaux",
@@ -185,7 +184,7 @@ CATALOGUE = [
             "Surface de toiture isolée (m²)",
             "Consommation de chauffage des bâtiments traités (MWh/an, corrigée du climat)",
         ],
-        "sources": "ADEME, fiches CEE (BAT-EN), Cerema, ALEC et AGEDEN",
+        "sources": "ADEME, fiches CEE (BAT-EN), Cerema, réseau des ALEC (FLAME)",
     },
     {
         "title": "Remplacement des chaudières fioul par des pompes à chaleur",
@@ -210,7 +209,7 @@ CATALOGUE = [
             "Consommation de fioul (litres/an)",
             "Coefficient de performance saisonnier mesuré des pompes à chaleur",
         ],
-        "sources": "ADEME (Fonds chaleur), Fonds vert, AFPAC, ALEC de la grande région grenobloise",
+        "sources": "ADEME (Fonds chaleur), Fonds vert, AFPAC, ALEC du territoire",
     },
     {
         "title": "Éclairage LED et détection de présence dans les bâtiments communaux",
@@ -234,7 +233,9 @@ CATALOGUE = [
             "Part des points lumineux intérieurs en LED (%)",
             "Consommation d'électricité des bâtiments traités (MWh/an)",
         ],
-        "sources": "ADEME, fiches CEE (BAT-EQ), AFE (Association française de l'éclairage), ALEC et AGEDEN",
+        "sources": (
+            "ADEME, fiches CEE (BAT-EQ), AFE (Association française de l'éclairage), réseau des ALEC (FLAME)"
+        ),
     },
     # ------------------------------------------------------------------ public lighting
     {
@@ -243,7 +244,7 @@ CATALOGUE = [
             "Remplacer les luminaires énergivores (ballons fluorescents, sodium haute pression) par "
             "des luminaires LED à température de couleur chaude, pilotables et graduables, et couper "
             "l'éclairage en cœur de nuit. La rénovation des armoires de commande et l'installation "
-            "d'horloges astronomiques accompagnent le chantier. Le syndicat d'énergie (TE38 en Isère) "
+            "d'horloges astronomiques accompagnent le chantier. Le syndicat départemental d'énergie "
             "peut porter la maîtrise d'ouvrage et apporter des financements. Concerter les habitants "
             "en amont et vérifier la conformité à l'arrêté de 2018 sur les nuisances lumineuses."
         ),
@@ -262,7 +263,7 @@ CATALOGUE = [
             "Nombre d'heures d'extinction par nuit",
         ],
         "sources": (
-            "FNCCR, Territoire d'Énergie Isère (TE38), ADEME, Cerema, ANPCEN (label Villes et villages "
+            "FNCCR, syndicats départementaux d'énergie, ADEME, Cerema, ANPCEN (label Villes et villages "
             "étoilés), fiches CEE (RES-EC)"
         ),
     },
@@ -288,7 +289,7 @@ CATALOGUE = [
             "Part des points lumineux éteints en cœur de nuit (%)",
             "Consommation de l'éclairage public (MWh/an)",
         ],
-        "sources": "ANPCEN, FNCCR, ADEME, Territoire d'Énergie Isère (TE38), Parcs naturels régionaux",
+        "sources": "ANPCEN, FNCCR, ADEME, syndicats départementaux d'énergie, Parcs naturels régionaux",
     },
     {
         "title": "Schéma directeur d'aménagement lumière et trame noire",
@@ -399,8 +400,8 @@ CATALOGUE = [
             "logements. Une étude de faisabilité doit vérifier la densité des besoins et "
             "l'approvisionnement en bois local. Le Fonds chaleur de l'ADEME finance une part "
             "importante de l'investissement. Points de vigilance : qualité du combustible, "
-            "maintenance, émissions de particules (filtre performant indispensable en vallée "
-            "grenobloise)."
+            "maintenance, émissions de particules (filtre performant indispensable en fond de "
+            "vallée et en zone de plan de protection de l'atmosphère)."
         ),
         "theme": "renewable_energy",
         "target": "assets",
@@ -417,8 +418,8 @@ CATALOGUE = [
             "Part de bois d'origine locale (%)",
         ],
         "sources": (
-            "ADEME (Fonds chaleur), Amorce, Fibois Auvergne-Rhône-Alpes, CIBE (Comité "
-            "interprofessionnel du bois-énergie), AGEDEN"
+            "ADEME (Fonds chaleur), Amorce, interprofessions régionales Fibois, CIBE (Comité "
+            "interprofessionnel du bois-énergie), réseau des ALEC (FLAME)"
         ),
     },
     {
@@ -444,7 +445,9 @@ CATALOGUE = [
             "Production annuelle (MWh/an)",
             "Taux d'autoconsommation (%)",
         ],
-        "sources": "ADEME, Hespul, Territoire d'Énergie Isère (TE38), Énergie Partagée, AGEDEN",
+        "sources": (
+            "ADEME, Hespul, syndicats départementaux d'énergie, Énergie Partagée, réseau des ALEC (FLAME)"
+        ),
     },
     {
         "title": "Solaire thermique pour un équipement communal",
@@ -468,7 +471,7 @@ CATALOGUE = [
             "Surface de capteurs installée (m²)",
             "Production solaire utile (MWh/an)",
         ],
-        "sources": "ADEME (Fonds chaleur), Socol, Tecsol, ALEC de la grande région grenobloise",
+        "sources": "ADEME (Fonds chaleur), Socol, Tecsol, ALEC du territoire",
     },
     {
         "title": "Soutien à un projet citoyen d'énergies renouvelables (centrale villageoise)",
@@ -516,7 +519,7 @@ CATALOGUE = [
             "Nombre de ménages et d'entreprises accompagnés",
             "Puissance photovoltaïque raccordée sur la commune (kWc)",
         ],
-        "sources": "ADEME, ALEC de la grande région grenobloise, Hespul, Enedis (données de raccordement)",
+        "sources": "ADEME, ALEC du territoire, Hespul, Enedis (données de raccordement)",
     },
     # ------------------------------------------------------------------ mobility
     {
@@ -541,14 +544,17 @@ CATALOGUE = [
             "Part modale de la voiture individuelle dans les trajets domicile-travail des agents (%)",
             "Nombre d'agents bénéficiant du forfait mobilités durables",
         ],
-        "sources": "ADEME, Cerema, SMMAG (M'Pro), programme CEE Objectif Employeur Pro-Vélo",
+        "sources": (
+            "ADEME, Cerema, autorités organisatrices des mobilités (plans de mobilité employeur), "
+            "programme CEE Objectif Employeur Pro-Vélo"
+        ),
     },
     {
         "title": "Pistes cyclables et stationnements vélos",
         "description": (
             "Aménager des itinéraires cyclables continus et sécurisés vers les écoles, les "
             "commerces et les pôles d'échanges, et installer des arceaux et des abris vélos "
-            "sécurisés. La cohérence avec le schéma directeur vélo métropolitain et les "
+            "sécurisés. La cohérence avec le schéma directeur vélo intercommunal et les "
             "communes voisines est essentielle. Les discontinuités et les traversées dangereuses "
             "sont les premiers freins à lever."
         ),
@@ -613,7 +619,10 @@ CATALOGUE = [
             "Taux d'occupation des aires de covoiturage (%)",
             "Nombre de véhicules en autopartage",
         ],
-        "sources": "Cerema, ADEME, SMMAG, Citiz, observatoire national du covoiturage au quotidien",
+        "sources": (
+            "Cerema, ADEME, autorités organisatrices des mobilités, Citiz, observatoire national du "
+            "covoiturage au quotidien"
+        ),
     },
     # ------------------------------------------------------------------ planning and housing
     {
@@ -621,8 +630,8 @@ CATALOGUE = [
         "description": (
             "Intégrer des exigences énergie-climat dans le document d'urbanisme : performance "
             "énergétique renforcée, production d'énergies renouvelables, coefficient de pleine "
-            "terre, stationnement vélo, densité autour des transports. Dans Grenoble-Alpes "
-            "Métropole, le PLU est intercommunal : la commune agit lors des modifications et via les "
+            "terre, stationnement vélo, densité autour des transports. Là où le "
+            "PLU est intercommunal (PLUi), la commune agit lors des modifications et via les "
             "orientations d'aménagement et de programmation (OAP) sur ses secteurs. Les règles "
             "doivent rester applicables et contrôlables lors de l'instruction des permis."
         ),
@@ -639,12 +648,13 @@ CATALOGUE = [
             "Nombre de secteurs couverts par des prescriptions énergie-climat",
             "Surfaces artificialisées par an (ha)",
         ],
-        "sources": "Cerema, ADEME (guide PLU et énergie), Agence d'urbanisme de la région grenobloise, FNAU",
+        "sources": "Cerema, ADEME (guide PLU et énergie), agence d'urbanisme du territoire, FNAU",
     },
     {
         "title": "Accompagnement des copropriétés à la rénovation (Mur|Mur)",
         "description": (
-            "Relayer le dispositif métropolitain Mur|Mur auprès des copropriétés de la commune, "
+            "Relayer le dispositif intercommunal de rénovation des copropriétés (tel Mur|Mur) "
+            "auprès des copropriétés de la commune, "
             "repérer celles qui sont énergivores, mobiliser les syndics et compléter les aides par "
             "une prime communale. La rénovation d'une copropriété prend plusieurs années entre "
             "l'audit et le vote des travaux en assemblée générale. L'animation de proximité et le "
@@ -664,7 +674,7 @@ CATALOGUE = [
             "Gain énergétique moyen après travaux (%)",
             "Nombre de copropriétés engagées dans un audit",
         ],
-        "sources": "Grenoble-Alpes Métropole (Mur|Mur), ALEC de la grande région grenobloise, Anah, ADEME",
+        "sources": "intercommunalité (dispositifs de type Mur|Mur), ALEC du territoire, Anah, ADEME",
     },
     {
         "title": "Relais du service public de la rénovation de l'habitat",
@@ -688,7 +698,7 @@ CATALOGUE = [
             "Nombre de ménages conseillés",
             "Nombre de rénovations engagées (dossiers MaPrimeRénov')",
         ],
-        "sources": "France Rénov', Anah, ALEC de la grande région grenobloise, ADEME",
+        "sources": "France Rénov', Anah, ALEC du territoire, ADEME",
     },
     {
         "title": "Repérage et accompagnement des ménages en précarité énergétique",
@@ -712,7 +722,7 @@ CATALOGUE = [
             "Nombre de visites à domicile réalisées",
             "Nombre de ménages orientés vers une rénovation",
         ],
-        "sources": "Programme CEE SLIME (CLER), ONPE, Anah, ALEC de la grande région grenobloise",
+        "sources": "Programme CEE SLIME (CLER), ONPE, Anah, ALEC du territoire",
     },
     # ------------------------------------------------------------------ public procurement
     {
@@ -739,7 +749,7 @@ CATALOGUE = [
         ],
         "sources": (
             "Plan national pour des achats durables, ADEME, RAPIDD (Réseau des acheteurs publics), "
-            "Commande publique durable Auvergne-Rhône-Alpes"
+            "réseaux régionaux de la commande publique durable"
         ),
     },
     {
@@ -764,7 +774,9 @@ CATALOGUE = [
             "Part de l'électricité achetée avec garanties d'origine renouvelables (%)",
             "Surcoût annuel (€ HT)",
         ],
-        "sources": "ADEME (avis sur les offres d'électricité verte), Territoire d'Énergie Isère, Enercoop",
+        "sources": (
+            "ADEME (avis sur les offres d'électricité verte), syndicats départementaux d'énergie, Enercoop"
+        ),
     },
     {
         "title": "Achats numériques responsables et allongement de la durée de vie du matériel",
@@ -817,9 +829,7 @@ CATALOGUE = [
             "Nombre de foyers participants",
             "Économies d'énergie moyennes par foyer (%)",
         ],
-        "sources": (
-            "Défi Déclics (Prioriterre et réseau des ALEC), ALEC de la grande région grenobloise, ADEME"
-        ),
+        "sources": ("Défi Déclics (Prioriterre et réseau des ALEC), ALEC du territoire, ADEME"),
     },
     {
         "title": "Sensibilisation des agents et des élus aux écogestes",
@@ -891,7 +901,7 @@ CATALOGUE = [
             "Nombre de participants",
             "Nombre de rendez-vous de conseil pris à la suite de l'événement",
         ],
-        "sources": "ADEME, France Rénov', ALEC de la grande région grenobloise, AGEDEN",
+        "sources": "ADEME, France Rénov', ALEC du territoire",
     },
     # ------------------------------------------------------------------ water and waste
     {
@@ -900,7 +910,7 @@ CATALOGUE = [
             "Déployer le compostage partagé en pied d'immeuble et dans les quartiers, équiper les "
             "cantines et les services techniques pour trier et composter leurs biodéchets, et "
             "valoriser les déchets verts communaux en paillage. Le tri à la source des biodéchets "
-            "est obligatoire depuis 2024 ; la collecte relève de la Métropole, avec qui l'action "
+            "est obligatoire depuis 2024 ; la collecte relève de l'intercommunalité, avec qui l'action "
             "se coordonne. Des guides composteurs formés sont nécessaires pour éviter les "
             "nuisances et l'abandon des sites."
         ),
@@ -917,7 +927,7 @@ CATALOGUE = [
             "Nombre de sites de compostage partagé",
             "Tonnage de biodéchets détournés des ordures ménagères (t/an)",
         ],
-        "sources": "ADEME, Réseau Compost Citoyen, Grenoble-Alpes Métropole, Zero Waste France",
+        "sources": "ADEME, Réseau Compost Citoyen, service déchets de l'intercommunalité, Zero Waste France",
     },
     {
         "title": "Récupération des eaux de pluie pour l'arrosage",
@@ -941,7 +951,7 @@ CATALOGUE = [
             "Volume d'eau de pluie récupéré (m³/an)",
             "Consommation d'eau potable pour l'arrosage (m³/an)",
         ],
-        "sources": "Agence de l'eau Rhône Méditerranée Corse, Cerema, ADEME, ASTEE",
+        "sources": "agence de l'eau du bassin, Cerema, ADEME, ASTEE",
     },
     {
         "title": "Réduction des consommations d'eau des bâtiments communaux",
@@ -965,7 +975,7 @@ CATALOGUE = [
             "Consommation d'eau des bâtiments communaux (m³/an)",
             "Nombre de fuites détectées et réparées",
         ],
-        "sources": "Agence de l'eau Rhône Méditerranée Corse, ADEME, conseil en énergie partagé",
+        "sources": "agence de l'eau du bassin, ADEME, conseil en énergie partagé",
     },
     # ------------------------------------------------------------------ agriculture and food
     {
@@ -993,7 +1003,7 @@ CATALOGUE = [
         ],
         "sources": (
             "Plateforme ma cantine (ministère de l'Agriculture), Un Plus Bio, ADEME, "
-            "Projet alimentaire inter-territorial grenoblois"
+            "projet alimentaire territorial (PAT)"
         ),
     },
     {
@@ -1045,7 +1055,8 @@ CATALOGUE = [
             "Nombre d'agriculteurs installés",
         ],
         "sources": (
-            "Terre de Liens, SAFER, Chambre d'agriculture de l'Isère, réseau RENETA (espaces-test agricoles)"
+            "Terre de Liens, SAFER, chambre départementale d'agriculture, "
+            "réseau RENETA (espaces-test agricoles)"
         ),
     },
     {
@@ -1099,8 +1110,8 @@ CATALOGUE = [
             "Température de surface mesurée en été (°C)",
         ],
         "sources": (
-            "Ville de Paris (cours Oasis), CAUE de l'Isère, "
-            "Agence de l'eau Rhône Méditerranée Corse, ADEME (Plus fraîche ma ville)"
+            "Ville de Paris (cours Oasis), CAUE du département, "
+            "agence de l'eau du bassin, ADEME (Plus fraîche ma ville)"
         ),
     },
     {
@@ -1149,7 +1160,7 @@ CATALOGUE = [
             "Surface désimperméabilisée (m²)",
             "Volume d'eaux pluviales infiltrées à la parcelle (m³/an)",
         ],
-        "sources": "Agence de l'eau Rhône Méditerranée Corse, Cerema, ADEME, Grenoble-Alpes Métropole",
+        "sources": "agence de l'eau du bassin, Cerema, ADEME, intercommunalité (compétence GEMAPI)",
     },
     {
         "title": "Confort d'été dans les bâtiments communaux",
@@ -1173,9 +1184,7 @@ CATALOGUE = [
             "Nombre d'heures au-dessus de 28 °C dans les bâtiments sensibles",
             "Nombre de bâtiments équipés de protections solaires",
         ],
-        "sources": (
-            "ADEME, Cerema, Santé publique France (plan canicule), ALEC de la grande région grenobloise"
-        ),
+        "sources": ("ADEME, Cerema, Santé publique France (plan canicule), ALEC du territoire"),
     },
     {
         "title": "Diagnostic de vulnérabilité au changement climatique",

@@ -15,5 +15,6 @@ def navigation(request):
             "audit_log": permissions.can_view_audit_log(user),
             "reminders": permissions.can_view_reminders(user),
             "evaluation": permissions.can_view_network_dashboard(user),
+            "territories": permissions.can_compare_territories(user),
         }
     }

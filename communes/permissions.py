@@ -470,6 +470,11 @@ def can_retry_job(user, requested_by_id: int | None) -> bool:
     return bool(user.is_authenticated and user.is_active and requested_by_id == user.pk)
 
 
+def can_compare_territories(user) -> bool:
+    """The platform-wide view comparing every territory (and its CSV): the administrator's only."""
+    return is_administrator(user)
+
+
 # --- signatories --------------------------------------------------------------------------------
 
 

@@ -4,12 +4,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, IntegerField, Prefetch, Q, QuerySet, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy
 
 from . import permissions
 from .models import (
+    Agency,
     Commune,
     CommuneGroup,
     Invitation,
@@ -19,6 +20,8 @@ from .models import (
     SignatoryType,
     Stage,
     Territory,
+    TerritoryRole,
+    TerritoryRoleKind,
 )
 
 User = get_user_model()
@@ -319,3 +322,43 @@ def territory_choice(
             raise Http404("No such territory.")
         return TerritoryChoice(chosen, choices)
     return TerritoryChoice(choices[0] if choices else None, choices)
+
+
+# --- the territories compared (the administrator's platform-wide view) ---------------------------
+
+# The engagement stages the comparison counts, in the order of the engagement.
+ENGAGED_STAGES = (Stage.SIGNATORY, Stage.PLAN_IN_PREPARATION, Stage.PLAN_DELIBERATED, Stage.IN_FOLLOW_UP)
+
+
+def territory_comparison_rows() -> list[Territory]:
+    """Every territory by name, each with its communes' figures: `commune_count`, `population` (of the
+    communes whose population is known), `stage_counts` ({stage: communes}, the ENGAGED_STAGES),
+    `officer_count` and `agency_names` (the agencies serving it, by name). Two queries whatever the
+    number of territories: the communes aggregated by territory, and the agencies."""
+    officers = (
+        TerritoryRole.objects.filter(territory=OuterRef("pk"), role=TerritoryRoleKind.OFFICER)
+        .order_by()
+        .values("territory")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    territories = list(
+        Territory.objects.annotate(
+            commune_count=Count("communes"),
+            population=Sum("communes__population"),
+            officer_count=Coalesce(Subquery(officers, output_field=IntegerField()), 0),
+            **{
+                f"stage_{stage}": Count("communes", filter=Q(communes__stage=stage))
+                for stage in ENGAGED_STAGES
+            },
+        ).order_by("name", "pk")
+    )
+    agencies: dict[int, list[str]] = {}
+    for territory_id, name in Agency.territories.through.objects.order_by("agency__name").values_list(
+        "territory_id", "agency__name"
+    ):
+        agencies.setdefault(territory_id, []).append(name)
+    for territory in territories:
+        territory.stage_counts = {stage: getattr(territory, f"stage_{stage}") for stage in ENGAGED_STAGES}
+        territory.agency_names = agencies.get(territory.pk, [])
+    return territories

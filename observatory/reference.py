@@ -64,8 +64,8 @@ DATASETS = [
         "name_en": "Demonstration data (synthetic)",
         "producer": "Plateforme Plan Climat Local (générateur de démonstration)",
         "licence": "—",
-        "description": "Séries inventées, calibrées sur les ordres de grandeur publics de l'agglomération "
-        "grenobloise. Elles ne décrivent aucune commune réelle.",
+        "description": "Séries inventées, calibrées sur les ordres de grandeur publics des agglomérations "
+        "françaises. Elles ne décrivent aucune commune réelle.",
         "priority": 90,
         "is_demo": True,
     },

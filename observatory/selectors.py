@@ -10,15 +10,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import (
+    Count,
     Exists,
     Max,
     Min,
     OuterRef,
+    Q,
     Sum,
 )
 from django.db.models.functions import Coalesce, TruncDate
 
-from communes.models import localized_name
+from communes.models import Commune, localized_name
 from pcl import formatting
 
 from .comparison import COMPARISON_IN_LIST, CommuneRow, communes_comparison, comparison_counts  # noqa: F401
@@ -330,3 +332,64 @@ def figures_version() -> str:
     """The version of the observatory's figures, for the keys of what other apps cache from them: a new one
     with every import and every change of the communes (totals.data_version)."""
     return data_version()
+
+
+# --- the territories compared (the administrator's platform-wide view) ---------------------------
+
+
+@dataclass
+class TerritoryLatestFigures:
+    """A territory's observatory at a glance: how many datasets hold values of its communes; of the
+    first of them (the one its observatory shows by default, by priority then name), the latest year
+    with values, and the latest year whose emissions per inhabitant are a total of the territory (every
+    commune with its emissions and its population that year, the rule of `territory_observatory`)."""
+
+    datasets: int = 0
+    dataset_id: int | None = None
+    latest_year: int | None = None
+    emissions_year: int | None = None
+    emissions_per_inhabitant: float | None = None  # t CO2e per inhabitant
+
+
+def territory_latest_figures() -> dict[int, TerritoryLatestFigures]:
+    """Each territory's TerritoryLatestFigures, by territory id (a territory without values is left
+    out), from the communes' yearly totals (ObservationTotal): two queries grouped by territory,
+    dataset and year, whatever the number of territories."""
+    communes = dict(
+        Commune.objects.values("territory_id")
+        .annotate(count=Count("pk"))
+        .values_list("territory_id", "count")
+        .order_by()
+    )
+    both = Q(emissions__isnull=False, population__isnull=False)
+    rows = (
+        ObservationTotal.objects.values("commune__territory_id", "dataset_id", "year")
+        .annotate(
+            complete=Count("commune", filter=both),
+            emissions_total=Sum("emissions", filter=both),
+            population_total=Sum("population", filter=both),
+            priority=Min("dataset__priority"),
+            name=Min("dataset__name"),
+        )
+        .order_by()
+    )
+    by_territory: dict[int, dict[int, list[dict]]] = defaultdict(lambda: defaultdict(list))
+    for row in rows:
+        by_territory[row["commune__territory_id"]][row["dataset_id"]].append(row)
+    figures = {}
+    for territory_id, datasets in by_territory.items():
+        first = min(datasets.values(), key=lambda years: (years[0]["priority"], years[0]["name"]))
+        territory = TerritoryLatestFigures(
+            datasets=len(datasets),
+            dataset_id=first[0]["dataset_id"],
+            latest_year=max(row["year"] for row in first),
+        )
+        complete = [
+            row for row in first if row["complete"] == communes.get(territory_id) and row["population_total"]
+        ]
+        if complete:
+            latest = max(complete, key=lambda row: row["year"])
+            territory.emissions_year = latest["year"]
+            territory.emissions_per_inhabitant = latest["emissions_total"] / latest["population_total"]
+        figures[territory_id] = territory
+    return figures

@@ -35,7 +35,9 @@ def reference_load(
     dataset_model=Dataset,
     target_model=Target,
 ) -> None:
-    """Creates the managed lists, datasets and agglomeration targets that are missing.
+    """Creates the managed lists and datasets that are missing (and, in the data migration from before
+    territories, the Métro's targets: observatory 0008 then gives them to the Métro's territory when the
+    platform has communes; since territories, `metro_targets_load` gives them to the Métro's territory).
 
     The models are parameters so that the data migration can pass its historical models.
     """
@@ -55,9 +57,23 @@ def reference_load(
         if has_english and not created and not entry.name_en:
             entry.name_en = dataset["name_en"]
             entry.save(update_fields=["name_en"])
+    if any(field.name == "territory" for field in target_model._meta.get_fields()):
+        return
     for target in reference.TARGETS:
         target_model.objects.get_or_create(
             commune=None, target_year=target["target_year"], defaults={"reference_year": 2005, **target}
+        )
+
+
+def metro_targets_load(territory) -> None:
+    """Grenoble-Alpes Métropole's own targets (its charter's and its plans'), for its territory: those
+    that are missing."""
+    for target in reference.TARGETS:
+        Target.objects.get_or_create(
+            territory=territory,
+            commune=None,
+            target_year=target["target_year"],
+            defaults={"reference_year": 2005, **target},
         )
 
 

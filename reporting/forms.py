@@ -8,6 +8,7 @@ from communes.forms import DateInput
 from pcl import forms as pcl_forms
 
 from .models import Letter, LetterSection
+from .territories import DEFAULT_SORT, SORTS
 
 
 class LetterPeriodForm(forms.Form):
@@ -154,3 +155,18 @@ class DeliberationCouncilForm(forms.Form):
             for name, value in self.cleaned_data.items()
             if value not in (None, "")
         }
+
+
+class TerritorySortForm(forms.Form):
+    """The order of the territories compared (the administrator's view)."""
+
+    sort = forms.ChoiceField(label=_("Sort by"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sort"].choices = [(key, label) for key, (label, _key, _largest) in SORTS.items()]
+
+    @property
+    def chosen_sort(self) -> str:
+        """The order asked for; by name when none or an unknown one is asked."""
+        return (self.cleaned_data.get("sort") if self.is_valid() else "") or DEFAULT_SORT

@@ -1,5 +1,10 @@
-from .views import dashboards, documents, letters
+from .views import dashboards, documents, letters, territories
 
 app_name = "reporting"
 
-urlpatterns = [*dashboards.urlpatterns, *documents.urlpatterns, *letters.urlpatterns]
+urlpatterns = [
+    *dashboards.urlpatterns,
+    *documents.urlpatterns,
+    *letters.urlpatterns,
+    *territories.urlpatterns,
+]

@@ -14,6 +14,7 @@ from communes.models import (
     TerritoryRole,
     sort_key,
 )
+from observatory.services import metro_targets_load
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -51,6 +52,12 @@ class TerritoryFactory(factory.django.DjangoModelFactory):
     slug = factory.LazyAttribute(lambda territory: slugify(territory.name))
     climate_plan_name = "Plan Climat Air Énergie Territorial de Grenoble-Alpes Métropole"
     climate_plan_year = 2020
+
+    @factory.post_generation
+    def metro_targets(obj, create, extracted, **kwargs):
+        """The Métro's territory comes with the Métro's own targets, as onboarding it gives them."""
+        if create and obj.siren == "200040715":
+            metro_targets_load(obj)
 
 
 # The second territory of the tests: the Pays Voironnais (its real SIREN and plan).

@@ -65,6 +65,7 @@ from .flags import (
 )
 from .network import (
     PortfolioPlan,
+    TerritoryPlanFigures,
     actions_completed,
     actions_of,
     awareness_reports,
@@ -77,6 +78,7 @@ from .network import (
     followed_budget_lines_of,
     followed_cofunders_of,
     followed_plans_query,
+    plan_figures_by_territory,
     plans_deliberated,
     portfolio_plans,
     with_adopted_plan,
@@ -468,4 +470,7 @@ __all__ = [
     "started_filter",
     "with_adopted_plan",
     "with_flags",
+    # The territories compared (the administrator's view).
+    "TerritoryPlanFigures",
+    "plan_figures_by_territory",
 ]

@@ -1,8 +1,10 @@
 """Figures over many communes: deliberations, the followed plans' actions, budgets, the portfolio."""
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import (
     Count,
@@ -10,6 +12,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Sum,
 )
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
@@ -20,6 +23,7 @@ from ..models import (
     ADOPTED_STATUSES,
     Action,
     ActionPlan,
+    ActionStatus,
     AwarenessReport,
     BudgetLine,
     CoFunder,
@@ -185,3 +189,55 @@ def followed_budget_lines_of(*, communes: QuerySet[Commune] | None = None) -> Qu
 
 def followed_cofunders_of(*, communes: QuerySet[Commune] | None = None) -> QuerySet[CoFunder]:
     return CoFunder.objects.filter(action__plan__in=followed_plans_query(communes=communes))
+
+
+# --- the territories compared -------------------------------------------------------------------
+
+
+@dataclass
+class TerritoryPlanFigures:
+    """A territory's plans as its network dashboard counts them: the plans its communes' councils
+    deliberated (every adopted version, as `deliberated_plans`), the actions of its communes' followed
+    plans and those done, and their forecast budget (€ excl. tax)."""
+
+    plans_deliberated: int = 0
+    actions: int = 0
+    actions_done: int = 0
+    forecast: Decimal = Decimal(0)
+
+    @property
+    def done_share(self) -> float | None:
+        """The actions done, in % of the actions (None without actions)."""
+        return 100 * self.actions_done / self.actions if self.actions else None
+
+
+def plan_figures_by_territory() -> dict[int, TerritoryPlanFigures]:
+    """Each territory's TerritoryPlanFigures, by territory id (a territory without plans is left out):
+    three aggregate queries grouped by territory, whatever the number of territories and communes."""
+    figures: dict[int, TerritoryPlanFigures] = defaultdict(TerritoryPlanFigures)
+    deliberated = (
+        ActionPlan.objects.filter(status__in=ADOPTED_STATUSES)
+        .values("commune__territory_id")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    for row in deliberated:
+        figures[row["commune__territory_id"]].plans_deliberated = row["count"]
+    actions = (
+        followed_actions_of()
+        .values("plan__commune__territory_id")
+        .annotate(count=Count("pk"), done=Count("pk", filter=Q(status=ActionStatus.DONE)))
+        .order_by()
+    )
+    for row in actions:
+        territory = figures[row["plan__commune__territory_id"]]
+        territory.actions, territory.actions_done = row["count"], row["done"]
+    budgets = (
+        followed_budget_lines_of()
+        .values("action__plan__commune__territory_id")
+        .annotate(forecast=Sum("forecast"))
+        .order_by()
+    )
+    for row in budgets:
+        figures[row["action__plan__commune__territory_id"]].forecast = row["forecast"] or Decimal(0)
+    return dict(figures)

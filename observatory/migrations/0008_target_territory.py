@@ -8,9 +8,17 @@ from communes.territory_migration import existing_data_territory
 
 
 def targets_into_territory(apps, schema_editor):
+    """A platform with communes keeps its targets, in its territory. A fresh installation only has the
+    Métro's targets the reference data seeded (observatory 0002): they go, and come back with the Métro's
+    territory (observatory.services.metro_targets_load) when it is onboarded."""
     model = apps.get_model("observatory", "Target")
-    if model.objects.filter(territory__isnull=True).exists():
-        model.objects.filter(territory__isnull=True).update(territory=existing_data_territory(apps))
+    if not model.objects.filter(territory__isnull=True).exists():
+        return
+    if not apps.get_model("communes", "Territory").objects.exists():
+        if not apps.get_model("communes", "Commune").objects.exists():
+            model.objects.filter(territory__isnull=True, commune__isnull=True).delete()
+            return
+    model.objects.filter(territory__isnull=True).update(territory=existing_data_territory(apps))
 
 
 class Migration(migrations.Migration):

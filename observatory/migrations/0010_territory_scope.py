@@ -7,7 +7,10 @@ from communes.territory_migration import existing_data_territory
 
 
 def datasets_of_territory(apps, schema_editor):
-    """The datasets there were are the one network's: its officers keep importing them."""
+    """The datasets a platform with data had are its one network's: its officers keep importing them. On a
+    fresh installation (no territory yet) the reference datasets stay shared."""
+    if not apps.get_model("communes", "Territory").objects.exists():
+        return
     datasets = apps.get_model("observatory", "Dataset").objects.filter(territory__isnull=True)
     if datasets.exists():
         datasets.update(territory=existing_data_territory(apps))

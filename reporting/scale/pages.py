@@ -67,6 +67,7 @@ def main_pages() -> list[Page]:
         Page("observatory, commune (referent)", reverse("observatory:commune", args=[insee]), referent),
         Page("network dashboard (administrator)", reverse("reporting:network_dashboard"), administrator),
         Page("network dashboard (advisor)", reverse("reporting:network_dashboard"), advisor),
+        Page("territories compared (administrator)", reverse("reporting:territories"), administrator),
         Page("commune dashboard (referent)", reverse("reporting:commune_dashboard", args=[insee]), referent),
         Page(
             f"plan, {plan.actions.count()} actions (referent)",

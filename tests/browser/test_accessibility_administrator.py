@@ -5,14 +5,15 @@ import pytest
 
 from tests.browser.conftest import State, open_details, open_menu, sign_in, submit, with_errors
 from tests.browser.tours import NOTHING_FOUND, USER_MENU, assert_no_problem
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, TerritoryFactory, voironnais_territory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_administrator_pages_have_no_accessibility_violation(live_server, page, network):
     """Everything the network's administrator runs: communes, signatories, audit, observatory imports and
-    targets, catalogue, letters, documents, the network's dashboard; with their forms' errors."""
+    targets, catalogue, letters, documents, the network's dashboard, the territories compared; with their
+    forms' errors."""
     n = network
     letter, entry = n["letter"].pk, n["entry"].pk
     steps = [
@@ -71,7 +72,14 @@ def test_administrator_pages_have_no_accessibility_violation(live_server, page, 
         "/reporting/documents/",
         f"/reporting/documents/{n['document'].pk}/",
         "/workgroups/reminders/",
+        "/territories/",
+        "/territories/?sort=emissions",
+        State("/territories/?page=2", "second page", shows=".pagination"),
+        f"/territories/?sort={NOTHING_FOUND}",
     ]
+    # Three territories on the platform, so that the territories compared have a second page.
+    voironnais_territory()
+    TerritoryFactory(siren="200030658", name="Communauté de communes du Grésivaudan", slug="gresivaudan")
     sign_in(page, live_server.url, "admin@example.org", PASSWORD)
     assert_no_problem(page, live_server.url, steps)
     phone = [
@@ -85,5 +93,6 @@ def test_administrator_pages_have_no_accessibility_violation(live_server, page, 
         "/reporting/letters/",
         f"/reporting/letters/{letter}/edit/",
         "/reporting/documents/",
+        "/territories/",
     ]
     assert_no_problem(page, live_server.url, phone, width=390)

@@ -103,6 +103,7 @@ def every_benchmarked_page_answers_its_reader():
 
     table = out.getvalue()
     assert "/portfolio/" in table and "/observatory/imports/" in table
+    assert "/territories/" in table
     assert " 200 " in table and "not 200" not in table
 
 

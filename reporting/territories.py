@@ -1,0 +1,126 @@
+"""Reads of the administrator's platform-wide view comparing the territories: one row per territory, its
+communes, engagement, plans, actions, budget, agencies, officers and observatory.
+
+Every figure is aggregated in SQL grouped by territory, through each app's selectors: the communes'
+(`territory_comparison_rows`: two queries), the plans' (`plan_figures_by_territory`: three) and the
+observatory's (`territory_latest_figures`: two). The page costs the same number of queries for two
+territories or for the 1,250 EPCIs of a national platform. The plans' and the observatory's figures,
+the costly ones, are kept in the cache with the dashboards' figures (figures_cache: every write to what
+they count replaces their version); the territories, their agencies and officers are read on each request.
+
+The figures are those each territory's network dashboard shows: the plans its councils deliberated
+(every adopted version), the actions of its communes' followed plans and their forecast budget."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+from actions.selectors import TerritoryPlanFigures, plan_figures_by_territory
+from communes.models import Stage, Territory, sort_key
+from communes.selectors import ENGAGED_STAGES, territory_comparison_rows
+from observatory.selectors import TerritoryLatestFigures, territory_latest_figures
+
+from .figures_cache import cached_figures, cached_with_observatory
+
+
+@dataclass
+class TerritoryRow:
+    """One territory of the comparison: `territory` carries its communes' figures
+    (communes.selectors.territory_comparison_rows)."""
+
+    territory: Territory
+    plans: TerritoryPlanFigures = field(default_factory=TerritoryPlanFigures)
+    observatory: TerritoryLatestFigures = field(default_factory=TerritoryLatestFigures)
+
+    @property
+    def stages(self) -> list[tuple[Stage, int]]:
+        """(stage, communes) of the engaged stages, in the order of the engagement."""
+        return [(stage, self.territory.stage_counts[stage]) for stage in ENGAGED_STAGES]
+
+    @property
+    def engaged(self) -> int:
+        """The communes that signed the charter, whatever their stage since."""
+        return sum(self.territory.stage_counts.values())
+
+
+# ?sort= of the page and of its CSV: (label, key of a row, whether the largest comes first). A row
+# without the figure (no plan, no observatory value) comes last whatever the order; ties by name.
+SORTS = {
+    "name": (_("Name"), lambda row: sort_key(row.territory.name), False),
+    "communes": (_("Communes (most first)"), lambda row: row.territory.commune_count, True),
+    "population": (_("Population (largest first)"), lambda row: row.territory.population, True),
+    "engaged": (_("Charter signatories (most first)"), lambda row: row.engaged, True),
+    "plans": (_("Plans deliberated (most first)"), lambda row: row.plans.plans_deliberated, True),
+    "actions": (_("Actions (most first)"), lambda row: row.plans.actions, True),
+    "done": (_("Share of actions done (highest first)"), lambda row: row.plans.done_share, True),
+    "budget": (_("Forecast budget (largest first)"), lambda row: row.plans.forecast, True),
+    "officers": (_("Officers (most first)"), lambda row: row.territory.officer_count, True),
+    "datasets": (_("Datasets (most first)"), lambda row: row.observatory.datasets, True),
+    "emissions": (
+        _("Emissions per inhabitant (highest first)"),
+        lambda row: row.observatory.emissions_per_inhabitant,
+        True,
+    ),
+}
+DEFAULT_SORT = "name"
+
+
+def sort_rows(rows: list[TerritoryRow], sort: str) -> list[TerritoryRow]:
+    """The rows in the order `sort` names (by name when it names none), in memory: no query."""
+    label, key, largest_first = SORTS.get(sort, SORTS[DEFAULT_SORT])
+    by_name = sorted(rows, key=lambda row: (sort_key(row.territory.name), row.territory.pk))
+    known = [row for row in by_name if key(row) is not None]
+    unknown = [row for row in by_name if key(row) is None]
+    return sorted(known, key=key, reverse=largest_first) + unknown
+
+
+def territory_comparison(*, sort: str = DEFAULT_SORT) -> list[TerritoryRow]:
+    """Every territory's row, in the order `sort` names: seven queries, fewer once the plans' and the
+    observatory's figures are in the cache."""
+    plans = cached_figures("territories-plans", (), plan_figures_by_territory)
+    observatory = cached_with_observatory("territories-observatory", (), territory_latest_figures)
+    rows = [
+        TerritoryRow(
+            territory=territory,
+            plans=plans.get(territory.pk, TerritoryPlanFigures()),
+            observatory=observatory.get(territory.pk, TerritoryLatestFigures()),
+        )
+        for territory in territory_comparison_rows()
+    ]
+    return sort_rows(rows, sort)
+
+
+@dataclass
+class ComparisonTotals:
+    """The platform's sums over every territory (a commune belongs to one territory: nothing counts twice)."""
+
+    territories: int
+    communes: int
+    population: int
+    stages: list[tuple[Stage, int]]
+    plans_deliberated: int
+    actions: int
+    actions_done: int
+    forecast: Decimal
+    officers: int
+
+    @property
+    def done_share(self) -> float | None:
+        return 100 * self.actions_done / self.actions if self.actions else None
+
+
+def comparison_totals(rows: list[TerritoryRow]) -> ComparisonTotals:
+    """The sums of every territory's row (in memory: no query). Officers are counted per territory: a
+    person who is the officer of two territories counts twice."""
+    return ComparisonTotals(
+        territories=len(rows),
+        communes=sum(row.territory.commune_count for row in rows),
+        population=sum(row.territory.population or 0 for row in rows),
+        stages=[(stage, sum(row.territory.stage_counts[stage] for row in rows)) for stage in ENGAGED_STAGES],
+        plans_deliberated=sum(row.plans.plans_deliberated for row in rows),
+        actions=sum(row.plans.actions for row in rows),
+        actions_done=sum(row.plans.actions_done for row in rows),
+        forecast=sum((row.plans.forecast for row in rows), Decimal(0)),
+        officers=sum(row.territory.officer_count for row in rows),
+    )
