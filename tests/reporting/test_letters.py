@@ -663,8 +663,9 @@ def test_the_agglomerations_change_reads_the_observatory_in_a_fixed_number_of_qu
 ):
     emissions_everywhere(years=(2005, 2023), partial_year=2024)
     # The commune ids, then the observatory's territory selector (coverage, series, targets, provenance).
+    territory = TerritoryFactory()
     with django_assert_max_num_queries(12):
-        change = letters.agglomeration_change(territory=TerritoryFactory())
+        change = letters.agglomeration_change(territory=territory)
     assert (change.year, change.partial_year_label) == (2023, "2024")
 
 

@@ -42,6 +42,7 @@ from observatory.models import (
     Sector,
     Status,
 )
+from observatory.services import metro_targets_load
 from observatory.totals import totals_rebuild
 from reporting.documents import deliberation
 from reporting.models import DocumentKind, GeneratedDocument
@@ -87,6 +88,7 @@ def build_plan(
     siren = GRENOBLE_METROPOLE["siren"]
     epci, _created = Epci.objects.get_or_create(siren=siren, defaults=GRENOBLE_METROPOLE)
     territory = territory_for_epci(epci.siren, epci.name)
+    metro_targets_load(territory)  # the Métro's own targets, which its communes' deliberations quote
     commune = Commune.objects.create(
         insee_code=insee_code,
         name=commune_name,
