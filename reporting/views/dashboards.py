@@ -73,9 +73,9 @@ def network_dashboard(request):
         user, request.GET.get("territory"), among=permissions.network_territory_ids(user)
     )
     territory = choice.territory
-    permissions.require_found(
-        territory is not None and permissions.can_view_network_dashboard(user, territory.pk)
-    )
+    if territory is None:  # the administrator of a platform with no territory yet
+        return render(request, "reporting/network_dashboard.html", {"territory": None})
+    permissions.require_found(permissions.can_view_network_dashboard(user, territory.pk))
     form = NetworkFilterForm(request.GET or None, territory=territory)
     filters = form.cleaned_data if form.is_valid() else {}
     if "advisor" in form.errors or "group" in form.errors:

@@ -19,6 +19,7 @@ from reporting import letters
 from reporting.documents import deliberation
 from reporting.models import DocumentKind, GeneratedDocument, Letter, LetterStatus
 from tests.actions.factories import ActionFactory, adopted_plan
+from tests.factories import UserFactory
 from tests.reporting.conftest import meet, observe, sign
 from tests.reporting.test_deliberation import html_words, normalise, pdf_text
 
@@ -405,3 +406,10 @@ def test_the_network_dashboard_and_letters_pages_cost_a_fixed_number_of_queries_
 
 # Session, user, roles, the territories offered, then the page's own reads.
 PINNED_QUERIES = {"dashboard": 31, "letters": 7, "letter": 8}
+
+
+def test_the_administrator_of_a_platform_without_territory_is_told_so(db, client):
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    response = client.get(reverse("reporting:network_dashboard"))
+    assert response.status_code == 200 and 'id="no-territory"' in response.content.decode()
+    assert client.get(reverse("reporting:letters")).status_code == 200
