@@ -146,22 +146,21 @@ def communes_by_ids(*, commune_ids) -> list[Commune]:
 
 
 def commune_by_id(*, commune_id: int) -> Commune:
-    return Commune.objects.select_related("epci").get(pk=commune_id)
+    return Commune.objects.select_related("epci", "territory").get(pk=commune_id)
 
 
 def network_emails(*, territory_id: int | None = None) -> list[str]:
-    """Everyone in the network: the addresses of active people with a role in a commune or a
-    network role (with a territory given: a role in one of its communes, or its officers; the
-    administrators, platform-wide, are not a territory's network)."""
+    """Everyone in the network (of the territory, when given): the addresses of active people with a
+    role in one of its communes or a role over it, and the administrators."""
     if territory_id is None:
-        people = Q(memberships__isnull=False) | Q(territory_roles__isnull=False) | Q(is_superuser=True)
+        people = Q(memberships__isnull=False) | Q(territory_roles__isnull=False)
     else:
         people = Q(memberships__commune__territory_id=territory_id) | Q(
             territory_roles__territory_id=territory_id
         )
     return list(
         User.objects.filter(is_active=True)
-        .filter(people)
+        .filter(people | Q(is_superuser=True))
         .exclude(email="")
         .order_by("email")
         .values_list("email", flat=True)

@@ -517,14 +517,16 @@ def compared_trend_chart(
     agglomeration_values: dict,
     unit: str,
     caption: str,
+    agglomeration_name: str = "",
     decimals=2,
 ) -> Chart:
-    """A commune's yearly values beside the agglomeration's, per inhabitant or in %."""
+    """A commune's yearly values beside its territory's (`agglomeration_name`), per inhabitant or in %."""
     years = _compared(commune_values, agglomeration_values)
+    agglomeration_name = agglomeration_name or _("Agglomeration")
     data = []
     for name, values, colour, dash in (
         (commune_name, commune_values, COMMUNE_COLOUR, "solid"),
-        (_("Agglomeration"), agglomeration_values, AGGLOMERATION_COLOUR, "dash"),
+        (agglomeration_name, agglomeration_values, AGGLOMERATION_COLOUR, "dash"),
     ):
         shown = sorted(values)
         data.append(
@@ -552,7 +554,7 @@ def compared_trend_chart(
     }
     table = Table(
         caption=caption,
-        columns=[_("Year"), commune_name, _("Agglomeration")],
+        columns=[_("Year"), commune_name, agglomeration_name],
         rows=[
             [
                 str(year),
@@ -566,12 +568,15 @@ def compared_trend_chart(
 
 
 def per_inhabitant_charts(commune, view: TerritoryObservatory, agglomeration: TerritoryObservatory) -> dict:
+    """The commune beside its territory, the series named after the territory."""
+    territory_name = commune.territory.name
     return {
         "consumption": compared_trend_chart(
             commune_name=commune.name,
             commune_values=view.per_inhabitant(view.consumption),
             agglomeration_values=agglomeration.per_inhabitant(agglomeration.consumption),
             unit=_("MWh per inhabitant"),
+            agglomeration_name=territory_name,
             caption=_("Final energy consumption per inhabitant (MWh)"),
         ),
         "emissions": compared_trend_chart(
@@ -580,6 +585,7 @@ def per_inhabitant_charts(commune, view: TerritoryObservatory, agglomeration: Te
             agglomeration_values=agglomeration.per_inhabitant(agglomeration.emissions),
             unit=_("t CO2e per inhabitant"),
             caption=_("Greenhouse-gas emissions per inhabitant (t CO2e)"),
+            agglomeration_name=territory_name,
         ),
         "renewable_share": compared_trend_chart(
             commune_name=commune.name,
@@ -587,6 +593,7 @@ def per_inhabitant_charts(commune, view: TerritoryObservatory, agglomeration: Te
             agglomeration_values=agglomeration.renewable_share,
             unit="%",
             caption=_("Renewable production, share of final consumption (%)"),
+            agglomeration_name=territory_name,
             decimals=1,
         ),
     }

@@ -10,7 +10,10 @@ of another app goes through that app's selectors.
 At national scale (35,000 communes) the network's figures choose the followed plans in a subquery
 (`followed_plans_query`) rather than from a list of ids, its table shows a page of communes, and the
 selection's figures and pages are kept in the cache until something they count changes
-(figures_cache); a commune's dashboard reads only that commune, beside the agglomeration's observatory.
+(figures_cache); a commune's dashboard reads only that commune, beside its territory's observatory.
+
+Every network figure is of one territory (communes.Territory): the dashboard shows one territory's
+network, its cache keys carry the territory's id, and no figure of another territory enters it.
 """
 
 from dataclasses import dataclass
@@ -61,19 +64,21 @@ COMMUNES_PER_PAGE = 50
 QUIET_GROUPS_SHOWN = 100
 
 
-def all_commune_ids() -> list[int]:
-    """Every commune's id (the agglomeration's observatory): 35,000 at national scale, kept in the cache
-    with the figures (a commune created, deleted or imported replaces their version)."""
-    return cached_figures("commune-ids", (), commune_ids_all)
+def all_commune_ids(territory) -> list[int]:
+    """Every commune's id of the territory (its observatory), kept in the cache with the figures (a
+    commune created, deleted or imported replaces their version)."""
+    return cached_figures("commune-ids", (territory.pk,), lambda: commune_ids_all(territory_id=territory.pk))
 
 
-def agglomeration_observatory(dataset: Dataset | None) -> TerritoryObservatory:
-    """The whole platform's observatory (every commune): one cache read once computed, beside the
-    network's figures and under the observatory's data version."""
+def agglomeration_observatory(territory, dataset: Dataset | None) -> TerritoryObservatory:
+    """The territory's observatory (every commune of it, against its targets): one cache read once
+    computed, beside the network's figures and under the observatory's data version."""
     return cached_with_observatory(
         "agglomeration",
-        (getattr(dataset, "pk", None),),
-        lambda: territory_observatory(commune_ids=all_commune_ids(), dataset=dataset),
+        (territory.pk, getattr(dataset, "pk", None)),
+        lambda: territory_observatory(
+            commune_ids=all_commune_ids(territory), dataset=dataset, territory_id=territory.pk
+        ),
     )
 
 
@@ -124,6 +129,7 @@ class NetworkSummary:
 
 @dataclass
 class NetworkDashboard(NetworkSummary):
+    territory: object
     period: Period
     communes: list[CommuneLine]  # the page of the table
     page: Page
@@ -132,8 +138,9 @@ class NetworkDashboard(NetworkSummary):
     is_whole_network: bool
 
 
-def _network_summary(communes: QuerySet[Commune], *, whole: bool, period: Period) -> NetworkSummary:
-    """About ten aggregate queries, none of which lists the communes' ids in Python."""
+def _network_summary(communes: QuerySet[Commune], *, territory, period: Period) -> NetworkSummary:
+    """About ten aggregate queries, none of which lists the communes' ids in Python. `communes` are
+    the territory's (all of them, or a selection of them)."""
     signed = Q(charter_signed_on__isnull=False)
     if period.end:
         signed &= Q(charter_signed_on__lte=period.end)
@@ -142,13 +149,15 @@ def _network_summary(communes: QuerySet[Commune], *, whole: bool, period: Period
         signatories=Count("pk", filter=signed),
         with_plan=Count("pk", filter=signed & Q(has_adopted_plan=True)),
     )
-    selection = None if whole else communes
+    selection = communes  # the territory's: never every commune of the platform
     actions = followed_actions_of(communes=selection).filter(period.actions())
     lines = followed_budget_lines_of(communes=selection).filter(period.years("year"))
     cofunders = followed_cofunders_of(communes=selection).filter(period.actions("action__"))
     # Only a commune that signed the charter is ever flagged (workgroups.selectors.regularity_by_commune).
     engaged = list(
-        communes.exclude(stage=Stage.NOT_SIGNATORY).only("insee_code", "name", "stage").order_by("sort_name")
+        communes.exclude(stage=Stage.NOT_SIGNATORY)
+        .only("insee_code", "name", "stage", "territory")  # the territory: whether the reader opens it
+        .order_by("sort_name")
     )
     regularity = regularity_by_commune(communes=engaged)
     quiet = [
@@ -218,21 +227,28 @@ def network_lines(communes: list[Commune], *, period: Period) -> list[CommuneLin
 
 def network_dashboard(
     *,
+    territory,
     advisor=None,
     group: CommuneGroup | None = None,
     period: Period | None = None,
     page_number: int | str | None = 1,
 ) -> NetworkDashboard:
-    """The network's evaluation for the communes an advisor follows, or a group's, or all: the
-    selection's figures (cached, see figures_cache), one page of its communes, its observatory."""
+    """The territory's network evaluation for the communes of it an advisor follows, or a group's, or
+    all: the selection's figures (cached, see figures_cache), one page of its communes, its observatory."""
     period = period or Period()
-    communes = network_communes(advisor=advisor, group=group)
+    communes = network_communes(advisor=advisor, group=group, territory_id=territory.pk)
     whole = advisor is None and group is None
-    filters = (getattr(advisor, "pk", None), getattr(group, "pk", None), period.year_from, period.year_to)
+    filters = (
+        territory.pk,
+        getattr(advisor, "pk", None),
+        getattr(group, "pk", None),
+        period.year_from,
+        period.year_to,
+    )
     summary = cached_figures(
         "network",
         filters,
-        lambda: _network_summary(communes, whole=whole, period=period),
+        lambda: _network_summary(communes, territory=territory, period=period),
     )
     paginator = Paginator(communes.order_by("sort_name", "pk"), COMMUNES_PER_PAGE)
     paginator.count = summary.commune_count  # counted with the summary: no second count
@@ -243,14 +259,17 @@ def network_dashboard(
         lambda: network_lines(list(page.object_list), period=period),
     )
     if whole:
-        dataset = datasets_with_data().first()
-        observatory = agglomeration_observatory(dataset)
+        dataset = datasets_with_data(territory_id=territory.pk).first()
+        observatory = agglomeration_observatory(territory, dataset)
     else:
         commune_ids = list(communes.values_list("pk", flat=True))
         dataset = datasets_with_data(commune_ids=commune_ids).first()
-        observatory = territory_observatory(commune_ids=commune_ids, dataset=dataset)
+        observatory = territory_observatory(
+            commune_ids=commune_ids, dataset=dataset, territory_id=territory.pk
+        )
     return NetworkDashboard(
         **vars(summary),
+        territory=territory,
         period=period,
         communes=lines,
         page=page,
@@ -284,7 +303,7 @@ class CommuneDashboard:
 
 def commune_dashboard(*, commune: Commune) -> CommuneDashboard:
     """The same evaluation for one commune, with its plan's schedule and its observatory trends
-    per inhabitant beside the agglomeration's."""
+    per inhabitant beside its territory's."""
     plan = followed_plan(commune=commune)
     if plan is not None:
         actions = actions_of(plans=[plan])
@@ -315,5 +334,5 @@ def commune_dashboard(*, commune: Commune) -> CommuneDashboard:
         meetings_by_year=meetings_by_year(commune=commune, until=now),
         dataset=dataset,
         observatory=territory_observatory(commune_ids=[commune.pk], dataset=dataset, commune=commune),
-        agglomeration=agglomeration_observatory(dataset),
+        agglomeration=agglomeration_observatory(commune.territory, dataset),
     )

@@ -5,14 +5,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communes.forms import DateInput
+from pcl import forms as pcl_forms
 
 from .models import Letter, LetterSection
 from .territories import DEFAULT_SORT, SORTS
 
 
 class LetterPeriodForm(forms.Form):
-    """The period a new issue covers: its highlights are gathered from it."""
+    """The territory whose letter it is (among those the user writes) and the period a new issue covers:
+    its highlights are gathered from that territory's network in that period."""
 
+    territory = pcl_forms.ModelChoiceField(queryset=None, label=_("Territory"), empty_label=None)
     period_start = forms.DateField(label=_("From"), widget=DateInput())
     period_end = forms.DateField(label=_("To"), widget=DateInput())
     title = forms.CharField(
@@ -28,6 +31,10 @@ class LetterPeriodForm(forms.Form):
         help_text=_("Optional: it can be written later, until the letter is published."),
     )
 
+    def __init__(self, *args, territories, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["territory"].queryset = territories
+
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("period_start"), cleaned.get("period_end")
@@ -36,13 +43,16 @@ class LetterPeriodForm(forms.Form):
         return cleaned
 
     @classmethod
-    def for_last_quarter(cls):
+    def for_last_quarter(cls, *, territories, territory=None):
         """The three months to the end of the last month, offered by default."""
         today = timezone.localdate()
         end = today.replace(day=1) - timedelta(days=1)
         months = end.year * 12 + end.month - 1 - 2
         start = date(months // 12, months % 12 + 1, 1)
-        return cls(initial={"period_start": start, "period_end": end})
+        return cls(
+            initial={"period_start": start, "period_end": end, "territory": territory},
+            territories=territories,
+        )
 
 
 class LetterForm(forms.ModelForm):

@@ -1,6 +1,10 @@
 """La Lettre du Plan Climat: assemble an issue from the period's highlights, edit it, publish it,
 send it to the network. Writes (services) first, reads (selectors) after.
 
+Each territory has its own letter (`Territory.letter_title`, numbered on its own): an issue's highlights
+read only the territory's communes, plans, meetings and observatory, and it is sent to the territory's
+network only.
+
 What counts as a highlight of the period (from `period_start` to `period_end`, both included):
 - a plan *deliberated* in the period: adopted (deliberated, in follow-up or closed) with its council
   date in the period;
@@ -10,7 +14,7 @@ What counts as a highlight of the period (from `period_start` to `period_end`, b
   (`actions.selectors.followed_plans`, as in the dashboards and the yearly reports), so an action
   carried over to a new plan version is listed once;
 - observatory news: imports finished in the period and, when the dataset shown first was among them,
-  the agglomeration's change since the reference year in it (news only when new figures came in),
+  the territory's change since the reference year in it (news only when new figures came in),
   under the observatory's rule of totals: a change only between years when every commune has values,
   with that coverage; a later partial year as a sum labelled partial with its coverage;
 - working groups: meetings held in the period (on a day of it, and not in the future), summarised
@@ -111,7 +115,7 @@ def _assemble(
     )
     letter.full_clean(exclude=["number"])
     letter.save()
-    highlights = letter_highlights(period_start=period_start, period_end=period_end)
+    highlights = letter_highlights(territory=territory, period_start=period_start, period_end=period_end)
     LetterSection.objects.bulk_create(
         LetterSection(letter=letter, order=index, heading=highlight.heading, body=highlight.body)
         for index, highlight in enumerate(highlights, start=1)
@@ -221,7 +225,7 @@ def letter_email_send(*, letter: Letter) -> int:
     if letter.recipient_count is not None:
         return 0
     letter = letter_with_sections(letter_id=letter.pk)
-    emails = letter_recipients()
+    emails = letter_recipients(territory=letter.territory)
     link = settings.SITE_URL + reverse("reporting:letter", args=[letter.pk])
     with translation.override(settings.LANGUAGE_CODE):
         subject = letter_email_subject(letter)
@@ -245,7 +249,9 @@ def letter_email_send(*, letter: Letter) -> int:
 
 
 def letter_email_subject(letter: Letter) -> str:
-    return _("La Lettre du Plan Climat no. %(number)s: %(title)s") % {
+    """ "La Lettre du Plan Climat no. 4: …", under the territory's own title of its letter."""
+    return _("%(letter_title)s no. %(number)s: %(title)s") % {
+        "letter_title": letter.territory.letter_title,
         "number": letter.number,
         "title": letter.title,
     }
@@ -254,19 +260,25 @@ def letter_email_subject(letter: Letter) -> str:
 # --- selectors ----------------------------------------------------------------------------------
 
 
-def letter_highlights(*, period_start: date, period_end: date) -> list[Highlight]:
-    """The period's highlights, as sections to edit (empty kinds are left out)."""
+def letter_highlights(*, territory, period_start: date, period_end: date) -> list[Highlight]:
+    """The territory's highlights of the period, as sections to edit (empty kinds are left out)."""
     candidates = [
-        Highlight(_("Newly deliberated action plans"), _deliberated_plans(period_start, period_end)),
-        Highlight(_("Completed actions"), _completed_actions(period_start, period_end)),
-        Highlight(_("News from the observatory"), _observatory_news(period_start, period_end)),
-        Highlight(_("Working groups"), _working_groups(period_start, period_end)),
+        Highlight(
+            _("Newly deliberated action plans"), _deliberated_plans(territory, period_start, period_end)
+        ),
+        Highlight(_("Completed actions"), _completed_actions(territory, period_start, period_end)),
+        Highlight(_("News from the observatory"), _observatory_news(territory, period_start, period_end)),
+        Highlight(_("Working groups"), _working_groups(territory, period_start, period_end)),
     ]
     return [highlight for highlight in candidates if highlight.items]
 
 
-def _deliberated_plans(period_start: date, period_end: date) -> list[str]:
-    plans = actions_selectors.plans_deliberated(start=period_start, end=period_end)
+def _deliberated_plans(territory, period_start: date, period_end: date) -> list[str]:
+    plans = actions_selectors.plans_deliberated(
+        start=period_start,
+        end=period_end,
+        commune_ids=communes_selectors.commune_ids_all(territory_id=territory.pk),
+    )
     items = []
     for plan in plans:
         number = (
@@ -287,14 +299,17 @@ def _deliberated_plans(period_start: date, period_end: date) -> list[str]:
     return items
 
 
-def completed_actions(*, period_start: date, period_end: date) -> QuerySet[Action]:
-    """Actions completed in the period (see the module's docstring for the rule)."""
-    return actions_selectors.actions_completed(start=period_start, end=period_end)
+def completed_actions(*, territory, period_start: date, period_end: date) -> QuerySet[Action]:
+    """Actions of the territory's communes completed in the period (see the module's docstring for the
+    rule)."""
+    return actions_selectors.actions_completed(start=period_start, end=period_end).filter(
+        plan__commune__territory_id=territory.pk
+    )
 
 
-def _completed_actions(period_start: date, period_end: date) -> list[str]:
+def _completed_actions(territory, period_start: date, period_end: date) -> list[str]:
     items, seen = [], set()
-    for action in completed_actions(period_start=period_start, period_end=period_end):
+    for action in completed_actions(territory=territory, period_start=period_start, period_end=period_end):
         key = (action.plan.commune_id, action.title.casefold())
         if key in seen:  # the same action, carried over to a newer version of the plan
             continue
@@ -306,9 +321,14 @@ def _completed_actions(period_start: date, period_end: date) -> list[str]:
     return items
 
 
-def _observatory_news(period_start: date, period_end: date) -> list[str]:
+def _observatory_news(territory, period_start: date, period_end: date) -> list[str]:
+    """Imports into the territory's own datasets and the shared ones, and the territory's change."""
     items = []
-    batches = observatory_selectors.imports_finished_between(start=period_start, end=period_end)
+    batches = [
+        batch
+        for batch in observatory_selectors.imports_finished_between(start=period_start, end=period_end)
+        if batch.dataset.territory_id in (None, territory.pk)
+    ]
     for batch in batches:
         years = sorted(batch.years or [])
         item = _("New data: %(dataset)s, imported on %(date)s") % {
@@ -320,7 +340,7 @@ def _observatory_news(period_start: date, period_end: date) -> list[str]:
                 "years": f"{years[0]}–{years[-1]}" if len(years) > 1 else years[0]
             }
         items.append(item)
-    change = agglomeration_change()
+    change = agglomeration_change(territory=territory)
     if change is not None and any(batch.dataset_id == change.dataset.pk for batch in batches):
         items.extend(change.sentences())
     return items
@@ -328,12 +348,13 @@ def _observatory_news(period_start: date, period_end: date) -> list[str]:
 
 @dataclass
 class AgglomerationChange:
-    """The agglomeration in the dataset pages show first, read through the observatory's rule of totals
-    (observatory.selectors.territory_observatory): a change since the reference year only between years
-    when every commune has values, with that coverage; a later year covering part of the territory only
-    as a partial sum, labelled so, with its coverage (communes and share of the population)."""
+    """The territory (`territory_name`) in the dataset pages show first, read through the observatory's
+    rule of totals (observatory.selectors.territory_observatory): a change since the reference year only
+    between years when every commune has values, with that coverage; a later year covering part of the
+    territory only as a partial sum, labelled so, with its coverage (communes and share of the population)."""
 
     dataset: Dataset
+    territory_name: str
     reference_year: int
     # The latest complete year after the reference, its label ("2023 (e)") and coverage, and the changes.
     year: int | None
@@ -351,6 +372,7 @@ class AgglomerationChange:
         items = []
         if self.emissions is not None:
             values = {
+                "territory": self.territory_name,
                 "coverage": self.coverage,
                 "change": percent(self.emissions, 1, signed=True),
                 "reference": self.reference_year,
@@ -359,12 +381,12 @@ class AgglomerationChange:
             }
             if self.consumption is None:
                 item = _(
-                    "Greenhouse-gas emissions of the agglomeration, measured in %(coverage)s: %(change)s"
+                    "Greenhouse-gas emissions of %(territory)s, measured in %(coverage)s: %(change)s"
                     " between %(reference)s and %(year)s"
                 )
             else:
                 item = _(
-                    "Greenhouse-gas emissions of the agglomeration, measured in %(coverage)s: %(change)s"
+                    "Greenhouse-gas emissions of %(territory)s, measured in %(coverage)s: %(change)s"
                     " between %(reference)s and %(year)s; final energy consumption: %(consumption)s"
                 )
             items.append(item % values + demo)
@@ -372,9 +394,10 @@ class AgglomerationChange:
             items.append(
                 _(
                     "Greenhouse-gas emissions in %(year)s, partial data measured in %(coverage)s:"
-                    " %(total)s, not a total of the agglomeration"
+                    " %(total)s, not a total of %(territory)s"
                 )
                 % {
+                    "territory": self.territory_name,
                     "year": self.partial_year_label,
                     "coverage": self.partial_coverage,
                     "total": quantity(self.partial_emissions, "t CO2e"),
@@ -384,14 +407,16 @@ class AgglomerationChange:
         return items
 
 
-def agglomeration_change() -> AgglomerationChange | None:
-    """The agglomeration's emissions and consumption, latest complete year against the reference year,
+def agglomeration_change(*, territory) -> AgglomerationChange | None:
+    """The territory's emissions and consumption, latest complete year against the reference year,
     and its latest year when that one is partial (None without emissions after the reference year)."""
-    dataset = observatory_selectors.datasets_with_data().first()
+    dataset = observatory_selectors.datasets_with_data(territory_id=territory.pk).first()
     if dataset is None:
         return None
     view = observatory_selectors.territory_observatory(
-        commune_ids=communes_selectors.commune_ids_all(), dataset=dataset
+        commune_ids=communes_selectors.commune_ids_all(territory_id=territory.pk),
+        dataset=dataset,
+        territory_id=territory.pk,
     )
     reference_year = view.reference_year
     emissions = view.emissions
@@ -410,6 +435,7 @@ def agglomeration_change() -> AgglomerationChange | None:
 
     return AgglomerationChange(
         dataset=dataset,
+        territory_name=territory.name,
         reference_year=reference_year,
         year=year,
         year_label=label(year) if year is not None else "",
@@ -422,8 +448,12 @@ def agglomeration_change() -> AgglomerationChange | None:
     )
 
 
-def _working_groups(period_start: date, period_end: date) -> list[str]:
-    meetings = workgroups_selectors.meetings_of_period(start=period_start, end=period_end)
+def _working_groups(territory, period_start: date, period_end: date) -> list[str]:
+    meetings = [
+        meeting
+        for meeting in workgroups_selectors.meetings_of_period(start=period_start, end=period_end)
+        if meeting.group.commune.territory_id == territory.pk
+    ]
     if not meetings:
         return []
     by_commune = Counter(meeting.group.commune for meeting in meetings)
@@ -463,23 +493,26 @@ def _working_groups(period_start: date, period_end: date) -> list[str]:
     return items
 
 
-def letter_recipients() -> list[str]:
-    """Everyone in the network: active people with a role in a commune or a network role."""
-    return communes_selectors.network_emails()
+def letter_recipients(*, territory) -> list[str]:
+    """The territory's network: active people with a role in one of its communes or over it."""
+    return communes_selectors.network_emails(territory_id=territory.pk)
 
 
-def letters_for_user(user) -> QuerySet[Letter]:
-    """Managers see every issue (drafts first); the rest of the network the published ones."""
-    letters = Letter.objects.annotate(section_count=Count("sections"))
-    if not permissions.can_manage_letters(user):
+def letters_for_user(user, *, territory) -> QuerySet[Letter]:
+    """The territory's issues: its managers see every one (drafts first); the rest of its network the
+    published ones; no one reads another territory's (None: no territory, no letter)."""
+    if territory is None or not permissions.can_view_territory(user, territory.pk):
+        return Letter.objects.none()
+    letters = Letter.objects.filter(territory=territory).annotate(section_count=Count("sections"))
+    if not permissions.can_manage_letters(user, territory.pk):
         letters = letters.filter(status=LetterStatus.PUBLISHED)
     return letters.order_by("status", "-number", "-pk")
 
 
 def _letters_with_sections() -> QuerySet[Letter]:
-    return Letter.objects.select_related("published_by", "created_by", "sent_by").prefetch_related(
-        Prefetch("sections", queryset=LetterSection.objects.order_by("order", "pk"))
-    )
+    return Letter.objects.select_related(
+        "territory", "published_by", "created_by", "sent_by"
+    ).prefetch_related(Prefetch("sections", queryset=LetterSection.objects.order_by("order", "pk")))
 
 
 def letter_with_sections(*, letter_id: int) -> Letter:

@@ -36,6 +36,7 @@ def document_request(
     plan: ActionPlan | None = None,
     year: int | None = None,
     letter=None,
+    territory=None,
     council: dict | None = None,
     at_adoption: bool = False,
 ) -> GeneratedDocument:
@@ -44,6 +45,9 @@ def document_request(
     The deliberation file of an adopted plan is not generated again: the frozen one is returned; it
     describes the vote whenever it is made (`at_adoption` says it was made when the adoption was
     recorded). `council` holds the blanks of a draft deliberation the advisor filled in.
+
+    Every document is of a territory: its commune's, its letter's, or (a network report) the
+    `territory` whose network it covers.
     """
     kind = DocumentKind(kind)
     if kind in PLAN_KINDS:
@@ -64,6 +68,15 @@ def document_request(
         raise ValidationError(_("Which commune?"))
     if kind == DocumentKind.LETTER and letter is None:
         raise ValidationError(_("Which letter?"))
+    if kind == DocumentKind.NETWORK_REPORT and territory is None:
+        raise ValidationError(_("Which territory?"))
+    territory_id = (
+        commune.territory_id
+        if commune is not None
+        else letter.territory_id
+        if letter is not None
+        else territory.pk
+    )
     if not at_adoption:
         # Refused with a message while the job queue is down. The adoption itself is not refused
         # for it: its documents are recorded and wait for the queue.
@@ -71,6 +84,7 @@ def document_request(
     frozen = bool(plan and plan.is_adopted and kind in PLAN_KINDS)
     document = GeneratedDocument.objects.create(
         kind=kind,
+        territory_id=territory_id,
         commune=commune,
         plan=plan,
         plan_version=plan.version if plan else None,
@@ -82,7 +96,9 @@ def document_request(
         made_at_adoption=frozen and at_adoption,
         council=(council or {}) if kind in PLAN_KINDS and not frozen else {},
         detail_communes=(
-            permissions.network_detail_commune_ids(user) if kind == DocumentKind.NETWORK_REPORT else None
+            permissions.network_detail_commune_ids(user, territory_id)
+            if kind == DocumentKind.NETWORK_REPORT
+            else None
         ),
         step=_("Waiting for a worker…"),
     )

@@ -148,7 +148,10 @@ def test_an_invitation_made_while_the_queue_is_down_is_refused(cast, login, queu
 
 def test_a_letter_sent_while_the_queue_is_down_stays_unsent(cast, login, queue_down):
     letter = letters.letter_assemble(
-        period_start=datetime.date(2024, 1, 1), period_end=datetime.date(2024, 12, 31), user=cast.advisor
+        territory=cast.territory,
+        period_start=datetime.date(2024, 1, 1),
+        period_end=datetime.date(2024, 12, 31),
+        user=cast.advisor,
     )
     letter.sections.create(heading="À la une", body="Un texte.")
     letters.letter_publish(letter=letter, user=cast.advisor)

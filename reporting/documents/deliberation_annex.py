@@ -393,7 +393,7 @@ def _territory_figures(view) -> list[dict]:
 def territory(commune, *, day: date, with_charts: bool = True) -> dict:
     """The commune's observatory series (the dataset its observatory page shows), its headline
     figures per inhabitant against the reference year, the charts and the targets (the commune's own,
-    else those of its EPCI's climate plan, see observatory.selectors.territory_targets)."""
+    else those of its territory, see observatory.selectors.territory_targets)."""
     dataset = observatory_selectors.datasets_with_data(commune_ids=[commune.pk]).first()
     view = observatory_selectors.territory_observatory(
         commune_ids=[commune.pk], dataset=dataset, commune=commune

@@ -5,8 +5,9 @@ and its articles, the vote and the signature. The PDF and the editable .docx pri
 Before the vote, the fields only the council knows (meeting date, councillors present, rapporteur, votes)
 are left blank for the secretariat, unless the advisor filled them in before generating (`council`, see
 reporting.forms.DeliberationCouncilForm); once the plan is adopted, the meeting date and the deliberation
-number are those recorded on the plan. The agglomeration, its climate plan and its targets come from the
-data (communes.Epci, the observatory's targets): what the data does not know is not said.
+number are those recorded on the plan. The commune's territory, its climate plan and its targets come
+from the data (communes.Territory, the observatory's targets: the commune's own, else its territory's):
+what the data does not know is not said, and no territory is named but the commune's own.
 """
 
 from dataclasses import dataclass
@@ -329,6 +330,13 @@ def _territory_considerations(territory: dict, holder) -> list[str]:
             # The territory's targets: those of its climate plan.
             text = _("Considering the targets of the %(plan)s against %(reference)s: by %(year)s, %(goals)s;")
             texts.append(text % {**values, "plan": holder.climate_plan_name})
+        elif holder is not None:
+            # A territory with no plan of its own yet works to the targets set for it (e.g. the national
+            # strategy's, set when it was onboarded).
+            text = _(
+                "Considering the targets set for %(territory)s against %(reference)s: by %(year)s, %(goals)s;"
+            )
+            texts.append(text % {**values, "territory": holder.name})
     return texts
 
 

@@ -22,4 +22,8 @@ def render_pdf(document, progress) -> Rendered:
         progress(50, _("Laying out the pages…"))
         content, pages = template_to_pdf("reporting/pdf/letter.html", context)
     suffix = "" if letter.is_published else "-brouillon"
-    return Rendered(content=content, filename=f"lettre-plan-climat-{letter.number}{suffix}.pdf", pages=pages)
+    return Rendered(
+        content=content,
+        filename=f"lettre-plan-climat-{letter.territory.slug}-{letter.number}{suffix}.pdf",
+        pages=pages,
+    )

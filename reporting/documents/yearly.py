@@ -415,11 +415,14 @@ def _target_rows(view, values_by_key: dict, labels: dict) -> list[TargetRow]:
     return rows
 
 
-def observatory_part(*, commune_ids, commune: Commune | None, year: int, network: bool = False):
-    """What moved in the observatory, up to the report's year (a fixed number of queries)."""
+def observatory_part(
+    *, commune_ids, commune: Commune | None, year: int, network: bool = False, territory_id: int | None = None
+):
+    """What moved in the observatory, up to the report's year (a fixed number of queries), against the
+    commune's targets (its own, else its territory's) or the territory's (`territory_id`)."""
     dataset = observatory_selectors.datasets_with_data(commune_ids=commune_ids).first()
     view = observatory_selectors.territory_observatory(
-        commune_ids=commune_ids, dataset=dataset, commune=commune
+        commune_ids=commune_ids, dataset=dataset, commune=commune, territory_id=territory_id
     )
     estimated = (
         view.consumption.estimated_years | view.emissions.estimated_years | view.production.estimated_years
@@ -559,7 +562,9 @@ def deliberations_of_year(*, commune_ids, year: int) -> list[ActionPlan]:
 # --- the two reports ------------------------------------------------------------------------------
 
 
-def _common(*, communes: list[Commune], commune: Commune | None, year: int, network: bool) -> dict:
+def _common(
+    *, communes: list[Commune], commune: Commune | None, year: int, network: bool, territory_id: int
+) -> dict:
     commune_ids = [c.pk for c in communes]
     plans = actions_selectors.followed_plans(commune_ids=commune_ids)
     actions = actions_part(plans=plans, year=year)
@@ -570,7 +575,9 @@ def _common(*, communes: list[Commune], commune: Commune | None, year: int, netw
         "actions": actions,
         "spending": spending_part(actions=actions.actions, year=year),
         "impacts": impacts_part(actions=actions.actions),
-        "observatory": observatory_part(commune_ids=commune_ids, commune=commune, year=year, network=network),
+        "observatory": observatory_part(
+            commune_ids=commune_ids, commune=commune, year=year, network=network, territory_id=territory_id
+        ),
         "awareness": awareness_part(commune_ids=commune_ids, year=year),
         "meetings": meetings_part(communes=communes, year=year, network=network),
     }
@@ -578,8 +585,11 @@ def _common(*, communes: list[Commune], commune: Commune | None, year: int, netw
 
 def commune_report_context(*, commune: Commune, year: int) -> dict:
     """Everything the commune's report shows, in a fixed number of queries."""
-    context = _common(communes=[commune], commune=commune, year=year, network=False)
+    context = _common(
+        communes=[commune], commune=commune, year=year, network=False, territory_id=commune.territory_id
+    )
     context["commune"] = commune
+    context["territory"] = commune.territory
     context["plan"] = context["actions"].plans.get(commune.pk)
     context["deliberations"] = deliberations_of_year(commune_ids=[commune.pk], year=year)
     return context
@@ -631,15 +641,20 @@ def _detail(*, deliberations, actions: ActionsPart, awareness: AwarenessPart, de
 
 
 def network_report_context(
-    *, year: int, communes: list[Commune] | None = None, detail_commune_ids: list[int] | None = None
+    *,
+    territory,
+    year: int,
+    communes: list[Commune] | None = None,
+    detail_commune_ids: list[int] | None = None,
 ) -> dict:
-    """Everything the network's report shows, in the same number of queries whatever the number of
-    communes (all of them unless `communes` is given). Plan titles, deliberation numbers, actions and
-    awareness comments are listed for the communes of `detail_commune_ids` only (None: every commune;
-    see communes.permissions.network_detail_commune_ids), the others are counted."""
+    """Everything the territory's network report shows, in the same number of queries whatever the
+    number of communes (all the territory's unless `communes` is given). Plan titles, deliberation
+    numbers, actions and awareness comments are listed for the communes of `detail_commune_ids` only
+    (None: every commune of it; see communes.permissions.network_detail_commune_ids), the others are
+    counted."""
     if communes is None:
-        communes = communes_selectors.communes_all()
-    context = _common(communes=communes, commune=None, year=year, network=True)
+        communes = communes_selectors.communes_all(territory_id=territory.pk)
+    context = _common(communes=communes, commune=None, year=year, network=True, territory_id=territory.pk)
     actions: ActionsPart = context["actions"]
     spending: Spending = context["spending"]
     awareness: AwarenessPart = context["awareness"]
@@ -677,7 +692,7 @@ def network_report_context(
                 detail_commune_ids=detail_commune_ids,
             ),
             "deliberated_total": sum(1 for plan in actions.plans.values() if plan.is_adopted),
-            "epci": next((c.epci for c in communes if c.epci_id), None),
+            "territory": territory,
         }
     )
     return context
@@ -717,7 +732,9 @@ def commune_report_html_context(document, progress=None) -> dict:
 def network_report_html_context(document, progress=None) -> dict:
     progress = progress or (lambda percent, step: None)
     progress(10, _("Reading the actions, the money and the meetings of every commune…"))
-    context = network_report_context(year=document.year, detail_commune_ids=document.detail_communes)
+    context = network_report_context(
+        territory=document.territory, year=document.year, detail_commune_ids=document.detail_communes
+    )
     progress(60, _("Drawing the charts…"))
     _charts(context)
     context.update(_generated_by(document))
@@ -738,4 +755,7 @@ def render_network_report(document, progress) -> Rendered:
         context = network_report_html_context(document, progress)
         progress(75, _("Laying out the pages…"))
         content, pages = template_to_pdf("reporting/pdf/yearly_network.html", context)
-    return Rendered(content=content, filename=f"rapport-evaluation-{document.year}-reseau.pdf", pages=pages)
+    name = slugify(context["territory"].slug)
+    return Rendered(
+        content=content, filename=f"rapport-evaluation-{document.year}-reseau-{name}.pdf", pages=pages
+    )

@@ -1,9 +1,11 @@
-"""Evaluation dashboards: the network's (advisors, the Métro) and each commune's (its people)."""
+"""Evaluation dashboards: a territory's network's (its advisors and officers) and each commune's (its
+people)."""
 
 import hashlib
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import path
@@ -11,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from communes import permissions
-from communes.selectors import advisors_all, commune_groups_all
+from communes.selectors import advisors_all, commune_groups_all, territory_choice
 from pcl import forms as pcl_forms
 
 from .. import charts, dashboards, summaries
@@ -29,7 +31,8 @@ class GroupChoiceField(pcl_forms.ModelChoiceField):
 
 
 class NetworkFilterForm(forms.Form):
-    """The network dashboard's filters; every one is optional (the default is the whole network)."""
+    """The network dashboard's filters, among the territory's advisors and groups; every one is optional
+    (the default is the territory's whole network)."""
 
     advisor = AdvisorChoiceField(
         queryset=None, required=False, label=gettext_lazy("Advisor"), empty_label=gettext_lazy("All advisors")
@@ -47,10 +50,10 @@ class NetworkFilterForm(forms.Form):
         coerce=int, empty_value=None, required=False, label=gettext_lazy("To (year)")
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, territory, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["advisor"].queryset = advisors_all()
-        self.fields["group"].queryset = commune_groups_all()
+        self.fields["advisor"].queryset = advisors_all(territory_ids=territory.pk)
+        self.fields["group"].queryset = commune_groups_all(territory_ids=territory.pk)
         years = [("", "—"), *((year, str(year)) for year in summaries.years_offered())]
         self.fields["year_from"].choices = years
         self.fields["year_to"].choices = years
@@ -66,9 +69,19 @@ class NetworkFilterForm(forms.Form):
 def network_dashboard(request):
     user = request.user
     permissions.require(permissions.can_view_network_dashboard(user))
-    form = NetworkFilterForm(request.GET or None)
+    choice = territory_choice(
+        user, request.GET.get("territory"), among=permissions.network_territory_ids(user)
+    )
+    territory = choice.territory
+    if territory is None:  # the administrator of a platform with no territory yet
+        return render(request, "reporting/network_dashboard.html", {"territory": None})
+    permissions.require_found(permissions.can_view_network_dashboard(user, territory.pk))
+    form = NetworkFilterForm(request.GET or None, territory=territory)
     filters = form.cleaned_data if form.is_valid() else {}
+    if "advisor" in form.errors or "group" in form.errors:
+        raise Http404("No such advisor or group in this territory.")  # e.g. another territory's group
     dashboard = dashboards.network_dashboard(
+        territory=territory,
         advisor=filters.get("advisor"),
         group=filters.get("group"),
         period=summaries.Period(filters.get("year_from"), filters.get("year_to")),
@@ -85,6 +98,7 @@ def network_dashboard(request):
     # page of the table, its links (the query) and the communes this reader may open.
     opened = "".join("1" if line.can_open else "0" for line in lines)
     key = (
+        territory.pk,
         getattr(filters.get("advisor"), "pk", None),
         getattr(filters.get("group"), "pk", None),
         dashboard.period.year_from,
@@ -110,9 +124,11 @@ def network_dashboard(request):
         "reporting/network_dashboard.html",
         {
             "form": form,
-            "filters": filters,
+            "filters": {name: value for name, value in filters.items() if value},
+            "territory": territory,
+            "territory_choice": choice,
             "dashboard": dashboard,
-            "is_advisor": permissions.is_advisor(user),
+            "is_advisor": territory.pk in permissions.advisor_territory_ids(user),
             "page": dashboard.page,
             "body": body,
         },

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from actions.selectors import plan_for_user
 from communes import permissions
+from communes.selectors import territory_choice
 from pcl.formatting import date_text
 from pcl.pagination import paginate
 from pcl.uploads import DOCX, PDF, attachment_response, content_type_of
@@ -39,12 +40,19 @@ def _year(request) -> int | None:
 def document_list(request):
     """Every document the user may see: the network's for network roles, their communes' otherwise."""
     documents = selectors.visible_documents(request.user, commune_insee=request.GET.get("commune", ""))
+    can_network = permissions.can_generate_network_documents(request.user)
     return render(
         request,
         "reporting/document_list.html",
         {
             **paginate(request, documents),
-            "can_network": permissions.can_generate_network_documents(request.user),
+            "can_network": can_network,
+            # The territories whose network report the user may ask for.
+            "network_territories": territory_choice(
+                request.user, among=permissions.network_territory_ids(request.user)
+            ).choices
+            if can_network
+            else [],
             "years": selectors.report_years(),
         },
     )
@@ -112,12 +120,21 @@ def commune_report_request(request, insee_code):
 @login_required
 @require_POST
 def network_report_request(request):
+    """A territory's network report (`territory`: its slug; another territory's is 404)."""
     permissions.require(permissions.can_generate_network_documents(request.user))
+    territory = territory_choice(
+        request.user, request.POST.get("territory"), among=permissions.network_territory_ids(request.user)
+    ).territory
+    permissions.require_found(
+        territory is not None and permissions.can_generate_network_documents(request.user, territory.pk)
+    )
     year = _year(request)
     if year is None:
         return redirect("reporting:documents")
     try:
-        document = services.document_request(kind=DocumentKind.NETWORK_REPORT, user=request.user, year=year)
+        document = services.document_request(
+            kind=DocumentKind.NETWORK_REPORT, user=request.user, year=year, territory=territory
+        )
     except ValidationError as error:
         return _refused(request, error, "reporting:documents")
     return redirect("reporting:document", document.pk)

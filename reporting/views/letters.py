@@ -1,7 +1,8 @@
 """La Lettre du Plan Climat: assemble, edit, publish, send, print.
 
-Managers (administrators, the Métro's officers, advisors) write the letters; the whole network
-reads the published ones. A draft is 404 to a reader, who must not learn it exists.
+Each territory has its letter: its managers (its officers, the advisors of its communes, the
+administrator) write it; its whole network reads the published issues. A draft is 404 to a reader, who
+must not learn it exists; every letter of another territory is 404.
 """
 
 from django.contrib import messages
@@ -17,6 +18,8 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
 
 from communes import permissions
+from communes.models import Territory
+from communes.selectors import territory_choice
 from pcl.pagination import paginate
 
 from .. import letters, services
@@ -29,14 +32,27 @@ def _error(request, error: ValidationError) -> None:
         messages.error(request, message)
 
 
+def _managed_territories(user):
+    """The territories whose letter the user writes (the administrator: every one)."""
+    ids = permissions.network_territory_ids(user)
+    territories = Territory.objects.order_by("name")
+    return territories if ids is None else territories.filter(pk__in=sorted(ids))
+
+
 @login_required
 def letter_list(request):
+    """One territory's letters (the selector offers the others the user reads)."""
+    choice = territory_choice(request.user, request.GET.get("territory"))
+    territory = choice.territory
     return render(
         request,
         "reporting/letter_list.html",
         {
-            **paginate(request, letters.letters_for_user(request.user)),
-            "can_manage": permissions.can_manage_letters(request.user),
+            **paginate(request, letters.letters_for_user(request.user, territory=territory)),
+            "territory": territory,
+            "territory_choice": choice,
+            "can_manage": territory is not None
+            and permissions.can_manage_letters(request.user, territory.pk),
         },
     )
 
@@ -44,11 +60,20 @@ def letter_list(request):
 @login_required
 def letter_new(request):
     permissions.require(permissions.can_manage_letters(request.user))
-    form = LetterPeriodForm(request.POST) if request.method == "POST" else LetterPeriodForm.for_last_quarter()
+    territories = _managed_territories(request.user)
+    if request.method == "POST":
+        form = LetterPeriodForm(request.POST, territories=territories)
+    else:
+        chosen = request.GET.get("territory")
+        territory = territories.filter(slug=chosen).first() if chosen else territories.first()
+        permissions.require_found(territory is not None)
+        form = LetterPeriodForm.for_last_quarter(territories=territories, territory=territory)
     if request.method == "POST" and form.is_valid():
+        territory = form.cleaned_data["territory"]
+        permissions.require(permissions.can_manage_letters(request.user, territory.pk))
         try:
             letter = letters.letter_assemble(
-                territory=permissions.visible_territories(request.user).first(),  # TODO(issue 15): chosen
+                territory=territory,
                 period_start=form.cleaned_data["period_start"],
                 period_end=form.cleaned_data["period_end"],
                 title=form.cleaned_data["title"],
@@ -69,7 +94,7 @@ def letter_new(request):
 @login_required
 def letter_detail(request, letter_id):
     letter = letters.letter_for_user(request.user, letter_id)
-    can_manage = permissions.can_manage_letters(request.user)
+    can_manage = permissions.can_manage_letters(request.user, letter.territory_id)
     return render(
         request,
         "reporting/letter_detail.html",
@@ -78,7 +103,7 @@ def letter_detail(request, letter_id):
             "sections": list(letter.sections.all()),
             "can_manage": can_manage,
             "pdfs": letters.letter_pdfs(letter=letter),
-            "recipient_count": len(letters.letter_recipients())
+            "recipient_count": len(letters.letter_recipients(territory=letter.territory))
             if can_manage and letter.can_be_sent
             else None,
         },
@@ -88,7 +113,7 @@ def letter_detail(request, letter_id):
 @login_required
 def letter_edit(request, letter_id):
     letter = letters.letter_for_user(request.user, letter_id)
-    permissions.require(permissions.can_manage_letters(request.user))
+    permissions.require(permissions.can_manage_letters(request.user, letter.territory_id))
     if letter.is_published:
         messages.error(request, _("This letter is published: it can no longer be changed."))
         return redirect("reporting:letter", letter.pk)
@@ -118,7 +143,7 @@ def letter_edit(request, letter_id):
 def _managed_step(request, letter_id, step, success: str):
     """Publish or send: a manager's step on the letter, refused with its reason when it cannot be."""
     letter = letters.letter_for_user(request.user, letter_id)
-    permissions.require(permissions.can_manage_letters(request.user))
+    permissions.require(permissions.can_manage_letters(request.user, letter.territory_id))
     try:
         step(letter=letter, user=request.user)
     except ValidationError as error:
@@ -177,7 +202,7 @@ EMAIL_PREVIEW_CSP = {
 def letter_email_preview(request, letter_id):
     """The email as the network will receive it."""
     letter = letters.letter_for_user(request.user, letter_id)
-    permissions.require(permissions.can_manage_letters(request.user))
+    permissions.require(permissions.can_manage_letters(request.user, letter.territory_id))
     context = {
         "letter": letter,
         "sections": list(letter.sections.all()),

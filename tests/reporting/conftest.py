@@ -192,7 +192,7 @@ def network(cast):
     meet(commune, days_ago=30)
     meet(other, days_ago=400)
 
-    south = CommuneGroup.objects.create(name="Sud de l'agglomération", order=1)
+    south = CommuneGroup.objects.create(territory=cast.territory, name="Sud de l'agglomération", order=1)
     south.communes.set([other])
     return Network(
         cast=cast,

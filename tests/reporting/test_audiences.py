@@ -38,9 +38,10 @@ def documents(cast):
         )
 
     def document(kind, **fields):
-        return GeneratedDocument.objects.create(
-            kind=kind, status=DocumentStatus.DONE, territory=cast.territory, **fields
-        )
+        fields.setdefault("territory", cast.territory)  # the Métro's, unless said otherwise
+        return GeneratedDocument.objects.create(kind=kind, status=DocumentStatus.DONE, **fields)
+
+    foreign = {"territory": cast.foreign_territory}
 
     return {
         "own report": document(DocumentKind.COMMUNE_REPORT, commune=cast.commune, year=2025),
@@ -55,6 +56,11 @@ def documents(cast):
         ),
         "draft letter": document(DocumentKind.LETTER, letter=letter(1, LetterStatus.DRAFT)),
         "published letter": document(DocumentKind.LETTER, letter=letter(2, LetterStatus.PUBLISHED)),
+        # The Pays Voironnais': none of the Métro's people reads them.
+        "foreign report": document(
+            DocumentKind.COMMUNE_REPORT, commune=cast.foreign_commune, year=2025, **foreign
+        ),
+        "foreign network report": document(DocumentKind.NETWORK_REPORT, year=2025, **foreign),
     }
 
 
@@ -75,7 +81,10 @@ def test_the_audiences_give_each_role_what_it_should_read(cast, documents):
         user = getattr(cast, role)
         return {name for name, doc in documents.items() if permissions.can_view_document(user, doc)}
 
-    assert readable("metro_officer") == set(documents)
+    foreign = {"foreign report", "foreign network report"}
+    assert readable("metro_officer") == set(documents) - foreign
+    assert readable("foreign_officer") == foreign
+    assert readable("foreign_advisor") == {"foreign report"}  # the network report details every commune
     assert readable("referent") == {"own report", "own deliberation", "published letter"}
     assert readable("advisor") == {
         "own report",
@@ -91,5 +100,3 @@ def test_the_audiences_give_each_role_what_it_should_read(cast, documents):
         "published letter",
     }
     assert readable("admin") == set(documents)
-    for role in FOREIGN:
-        assert readable(role) == set(), role

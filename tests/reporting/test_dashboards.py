@@ -27,12 +27,14 @@ from tests.actions.factories import (
     adopted_plan,
 )
 from tests.browser.fixtures import describe_tour, page_problems, sign_in
-from tests.factories import PASSWORD, CommuneFactory, MembershipFactory
+from tests.factories import PASSWORD, CommuneFactory, MembershipFactory, TerritoryFactory
 from tests.reporting.conftest import meet, sign
 
 pytestmark = pytest.mark.django_db
 
 NETWORK = reverse("reporting:network_dashboard")
+# The Métro's network (the cast also has the Pays Voironnais, which the administrator would see first).
+METRO = {"territory": "grenoble-alpes-metropole"}
 
 
 def commune_url(insee_code="38421"):
@@ -112,18 +114,18 @@ def assert_login_redirect(response):
 
 @pytest.mark.parametrize("role", ["admin", "metro_officer", "advisor"])
 def test_the_network_dashboard_is_open_to_the_network_roles(login, cast, role):
-    response = login(getattr(cast, role)).get(NETWORK)
+    response = login(getattr(cast, role)).get(NETWORK, METRO)
     assert response.status_code == 200
     assert "Évaluation du réseau" in text(response)
 
 
 @pytest.mark.parametrize("role", ["referent", "staff", "elected"])
 def test_the_network_dashboard_is_refused_to_the_people_of_a_commune(login, cast, role):
-    assert login(getattr(cast, role)).get(NETWORK).status_code == 403
+    assert login(getattr(cast, role)).get(NETWORK, METRO).status_code == 403
 
 
 def test_the_network_dashboard_asks_anonymous_people_to_sign_in(client, cast):
-    assert_login_redirect(client.get(NETWORK))
+    assert_login_redirect(client.get(NETWORK, METRO))
 
 
 @pytest.mark.parametrize("role", ["admin", "metro_officer", "advisor", "referent", "staff", "elected"])
@@ -144,7 +146,7 @@ def test_the_commune_dashboard_asks_anonymous_people_to_sign_in(client, cast):
 
 
 def test_an_advisor_reads_the_whole_network_but_opens_only_their_communes(login, network):
-    response = login(network.cast.outsider).get(NETWORK)  # advisor of Échirolles only
+    response = login(network.cast.outsider).get(NETWORK, METRO)  # advisor of Échirolles only
     html = response.content.decode()
     assert [row[0] for row in rows(response, "communes-table")[1:]] == [
         "Échirolles",
@@ -162,7 +164,7 @@ def test_an_advisor_reads_the_whole_network_but_opens_only_their_communes(login,
 def test_the_network_counts_deliberated_plans_by_year_and_the_signatories_that_have_one(login, network):
     # A draft second version neither counts as deliberated nor hides the adopted first one.
     ActionPlanFactory(commune=network.commune, previous_version=network.plan)
-    response = login(network.cast.metro_officer).get(NETWORK)
+    response = login(network.cast.metro_officer).get(NETWORK, METRO)
     page = text(response)
     assert "2 plans d'actions délibérés" in page
     # Three communes signed the charter; Saint-Martin-d'Hères and Échirolles have a deliberated plan.
@@ -180,7 +182,7 @@ def test_the_network_counts_deliberated_plans_by_year_and_the_signatories_that_h
 
 
 def test_the_network_counts_actions_by_theme_and_status_with_the_late_and_stale_ones(login, network):
-    response = login(network.cast.admin).get(NETWORK)
+    response = login(network.cast.admin).get(NETWORK, METRO)
     first, second = (theme.name for theme in network.themes)
     assert rows(response, "chart-themes-table") == [
         ["Thématique", "À venir", "En cours", "Réalisé", "Suspendu", "Abandonné", "Total"],
@@ -197,7 +199,7 @@ def test_the_network_counts_actions_by_theme_and_status_with_the_late_and_stale_
 
 
 def test_expected_impacts_leave_out_abandoned_actions(login, network):
-    response = login(network.cast.advisor).get(NETWORK)
+    response = login(network.cast.advisor).get(NETWORK, METRO)
     assert rows(response, "chart-impacts-table") == [
         ["Indicateur", "Attendu", "Atteint", "Atteint / attendu"],
         # 120 + 40 + 15 expected (not the 1 000 of the abandoned action); 30 + 45 + 12 achieved.
@@ -208,7 +210,7 @@ def test_expected_impacts_leave_out_abandoned_actions(login, network):
 
 
 def test_the_network_budget_reads_forecast_and_actual_by_year_and_theme_and_co_funding(login, network):
-    response = login(network.cast.admin).get(NETWORK)
+    response = login(network.cast.admin).get(NETWORK, METRO)
     assert rows(response, "chart-budget-years-table") == [
         [
             "Année",
@@ -248,7 +250,7 @@ def test_the_network_budget_reads_forecast_and_actual_by_year_and_theme_and_co_f
 
 
 def test_the_network_lists_communes_with_their_plan_late_actions_and_working_group(login, network):
-    response = login(network.cast.admin).get(NETWORK)
+    response = login(network.cast.admin).get(NETWORK, METRO)
     table = rows(response, "communes-table")
     assert table[0][:3] == ["Commune", "Plan d'actions", "Actions"]
     by_name = {row[0]: row for row in table[1:]}
@@ -268,7 +270,7 @@ def test_the_network_lists_communes_with_their_plan_late_actions_and_working_gro
 
 
 def test_the_network_shows_the_working_groups_gone_quiet(login, network):
-    response = login(network.cast.admin).get(NETWORK)
+    response = login(network.cast.admin).get(NETWORK, METRO)
     quiet = re.search(r'<ul id="quiet-groups">(.*?)</ul>', response.content.decode(), re.S).group(1)
     # Échirolles last met 400 days ago, Seyssins signed and has no group; Sarcenas never signed.
     assert "Échirolles" in quiet and "Seyssins" in quiet
@@ -277,7 +279,7 @@ def test_the_network_shows_the_working_groups_gone_quiet(login, network):
 
 
 def test_the_network_reads_the_agglomeration_against_its_targets(login, observatory_everywhere):
-    response = login(observatory_everywhere.cast.metro_officer).get(NETWORK)
+    response = login(observatory_everywhere.cast.metro_officer).get(NETWORK, METRO)
     # The 2030 target (GHG −50 % in total against 2005) sets the basis of the chart.
     assert rows(response, "chart-trajectory-table") == [
         ["Année", "Valeurs mesurées", "Trajectoire des objectifs"],
@@ -298,9 +300,9 @@ def test_the_network_reads_the_agglomeration_against_its_targets(login, observat
 
 
 def test_the_network_gives_no_agglomeration_total_from_two_communes_of_many(login, observatory_figures):
-    response = login(observatory_figures.cast.metro_officer).get(NETWORK)
+    response = login(observatory_figures.cast.metro_officer).get(NETWORK, METRO)
     page = text(response)
-    total = Commune.objects.count()
+    total = Commune.objects.filter(territory=observatory_figures.cast.territory).count()  # not Voiron
     # Two communes of the agglomeration have figures: their sums are no agglomeration totals.
     assert "210 000" not in page and "165 000" not in page
     note = text_of(response, "network-coverage-note")
@@ -316,18 +318,22 @@ def test_percentages_in_sentences_follow_the_page_language(login, observatory_fi
     """A percentage inside a sentence is written by the formatting rules: a no-break space before "%" in
     French, none in English."""
     client = login(observatory_figures.cast.admin)
-    network_page, commune_page = (client.get(page).content.decode() for page in (NETWORK, commune_url()))
+    network_page, commune_page = (
+        client.get(page, METRO).content.decode() for page in (NETWORK, commune_url())
+    )
     assert "52\u00a0% d'avancement en moyenne" in network_page
     assert "Soit 33\u00a0% du budget prévisionnel." in commune_page
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    network_page, commune_page = (client.get(page).content.decode() for page in (NETWORK, commune_url()))
+    network_page, commune_page = (
+        client.get(page, METRO).content.decode() for page in (NETWORK, commune_url())
+    )
     assert "52% progress on average" in network_page
     assert "That is 33% of the forecast budget." in commune_page
     assert "its followed plan: the version its council adopted" in network_page
 
 
 def test_the_network_says_so_when_there_is_no_observatory_data(login, network):
-    response = login(network.cast.admin).get(NETWORK)
+    response = login(network.cast.admin).get(NETWORK, METRO)
     assert "Aucune donnée d'observatoire pour ce territoire pour l'instant." in text(response)
 
 
@@ -335,7 +341,7 @@ def test_the_network_says_so_when_there_is_no_observatory_data(login, network):
 
 
 def test_the_network_filters_by_group_of_communes(login, network):
-    response = login(network.cast.admin).get(NETWORK, {"group": network.south.pk})
+    response = login(network.cast.admin).get(NETWORK, {**METRO, "group": network.south.pk})
     page = text(response)
     assert "1 commune dans cette évaluation." in page
     assert "Groupe : Sud de l'agglomération." in page
@@ -346,9 +352,12 @@ def test_the_network_filters_by_group_of_communes(login, network):
 
 def test_the_network_filters_by_advisor_and_an_advisor_finds_their_communes_in_one_click(login, network):
     client = login(network.cast.advisor)
-    response = client.get(NETWORK)
-    assert f'href="{NETWORK}?advisor={network.cast.advisor.pk}"' in response.content.decode()
-    response = client.get(NETWORK, {"advisor": network.cast.advisor.pk})
+    response = client.get(NETWORK, METRO)
+    assert (
+        f'href="{NETWORK}?territory=grenoble-alpes-metropole&amp;advisor={network.cast.advisor.pk}"'
+        in response.content.decode()
+    )
+    response = client.get(NETWORK, {**METRO, "advisor": network.cast.advisor.pk})
     assert [row[0] for row in rows(response, "communes-table")[1:]] == ["Saint-Martin-d'Hères"]
     assert "Communes suivies par Claire Conseillère." in text(response)
     assert rows(response, "chart-themes-table")[-1] == ["Total", "1", "2", "1", "0", "1", "5"]
@@ -357,7 +366,7 @@ def test_the_network_filters_by_advisor_and_an_advisor_finds_their_communes_in_o
 def test_the_network_filters_by_period(login, network):
     # A completed action without an end date stays in every period.
     ActionFactory(plan=network.plan, theme=network.themes[0], title="Sans date", status=ActionStatus.DONE)
-    response = login(network.cast.admin).get(NETWORK, {"year_from": 2025, "year_to": 2025})
+    response = login(network.cast.admin).get(NETWORK, {**METRO, "year_from": 2025, "year_to": 2025})
     page = text(response)
     assert "Période : de 2025 à 2025." in page
     # No council voted a plan in 2025 (2022 and 2024), but both plans were deliberated by then.
@@ -375,22 +384,22 @@ def test_the_network_filters_by_period(login, network):
 
 
 def test_a_period_may_be_open_at_one_end(login, network):
-    response = login(network.cast.admin).get(NETWORK, {"year_from": 2025})
+    response = login(network.cast.admin).get(NETWORK, {**METRO, "year_from": 2025})
     assert "Période : de 2025 à …." in text(response)
     assert [row[0] for row in rows(response, "chart-budget-years-table")[1:]] == ["2025", "Total"]
     assert "chart-deliberations-table" not in tables(response)  # no council vote since 2025
 
 
 def test_a_period_that_ends_before_it_starts_is_refused(login, network):
-    response = login(network.cast.admin).get(NETWORK, {"year_from": 2026, "year_to": 2024})
+    response = login(network.cast.admin).get(NETWORK, {**METRO, "year_from": 2026, "year_to": 2024})
     page = text(response)
     assert "La période ne peut pas finir avant de commencer." in page
     assert "2 plans d'actions délibérés" in page  # the whole network, unfiltered
 
 
 def test_demo_groups_of_communes_are_labelled_in_the_filter(login, network):
-    CommuneGroup.objects.create(name="Grésivaudan", is_demo=True, order=2)
-    response = login(network.cast.admin).get(NETWORK)
+    CommuneGroup.objects.create(territory=network.cast.territory, name="Grésivaudan", is_demo=True, order=2)
+    response = login(network.cast.admin).get(NETWORK, METRO)
     assert '<option value="' in response.content.decode()
     assert "Grésivaudan (démo)" in response.content.decode()
 
@@ -461,7 +470,7 @@ def test_the_commune_dashboard_compares_per_inhabitant_trends_with_the_agglomera
     # Saint-Martin-d'Hères: 300 000 MWh for 10 000 inhabitants in 2005; the agglomeration (the two
     # communes with figures, zero elsewhere): 900 000 MWh for 40 000.
     assert rows(response, "chart-consumption-table") == [
-        ["Année", "Saint-Martin-d'Hères", "Agglomération"],
+        ["Année", "Saint-Martin-d'Hères", "Grenoble-Alpes Métropole"],  # its territory, by name
         ["2005", "30,00", "22,50"],
         ["2020", "20,00", "18,59"],
     ]
@@ -478,8 +487,11 @@ def test_the_commune_dashboard_gives_no_agglomeration_trend_from_two_communes_of
     response = login(observatory_figures.cast.advisor).get(commune_url())
     assert rows(response, "chart-consumption-table")[1:] == [["2005", "30,00", "—"], ["2020", "20,00", "—"]]
     note = text_of(response, "agglomeration-coverage-note")
-    assert note.startswith("L'agglomération — Données partielles")
-    assert f"2 communes sur {Commune.objects.count()}" in note
+    assert note.startswith("Grenoble-Alpes Métropole — Données partielles")
+    assert (
+        f"2 communes sur {Commune.objects.filter(territory=observatory_figures.cast.territory).count()}"
+        in note
+    )
 
 
 def test_a_commune_without_a_plan_reads_so(login, cast):
@@ -517,8 +529,9 @@ def grow(network, count: int):
         network.south.communes.add(commune)
 
 
-# session, user, roles, filter lists, then the dashboard's fixed reads (with its figures not cached yet)
-NETWORK_QUERIES = 31
+# session, user, roles, the territories offered, filter lists, then the dashboard's fixed reads (with its
+# figures not cached yet, the territory's commune ids for its observatory among them)
+NETWORK_QUERIES = 33
 COMMUNE_QUERIES = 37  # of which two observatory territories (the commune's and the agglomeration's)
 
 
@@ -538,11 +551,11 @@ def test_the_network_dashboard_reads_in_a_fixed_number_of_queries(
     limit = NETWORK_QUERIES + (2 if query else 0)  # the chosen advisor and group are looked up
     grow(network, 3)
     with django_assert_max_num_queries(limit) as small:
-        response = client.get(NETWORK, params)
+        response = client.get(NETWORK, {**METRO, **params})
     assert len(rows(response, "communes-table")) == (4 if query else 8)
     grow(network, 27)
     with django_assert_max_num_queries(limit) as large:
-        response = client.get(NETWORK, params)
+        response = client.get(NETWORK, {**METRO, **params})
     assert len(rows(response, "communes-table")) == (31 if query else 35)
     assert len(large.captured_queries) == len(small.captured_queries)
 
@@ -614,14 +627,15 @@ def test_demo_groups_cover_the_49_communes_once_and_a_second_run_keeps_changes()
     communes_import(
         path=METRO_FILE, epci_siren=GRENOBLE_METROPOLE["siren"], epci_name=GRENOBLE_METROPOLE["name"]
     )
-    commune_groups_demo_load()
+    territory = TerritoryFactory()
+    commune_groups_demo_load(territory)
     groups = list(CommuneGroup.objects.prefetch_related("communes"))
     assert len(groups) == len(DEMO_GROUPS) == 4
     assert all(group.is_demo for group in groups)
     members = [commune.pk for group in groups for commune in group.communes.all()]
     assert len(members) == len(set(members)) == Commune.objects.count() == 49
     groups[0].communes.remove(Commune.objects.get(insee_code="38185"))
-    commune_groups_demo_load()
+    commune_groups_demo_load(territory)
     assert CommuneGroup.objects.count() == 4
     assert not groups[0].communes.filter(insee_code="38185").exists()
 
@@ -629,7 +643,7 @@ def test_demo_groups_cover_the_49_communes_once_and_a_second_run_keeps_changes()
 def test_a_signatory_whose_only_plan_is_a_draft_has_no_deliberated_plan(login, cast):
     sign(cast.commune, on=datetime.date(2010, 1, 1), stage=Stage.PLAN_IN_PREPARATION)
     ActionPlanFactory(commune=cast.commune, status=PlanStatus.DRAFT)
-    response = login(cast.admin).get(NETWORK)
+    response = login(cast.admin).get(NETWORK, METRO)
     assert "0 % des communes signataires ont un plan délibéré (0 sur 1)" in text(response)
 
 

@@ -19,8 +19,9 @@ from reporting import dashboards
 from reporting.dashboards import COMMUNES_PER_PAGE
 from reporting.figures_cache import figures_version
 from tests.actions.factories import ActionFactory, BudgetLineFactory, adopted_plan
+from tests.factories import TerritoryFactory
 from tests.reporting.conftest import meet, observe
-from tests.reporting.test_dashboards import NETWORK, grow, rows, text, text_of
+from tests.reporting.test_dashboards import METRO, NETWORK, grow, rows, text, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -30,8 +31,10 @@ PORTFOLIO = reverse("communes:portfolio")
 def add_communes(count: int, *, advisor=None) -> list[Commune]:
     """Communes in bulk (no plan), signatories, followed by the advisor when given."""
     start = Commune.objects.count()
+    territory = TerritoryFactory()  # the Métro's
     communes = Commune.objects.bulk_create(
         Commune(
+            territory=territory,
             insee_code=f"9{index:04d}",
             name=f"Zz Commune {index:04d}",  # after the other communes by name
             sort_name=f"zz commune {index:04d}",
@@ -69,9 +72,9 @@ def test_the_network_figures_are_read_from_the_cache_until_something_changes(
 ):
     client = login(network.cast.admin)
     with CaptureQueriesContext(connection) as first:
-        client.get(NETWORK)
+        client.get(NETWORK, METRO)
     with CaptureQueriesContext(connection) as second:
-        response = client.get(NETWORK)
+        response = client.get(NETWORK, METRO)
     # The selection's aggregates (counts, deliberations, actions, completed, budget by year and theme,
     # co-funding, quiet groups) are not read again.
     assert len(first.captured_queries) - len(second.captured_queries) >= 9
@@ -80,9 +83,9 @@ def test_the_network_figures_are_read_from_the_cache_until_something_changes(
 
 def test_an_action_added_shows_at_once_on_the_network_dashboard(login, network):
     client = login(network.cast.admin)
-    before = figure(client.get(NETWORK), "figure-actions")
+    before = figure(client.get(NETWORK, METRO), "figure-actions")
     ActionFactory(plan=network.plan, theme=network.themes[0], status=ActionStatus.DONE)
-    after = client.get(NETWORK)
+    after = client.get(NETWORK, METRO)
     assert figure(after, "figure-actions") == before + 1
     row = next(row for row in rows(after, "communes-table")[1:] if row[0] == "Saint-Martin-d'Hères")
     assert row[2:4] == ["6", "2"]  # actions, done
@@ -90,18 +93,18 @@ def test_an_action_added_shows_at_once_on_the_network_dashboard(login, network):
 
 def test_a_budget_line_edited_shows_at_once_on_the_network_dashboard(login, network):
     client = login(network.cast.admin)
-    before = forecast(client.get(NETWORK))
+    before = forecast(client.get(NETWORK, METRO))
     line = BudgetLine.objects.get(action=network.renovation, year=2024)
     line.forecast = Decimal("200000")  # was 100 000
     line.save()
-    assert forecast(client.get(NETWORK)) == before + 100000
+    assert forecast(client.get(NETWORK, METRO)) == before + 100000
     line.delete()
-    assert forecast(client.get(NETWORK)) == before - 100000
+    assert forecast(client.get(NETWORK, METRO)) == before - 100000
 
 
 def test_a_status_changed_through_the_service_shows_at_once(login, network):
     client = login(network.cast.admin)
-    before = figure(client.get(NETWORK), "figure-late")
+    before = figure(client.get(NETWORK, METRO), "figure-late")
     assert before >= 1
     action = network.late
     services.action_update(
@@ -110,20 +113,20 @@ def test_a_status_changed_through_the_service_shows_at_once(login, network):
         user=network.cast.advisor,
         base_revision=action.revision,
     )
-    assert figure(client.get(NETWORK), "figure-late") == before - 1
+    assert figure(client.get(NETWORK, METRO), "figure-late") == before - 1
 
 
 def test_a_meeting_held_takes_a_group_off_the_quiet_list_at_once(login, network):
     client = login(network.cast.admin)
     quiet = re.compile(r'<ul id="quiet-groups">(.*?)</ul>', re.S)
-    assert "Échirolles" in quiet.search(client.get(NETWORK).content.decode()).group(1)
+    assert "Échirolles" in quiet.search(client.get(NETWORK, METRO).content.decode()).group(1)
     meet(network.other, days_ago=3)
-    assert "Échirolles" not in quiet.search(client.get(NETWORK).content.decode()).group(1)
+    assert "Échirolles" not in quiet.search(client.get(NETWORK, METRO).content.decode()).group(1)
 
 
 def test_the_quiet_groups_list_is_bounded_and_says_how_many_it_leaves_out(login, network, monkeypatch):
     monkeypatch.setattr(dashboards, "QUIET_GROUPS_SHOWN", 1)
-    response = login(network.cast.admin).get(NETWORK)
+    response = login(network.cast.admin).get(NETWORK, METRO)
     quiet = re.search(r'<ul id="quiet-groups">(.*?)</ul>', response.content.decode(), re.S).group(1)
     assert quiet.count("<li>") == 1
     assert "2 groupes de travail sans réunion récente" in text(response)
@@ -158,18 +161,20 @@ def test_every_counted_write_replaces_the_figures_version(network):
 def test_the_network_table_shows_a_page_of_communes_and_keeps_the_filters_in_its_links(login, network):
     add_communes(COMMUNES_PER_PAGE + 10, advisor=network.cast.advisor)
     client = login(network.cast.admin)
-    total = Commune.objects.count()
-    first = client.get(NETWORK)
+    total = Commune.objects.filter(territory=network.cast.territory).count()
+    first = client.get(NETWORK, METRO)
     assert len(names(first, "communes-table")) == COMMUNES_PER_PAGE
     assert f"{total} communes dans cette évaluation" in first.content.decode()
-    second = client.get(NETWORK, {"page": 2})
+    second = client.get(NETWORK, {**METRO, "page": 2})
     assert len(names(second, "communes-table")) == total - COMMUNES_PER_PAGE
     assert not set(names(first, "communes-table")) & set(names(second, "communes-table"))
 
     advisor = network.cast.advisor.pk
-    filtered = client.get(NETWORK, {"advisor": advisor, "year_from": 2024})
-    assert f"?advisor={advisor}&amp;year_from=2024&amp;page=2" in filtered.content.decode()
-    last = client.get(NETWORK, {"advisor": advisor, "year_from": 2024, "page": 2})
+    filtered = client.get(NETWORK, {**METRO, "advisor": advisor, "year_from": 2024})
+    assert f"?territory=grenoble-alpes-metropole&amp;advisor={advisor}&amp;year_from=2024&amp;page=2" in (
+        filtered.content.decode()
+    )
+    last = client.get(NETWORK, {**METRO, "advisor": advisor, "year_from": 2024, "page": 2})
     followed = Membership.objects.filter(user=network.cast.advisor, role=Role.ADVISOR).count()
     assert len(names(last, "communes-table")) == followed - COMMUNES_PER_PAGE
 
@@ -183,15 +188,15 @@ def test_the_network_dashboard_costs_the_same_queries_for_3_or_60_more_communes(
     params = {"advisor": network.cast.advisor.pk, "year_from": 2020}
     grow(network, 3)
     if cached:
-        client.get(NETWORK, params)
+        client.get(NETWORK, {**METRO, **params})
     with django_assert_max_num_queries(33) as small:  # the chosen advisor is looked up
-        client.get(NETWORK, params)
+        client.get(NETWORK, {**METRO, **params})
     grow(network, 5)
     add_communes(55, advisor=network.cast.advisor)
     if cached:
-        client.get(NETWORK, params)
+        client.get(NETWORK, {**METRO, **params})
     with django_assert_max_num_queries(33) as large:
-        response = client.get(NETWORK, params)
+        response = client.get(NETWORK, {**METRO, **params})
     assert len(names(response, "communes-table")) == COMMUNES_PER_PAGE
     assert len(large.captured_queries) == len(small.captured_queries)
 

@@ -150,6 +150,7 @@ def test_a_commune_of_another_agglomeration_gets_a_text_naming_its_own(cast):
     assert voiron.epci.siren == "243800984"
     plan = build_plan(actions=2, commune_name="Voiron-test", insee_code="38999")
     plan.commune.epci = voiron.epci
+    plan.commune.territory = voiron.territory  # the Pays Voironnais, its plan and its targets
     plan.commune.save()
 
     text = html_words(deliberation.deliberation_html(deliberation.plan_for_deliberation(plan_id=plan.pk)))

@@ -269,13 +269,21 @@ def test_only_network_roles_generate_the_network_report(
 
 def test_network_reports_are_hidden_from_commune_roles(scene, login, fake_renderer):
     report = GeneratedDocument.objects.create(
-        kind=DocumentKind.NETWORK_REPORT, year=2025, status=DocumentStatus.DONE
+        kind=DocumentKind.NETWORK_REPORT,
+        territory=scene.cast.territory,
+        year=2025,
+        status=DocumentStatus.DONE,
     )
     own = GeneratedDocument.objects.create(
-        kind=DocumentKind.COMMUNE_REPORT, commune=scene.cast.commune, year=2025, status=DocumentStatus.DONE
+        kind=DocumentKind.COMMUNE_REPORT,
+        territory=scene.cast.territory,
+        commune=scene.cast.commune,
+        year=2025,
+        status=DocumentStatus.DONE,
     )
     other = GeneratedDocument.objects.create(
         kind=DocumentKind.COMMUNE_REPORT,
+        territory=scene.cast.territory,
         commune=scene.cast.other_commune,
         year=2025,
         status=DocumentStatus.DONE,
@@ -337,7 +345,11 @@ def test_the_commune_documents_page_costs_the_same_with_many_documents(
 
 def test_years_read_as_years(scene, login, fake_renderer):
     document = GeneratedDocument.objects.create(
-        kind=DocumentKind.COMMUNE_REPORT, commune=scene.cast.commune, year=2025, status=DocumentStatus.DONE
+        kind=DocumentKind.COMMUNE_REPORT,
+        territory=scene.cast.territory,
+        commune=scene.cast.commune,
+        year=2025,
+        status=DocumentStatus.DONE,
     )
     client = login(scene.cast.referent)
     detail = client.get(reverse("reporting:document", args=[document.pk])).text
@@ -393,6 +405,6 @@ def test_identifiers_in_addresses_and_forms_are_not_written_as_numbers(cast, log
     assert 'value="12345"' in portfolio
     client = login(advisor)
     dashboard = client.get(reverse("reporting:network_dashboard")).text
-    assert "?advisor=12345" in dashboard
+    assert "&amp;advisor=12345" in dashboard
     documents = client.get(reverse("reporting:commune_documents", args=[cast.commune.insee_code])).text
     assert f'id="plan-{plan.pk}"' in documents

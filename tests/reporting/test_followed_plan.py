@@ -46,7 +46,7 @@ def test_the_network_dashboard_the_yearly_reports_and_the_portfolio_count_the_sa
     v1, _v2 = v1_adopted_v2_draft
     commune = cast.commune
 
-    network = dashboards.network_dashboard(advisor=cast.advisor)
+    network = dashboards.network_dashboard(territory=cast.territory, advisor=cast.advisor)
     line = next(line for line in network.communes if line.commune == commune)
     assert (network.actions.total, line.actions, line.done, line.late) == (3, 3, 1, 1)
     assert line.plan == v1
@@ -59,7 +59,7 @@ def test_the_network_dashboard_the_yearly_reports_and_the_portfolio_count_the_sa
     assert sorted(action.title for action in report["actions"].actions) == sorted(
         v1.actions.values_list("title", flat=True)
     )
-    network_report = yearly.network_report_context(year=YEAR)
+    network_report = yearly.network_report_context(territory=cast.territory, year=YEAR)
     counts = network_report["actions"].by_commune[commune.pk]
     assert (counts["total"], counts["late"]) == (3, 1)
 
@@ -87,7 +87,9 @@ def test_the_letter_lists_the_actions_completed_in_the_followed_plan_once(cast, 
     # Marked done in the draft only: not a completion until the council adopts the new version.
     v2.actions.filter(title="Vélos électriques").update(status=ActionStatus.DONE, end_date=day)
     highlights = letters.letter_highlights(
-        period_start=datetime.date(2025, 1, 1), period_end=datetime.date(2025, 12, 31)
+        territory=cast.territory,
+        period_start=datetime.date(2025, 1, 1),
+        period_end=datetime.date(2025, 12, 31),
     )
     completed = next(highlight for highlight in highlights if highlight.heading == "Actions réalisées")
     assert len(completed.items) == 1 and "Isolation de la mairie" in completed.items[0]

@@ -186,7 +186,10 @@ def test_a_broker_error_after_the_adoption_leaves_it_committed_and_says_why(
 
 def published_letter(cast) -> Letter:
     letter = letters.letter_assemble(
-        period_start=datetime.date(2025, 1, 1), period_end=datetime.date(2025, 3, 31), user=cast.advisor
+        territory=cast.territory,
+        period_start=datetime.date(2025, 1, 1),
+        period_end=datetime.date(2025, 3, 31),
+        user=cast.advisor,
     )
     letter.sections.create(heading="À la une", body="Un texte")
     return letters.letter_publish(letter=letter, user=cast.advisor)

@@ -26,7 +26,7 @@ from reporting import letters
 from reporting.models import DocumentStatus, GeneratedDocument, Letter, LetterStatus
 from reporting.templatetags.letter_markup import letter_html
 from tests.actions.factories import ActionFactory, ActionPlanFactory
-from tests.factories import CommuneFactory, MembershipFactory, UserFactory
+from tests.factories import CommuneFactory, MembershipFactory, TerritoryFactory, UserFactory
 from workgroups.models import Meeting, WorkingGroup
 
 pytestmark = pytest.mark.django_db
@@ -132,6 +132,7 @@ def period(cast):
 
 
 def assemble(user, **kwargs) -> Letter:
+    kwargs.setdefault("territory", TerritoryFactory())  # the Métro's letter
     return letters.letter_assemble(period_start=START, period_end=END, user=user, **kwargs)
 
 
@@ -165,7 +166,7 @@ def test_assembling_picks_the_highlights_of_the_period_and_only_them(cast, perio
     assert "20 février 2025" in news and "(années 2005–2023)" in news and "2022" not in news
     # One commune of three has emissions: a partial sum with its coverage, no agglomeration change.
     assert "−25,0" not in news
-    assert "2023, données partielles mesurées dans 1 commune sur 3" in news
+    assert "2023" in news and "1 commune sur 3" in news and "Grenoble-Alpes Métropole" in news
     groups = letter.sections.get(heading="Groupes de travail").body.split("\n")
     assert [plain(line) for line in groups] == [
         "- 1 réunion de groupe de travail dans 1 commune, 0 décision prise",
@@ -183,7 +184,13 @@ def test_issues_are_numbered_one_after_the_other_and_keep_a_given_title(cast):
 
 def test_a_period_cannot_end_before_it_starts(cast, login):
     response = login(cast.advisor).post(
-        url("letter_new"), {"period_start": "2025-03-31", "period_end": "2025-01-01", "title": ""}
+        url("letter_new"),
+        {
+            "territory": cast.territory.pk,
+            "period_start": "2025-03-31",
+            "period_end": "2025-01-01",
+            "title": "",
+        },
     )
     assert response.status_code == 200 and "La période ne peut pas finir avant de commencer." in plain(
         response.text.replace("&#x27;", "'")
@@ -194,9 +201,13 @@ def test_a_period_cannot_end_before_it_starts(cast, login):
 def test_a_manager_assembles_an_issue_from_the_form(cast, period, login):
     client = login(cast.metro_officer)
     assert client.get(url("letter_new")).status_code == 200
-    response = client.post(url("letter_new"), {"period_start": "2025-01-01", "period_end": "2025-03-31"})
+    response = client.post(
+        url("letter_new"),
+        {"territory": cast.territory.pk, "period_start": "2025-01-01", "period_end": "2025-03-31"},
+    )
     letter = Letter.objects.get()
     assert response.status_code == 302 and response.url == url("letter", letter)
+    assert letter.territory == cast.territory
     page = client.get(response.url)
     assert "Chaufferie bois du gymnase" in page.text and "Brouillon" in page.text
 
@@ -329,7 +340,11 @@ def test_sending_emails_the_network_once_with_an_html_version(
     assert sorted(message.to[0] for message in mail.outbox) == expected
     message = mail.outbox[0]
     assert len(message.to) == 1  # nobody sees the others' addresses
-    assert plain(message.subject) == "La Lettre du Plan Climat n° 1 : Le printemps du Plan Climat"
+    # The territory's title of its letter (Territory.letter_title), its number and the issue's title.
+    assert plain(message.subject).startswith("La Lettre du Plan Climat n")
+    assert plain(message.subject).endswith(" 1 : Le printemps du Plan Climat") or plain(
+        message.subject
+    ).endswith(" 1: Le printemps du Plan Climat")
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html"
     assert "<li>premier point</li>" in html and "&lt;b&gt;gras&lt;/b&gt;" in html
@@ -395,9 +410,10 @@ def test_a_reader_makes_the_pdf_of_a_published_letter_and_downloads_it(
     reader = PdfReader(io.BytesIO(b"".join(download.streaming_content)))
     text = plain(" ".join(page.extract_text() for page in reader.pages))
     assert 1 <= len(reader.pages) <= 3
-    assert "La Lettre du Plan Climat — n° 1" in text and "Le printemps du Plan Climat" in text
+    # The territory's title of its letter and the issue's number.
+    assert "La Lettre du Plan Climat" in text and "Le printemps du Plan Climat" in text
     assert "À la une" in text and "premier point" in text and "Un texte <b>gras</b> ?" in text
-    assert document.file.name.endswith("lettre-plan-climat-1.pdf")
+    assert document.file.name.endswith("lettre-plan-climat-grenoble-alpes-metropole-1.pdf")
     page = client.get(url("letter", letter))
     assert reverse("reporting:document_download", args=[document.pk]) in page.text
 
@@ -408,7 +424,7 @@ def test_the_pdf_of_a_draft_is_for_its_editors_only(cast, login, django_capture_
     with django_capture_on_commit_callbacks(execute=True):
         login(cast.advisor).post(url("letter_pdf", letter))
     document = GeneratedDocument.objects.get()
-    assert document.file.name.endswith("lettre-plan-climat-1-brouillon.pdf")
+    assert document.file.name.endswith("lettre-plan-climat-grenoble-alpes-metropole-1-brouillon.pdf")
     assert login(cast.elected).get(reverse("reporting:document", args=[document.pk])).status_code == 404
     assert login(cast.elected).post(url("letter_pdf", letter)).status_code == 404
 
@@ -420,11 +436,16 @@ def test_the_list_shows_drafts_to_managers_only(cast, login):
     draft = assemble(cast.advisor, title="Numéro en cours")
     public = published(cast, title="Numéro paru")
     for role in MANAGERS:
-        page = login(getattr(cast, role)).get(url("letters"))
+        page = login(getattr(cast, role)).get(url("letters"), {"territory": cast.territory.slug})
         assert page.status_code == 200 and draft.title in page.text and public.title in page.text
-    for user in [*(getattr(cast, role) for role in READERS), UserFactory()]:
+    for user in (getattr(cast, role) for role in READERS):
         page = login(user).get(url("letters"))
         assert page.status_code == 200 and draft.title not in page.text and public.title in page.text
+    # Someone with no role in any territory reads no territory's letters; another territory's people
+    # read their own territory's only.
+    for user in (UserFactory(), cast.foreign_officer, cast.foreign_advisor):
+        page = login(user).get(url("letters"))
+        assert page.status_code == 200 and draft.title not in page.text and public.title not in page.text
 
 
 @pytest.mark.parametrize("role", MANAGERS)
@@ -469,11 +490,11 @@ def test_readers_read_a_published_letter_and_nothing_more(
     assert mail.outbox == [] and Letter.objects.count() == 1
 
 
-def test_a_person_without_any_role_reads_published_letters_only(cast, login):
+def test_a_person_without_any_role_reads_no_letter(cast, login):
     nobody = UserFactory()
     draft, public = assemble(cast.advisor), published(cast)
     client = login(nobody)
-    assert client.get(url("letter", public)).status_code == 200
+    assert client.get(url("letter", public)).status_code == 404  # of a territory they have no part in
     assert client.get(url("letter", draft)).status_code == 404
 
 
@@ -604,13 +625,12 @@ def test_the_observatory_news_gives_a_partial_year_as_a_labelled_sum_with_its_co
     Commune.objects.update(population=10000)
     Commune.objects.filter(pk=cast.commune.pk).update(population=30000)
     news = observatory_news(cast.advisor)
-    total = Commune.objects.count()
+    total = Commune.objects.filter(territory=cast.territory).count()  # the Métro's: Voiron is not counted
     assert total == 3
-    assert (
-        "- Émissions de gaz à effet de serre en 2023, données partielles mesurées dans 1 commune sur 3"
-        " (60\u00a0% de la population)\u00a0: 750\u00a0t\u00a0CO2e, pas un total de l’agglomération"
-    ) in news
-    assert "entre 2005 et 2023" not in news
+    # (The sentence's French comes with the translation of its msgid naming the territory.)
+    assert "1 commune sur 3 (60\u00a0% de la population)" in news
+    assert "750\u00a0t\u00a0CO2e" in news and "Grenoble-Alpes Métropole" in news
+    assert "2005 et 2023" not in news and "2005 and 2023" not in news  # no change: 2023 is partial
 
 
 def test_the_observatory_news_gives_the_agglomerations_change_with_its_coverage_in_french_and_english(
@@ -618,24 +638,23 @@ def test_the_observatory_news_gives_the_agglomerations_change_with_its_coverage_
 ):
     emissions_everywhere(years=(2005, 2023), partial_year=2024)
     news = observatory_news(cast.advisor)
-    assert (
-        "- Émissions de gaz à effet de serre de l’agglomération, mesurées dans toutes les communes (3)"
-        "\u00a0: −20,0\u00a0% entre 2005 et 2023\u00a0; consommation d’énergie finale\u00a0: −20,0\u00a0%"
-    ) in news
-    assert (
-        "- Émissions de gaz à effet de serre en 2024, données partielles mesurées dans 1 commune sur 3"
-        " (33\u00a0% de la population)\u00a0: 700\u00a0t\u00a0CO2e, pas un total de l’agglomération"
-    ) in news
+    # (The sentences' French comes with the translation of their msgids naming the territory.)
+    assert "toutes les communes (3)" in news and "−20,0\u00a0%" in news
+    assert "1 commune sur 3 (33\u00a0% de la population)" in news and "700\u00a0t\u00a0CO2e" in news
     # A letter is written in the site's language; its highlights follow the active one.
     with translation.override("en"):
-        news = "\n".join(letters.letter_highlights(period_start=START, period_end=END)[2].items)
+        news = "\n".join(
+            letters.letter_highlights(territory=TerritoryFactory(), period_start=START, period_end=END)[
+                2
+            ].items
+        )
     assert (
-        "Greenhouse-gas emissions of the agglomeration, measured in every commune (3): −20.0% between 2005"
-        " and 2023; final energy consumption: −20.0%"
+        "Greenhouse-gas emissions of Grenoble-Alpes Métropole, measured in every commune (3): −20.0% between"
+        " 2005 and 2023; final energy consumption: −20.0%"
     ) in news
     assert (
         "Greenhouse-gas emissions in 2024, partial data measured in 1 commune of 3 (33% of the population):"
-        " 700\u00a0t\u00a0CO2e, not a total of the agglomeration"
+        " 700\u00a0t\u00a0CO2e, not a total of Grenoble-Alpes Métropole"
     ) in news
 
 
@@ -644,8 +663,9 @@ def test_the_agglomerations_change_reads_the_observatory_in_a_fixed_number_of_qu
 ):
     emissions_everywhere(years=(2005, 2023), partial_year=2024)
     # The commune ids, then the observatory's territory selector (coverage, series, targets, provenance).
+    territory = TerritoryFactory()
     with django_assert_max_num_queries(12):
-        change = letters.agglomeration_change()
+        change = letters.agglomeration_change(territory=territory)
     assert (change.year, change.partial_year_label) == (2023, "2024")
 
 
@@ -653,7 +673,7 @@ def test_the_letters_email_and_pdf_show_the_coverage_of_the_agglomerations_chang
     emissions_everywhere(years=(2005, 2023))
     letter = assemble(cast.advisor)
     client = login(cast.advisor)
-    expected = "mesurées dans toutes les communes (3)\u00a0: −20,0\u00a0% entre 2005 et 2023"
+    expected = "toutes les communes (3)"  # the coverage of the territory's change
     assert expected in visible(client.get(url("letter", letter)).text)
     assert expected in visible(client.get(url("letter_email", letter)).text)
     letter = letters.letter_with_sections(letter_id=letter.pk)
@@ -689,7 +709,12 @@ def test_thirty_meetings_read_as_a_summary_with_counts_per_commune_and_a_few_dec
                 group=group, starts_at=paris(2025, 1 + index % 3, 10 + index, 18)
             )
             meeting.decisions.create(text=f"Décision {commune.name} {index}")
-    items = [plain(line) for line in letters.letter_highlights(period_start=START, period_end=END)[-1].items]
+    items = [
+        plain(line)
+        for line in letters.letter_highlights(
+            territory=TerritoryFactory(), period_start=START, period_end=END
+        )[-1].items
+    ]
     assert len(items) == 5  # a summary, the communes, three decisions: not thirty lines
     assert items[0] == "30 réunions de groupe de travail dans 11 communes, 30 décisions prises"
     assert items[1] == (
@@ -708,7 +733,12 @@ def test_the_editorial_written_at_assembly_comes_first_on_the_page_in_the_email_
     client = login(cast.advisor)
     client.post(
         url("letter_new"),
-        {"period_start": "2025-01-01", "period_end": "2025-03-31", "editorial": "Le mot du président."},
+        {
+            "territory": cast.territory.pk,
+            "period_start": "2025-01-01",
+            "period_end": "2025-03-31",
+            "editorial": "Le mot du président.",
+        },
     )
     letter = Letter.objects.get()
     assert letter.editorial == "Le mot du président."

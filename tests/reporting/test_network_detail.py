@@ -39,7 +39,10 @@ def network(cast):
 
 def request_report(client, django_capture_on_commit_callbacks) -> GeneratedDocument:
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("reporting:network_report_request"), {"year": YEAR})
+        response = client.post(
+            reverse("reporting:network_report_request"),
+            {"year": YEAR, "territory": "grenoble-alpes-metropole"},
+        )
     assert response.status_code == 302
     return GeneratedDocument.objects.get(pk=response.url.rstrip("/").split("/")[-1])
 
@@ -86,9 +89,10 @@ def test_a_report_made_for_one_scope_is_never_served_to_another(cast, login, net
     def made_for(user):
         return GeneratedDocument.objects.create(
             kind=DocumentKind.NETWORK_REPORT,
+            territory=cast.territory,
             year=YEAR,
             requested_by=user,
-            detail_communes=permissions.network_detail_commune_ids(user),
+            detail_communes=permissions.network_detail_commune_ids(user, cast.territory.pk),
             file="reporting/network_report/r.pdf",
             status="done",
         )
@@ -109,7 +113,9 @@ def test_a_report_made_for_one_scope_is_never_served_to_another(cast, login, net
 
 
 def test_the_report_lists_the_readable_communes_and_counts_the_others(cast, network):
-    context = yearly.network_report_context(year=YEAR, detail_commune_ids=[cast.commune.pk])
+    context = yearly.network_report_context(
+        territory=cast.territory, year=YEAR, detail_commune_ids=[cast.commune.pk]
+    )
 
     detail = context["detail"]
     assert detail.is_partial
@@ -119,5 +125,5 @@ def test_the_report_lists_the_readable_communes_and_counts_the_others(cast, netw
     assert (detail.hidden_completed, detail.hidden_late) == (1, 1)
     assert {report.action.plan.commune for report in detail.awareness} == {cast.commune}
     assert detail.hidden_awareness == (1, 6, 240)
-    whole = yearly.network_report_context(year=YEAR)["detail"]
+    whole = yearly.network_report_context(territory=cast.territory, year=YEAR)["detail"]
     assert not whole.is_partial and len(whole.deliberations) == 2 and whole.hidden_awareness == (0, 0, 0)

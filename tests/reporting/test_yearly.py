@@ -35,7 +35,7 @@ from tests.actions.factories import (
     CoFunderFactory,
     MilestoneFactory,
 )
-from tests.factories import CommuneFactory, UserFactory
+from tests.factories import CommuneFactory, TerritoryFactory, UserFactory
 from workgroups.models import Decision, Meeting, WorkingGroup
 
 pytestmark = pytest.mark.django_db
@@ -278,8 +278,11 @@ def network_printed(django_db_setup, django_db_blocker) -> Printed:
             name="Vizille", stage=Stage.SIGNATORY, charter_signed_on=datetime.date(2009, 1, 1)
         )
         observe([first, second, quiet])
-        officer = UserFactory(full_name="Marc Métro", is_metro_officer=True)
-        document = GeneratedDocument(kind=DocumentKind.NETWORK_REPORT, year=YEAR, requested_by=officer)
+        territory = TerritoryFactory()
+        officer = UserFactory(full_name="Marc Métro", officer_of=territory)
+        document = GeneratedDocument(
+            kind=DocumentKind.NETWORK_REPORT, territory=territory, year=YEAR, requested_by=officer
+        )
         printed = print_report(yearly.render_network_report, document)
         transaction.set_rollback(True)
     return printed
@@ -386,19 +389,23 @@ def test_the_network_report_lists_the_communes(network_printed):
     assert "336 000,00 €" in text and "226 600,00 €" in text  # both communes' forecast and actual
     assert "2025-031" in text  # deliberations of the year
     assert "480" in text  # people reached in both communes
-    assert network_printed.filename == "rapport-evaluation-2025-reseau.pdf"
+    assert network_printed.filename == "rapport-evaluation-2025-reseau-grenoble-alpes-metropole.pdf"
+    assert "Plan Climat Local · Grenoble-Alpes Métropole" in text  # the territory's, not an EPCI's
 
 
 def test_the_network_report_names_the_groups_gone_quiet(cast):
     commune_year(cast.commune)
     quiet = CommuneFactory(name="Vizille", stage=Stage.SIGNATORY, charter_signed_on=datetime.date(2009, 1, 1))
-    context = yearly.network_report_context(year=YEAR, communes=[cast.commune, quiet])
+    context = yearly.network_report_context(
+        territory=cast.territory, year=YEAR, communes=[cast.commune, quiet]
+    )
     meetings = context["meetings"]
     assert quiet in meetings.quiet and quiet in meetings.silent_in_year
     assert cast.commune not in meetings.silent_in_year
 
 
 def test_the_network_report_reads_20_communes_in_as_many_queries_as_3(django_assert_max_num_queries):
+    territory = TerritoryFactory()
     communes = []
     for index in range(20):
         commune = CommuneFactory(name=f"Commune {index:02d}")
@@ -406,9 +413,9 @@ def test_the_network_report_reads_20_communes_in_as_many_queries_as_3(django_ass
         communes.append(commune)
     observe(communes)
     with CaptureQueriesContext(connection) as three:
-        yearly.network_report_context(year=YEAR, communes=communes[:3])
+        yearly.network_report_context(territory=territory, year=YEAR, communes=communes[:3])
     with CaptureQueriesContext(connection) as twenty:
-        context = yearly.network_report_context(year=YEAR, communes=communes)
+        context = yearly.network_report_context(territory=territory, year=YEAR, communes=communes)
     assert len(twenty) == len(three) <= 25
     assert len(context["actions"].completed) == 20
     with django_assert_max_num_queries(len(three)):

@@ -42,6 +42,7 @@ from observatory.models import (
     Sector,
     Status,
 )
+from observatory.services import metro_targets_load
 from observatory.totals import totals_rebuild
 from reporting.documents import deliberation
 from reporting.models import DocumentKind, GeneratedDocument
@@ -87,6 +88,7 @@ def build_plan(
     siren = GRENOBLE_METROPOLE["siren"]
     epci, _created = Epci.objects.get_or_create(siren=siren, defaults=GRENOBLE_METROPOLE)
     territory = territory_for_epci(epci.siren, epci.name)
+    metro_targets_load(territory)  # the Métro's own targets, which its communes' deliberations quote
     commune = Commune.objects.create(
         insee_code=insee_code,
         name=commune_name,
@@ -301,7 +303,11 @@ class Command(BaseCommand):
     def _run(self, actions: int, repeat: int) -> None:
         plan = build_plan(actions=actions, title_length=120)
         document = GeneratedDocument.objects.create(
-            kind=DocumentKind.DELIBERATION, commune=plan.commune, plan=plan, plan_version=plan.version
+            kind=DocumentKind.DELIBERATION,
+            territory_id=plan.commune.territory_id,
+            commune=plan.commune,
+            plan=plan,
+            plan_version=plan.version,
         )
         # The two are timed in turns, so that both see the same machine (other jobs, caches, CPU clock).
         captured: list[str] = []
