@@ -123,8 +123,9 @@ def network(settings, tmp_path, monkeypatch):
         csv_text(series_rows(["38382", "38474"], [2005, 2015, 2022, 2023], estimated_years=(2023,))),
         user=admin,
     )
-    target = Target.objects.order_by("pk").first()  # the agglomeration's, from the reference data
+    target = Target.objects.order_by("pk").first()  # the Métro's own, which come with its territory
     letter = letter_assemble(
+        territory=commune.territory,
         period_start=datetime.date(2025, 1, 1), period_end=datetime.date(2025, 12, 31), user=advisor
     )
     document = GeneratedDocument.objects.create(
