@@ -165,3 +165,72 @@ def test_demo_loads_every_apps_part_and_adopts_plans_without_generating_files(de
     assert Observation.objects.exists() and WorkingGroup.objects.exists() and Letter.objects.exists()
     # The demo adopts its plans with announce=False: their files are made on first request.
     assert not GeneratedDocument.objects.filter(is_frozen=True).exists()
+
+
+VOIRONNAIS_PEOPLE = (
+    "nathalie.roux@ale-demo.example",
+    "hugo.fabre@ale-demo.example",
+    "ines.mercier@ale-demo.example",
+)
+
+
+def _voironnais_pages(user) -> list[str]:
+    """Every main page a person of the Pays Voironnais opens, on their own territory's objects."""
+    voiron = Commune.objects.get(insee_code="38563")
+    plan = ActionPlan.objects.filter(commune=voiron).order_by("-pk").first()
+    letter = Letter.objects.filter(territory=voiron.territory).first()
+    group = WorkingGroup.objects.filter(commune=voiron).first()
+    urls = [
+        reverse("home"),
+        reverse("communes:list"),
+        reverse("communes:detail", args=[voiron.insee_code]),
+        reverse("communes:signatories"),
+        reverse("actions:catalogue"),
+        reverse("actions:to_update"),
+        reverse("observatory:agglomeration"),
+        reverse("observatory:commune", args=[voiron.insee_code]),
+        reverse("observatory:targets"),
+        reverse("reporting:commune_dashboard", args=[voiron.insee_code]),
+        reverse("reporting:commune_documents", args=[voiron.insee_code]),
+        reverse("reporting:documents"),
+        reverse("accounts:account"),
+    ]
+    if plan is not None:
+        urls += [reverse("actions:plan", args=[plan.pk]), reverse("actions:plan_budget", args=[plan.pk])]
+    if group is not None:
+        urls.append(reverse("workgroups:group", args=[voiron.insee_code]))
+    if permissions.can_view_network_dashboard(user):
+        urls += [reverse("reporting:network_dashboard"), reverse("reporting:letters")]
+        if letter is not None:
+            urls.append(reverse("reporting:letter", args=[letter.pk]))
+    if permissions.can_view_portfolio(user):
+        urls.append(reverse("communes:portfolio"))
+    if permissions.can_manage_observatory(user):
+        urls.append(reverse("observatory:imports"))
+    return urls
+
+
+# Pages that need not name the territory: the shared catalogue, the account, lists that may be empty.
+SHARED_PAGES = {
+    reverse("actions:catalogue"),
+    reverse("accounts:account"),
+    reverse("reporting:documents"),
+    reverse("actions:to_update"),
+}
+
+
+@pytest.mark.parametrize("email", VOIRONNAIS_PEOPLE)
+def test_no_page_of_the_pays_voironnais_names_grenoble(demo, client, email):
+    """The second territory's pages read its own name, plan, targets and data: nothing of the Métro's
+    (issue 15), its officer's, its advisor's and its referent's alike."""
+    user = User.objects.get(email=email)
+    client.force_login(user)
+    urls = _voironnais_pages(user)
+    assert len(urls) >= 14
+    for url in urls:
+        response = client.get(url, follow=True)
+        assert response.status_code == 200, url
+        page = response.content.decode()
+        assert "Grenoble" not in page and "Métropole" not in page, url
+        if url not in SHARED_PAGES:
+            assert "Voiron" in page, url  # the page is of their territory (the catalogue is everyone's)
