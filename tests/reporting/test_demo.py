@@ -217,6 +217,7 @@ SHARED_PAGES = {
     reverse("accounts:account"),
     reverse("reporting:documents"),
     reverse("actions:to_update"),
+    reverse("observatory:imports"),
 }
 
 
