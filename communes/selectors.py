@@ -150,17 +150,18 @@ def commune_by_id(*, commune_id: int) -> Commune:
 
 
 def network_emails(*, territory_id: int | None = None) -> list[str]:
-    """Everyone in the network (of the territory, when given): the addresses of active people with a
-    role in one of its communes or a role over it, and the administrators."""
+    """Everyone in the network: the addresses of active people with a role in a commune or a network
+    role (with a territory given: a role in one of its communes, or its officers; the administrators,
+    platform-wide, are not one territory's network and do not receive every territory's letter)."""
     if territory_id is None:
-        people = Q(memberships__isnull=False) | Q(territory_roles__isnull=False)
+        people = Q(memberships__isnull=False) | Q(territory_roles__isnull=False) | Q(is_superuser=True)
     else:
         people = Q(memberships__commune__territory_id=territory_id) | Q(
             territory_roles__territory_id=territory_id
         )
     return list(
         User.objects.filter(is_active=True)
-        .filter(people | Q(is_superuser=True))
+        .filter(people)
         .exclude(email="")
         .order_by("email")
         .values_list("email", flat=True)

@@ -11,7 +11,7 @@ from communes.models import Commune, Territory
 from . import demo_series
 from .importers import import_file
 from .models import BatchStatus, Dataset, ImportBatch, ImportFormat, Observation
-from .services import metro_targets_load
+from .services import metro_datasets_load, metro_targets_load
 from .totals import data_committed
 
 
@@ -19,6 +19,7 @@ def observatory_demo_load() -> None:
     metro = Territory.objects.filter(siren=GRENOBLE_METROPOLE["siren"]).first()
     if metro is not None:
         metro_targets_load(metro)
+        metro_datasets_load(metro)
     dataset = Dataset.objects.filter(code="demo").first()
     if dataset is None or Observation.objects.filter(dataset=dataset).exists():
         return

@@ -65,6 +65,12 @@ def reference_load(
         )
 
 
+def metro_datasets_load(territory) -> None:
+    """The regional observatory's series (ORCAE) the Métro's officers import: the Métro's own dataset, as on
+    a platform from before territories (observatory 0010), when it is still nobody's."""
+    Dataset.objects.filter(code="orcae", territory__isnull=True).update(territory=territory)
+
+
 def metro_targets_load(territory) -> None:
     """Grenoble-Alpes Métropole's own targets (its charter's and its plans'), for its territory: those
     that are missing."""

@@ -14,7 +14,7 @@ from communes.models import (
     TerritoryRole,
     sort_key,
 )
-from observatory.services import metro_targets_load
+from observatory.services import metro_datasets_load, metro_targets_load
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -55,9 +55,11 @@ class TerritoryFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def metro_targets(obj, create, extracted, **kwargs):
-        """The Métro's territory comes with the Métro's own targets, as onboarding it gives them."""
+        """The Métro's territory comes with the Métro's own targets, as onboarding it gives them, and the
+        regional observatory's dataset (ORCAE) its officers import, as on the demo."""
         if create and obj.siren == "200040715":
             metro_targets_load(obj)
+            metro_datasets_load(obj)
 
 
 # The second territory of the tests: the Pays Voironnais (its real SIREN and plan).

@@ -9,6 +9,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from communes.models import CommuneOutline
 from tests.actions.factories import ActionFactory, ActionPlanFactory
 from tests.factories import CommuneFactory, UserFactory
 from tests.observatory.helpers import import_rows, series_rows
@@ -41,6 +42,11 @@ def scene(settings, tmp_path):
     plan = ActionPlanFactory(commune=commune, start_year=2025, end_year=2030)
     ActionFactory(plan=plan, start_date=datetime.date(2025, 3, 1), end_date=datetime.date(2027, 6, 30))
     import_rows(series_rows(["38382"], [2019, 2020, 2021]), user=admin)
+    # Its outline: the territory's map draws it.
+    CommuneOutline.objects.create(
+        commune=commune,
+        geometry='{"type":"Polygon","coordinates":[[[5.6,45.2],[5.7,45.2],[5.7,45.3],[5.6,45.2]]]}',
+    )
     return {"admin": admin, "commune": commune, "plan": plan}
 
 

@@ -47,10 +47,11 @@ PINNED = {
     "portfolio": ("advisor", 9),
     # +1 since territories: the administrator sees several, the list's territory filter names them.
     "communes": ("admin", 8),
-    # +1 since territories: the territory pages read the territories the reader may choose.
+    # +1 since territories on the pages of one territory (the observatory, the network dashboard, its
+    # letters, the documents' network report): they read the territories the reader may choose.
     "observatory": ("metro_officer", 20),
     "observatory_commune": ("referent", 13),
-    "network_dashboard": ("admin", 29),
+    "network_dashboard": ("admin", 30),
     "commune_dashboard": ("referent", 32),
     "plan": ("referent", 7),
     "plan_budget": ("referent", 6),
@@ -58,13 +59,13 @@ PINNED = {
     "action": ("referent", 11),
     "catalogue": ("advisor", 6),
     "catalogue_entry": ("advisor", 8),
-    "documents": ("admin", 5),
+    "documents": ("admin", 6),
     "commune_documents": ("referent", 8),
     "imports": ("metro_officer", 5),
     "targets": ("metro_officer", 6),
     "to_update": ("advisor", 6),
     "commune": ("referent", 8),
-    "letters": ("admin", 5),
+    "letters": ("admin", 6),
     "signatories": ("advisor", 7),
     "reminders": ("advisor", 5),
     "audit_log": ("admin", 5),

@@ -193,7 +193,10 @@ def test_deleting_an_action_an_axis_and_a_catalogue_entry_is_recorded(cast, logi
 
 def test_publishing_a_letter_is_recorded(cast):
     letter = letters.letter_assemble(
-        period_start=datetime.date(2025, 1, 1), period_end=datetime.date(2025, 3, 31), user=cast.advisor
+        territory=cast.territory,
+        period_start=datetime.date(2025, 1, 1),
+        period_end=datetime.date(2025, 3, 31),
+        user=cast.advisor,
     )
     letter.sections.create(heading="À la une", body="Un texte")
     letters.letter_publish(letter=letter, user=cast.advisor)

@@ -126,7 +126,9 @@ def network(settings, tmp_path, monkeypatch):
     target = Target.objects.order_by("pk").first()  # the Métro's own, which come with its territory
     letter = letter_assemble(
         territory=commune.territory,
-        period_start=datetime.date(2025, 1, 1), period_end=datetime.date(2025, 12, 31), user=advisor
+        period_start=datetime.date(2025, 1, 1),
+        period_end=datetime.date(2025, 12, 31),
+        user=advisor,
     )
     document = GeneratedDocument.objects.create(
         kind=DocumentKind.DELIBERATION,

@@ -706,7 +706,7 @@ def test_the_map_reads_the_territorys_outlines(login, cast):
 
 def test_a_communes_target_must_be_of_the_territorys_communes(cast):
     target = Target(commune=cast.foreign_commune, reference_year=2005, target_year=2040, ghg_reduction_pct=50)
-    with pytest.raises(ValidationError, match="not of the target's territory"):
+    with pytest.raises(ValidationError, match="n'est pas du territoire de l'objectif"):
         services.target_save(target=target, territory=cast.territory)
     assert not Target.objects.filter(commune=cast.foreign_commune).exists()
     services.target_save(target=target, territory=cast.foreign_territory)

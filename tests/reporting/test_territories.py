@@ -20,6 +20,7 @@ from actions.models import ActionStatus, PlanStatus
 from actions.selectors import TerritoryPlanFigures, plan_figures_by_territory
 from communes.models import Agency, Stage
 from communes.selectors import territory_comparison_rows
+from observatory.models import Dataset
 from observatory.selectors import territory_latest_figures
 from pcl import pagination
 from tests.actions.factories import ActionFactory, ActionPlanFactory, BudgetLineFactory, adopted_plan
@@ -118,10 +119,27 @@ def scene(cast):
     isere.territories.add(cast.territory, cast.foreign_territory)
     Agency.objects.create(name="AGEDEN").territories.add(cast.foreign_territory)
 
-    rows = series_rows(["38421", "38151"], [2020, 2021], base=100000.0)
-    rows += series_rows(["38563"], [2019], base=10000.0)
-    import_rows(rows, user=cast.admin)
+    # Each territory's values in its own dataset (ORCAE is the Métro's; a territory's dataset holds its
+    # communes' values only).
+    import_rows(series_rows(["38421", "38151"], [2020, 2021], base=100000.0), user=cast.admin)
+    own_dataset(cast.foreign_territory)
+    import_rows(
+        series_rows(["38563"], [2019], base=10000.0),
+        user=cast.admin,
+        dataset_code=own_code(cast.foreign_territory),
+    )
     return cast
+
+
+def own_code(territory) -> str:
+    return f"orcae-{territory.slug}"[:60]
+
+
+def own_dataset(territory) -> Dataset:
+    """The regional observatory's series of a territory other than the Métro: a dataset of its own."""
+    return Dataset.objects.create(
+        code=own_code(territory), name="ORCAE", producer="ORCAE", territory=territory
+    )
 
 
 # --- what the page shows ------------------------------------------------------------------------
@@ -462,7 +480,7 @@ def test_the_table_is_cut_into_pages_that_keep_the_order(cast, login, monkeypatc
 
 # --- queries ------------------------------------------------------------------------------------
 
-PINNED_QUERIES = 11
+PINNED_QUERIES = 10
 
 
 def add_territory(number: int, admin) -> None:
@@ -478,7 +496,9 @@ def add_territory(number: int, admin) -> None:
     ActionFactory(plan=ActionPlanFactory(commune=communes[1]))
     Agency.objects.create(name=f"Agence {number}").territories.add(territory)
     UserFactory(officer_of=territory)
-    import_rows(series_rows([commune.insee_code for commune in communes], [2020 + number]), user=admin)
+    own_dataset(territory)
+    rows = series_rows([commune.insee_code for commune in communes], [2020 + number])
+    import_rows(rows, user=admin, dataset_code=own_code(territory))
 
 
 def count_queries(client, territories: int) -> tuple[int, list[str]]:

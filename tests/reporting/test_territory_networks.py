@@ -14,7 +14,7 @@ from docx import Document
 
 from actions.models import ActionStatus
 from communes.models import CommuneGroup
-from observatory.models import Quantity, Target
+from observatory.models import Dataset, Quantity, Target
 from reporting import letters
 from reporting.documents import deliberation
 from reporting.models import DocumentKind, GeneratedDocument, Letter, LetterStatus
@@ -67,13 +67,16 @@ def two_networks(cast, settings, tmp_path):
         )
         meet(commune, days_ago=30)
         plans[commune.pk] = plan
-    observe(
-        {voiron: {2005: 20000, 2020: 21000}, metro_commune: {2005: 10000, 2020: 12500}}, Quantity.POPULATION
+    # Each territory's values in its own dataset (ORCAE is the Métro's).
+    Dataset.objects.create(
+        code="orcae-voironnais", name="ORCAE", producer="ORCAE", territory=cast.foreign_territory
     )
-    observe(
-        {voiron: {2005: 400000, 2020: 350000}, metro_commune: {2005: 300000, 2020: 250000}},
-        Quantity.EMISSIONS,
-    )
+    for commune, dataset, population, emissions in (
+        (voiron, "orcae-voironnais", {2005: 20000, 2020: 21000}, {2005: 400000, 2020: 350000}),
+        (metro_commune, "orcae", {2005: 10000, 2020: 12500}, {2005: 300000, 2020: 250000}),
+    ):
+        observe({commune: population}, Quantity.POPULATION, dataset=dataset)
+        observe({commune: emissions}, Quantity.EMISSIONS, dataset=dataset)
     CommuneGroup.objects.create(territory=cast.territory, name="Sud de la Métropole de Grenoble")
     CommuneGroup.objects.create(territory=cast.foreign_territory, name="Chartreuse", order=1)
     cast.voiron_plan = plans[voiron.pk]
@@ -213,7 +216,8 @@ def test_each_territory_numbers_its_letters_and_sends_them_to_its_network_only(t
     assert subject.startswith("La Lettre du Pays Voironnais n")
     assert subject.endswith("Voiron")
     recipients = set(letters.letter_recipients(territory=cast.foreign_territory))
-    assert {cast.foreign_officer.email, cast.foreign_advisor.email, cast.admin.email} <= recipients
+    assert {cast.foreign_officer.email, cast.foreign_advisor.email} <= recipients
+    assert cast.admin.email not in recipients  # platform-wide: not one territory's network
     assert not {cast.metro_officer.email, cast.advisor.email, cast.referent.email} & recipients
 
 
