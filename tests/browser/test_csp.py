@@ -13,6 +13,7 @@ import pytest
 
 from actions.models import BudgetKind, PlanAxis
 from communes.models import Role, Stage
+from communes.outlines import SHIPPED_OUTLINES, SHIPPED_SOURCE, outlines_import
 from reporting.models import DocumentKind, DocumentStatus, GeneratedDocument
 from tests.actions.factories import ActionFactory, ActionPlanFactory, BudgetLineFactory
 from tests.browser.conftest import sign_in
@@ -60,6 +61,10 @@ def network(settings, tmp_path):
         population=16_000,
         stage=Stage.PLAN_IN_PREPARATION,
         charter_signed_on=datetime.date(2007, 3, 1),
+    )
+    # The Métro's outlines, shipped with the platform: the observatory's map draws the commune.
+    outlines_import(
+        territory_id=commune.territory_id, data=SHIPPED_OUTLINES.read_bytes(), source=SHIPPED_SOURCE
     )
     admin = UserFactory(email="admin@example.org", full_name="Alice Admin", is_superuser=True, is_staff=True)
     MembershipFactory(commune=commune, role=Role.ADVISOR, user=admin)

@@ -14,6 +14,7 @@ from accounts.models import AuditAction
 from accounts.services import audit_record
 from actions.models import ActionStatus, BudgetKind, CatalogueAction
 from communes.models import Role, Stage
+from communes.outlines import SHIPPED_OUTLINES, SHIPPED_SOURCE, outlines_import
 from observatory.models import ImportBatch, Target
 from reporting.letters import letter_assemble
 from reporting.models import DocumentKind, DocumentStatus, GeneratedDocument
@@ -65,6 +66,10 @@ def network(settings, tmp_path, monkeypatch):
         name="Sassenage", insee_code="38474", stage=Stage.PLAN_DELIBERATED, charter_signed_on="2008-01-15"
     )
     CommuneFactory(name="Fontaine", insee_code="38169")
+    # The Métro's outlines, shipped with the platform: the observatory's map draws its communes.
+    outlines_import(
+        territory_id=commune.territory_id, data=SHIPPED_OUTLINES.read_bytes(), source=SHIPPED_SOURCE
+    )
     admin = UserFactory(email="admin@example.org", full_name="Alice Admin", is_superuser=True, is_staff=True)
     advisor = UserFactory(email="claire@example.org", full_name="Claire Martin")
     referent = UserFactory(email="romain@example.org", full_name="Romain Référent")

@@ -14,7 +14,7 @@ from observatory.models import BatchStatus, ImportBatch, Observation
 from reporting import services as reporting_services
 from reporting.models import DocumentKind, DocumentStatus, GeneratedDocument
 from tests.actions.factories import ActionPlanFactory
-from tests.factories import CommuneFactory, UserFactory
+from tests.factories import CommuneFactory, TerritoryFactory, UserFactory
 from tests.observatory.helpers import csv_text, dataset, series_rows, upload
 
 from .conftest import wait_until, worker_environment
@@ -77,7 +77,7 @@ def test_an_import_killed_mid_way_leaves_nothing_and_is_retried_once(
     start_worker, client_app, tmp_path, monkeypatch
 ):
     communes = [CommuneFactory(insee_code=code).insee_code for code in ("38421", "38151", "38185")]
-    officer = UserFactory(is_metro_officer=True)
+    officer = UserFactory(officer_of=TerritoryFactory())
     rows = series_rows(communes, [2019, 2020, 2021])
     batch = ImportBatch.objects.create(
         dataset=dataset(), format="long", original_name="orcae.csv", uploaded_by=officer
