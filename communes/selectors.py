@@ -369,17 +369,9 @@ def territory_choice(
     e.g. `permissions.network_territory_ids(user)`; None: `permissions.visible_territory_ids(user)`,
     which is itself None for the administrator: every territory). A slug the user may not see raises 404,
     like any object of another territory."""
-    allowed = permissions.visible_territory_ids(user) if among is None else among
-    territories = Territory.objects.order_by("name")
-    if allowed is not None:
-        territories = territories.filter(pk__in=sorted(allowed))
-    choices = list(territories)
-    if slug:
-        chosen = next((territory for territory in choices if territory.slug == slug), None)
-        if chosen is None:
-            raise Http404("No such territory.")
-        return TerritoryChoice(chosen, choices)
-    return TerritoryChoice(choices[0] if choices else None, choices)
+    choices = territories_among(permissions.visible_territory_ids(user) if among is None else among)
+    chosen = chosen_territory(choices, slug)
+    return TerritoryChoice(chosen or (choices[0] if choices else None), choices)
 
 
 # --- the territories compared (the administrator's platform-wide view) ---------------------------
