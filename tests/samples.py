@@ -53,10 +53,13 @@ def opendocument(mimetype: str = "application/vnd.oasis.opendocument.spreadsheet
     """An ODF package as LibreOffice writes it: the `mimetype` entry first, stored uncompressed."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
+        # Fixed entry dates: two calls give the same bytes, whatever the clock says between them.
         archive.writestr(zipfile.ZipInfo("mimetype"), mimetype, compress_type=zipfile.ZIP_STORED)
-        archive.writestr("content.xml", '<?xml version="1.0"?><office:document-content/>')
+        archive.writestr(zipfile.ZipInfo("content.xml"), '<?xml version="1.0"?><office:document-content/>')
         archive.writestr(
-            "META-INF/manifest.xml", '<?xml version="1.0"?><manifest:manifest/>', zipfile.ZIP_DEFLATED
+            zipfile.ZipInfo("META-INF/manifest.xml"),
+            '<?xml version="1.0"?><manifest:manifest/>',
+            zipfile.ZIP_DEFLATED,
         )
     return buffer.getvalue()
 

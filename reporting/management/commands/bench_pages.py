@@ -39,8 +39,13 @@ class Command(BaseCommand):
             default=5.0,
             help="Seconds after which a page is not read again (default 5): it is far over the target",
         )
+        parser.add_argument(
+            "--only",
+            default="",
+            help="Only the pages whose name or URL contains this text (e.g. catalogue)",
+        )
 
-    def handle(self, *args, repeat, warmup, slow, **options):
+    def handle(self, *args, repeat, warmup, slow, only, **options):
         if connection.vendor != "postgresql":
             raise CommandError(
                 "bench_pages reads the national-scale database: set DATABASE_URL=postgres://.../pcl_scale"
@@ -49,6 +54,10 @@ class Command(BaseCommand):
             pages = main_pages()
         except LookupError as error:
             raise CommandError(str(error)) from error
+        if only:
+            pages = [page for page in pages if only.lower() in f"{page.name} {page.url}".lower()]
+            if not pages:
+                raise CommandError(f"No page's name or URL contains {only!r}.")
         host = (
             settings.ALLOWED_HOSTS[0]
             if settings.ALLOWED_HOSTS and settings.ALLOWED_HOSTS[0] != "*"
