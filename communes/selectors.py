@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
@@ -348,14 +349,23 @@ def signatory_for_user(user, signatory_id: int) -> Signatory:
 # --- territories ---------------------------------------------------------------------------------
 
 
+class TerritoryOption(NamedTuple):
+    """A territory as a selector or a filter lists it: a national platform lists 1,250 of them, read as
+    plain rows rather than models."""
+
+    pk: int
+    slug: str
+    name: str
+
+
 @dataclass(frozen=True)
 class TerritoryChoice:
     """The territory a page shows, among those the user may choose (the territory selector): the one
     `?territory=<slug>` names when the user may see it, else the first of theirs. `territory` is None when
-    the user sees no territory at all. One query."""
+    the user sees no territory at all; `choices` are TerritoryOption. One query."""
 
-    territory: object
-    choices: list
+    territory: Territory | None
+    choices: list[TerritoryOption]
 
     @property
     def has_several(self) -> bool:
@@ -369,9 +379,18 @@ def territory_choice(
     e.g. `permissions.network_territory_ids(user)`; None: `permissions.visible_territory_ids(user)`,
     which is itself None for the administrator: every territory). A slug the user may not see raises 404,
     like any object of another territory."""
-    choices = territories_among(permissions.visible_territory_ids(user) if among is None else among)
+    ids = permissions.visible_territory_ids(user) if among is None else among
+    # Every column of every territory, as rows: the options are made of three of them, and only the
+    # chosen territory becomes a model (one query, and no 1,250 models for a national administrator).
+    fields = [field.attname for field in Territory._meta.concrete_fields]
+    rows = Territory.objects.order_by("name")
+    rows = list((rows if ids is None else rows.filter(pk__in=sorted(ids))).values_list(*fields))
+    pk, slug_at, name_at = fields.index("id"), fields.index("slug"), fields.index("name")
+    choices = [TerritoryOption(row[pk], row[slug_at], row[name_at]) for row in rows]
     chosen = chosen_territory(choices, slug)
-    return TerritoryChoice(chosen or (choices[0] if choices else None), choices)
+    index = choices.index(chosen) if chosen else 0
+    territory = Territory.from_db(Territory.objects.db, fields, rows[index]) if rows else None
+    return TerritoryChoice(territory, choices)
 
 
 # --- the territories compared (the administrator's platform-wide view) ---------------------------
@@ -414,7 +433,7 @@ def territory_comparison_rows() -> list[Territory]:
     return territories
 
 
-def territories_to_filter(user, among: frozenset[int] | None = None) -> list[Territory]:
+def territories_to_filter(user, among: frozenset[int] | None = None) -> list[TerritoryOption]:
     """The territories a list may be filtered by: those the user sees (`among`: the ids the page allows;
     None: `permissions.visible_territory_ids(user)`), read only when they are several (no query
     otherwise: a person of one territory has nothing to choose)."""
@@ -422,10 +441,12 @@ def territories_to_filter(user, among: frozenset[int] | None = None) -> list[Ter
     if ids is not None and len(ids) < 2:
         return []
     territories = Territory.objects.order_by("name")
-    return list(territories if ids is None else territories.filter(pk__in=sorted(ids)))
+    if ids is not None:
+        territories = territories.filter(pk__in=sorted(ids))
+    return [TerritoryOption(*row) for row in territories.values_list("pk", "slug", "name")]
 
 
-def chosen_territory(territories: list[Territory], slug: str | None) -> Territory | None:
+def chosen_territory(territories: list[TerritoryOption], slug: str | None) -> TerritoryOption | None:
     """The territory of `territories` that `?territory=<slug>` names (None: no slug, every territory of
     the list); a slug not among them is 404, like any object of a territory the user does not see."""
     if not slug:

@@ -57,7 +57,7 @@ PINNED = {
     "plan_budget": ("referent", 6),
     "plan_history": ("referent", 7),
     "action": ("referent", 11),
-    "catalogue": ("advisor", 6),
+    "catalogue": ("advisor", 7),
     "catalogue_entry": ("advisor", 8),
     "documents": ("admin", 6),
     "commune_documents": ("referent", 8),

@@ -50,6 +50,7 @@ from .catalogue import (
     catalogue_entry_for_user,
     catalogue_list,
     catalogue_uses,
+    with_commune_counts,
 )
 from .flags import (
     OPEN_STATUSES,
@@ -436,6 +437,7 @@ __all__ = [
     "catalogue_entry_for_user",
     "catalogue_list",
     "catalogue_uses",
+    "with_commune_counts",
     "cofunders_of",
     "cofunders_of_actions",
     "commune_actions",

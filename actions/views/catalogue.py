@@ -40,14 +40,17 @@ def catalogue_list(request):
         target=data.get("target") or "",
         include_inactive=can_manage,
         territory_ids=permissions.catalogue_territory_ids(user),
-        uses_filter=permissions.catalogue_count_filter(user),
+    )
+    pages = paginate(request, entries)
+    pages["page"].object_list = selectors.with_commune_counts(
+        pages["page"].object_list, uses_filter=permissions.catalogue_count_filter(user)
     )
     return render(
         request,
         "actions/catalogue_list.html",
         {
             "form": form,
-            **paginate(request, entries),
+            **pages,
             "can_manage": can_manage,
             "from_plan": selectors.editable_plan_for(user=user, plan_id=request.GET.get("plan")),
         },

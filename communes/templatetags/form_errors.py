@@ -7,11 +7,13 @@ it), and the page's title starts with "Erreur : ".
     <title>{% error_title_prefix %}…</title>            base.html: any form of the page in error
 """
 
+import html
 from dataclasses import dataclass
 
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms, template
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from pcl.formatting import colon
@@ -138,25 +140,54 @@ def _attrs_html(attrs: dict) -> str:
 
 def _widget_html(field: forms.BoundField, attrs: dict) -> str:
     """The widget, a plain select written here as Django's templates write it (one template per option
-    adds up: a filter lists every advisor), any other through its templates."""
+    adds up: a filter lists every advisor, an administrator's every territory), any other through its
+    templates."""
     widget = field.field.widget
     if not isinstance(widget, forms.Select) or widget.allow_multiple_selected:
         return field.as_widget(attrs=attrs)
     attrs = field.build_widget_attrs(attrs)
     if field.auto_id and "id" not in widget.attrs:
         attrs.setdefault("id", field.auto_id)
-    context = widget.get_context(field.html_name, field.value(), attrs)["widget"]
-    if any(group_name for group_name, _options, _index in context["optgroups"]):
-        return field.as_widget(attrs=attrs)
-    options = format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        (
-            (option["value"], _attrs_html(option["attrs"]), option["label"])
-            for _name, group, _index in context["optgroups"]
-            for option in group
-        ),
-    )
+    # Iterated, not list(): list() asks a model choice iterator its length first, a COUNT query.
+    choices = [choice for choice in widget.choices]  # noqa: C416
+    if any(isinstance(label, (list, tuple)) for _value, label in choices):
+        return field.as_widget(attrs=attrs)  # option groups: Django's templates
+    # As Django's Select.optgroups chooses: the first option whose value is the field's, only it.
+    current = set(widget.format_value(field.value()))
+    selected = next((index for index, (value, _label) in enumerate(choices) if str(value) in current), None)
+    options = options_html((value, label, index == selected) for index, (value, label) in enumerate(choices))
     return format_html(
-        '<select name="{}"{}>{}</select>', context["name"], _attrs_html(context["attrs"]), options
+        '<select name="{}"{}>{}</select>',
+        field.html_name,
+        _attrs_html(widget.build_attrs(widget.attrs, attrs)),
+        options,
     )
+
+
+def _escaped(value) -> str:
+    """`conditional_escape` without its per-call wrappers (it runs once per option)."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
+def options_html(options) -> str:
+    """`<option>`s of (value, label, selected), escaped as Django's templates escape them: one string
+    built here, not a template or a `format_html` per option (a national administrator's territory
+    selector has 1,250 of them)."""
+    return mark_safe(  # noqa: S308 - every value and label is escaped above
+        "".join(
+            f'<option value="{_escaped(value)}"{" selected" if selected else ""}>{_escaped(label)}</option>'
+            for value, label, selected in options
+        )
+    )
+
+
+@register.simple_tag
+def territory_options(choices, selected=None, empty_label="") -> str:
+    """The options of a territory selector: `choices` are communes.selectors.TerritoryOption, the one
+    whose pk is `selected` selected; `empty_label` adds a first option of value "" (every territory)."""
+    selected_pk = getattr(selected, "pk", selected)
+    options = [("", empty_label, False)] if empty_label else []
+    options += [(choice.slug, choice.name, choice.pk == selected_pk) for choice in choices]
+    return options_html(options)

@@ -296,7 +296,7 @@ def test_the_plan_page_links_to_the_catalogue_for_this_plan(as_role, scene):
 def test_the_catalogue_keeps_the_plan_in_its_links_and_filters(as_role, scene, django_assert_max_num_queries):
     client = as_role("advisor")
     entry = CatalogueAction.objects.order_by("pk").first()
-    with django_assert_max_num_queries(7):  # with the count of the pages
+    with django_assert_max_num_queries(8):  # with the count of the pages and the uses of its entries
         response = client.get(url("catalogue"), {"plan": scene.plan.pk})
     assert response.context["from_plan"] == scene.plan
     html = response.content.decode()

@@ -6,7 +6,8 @@ import pytest
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms
 
-from communes.templatetags.form_errors import filter_field
+from communes.selectors import TerritoryOption
+from communes.templatetags.form_errors import filter_field, territory_options
 
 
 class Filters(forms.Form):
@@ -38,3 +39,15 @@ def test_a_field_in_error_keeps_its_message_and_invalid_state():
     form.is_valid()
     html = filter_field(form["stage"])
     assert "is-invalid" in html and "invalid-feedback" in html
+
+
+def test_territory_options_escape_names_and_select_the_chosen_one():
+    choices = [TerritoryOption(1, "a-b", "Agglo <A> & B"), TerritoryOption(2, "c", "Communauté d'Oisans")]
+
+    html = territory_options(choices, choices[1], "Tous les territoires")
+
+    assert html == (
+        '<option value="">Tous les territoires</option>'
+        '<option value="a-b">Agglo &lt;A&gt; &amp; B</option>'
+        '<option value="c" selected>Communauté d&#x27;Oisans</option>'
+    )
