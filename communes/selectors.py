@@ -5,7 +5,7 @@ from datetime import date
 from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, F, IntegerField, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext_lazy
@@ -399,38 +399,67 @@ def territory_choice(
 ENGAGED_STAGES = (Stage.SIGNATORY, Stage.PLAN_IN_PREPARATION, Stage.PLAN_DELIBERATED, Stage.IN_FOLLOW_UP)
 
 
-def territory_comparison_rows() -> list[Territory]:
-    """Every territory by name, each with its communes' figures: `commune_count`, `population` (of the
-    communes whose population is known), `stage_counts` ({stage: communes}, the ENGAGED_STAGES),
-    `officer_count` and `agency_names` (the agencies serving it, by name). Two queries whatever the
-    number of territories: the communes aggregated by territory, and the agencies."""
-    officers = (
-        TerritoryRole.objects.filter(territory=OuterRef("pk"), role=TerritoryRoleKind.OFFICER)
+@dataclass
+class TerritoryCommuneFigures:
+    """A territory of the comparison, as plain values (no model instance: the rows of 1,250 territories
+    are kept in the cache and read back from it), with its communes' figures: `population` sums
+    the communes whose population is known (None: none is), `stage_counts` is {stage: communes} of the
+    ENGAGED_STAGES, `agency_names` the agencies serving it, by name."""
+
+    pk: int
+    name: str
+    slug: str
+    siren: str
+    climate_plan_name: str
+    climate_plan_year: int | None
+    is_demo: bool
+    commune_count: int
+    population: int | None
+    stage_counts: dict[str, int]
+    officer_count: int
+    agency_names: list[str]
+
+
+def territory_comparison_rows() -> list[TerritoryCommuneFigures]:
+    """Every territory by name, each with its communes' figures, in four queries whatever the number of
+    territories: the territories, their communes aggregated by territory, their officers counted by
+    territory, and the agencies serving them."""
+    stage_columns = {f"stage_{stage}": Count("pk", filter=Q(stage=stage)) for stage in ENGAGED_STAGES}
+    communes = {
+        row["territory_id"]: row
+        for row in Commune.objects.order_by()
+        .values("territory_id")
+        .annotate(commune_count=Count("pk"), population=Sum("population"), **stage_columns)
+    }
+    officers = dict(
+        TerritoryRole.objects.filter(role=TerritoryRoleKind.OFFICER)
         .order_by()
-        .values("territory")
+        .values("territory_id")
         .annotate(count=Count("pk"))
-        .values("count")
-    )
-    territories = list(
-        Territory.objects.annotate(
-            commune_count=Count("communes"),
-            population=Sum("communes__population"),
-            officer_count=Coalesce(Subquery(officers, output_field=IntegerField()), 0),
-            **{
-                f"stage_{stage}": Count("communes", filter=Q(communes__stage=stage))
-                for stage in ENGAGED_STAGES
-            },
-        ).order_by("name", "pk")
+        .values_list("territory_id", "count")
     )
     agencies: dict[int, list[str]] = {}
     for territory_id, name in Agency.territories.through.objects.order_by("agency__name").values_list(
         "territory_id", "agency__name"
     ):
         agencies.setdefault(territory_id, []).append(name)
-    for territory in territories:
-        territory.stage_counts = {stage: getattr(territory, f"stage_{stage}") for stage in ENGAGED_STAGES}
-        territory.agency_names = agencies.get(territory.pk, [])
-    return territories
+    rows = []
+    for territory in Territory.objects.order_by("name", "pk").values(
+        "pk", "name", "slug", "siren", "climate_plan_name", "climate_plan_year", "is_demo"
+    ):
+        counted = communes.get(territory["pk"], {})
+        rows.append(
+            TerritoryCommuneFigures(
+                **territory,
+                commune_count=counted.get("commune_count", 0),
+                population=counted.get("population"),
+                # Keyed by the stages' values: strings read back from the cache faster than enum members.
+                stage_counts={stage.value: counted.get(f"stage_{stage}", 0) for stage in ENGAGED_STAGES},
+                officer_count=officers.get(territory["pk"], 0),
+                agency_names=agencies.get(territory["pk"], []),
+            )
+        )
+    return rows
 
 
 def territories_to_filter(user, among: frozenset[int] | None = None) -> list[TerritoryOption]:

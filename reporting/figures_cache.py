@@ -1,6 +1,7 @@
 """The dashboards' figures kept in the default cache (the shared Redis cache when REDIS_URL is set),
 under a key that carries a version of the figures: every write to what they count (plans, actions,
-budget lines, co-funders, milestones, communes, memberships, groups, meetings) replaces the version
+budget lines, co-funders, milestones, communes, memberships, groups, meetings, territories, their
+officers and agencies) replaces the version
 (reporting/signals.py), so the next read computes them anew and no page shows a figure older than
 the last change (the version: pcl/versions.py).
 

@@ -6,7 +6,7 @@ from django.dispatch import receiver
 
 from actions.models import Action, ActionPlan, BudgetLine, CoFunder, HistoryEntry, Milestone, Theme
 from actions.signals import plan_adopted
-from communes.models import Commune, CommuneGroup, Membership
+from communes.models import Agency, Commune, CommuneGroup, Membership, Territory, TerritoryRole
 from communes.signals import communes_imported
 from observatory.models import Carrier, Dataset, ImportBatch, RenewableSource, Sector, Target
 from workgroups.models import Meeting, WorkingGroup
@@ -35,10 +35,13 @@ COUNTED = (
     Membership,
     WorkingGroup,
     Meeting,
+    Territory,
+    TerritoryRole,
 )
 # What the dashboards show beside their counts, kept with them in the cache (their rendered parts): the
-# themes' names, the observatory's datasets, parts, imports (provenance) and targets.
-SHOWN = (Theme, Dataset, Sector, Carrier, RenewableSource, ImportBatch, Target)
+# themes' names, the observatory's datasets, parts, imports (provenance) and targets, the agencies serving
+# each territory (the territories compared).
+SHOWN = (Theme, Dataset, Sector, Carrier, RenewableSource, ImportBatch, Target, Agency)
 
 
 def _changed(sender, **kwargs):
@@ -50,5 +53,8 @@ for model in (*COUNTED, *SHOWN):
     post_delete.connect(_changed, sender=model, dispatch_uid=f"reporting_figures_deleted_{model.__name__}")
 m2m_changed.connect(
     _changed, sender=CommuneGroup.communes.through, dispatch_uid="reporting_figures_commune_groups"
+)
+m2m_changed.connect(
+    _changed, sender=Agency.territories.through, dispatch_uid="reporting_figures_agency_territories"
 )
 communes_imported.connect(_changed, dispatch_uid="reporting_figures_communes_imported")

@@ -2,23 +2,27 @@
 communes, engagement, plans, actions, budget, agencies, officers and observatory.
 
 Every figure is aggregated in SQL grouped by territory, through each app's selectors: the communes'
-(`territory_comparison_rows`: two queries), the plans' (`plan_figures_by_territory`: three) and the
-observatory's (`territory_latest_figures`: two). The page costs the same number of queries for two
-territories or for the 1,250 EPCIs of a national platform. The plans' and the observatory's figures,
-the costly ones, are kept in the cache with the dashboards' figures (figures_cache: every write to what
-they count replaces their version); the territories, their agencies and officers are read on each request.
+(`territory_comparison_rows`: four queries), the plans' (`plan_figures_by_territory`: three) and the
+observatory's (`territory_latest_figures`: two). The rows of every territory and the platform's totals are
+then kept in the cache with the dashboards' figures (figures_cache: every write to what they count,
+territories, their agencies and officers included, replaces their version; an import replaces the
+observatory's), sorted in memory; the page keeps each page of its table rendered there too
+(views/territories.py). A page costs the same number of queries for two territories or for the 1,250
+EPCIs of a national platform, and none once its figures are in the cache. The plans' figures are also
+kept on their own: an import into the observatory does not count the plans again.
 
 The figures are those each territory's network dashboard shows: the plans its councils deliberated
 (every adopted version), the actions of its communes' followed plans and their forecast budget."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
 from actions.selectors import TerritoryPlanFigures, plan_figures_by_territory
-from communes.models import Stage, Territory, sort_key
-from communes.selectors import ENGAGED_STAGES, territory_comparison_rows
+from communes.models import Stage, sort_key
+from communes.selectors import ENGAGED_STAGES, TerritoryCommuneFigures, territory_comparison_rows
 from observatory.selectors import TerritoryLatestFigures, territory_latest_figures
 
 from .figures_cache import cached_figures, cached_with_observatory
@@ -29,7 +33,7 @@ class TerritoryRow:
     """One territory of the comparison: `territory` carries its communes' figures
     (communes.selectors.territory_comparison_rows)."""
 
-    territory: Territory
+    territory: TerritoryCommuneFigures
     plans: TerritoryPlanFigures = field(default_factory=TerritoryPlanFigures)
     observatory: TerritoryLatestFigures = field(default_factory=TerritoryLatestFigures)
 
@@ -66,29 +70,15 @@ SORTS = {
 DEFAULT_SORT = "name"
 
 
-def sort_rows(rows: list[TerritoryRow], sort: str) -> list[TerritoryRow]:
-    """The rows in the order `sort` names (by name when it names none), in memory: no query."""
-    label, key, largest_first = SORTS.get(sort, SORTS[DEFAULT_SORT])
-    by_name = sorted(rows, key=lambda row: (sort_key(row.territory.name), row.territory.pk))
+def sort_rows(by_name: list[TerritoryRow], sort: str) -> list[TerritoryRow]:
+    """The rows, given by name (ties by id), in the order `sort` names (by name when it names none), in
+    memory: no query. Python's sort is stable, also largest first: ties stay by name."""
+    if sort not in SORTS or sort == DEFAULT_SORT:
+        return list(by_name)
+    _label, key, largest_first = SORTS[sort]
     known = [row for row in by_name if key(row) is not None]
     unknown = [row for row in by_name if key(row) is None]
     return sorted(known, key=key, reverse=largest_first) + unknown
-
-
-def territory_comparison(*, sort: str = DEFAULT_SORT) -> list[TerritoryRow]:
-    """Every territory's row, in the order `sort` names: seven queries, fewer once the plans' and the
-    observatory's figures are in the cache."""
-    plans = cached_figures("territories-plans", (), plan_figures_by_territory)
-    observatory = cached_with_observatory("territories-observatory", (), territory_latest_figures)
-    rows = [
-        TerritoryRow(
-            territory=territory,
-            plans=plans.get(territory.pk, TerritoryPlanFigures()),
-            observatory=observatory.get(territory.pk, TerritoryLatestFigures()),
-        )
-        for territory in territory_comparison_rows()
-    ]
-    return sort_rows(rows, sort)
 
 
 @dataclass
@@ -110,7 +100,7 @@ class ComparisonTotals:
         return 100 * self.actions_done / self.actions if self.actions else None
 
 
-def comparison_totals(rows: list[TerritoryRow]) -> ComparisonTotals:
+def totals_of(rows: list[TerritoryRow]) -> ComparisonTotals:
     """The sums of every territory's row (in memory: no query). Officers are counted per territory: a
     person who is the officer of two territories counts twice."""
     return ComparisonTotals(
@@ -124,3 +114,47 @@ def comparison_totals(rows: list[TerritoryRow]) -> ComparisonTotals:
         forecast=sum((row.plans.forecast for row in rows), Decimal(0)),
         officers=sum(row.territory.officer_count for row in rows),
     )
+
+
+@dataclass
+class TerritoryComparison:
+    """Every territory's row, by name (ties by id), and the platform's totals."""
+
+    by_name: list[TerritoryRow]
+    totals: ComparisonTotals
+
+    def rows(self, sort: str = DEFAULT_SORT) -> list[TerritoryRow]:
+        """Every row, in the order `sort` names (in memory: no query)."""
+        return sort_rows(self.by_name, sort)
+
+
+def _comparison_compute() -> TerritoryComparison:
+    plans = cached_figures("territories-plans", (), plan_figures_by_territory)
+    observatory = territory_latest_figures()
+    rows = [
+        TerritoryRow(
+            territory=territory,
+            plans=plans.get(territory.pk, TerritoryPlanFigures()),
+            observatory=observatory.get(territory.pk, TerritoryLatestFigures()),
+        )
+        for territory in territory_comparison_rows()
+    ]
+    rows.sort(key=lambda row: (sort_key(row.territory.name), row.territory.pk))
+    return TerritoryComparison(by_name=rows, totals=totals_of(rows))
+
+
+def territory_comparison() -> TerritoryComparison:
+    """Every territory's row and the totals: from the cache when they were computed since the last
+    change of what they count (no query), otherwise in the nine queries of the selectors (six when the
+    plans' figures are in the cache)."""
+    return cached_with_observatory("territories-comparison", (), _comparison_compute)
+
+
+def comparison_totals(
+    comparison: Callable[[], TerritoryComparison] = territory_comparison,
+) -> ComparisonTotals:
+    """The platform's totals (and the number of territories, which the pages of the table are cut from),
+    on their own in the cache: a page whose table is in the cache reads them without the rows of 1,250
+    territories. `comparison` reads the rows on a miss (a page reading them for its table too passes
+    its own, read once)."""
+    return cached_with_observatory("territories-totals", (), lambda: comparison().totals)

@@ -18,8 +18,9 @@ from django.urls import reverse
 
 from actions.models import ActionStatus, PlanStatus
 from actions.selectors import TerritoryPlanFigures, plan_figures_by_territory
-from communes.models import Agency, Stage
+from communes.models import Agency, Stage, TerritoryRole
 from communes.selectors import territory_comparison_rows
+from communes.services import commune_stage_update
 from observatory.models import Dataset
 from observatory.selectors import territory_latest_figures
 from pcl import pagination
@@ -287,7 +288,7 @@ def test_each_app_answers_for_every_territory_in_its_fixed_number_of_queries(
     scene, django_assert_num_queries
 ):
     metro, voironnais = scene.territory.pk, scene.foreign_territory.pk
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(4):
         territories = {territory.pk: territory for territory in territory_comparison_rows()}
     assert territories[metro].stage_counts == {
         Stage.SIGNATORY: 0,
@@ -478,9 +479,130 @@ def test_the_table_is_cut_into_pages_that_keep_the_order(cast, login, monkeypatc
     assert row_cells(second, "territories-totals")[3] == "3"
 
 
+# --- a change shows on the next read ------------------------------------------------------------
+# The rows and the totals are kept in the cache (figures_cache): each test reads the page once, so that
+# they are there, writes as the platform does, and reads the page again.
+
+METRO_ROW, VOIRONNAIS_ROW = (
+    "territory-grenoble-alpes-metropole",
+    "territory-communaute-dagglomeration-du-pays-voironnais",
+)
+
+
+def read_page(client, **params) -> str:
+    return client.get(reverse(PAGE), params).content.decode()
+
+
+@pytest.fixture
+def reader(scene, login):
+    """The administrator's client, speaking English, once the page has been read (its figures cached)."""
+    client = speaking(login(scene.admin), "en")
+    read_page(client)
+    return client
+
+
+def test_a_new_commune_shows_on_the_next_read(scene, reader):
+    CommuneFactory(name="Vizille", insee_code="38562", territory=scene.territory, population=7500)
+    content = read_page(reader)
+    assert row_cells(content, METRO_ROW)[3:5] == ["3", "70,500"]
+    assert row_cells(content, "territories-totals")[3:5] == ["4", "115,500"]
+
+
+def test_a_commune_moving_to_another_stage_shows_on_the_next_read(scene, reader):
+    commune_stage_update(commune=scene.other_commune, stage=Stage.PLAN_DELIBERATED)
+    content = read_page(reader)
+    assert row_cells(content, METRO_ROW)[5:9] == ["0", "0", "1", "1"]
+    assert row_cells(content, "territories-totals")[5:9] == ["1", "0", "1", "1"]
+
+
+def test_a_commune_moving_to_another_territory_shows_on_the_next_read(scene, reader):
+    scene.other_commune.territory = scene.foreign_territory
+    scene.other_commune.save()
+    content = read_page(reader)
+    assert row_cells(content, METRO_ROW)[3:5] == ["1", "27,000"]
+    assert row_cells(content, VOIRONNAIS_ROW)[3:5] == ["2", "81,000"]
+
+
+def test_an_officer_named_or_removed_shows_on_the_next_read(scene, reader):
+    UserFactory(full_name="Paul Pays", officer_of=scene.foreign_territory)
+    content = read_page(reader)
+    assert row_cells(content, VOIRONNAIS_ROW)[-4] == "2"
+    assert row_cells(content, "territories-totals")[-4] == "4"
+
+    TerritoryRole.objects.get(user=scene.metro_officer).delete()
+    scene.foreign_officer.delete()  # the person's role goes with them
+    content = read_page(reader)
+    assert row_cells(content, METRO_ROW)[-4] == "1"
+    assert row_cells(content, VOIRONNAIS_ROW)[-4] == "1"
+    assert row_cells(content, "territories-totals")[-4] == "2"
+
+
+def test_an_agency_serving_renamed_or_leaving_a_territory_shows_on_the_next_read(scene, reader):
+    ageden = Agency.objects.get(name="AGEDEN")
+    scene.territory.agencies.add(ageden)
+    assert row_cells(read_page(reader), METRO_ROW)[-5] == "AGEDEN, ALEC de la grande région grenobloise"
+
+    ageden.name = "AGEDEN du Pays Voironnais"
+    ageden.save()
+    content = read_page(reader)
+    assert row_cells(content, METRO_ROW)[-5] == (
+        "AGEDEN du Pays Voironnais, ALEC de la grande région grenobloise"
+    )
+
+    ageden.territories.remove(scene.territory)
+    Agency.objects.get(name__startswith="ALEC").delete()
+    content = read_page(reader)
+    assert row_cells(content, METRO_ROW)[-5] == "none"
+    assert row_cells(content, VOIRONNAIS_ROW)[-5] == "AGEDEN du Pays Voironnais"
+
+
+def test_a_territory_renamed_or_added_shows_on_the_next_read(scene, reader):
+    scene.territory.name, scene.territory.climate_plan_year = "Alpes Métropole", 2024
+    scene.territory.save()
+    TerritoryFactory(siren=luhn_siren(24380001), name="Trièves", slug="trieves")
+    content = read_page(reader)
+    assert row_ids(content) == [
+        "grenoble-alpes-metropole",  # "Alpes Métropole" now comes first by name
+        "communaute-dagglomeration-du-pays-voironnais",
+        "trieves",
+    ]
+    assert row_cells(content, METRO_ROW)[0].startswith("Alpes Métropole Observatory")
+    assert row_cells(content, METRO_ROW)[2].endswith("(2024)")
+    assert "3 territories on the platform" in content
+
+
+def test_an_action_done_shows_on_the_next_read(scene, reader):
+    ActionFactory(plan=scene.foreign_commune.action_plans.get(), status=ActionStatus.DONE)
+    content = read_page(reader)
+    assert row_cells(content, VOIRONNAIS_ROW)[10:12] == ["3", "67% (2)"]
+    assert row_cells(content, "territories-totals")[10:12] == ["7", "43% (3)"]
+
+
+def test_an_import_into_the_observatory_shows_on_the_next_read(scene, reader):
+    rows = [("38563", 2023, "consumption", "residential", "electricity", 5000, "MWh", "consolidated")]
+    import_rows(rows, dataset_code="agence-ore", user=scene.admin)
+    assert row_cells(read_page(reader), VOIRONNAIS_ROW)[-3] == "2"  # its own ORCAE, and Agence ORE
+
+
+def test_every_sort_page_and_the_csv_show_the_change(scene, reader, monkeypatch):
+    monkeypatch.setattr(pagination, "PAGE_SIZE", 1)
+    for sort in ("communes", "officers"):
+        read_page(reader, sort=sort, page=2)
+    b"".join(reader.get(reverse(EXPORT)).streaming_content)
+    CommuneFactory(name="Vizille", insee_code="38562", territory=scene.foreign_territory, population=7500)
+    UserFactory(officer_of=scene.foreign_territory)
+    UserFactory(officer_of=scene.foreign_territory)
+    # The Pays Voironnais now has as many communes as the Métro (ties by name: it comes first) and more
+    # officers: the Métro is on the second page of both orders.
+    for sort in ("communes", "officers"):
+        assert row_ids(read_page(reader, sort=sort, page=2)) == ["grenoble-alpes-metropole"]
+    voironnais = csv_rows(speaking(reader, "fr").get(reverse(EXPORT)))[1]
+    assert (voironnais[5], voironnais[6], voironnais[-5]) == ("2", "52500", "3")
+
+
 # --- queries ------------------------------------------------------------------------------------
 
-PINNED_QUERIES = 10
+PINNED_QUERIES = 12
 
 
 def add_territory(number: int, admin) -> None:
@@ -516,5 +638,16 @@ def test_the_page_costs_the_same_queries_for_two_territories_or_five(scene, logi
     cache.clear()
     five = count_queries(client, 5)
     assert two[0] == five[0] == PINNED_QUERIES, (two, five)
-    # Once the plans' and the observatory's figures are in the cache, five queries fewer.
-    assert count_queries(client, 5)[0] == PINNED_QUERIES - 5
+    # Once the figures are in the cache, the page reads none of them (nine queries fewer): the session,
+    # the user and their roles.
+    assert count_queries(client, 5)[0] == PINNED_QUERIES - 9
+
+
+def test_with_the_cache_down_the_page_computes_its_figures_once(scene, login, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    client = speaking(login(scene.admin), "en")
+    with CaptureQueriesContext(connection) as captured:
+        content = read_page(client, sort="budget")
+    assert len(captured.captured_queries) == PINNED_QUERIES
+    assert row_ids(content) == ["grenoble-alpes-metropole", "communaute-dagglomeration-du-pays-voironnais"]
+    assert row_cells(content, "territories-totals")[3:5] == ["3", "108,000"]
