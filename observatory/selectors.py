@@ -39,6 +39,7 @@ from .models import (
     Sector,
     Target,
 )
+from .page_cache import PAGES_VERSION
 from .targets import (  # noqa: F401 (the selectors of the observatory's callers)
     TargetView,
     TrajectoryPoint,
@@ -354,6 +355,13 @@ def figures_version() -> str:
     """The version of the observatory's figures, for the keys of what other apps cache from them: a new one
     with every import and every change of the communes (totals.data_version)."""
     return data_version()
+
+
+def pages_version() -> str:
+    """The version of everything the observatory's pages show: its figures' and what they show beside
+    them (datasets and their imports, communes, territories, targets: page_cache.PAGES_VERSION), for what
+    other apps cache of the observatory alone, such as `territory_latest_figures`."""
+    return f"{data_version()}:{PAGES_VERSION.current()}"
 
 
 # --- the territories compared (the administrator's platform-wide view) ---------------------------

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 from observatory.selectors import figures_version as observatory_version
+from observatory.selectors import pages_version as observatory_pages_version
 from pcl.versions import CacheVersion, cached
 
 # The figures also depend on the day (late and stale actions): a day's figures never outlive it, and
@@ -56,3 +57,10 @@ def cached_html(name: str, parts: tuple, render: Callable[[], str]) -> SafeStrin
     once per version of the dashboards' figures and of the observatory's values,
     in the page's language and for today: `parts` carry what else it varies on."""
     return mark_safe(cached_with_observatory(name, parts, render))
+
+
+def cached_observatory(name: str, compute: Callable):
+    """What `compute()` reads of the observatory alone (no plan, no action), kept until the observatory's
+    own version changes (an import, a commune, a dataset, a territory: observatory.selectors.pages_version),
+    not the dashboards': an action's edit does not make it computed again."""
+    return cached(("reporting", name, observatory_pages_version()), compute, timeout=TIMEOUT)

@@ -9,7 +9,9 @@ territories, their agencies and officers included, replaces their version; an im
 observatory's), sorted in memory; the page keeps each page of its table rendered there too
 (views/territories.py). A page costs the same number of queries for two territories or for the 1,250
 EPCIs of a national platform, and none once its figures are in the cache. The plans' figures are also
-kept on their own: an import into the observatory does not count the plans again.
+kept on their own: an import into the observatory does not count the plans again; and the observatory's
+under the observatory's own version (figures_cache.cached_observatory): an action's edit does not read
+the communes' yearly totals again, the costly part (over a second at national scale).
 
 The figures are those each territory's network dashboard shows: the plans its councils deliberated
 (every adopted version), the actions of its communes' followed plans and their forecast budget."""
@@ -25,7 +27,7 @@ from communes.models import Stage, sort_key
 from communes.selectors import ENGAGED_STAGES, TerritoryCommuneFigures, territory_comparison_rows
 from observatory.selectors import TerritoryLatestFigures, territory_latest_figures
 
-from .figures_cache import cached_figures, cached_with_observatory
+from .figures_cache import cached_figures, cached_observatory, cached_with_observatory
 
 
 @dataclass
@@ -130,7 +132,7 @@ class TerritoryComparison:
 
 def _comparison_compute() -> TerritoryComparison:
     plans = cached_figures("territories-plans", (), plan_figures_by_territory)
-    observatory = territory_latest_figures()
+    observatory = cached_observatory("territories-observatory", territory_latest_figures)
     rows = [
         TerritoryRow(
             territory=territory,

@@ -578,6 +578,19 @@ def test_an_action_done_shows_on_the_next_read(scene, reader):
     assert row_cells(content, "territories-totals")[10:12] == ["7", "43% (3)"]
 
 
+def test_an_action_edit_counts_the_plans_again_but_not_the_observatory(scene, reader):
+    """The observatory's figures are kept under the observatory's own version: an action's edit does not
+    read the communes' yearly totals again (over a second at national scale), and they still show."""
+    before = row_cells(read_page(reader), VOIRONNAIS_ROW)
+    ActionFactory(plan=scene.foreign_commune.action_plans.get(), status=ActionStatus.DONE)
+    with CaptureQueriesContext(connection) as captured:
+        content = read_page(reader)
+    read = [query["sql"] for query in captured.captured_queries]
+    assert not [sql for sql in read if "observatory_observationtotal" in sql]
+    assert row_cells(content, VOIRONNAIS_ROW)[10:12] == ["3", "67% (2)"]
+    assert row_cells(content, VOIRONNAIS_ROW)[-3:] == before[-3:]  # datasets, latest year, emissions
+
+
 def test_an_import_into_the_observatory_shows_on_the_next_read(scene, reader):
     rows = [("38563", 2023, "consumption", "residential", "electricity", 5000, "MWh", "consolidated")]
     import_rows(rows, dataset_code="agence-ore", user=scene.admin)
