@@ -379,18 +379,59 @@ def territory_choice(
     e.g. `permissions.network_territory_ids(user)`; None: `permissions.visible_territory_ids(user)`,
     which is itself None for the administrator: every territory). A slug the user may not see raises 404,
     like any object of another territory."""
-    ids = permissions.visible_territory_ids(user) if among is None else among
     # Every column of every territory, as rows: the options are made of three of them, and only the
     # chosen territory becomes a model (one query, and no 1,250 models for a national administrator).
     fields = [field.attname for field in Territory._meta.concrete_fields]
-    rows = Territory.objects.order_by("name")
-    rows = list((rows if ids is None else rows.filter(pk__in=sorted(ids))).values_list(*fields))
+    rows = list(_territories_in(_choosable_ids(user, among)).values_list(*fields))
     pk, slug_at, name_at = fields.index("id"), fields.index("slug"), fields.index("name")
     choices = [TerritoryOption(row[pk], row[slug_at], row[name_at]) for row in rows]
     chosen = chosen_territory(choices, slug)
     index = choices.index(chosen) if chosen else 0
     territory = Territory.from_db(Territory.objects.db, fields, rows[index]) if rows else None
     return TerritoryChoice(territory, choices)
+
+
+def territories_to_filter(user, among: frozenset[int] | None = None) -> list[TerritoryOption]:
+    """The territories a list may be filtered by: those the user sees (`among`: the ids the page allows;
+    None: `permissions.visible_territory_ids(user)`), read only when they are several (no query
+    otherwise: a person of one territory has nothing to choose)."""
+    ids = _choosable_ids(user, among)
+    if ids is not None and len(ids) < 2:
+        return []
+    return [TerritoryOption(*row) for row in _territories_in(ids).values_list("pk", "slug", "name")]
+
+
+def chosen_territory(territories: list[TerritoryOption], slug: str | None) -> TerritoryOption | None:
+    """The territory of `territories` that `?territory=<slug>` names (None: no slug, every territory of
+    the list); a slug not among them is 404, like any object of a territory the user does not see."""
+    if not slug:
+        return None
+    chosen = next((territory for territory in territories if territory.slug == slug), None)
+    if chosen is None:
+        raise Http404("No such territory.")
+    return chosen
+
+
+def signatory_territories(user) -> list[Territory]:
+    """The territories whose signatories the user adds and edits (`permissions.can_edit_signatories`)."""
+    return territories_among(permissions.network_territory_ids(user))
+
+
+def territories_among(territory_ids) -> list[Territory]:
+    """The territories of these ids in name order (None: every territory)."""
+    return list(_territories_in(territory_ids))
+
+
+def _territories_in(territory_ids) -> QuerySet[Territory]:
+    """The territories of these ids in name order (None: every territory), as a queryset."""
+    territories = Territory.objects.order_by("name")
+    return territories if territory_ids is None else territories.filter(pk__in=sorted(territory_ids))
+
+
+def _choosable_ids(user, among: frozenset[int] | None) -> frozenset[int] | None:
+    """The territories a page lets the user choose: `among` when it names them, else every territory
+    the user sees (None: every territory, the administrator)."""
+    return permissions.visible_territory_ids(user) if among is None else among
 
 
 # --- the territories compared (the administrator's platform-wide view) ---------------------------
@@ -460,38 +501,3 @@ def territory_comparison_rows() -> list[TerritoryCommuneFigures]:
             )
         )
     return rows
-
-
-def territories_to_filter(user, among: frozenset[int] | None = None) -> list[TerritoryOption]:
-    """The territories a list may be filtered by: those the user sees (`among`: the ids the page allows;
-    None: `permissions.visible_territory_ids(user)`), read only when they are several (no query
-    otherwise: a person of one territory has nothing to choose)."""
-    ids = permissions.visible_territory_ids(user) if among is None else among
-    if ids is not None and len(ids) < 2:
-        return []
-    territories = Territory.objects.order_by("name")
-    if ids is not None:
-        territories = territories.filter(pk__in=sorted(ids))
-    return [TerritoryOption(*row) for row in territories.values_list("pk", "slug", "name")]
-
-
-def chosen_territory(territories: list[TerritoryOption], slug: str | None) -> TerritoryOption | None:
-    """The territory of `territories` that `?territory=<slug>` names (None: no slug, every territory of
-    the list); a slug not among them is 404, like any object of a territory the user does not see."""
-    if not slug:
-        return None
-    chosen = next((territory for territory in territories if territory.slug == slug), None)
-    if chosen is None:
-        raise Http404("No such territory.")
-    return chosen
-
-
-def signatory_territories(user) -> list[Territory]:
-    """The territories whose signatories the user adds and edits (`permissions.can_edit_signatories`)."""
-    return territories_among(permissions.network_territory_ids(user))
-
-
-def territories_among(territory_ids) -> list[Territory]:
-    """The territories of these ids in name order (None: every territory)."""
-    territories = Territory.objects.order_by("name")
-    return list(territories if territory_ids is None else territories.filter(pk__in=sorted(territory_ids)))
