@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
@@ -106,6 +107,7 @@ AUDIT_OBJECTS = {
     "catalogue_entry": _("catalogue action"),
     "decision": _("working group decision"),
     "letter": _("letter"),
+    "plan": _("action plan"),
     "user": _("account"),
 }
 
@@ -152,3 +154,34 @@ class AuditEvent(models.Model):
     @property
     def object_label(self) -> str:
         return str(AUDIT_OBJECTS.get(self.details.get("object"), ""))
+
+
+class ApiToken(models.Model):
+    """A personal token for the API (`Authorization: Bearer <token>`): the person who creates it reads and
+    writes through it what their roles allow on the pages. Only its SHA-256 digest is stored; the token
+    itself is shown once, at its creation. Revoking keeps the row (who made it, when it was last used)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
+    name = models.CharField(_("name"), max_length=100, help_text=_("What it is for, e.g. “GIS team export”."))
+    prefix = models.CharField(_("begins with"), max_length=12)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -7,11 +7,16 @@ REDIS_URL) for the limits to hold: a process-local cache counts each process apa
 
 import hashlib
 import ipaddress
+import secrets
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import AuditAction, AuditEvent
+from .models import ApiToken, AuditAction, AuditEvent
 
 TARGET_MAX_LENGTH = AuditEvent._meta.get_field("target").max_length
 
@@ -101,3 +106,55 @@ def login_failure_record(*, email: str, ip_address: str) -> list[str]:
 
 def login_failures_clear(*, email: str) -> None:
     cache.delete(_keys(email=email, ip_address="")[0][0])
+
+
+# --- API tokens ---------------------------------------------------------------------------------
+
+TOKEN_PREFIX = "pcl_"
+# A person keeps a handful of tokens (one per tool); more is a leak waiting to happen.
+MAX_ACTIVE_TOKENS = 10
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, user, name: str) -> tuple[ApiToken, str]:
+    """A new personal token: returns the row and the token itself, which is shown once and never stored."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("Name the token after what it is for.")})
+    active = ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True)
+    if active.count() >= MAX_ACTIVE_TOKENS:
+        raise ValidationError(
+            _("You already have %(count)d active tokens: revoke one you no longer use first.")
+            % {"count": MAX_ACTIVE_TOKENS}
+        )
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken.objects.create(user=user, name=name, prefix=token[:12], digest=token_digest(token))
+    return row, token
+
+
+def api_token_revoke(*, token: ApiToken) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+
+
+def api_token_user(token: str):
+    """The active person a token belongs to, or None (unknown, revoked, or its person deactivated).
+    Records when it was last used, at most once a minute."""
+    if not token.startswith(TOKEN_PREFIX):
+        return None
+    row = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=token_digest(token), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if row is None:
+        return None
+    now = timezone.now()
+    if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+    return row.user

@@ -158,6 +158,17 @@ class ActionPlan(models.Model):
     deliberation_file = models.FileField(
         _("signed deliberation"), upload_to=deliberation_upload_path, blank=True, max_length=255
     )
+    # Opt-in publication of an adopted version on the public pages, the open data and the anonymous API
+    # (reversible: cleared when withdrawn). Never carried to a new version: each is published on its own.
+    published_at = models.DateTimeField(_("published on"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -182,6 +193,11 @@ class ActionPlan(models.Model):
                 name="actions_plan_adopted_has_deliberation_date",
                 violation_error_message=_("A deliberated plan needs the date of the council meeting."),
             ),
+            CheckConstraint(
+                condition=Q(published_at__isnull=True) | Q(status__in=ADOPTED_STATUSES),
+                name="actions_plan_published_is_adopted",
+                violation_error_message=_("Only a plan the council adopted can be published."),
+            ),
         ]
 
     def __str__(self):
@@ -190,6 +206,10 @@ class ActionPlan(models.Model):
     @property
     def is_adopted(self) -> bool:
         return self.status in ADOPTED_STATUSES
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
 
     @property
     def years(self) -> range:

@@ -15,6 +15,7 @@ urlpatterns = [
         views.plan_replaced_deliberation,
         name="plan_replaced_deliberation",
     ),
+    path("plans/<int:plan_id>/publication/", views.plan_publication, name="plan_publication"),
     path("plans/<int:plan_id>/new-version/", views.plan_new_version, name="plan_new_version"),
     path("plans/<int:plan_id>/axes/", views.plan_axes, name="plan_axes"),
     path("plans/<int:plan_id>/axes/<int:axis_id>/delete/", views.axis_delete, name="axis_delete"),

@@ -245,6 +245,12 @@ def can_close_plan(user, plan) -> bool:
     return is_administrator(user) or bool(roles_in(user, plan.commune) & MANAGER_ROLES)
 
 
+def can_publish_plan(user, plan) -> bool:
+    """Publish an adopted plan on the public pages (and withdraw it): the commune's advisor and
+    referent, the administrator (the plan's editors)."""
+    return can_edit_plan(user, plan)
+
+
 def can_view_actions_to_update(user) -> bool:
     """The "to update" list: for whoever keeps actions up to date in a commune (its advisor, its
     referent, a staff member responsible for actions); an elected official reads, the network roles

@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 from communes.models import Commune, ManagedList, Territory, localized_name
 from pcl.constraints import CheckConstraint
 from pcl.fields import DecimalField
+from pcl.licences import OPEN_LICENCE
 from pcl.uploads import storage_name
 
 
@@ -71,6 +72,17 @@ class Dataset(models.Model):
     url = models.URLField(_("web page"), blank=True)
     description = models.TextField(_("description"), blank=True)
     is_demo = models.BooleanField(_("demonstration data"), default=False)
+    # Its licence allows publishing it: the public observatory, the open data and the anonymous API read
+    # it. Demonstration data never is (the constraint below).
+    is_open = models.BooleanField(
+        _("published as open data"),
+        default=False,
+        help_text=_(
+            "Its licence allows publishing it: shown on the territory's public observatory and offered "
+            "as open data under its licence (Licence Ouverte 2.0 when none is given). Never for "
+            "demonstration data."
+        ),
+    )
     priority = models.PositiveSmallIntegerField(
         _("priority"), default=100, help_text=_("Pages show the dataset with the lowest number first.")
     )
@@ -79,9 +91,21 @@ class Dataset(models.Model):
         verbose_name = _("dataset")
         verbose_name_plural = _("datasets")
         ordering = ["priority", "name"]
+        constraints = [
+            CheckConstraint(
+                condition=Q(is_demo=False) | Q(is_open=False),
+                name="observatory_dataset_demo_never_open",
+                violation_error_message=_("Demonstration data is never published."),
+            ),
+        ]
 
     def __str__(self):
         return self.label
+
+    @property
+    def open_licence(self) -> str:
+        """The licence its open data is published under: its own, else Licence Ouverte 2.0."""
+        return self.licence or OPEN_LICENCE
 
     @property
     def label(self) -> str:

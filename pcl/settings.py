@@ -55,6 +55,10 @@ INSTALLED_APPS = [
     "observatory",
     "workgroups",
     "reporting",
+    "public",
+    "api",
+    # Its templates and static files: the API's documentation page served from our static files, offline.
+    "ninja",
 ]
 
 MIDDLEWARE = [

@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("observatory.urls")),
     path("", include("workgroups.urls")),
     path("", include("reporting.urls")),
+    path("", include("public.urls")),
 ]
 
 # Uploaded files (signed deliberations...) are never served as static media: views check

@@ -101,6 +101,9 @@ from .plans import (
     plan_by_id,
     plan_can_branch,
     plan_with_actions,
+    published_plan,
+    published_plan_ids,
+    published_plans,
 )
 
 # --- lookups ------------------------------------------------------------------------------------
@@ -464,6 +467,9 @@ __all__ = [
     "plan_history",
     "plan_import_references",
     "plan_page",
+    "published_plan",
+    "published_plan_ids",
+    "published_plans",
     "plan_page_filtered",
     "plan_schedule",
     "plan_with_actions",

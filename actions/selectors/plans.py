@@ -91,6 +91,43 @@ def followed_plan(*, commune: Commune) -> ActionPlan | None:
     return followed_plans(commune_ids=[commune.pk]).get(commune.pk)
 
 
+# - the *published* plan: the latest version the commune chose to publish (`published_at`, adopted
+#   versions only), the one the public pages, the open data and the anonymous API show. Every public
+#   read of plans starts here: a plan not published is never read for the public.
+
+
+def _published() -> QuerySet[ActionPlan]:
+    return ActionPlan.objects.filter(published_at__isnull=False, status__in=ADOPTED_STATUSES)
+
+
+def published_plans(
+    *, commune_ids: Iterable[int] | None = None, territory_id: int | None = None
+) -> dict[int, ActionPlan]:
+    """Each commune's published plan, its latest published version, with its commune (one query;
+    absent: none published). Filtered by communes and by territory when given."""
+    plans = _published().select_related("commune").order_by("commune_id", "-version")
+    if commune_ids is not None:
+        plans = plans.filter(commune_id__in=list(commune_ids))
+    if territory_id is not None:
+        plans = plans.filter(commune__territory_id=territory_id)
+    published: dict[int, ActionPlan] = {}
+    for plan in plans:
+        published.setdefault(plan.commune_id, plan)
+    return published
+
+
+def published_plan(*, commune: Commune, version: int | None = None) -> ActionPlan | None:
+    """The commune's published plan (its latest published version, or that `version` if published)."""
+    if version is None:
+        return published_plans(commune_ids=[commune.pk]).get(commune.pk)
+    return _published().select_related("commune").filter(commune=commune, version=version).first()
+
+
+def published_plan_ids() -> QuerySet:
+    """The ids of every published version (a subquery for the public reads of actions and documents)."""
+    return _published().values("pk")
+
+
 def followed_actions(*, commune_ids: Iterable[int] | None = None) -> QuerySet[Action]:
     """The actions of the followed plans of these communes (of every commune when None), as a
     queryset to filter and aggregate further (the evaluation's base)."""

@@ -31,6 +31,7 @@ from .plans import (
     plan_create,
     plan_deliberation_file_attach,
     plan_new_version,
+    plan_publish,
     plan_transition,
     plan_update,
 )
@@ -71,6 +72,7 @@ __all__ = [
     "plan_create",
     "plan_deliberation_file_attach",
     "plan_new_version",
+    "plan_publish",
     "plan_transition",
     "plan_update",
     "snapshot",

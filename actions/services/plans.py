@@ -177,6 +177,30 @@ def plan_transition(
     return plan
 
 
+@transaction.atomic
+def plan_publish(*, plan: ActionPlan, user, published: bool) -> ActionPlan:
+    """Publishes an adopted plan on the public pages, its open data and the anonymous API (`published`),
+    or withdraws it. Recorded in the plan's history and the audit log."""
+    plan = ActionPlan.objects.select_for_update().select_related("commune").get(pk=plan.pk)
+    if published == plan.is_published:
+        return plan
+    if published and not plan.is_adopted:
+        raise ValidationError(_("Only a plan the council adopted can be published."))
+    plan.published_at = timezone.now() if published else None
+    plan.published_by = user if published else None
+    plan.save(update_fields=["published_at", "published_by", "updated_at"])
+    summary = _("Published on the public pages") if published else _("Withdrawn from the public pages")
+    history_record(plan=plan, user=user, summary=summary)
+    audit_record(
+        action=AuditAction.PUBLISHED,
+        actor=user,
+        target=str(plan),
+        commune=plan.commune,
+        details={"object": "plan", "published": published},
+    )
+    return plan
+
+
 DELIBERATION_TYPES = (PDF,)
 
 

@@ -90,6 +90,7 @@ def plan_detail(request, plan_id):
             "transitions": transitions,
             "can_start_version": can_edit and selectors.plan_can_branch(plan=plan),
             "replaced_deliberations": selectors.replaced_deliberations(plan=plan) if plan.is_adopted else [],
+            "can_publish": plan.is_adopted and permissions.can_publish_plan(user, plan),
         },
     )
 
@@ -149,6 +150,28 @@ def plan_transition(request, plan_id, status):
             "action_label": PLAN_STATUS_ACTIONS[status],
         },
     )
+
+
+@login_required
+@require_POST
+def plan_publication(request, plan_id):
+    """Publishes the adopted plan on the public pages (`publish=1`) or withdraws it (`publish=0`)."""
+    user = request.user
+    plan = selectors.plan_for_user(user, plan_id)
+    permissions.require(permissions.can_publish_plan(user, plan))
+    publish = request.POST.get("publish") == "1"
+    try:
+        services.plan_publish(plan=plan, user=user, published=publish)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(
+            request,
+            _("The plan is published: anyone can read it on its public page, and reuse it as open data.")
+            if publish
+            else _("The plan is withdrawn from the public pages."),
+        )
+    return redirect("actions:plan", plan.pk)
 
 
 @login_required
