@@ -116,6 +116,16 @@ def datasets_with_data(*, commune_ids=None, territory_id: int | None = None):
     return datasets.order_by("priority", "name")
 
 
+def open_datasets(*, territory_id: int | None = None):
+    """The datasets published as open data (`is_open`, never demonstration data): every one, or those a
+    territory's public observatory reads (its own and the shared ones). Every public read of the
+    observatory (pages, open data, the anonymous API) starts here."""
+    datasets = Dataset.objects.filter(is_open=True, is_demo=False)
+    if territory_id is not None:
+        datasets = datasets.filter(Q(territory__isnull=True) | Q(territory_id=territory_id))
+    return datasets.order_by("priority", "name")
+
+
 def _series(rows, quantity: str, part: str, names: dict | None = None) -> Series:
     """The yearly series of a quantity by part ("sector", "carrier" or "source") from its sums by year
     and part's code: [(year, code, total, estimates), ...] (figures.TerritoryFigures.parts)."""

@@ -1,6 +1,10 @@
 from django.http import Http404
 
 
+def index(request):
+    raise Http404
+
+
 def commune_plan(request, insee_code):
     raise Http404
 

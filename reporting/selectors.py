@@ -6,7 +6,7 @@ from django.utils import timezone
 from actions.selectors import commune_plans
 from communes import permissions
 
-from .models import COMMUNE_KINDS, DocumentKind, DocumentStatus, GeneratedDocument
+from .models import COMMUNE_KINDS, DocumentKind, DocumentStatus, GeneratedDocument, Letter, LetterStatus
 
 FIRST_REPORT_YEAR = 2005
 
@@ -14,6 +14,15 @@ FIRST_REPORT_YEAR = 2005
 def report_years() -> list[int]:
     """Years a report may be asked for, the current one first (a year in progress reads as such)."""
     return list(range(timezone.localdate().year, FIRST_REPORT_YEAR - 1, -1))
+
+
+def published_letters(*, territory_id: int | None = None) -> QuerySet:
+    """The published issues of the territories' letters, newest first: public once published (the
+    network's *Lettres du Plan Climat* always were). Every public read of letters starts here."""
+    letters = Letter.objects.filter(status=LetterStatus.PUBLISHED).select_related("territory")
+    if territory_id is not None:
+        letters = letters.filter(territory_id=territory_id)
+    return letters.order_by("-published_at", "-number")
 
 
 def visible_documents(user, *, commune_insee: str = "") -> QuerySet[GeneratedDocument]:

@@ -69,6 +69,7 @@ ANONYMOUS_CASES = [
     ("plan_deliberation_file", _plan, "get"),
     ("plan_replaced_deliberation", lambda s: [s.plan.pk, 1], "get"),
     ("plan_new_version", _plan, "post"),
+    ("plan_publication", _plan, "post"),
     ("plan_axes", _plan, "get"),
     ("axis_delete", lambda s: [s.plan.pk, PlanAxisFactory(plan=s.plan).pk], "post"),
     ("plan_schedule", _plan, "get"),
