@@ -1,13 +1,11 @@
+"""The public pages: published plans, territories, letters, the sitemap (stubs until written)."""
+
 from django.http import Http404
 
 
-def index(request):
+def _missing(*args, **kwargs):
     raise Http404
 
 
-def commune_plan(request, insee_code):
-    raise Http404
-
-
-def plan_version(request, insee_code, version):
-    raise Http404
+index = commune_plan = plan_version = plan_deliberation = territory = _missing
+letters = letters_feed = letter = sitemap = robots = _missing
