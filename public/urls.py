@@ -20,7 +20,9 @@ urlpatterns = [
     ),
     path("public/territories/<slug:territory_slug>/", views.territory, name="territory"),
     path("public/territories/<slug:territory_slug>/letters/", views.letters, name="letters"),
-    path("public/territories/<slug:territory_slug>/letters/feed.atom", views.letters_feed, name="letters_feed"),
+    path(
+        "public/territories/<slug:territory_slug>/letters/feed.atom", views.letters_feed, name="letters_feed"
+    ),
     path("public/territories/<slug:territory_slug>/letters/<int:number>/", views.letter, name="letter"),
     path("sitemap.xml", views.sitemap, name="sitemap"),
     path("robots.txt", views.robots, name="robots"),
