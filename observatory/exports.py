@@ -23,6 +23,7 @@ import io
 from collections.abc import Iterator
 
 from django.db import connection
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from pcl.formatting import data_number, is_french
@@ -164,3 +165,37 @@ def _other(dataset_id: int, insee_codes: list[str] | None, territory_id: int | N
 
 def _header() -> bytes:
     return (",".join(LONG_COLUMNS) + "\n").encode()
+
+
+# The columns `open_data_values` reads, in order (the public app's open data files write them).
+OPEN_DATA_FIELDS = (
+    "commune_id",
+    "commune__name",
+    "year",
+    "quantity",
+    "sector_id",
+    "energy",
+    "value",
+    "status",
+)
+
+
+def open_data_values(*, dataset_id: int) -> Iterator[tuple]:
+    """The dataset's values for its open data files: one tuple per value (OPEN_DATA_FIELDS: the INSEE
+    code, the commune's name, the year, the quantity, the sector's and the energy's codes, the value in
+    the quantity's stored unit, its status), by quantity, commune and year (the order of the fact
+    table's index), read in chunks (a server-side cursor on PostgreSQL): a dataset of millions of values
+    is never held in memory. The values of a commune no longer on the platform are left out, as pages
+    leave them out."""
+    rows = (
+        Observation.objects.filter(dataset_id=dataset_id)
+        .order_by(
+            "quantity",
+            "commune_id",
+            "year",
+            F("sector_id").asc(nulls_first=True),
+            F("energy").asc(nulls_first=True),
+        )
+        .values_list(*OPEN_DATA_FIELDS)
+    )
+    return rows.iterator(chunk_size=CHUNK_ROWS)

@@ -22,6 +22,7 @@ from django.db.models.functions import Coalesce, TruncDate
 
 from communes.models import Commune, localized_name
 from pcl import formatting
+from pcl.versions import cached
 
 from .comparison import COMPARISON_IN_LIST, CommuneRow, communes_comparison, comparison_counts  # noqa: F401
 from .coverage import Coverage, YearCoverage
@@ -32,6 +33,7 @@ from .models import (
     Carrier,
     Dataset,
     ImportBatch,
+    Observation,
     ObservationTotal,
     PlatformCoverage,
     Quantity,
@@ -433,3 +435,88 @@ def territory_latest_figures() -> dict[int, TerritoryLatestFigures]:
             territory.emissions_per_inhabitant = latest["emissions_total"] / latest["population_total"]
         figures[territory_id] = territory
     return figures
+
+
+# --- the open observatory and the open data (the public app) ---------------------------------------
+
+
+def open_datasets_with_data(*, territory_id: int) -> list[Dataset]:
+    """The open datasets (`open_datasets`) that hold values of the territory's communes, in the order
+    the public observatory offers them: the first is the one it shows by default (one query)."""
+    has_data = PlatformCoverage.objects.filter(dataset=OuterRef("pk"), territory_id=territory_id)
+    return list(open_datasets(territory_id=territory_id).filter(Exists(has_data)))
+
+
+def open_dataset(*, code: str) -> Dataset | None:
+    """The open dataset of this code (None: no such dataset, or not open: demonstration data never is),
+    with its territory and `last_import_at`, when its latest import finished (one query)."""
+    return (
+        open_datasets()
+        .filter(code=code)
+        .select_related("territory")
+        .annotate(
+            last_import_at=Max(
+                Coalesce("batches__finished_at", "batches__created_at"),
+                filter=Q(batches__status=BatchStatus.DONE),
+            )
+        )
+        .first()
+    )
+
+
+@dataclass
+class OpenDatasetSummary:
+    """An open dataset as the open data catalogue lists it: its first and last years, how many values
+    it holds and when its latest import finished."""
+
+    dataset: Dataset
+    first_year: int | None
+    last_year: int | None
+    values: int
+    last_import_at: object = None
+
+
+def open_data_catalogue() -> list[OpenDatasetSummary]:
+    """Every open dataset with its years and count of values: two queries (the datasets, then one count
+    of the fact table grouped by dataset), cached until the next import or change of a dataset
+    (`pages_version`): the count reads every value once per change, not once per visit."""
+
+    def compute() -> list[OpenDatasetSummary]:
+        datasets = list(
+            open_datasets()
+            .select_related("territory")
+            .annotate(
+                last_import_at=Max(
+                    Coalesce("batches__finished_at", "batches__created_at"),
+                    filter=Q(batches__status=BatchStatus.DONE),
+                )
+            )
+        )
+        counts = {
+            row["dataset_id"]: row
+            for row in Observation.objects.filter(dataset_id__in=[dataset.pk for dataset in datasets])
+            .values("dataset_id")
+            .annotate(values=Count("*"), first_year=Min("year"), last_year=Max("year"))
+            .order_by()
+        }
+        return [
+            OpenDatasetSummary(
+                dataset=dataset,
+                first_year=counts.get(dataset.pk, {}).get("first_year"),
+                last_year=counts.get(dataset.pk, {}).get("last_year"),
+                values=counts.get(dataset.pk, {}).get("values", 0),
+                last_import_at=dataset.last_import_at,
+            )
+            for dataset in datasets
+        ]
+
+    return cached(("observatory:open-data-catalogue", pages_version()), compute, timeout=60 * 60)
+
+
+def part_names_in_french() -> dict[str, dict[str, str]]:
+    """{"sector" | "carrier" | "source": {code: French name}}: the names the open data files write beside
+    each code, the same whatever the reader's language (three queries)."""
+    return {
+        part: dict(model.objects.values_list("code", "name"))
+        for part, model in (("sector", Sector), ("carrier", Carrier), ("source", RenewableSource))
+    }

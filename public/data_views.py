@@ -1,10 +1,401 @@
-"""The open observatory and the open data (stubs until written)."""
+"""The open observatory of a territory and the open data: the catalogue page and the files.
 
-from django.http import Http404
+Everything here reads the observatory through `observatory.selectors.open_datasets` (open datasets, never
+demonstration data) and the plans through `actions.selectors.published_plans` / `published_plan`: a
+dataset or a plan that is not published answers 404, as if it did not exist.
+
+The pages are the same for every reader (no user, no CSRF token: templates/public/base.html), so their
+HTML is cached whole under the versions of what they show (`pcl.versions.cached`), and proxies may keep
+them five minutes (Cache-Control public)."""
+
+import hashlib
+import json
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+from django.utils.translation import gettext as _
+
+from actions import selectors as actions_selectors
+from actions.cache import ACTIONS_VERSION
+from communes import outlines
+from communes import selectors as communes_selectors
+from communes.models import Commune, Territory
+from observatory import charts, exports
+from observatory import selectors as observatory_selectors
+from observatory.forms import DatasetChoiceForm
+from observatory.page_cache import outlines_version
+from observatory.views.territory import INDICATOR_UNITS, _charts, _map_message, _yearly_rows
+from pcl import formatting
+from pcl.licences import OPEN_LICENCE, OPEN_LICENCE_URL
+from pcl.pagination import paginate
+from pcl.versions import cached
+
+from . import open_data as files
+
+FORMATS = ("csv", "json")
+CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
+PAGE_TIMEOUT = 60 * 60
+MAX_AGE = 300  # seconds a browser or a proxy may keep a page or a file before asking again
+DEFAULT_INDICATOR = "emissions_per_inhabitant"
 
 
-def _missing(*args, **kwargs):
-    raise Http404
+def _public(response, *, max_age: int = MAX_AGE):
+    patch_cache_control(response, public=True, max_age=max_age)
+    return response
 
 
-observatory = open_data = dataset_file = plan_file = _missing
+def _social(request, *, title: str, description: str) -> dict:
+    """What the page's Open Graph tags say (absolute addresses: a preview is built elsewhere)."""
+    return {
+        "title": title,
+        "description": description,
+        "url": request.build_absolute_uri(request.path),
+        "image": request.build_absolute_uri(static("img/social-preview.png")),
+        "locale": "en_GB" if translation.get_language() == "en" else "fr_FR",
+    }
+
+
+# --- the territory's open observatory -------------------------------------------------------------
+
+
+def _territory(slug: str) -> Territory:
+    return get_object_or_404(Territory.objects.only("pk", "slug", "name", "reference_year"), slug=slug)
+
+
+def _choice(request, datasets):
+    """The dataset (`?dataset=<code>`, else the first) and indicator of the map (`?indicator=`) asked
+    for; an unknown one is the default (a link from elsewhere may name a dataset withdrawn since)."""
+    by_code = {dataset.code: dataset for dataset in datasets}
+    dataset = by_code.get(request.GET.get("dataset", ""), datasets[0] if datasets else None)
+    indicators = dict(DatasetChoiceForm.INDICATORS)
+    indicator = request.GET.get("indicator", "")
+    return dataset, indicator if indicator in indicators else DEFAULT_INDICATOR
+
+
+def observatory(request, territory_slug):
+    """A territory's observatory from its open datasets: figures by year, targets, map and communes."""
+    territory = _territory(territory_slug)
+    datasets = observatory_selectors.open_datasets_with_data(territory_id=territory.pk)
+    dataset, indicator = _choice(request, datasets)
+    page = request.GET.get("page", "")
+    key = (
+        "public:observatory",
+        translation.get_language() or "",
+        request.get_host(),
+        observatory_selectors.pages_version(),
+        territory.pk,
+        dataset.pk if dataset else "",
+        indicator,
+        page,
+    )
+    html = cached(
+        key,
+        lambda: _observatory_page(request, territory, datasets, dataset, indicator),
+        timeout=PAGE_TIMEOUT,
+    )
+    return _public(HttpResponse(html))
+
+
+def _observatory_page(request, territory, datasets, dataset, indicator) -> str:
+    title = _("Energy and climate observatory of %(territory)s") % {"territory": territory.name}
+    description = _(
+        "Energy consumption, greenhouse-gas emissions and renewable production of the communes of "
+        "%(territory)s, year by year, against the territory's targets: open data."
+    ) % {"territory": territory.name}
+    context = {
+        "title": title,
+        "territory": territory,
+        "datasets": datasets,
+        "dataset": dataset,
+        "indicator": indicator,
+        "indicators": DatasetChoiceForm.INDICATORS,
+        "social": _social(request, title=title, description=description),
+    }
+    if dataset is not None:
+        context |= _observatory_figures(request, territory, dataset, indicator)
+    return render_to_string("public/observatory.html", context, request=request)
+
+
+def _observatory_figures(request, territory, dataset, indicator) -> dict:
+    """The figures of the dataset for the territory, as the internal observatory shows them (its
+    selectors, year table and charts), and a page of its communes for the latest year, with the map."""
+    view = observatory_selectors.territory_observatory(
+        commune_ids=None, dataset=dataset, territory_id=territory.pk
+    )
+    _first_year, last_year = observatory_selectors.year_range(dataset=dataset, territory_id=territory.pk)
+    indicator_label = f"{dict(DatasetChoiceForm.INDICATORS)[indicator]} ({INDICATOR_UNITS[indicator]})"
+    pages = paginate(request, communes_selectors.communes_ordered(territory_id=territory.pk))
+    page_communes = list(pages["page"].object_list)
+    on_page = {commune.pk for commune in page_communes}
+    mapped_communes = communes_selectors.communes_by_insee_codes(
+        insee_codes=outlines.outlined_codes(territory.pk)
+    )
+    rows = observatory_selectors.communes_comparison(
+        communes=page_communes + [commune for commune in mapped_communes if commune.pk not in on_page],
+        dataset=dataset,
+        year=last_year,
+        reference_year=view.reference_year,
+    )
+    by_commune = {row.commune_id: row for row in rows}
+    with_value = observatory_selectors.comparison_counts(
+        dataset=dataset, year=last_year, reference_year=view.reference_year, territory_id=territory.pk
+    )[indicator]
+    drawn = [by_commune[commune.pk] for commune in mapped_communes if commune.pk in by_commune]
+    map_message, map_is_empty = _map_message(
+        year=last_year,
+        with_value=with_value,
+        total=pages["page"].paginator.count,
+        outlined=len(mapped_communes),
+        drawn_with_value=sum(1 for row in drawn if getattr(row, indicator) is not None),
+    )
+    outlines_url = reverse("public:observatory_outlines", args=[territory.slug])
+    figures = _charts(view)
+    # The pager's links name the page's choices, never what else a request's address carried: the page
+    # is cached for every reader.
+    pages["query"] = urlencode({"dataset": dataset.code, "indicator": indicator})
+    return {
+        "view": view,
+        "rows": _yearly_rows(view),
+        "charts": figures,
+        "chart_tables": {
+            "consumption": _chart_table(
+                figures["consumption"], "consumption-table", _("Final energy consumption by sector (MWh)")
+            ),
+            "emissions": _chart_table(
+                figures["emissions"],
+                "emissions-table",
+                _("Greenhouse-gas emissions (%(unit)s) and the target trajectory")
+                % {"unit": _emissions_unit(figures["emissions"])},
+            ),
+            "production": _chart_table(
+                figures["production"], "production-table", _("Renewable production by source (MWh)")
+            ),
+        },
+        "map": charts.communes_map(
+            drawn, indicator, indicator_label, f"{outlines_url}?v={outlines_version()}"
+        ),
+        "map_is_empty": map_is_empty,
+        "map_message": map_message,
+        "indicator_label": indicator_label,
+        "last_year": last_year,
+        "comparison": [by_commune[commune.pk] for commune in page_communes if commune.pk in by_commune],
+        "comparison_page": pages["page"],
+        "comparison_query": pages["query"],
+        "licence_url": files.licence_url(dataset.open_licence),
+        "csv_url": reverse("public:dataset_file", args=[dataset.code, "csv"]),
+        "json_url": reverse("public:dataset_file", args=[dataset.code, "json"]),
+    }
+
+
+def _emissions_unit(figure) -> str:
+    return figure["layout"]["yaxis"]["title"]["text"]
+
+
+def _chart_table(figure: dict, table_id: str, caption: str) -> dict:
+    """A chart's figures as a table (observatory.charts' plotly figures): one row per year (the x axis'
+    labels, "2022 (e)" for an estimate), one column per trace (a sector, a source, the measured values,
+    the trajectory), and the total of the stacked bars."""
+    traces = figure["data"]
+    labels = sorted({label for trace in traces for label in trace["x"]}, key=lambda label: str(label))
+    values = [dict(zip(trace["x"], trace["y"], strict=True)) for trace in traces]
+    stacked = figure["layout"].get("barmode") == "stack"
+    rows = []
+    for label in labels:
+        cells = [values_of.get(label) for values_of in values]
+        if stacked:
+            present = [value for value in cells if value is not None]
+            cells.append(sum(present) if present else None)
+        rows.append((label, [_figure_text(value) for value in cells]))
+    columns = [trace["name"] for trace in traces] + ([_("Total")] if stacked else [])
+    return {"id": table_id, "caption": caption, "columns": columns, "rows": rows}
+
+
+def _figure_text(value) -> str:
+    if value is None:
+        return formatting.DASH
+    return formatting.number(value, 2 if abs(value) < 100 else 0)
+
+
+def observatory_outlines(request, territory_slug):
+    """The territory's commune outlines for the public map, as GeoJSON (public: IGN's outlines), kept a
+    day by browsers and proxies (the page's address names their version)."""
+    territory = _territory(territory_slug)
+    content = outlines.territory_geojson(territory.pk).encode()
+    response = HttpResponse(content, content_type="application/geo+json")
+    response["ETag"] = f'"{hashlib.sha1(content).hexdigest()}"'
+    conditional = get_conditional_response(request, etag=response["ETag"])
+    return _public(conditional or response, max_age=24 * 3600)
+
+
+# --- the open data catalogue ----------------------------------------------------------------------
+
+
+def open_data(request):
+    """Every open dataset and every published plan, with their files and the files' columns."""
+    key = (
+        "public:open-data",
+        translation.get_language() or "",
+        request.get_host(),
+        observatory_selectors.pages_version(),
+        ACTIONS_VERSION.current(),
+    )
+    return _public(HttpResponse(cached(key, lambda: _open_data_page(request), timeout=PAGE_TIMEOUT)))
+
+
+def _open_data_page(request) -> str:
+    datasets = observatory_selectors.open_data_catalogue()
+    plans = sorted(
+        actions_selectors.published_plans().values(),
+        key=lambda plan: (plan.commune.sort_name, plan.commune.insee_code),
+    )
+    territory_ids = {plan.commune.territory_id for plan in plans}
+    territories = communes_selectors.territories_among(territory_ids) if territory_ids else []
+    plans_by_territory = [
+        (territory, [plan for plan in plans if plan.commune.territory_id == territory.pk])
+        for territory in territories
+    ]
+    title = _("Open data")
+    description = _(
+        "The territories' energy and climate figures and the communes' published climate plans, as CSV "
+        "and JSON files under an open licence, with their columns documented."
+    )
+    context = {
+        "title": title,
+        "datasets": [
+            {"summary": summary, "licence_url": files.licence_url(summary.dataset.open_licence)}
+            for summary in datasets
+        ],
+        "plans_by_territory": plans_by_territory,
+        "plan_count": len(plans),
+        "open_licence": OPEN_LICENCE,
+        "open_licence_url": OPEN_LICENCE_URL,
+        "documentation": [
+            {
+                "id": "columns-dataset",
+                "title": _("A dataset's values (CSV and JSON files)"),
+                "intro": _(
+                    "One row per value: a commune, a year, a quantity and, where it has them, a sector and "
+                    "an energy. The JSON file holds the same rows under “rows”, after the dataset's "
+                    "description (“dataset”, fields below) and these columns (“columns”)."
+                ),
+                "columns": files.DATASET_COLUMNS,
+            },
+            {
+                "id": "columns-dataset-metadata",
+                "title": _("A dataset's description (the JSON file's “dataset”)"),
+                "intro": "",
+                "columns": files.DATASET_FIELDS,
+            },
+            {
+                "id": "columns-plan",
+                "title": _("A plan's actions (CSV file)"),
+                "intro": _("One row per action of the published version of the plan."),
+                "columns": files.PLAN_CSV_COLUMNS,
+            },
+            {
+                "id": "columns-plan-metadata",
+                "title": _("A plan (the JSON file's “plan”)"),
+                "intro": _(
+                    "The JSON file holds the plan (fields below), the columns of its actions (“columns”) "
+                    "and its actions (“actions”): the CSV file's columns after its first two, and each "
+                    "action's milestones."
+                ),
+                "columns": files.PLAN_FIELDS,
+            },
+            {
+                "id": "columns-plan-actions",
+                "title": _("A plan's actions (the JSON file's “actions”)"),
+                "intro": "",
+                "columns": files.ACTION_JSON_FIELDS,
+            },
+            {
+                "id": "columns-milestones",
+                "title": _("An action's milestones (the JSON file's “milestones”)"),
+                "intro": "",
+                "columns": files.MILESTONE_FIELDS,
+            },
+        ],
+        "type_labels": files.TYPE_LABELS,
+        "social": _social(request, title=title, description=description),
+    }
+    return render_to_string("public/open_data.html", context, request=request)
+
+
+# --- the files ------------------------------------------------------------------------------------
+
+
+def _format(fmt: str) -> str:
+    if fmt not in FORMATS:
+        raise Http404("No such format.")
+    return fmt
+
+
+def _file_headers(response, *, filename: str, licence_address: str):
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    if licence_address:
+        response["Link"] = f'<{licence_address}>; rel="license"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return _public(response)
+
+
+def dataset_file(request, code, fmt):
+    """An open dataset's values as CSV or JSON (404 for any other dataset: demonstration data, data not
+    open), streamed; revalidated by its ETag (its description, its latest import, the pages' version)."""
+    fmt = _format(fmt)
+    dataset = observatory_selectors.open_dataset(code=code)
+    if dataset is None:
+        raise Http404("No such open dataset.")
+    metadata = files.dataset_metadata(dataset)
+    fingerprint = json.dumps([metadata, fmt, observatory_selectors.pages_version()], sort_keys=True)
+    etag = f'W/"{hashlib.sha1(fingerprint.encode()).hexdigest()}"'
+    last_modified = dataset.last_import_at.timestamp() if dataset.last_import_at else None
+    conditional = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if conditional is not None:
+        return _public(conditional)
+    rows = files.dataset_rows(
+        exports.open_data_values(dataset_id=dataset.pk), observatory_selectors.part_names_in_french()
+    )
+    if fmt == "csv":
+        content = files.csv_stream(files.DATASET_COLUMNS, rows)
+    else:
+        head = {"dataset": metadata, "columns": files.columns_doc(files.DATASET_COLUMNS)}
+        content = files.json_stream(head, files.DATASET_COLUMNS, rows)
+    response = StreamingHttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["ETag"] = etag
+    if last_modified is not None:
+        response["Last-Modified"] = http_date(last_modified)
+    return _file_headers(response, filename=f"{dataset.code}.{fmt}", licence_address=metadata["licence_url"])
+
+
+def plan_file(request, insee_code, version, fmt):
+    """A published version of a commune's plan as CSV or JSON (404 for a version not published: a
+    draft, an adopted one kept private, a withdrawn one)."""
+    fmt = _format(fmt)
+    commune = get_object_or_404(Commune.objects.only("pk"), insee_code=insee_code)
+    plan = actions_selectors.published_plan(commune=commune, version=version)
+    if plan is None:
+        raise Http404("No such published plan.")
+    plan = actions_selectors.plan_with_actions(plan_id=plan.pk)
+    actions = files.plan_actions(plan)
+    if fmt == "csv":
+        content = files.plan_csv(plan, actions)
+    else:
+        content = files.plan_json(plan, actions)
+    etag = f'"{hashlib.sha1(content.encode()).hexdigest()}"'
+    conditional = get_conditional_response(request, etag=etag)
+    if conditional is not None:
+        return _public(conditional)
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["ETag"] = etag
+    return _file_headers(
+        response,
+        filename=f"plan-climat-{plan.commune.insee_code}-v{plan.version}.{fmt}",
+        licence_address=OPEN_LICENCE_URL,
+    )

@@ -28,6 +28,11 @@ urlpatterns = [
     path("robots.txt", views.robots, name="robots"),
     # The open observatory and the open data.
     path("public/territories/<slug:territory_slug>/observatory/", data_views.observatory, name="observatory"),
+    path(
+        "public/territories/<slug:territory_slug>/observatory/outlines.geojson",
+        data_views.observatory_outlines,
+        name="observatory_outlines",
+    ),
     path("open-data/", data_views.open_data, name="open_data"),
     path("open-data/datasets/<slug:code>.<str:fmt>", data_views.dataset_file, name="dataset_file"),
     path("open-data/plans/<str:insee_code>-v<int:version>.<str:fmt>", data_views.plan_file, name="plan_file"),
