@@ -341,7 +341,6 @@ def _file_headers(response, *, filename: str, licence_address: str):
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     if licence_address:
         response["Link"] = f'<{licence_address}>; rel="license"'
-    response["X-Content-Type-Options"] = "nosniff"
     return _public(response)
 
 

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -439,7 +440,13 @@ def json_stream(head: dict, columns: list[Column], rows: Iterable[list]) -> Iter
 
 
 def columns_doc(columns: list[Column]) -> list[dict]:
-    """The columns as the JSON files and the open data page document them."""
+    """The columns as the JSON files document them: in the platform's language (French), whatever the
+    reader's, like the rest of the files (a file is the same for everyone)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _columns_doc(columns)
+
+
+def _columns_doc(columns: list[Column]) -> list[dict]:
     documented = []
     for column in columns:
         entry = {
@@ -449,6 +456,6 @@ def columns_doc(columns: list[Column]) -> list[dict]:
             "description": str(column.description),
         }
         if column.items:
-            entry["items"] = columns_doc(list(column.items))
+            entry["items"] = _columns_doc(list(column.items))
         documented.append(entry)
     return documented

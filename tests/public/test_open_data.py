@@ -465,3 +465,16 @@ def test_the_catalogue_shows_a_plan_as_soon_as_it_is_published(client, cast):
     plan.status = PlanStatus.FOLLOW_UP
     plan.save()
     assert 'id="plan-38421"' not in client.get(reverse("public:open_data")).content.decode()
+
+
+def test_the_files_are_the_same_in_every_language(client, cast, settings):
+    open_dataset_with_values(cast)
+    published_plan(cast)
+    addresses = [
+        dataset_url("metro-ouvert", "json"),
+        dataset_url("metro-ouvert", "csv"),
+        plan_url("38421", 1, "json"),
+    ]
+    french = [content(client.get(address)) for address in addresses]
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert [content(client.get(address)) for address in addresses] == french
