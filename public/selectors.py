@@ -479,7 +479,7 @@ def sitemap() -> Sitemap:
     plans = list(
         ActionPlan.objects.filter(pk__in=published_plan_ids())
         .select_related("commune")
-        .only("version", "published_at", "updated_at", "commune__insee_code")
+        .only("version", "commune__insee_code")
         .order_by("commune__insee_code", "version")
     )
     letters = list(published_letters().only("number", "published_at", "territory__slug", "territory__name"))

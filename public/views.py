@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from pcl.formatting import date_text
+from pcl.formatting import data_datetime, date_text
 from pcl.uploads import attachment_response
 
 from . import selectors
@@ -191,30 +191,29 @@ def sitemap(request):
     return HttpResponse(cached_page("sitemap", (), EVERYTHING, render), content_type="application/xml")
 
 
-def _sitemap_entries() -> list[tuple[str, object]]:
-    """(address, last modified or None) of every public page."""
+def _sitemap_entries() -> list[tuple[str, str]]:
+    """(address, last modified in ISO 8601 or "" when unknown) of every public page."""
     content = selectors.sitemap()
-    entries = [(absolute(reverse("public:index")), None)]
+    entries = [(absolute(reverse("public:index")), "")]
     if content.plans or any(summary.has_observatory for summary in content.territories):
-        entries.append((absolute(reverse("public:open_data")), None))
+        entries.append((absolute(reverse("public:open_data")), ""))
     for summary in content.territories:
         slug = summary.territory.slug
-        entries.append((absolute(reverse("public:territory", args=[slug])), None))
+        entries.append((absolute(reverse("public:territory", args=[slug])), ""))
         if summary.has_observatory:
-            entries.append((absolute(reverse("public:observatory", args=[slug])), None))
+            entries.append((absolute(reverse("public:observatory", args=[slug])), ""))
         if summary.letter_count:
-            entries.append((absolute(reverse("public:letters", args=[slug])), None))
-    latest: dict[str, int] = {}
-    for plan in content.plans:
-        latest[plan.commune.insee_code] = max(plan.version, latest.get(plan.commune.insee_code, 0))
-    for insee_code in sorted(latest):
-        entries.append((absolute(reverse("public:commune_plan", args=[insee_code])), None))
+            entries.append((absolute(reverse("public:letters", args=[slug])), ""))
+    for insee_code in sorted({plan.commune.insee_code for plan in content.plans}):
+        entries.append((absolute(reverse("public:commune_plan", args=[insee_code])), ""))
+    # A plan's page changes with its actions' follow-up, which its row does not date: no lastmod. A
+    # letter no longer changes once published.
     for plan in content.plans:
         address = absolute(reverse("public:plan_version", args=[plan.commune.insee_code, plan.version]))
-        entries.append((address, plan.updated_at))
+        entries.append((address, ""))
     for issue in content.letters:
         address = absolute(reverse("public:letter", args=[issue.territory.slug, issue.number]))
-        entries.append((address, issue.published_at))
+        entries.append((address, data_datetime(issue.published_at)))
     return entries
 
 

@@ -364,6 +364,12 @@ def test_the_sitemap_lists_only_what_is_published(client, world):
     assert not any(world.cast.foreign_territory.slug in location for location in locations)
     # No observatory without open data.
     assert site + reverse("public:observatory", args=[slug]) not in locations
+    # A published letter no longer changes: dated by its publication.
+    root = ET.fromstring(client.get(reverse("public:sitemap")).content)
+    letter_url = site + reverse("public:letter", args=[slug, 1])
+    entry = next(url for url in root.iter(f"{SITEMAP}url") if url.find(f"{SITEMAP}loc").text == letter_url)
+    lastmod = datetime.datetime.fromisoformat(entry.find(f"{SITEMAP}lastmod").text)
+    assert lastmod == world.letter.published_at.replace(microsecond=0)
 
 
 def test_robots_points_to_the_sitemap_and_keeps_robots_out_of_the_rest(client, world):
