@@ -11,8 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from actions import services as action_services
-from actions.models import ActionPlan, ActionStatus, BudgetKind, FollowUpNote, PlanStatus
+from actions.models import ActionPlan, ActionStatus, BudgetKind, FollowUpNote, PlanStatus, PlanTransition
 from actions.services.follow_up import FollowUp
+from actions.services.history import history_record
 from communes.models import Role
 from reporting.models import Letter, LetterSection, LetterStatus
 from tests.actions.factories import (
@@ -46,6 +47,9 @@ NEVER_PUBLIC = {
     "partners": "Partenaire-Confidentiel",
     "awareness": "Commentaire de sensibilisation confidentiel",
     "cofunder": "Cofinanceur Confidentiel",
+    "history": "HISTORIQUE-CONFIDENTIEL",
+    "transition comment": "COMMENTAIRE-DE-TRANSITION-CONFIDENTIEL",
+    "late reason": "RAISON-DU-RETARD-CONFIDENTIELLE",
 }
 
 
@@ -93,6 +97,7 @@ def build_world(cast) -> World:
         description="Isolation des murs et des combles.",
         elected_referent="Mme Adèle Adjointe",
         partners=NEVER_PUBLIC["partners"],
+        late_override_reason=NEVER_PUBLIC["late reason"],
         start_date=datetime.date(2025, 1, 6),
         end_date=datetime.date(2026, 8, 28),
         status=ActionStatus.IN_PROGRESS,
@@ -130,6 +135,14 @@ def build_world(cast) -> World:
         ),
     )
     assert FollowUpNote.objects.filter(text=NEVER_PUBLIC["note"]).exists()
+    history_record(plan=plan, user=cast.advisor, summary=NEVER_PUBLIC["history"], action=action)
+    PlanTransition.objects.create(
+        plan=plan,
+        from_status=PlanStatus.VALIDATED,
+        to_status=PlanStatus.DELIBERATED,
+        by=cast.advisor,
+        comment=NEVER_PUBLIC["transition comment"],
+    )
     plan = action_services.plan_publish(plan=plan, user=cast.advisor, published=True)
     # The next version, in preparation: never public.
     draft = ActionPlanFactory(commune=commune, title=NEVER_PUBLIC["draft plan"], previous_version=plan)
