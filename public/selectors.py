@@ -58,9 +58,14 @@ def _observed_territory_ids(territories) -> set[int]:
 def published_territories() -> list[TerritorySummary]:
     """Every territory with something published, by name (four queries)."""
     territories = list(Territory.objects.annotate(commune_count=Count("communes")).order_by("name"))
-    plans: dict[int, int] = {}
-    for plan in published_plans().values():
-        plans[plan.commune.territory_id] = plans.get(plan.commune.territory_id, 0) + 1
+    # The communes with a published plan, counted in the database (a national platform has thousands).
+    plans = dict(
+        ActionPlan.objects.filter(pk__in=published_plan_ids())
+        .order_by()
+        .values("commune__territory_id")
+        .annotate(count=Count("commune_id", distinct=True))
+        .values_list("commune__territory_id", "count")
+    )
     letters = dict(
         published_letters()
         .order_by()

@@ -40,6 +40,11 @@ def plain(html: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def cells_of(row: str) -> list[str]:
+    """The text of each <td> of a table row's HTML."""
+    return [plain(re.sub(r"<[^>]+>", " ", cell)) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+
+
 def url_of_plan(world, version=None):
     if version is None:
         return reverse("public:commune_plan", args=[world.commune.insee_code])
@@ -248,6 +253,10 @@ def test_the_other_published_versions_are_listed(client, world):
     assert world.plan.title in text_of(earlier)
     assert 'id="earlier-version"' in earlier.content.decode()
     assert f'href="{url_of_plan(world, world.draft.version)}"' in earlier.content.decode()
+    # The index counts communes with a published plan, not versions.
+    index = client.get(reverse("public:index")).content.decode()
+    territory_link = f'href="{reverse("public:territory", args=[world.territory.slug])}"'
+    assert cells_of(index.split(territory_link)[1].split("</tr>")[0])[:2] == ["1", "1"]
 
 
 # --- never public ----------------------------------------------------------------------------------
