@@ -4,7 +4,7 @@ minutes, with its canonical address, description and social preview; and the lan
 (`?lang=en`) that set the language cookie and come back to the page without it: no form, no CSRF token,
 no JavaScript.
 
-The open observatory and open data pages (data_views.py) use the same decorator and context."""
+The open observatory and open data pages (data_views.py) can use the same decorator and context."""
 
 import functools
 from urllib.parse import urlencode
