@@ -7,15 +7,14 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from tests.browser.tours import assert_no_problem
-from tests.public.conftest import build_world
+from tests.public.pages_world import world_with_files
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def world(cast, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    built = build_world(cast)
+    built = world_with_files(cast, settings, tmp_path)
     built.plan.deliberation_file.save("signed.pdf", ContentFile(b"%PDF-1.4 signed"), save=True)
     return built
 

@@ -18,10 +18,16 @@ from actions.services.follow_up import FollowUp
 from reporting.letters import letter_publish
 from reporting.models import LetterSection
 from tests.actions.factories import ActionFactory, adopted_plan
-from tests.public.conftest import NEVER_PUBLIC
+from tests.public.pages_world import NEVER_PUBLIC, world_with_files
 from workgroups.models import Meeting
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(cast, settings, tmp_path):
+    return world_with_files(cast, settings, tmp_path)
+
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

@@ -4,8 +4,14 @@ import pytest
 from django.urls import reverse
 
 from actions import services as action_services
+from tests.public.pages_world import world_with_files
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(cast, settings, tmp_path):
+    return world_with_files(cast, settings, tmp_path)
 
 
 def test_the_commune_page_links_to_the_public_page_of_its_published_plan(login, world):

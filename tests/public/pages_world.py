@@ -1,12 +1,11 @@
-"""A territory with what the public may read and what it never may, side by side: a commune's published
-plan (with a draft version after it), a commune's adopted plan left unpublished, a working group with its
-minutes and documents, follow-up notes and history, published and draft letters."""
+"""The public pages' tests' world: a territory with what the public may read and what it never may, side by
+side: a commune's published plan (with a draft version after it), a commune's adopted plan left unpublished,
+a working group with its minutes and documents, follow-up notes and history, published and draft letters."""
 
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -74,12 +73,6 @@ class World:
     @property
     def commune(self):
         return self.cast.commune
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 def build_world(cast) -> World:
@@ -207,9 +200,8 @@ def build_world(cast) -> World:
     )
 
 
-@pytest.fixture
-def world(cast, media) -> World:
+def world_with_files(cast, settings, tmp_path) -> World:
+    """The world, its files (documents, deliberations) kept in the test's own folder. Each test module
+    declares its `world` fixture with it (a conftest.py here would be shared with the open-data tests)."""
+    settings.MEDIA_ROOT = tmp_path
     return build_world(cast)
-
-
-__all__ = ["NEVER_PUBLIC", "PlanStatus", "World", "build_world"]
