@@ -65,14 +65,16 @@ class ActionPlanAdmin(admin.ModelAdmin):
         year_column(ActionPlan, "start_year"),
         year_column(ActionPlan, "end_year"),
         date_column(ActionPlan, "deliberation_date"),
+        "published_at",
     )
-    list_filter = ("status",)
+    list_filter = ("status", ("published_at", admin.EmptyFieldListFilter))
     search_fields = ("commune__name", "title", "deliberation_number")
     list_select_related = ("commune",)
     inlines = [PlanAxisInline, PlanTransitionInline, ReplacedDeliberationInline]
     raw_id_fields = ("previous_version",)
     # Attached or replaced on the plan's page only: its type is checked there and an earlier file is kept.
-    readonly_fields = ("deliberation_file",)
+    # Published and withdrawn on the plan's page only: that checks the plan is adopted and records who did it.
+    readonly_fields = ("deliberation_file", "published_at", "published_by")
 
 
 class MilestoneInline(admin.TabularInline):

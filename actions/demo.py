@@ -126,6 +126,9 @@ def _plan_for(commune: Commune, catalogue: list[CatalogueAction]) -> None:
     if target_stage == Stage.IN_FOLLOW_UP:
         services.plan_transition(plan=plan, to_status=PlanStatus.FOLLOW_UP, user=user)
         _follow_up(plan, seed)
+    # Most communes publish their adopted plan (the public pages, the open data); some keep it internal.
+    if seed % 3:
+        services.plan_publish(plan=plan, user=user, published=True)
 
 
 def _record_milestones(plan, seed: int) -> None:

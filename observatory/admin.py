@@ -15,9 +15,9 @@ class ManagedListAdmin(admin.ModelAdmin):
 
 @admin.register(Dataset)
 class DatasetAdmin(admin.ModelAdmin):
-    list_display = ("name", "name_en", "territory", "producer", "priority", "is_demo")
+    list_display = ("name", "name_en", "territory", "producer", "licence", "priority", "is_demo", "is_open")
     list_editable = ("name_en",)
-    list_filter = ("territory",)
+    list_filter = ("territory", "is_open", "is_demo")
     list_select_related = ("territory",)
 
 

@@ -9,3 +9,6 @@ class PublicConfig(AppConfig):
 
     name = "public"
     verbose_name = _("Public pages")
+
+    def ready(self):
+        from . import receivers  # noqa: F401  (connects the letters' cache version to their writes)

@@ -58,5 +58,5 @@ def test_the_release_digest_reads_every_app_of_the_project_and_its_shared_folder
         assert versions.code_version() == "digest"
     finally:
         versions.code_version.cache_clear()
-    apps = ["accounts", "actions", "communes", "observatory", "reporting", "workgroups"]
+    apps = ["accounts", "actions", "api", "communes", "observatory", "public", "reporting", "workgroups"]
     assert sorted(read) == sorted([*apps, "pcl", "templates", "locale", "static"])

@@ -215,3 +215,28 @@ def working_group_on(*, commune, day: date, meetings_until: datetime | None = No
         .prefetch_related(Prefetch("members", queryset=members, to_attr="current_members"))
         .first()
     )
+
+
+@dataclass
+class GroupActivity:
+    """What the public may know of a commune's working group: that it exists, since when, and how many
+    meetings it held (never its members, minutes, decisions or documents)."""
+
+    set_up_on: date
+    meetings_held: int
+
+
+def group_activity(*, commune_ids, day: date | None = None) -> dict[int, GroupActivity]:
+    """Each commune's working group (absent: none) and the meetings it held up to the end of `day`
+    (today by default), in one query. By the day, not the hour: a page that shows it may be kept a day."""
+    day = day or timezone.localdate()
+    until = timezone.make_aware(datetime.combine(day + timedelta(days=1), datetime.min.time()))
+    groups = (
+        WorkingGroup.objects.filter(commune__in=list(commune_ids))
+        .annotate(held=Count("meetings", filter=Q(meetings__starts_at__lt=until)))
+        .values_list("commune_id", "created_on", "held")
+    )
+    return {
+        commune_id: GroupActivity(set_up_on=created_on, meetings_held=held)
+        for commune_id, created_on, held in groups
+    }

@@ -121,3 +121,34 @@ def observatory_load(
                 f"{generated - started:.1f} s, imported in {imported - generated:.1f} s ({phases})"
             )
     return load
+
+
+OPEN_DATASET_CODE = "bench-open"
+
+
+def open_dataset_load(*, territory, years: int, log: Callable[[str], None] = lambda message: None) -> int:
+    """A territory's own open dataset (`is_open`, under Licence Ouverte 2.0), of `years` years of its
+    communes' values: what its public observatory, its open-data files and the anonymous API publish.
+    Does nothing when it exists; returns the number of values imported."""
+    if Dataset.objects.filter(code=OPEN_DATASET_CODE).exists():
+        return 0
+    dataset = Dataset.objects.create(
+        code=OPEN_DATASET_CODE,
+        territory=territory,
+        name=f"Observatoire ouvert — {territory.name}",
+        producer=territory.name,
+        licence="Licence Ouverte / Open Licence version 2.0",
+        is_open=True,
+        priority=5,
+    )
+    communes = list(territory.communes.order_by("insee_code").values_list("insee_code", "population"))
+    all_years = list(range(LAST_YEAR - years + 1, LAST_YEAR + 1))
+    with tempfile.TemporaryDirectory(prefix="pcl-scale-open-") as folder:
+        path = os.path.join(folder, "open.csv")
+        write_values(path, [(code, population or 0) for code, population in communes], all_years, LAST_YEAR)
+        batch = services.batch_create_from_path(dataset=dataset, file_format=ImportFormat.LONG, path=path)
+        batch = services.batch_run(batch=batch, path=path)
+    if batch.status != BatchStatus.DONE:
+        raise RuntimeError(f"The open dataset's import failed: {batch.message} {batch.errors[:3]}")
+    log(f"  {territory.name}: {len(communes)} communes, {batch.rows_imported:,} values (open dataset)")
+    return batch.rows_imported

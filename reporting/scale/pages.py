@@ -14,6 +14,8 @@ from . import DOMAIN, bench_email
 User = get_user_model()
 
 TRIVIAL_URL = "/account/"
+# A page read without signing in (its trivial page is then read by the administrator).
+ANONYMOUS = ""
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,22 @@ def main_pages() -> list[Page]:
         Page("catalogue (advisor)", reverse("actions:catalogue"), advisor),
         Page("documents (administrator)", reverse("reporting:documents"), administrator),
         Page("observatory imports (administrator)", reverse("observatory:imports"), administrator),
+        # The public pages, read by anyone (no account); the API, anonymous and with a person's token.
+        Page("public index (anonymous)", reverse("public:index"), ANONYMOUS),
+        Page(
+            "public territory (anonymous)",
+            reverse("public:territory", args=[commune.territory.slug]),
+            ANONYMOUS,
+        ),
+        Page("public plan (anonymous)", reverse("public:commune_plan", args=[insee]), ANONYMOUS),
+        Page(
+            "public observatory (anonymous)",
+            reverse("public:observatory", args=[commune.territory.slug]),
+            ANONYMOUS,
+        ),
+        Page("open data (anonymous)", reverse("public:open_data"), ANONYMOUS),
+        Page("API plans (anonymous)", "/api/v1/plans", ANONYMOUS),
+        Page("API actions of a plan (anonymous)", f"/api/v1/actions?plan={plan.pk}", ANONYMOUS),
     ]
 
 

@@ -66,6 +66,9 @@ def plan_communes_pick(count: int) -> list[Commune]:
     return pool[::step][:count]
 
 
+ADOPTION_PUBLISHED_AT = datetime.datetime(START_YEAR, 4, 1, tzinfo=datetime.UTC)
+
+
 def plans_load(*, communes: list[Commune], actions_per_plan: int) -> Plans:
     """One plan per commune of `communes`, of `actions_per_plan` actions each."""
     themes = list(Theme.objects.order_by("order", "pk"))
@@ -85,6 +88,8 @@ def plans_load(*, communes: list[Commune], actions_per_plan: int) -> Plans:
                 status=status,
                 deliberation_date=datetime.date(START_YEAR, 3, 1 + index % 28) if adopted else None,
                 deliberation_number=f"{START_YEAR}-{index + 1:03d}" if adopted else "",
+                # Every adopted plan published: the public pages and the open data at their largest.
+                published_at=ADOPTION_PUBLISHED_AT if adopted else None,
             )
         )
     Commune.objects.bulk_update(communes, ["stage", "charter_signed_on"], batch_size=1000)

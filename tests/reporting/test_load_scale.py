@@ -11,10 +11,11 @@ from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from actions.models import Action, ActionPlan, BudgetLine
+from actions.models import ADOPTED_STATUSES, Action, ActionPlan, BudgetLine
 from communes.importers import NATIONAL_FILE
 from communes.models import Commune, Epci, Membership, Role
-from observatory.models import BatchStatus, ImportBatch, Observation
+from observatory.models import BatchStatus, Dataset, ImportBatch, Observation
+from reporting.scale.pages import bench_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -53,11 +54,23 @@ def test_it_loads_the_communes_under_their_epcis_the_values_the_plans_and_the_be
     assert dict(Commune.objects.values_list("insee_code", "epci__siren")) == {
         row["insee_code"]: row["epci_siren"] for row in rows
     }
-    assert Observation.objects.count() == COMMUNES * YEARS * VALUES_PER_COMMUNE_AND_YEAR
-    batches = ImportBatch.objects.all()
+    demo = Dataset.objects.get(code="demo")
+    assert demo.is_demo and not demo.is_open
+    values = COMMUNES * YEARS * VALUES_PER_COMMUNE_AND_YEAR
+    assert Observation.objects.filter(dataset=demo).count() == values
+    batches = ImportBatch.objects.filter(dataset=demo)
     assert {batch.status for batch in batches} == {BatchStatus.DONE}
-    assert {batch.dataset.is_demo for batch in batches} == {True}
     assert sorted(year for batch in batches for year in batch.years) == [2022, 2023, 2024]
+    # The public pages' data: the bench territory's own open dataset, the adopted plans published.
+    territory = bench_plan().commune.territory
+    opened = Dataset.objects.get(is_open=True)
+    assert (opened.territory, opened.is_demo) == (territory, False)
+    assert Observation.objects.filter(dataset=opened).count() == (
+        territory.communes.count() * YEARS * VALUES_PER_COMMUNE_AND_YEAR
+    )
+    assert set(ActionPlan.objects.filter(published_at__isnull=False)) == set(
+        ActionPlan.objects.filter(status__in=ADOPTED_STATUSES)
+    )
     assert ActionPlan.objects.count() == PLANS
     assert Action.objects.count() == PLANS * ACTIONS
     assert BudgetLine.objects.count() == PLANS * ACTIONS * 7 * 2
@@ -104,6 +117,7 @@ def every_benchmarked_page_answers_its_reader():
     table = out.getvalue()
     assert "/portfolio/" in table and "/observatory/imports/" in table
     assert "/territories/" in table
+    assert "/public/communes/" in table and "/open-data/" in table and "/api/v1/plans" in table
     assert " 200 " in table and "not 200" not in table
 
 

@@ -16,7 +16,7 @@ from django.db import OperationalError, connection
 from psycopg import sql
 
 from actions.cache import actions_changed
-from actions.models import Action, ActionPlan, BudgetLine, CoFunder, Milestone, PlanAxis
+from actions.models import ADOPTED_STATUSES, Action, ActionPlan, BudgetLine, CoFunder, Milestone, PlanAxis
 from communes.models import Commune, Epci, Membership
 from observatory.models import Observation
 from observatory.page_cache import pages_changed
@@ -24,9 +24,10 @@ from observatory.totals import data_changed
 from reporting.figures_cache import figures_changed
 from reporting.scale import DEFAULT_PASSWORD, DOMAIN
 from reporting.scale.communes import communes_load, national_rows
-from reporting.scale.observatory import observatory_load
+from reporting.scale.observatory import observatory_load, open_dataset_load
+from reporting.scale.pages import bench_plan
 from reporting.scale.people import people_load
-from reporting.scale.plans import plan_communes_pick, plans_load
+from reporting.scale.plans import ADOPTION_PUBLISHED_AT, plan_communes_pick, plans_load
 
 User = get_user_model()
 
@@ -79,6 +80,8 @@ class Command(BaseCommand):
                     f"Scale data already loaded: {Commune.objects.count():,} communes, "
                     f"{ActionPlan.objects.count():,} plans."
                 )
+                # A database loaded before the public pages: their open dataset and publications added.
+                self._publications_ensure(years)
                 return
             raise CommandError(
                 "The database already holds communes: load_scale fills an empty one (or --reset)."
@@ -108,6 +111,8 @@ class Command(BaseCommand):
                 f"  {made.plans:,} plans, {made.actions:,} actions, {made.budget_lines:,} budget lines, "
                 f"{made.milestones:,} milestones, {made.cofunders:,} co-funders"
             )
+        with self._step("open data"):
+            self._publications_ensure(years)
         with self._step("people"):
             people = people_load(plan_communes=chosen, communes=everyone, password=password)
             self.stdout.write(
@@ -131,6 +136,19 @@ class Command(BaseCommand):
                 f"{Action.objects.count():,} actions."
             )
         )
+
+    def _publications_ensure(self, years: int) -> None:
+        """The public pages' data: the bench plan's territory's own open dataset, every adopted plan
+        published (what plans_load does for a new load)."""
+        plan = bench_plan()
+        if open_dataset_load(territory=plan.commune.territory, years=years, log=self.stdout.write):
+            pages_changed()
+        published = ActionPlan.objects.filter(status__in=ADOPTED_STATUSES, published_at__isnull=True).update(
+            published_at=ADOPTION_PUBLISHED_AT
+        )
+        if published:
+            actions_changed()
+            self.stdout.write(f"  {published:,} adopted plans published")
 
     @contextmanager
     def _step(self, name: str):
