@@ -14,19 +14,16 @@ from urllib.parse import urlencode
 
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
-from django.template.loader import render_to_string
-from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from actions import selectors as actions_selectors
-from actions.cache import ACTIONS_VERSION
 from communes import outlines
 from communes import selectors as communes_selectors
-from communes.models import Commune, Territory
+from communes.models import Commune
 from observatory import charts, exports
 from observatory import selectors as observatory_selectors
 from observatory.forms import DatasetChoiceForm
@@ -35,38 +32,28 @@ from observatory.views.territory import INDICATOR_UNITS, _charts, _map_message, 
 from pcl import formatting
 from pcl.licences import OPEN_LICENCE, OPEN_LICENCE_URL
 from pcl.pagination import paginate
-from pcl.versions import cached
 
 from . import open_data as files
+from .cache import MAX_AGE, PLANS, cached_page
+from .pages import page_context, public_page, render_page
+from .selectors import territory_by_slug
 
 FORMATS = ("csv", "json")
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
-PAGE_TIMEOUT = 60 * 60
-MAX_AGE = 300  # seconds a browser or a proxy may keep a page or a file before asking again
 DEFAULT_INDICATOR = "emissions_per_inhabitant"
 
 
 def _public(response, *, max_age: int = MAX_AGE):
+    """A file anyone may keep (browsers, proxies) for `max_age` seconds before asking again."""
     patch_cache_control(response, public=True, max_age=max_age)
     return response
 
 
-def _social(request, *, title: str, description: str) -> dict:
-    """What the page's Open Graph tags say (absolute addresses: a preview is built elsewhere)."""
-    return {
-        "title": title,
-        "description": description,
-        "url": request.build_absolute_uri(request.path),
-        "image": request.build_absolute_uri(static("img/social-preview.png")),
-        "locale": "en_GB" if translation.get_language() == "en" else "fr_FR",
-    }
+def _html(text: str) -> HttpResponse:
+    return HttpResponse(text, content_type="text/html; charset=utf-8")
 
 
 # --- the territory's open observatory -------------------------------------------------------------
-
-
-def _territory(slug: str) -> Territory:
-    return get_object_or_404(Territory.objects.only("pk", "slug", "name", "reference_year"), slug=slug)
 
 
 def _choice(request, datasets):
@@ -79,48 +66,51 @@ def _choice(request, datasets):
     return dataset, indicator if indicator in indicators else DEFAULT_INDICATOR
 
 
+@public_page
 def observatory(request, territory_slug):
-    """A territory's observatory from its open datasets: figures by year, targets, map and communes."""
-    territory = _territory(territory_slug)
+    """A territory's observatory from its open datasets: figures by year, targets, map and communes.
+    Cached whole per dataset, map indicator and page of communes, until the observatory's figures or
+    what its pages show change (imports, datasets opened or closed, targets, communes: pages_version)."""
+    territory = territory_by_slug(territory_slug)
     datasets = observatory_selectors.open_datasets_with_data(territory_id=territory.pk)
     dataset, indicator = _choice(request, datasets)
-    page = request.GET.get("page", "")
-    key = (
-        "public:observatory",
-        translation.get_language() or "",
-        request.get_host(),
-        observatory_selectors.pages_version(),
+    parts = (
         territory.pk,
         dataset.pk if dataset else "",
         indicator,
-        page,
+        request.GET.get("page", ""),
+        observatory_selectors.pages_version(),
     )
-    html = cached(
-        key,
-        lambda: _observatory_page(request, territory, datasets, dataset, indicator),
-        timeout=PAGE_TIMEOUT,
+    return _html(
+        cached_page(
+            "observatory",
+            parts,
+            (),
+            lambda: _observatory_page(request, territory, datasets, dataset, indicator),
+        )
     )
-    return _public(HttpResponse(html))
 
 
 def _observatory_page(request, territory, datasets, dataset, indicator) -> str:
-    title = _("Energy and climate observatory of %(territory)s") % {"territory": territory.name}
-    description = _(
-        "Energy consumption, greenhouse-gas emissions and renewable production of the communes of "
-        "%(territory)s, year by year, against the territory's targets: open data."
-    ) % {"territory": territory.name}
-    context = {
-        "title": title,
+    context = page_context(
+        path=reverse("public:observatory", args=[territory.slug]),
+        title=_("Energy and climate observatory of %(territory)s") % {"territory": territory.name},
+        description=_(
+            "Energy consumption, greenhouse-gas emissions and renewable production of the communes of "
+            "%(territory)s, year by year, against the territory's targets: open data."
+        )
+        % {"territory": territory.name},
+    )
+    context |= {
         "territory": territory,
         "datasets": datasets,
         "dataset": dataset,
         "indicator": indicator,
         "indicators": DatasetChoiceForm.INDICATORS,
-        "social": _social(request, title=title, description=description),
     }
     if dataset is not None:
         context |= _observatory_figures(request, territory, dataset, indicator)
-    return render_to_string("public/observatory.html", context, request=request)
+    return render_page("public/observatory.html", context)
 
 
 def _observatory_figures(request, territory, dataset, indicator) -> dict:
@@ -223,10 +213,11 @@ def _figure_text(value) -> str:
     return formatting.number(value, 2 if abs(value) < 100 else 0)
 
 
+@require_safe
 def observatory_outlines(request, territory_slug):
     """The territory's commune outlines for the public map, as GeoJSON (public: IGN's outlines), kept a
     day by browsers and proxies (the page's address names their version)."""
-    territory = _territory(territory_slug)
+    territory = territory_by_slug(territory_slug)
     content = outlines.territory_geojson(territory.pk).encode()
     response = HttpResponse(content, content_type="application/geo+json")
     response["ETag"] = f'"{hashlib.sha1(content).hexdigest()}"'
@@ -237,19 +228,15 @@ def observatory_outlines(request, territory_slug):
 # --- the open data catalogue ----------------------------------------------------------------------
 
 
+@public_page
 def open_data(request):
-    """Every open dataset and every published plan, with their files and the files' columns."""
-    key = (
-        "public:open-data",
-        translation.get_language() or "",
-        request.get_host(),
-        observatory_selectors.pages_version(),
-        ACTIONS_VERSION.current(),
-    )
-    return _public(HttpResponse(cached(key, lambda: _open_data_page(request), timeout=PAGE_TIMEOUT)))
+    """Every open dataset and every published plan, with their files and the files' columns. Cached
+    whole until a plan, a dataset or the observatory's figures change."""
+    parts = (observatory_selectors.pages_version(),)
+    return _html(cached_page("open-data", parts, PLANS, _open_data_page))
 
 
-def _open_data_page(request) -> str:
+def _open_data_page() -> str:
     datasets = observatory_selectors.open_data_catalogue()
     plans = sorted(
         actions_selectors.published_plans().values(),
@@ -261,13 +248,15 @@ def _open_data_page(request) -> str:
         (territory, [plan for plan in plans if plan.commune.territory_id == territory.pk])
         for territory in territories
     ]
-    title = _("Open data")
-    description = _(
-        "The territories' energy and climate figures and the communes' published climate plans, as CSV "
-        "and JSON files under an open licence, with their columns documented."
+    context = page_context(
+        path=reverse("public:open_data"),
+        title=_("Open data"),
+        description=_(
+            "The territories' energy and climate figures and the communes' published climate plans, as "
+            "CSV and JSON files under an open licence, with their columns documented."
+        ),
     )
-    context = {
-        "title": title,
+    context |= {
         "datasets": [
             {"summary": summary, "licence_url": files.licence_url(summary.dataset.open_licence)}
             for summary in datasets
@@ -323,9 +312,8 @@ def _open_data_page(request) -> str:
             },
         ],
         "type_labels": files.TYPE_LABELS,
-        "social": _social(request, title=title, description=description),
     }
-    return render_to_string("public/open_data.html", context, request=request)
+    return render_page("public/open_data.html", context)
 
 
 # --- the files ------------------------------------------------------------------------------------
@@ -344,6 +332,7 @@ def _file_headers(response, *, filename: str, licence_address: str):
     return _public(response)
 
 
+@require_safe
 def dataset_file(request, code, fmt):
     """An open dataset's values as CSV or JSON (404 for any other dataset: demonstration data, data not
     open), streamed; revalidated by its ETag (its description, its latest import, the pages' version)."""
@@ -373,6 +362,7 @@ def dataset_file(request, code, fmt):
     return _file_headers(response, filename=f"{dataset.code}.{fmt}", licence_address=metadata["licence_url"])
 
 
+@require_safe
 def plan_file(request, insee_code, version, fmt):
     """A published version of a commune's plan as CSV or JSON (404 for a version not published: a
     draft, an adopted one kept private, a withdrawn one)."""

@@ -79,7 +79,7 @@ def test_the_observatory_shows_the_open_datasets_figures_in_tables(client, cast)
     assert "<script>" not in page
 
 
-def test_the_observatory_has_a_title_a_description_and_a_social_preview(client, cast):
+def test_the_observatory_has_a_title_a_description_and_a_social_preview(client, cast, settings):
     with_open_data(cast)
     page = page_of(client, url(cast.territory))
     title = page.split("<title>", 1)[1].split("</title>", 1)[0]
@@ -87,8 +87,8 @@ def test_the_observatory_has_a_title_a_description_and_a_social_preview(client, 
     description = page.split('<meta name="description" content="', 1)[1].split('"', 1)[0]
     assert "Grenoble-Alpes Métropole" in description
     assert '<meta property="og:title"' in page
-    assert f'<meta property="og:url" content="http://testserver{url(cast.territory)}">' in page
-    assert '<meta property="og:image" content="http://testserver/static/img/social-preview.png">' in page
+    assert f'<meta property="og:url" content="{settings.SITE_URL}{url(cast.territory)}">' in page
+    assert f'<meta property="og:image" content="{settings.SITE_URL}/static/img/social-preview.png">' in page
     assert page.count("<h1") == 1
 
 
