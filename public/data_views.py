@@ -4,9 +4,12 @@ Everything here reads the observatory through `observatory.selectors.open_datase
 demonstration data) and the plans through `actions.selectors.published_plans` / `published_plan`: a
 dataset or a plan that is not published answers 404, as if it did not exist.
 
-The pages are the same for every reader (no user, no CSRF token: templates/public/base.html), so their
-HTML is cached whole under the versions of what they show (`pcl.versions.cached`), and proxies may keep
-them five minutes (Cache-Control public)."""
+The pages are the public pages' kind (pages.py): the same for every reader, so their HTML is cached whole
+under the versions of what they show (cache.py; the observatory's own `pages_version`), and proxies may
+keep them five minutes. The files are public too: streamed (a dataset's), revalidated by their ETag.
+
+The open observatory shows what the internal one shows (observatory.views.territory's year table, charts
+and map message, the observatory's selectors), from the open datasets only."""
 
 import hashlib
 import json
@@ -66,6 +69,12 @@ def _choice(request, datasets):
     return dataset, indicator if indicator in indicators else DEFAULT_INDICATOR
 
 
+def _page_number(request) -> str:
+    # What the key names of `?page=`: a number, or the first page as the pager reads anything else.
+    page = request.GET.get("page", "")
+    return page if page.isdigit() else "1"
+
+
 @public_page
 def observatory(request, territory_slug):
     """A territory's observatory from its open datasets: figures by year, targets, map and communes.
@@ -78,7 +87,7 @@ def observatory(request, territory_slug):
         territory.pk,
         dataset.pk if dataset else "",
         indicator,
-        request.GET.get("page", ""),
+        _page_number(request),
         observatory_selectors.pages_version(),
     )
     return _html(

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from observatory.models import STORED_UNIT, Quantity, Status
 from pcl.licences import OPEN_LICENCE, OPEN_LICENCE_URL
+from pcl.spreadsheet import safe_cell
 
 # How many rows a chunk of a streamed file holds: big enough that a million rows are a few hundred writes.
 CHUNK_ROWS = 2000
@@ -371,7 +372,8 @@ def plan_json(plan, actions: list[dict]) -> str:
 
 def csv_value(value) -> str:
     """A value as a CSV file for programs writes it: numbers with a decimal point and every digit (no
-    exponent for the usual sizes, "1000" for a whole 1000.0), ISO dates, empty for None."""
+    exponent for the usual sizes, "1000" for a whole 1000.0), ISO dates, empty for None, texts that a
+    spreadsheet would run as a formula after an apostrophe."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -383,7 +385,9 @@ def csv_value(value) -> str:
         return format(value.normalize(), "f") if isinstance(value, Decimal) else repr(value)
     if isinstance(value, date | datetime):
         return value.isoformat()
-    return str(value)
+    # A text someone typed (an action's title) never runs as a formula in a spreadsheet that opens the
+    # file (pcl.spreadsheet); the JSON files keep it as typed.
+    return safe_cell(value)
 
 
 def json_value(value):

@@ -478,3 +478,13 @@ def test_the_files_are_the_same_in_every_language(client, cast, settings):
     french = [content(client.get(address)) for address in addresses]
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     assert [content(client.get(address)) for address in addresses] == french
+
+
+def test_a_text_that_looks_like_a_formula_never_runs_in_a_spreadsheet(client, cast):
+    plan, first, _second = published_plan(cast)
+    first.title = '=HYPERLINK("http://example.org","Cliquez")'
+    first.save()
+    rows = csv_rows(content(client.get(plan_url("38421", 1, "csv"))))
+    assert rows[1][4] == "'" + first.title
+    actions = json.loads(content(client.get(plan_url("38421", 1, "json"))))["actions"]
+    assert actions[0]["title"] == first.title
