@@ -356,19 +356,24 @@ def dataset_file(request, code, fmt):
     conditional = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if conditional is not None:
         return _public(conditional)
-    rows = files.dataset_rows(
-        exports.open_data_values(dataset_id=dataset.pk), observatory_selectors.part_names_in_french()
-    )
-    if fmt == "csv":
-        content = files.csv_stream(files.DATASET_COLUMNS, rows)
+    if request.method == "HEAD":
+        content = iter(())  # the headers alone: not a value read (a server may read a body it drops)
+    elif fmt == "csv":
+        content = files.csv_stream(files.DATASET_COLUMNS, _dataset_rows(dataset))
     else:
         head = {"dataset": metadata, "columns": files.columns_doc(files.DATASET_COLUMNS)}
-        content = files.json_stream(head, files.DATASET_COLUMNS, rows)
+        content = files.json_stream(head, files.DATASET_COLUMNS, _dataset_rows(dataset))
     response = StreamingHttpResponse(content, content_type=CONTENT_TYPES[fmt])
     response["ETag"] = etag
     if last_modified is not None:
         response["Last-Modified"] = http_date(last_modified)
     return _file_headers(response, filename=f"{dataset.code}.{fmt}", licence_address=metadata["licence_url"])
+
+
+def _dataset_rows(dataset):
+    return files.dataset_rows(
+        exports.open_data_values(dataset_id=dataset.pk), observatory_selectors.part_names_in_french()
+    )
 
 
 @require_safe

@@ -488,3 +488,15 @@ def test_a_text_that_looks_like_a_formula_never_runs_in_a_spreadsheet(client, ca
     assert rows[1][4] == "'" + first.title
     actions = json.loads(content(client.get(plan_url("38421", 1, "json"))))["actions"]
     assert actions[0]["title"] == first.title
+
+
+def test_a_head_request_gives_a_datasets_headers_without_reading_its_values(
+    client, cast, django_assert_max_num_queries
+):
+    open_dataset_with_values(cast)
+    with django_assert_max_num_queries(1):
+        response = client.head(dataset_url("metro-ouvert", "csv"))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="metro-ouvert.csv"'
+    assert b"".join(response.streaming_content) == b""
+    assert client.post(dataset_url("metro-ouvert", "csv")).status_code == 405
