@@ -37,10 +37,33 @@ class PlatformAPI(NinjaAPI):
         return get_conditional_response(request, etag=response["ETag"], response=response) or response
 
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
-        """Reading needs no token: each read operation says that its security is optional (`{}`)."""
+        """The answers every operation may give besides its own (a refused token, a refused parameter,
+        the rate limit), and reads that need no token: their security is optional (`{}`)."""
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+        invalid = {"application/json": {"schema": {"$ref": "#/components/schemas/ValidationErrorOut"}}}
+        common = {
+            "401": {
+                "description": "The token is unknown, revoked, or its person deactivated.",
+                "content": error,
+            },
+            "422": {"description": "A parameter is refused: which one, and why.", "content": invalid},
+            "429": {
+                "description": "Too many requests without a token: retry after Retry-After seconds.",
+                "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+                "content": error,
+            },
+        }
         for operations in schema["paths"].values():
             for method, operation in operations.items():
+                # ninja's own statuses are numbers: as keys of JSON they would repeat the text ones.
+                responses = operation["responses"] = {
+                    str(key): value for key, value in operation["responses"].items()
+                }
+                for status, response in common.items():
+                    responses.setdefault(status, response)
+                if "requestBody" in operation:
+                    responses.setdefault("400", {"description": "The body is not JSON.", "content": error})
                 if method == "get" and operation.get("security"):
                     operation["security"] = [*operation["security"], {}]
         return schema

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.urls import reverse
 from ninja import Field, Schema
+from pydantic import field_validator
 
 from actions.models import ActionStatus, BudgetKind, PlanStatus
 from communes import permissions
@@ -176,12 +177,15 @@ class FollowUpIn(Schema):
         None, ge=1990, le=2100, description="The year of `spending` (default: this year)."
     )
     spending: SpendingIn | None = None
-    note: str = Field(
-        "",
-        max_length=10_000,
-        pattern=r"^[^\x00]*$",
-        description="A follow-up note, kept in the action's history.",
-    )
+    note: str = Field("", max_length=10_000, description="A follow-up note, kept in the action's history.")
+
+    @field_validator("note")
+    @classmethod
+    def no_null_character(cls, value: str) -> str:
+        # PostgreSQL refuses it in a text; say so on the field rather than fail the save.
+        if "\x00" in value:
+            raise ValueError("A note cannot contain a null character.")
+        return value
 
 
 class ErrorOut(Schema):

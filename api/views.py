@@ -13,7 +13,7 @@ from actions.models import ActionStatus, PlanStatus
 from actions.selectors import plan_budget_summary
 from actions.services.follow_up import FollowUp
 from communes import permissions
-from communes.models import Commune
+from communes.models import Commune, Territory
 from observatory.models import STORED_UNIT, Quantity
 from observatory.selectors import territory_observatory
 
@@ -69,7 +69,7 @@ def communes(request, filters: Query[CommuneFilters]):
     return selectors.communes(territory_id=filters.territory)
 
 
-@router.get("/communes/{insee_code}", response=CommuneOut, tags=["reference"])
+@router.get("/communes/{insee_code}", response={200: CommuneOut, 404: ErrorOut}, tags=["reference"])
 def commune(request, insee_code: str = Path(..., pattern=INSEE_PATTERN)):
     return get_object_or_404(selectors.communes(), insee_code=insee_code)
 
@@ -98,7 +98,7 @@ def plans(request, filters: Query[PlanFilters]):
     return selectors.readable_plans(request.auth).filter(selectors.plan_filter(**filters.dict()))
 
 
-@router.get("/plans/{int:plan_id}", response={200: PlanDetailOut, 404: ErrorOut}, tags=["plans"])
+@router.get("/plans/{plan_id}", response={200: PlanDetailOut, 404: ErrorOut}, tags=["plans"])
 def plan(request, plan_id: int = PATH_ID):
     plan = selectors.readable_plan(request.auth, plan_id)
     totals = plan_budget_summary(plan=plan).totals
@@ -125,13 +125,13 @@ def actions(request, filters: Query[ActionFilters]):
     return selectors.readable_actions(request.auth).filter(selectors.action_filter(**filters.dict()))
 
 
-@router.get("/actions/{int:action_id}", response={200: ActionOut, 404: ErrorOut}, tags=["actions"])
+@router.get("/actions/{action_id}", response={200: ActionOut, 404: ErrorOut}, tags=["actions"])
 def action(request, action_id: int = PATH_ID):
     return get_object_or_404(selectors.readable_actions(request.auth), pk=action_id)
 
 
 @router.patch(
-    "/actions/{int:action_id}/follow-up",
+    "/actions/{action_id}/follow-up",
     auth=WRITE_AUTH,
     response={
         200: ActionOut,
@@ -187,15 +187,16 @@ def action_follow_up(request, follow_up: FollowUpIn, action_id: int = PATH_ID):
 
 
 def _field_errors(error: ValidationError) -> list[dict]:
-    """The service's errors by field, in the shape of the API's other validation errors."""
+    """The service's errors by field, in the shape of the API's other validation errors (the body's
+    parameter is `follow_up`)."""
     errors = []
     for name, messages in getattr(error, "message_dict", {NON_FIELD_ERRORS: error.messages}).items():
         if name == NON_FIELD_ERRORS:
-            loc = ["body"]
+            loc = ["body", "follow_up"]
         elif name.startswith("spending_"):
-            loc = ["body", "spending", name.removeprefix("spending_")]
+            loc = ["body", "follow_up", "spending", name.removeprefix("spending_")]
         else:
-            loc = ["body", name]
+            loc = ["body", "follow_up", name]
         errors.extend({"loc": loc, "msg": message, "type": "value_error"} for message in messages)
     return errors
 
@@ -235,7 +236,7 @@ def _observatory(request, scope: Scope):
         commune = get_object_or_404(Commune, insee_code=scope.commune)
         territory_id = commune.territory_id
     elif scope.territory is not None:
-        territory_id = scope.territory
+        territory_id = get_object_or_404(Territory, pk=scope.territory).pk
     else:
         raise Http404(_("Give a territory or a commune."))
     if scope.territory is not None and scope.territory != territory_id:

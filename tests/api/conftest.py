@@ -85,7 +85,7 @@ def build_world(cast, scene) -> World:
     FollowUpNote.objects.create(
         action=action, author=scene.owner, date=datetime.date(2025, 1, 5), text=NOTE_TEXT
     )
-    plan_publish(plan=published, user=cast.advisor, published=True)
+    published = plan_publish(plan=published, user=cast.advisor, published=True)
     draft = ActionPlanFactory(commune=commune, title=DRAFT_TITLE, version=10, previous_version=published)
     ActionFactory(plan=draft, title=DRAFT_ACTION)
 
