@@ -7,7 +7,9 @@ import json
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -22,7 +24,7 @@ from api.main import api
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 # A few examples per operation keep the run under half a minute on two cores.
 EXAMPLES = settings(
-    max_examples=12,
+    max_examples=10,
     derandomize=True,
     deadline=None,
     database=None,
@@ -43,6 +45,17 @@ schema.app = get_wsgi_application()
 @pytest.fixture(autouse=True)
 def unlimited(settings):
     settings.API_ANON_RATE = ""  # every generated call answered, none refused by the rate limit
+
+
+@pytest.fixture(autouse=True)
+def connection_kept():
+    """The start and the end of a request close the database connection, the test's transaction with it:
+    Django's own test client keeps it open across its requests, and so must these WSGI calls."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 @pytest.fixture
