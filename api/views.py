@@ -1,11 +1,11 @@
 """The operations of /api/v1/: each parses its parameters, asks one selector or service, answers."""
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
 
 from actions import services as action_services
@@ -238,9 +238,9 @@ def _observatory(request, scope: Scope):
     elif scope.territory is not None:
         territory_id = get_object_or_404(Territory, pk=scope.territory).pk
     else:
-        raise Http404(_("Give a territory or a commune."))
+        raise _refused("territory", _("Give a territory or a commune."))
     if scope.territory is not None and scope.territory != territory_id:
-        raise Http404(_("This commune is not of this territory."))
+        raise _refused("commune", _("This commune is not of this territory."))
     dataset = selectors.readable_dataset(request.auth, code=scope.dataset, territory_id=territory_id)
     view = territory_observatory(
         commune_ids=[commune.pk] if commune else None,
@@ -249,6 +249,11 @@ def _observatory(request, scope: Scope):
         territory_id=None if commune else territory_id,
     )
     return dataset, commune, territory_id, view
+
+
+def _refused(parameter: str, message: str) -> NinjaValidationError:
+    """A 422 naming the parameter, as the parameters' own checks answer."""
+    return NinjaValidationError([{"loc": ["query", parameter], "msg": message, "type": "value_error"}])
 
 
 def _in_years(scope: Scope, year: int) -> bool:
@@ -268,7 +273,10 @@ def observatory_series(request, scope: Query[SeriesScope]):
         series = getattr(view, str(scope.quantity))
         totals, partial, by_part = series.totals, series.partial_totals, series.by_part
         per_inhabitant = view.per_inhabitant(series)
-    in_years = lambda values: sorted(item for item in values.items() if _in_years(scope, item[0]))  # noqa: E731
+
+    def in_years(values: dict) -> list[tuple[int, float]]:
+        return sorted((year, value) for year, value in values.items() if _in_years(scope, year))
+
     return {
         "dataset": dataset.code,
         "licence": dataset.open_licence,

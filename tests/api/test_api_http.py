@@ -111,9 +111,18 @@ def test_an_unknown_filter_value_is_422_naming_the_filter_and_why(anonymous, wor
     assert error["loc"][0] == "query" and error["loc"][-1] == field and error["msg"]
 
 
-def test_the_observatory_needs_a_territory_or_a_commune(anonymous, world):
+def test_the_observatory_needs_a_territory_or_a_commune_of_it(anonymous, world):
     response = anonymous.get(f"{API}/observatory/series?dataset=open-api&quantity=emissions")
-    assert response.status_code == 404 and response.json()["detail"]
+    assert response.status_code == 422
+    assert [error["loc"] for error in response.json()["detail"]] == [["query", "territory"]]
+    foreign = world.cast.foreign_territory.pk
+    response = anonymous.get(
+        f"{API}/observatory/indicators?dataset=open-api&commune=38421&territory={foreign}"
+    )
+    assert response.status_code == 422
+    assert [error["loc"] for error in response.json()["detail"]] == [["query", "commune"]]
+    unknown = anonymous.get(f"{API}/observatory/series?dataset=open-api&territory=999999&quantity=emissions")
+    assert unknown.status_code == 404
 
 
 # --- ETags and cache headers ------------------------------------------------------------------------
