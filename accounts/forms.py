@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from pcl.proxies import client_address
 from pcl.widgets import DateInput
 
-from .models import AuditAction
+from .models import ApiToken, AuditAction
 from .services import login_is_locked
 
 User = get_user_model()
@@ -45,6 +45,14 @@ class AccountForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["full_name"]
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=ApiToken._meta.get_field("name").max_length,
+        help_text=ApiToken._meta.get_field("name").help_text,
+    )
 
 
 class NewAccountForm(SetPasswordForm):

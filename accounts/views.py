@@ -1,8 +1,8 @@
 from django.contrib import admin, messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -10,7 +10,9 @@ from django.utils.translation import gettext as _
 from communes import permissions
 from pcl.links import link_maker
 
-from .forms import AccountForm, ThrottledAuthenticationForm
+from . import services
+from .forms import AccountForm, ApiTokenForm, ThrottledAuthenticationForm
+from .models import ApiToken
 
 
 class LoginView(auth_views.LoginView):
@@ -72,5 +74,45 @@ def account(request):
     officer_of = permissions.visible_territories(request.user).filter(pk__in=officer) if officer else []
     agency = request.user.agency if request.user.agency_id else None
     served = ", ".join(agency.territories.order_by("name").values_list("name", flat=True)) if agency else ""
-    context = {"form": form, "roles": roles, "officer_of": officer_of, "agency": agency, "served": served}
+    context = {
+        "form": form,
+        "roles": roles,
+        "officer_of": officer_of,
+        "agency": agency,
+        "served": served,
+        "tokens": list(request.user.api_tokens.order_by("-created_at", "-pk")),
+        "token_form": ApiTokenForm(),
+    }
     return render(request, "accounts/account.html", context)
+
+
+# --- personal API tokens --------------------------------------------------------------------------
+
+
+@login_required
+def token_create(request):
+    """Creates a personal token and shows it, once: only its digest is kept."""
+    form = ApiTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, raw = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error("name" if hasattr(error, "error_dict") else None, message)
+        else:
+            response = render(request, "accounts/token_created.html", {"token": token, "raw_token": raw})
+            # The token is in this page only: never kept by a cache, never shown again.
+            response["Cache-Control"] = "no-store"
+            return response
+    return render(request, "accounts/token_form.html", {"form": form})
+
+
+@login_required
+def token_revoke(request, token_id):
+    """Revokes one of the person's own tokens (after a confirmation): tools using it get 401 at once."""
+    token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
+    if request.method == "POST":
+        services.api_token_revoke(token=token)
+        messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
+        return redirect("accounts:account")
+    return render(request, "accounts/token_revoke.html", {"token": token})

@@ -206,6 +206,12 @@ _PRIVATE_NETWORKS = ["127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "1
 TRUSTED_PROXIES = env.list(
     "TRUSTED_PROXIES", default=_PRIVATE_NETWORKS if env.bool("BEHIND_TLS_PROXY", default=False) else []
 )
+# The API (/api/v1/): anonymous use is limited to API_ANON_RATE requests per client address ("60/min",
+# "1000/hour"; empty: no limit), counted in the default cache (Redis: shared by every web process);
+# token holders are not limited. Anonymous answers may be cached by proxies for API_PUBLIC_MAX_AGE s.
+API_ANON_RATE = env.str("API_ANON_RATE", default="60/min")
+API_PUBLIC_MAX_AGE = env.int("API_PUBLIC_MAX_AGE", default=60)
+API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=200)
 
 # Email: printed on the console by default; SMTP through EMAIL_URL (smtp+tls://user:password@host:587).
 _email = env.email_url("EMAIL_URL", default="consolemail://")

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from accounts.views import admin_login
+from api.main import api
 from communes import urls as communes_urls
 from communes.views import home
 from reporting.views import communes as commune_pages
@@ -28,6 +29,7 @@ urlpatterns = [
     path("", include("workgroups.urls")),
     path("", include("reporting.urls")),
     path("", include("public.urls")),
+    path("api/v1/", api.urls),
 ]
 
 # Uploaded files (signed deliberations...) are never served as static media: views check
