@@ -12,7 +12,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from actions import services as action_services
-from actions.models import FollowUpNote, Milestone
+from actions.models import Action, ActionPlan, FollowUpNote, Milestone
+from communes.models import Territory
 from observatory.models import Dataset
 from tests.actions.factories import ActionFactory, ActionPlanFactory
 from tests.actions.helpers import adopt
@@ -107,33 +108,55 @@ def _api_list_paths(client) -> set[str]:
     return {path for path, operations in schema["paths"].items() if "get" in operations and "{" not in path}
 
 
+def _every_object_address() -> list[str]:
+    """Every plan, action and dataset of the database at each public address that names one, published
+    or not: what is not published must answer 404 there, or at least show nothing private."""
+    paths = []
+    for plan in ActionPlan.objects.select_related("commune"):
+        insee, version = plan.commune.insee_code, plan.version
+        paths += [
+            f"/api/v1/plans/{plan.pk}",
+            f"/public/communes/{insee}/plan-v{version}/",
+            f"/public/communes/{insee}/plan-v{version}/deliberation.pdf",
+            f"/open-data/plans/{insee}-v{version}.csv",
+            f"/open-data/plans/{insee}-v{version}.json",
+        ]
+    paths += [f"/api/v1/actions/{pk}" for pk in Action.objects.values_list("pk", flat=True)]
+    territories = list(Territory.objects.values_list("pk", flat=True))
+    for code in Dataset.objects.values_list("code", flat=True):
+        paths += [f"/open-data/datasets/{code}.csv", f"/open-data/datasets/{code}.json"]
+        for territory in territories:
+            paths += [
+                f"/api/v1/observatory/series?dataset={code}&territory={territory}&quantity=consumption",
+                f"/api/v1/observatory/indicators?dataset={code}&territory={territory}",
+                f"/api/v1/datasets?territory={territory}",
+            ]
+    return paths
+
+
 def test_nothing_private_reaches_a_public_surface(client, world):
     # Nobody's name nor email: whoever has an account (members, advisors, who published) stays private.
     secrets = dict(SECRETS)
     for user in User.objects.all():
         secrets[f"the name of {user.email}"] = user.full_name
         secrets[f"the email of {user.email}"] = user.email
-    to_visit = list(ENTRY_POINTS) + sorted(_api_list_paths(client))
+    to_visit = list(ENTRY_POINTS) + sorted(_api_list_paths(client)) + _every_object_address()
     seen: dict[str, int] = {}
     leaks = []
     while to_visit and len(seen) < MAX_PAGES:
         path = to_visit.pop()
         if path in seen:
             continue
-        response = client.get(path)
+        # Following the language links too: the English pages are crawled as well as the French ones.
+        response = client.get(path, follow=True)
         seen[path] = response.status_code
         if response.status_code != 200:
             continue
         body = b"".join(response.streaming_content) if response.streaming else response.content
         text = body.decode(errors="replace")
         leaks += [f"{what} on {path}" for what, secret in secrets.items() if secret in text]
-        leaks += [
-            f"an email ({email}) on {path}" for email in re.findall(r"[\w.+-]+@[\w-]+\.[a-z]{2,}", text)
-        ]
-        response.streaming_content = iter([body]) if response.streaming else None
-        if not response.streaming:
-            response.content = body
-        to_visit += sorted(_links(response, path) - set(seen))
+        leaks += [f"an email ({email}) on {path}" for email in EMAIL.findall(text)]
+        to_visit += sorted(_links(text, response.get("Content-Type", ""), path) - set(seen))
     assert not leaks
     # The crawl did reach every surface: the published plan's page and files, the open dataset, the API.
     reached = " ".join(path for path, status in seen.items() if status == 200)
@@ -144,6 +167,7 @@ def test_nothing_private_reaches_a_public_surface(client, world):
         "/open-data/datasets/agence-ore.csv",
         "/api/v1/plans",
         "/api/v1/actions",
+        "/api/v1/observatory/series?dataset=agence-ore",
     ):
         assert expected in reached, expected
     assert len(seen) < MAX_PAGES
