@@ -13,6 +13,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from actions.models import ADOPTED_STATUSES, ActionPlan
+from actions.selectors import published_plans
 from communes import permissions
 from communes.models import (
     Agency,
@@ -236,3 +237,26 @@ def test_no_page_of_the_pays_voironnais_names_grenoble(demo, client, email):
         assert "Grenoble" not in page and "Métropole" not in page, url
         if url not in SHARED_PAGES:
             assert "Voiron" in page, url  # the page is of their territory (the catalogue is everyone's)
+
+
+# --- the public pages: `load_demo` publishes most adopted plans, so that `make run` shows them ---
+
+
+def test_the_demo_publishes_most_adopted_plans_and_keeps_some_internal(demo, client):
+    adopted = ActionPlan.objects.filter(status__in=ADOPTED_STATUSES)
+    published = adopted.filter(published_at__isnull=False)
+    assert 0 < published.count() < adopted.count()
+    not_adopted = ActionPlan.objects.exclude(status__in=ADOPTED_STATUSES)
+    assert not not_adopted.filter(published_at__isnull=False).exists()
+    plan = published.select_related("commune").first()
+    assert client.get(reverse("public:commune_plan", args=[plan.commune.insee_code])).status_code == 200
+    index = client.get(reverse("public:index")).content.decode()
+    assert reverse("public:territory", args=[plan.commune.territory.slug]) in index
+
+
+def test_loading_the_demo_again_publishes_nothing_more(demo):
+    before = {commune_id: plan.pk for commune_id, plan in published_plans().items()}
+    output = io.StringIO()
+    call_command("load_demo", stdout=output)
+    assert "already exist" in output.getvalue()
+    assert {commune_id: plan.pk for commune_id, plan in published_plans().items()} == before
