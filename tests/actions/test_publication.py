@@ -9,6 +9,7 @@ from actions import selectors, services
 from actions.models import ActionPlan, HistoryEntry, PlanStatus
 from tests.actions.factories import ActionPlanFactory
 from tests.actions.helpers import PLAN_EDITORS, PLAN_REFUSED, adopt, messages_of, url
+from tests.workgroups.helpers import tr
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ def test_plan_editors_publish_an_adopted_plan_and_withdraw_it(as_role, scene, ro
     plan = adopt(scene.plan)
     client = as_role(role)
     page = client.get(url("plan", plan.pk)).content.decode()
-    assert "Not published" in page or "Non publié" in page
+    assert tr("Not published: only the commune's people and its network read this plan.") in page
     assert 'name="publish" value="1"' in page
 
     response = publish(client, plan, "1")
@@ -41,8 +42,8 @@ def test_plan_editors_publish_an_adopted_plan_and_withdraw_it(as_role, scene, ro
     assert not plan.is_published and plan.published_by is None
     assert selectors.published_plan(commune=plan.commune) is None
     assert list(HistoryEntry.objects.filter(plan=plan).values_list("summary", flat=True)[:2]) == [
-        "Withdrawn from the public pages",
-        "Published on the public pages",
+        tr("Withdrawn from the public pages"),
+        tr("Published on the public pages"),
     ]
 
 
@@ -64,7 +65,7 @@ def test_a_plan_in_preparation_cannot_be_published(as_role, scene):
     response = publish(client, scene.plan, "1")
     scene.plan.refresh_from_db()
     assert not scene.plan.is_published
-    assert messages_of(response) == ["Only a plan the council adopted can be published."]
+    assert messages_of(response) == [tr("Only a plan the council adopted can be published.")]
     assert 'id="plan-publication"' not in client.get(url("plan", scene.plan.pk)).content.decode()
 
 

@@ -10,6 +10,7 @@ from django.test import Client
 from actions.models import Action, BudgetKind, BudgetLine, FollowUpNote, HistoryEntry
 from tests.actions.helpers import adopt
 from tests.api.conftest import API
+from tests.workgroups.helpers import tr
 
 pytestmark = pytest.mark.django_db
 
@@ -121,7 +122,10 @@ def test_a_reader_of_the_published_plan_without_a_role_gets_403(as_token, scene)
 
 def test_writing_needs_a_token(scene):
     response = patch(Client(), scene.action, {"revision": 1, "progress": 90})
-    assert response.status_code == 401 and "token" in response.json()["detail"]
+    assert response.status_code == 401
+    assert response.json()["detail"] == tr(
+        "This operation needs a personal token: Authorization: Bearer <token>."
+    )
     assert unchanged(scene.action)
 
 
@@ -130,7 +134,12 @@ def test_a_stale_revision_is_refused_with_409_and_nothing_saved(as_token, scene)
     assert patch(client, scene.action, {"revision": 1, "progress": 10}).status_code == 200
     response = patch(client, scene.action, {"revision": 1, "progress": 80, "note": "Trop tard"})
     assert response.status_code == 409
-    assert response.json()["current_revision"] == 2 and "revision 1" in response.json()["detail"]
+    assert response.json()["current_revision"] == 2
+    assert response.json()["detail"] == tr(
+        "Someone saved this action since revision %(revision)d: read it again, then retry. "
+        "Nothing was saved.",
+        revision=1,
+    )
     action = Action.objects.get(pk=scene.action.pk)
     assert (action.progress, action.revision) == (10, 2)
     assert not FollowUpNote.objects.filter(action=action).exists()

@@ -10,6 +10,7 @@ from accounts.models import ApiToken
 from accounts.services import api_token_create, api_token_revoke, token_digest
 from api.main import api
 from tests.api.conftest import API, token_client
+from tests.workgroups.helpers import tr
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +66,11 @@ def test_a_person_revokes_their_token_after_confirming_and_it_no_longer_opens_th
     token.refresh_from_db()
     assert token.revoked_at is not None
     answer = Client(HTTP_AUTHORIZATION=f"Bearer {raw}").get(f"{API}/plans")
-    assert answer.status_code == 401 and "revoked" in answer.json()["detail"]
+    assert answer.status_code == 401
+    assert answer.json()["detail"] == tr(
+        "This token is not valid: it is unknown, revoked, or its account is deactivated. "
+        "Create a new one in your account page."
+    )
     assert answer["WWW-Authenticate"].startswith("Bearer")
 
 
