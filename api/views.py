@@ -1,23 +1,28 @@
-"""The operations of /api/v1/: each parses its parameters, asks one selector or service, answers."""
+"""The operations of /api/v1/: each parses its parameters, asks one selector or service, answers.
+
+What each person reads comes from the owning apps' selectors, never from their models: the published
+data through the public selectors (`published_plan_ids`, `open_datasets`, `published_letters`), and with
+a token what the pages let them read (the filters of communes/permissions.py): `readable_plans`,
+`readable_actions` (actions), `readable_datasets` (observatory), `readable_documents` (reporting)."""
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
 
+from actions import selectors as actions_selectors
 from actions import services as action_services
 from actions.models import ActionStatus, PlanStatus
 from actions.selectors import plan_budget_summary
 from actions.services.follow_up import FollowUp
 from communes import permissions
-from communes.models import Commune, Territory
+from communes import selectors as communes_selectors
+from observatory import selectors as observatory_selectors
 from observatory.models import STORED_UNIT, Quantity
-from observatory.selectors import territory_observatory
+from reporting import selectors as reporting_selectors
 
-from . import selectors
 from .auth import READ_AUTH, WRITE_AUTH
 from .pagination import Pages
 from .schemas import (
@@ -55,7 +60,7 @@ INSEE = Field(None, pattern=INSEE_PATTERN, description="A commune's INSEE code."
 @paginate(Pages)
 def territories(request):
     """The territories (agglomerations, communities of communes) of the platform."""
-    return selectors.territories()
+    return communes_selectors.territories_listed()
 
 
 class CommuneFilters(Schema):
@@ -66,19 +71,19 @@ class CommuneFilters(Schema):
 @paginate(Pages)
 def communes(request, filters: Query[CommuneFilters]):
     """The communes of the platform (names, INSEE codes and populations of the official registers)."""
-    return selectors.communes(territory_id=filters.territory)
+    return communes_selectors.communes_listed(territory_id=filters.territory)
 
 
 @router.get("/communes/{insee_code}", response={200: CommuneOut, 404: ErrorOut}, tags=["reference"])
 def commune(request, insee_code: str = Path(..., pattern=INSEE_PATTERN)):
-    return get_object_or_404(selectors.communes(), insee_code=insee_code)
+    return communes_selectors.commune_listed(insee_code=insee_code)
 
 
 @router.get("/themes", response=list[ThemeOut], tags=["reference"])
 @paginate(Pages)
 def themes(request):
     """The themes of actions (the `theme` filter of actions takes their ids)."""
-    return selectors.themes()
+    return actions_selectors.themes_listed()
 
 
 # --- plans and actions -----------------------------------------------------------------------------
@@ -95,14 +100,14 @@ class PlanFilters(Schema):
 @paginate(Pages)
 def plans(request, filters: Query[PlanFilters]):
     """Every published plan version; with a token, also the plans of the communes your roles open."""
-    return selectors.readable_plans(request.auth).filter(selectors.plan_filter(**filters.dict()))
+    return actions_selectors.readable_plans(request.auth, **filters.dict())
 
 
 @router.get("/plans/{plan_id}", response={200: PlanDetailOut, 404: ErrorOut}, tags=["plans"])
 def plan(request, plan_id: int = PATH_ID):
-    plan = selectors.readable_plan(request.auth, plan_id)
+    plan = actions_selectors.readable_plan(request.auth, plan_id)
     totals = plan_budget_summary(plan=plan).totals
-    plan.action_count = plan.actions.count()
+    plan.action_count = actions_selectors.plan_action_count(plan=plan)
     plan.budget = {"forecast": totals["forecast"], "actual": totals["actual"]}
     return plan
 
@@ -122,12 +127,12 @@ class ActionFilters(Schema):
 @paginate(Pages)
 def actions(request, filters: Query[ActionFilters]):
     """The actions of the plans you read, with their milestones, budget lines and impacts."""
-    return selectors.readable_actions(request.auth).filter(selectors.action_filter(**filters.dict()))
+    return actions_selectors.readable_actions(request.auth, **filters.dict())
 
 
 @router.get("/actions/{action_id}", response={200: ActionOut, 404: ErrorOut}, tags=["actions"])
 def action(request, action_id: int = PATH_ID):
-    return get_object_or_404(selectors.readable_actions(request.auth), pk=action_id)
+    return actions_selectors.readable_action(request.auth, action_id)
 
 
 @router.patch(
@@ -148,7 +153,7 @@ def action_follow_up(request, follow_up: FollowUpIn, action_id: int = PATH_ID):
     page does, under the same permission: the plan's editors, the staff member responsible for it.
     Give the `revision` you read: if someone saved the action since, nothing is saved (409)."""
     user = request.auth
-    action = get_object_or_404(selectors.readable_actions(user), pk=action_id)
+    action = actions_selectors.readable_action(user, action_id)
     if not permissions.can_edit_action(user, action):
         # As the pages: 404 above for whoever cannot read the action at all (here: neither published nor
         # theirs), 403 for a reader who may not update it.
@@ -183,7 +188,7 @@ def action_follow_up(request, follow_up: FollowUpIn, action_id: int = PATH_ID):
         )
     except ValidationError as error:
         return Status(422, {"detail": _field_errors(error)})
-    return get_object_or_404(selectors.readable_actions(user), pk=action_id)
+    return actions_selectors.readable_action(user, action_id)
 
 
 def _field_errors(error: ValidationError) -> list[dict]:
@@ -214,7 +219,7 @@ class DatasetFilters(Schema):
 @paginate(Pages)
 def datasets(request, filters: Query[DatasetFilters]):
     """The open datasets; with a token, also those of the observatories you read."""
-    return selectors.readable_datasets(request.auth, territory_id=filters.territory)
+    return observatory_selectors.readable_datasets(request.auth, territory_id=filters.territory)
 
 
 class Scope(Schema):
@@ -233,16 +238,18 @@ def _observatory(request, scope: Scope):
     """The observatory of the scope (a territory or one commune) from a dataset the person reads."""
     commune = None
     if scope.commune:
-        commune = get_object_or_404(Commune, insee_code=scope.commune)
+        commune = communes_selectors.commune_by_insee_code(insee_code=scope.commune)
         territory_id = commune.territory_id
     elif scope.territory is not None:
-        territory_id = get_object_or_404(Territory, pk=scope.territory).pk
+        territory_id = communes_selectors.territory_by_id(territory_id=scope.territory).pk
     else:
         raise _refused("territory", _("Give a territory or a commune."))
     if scope.territory is not None and scope.territory != territory_id:
         raise _refused("commune", _("This commune is not of this territory."))
-    dataset = selectors.readable_dataset(request.auth, code=scope.dataset, territory_id=territory_id)
-    view = territory_observatory(
+    dataset = observatory_selectors.readable_dataset(
+        request.auth, code=scope.dataset, territory_id=territory_id
+    )
+    view = observatory_selectors.territory_observatory(
         commune_ids=[commune.pk] if commune else None,
         dataset=dataset,
         commune=commune,
@@ -339,9 +346,6 @@ class DocumentFilters(Schema):
 def documents(request, filters: Query[DocumentFilters]):
     """The generated documents' metadata: the adopted deliberation files of the published plans and the
     published letters; with a token, also the documents your roles let you see."""
-    documents = selectors.readable_documents(request.auth)
-    if filters.commune:
-        documents = documents.filter(commune__insee_code=filters.commune)
-    if filters.plan is not None:
-        documents = documents.filter(plan_id=filters.plan)
-    return documents
+    return reporting_selectors.readable_documents(
+        request.auth, commune_insee=filters.commune, plan_id=filters.plan
+    )

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, F, IntegerField, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy
 
 from . import permissions
@@ -148,6 +149,27 @@ def communes_by_ids(*, commune_ids) -> list[Commune]:
 
 def commune_by_id(*, commune_id: int) -> Commune:
     return Commune.objects.select_related("epci", "territory").get(pk=commune_id)
+
+
+def commune_by_insee_code(*, insee_code: str) -> Commune:
+    """The commune of this INSEE code with its territory, or 404 (one query)."""
+    commune = Commune.objects.select_related("territory").filter(insee_code=insee_code).first()
+    if commune is None:
+        raise Http404
+    return commune
+
+
+def communes_listed(*, territory_id: int | None = None) -> QuerySet[Commune]:
+    """Every commune (of the territory, when given) with its EPCI, by name then INSEE code: a stable
+    order to page through (the API's reference data: names, codes and populations of the official
+    registers)."""
+    communes = Commune.objects.select_related("epci").order_by("sort_name", "insee_code")
+    return communes if territory_id is None else communes.filter(territory_id=territory_id)
+
+
+def commune_listed(*, insee_code: str) -> Commune:
+    """The commune of this INSEE code as `communes_listed` reads it, or 404 (one query)."""
+    return get_object_or_404(communes_listed(), insee_code=insee_code)
 
 
 def network_emails(*, territory_id: int | None = None) -> list[str]:
@@ -415,6 +437,29 @@ def chosen_territory(territories: list[TerritoryOption], slug: str | None) -> Te
 def signatory_territories(user) -> list[Territory]:
     """The territories whose signatories the user adds and edits (`permissions.can_edit_signatories`)."""
     return territories_among(permissions.network_territory_ids(user))
+
+
+def territories_with_commune_counts() -> list[Territory]:
+    """Every territory in name order, each with `commune_count`, how many communes it has (one query)."""
+    return list(Territory.objects.annotate(commune_count=Count("communes")).order_by("name"))
+
+
+def territories_listed() -> QuerySet[Territory]:
+    """Every territory by name then id: a stable order to page through (the API's reference data)."""
+    return Territory.objects.order_by("name", "pk")
+
+
+def territory_by_slug(*, slug: str) -> Territory:
+    """The territory of this slug, or 404 (one query)."""
+    territory = Territory.objects.filter(slug=slug).first()
+    if territory is None:
+        raise Http404
+    return territory
+
+
+def territory_by_id(*, territory_id: int) -> Territory:
+    """The territory of this id, or 404 (one query)."""
+    return get_object_or_404(Territory, pk=territory_id)
 
 
 def territories_among(territory_ids) -> list[Territory]:

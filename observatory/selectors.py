@@ -19,7 +19,10 @@ from django.db.models import (
     Sum,
 )
 from django.db.models.functions import Coalesce, TruncDate
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 
+from communes import permissions
 from communes.models import Commune, localized_name
 from pcl import formatting
 from pcl.versions import cached
@@ -440,6 +443,17 @@ def territory_latest_figures() -> dict[int, TerritoryLatestFigures]:
 # --- the open observatory and the open data (the public app) ---------------------------------------
 
 
+def open_dataset_territory_ids() -> set[int | None]:
+    """The territories owning an open dataset (`open_datasets`); None among them: a shared open dataset,
+    which every territory with communes reads (one query)."""
+    return set(open_datasets().values_list("territory_id", flat=True))
+
+
+def has_open_datasets(*, territory_id: int) -> bool:
+    """Whether the territory's public observatory reads an open dataset (one query)."""
+    return open_datasets(territory_id=territory_id).exists()
+
+
 def open_datasets_with_data(*, territory_id: int) -> list[Dataset]:
     """The open datasets (`open_datasets`) that hold values of the territory's communes, in the order
     the public observatory offers them: the first is the one it shows by default (one query)."""
@@ -520,3 +534,37 @@ def part_names_in_french() -> dict[str, dict[str, str]]:
         part: dict(model.objects.values_list("code", "name"))
         for part, model in (("sector", Sector), ("carrier", Carrier), ("source", RenewableSource))
     }
+
+
+# --- what a person reads through the API -----------------------------------------------------------
+
+
+def readable_datasets(user, *, territory_id: int | None = None):
+    """The open datasets, and those of the observatories the user reads (a territory's own and the
+    shared ones, demonstration data included, as the pages show them); those a territory's observatory
+    reads when `territory_id` is given. Ordered on a unique key (stable pages of the API)."""
+    public = Q(pk__in=open_datasets(territory_id=territory_id).values("pk"))
+    condition: Q | None = public
+    if user.is_authenticated and permissions.can_view_observatory(user):
+        territories = permissions.visible_territory_ids(user)
+        if territories is None:
+            condition = None
+        else:
+            condition = public | Q(territory__isnull=True) | Q(territory_id__in=sorted(territories))
+    datasets = Dataset.objects.order_by("priority", "name", "pk")
+    if condition is not None:
+        datasets = datasets.filter(condition)
+    if territory_id is not None:
+        datasets = datasets.filter(Q(territory__isnull=True) | Q(territory_id=territory_id))
+    return datasets
+
+
+def readable_dataset(user, *, code: str, territory_id: int) -> Dataset:
+    """A dataset of the territory's observatory the user may read: open, or theirs (404 otherwise)."""
+    dataset = get_object_or_404(Dataset, code=code)
+    if dataset.territory_id not in (None, territory_id):
+        raise Http404
+    if dataset.is_open and not dataset.is_demo:
+        return dataset
+    permissions.require_found(permissions.can_view_observatory(user, territory_id))
+    return dataset

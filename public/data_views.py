@@ -16,7 +16,6 @@ import json
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
@@ -26,7 +25,6 @@ from django.views.decorators.http import require_safe
 from actions import selectors as actions_selectors
 from communes import outlines
 from communes import selectors as communes_selectors
-from communes.models import Commune
 from observatory import charts, exports
 from observatory import selectors as observatory_selectors
 from observatory.forms import DatasetChoiceForm
@@ -39,7 +37,6 @@ from pcl.pagination import paginate
 from . import open_data as files
 from .cache import MAX_AGE, PLANS, cached_page
 from .pages import page_context, public_page, render_page
-from .selectors import territory_by_slug
 
 FORMATS = ("csv", "json")
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
@@ -80,7 +77,7 @@ def observatory(request, territory_slug):
     """A territory's observatory from its open datasets: figures by year, targets, map and communes.
     Cached whole per dataset, map indicator and page of communes, until the observatory's figures or
     what its pages show change (imports, datasets opened or closed, targets, communes: pages_version)."""
-    territory = territory_by_slug(territory_slug)
+    territory = communes_selectors.territory_by_slug(slug=territory_slug)
     datasets = observatory_selectors.open_datasets_with_data(territory_id=territory.pk)
     dataset, indicator = _choice(request, datasets)
     parts = (
@@ -226,7 +223,7 @@ def _figure_text(value) -> str:
 def observatory_outlines(request, territory_slug):
     """The territory's commune outlines for the public map, as GeoJSON (public: IGN's outlines), kept a
     day by browsers and proxies (the page's address names their version)."""
-    territory = territory_by_slug(territory_slug)
+    territory = communes_selectors.territory_by_slug(slug=territory_slug)
     content = outlines.territory_geojson(territory.pk).encode()
     response = HttpResponse(content, content_type="application/geo+json")
     response["ETag"] = f'"{hashlib.sha1(content).hexdigest()}"'
@@ -381,7 +378,7 @@ def plan_file(request, insee_code, version, fmt):
     """A published version of a commune's plan as CSV or JSON (404 for a version not published: a
     draft, an adopted one kept private, a withdrawn one)."""
     fmt = _format(fmt)
-    commune = get_object_or_404(Commune.objects.only("pk"), insee_code=insee_code)
+    commune = communes_selectors.commune_by_insee_code(insee_code=insee_code)
     plan = actions_selectors.published_plan(commune=commune, version=version)
     if plan is None:
         raise Http404("No such published plan.")

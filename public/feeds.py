@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
+from communes import selectors as communes_selectors
+
 from . import selectors
 from .pages import absolute
 
@@ -16,7 +18,7 @@ class LettersFeed(Feed):
     feed_type = Atom1Feed
 
     def get_object(self, request, territory_slug):
-        return selectors.territory_by_slug(territory_slug)
+        return communes_selectors.territory_by_slug(slug=territory_slug)
 
     def title(self, territory):
         return f"{territory.letter_title} — {territory.name}"

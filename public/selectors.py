@@ -1,29 +1,26 @@
-"""The public pages' reads. Each starts from the other apps' public selectors (`published_plans`,
-`published_plan`, `published_plan_ids`, `open_datasets`, `published_letters`) and nothing else, and hands
-the templates plain rows that carry only what is public: an action's title, theme, status, progress,
-schedule, milestones, budget totals, impacts and elected referent, never the model itself (whose owner,
-notes, history or co-funders a template could otherwise reach). Each page in a constant number of queries.
+"""The public pages' reads, composed from the other apps' selectors and nothing else: their public
+selectors (`published_plans`, `published_plan`, `published_plan_ids`, `open_datasets`,
+`published_letters`) and those built on them (actions/selectors/published.py, the open observatory's and
+the letters' reads). Nothing here queries another app's models: it hands the templates plain rows that
+carry only what is public: an action's title, theme, status, progress, schedule, milestones, budget
+totals, impacts and elected referent, never the model itself (whose owner, notes, history or co-funders a
+template could otherwise reach). Each page in a constant number of queries.
 """
 
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Q, Sum
 from django.http import Http404
 
-from actions.models import Action, ActionPlan, ActionStatus, BudgetLine, Milestone, PlanStatus
-from actions.selectors import (
-    BudgetSummary,
-    axis_tree,
-    plan_budget_summary,
-    published_plan,
-    published_plan_ids,
-    published_plans,
-)
+from actions import selectors as actions_selectors
+from actions.models import ActionPlan, ActionStatus, PlanStatus
+from actions.selectors import BudgetSummary, axis_tree, plan_budget_summary, published_plan, published_plans
+from communes import selectors as communes_selectors
 from communes.models import Commune, Territory
-from observatory.selectors import open_datasets
-from reporting.models import Letter, LetterSection
+from observatory import selectors as observatory_selectors
+from reporting import selectors as reporting_selectors
+from reporting.models import Letter
 from reporting.selectors import published_letters
 from workgroups.selectors import GroupActivity, group_activity
 
@@ -46,7 +43,7 @@ class TerritorySummary:
 def _observed_territory_ids(territories) -> set[int]:
     """The territories whose open observatory has a dataset (their own, or a shared one when they have
     communes): `open_datasets(territory_id=...)` for each, in one query."""
-    owners = set(open_datasets().values_list("territory_id", flat=True))
+    owners = observatory_selectors.open_dataset_territory_ids()
     shared = None in owners
     return {
         territory.pk
@@ -57,22 +54,9 @@ def _observed_territory_ids(territories) -> set[int]:
 
 def published_territories() -> list[TerritorySummary]:
     """Every territory with something published, by name (four queries)."""
-    territories = list(Territory.objects.annotate(commune_count=Count("communes")).order_by("name"))
-    # The communes with a published plan, counted in the database (a national platform has thousands).
-    plans = dict(
-        ActionPlan.objects.filter(pk__in=published_plan_ids())
-        .order_by()
-        .values("commune__territory_id")
-        .annotate(count=Count("commune_id", distinct=True))
-        .values_list("commune__territory_id", "count")
-    )
-    letters = dict(
-        published_letters()
-        .order_by()
-        .values("territory_id")
-        .annotate(count=Count("pk"))
-        .values_list("territory_id", "count")
-    )
+    territories = communes_selectors.territories_with_commune_counts()
+    plans = actions_selectors.published_plan_counts_by_territory()
+    letters = reporting_selectors.published_letter_counts()
     observed = _observed_territory_ids(territories)
     summaries = [
         TerritorySummary(
@@ -84,13 +68,6 @@ def published_territories() -> list[TerritorySummary]:
         for territory in territories
     ]
     return [s for s in summaries if s.plan_count or s.letter_count or s.has_observatory]
-
-
-def territory_by_slug(slug: str) -> Territory:
-    territory = Territory.objects.filter(slug=slug).first()
-    if territory is None:
-        raise Http404
-    return territory
 
 
 @dataclass
@@ -120,28 +97,12 @@ def _status_label(status: str) -> str:
     return str(PlanStatus(status).label)
 
 
-def _action_counts(plan_ids: list[int]) -> dict[int, dict]:
-    """Per plan: its actions, those done, and the average progress of those not abandoned (one query)."""
-    rows = (
-        Action.objects.filter(plan_id__in=plan_ids)
-        .order_by()
-        .values("plan_id")
-        .annotate(
-            count=Count("pk"),
-            done=Count("pk", filter=Q(status=ActionStatus.DONE)),
-            in_progress=Count("pk", filter=Q(status=ActionStatus.IN_PROGRESS)),
-            progress=Avg("progress", filter=~Q(status=ActionStatus.ABANDONED)),
-        )
-    )
-    return {row["plan_id"]: row for row in rows}
-
-
 def territory_page(*, territory: Territory) -> TerritoryPage:
     """The territory's communes with a published plan, by name, with their counts (four queries)."""
     plans = sorted(
         published_plans(territory_id=territory.pk).values(), key=lambda plan: plan.commune.sort_name
     )
-    counts = _action_counts([plan.pk for plan in plans])
+    counts = actions_selectors.action_counts_by_plan(plan_ids=[plan.pk for plan in plans])
     rows = []
     for plan in plans:
         count = counts.get(plan.pk, {})
@@ -161,8 +122,8 @@ def territory_page(*, territory: Territory) -> TerritoryPage:
     return TerritoryPage(
         territory=territory,
         plans=rows,
-        has_observatory=open_datasets(territory_id=territory.pk).exists(),
-        letter_count=published_letters(territory_id=territory.pk).count(),
+        has_observatory=observatory_selectors.has_open_datasets(territory_id=territory.pk),
+        letter_count=reporting_selectors.published_letter_count(territory_id=territory.pk),
     )
 
 
@@ -267,13 +228,6 @@ class PlanPage:
     versions: list[VersionLink]
 
 
-def commune_by_insee(insee_code: str) -> Commune:
-    commune = Commune.objects.select_related("territory").filter(insee_code=insee_code).first()
-    if commune is None:
-        raise Http404
-    return commune
-
-
 def published_version(*, commune: Commune, version: int | None = None) -> ActionPlan:
     """The commune's published plan (its latest published version, or that version): 404 otherwise."""
     plan = published_plan(commune=commune, version=version)
@@ -282,35 +236,12 @@ def published_version(*, commune: Commune, version: int | None = None) -> Action
     return plan
 
 
-# Only what the public page shows is read from the actions: never their owner, owner_name, partners,
-# updated_by or anything joined to people.
-PUBLIC_ACTION_FIELDS = (
-    "pk",
-    "axis_id",
-    "title",
-    "description",
-    "theme__name",
-    "status",
-    "progress",
-    "start_date",
-    "end_date",
-    "elected_referent",
-    "mwh_saved",
-    "tco2e_avoided",
-    "mwh_renewable",
-    "achieved_mwh_saved",
-    "achieved_tco2e_avoided",
-    "achieved_mwh_renewable",
-)
-
-
 def _public_actions(plan: ActionPlan) -> list[tuple[int | None, PublicAction]]:
-    """The plan's actions in order, each with its axis id, milestones and budget totals (three queries)."""
-    rows = Action.objects.filter(plan=plan).order_by("order", "pk").values_list(*PUBLIC_ACTION_FIELDS)
+    """The plan's actions in order, each with its axis id, milestones and budget totals (three queries):
+    only the public fields of the actions (`PUBLIC_ACTION_FIELDS`) are read."""
     actions = []
     by_pk: dict[int, PublicAction] = {}
-    for row in rows:
-        values = dict(zip(PUBLIC_ACTION_FIELDS, row, strict=True))
+    for values in actions_selectors.public_action_rows(plan=plan):
         action = PublicAction(
             pk=values["pk"],
             title=values["title"],
@@ -331,20 +262,9 @@ def _public_actions(plan: ActionPlan) -> list[tuple[int | None, PublicAction]]:
         )
         by_pk[action.pk] = action
         actions.append((values["axis_id"], action))
-    milestones = (
-        Milestone.objects.filter(action__plan=plan)
-        .order_by("due_date", "pk")
-        .values_list("action_id", "name", "due_date", "done_on")
-    )
-    for action_id, name, due_date, done_on in milestones:
+    for action_id, name, due_date, done_on in actions_selectors.public_milestone_rows(plan=plan):
         by_pk[action_id].milestones.append(PublicMilestone(name, due_date, done_on))
-    budgets = (
-        BudgetLine.objects.filter(action__plan=plan)
-        .order_by()
-        .values("action_id")
-        .annotate(forecast=Sum("forecast"), actual=Sum("actual"))
-    )
-    for row in budgets:
+    for row in actions_selectors.action_budget_totals(plan=plan):
         action = by_pk[row["action_id"]]
         action.forecast = row["forecast"] or ZERO
         action.actual = row["actual"]
@@ -358,7 +278,7 @@ def _groups(plan: ActionPlan, actions: list[tuple[int | None, PublicAction]]) ->
         by_axis.setdefault(axis_id, []).append(action)
     groups = [
         AxisGroup(title=axis.title, depth=depth, anchor=f"axis-{axis.pk}", actions=by_axis.pop(axis.pk, []))
-        for axis, depth in axis_tree(list(plan.axes.all()))
+        for axis, depth in axis_tree(actions_selectors.plan_axes(plan=plan))
     ]
     # An axis with neither actions nor sub-axes with actions says nothing: left out.
     kept = []
@@ -390,11 +310,7 @@ def _totals(actions: list[PublicAction]) -> PlanTotals:
 
 def _versions(commune: Commune, shown: ActionPlan) -> list[VersionLink]:
     """Every published version of the commune's plan, newest first (one query)."""
-    plans = (
-        ActionPlan.objects.filter(commune=commune, pk__in=published_plan_ids())
-        .order_by("-version")
-        .values_list("version", "title", "deliberation_date")
-    )
+    plans = actions_selectors.commune_published_versions(commune=commune)
     links = [
         VersionLink(
             version=version,
@@ -448,24 +364,15 @@ def territory_letters(*, territory: Territory) -> list[Letter]:
 
 def published_letter(*, territory: Territory, number: int) -> Letter:
     """A published issue with its sections (two queries); 404 for a draft or an unknown number."""
-    letter = published_letters(territory_id=territory.pk).filter(number=number).first()
+    letter = reporting_selectors.published_letter(territory_id=territory.pk, number=number)
     if letter is None:
         raise Http404
-    letter.public_sections = list(
-        LetterSection.objects.filter(letter=letter).order_by("order", "pk").only("heading", "body")
-    )
     return letter
 
 
 def feed_letters(*, territory: Territory, limit: int = 20) -> list[Letter]:
     """The latest published issues with their sections, for the feed (two queries)."""
-    letters = list(published_letters(territory_id=territory.pk)[:limit])
-    sections: dict[int, list[LetterSection]] = {letter.pk: [] for letter in letters}
-    for section in LetterSection.objects.filter(letter__in=letters).order_by("order", "pk"):
-        sections[section.letter_id].append(section)
-    for letter in letters:
-        letter.public_sections = sections[letter.pk]
-    return letters
+    return reporting_selectors.latest_published_letters(territory_id=territory.pk, limit=limit)
 
 
 # --- the sitemap -----------------------------------------------------------------------------------
@@ -481,11 +388,8 @@ class Sitemap:
 def sitemap() -> Sitemap:
     """Every public page's subject: the territories with something published, every published version
     and every published letter (six queries)."""
-    plans = list(
-        ActionPlan.objects.filter(pk__in=published_plan_ids())
-        .select_related("commune")
-        .only("version", "commune__insee_code")
-        .order_by("commune__insee_code", "version")
+    return Sitemap(
+        territories=published_territories(),
+        plans=actions_selectors.published_versions(),
+        letters=reporting_selectors.published_letter_links(),
     )
-    letters = list(published_letters().only("number", "published_at", "territory__slug", "territory__name"))
-    return Sitemap(territories=published_territories(), plans=plans, letters=letters)

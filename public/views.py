@@ -1,6 +1,7 @@
 """The public pages: the territories with something published, a territory's published plans, a commune's
 published plan (and each published version, its signed deliberation), the letters' archive, issues and Atom
-feed, the sitemap and robots.txt. No sign-in; every read goes through public/selectors.py.
+feed, the sitemap and robots.txt. No sign-in; every read goes through public/selectors.py and the owning
+apps' selectors.
 
 Each page is rendered once per language, day and version of what it shows (cache.py), from the request's
 address only: anyone who reads it gets the same HTML."""
@@ -9,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from communes import selectors as communes_selectors
 from pcl.formatting import data_datetime, date_text
 from pcl.uploads import attachment_response
 
@@ -47,7 +49,7 @@ def index(request):
 @public_page
 def territory(request, territory_slug):
     def render() -> str:
-        page = selectors.territory_page(territory=selectors.territory_by_slug(territory_slug))
+        page = selectors.territory_page(territory=communes_selectors.territory_by_slug(slug=territory_slug))
         name = page.territory.name
         context = page_context(
             path=reverse("public:territory", args=[territory_slug]),
@@ -64,7 +66,7 @@ def territory(request, territory_slug):
 
 def _plan_html(insee_code: str, version: int | None) -> str:
     def render() -> str:
-        commune = selectors.commune_by_insee(insee_code)
+        commune = communes_selectors.commune_by_insee_code(insee_code=insee_code)
         page = selectors.plan_page(commune=commune, version=version)
         path = (
             reverse("public:commune_plan", args=[insee_code])
@@ -103,7 +105,9 @@ def plan_version(request, insee_code, version):
 @public_page
 def plan_deliberation(request, insee_code, version):
     """The signed deliberation of a published version (404 when it has none, or is not published)."""
-    plan = selectors.published_version(commune=selectors.commune_by_insee(insee_code), version=version)
+    plan = selectors.published_version(
+        commune=communes_selectors.commune_by_insee_code(insee_code=insee_code), version=version
+    )
     if not plan.deliberation_file:
         raise Http404
     return attachment_response(
@@ -117,7 +121,7 @@ def plan_deliberation(request, insee_code, version):
 @public_page
 def letters(request, territory_slug):
     def render() -> str:
-        territory_ = selectors.territory_by_slug(territory_slug)
+        territory_ = communes_selectors.territory_by_slug(slug=territory_slug)
         context = page_context(
             path=reverse("public:letters", args=[territory_slug]),
             title=f"{territory_.letter_title} — {territory_.name}",
@@ -142,7 +146,7 @@ def letters(request, territory_slug):
 @public_page
 def letter(request, territory_slug, number):
     def render() -> str:
-        territory_ = selectors.territory_by_slug(territory_slug)
+        territory_ = communes_selectors.territory_by_slug(slug=territory_slug)
         issue = selectors.published_letter(territory=territory_, number=number)
         context = page_context(
             path=reverse("public:letter", args=[territory_slug, number]),

@@ -105,6 +105,28 @@ from .plans import (
     published_plan_ids,
     published_plans,
 )
+from .published import (
+    PUBLIC_ACTION_FIELDS,
+    action_budget_totals,
+    action_counts_by_plan,
+    commune_published_versions,
+    plan_axes,
+    public_action_rows,
+    public_milestone_rows,
+    published_plan_counts_by_territory,
+    published_versions,
+)
+from .readable import (
+    action_filter,
+    plan_action_count,
+    plan_filter,
+    published_or_visible,
+    readable_action,
+    readable_actions,
+    readable_plan,
+    readable_plans,
+    themes_listed,
+)
 
 # --- lookups ------------------------------------------------------------------------------------
 
@@ -482,6 +504,26 @@ __all__ = [
     "started_filter",
     "with_adopted_plan",
     "with_flags",
+    # The public pages and the open data (published.py).
+    "PUBLIC_ACTION_FIELDS",
+    "action_budget_totals",
+    "action_counts_by_plan",
+    "commune_published_versions",
+    "plan_axes",
+    "public_action_rows",
+    "public_milestone_rows",
+    "published_plan_counts_by_territory",
+    "published_versions",
+    # What a person reads through the API (readable.py).
+    "action_filter",
+    "plan_action_count",
+    "plan_filter",
+    "published_or_visible",
+    "readable_action",
+    "readable_actions",
+    "readable_plan",
+    "readable_plans",
+    "themes_listed",
     # The territories compared (the administrator's view).
     "TerritoryPlanFigures",
     "plan_figures_by_territory",
