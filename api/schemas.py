@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.urls import reverse
 from ninja import Field, Schema
-from pydantic import field_validator
+from pydantic import BaseModel, field_validator
 
 from actions.models import ActionStatus, BudgetKind, PlanStatus
 from communes import permissions
@@ -94,13 +94,15 @@ class ImpactOut(Schema):
     mwh_renewable: float | None = Field(..., description="Renewable production (MWh/year).")
 
 
-class MilestoneOut(Schema):
+# Plain pydantic models fed with dicts (ActionOut's resolvers): no attribute getter to run for each of the
+# hundreds of milestones and budget lines of a page.
+class MilestoneOut(BaseModel):
     name: str
     due_date: date
     done_on: date | None
 
 
-class BudgetLineOut(Schema):
+class BudgetLineOut(BaseModel):
     year: int
     kind: BudgetKind
     forecast: float = Field(..., description="Forecast, € excluding tax.")
@@ -134,11 +136,23 @@ class ActionOut(Schema):
 
     @staticmethod
     def resolve_milestones(action) -> list:
-        return list(action.milestones.all())
+        return [
+            {"name": milestone.name, "due_date": milestone.due_date, "done_on": milestone.done_on}
+            for milestone in action.milestone_list
+        ]
 
     @staticmethod
     def resolve_budget_lines(action) -> list:
-        return list(action.budget_lines.all())
+        return [
+            {
+                "year": line.year,
+                "kind": line.kind,
+                "forecast": line.forecast,
+                "actual": line.actual,
+                "added_after_adoption": line.added_after_adoption,
+            }
+            for line in action.budget_line_list
+        ]
 
     @staticmethod
     def resolve_expected_impact(action) -> dict:

@@ -102,8 +102,15 @@ def readable_actions(user, **filters) -> QuerySet[Action]:
     actions = (
         Action.objects.select_related("plan__commune", "theme", "owner")
         .prefetch_related(
-            Prefetch("milestones", queryset=Milestone.objects.order_by("due_date", "pk")),
-            Prefetch("budget_lines", queryset=BudgetLine.objects.order_by("year", "kind", "pk")),
+            # Into plain lists (`to_attr`): a related manager per action would cost a queryset clone each.
+            Prefetch(
+                "milestones", queryset=Milestone.objects.order_by("due_date", "pk"), to_attr="milestone_list"
+            ),
+            Prefetch(
+                "budget_lines",
+                queryset=BudgetLine.objects.order_by("year", "kind", "pk"),
+                to_attr="budget_line_list",
+            ),
         )
         .order_by("plan__commune__sort_name", "-plan__version", "order", "pk")
     )
