@@ -13,7 +13,7 @@ from decimal import Decimal
 from io import BytesIO
 
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,6 +31,7 @@ from pcl.formatting import (
     xlsx_date,
 )
 from pcl.spreadsheet import safe_cell, safe_xlsx_text
+from pcl.uploads import attachment_response
 
 from .models import ActionPlan, BudgetKind, CoFunder, CoFunderStatus
 from .selectors import action_is_late, with_flags
@@ -296,3 +297,16 @@ def xlsx_response(*, plan: ActionPlan, rows: PlanExport) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="{_filename(plan, "xlsx")}"'
     return response
+
+
+def signed_deliberation_response(plan):
+    """The plan's signed deliberation as a PDF download under its clean name (the plan page's and the
+    public page's link); 404 when none is attached."""
+    if not plan.deliberation_file:
+        raise Http404
+    return attachment_response(
+        plan.deliberation_file.open("rb"),
+        filename=plan.signed_deliberation_name,
+        content_type="application/pdf",
+        keep_case=True,
+    )

@@ -29,7 +29,7 @@ from observatory import charts, exports
 from observatory import selectors as observatory_selectors
 from observatory.forms import DatasetChoiceForm
 from observatory.page_cache import outlines_version
-from observatory.views.territory import INDICATOR_UNITS, _charts, _map_message, _yearly_rows
+from observatory.views.territory import INDICATOR_UNITS, map_message_for, territory_charts, yearly_rows
 from pcl import formatting
 from pcl.licences import OPEN_LICENCE, OPEN_LICENCE_URL
 from pcl.pagination import paginate
@@ -144,7 +144,7 @@ def _observatory_figures(request, territory, dataset, indicator) -> dict:
         dataset=dataset, year=last_year, reference_year=view.reference_year, territory_id=territory.pk
     )[indicator]
     drawn = [by_commune[commune.pk] for commune in mapped_communes if commune.pk in by_commune]
-    map_message, map_is_empty = _map_message(
+    map_message, map_is_empty = map_message_for(
         year=last_year,
         with_value=with_value,
         total=pages["page"].paginator.count,
@@ -152,13 +152,13 @@ def _observatory_figures(request, territory, dataset, indicator) -> dict:
         drawn_with_value=sum(1 for row in drawn if getattr(row, indicator) is not None),
     )
     outlines_url = reverse("public:observatory_outlines", args=[territory.slug])
-    figures = _charts(view)
+    figures = territory_charts(view)
     # The pager's links name the page's choices, never what else a request's address carried: the page
     # is cached for every reader.
     pages["query"] = urlencode({"dataset": dataset.code, "indicator": indicator})
     return {
         "view": view,
-        "rows": _yearly_rows(view),
+        "rows": yearly_rows(view),
         "charts": figures,
         "chart_tables": {
             "consumption": _chart_table(

@@ -6,13 +6,13 @@ apps' selectors.
 Each page is rendered once per language, day and version of what it shows (cache.py), from the request's
 address only: anyone who reads it gets the same HTML."""
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from actions.exports import signed_deliberation_response
 from communes import selectors as communes_selectors
 from pcl.formatting import data_datetime, date_text
-from pcl.uploads import attachment_response
 
 from . import selectors
 from .cache import EVERYTHING, LETTERS, PLANS, cached_page
@@ -108,14 +108,7 @@ def plan_deliberation(request, insee_code, version):
     plan = selectors.published_version(
         commune=communes_selectors.commune_by_insee_code(insee_code=insee_code), version=version
     )
-    if not plan.deliberation_file:
-        raise Http404
-    return attachment_response(
-        plan.deliberation_file.open("rb"),
-        filename=plan.signed_deliberation_name,
-        content_type="application/pdf",
-        keep_case=True,
-    )
+    return signed_deliberation_response(plan)
 
 
 @public_page

@@ -15,6 +15,7 @@ from pcl.uploads import attachment_response
 
 from .. import exports, selectors, services
 from ..charts import schedule_figure
+from ..exports import signed_deliberation_response
 from ..forms import (
     PLAN_STATUS_ACTIONS,
     AxisForm,
@@ -194,14 +195,7 @@ def plan_deliberation_file(request, plan_id):
         else:
             messages.error(request, " ".join(form.errors["deliberation_file"]))
         return redirect("actions:plan", plan.pk)
-    if not plan.deliberation_file:
-        raise Http404
-    return attachment_response(
-        plan.deliberation_file.open("rb"),
-        filename=plan.signed_deliberation_name,
-        content_type="application/pdf",
-        keep_case=True,
-    )
+    return signed_deliberation_response(plan)
 
 
 @login_required

@@ -23,7 +23,7 @@ from ..forms import DatasetChoiceForm
 from ..page_cache import cached_page_part, outlines_version
 
 
-def _yearly_rows(view) -> list[dict]:
+def yearly_rows(view) -> list[dict]:
     """The table under the charts (and its CSV export): one row per year. The years covering part of the
     territory give their partial sums, named in `partial`, beside their `coverage`; no change since the
     reference is computed for them (see selectors.territory_observatory)."""
@@ -132,7 +132,7 @@ def _query(request, **extra) -> str:
     return f"?{params.urlencode()}" if params else ""
 
 
-def _charts(view) -> dict:
+def territory_charts(view) -> dict:
     emissions_per_inhabitant = view.per_inhabitant(view.emissions)
     # The chart follows the basis of the latest GHG target; targets on the other basis are left out.
     basis = view.ghg_targets[-1].target.ghg_basis if view.ghg_targets else "total"
@@ -223,7 +223,7 @@ def _territory_body(request, territory, dataset, indicator) -> dict:
         dataset=dataset, year=last_year, reference_year=view.reference_year, territory_id=territory.pk
     )[indicator]
     drawn = [by_commune[commune.pk] for commune in mapped_communes if commune.pk in by_commune]
-    map_message, map_is_empty = _map_message(
+    map_message, map_is_empty = map_message_for(
         year=last_year,
         with_value=mapped,
         total=total,
@@ -235,8 +235,8 @@ def _territory_body(request, territory, dataset, indicator) -> dict:
         {
             "dataset": dataset,
             "view": view,
-            "rows": _yearly_rows(view),
-            "charts": _charts(view),
+            "rows": yearly_rows(view),
+            "charts": territory_charts(view),
             "map": charts.communes_map(
                 drawn,
                 indicator,
@@ -276,7 +276,7 @@ def territory_outlines(request, slug):
     return response
 
 
-def _map_message(
+def map_message_for(
     *, year, with_value: int, total: int, outlined: int, drawn_with_value: int
 ) -> tuple[str, bool]:
     """What the map says under it, and whether there is no map to draw. The map draws the communes whose
@@ -358,8 +358,8 @@ def _commune_body(commune, dataset) -> dict:
             "commune": commune,
             "dataset": dataset,
             "view": view,
-            "rows": _yearly_rows(view),
-            "charts": _charts(view),
+            "rows": yearly_rows(view),
+            "charts": territory_charts(view),
         },
     )
     return {"body": body}
@@ -382,14 +382,14 @@ def _export(request, rows, dataset, view, name: str) -> HttpResponse:
 def agglomeration_export(request):
     territory = _territory_choice(request).territory
     _form, dataset, view = _territory(request, territory_id=territory.pk)
-    return _export(request, _yearly_rows(view), dataset, view, territory.slug)
+    return _export(request, yearly_rows(view), dataset, view, territory.slug)
 
 
 @login_required
 def commune_export(request, insee_code):
     commune = permissions.commune_for_user(request.user, insee_code)
     _form, dataset, view = _territory(request, territory_id=commune.territory_id, commune=commune)
-    return _export(request, _yearly_rows(view), dataset, view, commune.name)
+    return _export(request, yearly_rows(view), dataset, view, commune.name)
 
 
 def _data(dataset, insee_codes, name: str, *, territory_id: int | None = None) -> StreamingHttpResponse:
