@@ -25,14 +25,12 @@ from django.views.decorators.http import require_safe
 from actions import selectors as actions_selectors
 from communes import outlines
 from communes import selectors as communes_selectors
-from observatory import charts, exports
+from observatory import exports
 from observatory import selectors as observatory_selectors
 from observatory.forms import DatasetChoiceForm
-from observatory.page_cache import outlines_version
-from observatory.views.territory import INDICATOR_UNITS, map_message_for, territory_charts, yearly_rows
+from observatory.views.territory import territory_charts, territory_communes, yearly_rows
 from pcl import formatting
 from pcl.licences import OPEN_LICENCE, OPEN_LICENCE_URL
-from pcl.pagination import paginate
 
 from . import open_data as files
 from .cache import MAX_AGE, PLANS, cached_page
@@ -125,37 +123,14 @@ def _observatory_figures(request, territory, dataset, indicator) -> dict:
     view = observatory_selectors.territory_observatory(
         commune_ids=None, dataset=dataset, territory_id=territory.pk
     )
-    _first_year, last_year = observatory_selectors.year_range(dataset=dataset, territory_id=territory.pk)
-    indicator_label = f"{dict(DatasetChoiceForm.INDICATORS)[indicator]} ({INDICATOR_UNITS[indicator]})"
-    pages = paginate(request, communes_selectors.communes_ordered(territory_id=territory.pk))
-    page_communes = list(pages["page"].object_list)
-    on_page = {commune.pk for commune in page_communes}
-    mapped_communes = communes_selectors.communes_by_insee_codes(
-        insee_codes=outlines.outlined_codes(territory.pk)
-    )
-    rows = observatory_selectors.communes_comparison(
-        communes=page_communes + [commune for commune in mapped_communes if commune.pk not in on_page],
-        dataset=dataset,
-        year=last_year,
-        reference_year=view.reference_year,
-    )
-    by_commune = {row.commune_id: row for row in rows}
-    with_value = observatory_selectors.comparison_counts(
-        dataset=dataset, year=last_year, reference_year=view.reference_year, territory_id=territory.pk
-    )[indicator]
-    drawn = [by_commune[commune.pk] for commune in mapped_communes if commune.pk in by_commune]
-    map_message, map_is_empty = map_message_for(
-        year=last_year,
-        with_value=with_value,
-        total=pages["page"].paginator.count,
-        outlined=len(mapped_communes),
-        drawn_with_value=sum(1 for row in drawn if getattr(row, indicator) is not None),
+    communes = territory_communes(
+        request, territory=territory, dataset=dataset, indicator=indicator, view=view
     )
     outlines_url = reverse("public:observatory_outlines", args=[territory.slug])
     figures = territory_charts(view)
     # The pager's links name the page's choices, never what else a request's address carried: the page
     # is cached for every reader.
-    pages["query"] = urlencode({"dataset": dataset.code, "indicator": indicator})
+    communes.page["query"] = urlencode({"dataset": dataset.code, "indicator": indicator})
     return {
         "view": view,
         "rows": yearly_rows(view),
@@ -174,16 +149,7 @@ def _observatory_figures(request, territory, dataset, indicator) -> dict:
                 figures["production"], "production-table", _("Renewable production by source (MWh)")
             ),
         },
-        "map": charts.communes_map(
-            drawn, indicator, indicator_label, f"{outlines_url}?v={outlines_version()}"
-        ),
-        "map_is_empty": map_is_empty,
-        "map_message": map_message,
-        "indicator_label": indicator_label,
-        "last_year": last_year,
-        "comparison": [by_commune[commune.pk] for commune in page_communes if commune.pk in by_commune],
-        "comparison_page": pages["page"],
-        "comparison_query": pages["query"],
+        **communes.context(outlines_url),
         "licence_url": files.licence_url(dataset.open_licence),
         "csv_url": reverse("public:dataset_file", args=[dataset.code, "csv"]),
         "json_url": reverse("public:dataset_file", args=[dataset.code, "json"]),

@@ -29,6 +29,19 @@ def themes_listed() -> QuerySet[Theme]:
     return Theme.objects.order_by("order", "name", "pk")
 
 
+def _plan_scope(prefix: str, *, territory: int | None, commune: str | None, year: int | None) -> Q:
+    """Plans (reached through `prefix`) of a territory's id, a commune's INSEE code, whose period includes a
+    year (each None or empty: not filtered)."""
+    condition = Q()
+    if territory is not None:
+        condition &= Q(**{f"{prefix}commune__territory_id": territory})
+    if commune:
+        condition &= Q(**{f"{prefix}commune__insee_code": commune})
+    if year is not None:
+        condition &= Q(**{f"{prefix}start_year__lte": year, f"{prefix}end_year__gte": year})
+    return condition
+
+
 def plan_filter(
     *,
     territory: int | None = None,
@@ -38,16 +51,8 @@ def plan_filter(
 ) -> Q:
     """The API's filters of plans: a territory's id, a commune's INSEE code, a status, a year the
     plan's period includes (each None or empty: not filtered)."""
-    condition = Q()
-    if territory is not None:
-        condition &= Q(commune__territory_id=territory)
-    if commune:
-        condition &= Q(commune__insee_code=commune)
-    if status:
-        condition &= Q(status=status)
-    if year is not None:
-        condition &= Q(start_year__lte=year, end_year__gte=year)
-    return condition
+    condition = _plan_scope("", territory=territory, commune=commune, year=year)
+    return condition & Q(status=status) if status else condition
 
 
 def readable_plans(user, **filters) -> QuerySet[ActionPlan]:
@@ -79,19 +84,13 @@ def action_filter(
 ) -> Q:
     """The API's filters of actions: a territory's id, a commune's INSEE code, a plan's id, a status, a
     theme's id, a year their plan's period includes (each None or empty: not filtered)."""
-    condition = Q()
-    if territory is not None:
-        condition &= Q(plan__commune__territory_id=territory)
-    if commune:
-        condition &= Q(plan__commune__insee_code=commune)
+    condition = _plan_scope("plan__", territory=territory, commune=commune, year=year)
     if plan is not None:
         condition &= Q(plan_id=plan)
     if status:
         condition &= Q(status=status)
     if theme is not None:
         condition &= Q(theme_id=theme)
-    if year is not None:
-        condition &= Q(plan__start_year__lte=year, plan__end_year__gte=year)
     return condition
 
 

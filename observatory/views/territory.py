@@ -2,6 +2,7 @@
 the territory's map outlines."""
 
 import hashlib
+from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseNotModified, StreamingHttpResponse
@@ -198,19 +199,48 @@ def agglomeration(request):
     )
 
 
-def _territory_body(request, territory, dataset, indicator) -> dict:
-    view = selectors.territory_observatory(commune_ids=None, dataset=dataset, territory_id=territory.pk)
+@dataclass
+class TerritoryCommunes:
+    """The communes part of a territory's observatory page (this one and the public one): a page of its
+    communes' figures for the latest year, and the map of those it has outlines of."""
+
+    indicator: str
+    indicator_label: str
+    last_year: int | None
+    page: dict
+    comparison: list
+    drawn: list
+    map_message: str
+    map_is_empty: bool
+
+    def context(self, outlines_url: str) -> dict:
+        """What the templates read (`observatory/includes/territory_body.html`, the public page)."""
+        return {
+            "map": charts.communes_map(
+                self.drawn, self.indicator, self.indicator_label, f"{outlines_url}?v={outlines_version()}"
+            ),
+            "map_is_empty": self.map_is_empty,
+            "map_message": self.map_message,
+            "indicator_label": self.indicator_label,
+            "comparison": self.comparison,
+            "comparison_page": self.page["page"],
+            "comparison_query": self.page["query"],
+            "last_year": self.last_year,
+        }
+
+
+def territory_communes(request, *, territory, dataset, indicator: str, view) -> TerritoryCommunes:
+    """The table shows a page of communes (a national platform has tens of thousands); the map, the
+    communes it has outlines of: only their figures are read. Whether any commune at all has a value
+    comes from a count cached once per data version (selectors.comparison_counts); the map's message
+    counts the communes it draws, and says how many it cannot (no outline)."""
     _first_year, last_year = selectors.year_range(dataset=dataset, territory_id=territory.pk)
-    indicator_label = f"{dict(DatasetChoiceForm.INDICATORS)[indicator]} ({INDICATOR_UNITS[indicator]})"
-    # The table shows a page of communes (a national platform has tens of thousands); the map, the
-    # communes it has outlines of: only their figures are read. Whether any commune at all has a value
-    # comes from a count cached once per data version (selectors.comparison_counts); the map's message
-    # counts the communes it draws, and says how many it cannot (no outline).
-    comparison_pages = paginate(request, communes_selectors.communes_ordered().filter(territory=territory))
+    comparison_pages = paginate(request, communes_selectors.communes_ordered(territory_id=territory.pk))
     page_communes = list(comparison_pages["page"].object_list)
     on_page = {commune.pk for commune in page_communes}
-    outlined = outlines.outlined_codes(territory.pk)
-    mapped_communes = communes_selectors.communes_by_insee_codes(insee_codes=outlined)
+    mapped_communes = communes_selectors.communes_by_insee_codes(
+        insee_codes=outlines.outlined_codes(territory.pk)
+    )
     rows = selectors.communes_comparison(
         communes=page_communes + [commune for commune in mapped_communes if commune.pk not in on_page],
         dataset=dataset,
@@ -218,17 +248,33 @@ def _territory_body(request, territory, dataset, indicator) -> dict:
         reference_year=view.reference_year,
     )
     by_commune = {row.commune_id: row for row in rows}
-    total = comparison_pages["page"].paginator.count
-    mapped = selectors.comparison_counts(
+    with_value = selectors.comparison_counts(
         dataset=dataset, year=last_year, reference_year=view.reference_year, territory_id=territory.pk
     )[indicator]
     drawn = [by_commune[commune.pk] for commune in mapped_communes if commune.pk in by_commune]
     map_message, map_is_empty = map_message_for(
         year=last_year,
-        with_value=mapped,
-        total=total,
+        with_value=with_value,
+        total=comparison_pages["page"].paginator.count,
         outlined=len(mapped_communes),
         drawn_with_value=sum(1 for row in drawn if getattr(row, indicator) is not None),
+    )
+    return TerritoryCommunes(
+        indicator=indicator,
+        indicator_label=f"{dict(DatasetChoiceForm.INDICATORS)[indicator]} ({INDICATOR_UNITS[indicator]})",
+        last_year=last_year,
+        page=comparison_pages,
+        comparison=[by_commune[commune.pk] for commune in page_communes if commune.pk in by_commune],
+        drawn=drawn,
+        map_message=map_message,
+        map_is_empty=map_is_empty,
+    )
+
+
+def _territory_body(request, territory, dataset, indicator) -> dict:
+    view = selectors.territory_observatory(commune_ids=None, dataset=dataset, territory_id=territory.pk)
+    communes = territory_communes(
+        request, territory=territory, dataset=dataset, indicator=indicator, view=view
     )
     body = render_to_string(
         "observatory/includes/territory_body.html",
@@ -237,23 +283,11 @@ def _territory_body(request, territory, dataset, indicator) -> dict:
             "view": view,
             "rows": yearly_rows(view),
             "charts": territory_charts(view),
-            "map": charts.communes_map(
-                drawn,
-                indicator,
-                indicator_label,
-                reverse("observatory:outlines", args=[territory.slug]) + f"?v={outlines_version()}",
-            ),
-            "map_is_empty": map_is_empty,
-            "map_message": map_message,
-            "indicator_label": indicator_label,
-            "comparison": [by_commune[commune.pk] for commune in page_communes if commune.pk in by_commune],
-            "comparison_page": comparison_pages["page"],
-            "comparison_query": comparison_pages["query"],
-            "last_year": last_year,
+            **communes.context(reverse("observatory:outlines", args=[territory.slug])),
             "territory": territory,
         },
     )
-    return {"body": body, "draws_map": not map_is_empty}
+    return {"body": body, "draws_map": not communes.map_is_empty}
 
 
 @login_required
